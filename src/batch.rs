@@ -1,0 +1,106 @@
+//! Batching daily files into annual ZIP archives (`<prefix>_<year>.zip`), compressing entries
+//! in parallel. The output depends only on the input files' names and bytes: entries are in
+//! name order and stamped with the date in their name.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Cursor, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use crate::error::IoContext;
+use crate::names::{Format, Named};
+use crate::progress::Progress;
+use crate::{Error, Result};
+
+/// The deflate level used when none is given (as zlib's default).
+pub const DEFAULT_LEVEL: u32 = 6;
+
+/// One archive written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Archive {
+    pub path: PathBuf,
+    pub year: i32,
+    pub files: usize,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+}
+
+/// Writes one ZIP per prefix and year of the daily files in `folder` into `out_dir`.
+pub fn batch(folder: &Path, out_dir: &Path, level: u32, progress: &Progress<'_>) -> Result<Vec<Archive>> {
+    if level > 9 {
+        return Err(Error::invalid(format!("deflate level {level} is out of range (0 to 9)")));
+    }
+    let mut groups: BTreeMap<(String, i32), Vec<(PathBuf, String, i32)>> = BTreeMap::new();
+    for (path, verdict) in crate::scan::list_folder(folder)? {
+        if let Ok(Named::Daily { prefix, date, format, .. }) = verdict {
+            if format != Format::Zip {
+                let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+                groups.entry((prefix, crate::date::year(date))).or_default().push((path, name, date));
+            }
+        }
+    }
+    if groups.is_empty() {
+        return Err(Error::invalid(format!("no daily files (<prefix>_YYYY-MM-DD.csv, .csv.gz or .parquet) in {}", folder.display())));
+    }
+    std::fs::create_dir_all(out_dir).at("cannot create", out_dir)?;
+    let total = groups.values().map(Vec::len).sum::<usize>() as u64;
+    let counter = progress.counter("batch", total);
+    let mut written = Vec::new();
+    for ((prefix, year), files) in groups {
+        let path = out_dir.join(format!("{prefix}_{year}.zip"));
+        let (bytes_in, files_n) = (files.iter().map(|f| std::fs::metadata(&f.0).map(|m| m.len()).unwrap_or(0)).sum(), files.len());
+        crate::store::parts::write_atomically(&path, |file| write_archive(file, &files, level, &counter))?;
+        let bytes_out = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        written.push(Archive { path, year, files: files_n, bytes_in, bytes_out });
+    }
+    Ok(written)
+}
+
+fn write_archive(file: &File, files: &[(PathBuf, String, i32)], level: u32, counter: &crate::progress::Counter<'_, '_>) -> Result<()> {
+    let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
+    // Compress a few entries at a time in parallel, then append them in order.
+    let chunk = (rayon::current_num_threads() * 2).max(4);
+    for group in files.chunks(chunk) {
+        let compressed: Vec<Vec<u8>> = group
+            .par_iter()
+            .map(|(path, name, date)| {
+                let bytes = std::fs::read(path).at("cannot read", path)?;
+                let entry = single_entry_zip(name, *date, &bytes, level)?;
+                counter.tick(name.clone())?;
+                Ok(entry)
+            })
+            .collect::<Result<_>>()?;
+        for entry in compressed {
+            let mut one = ZipArchive::new(Cursor::new(entry)).map_err(zip_error)?;
+            zip.raw_copy_file(one.by_index_raw(0).map_err(zip_error)?).map_err(zip_error)?;
+        }
+    }
+    zip.finish().map_err(zip_error)?.flush().map_err(|e| Error::io("cannot write the archive", e))
+}
+
+/// A ZIP holding just `name`, deflated at `level`, dated by the file's own date.
+fn single_entry_zip(name: &str, date: i32, bytes: &[u8], level: u32) -> Result<Vec<u8>> {
+    use chrono::Datelike;
+    let day = crate::date::to_naive(date);
+    let stamp = zip::DateTime::from_date_and_time(day.year().clamp(1980, 2107) as u16, day.month() as u8, day.day() as u8, 0, 0, 0)
+        .unwrap_or_default();
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(i64::from(level)))
+        .last_modified_time(stamp)
+        .unix_permissions(0o644)
+        .large_file(bytes.len() as u64 >= u32::MAX as u64);
+    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() / 3)));
+    zip.start_file(name, options).map_err(zip_error)?;
+    zip.write_all(bytes).map_err(|e| Error::io(format!("cannot compress {name}"), e))?;
+    Ok(zip.finish().map_err(zip_error)?.into_inner())
+}
+
+fn zip_error(e: zip::result::ZipError) -> Error {
+    Error::Storage(format!("ZIP: {e}"))
+}

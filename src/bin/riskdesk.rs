@@ -1,0 +1,441 @@
+//! `riskdesk`: every workflow step from a terminal. A thin layer over the engine crate.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use riskdesk::demo::{DemoLayout, DemoOptions};
+use riskdesk::progress::Step;
+use riskdesk::table::{Format, Table};
+use riskdesk::uploader::{Column, CommitMode};
+use riskdesk::{Error, Home, Progress, Result};
+
+#[derive(Parser)]
+#[command(name = "riskdesk", version, about = "Stage, check and version factor exposures; build risk datasets.")]
+struct Cli {
+    /// Home folder holding the catalog and data [default: $RISKDESK_HOME, else the platform data folder]
+    #[arg(long, global = true, value_name = "DIR")]
+    home: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the daily files of a folder, grouped by year, with the reason for every file left out.
+    Scan {
+        folder: PathBuf,
+        /// Mark files already staged or committed in this dataset.
+        #[arg(long)]
+        dataset: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Batch the daily files of a folder into annual ZIPs (<prefix>_<year>.zip).
+    Batch {
+        folder: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Deflate level, 0 (store) to 9 (smallest).
+        #[arg(long, default_value_t = riskdesk::batch::DEFAULT_LEVEL)]
+        level: u32,
+    },
+    /// Exposure uploads: stage, check, commit, read.
+    #[command(subcommand)]
+    Upload(Upload),
+    /// Generate demo data.
+    #[command(subcommand)]
+    Demo(Demo),
+}
+
+#[derive(Args)]
+struct DatasetArg {
+    /// The exposure dataset, e.g. My-Exposures.
+    #[arg(long, short = 'd')]
+    dataset: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DataFormat {
+    Csv,
+    Json,
+    Parquet,
+}
+
+#[derive(Subcommand)]
+enum Upload {
+    /// Stage files, folders or ZIPs (one staged name per file or ZIP member). Creates the dataset if needed.
+    Stage {
+        #[command(flatten)]
+        d: DatasetArg,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Replace names that are already staged.
+        #[arg(long)]
+        replace: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Summaries of committed data (default) or of the staging area.
+    Summary {
+        #[command(flatten)]
+        d: DatasetArg,
+        /// Per-date statistics (n_assets, min, max, mean, median, std of the exposures).
+        #[arg(long)]
+        detail: bool,
+        /// Summarise the staging area instead of committed data.
+        #[arg(long, conflicts_with = "version")]
+        staging: bool,
+        /// A committed version [default: the latest].
+        #[arg(long)]
+        version: Option<u32>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Commit staged names into a new version.
+    Commit {
+        #[command(flatten)]
+        d: DatasetArg,
+        /// append | upsert | overwrite_dates | overwrite
+        #[arg(long)]
+        mode: String,
+        /// Only these staged names [default: all].
+        #[arg(long, num_args = 1..)]
+        names: Option<Vec<String>>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Committed versions with timestamps and committed names.
+    History {
+        #[command(flatten)]
+        d: DatasetArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Committed data of a version, as CSV, JSON or Parquet.
+    Data {
+        #[command(flatten)]
+        d: DatasetArg,
+        /// Comma-separated columns [default: all]: date,asset_id,asset_id_type,factor_group,factor,exposure
+        #[arg(long, value_delimiter = ',')]
+        columns: Option<Vec<String>>,
+        /// Distinct rows only (sorted).
+        #[arg(long)]
+        unique: bool,
+        #[arg(long)]
+        version: Option<u32>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: DataFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The staged names with their staging results.
+    Staged {
+        #[command(flatten)]
+        d: DatasetArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove staged names (all unless --names is given).
+    Wipe {
+        #[command(flatten)]
+        d: DatasetArg,
+        #[arg(long, num_args = 1..)]
+        names: Option<Vec<String>>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a dataset with every version and staged name. Irreversible.
+    Destroy {
+        #[command(flatten)]
+        d: DatasetArg,
+        /// Confirm the deletion.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// List the exposure datasets.
+    Datasets {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum Demo {
+    /// Write demo daily exposure files (<prefix>_YYYY-MM-DD.csv).
+    Exposures {
+        out: PathBuf,
+        #[arg(long, default_value_t = 35_800)]
+        assets: usize,
+        #[arg(long, default_value_t = 31)]
+        days: usize,
+        #[arg(long, default_value = "2025-05-01")]
+        start: String,
+        #[arg(long, value_enum, default_value = "long")]
+        layout: Layout,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long, default_value = "exposures")]
+        prefix: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Layout {
+    Long,
+    Wide,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            for d in e.details() {
+                eprintln!("  {d}");
+            }
+            eprintln!("  (code: {})", e.code());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A progress bar on standard error when it is a terminal; nothing otherwise.
+fn with_progress<T>(f: impl FnOnce(&Progress<'_>) -> Result<T>) -> Result<T> {
+    let bar = if std::io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
+    bar.set_style(ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {wide_msg}").expect("valid template").progress_chars("=> "));
+    let sink = |s: &Step| {
+        bar.set_prefix(s.phase);
+        bar.set_length(s.total);
+        bar.set_position(s.done);
+        bar.set_message(s.message.clone());
+    };
+    let result = f(&Progress::new(&sink));
+    bar.finish_and_clear();
+    result
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Storage(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+fn print_table(table: &Table, format: ListFormat) -> Result<()> {
+    let format = match format {
+        ListFormat::Table => Format::Text,
+        ListFormat::Csv => Format::Csv,
+        ListFormat::Json => Format::Json,
+    };
+    table.write(format, &mut std::io::stdout().lock(), None)
+}
+
+fn listing<T: serde::Serialize>(records: &[T], json: bool, empty: &str) -> Result<()> {
+    if json {
+        return print_json(&records);
+    }
+    if records.is_empty() {
+        println!("{empty}");
+        return Ok(());
+    }
+    print_table(&Table::from_records(records), ListFormat::Table)
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let home_root = cli.home.clone().unwrap_or_else(Home::default_root);
+    let home = || Home::open(&home_root);
+    match cli.command {
+        Command::Scan { folder, dataset, json } => {
+            let known = match &dataset {
+                Some(name) => home()?.uploader(name)?.statuses()?,
+                None => Default::default(),
+            };
+            let report = riskdesk::scan::scan(&folder, &known)?;
+            if json {
+                print_json(&report)?;
+            } else {
+                let years: Vec<String> = report.years.iter().map(|y| y.year.to_string()).collect();
+                println!("Found {} files. Years: {}", report.files.len(), years.join(", "));
+                for y in &report.years {
+                    println!("  {}: {} files, {}", y.year, y.files, megabytes(y.bytes));
+                }
+                if let Some(name) = dataset {
+                    println!("In {name}: {} already staged, {} already committed.", report.staged, report.committed);
+                }
+                if !report.rejected.is_empty() {
+                    println!("Left out ({}):", report.rejected.len());
+                    for r in &report.rejected {
+                        println!("  {}: {}", r.file_name, r.reason);
+                    }
+                }
+            }
+        }
+        Command::Batch { folder, out, level } => {
+            let archives = with_progress(|p| riskdesk::batch::batch(&folder, &out, level, p))?;
+            for a in archives {
+                println!("{}: {} files, {} -> {}", a.path.display(), a.files, megabytes(a.bytes_in), megabytes(a.bytes_out));
+            }
+        }
+        Command::Demo(Demo::Exposures { out, assets, days, start, layout, seed, prefix }) => {
+            let layout = match layout {
+                Layout::Long => DemoLayout::Long,
+                Layout::Wide => DemoLayout::Wide,
+            };
+            let opts = DemoOptions { assets, days, start: riskdesk::date::parse_arg(&start)?, layout, seed, prefix };
+            let files = with_progress(|p| riskdesk::demo::write_exposures(&out, &opts, p))?;
+            println!("Wrote {} demo files to {}", files.len(), out.display());
+        }
+        Command::Upload(cmd) => return upload(&home()?, cmd),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn upload(home: &Home, cmd: Upload) -> Result<ExitCode> {
+    match cmd {
+        Upload::Stage { d, paths, replace, json } => {
+            let up = home.get_or_create_uploader(&d.dataset)?;
+            let results = with_progress(|p| up.stage(&paths, replace, p))?;
+            let failed = results.iter().filter(|r| !r.success).count();
+            if json {
+                print_json(&results)?;
+            } else {
+                let rows: Vec<serde_json::Value> = results
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({"_name": r.name, "success": r.success, "parser": r.parser.clone().unwrap_or_default(),
+                            "rows": r.rows, "dates": r.dates, "assets": r.assets, "source": r.source})
+                    })
+                    .collect();
+                print_table(&Table::from_records(&rows), ListFormat::Table)?;
+                for r in results.iter().filter(|r| !r.success) {
+                    for m in &r.messages {
+                        eprintln!("{m}");
+                    }
+                }
+                println!("Staged {} of {} names into {}.", results.len() - failed, results.len(), up.name());
+            }
+            return Ok(if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+        }
+        Upload::Summary { d, detail, staging, version, format } => {
+            let up = home.uploader(&d.dataset)?;
+            let table = match (staging, detail) {
+                (true, true) => Table::from_records(&up.staging_detail_summary()?),
+                (true, false) => Table::from_records(&up.staging_summary()?),
+                (false, true) => Table::from_records(&up.data_detail_summary(version)?),
+                (false, false) => Table::from_records(&up.data_summary(version)?),
+            };
+            if table.rows() == 0 && matches!(format, ListFormat::Table) {
+                println!("{}", if staging { "Nothing is staged." } else { "Nothing is committed." });
+            } else {
+                print_table(&table, format)?;
+            }
+        }
+        Upload::Commit { d, mode, names, json } => {
+            let up = home.uploader(&d.dataset)?;
+            let mode = CommitMode::parse(&mode)?;
+            let result = with_progress(|p| up.commit(mode, names.as_deref(), p))?;
+            if json {
+                print_json(&result)?;
+            } else {
+                println!(
+                    "Committed version {} ({}) of {}: {} names; the version holds {} rows over {} dates.",
+                    result.version,
+                    mode.name(),
+                    up.name(),
+                    result.committed_names.len(),
+                    result.rows,
+                    result.dates
+                );
+                println!("committed_names: {}", result.committed_names.join(", "));
+            }
+        }
+        Upload::History { d, json } => {
+            let history = home.uploader(&d.dataset)?.version_history()?;
+            if json {
+                print_json(&history)?;
+            } else {
+                let rows: Vec<serde_json::Value> = history
+                    .iter()
+                    .map(|v| serde_json::json!({"version": v.version, "created": v.created, "mode": v.mode,
+                        "names": v.committed_names.len(), "rows": v.rows, "dates": v.dates,
+                        "first_date": v.first_date, "last_date": v.last_date}))
+                    .collect();
+                listing(&rows, false, "No versions yet: nothing has been committed.")?;
+            }
+        }
+        Upload::Data { d, columns, unique, version, format, out } => {
+            let up = home.uploader(&d.dataset)?;
+            let columns = match columns {
+                Some(names) => names.iter().map(|c| Column::parse(c)).collect::<Result<Vec<_>>>()?,
+                None => Column::ALL.to_vec(),
+            };
+            let format = match format {
+                DataFormat::Csv => Format::Csv,
+                DataFormat::Json => Format::Json,
+                DataFormat::Parquet => Format::Parquet,
+            };
+            let table = Table::from_exposures(&up.data(version)?, &columns, unique);
+            write_output(&table, format, out.as_deref())?;
+        }
+        Upload::Staged { d, json } => {
+            let results = home.uploader(&d.dataset)?.staging_results()?;
+            listing(&results, json, "Nothing is staged.")?;
+        }
+        Upload::Wipe { d, names, json } => {
+            let wiped = home.uploader(&d.dataset)?.wipe_staging(names.as_deref())?;
+            if json {
+                print_json(&wiped)?;
+            } else {
+                println!("Wiped {} staged names: {}", wiped.len(), wiped.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", "));
+            }
+        }
+        Upload::Destroy { d, yes } => {
+            let up = home.uploader(&d.dataset)?;
+            if !yes {
+                return Err(Error::invalid(format!(
+                    "destroy deletes every version and staged name of '{}' for good; add --yes to confirm",
+                    d.dataset
+                )));
+            }
+            up.destroy()?;
+            println!("Destroyed dataset {}.", d.dataset);
+        }
+        Upload::Datasets { json } => listing(&home.datasets()?, json, "No datasets yet.")?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_output(table: &Table, format: Format, out: Option<&Path>) -> Result<()> {
+    match out {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            table.write(format, &mut w, None)?;
+            w.flush().map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+        }
+        None => {
+            if format == Format::Parquet && std::io::stdout().is_terminal() {
+                return Err(Error::invalid("Parquet is binary; give --out FILE or redirect standard output"));
+            }
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+            table.write(format, &mut w, None)?;
+            w.flush().map_err(|e| Error::io("cannot write to standard output", e))
+        }
+    }
+}

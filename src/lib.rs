@@ -1,0 +1,23 @@
+//! Riskdesk's engine: staging, checking and versioning factor exposures, on a local home folder.
+//!
+//! Everything the command-line tool and the desktop app do is a function here; they only adapt
+//! arguments and show results. See `ARCHITECTURE.md` for how the modules fit together.
+
+pub mod batch;
+pub mod date;
+pub mod demo;
+pub mod error;
+pub mod frame;
+pub mod inputs;
+pub mod names;
+pub mod parse;
+pub mod progress;
+pub mod scan;
+pub mod store;
+pub mod table;
+pub mod uploader;
+
+pub use error::{Error, Result};
+pub use progress::Progress;
+pub use store::Home;
+pub use uploader::Uploader;

@@ -1,0 +1,119 @@
+//! CSV input (plain or already gunzipped), read with the `csv` crate's byte records.
+
+use super::{At, Builder, Categorical, Columns, Diagnostic, Layout, Parsed, Source, trim};
+
+fn number(raw: &[u8]) -> Result<f64, ()> {
+    fast_float2::parse::<f64, _>(trim(raw)).map_err(|_| ())
+}
+
+/// Reads one CSV file.
+pub fn parse(bytes: &[u8], src: &Source<'_>) -> Result<Parsed, Vec<Diagnostic>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(vec![Diagnostic::file(src.label, "the file is empty")]);
+    }
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
+    let header = match reader.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(vec![csv_error(src.label, &e)]),
+    };
+    let mut names = Vec::with_capacity(header.len());
+    for (i, h) in header.iter().enumerate() {
+        match std::str::from_utf8(h) {
+            Ok(s) => names.push(s.trim().to_owned()),
+            Err(_) => {
+                return Err(vec![Diagnostic {
+                    line: Some(1),
+                    column: Some(i + 1),
+                    value: Some(String::from_utf8_lossy(h).into_owned()),
+                    ..Diagnostic::file(src.label, "the header is not valid UTF-8 text")
+                }]);
+            }
+        }
+    }
+    let cols = Columns::detect(&names, src).map_err(|d| vec![d])?;
+    if cols.date.is_none() && src.name_date.is_none() {
+        return Err(vec![Diagnostic::file(src.label, "no date column, and no date in the file name (<prefix>_YYYY-MM-DD)")]);
+    }
+    let mut b = Builder::new(src, names);
+    let mut record = csv::ByteRecord::new();
+    let fixed_id_type = cols.id_type_from_header.clone().unwrap_or_else(|| super::DEFAULT_ID_TYPE.to_owned());
+    let default_id_type = b.frame.asset_id_type.dict.intern_str(&fixed_id_type);
+    let mut categorical = Categorical::default();
+    let wide_codes: Vec<(usize, u32, u32)> = cols
+        .wide
+        .iter()
+        .map(|(i, g, f)| (*i, b.frame.factor_group.dict.intern_str(g), b.frame.factor.dict.intern_str(f)))
+        .collect();
+    let mut last_date: (Vec<u8>, Option<i32>) = (Vec::new(), None);
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                b.diagnostics.push(csv_error(src.label, &e));
+                break;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let at = |col| At { line, col };
+        let date = match cols.date {
+            None => src.name_date,
+            Some(c) => {
+                let raw = trim(&record[c]);
+                if raw != last_date.0.as_slice() || last_date.1.is_none() {
+                    let parsed = crate::date::parse(raw);
+                    last_date = (raw.to_vec(), b.check_date(at(c), &record[c], parsed));
+                }
+                last_date.1
+            }
+        };
+        let asset = b.string(0, at(cols.asset_id), &record[cols.asset_id]);
+        let id_type = match cols.asset_id_type {
+            Some(c) => b.string(1, at(c), &record[c]),
+            None => Some(default_id_type),
+        };
+        if cols.layout == Layout::Wide {
+            for &(c, group, factor) in &wide_codes {
+                let raw = &record[c];
+                if trim(raw).is_empty() {
+                    continue;
+                }
+                let value = b.number(at(c), raw, number(raw));
+                if let (Some(d), Some(a), Some(t), Some(v)) = (date, asset, id_type, value) {
+                    categorical.see(group, v);
+                    b.push(line, d, [a, t, group, factor], v);
+                }
+            }
+        } else {
+            let group = b.string(2, at(cols.factor_group), &record[cols.factor_group]);
+            let factor = b.string(3, at(cols.factor), &record[cols.factor]);
+            let raw = &record[cols.exposure];
+            let value = if trim(raw).is_empty() {
+                b.problem(at(cols.exposure), raw, "missing exposure value");
+                None
+            } else {
+                b.number(at(cols.exposure), raw, number(raw))
+            };
+            if let (Some(d), Some(a), Some(t), Some(g), Some(f), Some(v)) = (date, asset, id_type, group, factor, value) {
+                b.push(line, d, [a, t, g, f], v);
+            }
+        }
+        if b.full() {
+            break;
+        }
+    }
+    let categorical_groups = if cols.layout == Layout::Wide { categorical.groups() } else { Vec::new() };
+    b.finish(cols.layout, &categorical_groups, "line")
+}
+
+fn csv_error(label: &str, e: &csv::Error) -> Diagnostic {
+    let line = e.position().map(|p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("this line has {len} fields but the header has {expected_len}")
+        }
+        _ => format!("unreadable CSV: {e}"),
+    };
+    Diagnostic { line, ..Diagnostic::file(label, message) }
+}

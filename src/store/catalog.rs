@@ -1,0 +1,301 @@
+//! The catalog schema and its queries. Every multi-row change happens in one transaction, so
+//! a crash leaves either the old or the new state.
+
+use std::collections::HashSet;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::frame::DayStats;
+use crate::Result;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS dataset (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS staged (
+    dataset_id INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    source TEXT NOT NULL,
+    parser TEXT NOT NULL,
+    file TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    assets INTEGER NOT NULL,
+    factor_groups TEXT NOT NULL,
+    factors INTEGER NOT NULL,
+    timestamp TEXT NOT NULL,
+    PRIMARY KEY (dataset_id, name)
+);
+CREATE TABLE IF NOT EXISTS staged_day (
+    dataset_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    date INTEGER NOT NULL,
+    rows INTEGER NOT NULL, n_assets INTEGER NOT NULL,
+    min REAL, max REAL, mean REAL, median REAL, std REAL,
+    PRIMARY KEY (dataset_id, name, date),
+    FOREIGN KEY (dataset_id, name) REFERENCES staged(dataset_id, name) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS part (
+    id INTEGER PRIMARY KEY,
+    dataset_id INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,
+    date INTEGER NOT NULL,
+    file TEXT NOT NULL,
+    rows INTEGER NOT NULL, n_assets INTEGER NOT NULL,
+    min REAL, max REAL, mean REAL, median REAL, std REAL,
+    factor_groups TEXT NOT NULL,
+    factors INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS version (
+    dataset_id INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    created TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    committed_names TEXT NOT NULL,
+    PRIMARY KEY (dataset_id, version)
+);
+CREATE TABLE IF NOT EXISTS version_part (
+    dataset_id INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    part_id INTEGER NOT NULL REFERENCES part(id) ON DELETE CASCADE,
+    PRIMARY KEY (dataset_id, version, part_id),
+    FOREIGN KEY (dataset_id, version) REFERENCES version(dataset_id, version) ON DELETE CASCADE
+);
+";
+
+/// Creates the tables if they are missing.
+pub fn migrate(db: &Connection) -> Result<()> {
+    db.execute_batch(SCHEMA)?;
+    Ok(())
+}
+
+/// The current time as RFC 3339 (UTC, seconds).
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Every file path the catalog references.
+pub fn referenced_files(db: &Connection) -> Result<HashSet<String>> {
+    let mut out = HashSet::new();
+    for sql in ["SELECT file FROM staged", "SELECT file FROM part"] {
+        let mut stmt = db.prepare(sql)?;
+        for f in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            out.insert(f?);
+        }
+    }
+    Ok(out)
+}
+
+/// Ids of all datasets.
+pub fn dataset_ids(db: &Connection) -> Result<HashSet<i64>> {
+    let mut stmt = db.prepare("SELECT id FROM dataset")?;
+    let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+/// (id, name, created) of every dataset, by name.
+pub fn datasets(db: &Connection) -> Result<Vec<(i64, String, String)>> {
+    let mut stmt = db.prepare("SELECT id, name, created FROM dataset ORDER BY name")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The id of a dataset by name.
+pub fn dataset_id(db: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(db.query_row("SELECT id FROM dataset WHERE name = ?1", [name], |r| r.get(0)).optional()?)
+}
+
+/// Creates a dataset, returning its id.
+pub fn create_dataset(db: &Connection, name: &str) -> Result<i64> {
+    db.execute("INSERT INTO dataset (name, created) VALUES (?1, ?2)", params![name, now()])?;
+    Ok(db.last_insert_rowid())
+}
+
+/// A staged entry as recorded.
+#[derive(Debug, Clone)]
+pub struct StagedRow {
+    pub name: String,
+    pub source: String,
+    pub parser: String,
+    pub file: String,
+    pub rows: u64,
+    pub assets: u32,
+    pub factor_groups: Vec<String>,
+    pub factors: u32,
+    pub timestamp: String,
+    pub days: Vec<DayStats>,
+}
+
+/// Records a staged entry with its per-day statistics (inside the caller's transaction).
+pub fn insert_staged(db: &Connection, dataset: i64, s: &StagedRow) -> Result<()> {
+    db.execute(
+        "INSERT INTO staged (dataset_id, name, source, parser, file, rows, assets, factor_groups, factors, timestamp)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![dataset, s.name, s.source, s.parser, s.file, s.rows as i64, s.assets, serde_json::to_string(&s.factor_groups).unwrap(), s.factors, s.timestamp],
+    )?;
+    let mut stmt = db.prepare_cached(
+        "INSERT INTO staged_day (dataset_id, name, date, rows, n_assets, min, max, mean, median, std) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for d in &s.days {
+        stmt.execute(params![dataset, s.name, d.date, d.rows as i64, d.n_assets, d.min, d.max, d.mean, d.median, d.std])?;
+    }
+    Ok(())
+}
+
+fn day_stats(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<DayStats> {
+    let f = |i: usize| -> rusqlite::Result<f64> { Ok(r.get::<_, Option<f64>>(first + i)?.unwrap_or(f64::NAN)) };
+    Ok(DayStats {
+        date: r.get(first)?,
+        rows: r.get::<_, i64>(first + 1)? as u64,
+        n_assets: r.get(first + 2)?,
+        min: f(3)?,
+        max: f(4)?,
+        mean: f(5)?,
+        median: f(6)?,
+        std: f(7)?,
+    })
+}
+
+/// All staged entries of a dataset, by name, with their days.
+pub fn staged(db: &Connection, dataset: i64) -> Result<Vec<StagedRow>> {
+    let mut stmt = db.prepare(
+        "SELECT name, source, parser, file, rows, assets, factor_groups, factors, timestamp FROM staged WHERE dataset_id = ?1 ORDER BY name",
+    )?;
+    let mut rows: Vec<StagedRow> = stmt
+        .query_map([dataset], |r| {
+            Ok(StagedRow {
+                name: r.get(0)?,
+                source: r.get(1)?,
+                parser: r.get(2)?,
+                file: r.get(3)?,
+                rows: r.get::<_, i64>(4)? as u64,
+                assets: r.get(5)?,
+                factor_groups: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
+                factors: r.get(7)?,
+                timestamp: r.get(8)?,
+                days: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = db.prepare(
+        "SELECT name, date, rows, n_assets, min, max, mean, median, std FROM staged_day WHERE dataset_id = ?1 ORDER BY name, date",
+    )?;
+    let days = stmt.query_map([dataset], |r| Ok((r.get::<_, String>(0)?, day_stats(r, 1)?)))?;
+    let mut by_name: std::collections::HashMap<String, Vec<DayStats>> = std::collections::HashMap::new();
+    for d in days {
+        let (name, stats) = d?;
+        by_name.entry(name).or_default().push(stats);
+    }
+    for row in &mut rows {
+        row.days = by_name.remove(&row.name).unwrap_or_default();
+    }
+    Ok(rows)
+}
+
+/// Removes staged entries by name (inside the caller's transaction).
+pub fn delete_staged(db: &Connection, dataset: i64, name: &str) -> Result<()> {
+    db.execute("DELETE FROM staged WHERE dataset_id = ?1 AND name = ?2", params![dataset, name])?;
+    Ok(())
+}
+
+/// A committed file holding one date.
+#[derive(Debug, Clone)]
+pub struct PartRow {
+    pub id: i64,
+    pub file: String,
+    pub stats: DayStats,
+    pub factor_groups: Vec<String>,
+    pub factors: u32,
+}
+
+/// Records a part, returning its id.
+pub fn insert_part(db: &Connection, dataset: i64, p: &PartRow) -> Result<i64> {
+    let s = &p.stats;
+    db.execute(
+        "INSERT INTO part (dataset_id, date, file, rows, n_assets, min, max, mean, median, std, factor_groups, factors)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![dataset, s.date, p.file, s.rows as i64, s.n_assets, s.min, s.max, s.mean, s.median, s.std, serde_json::to_string(&p.factor_groups).unwrap(), p.factors],
+    )?;
+    Ok(db.last_insert_rowid())
+}
+
+/// The parts of a version, by date.
+pub fn version_parts(db: &Connection, dataset: i64, version: u32) -> Result<Vec<PartRow>> {
+    let mut stmt = db.prepare(
+        "SELECT p.id, p.file, p.date, p.rows, p.n_assets, p.min, p.max, p.mean, p.median, p.std, p.factor_groups, p.factors
+         FROM version_part v JOIN part p ON p.id = v.part_id
+         WHERE v.dataset_id = ?1 AND v.version = ?2 ORDER BY p.date",
+    )?;
+    let rows = stmt
+        .query_map(params![dataset, version], |r| {
+            Ok(PartRow {
+                id: r.get(0)?,
+                file: r.get(1)?,
+                stats: day_stats(r, 2)?,
+                factor_groups: serde_json::from_str(&r.get::<_, String>(10)?).unwrap_or_default(),
+                factors: r.get(11)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// A version as recorded.
+#[derive(Debug, Clone)]
+pub struct VersionRow {
+    pub version: u32,
+    pub created: String,
+    pub mode: String,
+    pub committed_names: Vec<String>,
+}
+
+/// Every version of a dataset, oldest first.
+pub fn versions(db: &Connection, dataset: i64) -> Result<Vec<VersionRow>> {
+    let mut stmt = db.prepare("SELECT version, created, mode, committed_names FROM version WHERE dataset_id = ?1 ORDER BY version")?;
+    let rows = stmt
+        .query_map([dataset], |r| {
+            Ok(VersionRow {
+                version: r.get(0)?,
+                created: r.get(1)?,
+                mode: r.get(2)?,
+                committed_names: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The newest version number (0 when nothing was committed).
+pub fn latest_version(db: &Connection, dataset: i64) -> Result<u32> {
+    Ok(db.query_row("SELECT COALESCE(MAX(version), 0) FROM version WHERE dataset_id = ?1", [dataset], |r| r.get(0))?)
+}
+
+/// Records a version made of `parts` (inside the caller's transaction).
+pub fn insert_version(db: &Connection, dataset: i64, v: &VersionRow, parts: &[i64]) -> Result<()> {
+    db.execute(
+        "INSERT INTO version (dataset_id, version, created, mode, committed_names) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![dataset, v.version, v.created, v.mode, serde_json::to_string(&v.committed_names).unwrap()],
+    )?;
+    let mut stmt = db.prepare_cached("INSERT INTO version_part (dataset_id, version, part_id) VALUES (?1, ?2, ?3)")?;
+    for p in parts {
+        stmt.execute(params![dataset, v.version, p])?;
+    }
+    Ok(())
+}
+
+/// Deletes a dataset and everything recorded under it.
+pub fn delete_dataset(db: &Connection, dataset: i64) -> Result<()> {
+    let tx = db.unchecked_transaction()?;
+    for sql in [
+        "DELETE FROM version_part WHERE dataset_id = ?1",
+        "DELETE FROM version WHERE dataset_id = ?1",
+        "DELETE FROM part WHERE dataset_id = ?1",
+        "DELETE FROM staged_day WHERE dataset_id = ?1",
+        "DELETE FROM staged WHERE dataset_id = ?1",
+        "DELETE FROM dataset WHERE id = ?1",
+    ] {
+        tx.execute(sql, [dataset])?;
+    }
+    tx.commit()?;
+    Ok(())
+}

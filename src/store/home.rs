@@ -1,0 +1,126 @@
+//! The home folder: `catalog.sqlite` (WAL), `data/` (immutable Parquet files) and a `lock` file
+//! that one writer at a time holds. Readers never take the lock.
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rusqlite::Connection;
+
+use crate::error::IoContext;
+use crate::{Error, Result};
+
+/// An open home folder.
+pub struct Home {
+    root: PathBuf,
+    db: Connection,
+    data: DataDir,
+}
+
+/// Where data files live; shareable across worker threads.
+pub struct DataDir {
+    root: PathBuf,
+}
+
+/// Proof that this process is the home's one writer; released when dropped.
+pub struct WriteLock {
+    _file: File,
+}
+
+impl Home {
+    /// The home folder to use when none is given: `RISKDESK_HOME`, else the platform data folder.
+    pub fn default_root() -> PathBuf {
+        match std::env::var_os("RISKDESK_HOME") {
+            Some(p) if !p.is_empty() => PathBuf::from(p),
+            _ => dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("riskdesk"),
+        }
+    }
+
+    /// Opens (creating if needed) the home folder at `root`.
+    pub fn open(root: &Path) -> Result<Home> {
+        std::fs::create_dir_all(root.join("data")).at("cannot create the home folder", root)?;
+        let db = Connection::open(root.join("catalog.sqlite"))?;
+        db.busy_timeout(std::time::Duration::from_secs(10))?;
+        db.pragma_update(None, "journal_mode", "WAL")?;
+        db.pragma_update(None, "synchronous", "FULL")?;
+        db.pragma_update(None, "foreign_keys", "ON")?;
+        super::catalog::migrate(&db)?;
+        Ok(Home { root: root.to_owned(), db, data: DataDir { root: root.to_owned() } })
+    }
+
+    /// The folder itself.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The catalog connection.
+    pub(crate) fn db(&self) -> &Connection {
+        &self.db
+    }
+
+    /// Takes the write lock, or fails at once with [`Error::Busy`]. Removes files that a crashed
+    /// writer left behind (written but never recorded in the catalog).
+    pub fn write_lock(&self) -> Result<WriteLock> {
+        let path = self.root.join("lock");
+        let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).at("cannot open", &path)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Busy { path: self.root.clone() }),
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(format!("cannot lock {}", path.display()), e)),
+        }
+        self.remove_orphans()?;
+        Ok(WriteLock { _file: file })
+    }
+
+    /// The data files' locations.
+    pub(crate) fn data(&self) -> &DataDir {
+        &self.data
+    }
+
+    /// Absolute path of a catalog-relative file path.
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
+        self.data.path(relative)
+    }
+
+    /// Deletes data files and folders that the catalog does not reference.
+    fn remove_orphans(&self) -> Result<()> {
+        let referenced = super::catalog::referenced_files(&self.db)?;
+        let datasets = super::catalog::dataset_ids(&self.db)?;
+        let data = self.root.join("data");
+        for entry in std::fs::read_dir(&data).at("cannot read", &data)?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let known = name.parse::<i64>().is_ok_and(|id| datasets.contains(&id));
+            if !known {
+                let _ = std::fs::remove_dir_all(entry.path());
+                continue;
+            }
+            for kind in ["staged", "parts"] {
+                let Ok(files) = std::fs::read_dir(entry.path().join(kind)) else { continue };
+                for f in files.flatten() {
+                    let rel = format!("data/{name}/{kind}/{}", f.file_name().to_string_lossy());
+                    if !referenced.contains(&rel) {
+                        let _ = std::fs::remove_file(f.path());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl DataDir {
+    /// Absolute path of a catalog-relative file path.
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    /// A new, unused catalog-relative path for a Parquet file of `dataset` in `kind` (staged/parts).
+    pub(crate) fn new_file(&self, dataset: i64, kind: &str) -> Result<String> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let dir = format!("data/{dataset}/{kind}");
+        std::fs::create_dir_all(self.root.join(&dir)).at("cannot create", &self.root.join(&dir))?;
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        Ok(format!("{dir}/{nanos:x}-{:x}-{n:x}.parquet", std::process::id()))
+    }
+}

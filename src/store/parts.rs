@@ -1,0 +1,147 @@
+//! Exposure frames as Parquet files: dictionary-encoded strings, zstd, one row group.
+//!
+//! Files are written under a temporary name, synced, then renamed, so a file that exists under
+//! its final name is always complete.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::types::UInt32Type;
+use arrow_array::{Array, ArrayRef, Date32Array, DictionaryArray, Float32Array, RecordBatch, StringArray, UInt32Array};
+use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+
+use crate::error::IoContext;
+use crate::frame::{Dict, Exposures, StrColumn};
+use crate::{Error, Result};
+
+/// The names of the canonical columns, in order.
+pub const COLUMNS: [&str; 6] = ["date", "asset_id", "asset_id_type", "factor_group", "factor", "exposure"];
+
+fn dict_type() -> DataType {
+    DataType::Dictionary(Box::new(DataType::UInt32), Box::new(DataType::Utf8))
+}
+
+/// The Arrow schema of stored exposures.
+pub fn schema() -> Arc<Schema> {
+    Arc::new(Schema::new(vec![
+        Field::new("date", DataType::Date32, false),
+        Field::new("asset_id", dict_type(), false),
+        Field::new("asset_id_type", dict_type(), false),
+        Field::new("factor_group", dict_type(), false),
+        Field::new("factor", dict_type(), false),
+        Field::new("exposure", DataType::Float32, false),
+    ]))
+}
+
+fn dict_array(col: &StrColumn) -> Result<ArrayRef> {
+    let keys = UInt32Array::from(col.codes.clone());
+    let values = Arc::new(StringArray::from_iter_values(col.dict.values()));
+    Ok(Arc::new(DictionaryArray::<UInt32Type>::try_new(keys, values)?))
+}
+
+/// The frame as one Arrow record batch.
+pub fn to_batch(frame: &Exposures) -> Result<RecordBatch> {
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(Date32Array::from(frame.date.clone())),
+        dict_array(&frame.asset_id)?,
+        dict_array(&frame.asset_id_type)?,
+        dict_array(&frame.factor_group)?,
+        dict_array(&frame.factor)?,
+        Arc::new(Float32Array::from(frame.exposure.clone())),
+    ];
+    Ok(RecordBatch::try_new(schema(), columns)?)
+}
+
+/// Writer settings shared by every Parquet file the engine writes.
+pub fn writer_properties() -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).expect("valid level")))
+        .build()
+}
+
+/// Writes record batches as Parquet to any writer.
+pub fn write_batches<W: Write + Send>(out: W, schema: Arc<Schema>, batches: &[RecordBatch]) -> Result<()> {
+    let mut writer = ArrowWriter::try_new(out, schema, Some(writer_properties()))?;
+    for b in batches {
+        writer.write(b)?;
+    }
+    writer.close()?;
+    Ok(())
+}
+
+/// Writes `frame` to `path` atomically (temporary file, fsync, rename).
+pub fn write(path: &Path, frame: &Exposures) -> Result<()> {
+    let batch = to_batch(frame)?;
+    write_atomically(path, |file| write_batches(BufWriter::new(file), schema(), &[batch]))
+}
+
+/// Creates `path` through `fill`, which writes a temporary sibling; then syncs and renames it.
+pub fn write_atomically(path: &Path, fill: impl FnOnce(&File) -> Result<()>) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    let file = File::create(&tmp).at("cannot create", &tmp)?;
+    let result = fill(&file).and_then(|()| file.sync_all().at("cannot sync", &tmp));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, path).at("cannot rename into", path)
+}
+
+/// Reads a file written by [`write`].
+pub fn read(path: &Path) -> Result<Exposures> {
+    let file = File::open(path).at("cannot open", path)?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)?.with_batch_size(1 << 20).build()?;
+    let mut frame = Exposures::default();
+    for batch in reader {
+        let batch = batch?;
+        let part = from_batch(&batch).map_err(|e| Error::Storage(format!("{}: {e}", path.display())))?;
+        frame.append(&part);
+    }
+    Ok(frame)
+}
+
+fn from_batch(batch: &RecordBatch) -> std::result::Result<Exposures, String> {
+    let col = |name: &str| batch.column_by_name(name).ok_or_else(|| format!("missing column {name}"));
+    let strings = |name: &str| -> std::result::Result<StrColumn, String> {
+        let a = col(name)?;
+        let d = a.as_any().downcast_ref::<DictionaryArray<UInt32Type>>().ok_or(format!("column {name} is not a dictionary"))?;
+        let values = d.values().as_any().downcast_ref::<StringArray>().ok_or(format!("column {name} has no strings"))?;
+        let dict = Dict::from_values(values.iter().map(|v| v.unwrap_or_default().to_owned()).collect());
+        Ok(StrColumn { codes: d.keys().values().to_vec(), dict })
+    };
+    let dates = col("date")?.as_any().downcast_ref::<Date32Array>().ok_or("date is not Date32")?.values().to_vec();
+    let values = col("exposure")?.as_any().downcast_ref::<Float32Array>().ok_or("exposure is not Float32")?.values().to_vec();
+    Ok(Exposures {
+        date: dates,
+        asset_id: strings("asset_id")?,
+        asset_id_type: strings("asset_id_type")?,
+        factor_group: strings("factor_group")?,
+        factor: strings("factor")?,
+        exposure: values,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_a_frame() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut f = Exposures::default();
+        f.push(20000, "AAPL", "ticker", "style", "Size", 1.25);
+        f.push(20000, "MSFT", "ticker", "market", "Market", 1.0);
+        let path = dir.path().join("x.parquet");
+        write(&path, &f).unwrap();
+        let back = read(&path).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!((back.asset_id.get(1), back.factor.get(0), back.exposure[0], back.date[1]), ("MSFT", "Size", 1.25, 20000));
+        assert!(!dir.path().join("x.tmp").exists());
+    }
+}

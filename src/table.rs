@@ -1,0 +1,317 @@
+//! A small column-oriented table for everything the engine hands out as rows: listings,
+//! summaries and exposure data. One table renders as aligned text, CSV, JSON or Parquet.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, BooleanArray, Date32Array, Float32Array, Float64Array, RecordBatch, StringArray, UInt64Array};
+use arrow_schema::{DataType, Field, Schema};
+
+use crate::frame::{Exposures, StrColumn};
+use crate::uploader::Column;
+use crate::Result;
+
+/// The values of one column.
+#[derive(Debug, Clone)]
+pub enum Values {
+    Date(Vec<i32>),
+    Text(Vec<String>),
+    Dict(StrColumn),
+    F32(Vec<f32>),
+    F64(Vec<f64>),
+    U64(Vec<u64>),
+    Bool(Vec<bool>),
+}
+
+impl Values {
+    fn len(&self) -> usize {
+        match self {
+            Values::Date(v) => v.len(),
+            Values::Text(v) => v.len(),
+            Values::Dict(c) => c.codes.len(),
+            Values::F32(v) => v.len(),
+            Values::F64(v) => v.len(),
+            Values::U64(v) => v.len(),
+            Values::Bool(v) => v.len(),
+        }
+    }
+
+    fn is_number(&self) -> bool {
+        matches!(self, Values::F32(_) | Values::F64(_) | Values::U64(_))
+    }
+}
+
+/// Named columns of equal length.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub names: Vec<String>,
+    pub columns: Vec<Values>,
+}
+
+/// An output format for tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    Text,
+    Csv,
+    Json,
+    Parquet,
+}
+
+impl Format {
+    /// Parses `table`, `csv`, `json` or `parquet`.
+    pub fn parse(s: &str) -> Result<Format> {
+        match s {
+            "table" | "text" => Ok(Format::Text),
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            "parquet" => Ok(Format::Parquet),
+            _ => Err(crate::Error::invalid(format!("unknown format '{s}' (expected table, csv, json or parquet)"))),
+        }
+    }
+}
+
+impl Table {
+    /// Adds a column.
+    pub fn with(mut self, name: &str, values: Values) -> Self {
+        self.names.push(name.to_owned());
+        self.columns.push(values);
+        self
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.columns.first().map_or(0, Values::len)
+    }
+
+    /// A table from serializable records (field names become columns; numbers stay numbers).
+    pub fn from_records<T: serde::Serialize>(records: &[T]) -> Table {
+        let values: Vec<serde_json::Map<String, serde_json::Value>> = records
+            .iter()
+            .filter_map(|r| match serde_json::to_value(r) {
+                Ok(serde_json::Value::Object(m)) => Some(m),
+                _ => None,
+            })
+            .collect();
+        let Some(first) = values.first() else { return Table::default() };
+        let mut table = Table::default();
+        for key in first.keys() {
+            let cells: Vec<&serde_json::Value> = values.iter().map(|m| m.get(key).unwrap_or(&serde_json::Value::Null)).collect();
+            let column = if cells.iter().all(|v| v.is_u64()) {
+                Values::U64(cells.iter().map(|v| v.as_u64().unwrap()).collect())
+            } else if cells.iter().all(|v| v.is_null() || v.as_f64().is_some_and(|x| f64::from(x as f32) == x || x.is_nan())) {
+                // Values that are exactly f32 (statistics stored as Float32) print as f32.
+                Values::F32(cells.iter().map(|v| v.as_f64().map_or(f32::NAN, |x| x as f32)).collect())
+            } else if cells.iter().all(|v| v.is_number() || v.is_null()) {
+                Values::F64(cells.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect())
+            } else if cells.iter().all(|v| v.is_boolean()) {
+                Values::Bool(cells.iter().map(|v| v.as_bool().unwrap()).collect())
+            } else {
+                Values::Text(
+                    cells
+                        .iter()
+                        .map(|v| match v {
+                            serde_json::Value::String(s) => s.clone(),
+                            serde_json::Value::Null => String::new(),
+                            serde_json::Value::Array(a) => a.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned)).collect::<Vec<_>>().join(","),
+                            other => other.to_string(),
+                        })
+                        .collect(),
+                )
+            };
+            table = table.with(key, column);
+        }
+        table
+    }
+
+    /// Exposure rows projected on `columns`; with `unique`, distinct rows sorted by value.
+    pub fn from_exposures(frame: &Exposures, columns: &[Column], unique: bool) -> Table {
+        let mut rows: Vec<u32> = (0..frame.len() as u32).collect();
+        if unique {
+            let key = |r: u32| {
+                let r = r as usize;
+                columns
+                    .iter()
+                    .map(|c| match c {
+                        Column::Date => frame.date[r] as u64,
+                        Column::AssetId => u64::from(frame.asset_id.codes[r]),
+                        Column::AssetIdType => u64::from(frame.asset_id_type.codes[r]),
+                        Column::FactorGroup => u64::from(frame.factor_group.codes[r]),
+                        Column::Factor => u64::from(frame.factor.codes[r]),
+                        Column::Exposure => u64::from(frame.exposure[r].to_bits()),
+                    })
+                    .collect::<Vec<u64>>()
+            };
+            let mut seen = rustc_hash::FxHashSet::default();
+            rows.retain(|&r| seen.insert(key(r)));
+            let text = |r: u32, c: &Column| -> (i64, f32, &str) {
+                let r = r as usize;
+                match c {
+                    Column::Date => (i64::from(frame.date[r]), 0.0, ""),
+                    Column::AssetId => (0, 0.0, frame.asset_id.get(r)),
+                    Column::AssetIdType => (0, 0.0, frame.asset_id_type.get(r)),
+                    Column::FactorGroup => (0, 0.0, frame.factor_group.get(r)),
+                    Column::Factor => (0, 0.0, frame.factor.get(r)),
+                    Column::Exposure => (0, frame.exposure[r], ""),
+                }
+            };
+            rows.sort_by(|&a, &b| {
+                columns.iter().fold(std::cmp::Ordering::Equal, |o, c| {
+                    o.then_with(|| {
+                        let (x, y) = (text(a, c), text(b, c));
+                        x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.cmp(y.2))
+                    })
+                })
+            });
+        }
+        let all = rows.len() == frame.len() && !unique;
+        let pick = |c: &StrColumn| if all { c.clone() } else { StrColumn { codes: rows.iter().map(|&r| c.codes[r as usize]).collect(), dict: c.dict.clone() } };
+        let mut table = Table::default();
+        for c in columns {
+            let values = match c {
+                Column::Date => Values::Date(if all { frame.date.clone() } else { rows.iter().map(|&r| frame.date[r as usize]).collect() }),
+                Column::AssetId => Values::Dict(pick(&frame.asset_id)),
+                Column::AssetIdType => Values::Dict(pick(&frame.asset_id_type)),
+                Column::FactorGroup => Values::Dict(pick(&frame.factor_group)),
+                Column::Factor => Values::Dict(pick(&frame.factor)),
+                Column::Exposure => Values::F32(if all { frame.exposure.clone() } else { rows.iter().map(|&r| frame.exposure[r as usize]).collect() }),
+            };
+            table = table.with(c.name(), values);
+        }
+        table
+    }
+
+    /// The text of a cell (empty for a missing number).
+    pub fn cell(&self, row: usize, col: usize) -> String {
+        match &self.columns[col] {
+            Values::Date(v) => crate::date::format(v[row]),
+            Values::Text(v) => v[row].clone(),
+            Values::Dict(c) => c.get(row).to_owned(),
+            Values::F32(v) if v[row].is_nan() => String::new(),
+            Values::F32(v) => v[row].to_string(),
+            Values::F64(v) if v[row].is_nan() => String::new(),
+            Values::F64(v) => v[row].to_string(),
+            Values::U64(v) => v[row].to_string(),
+            Values::Bool(v) => v[row].to_string(),
+        }
+    }
+
+    /// Writes the table in `format`. `Text` shows at most `max_rows` rows (all when `None`).
+    pub fn write(&self, format: Format, out: &mut dyn Write, max_rows: Option<usize>) -> Result<()> {
+        let io = |e| crate::Error::io("cannot write the output", e);
+        match format {
+            Format::Text => out.write_all(self.render(max_rows).as_bytes()).map_err(io),
+            Format::Csv => self.write_csv(out).map_err(io),
+            Format::Json => self.write_json(out).map_err(io),
+            Format::Parquet => {
+                // The Parquet writer needs a `Send` sink; encode in memory, then copy.
+                let mut bytes = Vec::new();
+                crate::store::parts::write_batches(&mut bytes, self.schema(), &[self.to_batch()?])?;
+                out.write_all(&bytes).map_err(io)
+            }
+        }
+    }
+
+    fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(out);
+        w.write_record(&self.names)?;
+        let mut record = Vec::with_capacity(self.names.len());
+        for row in 0..self.rows() {
+            record.clear();
+            record.extend((0..self.columns.len()).map(|c| self.cell(row, c)));
+            w.write_record(&record)?;
+        }
+        w.flush()
+    }
+
+    fn write_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        out.write_all(b"[")?;
+        let keys: Vec<String> = self.names.iter().map(|n| serde_json::to_string(n).unwrap()).collect();
+        for row in 0..self.rows() {
+            out.write_all(if row == 0 { b"\n{" } else { b",\n{" })?;
+            for (c, key) in keys.iter().enumerate() {
+                if c > 0 {
+                    out.write_all(b",")?;
+                }
+                write!(out, "{key}:")?;
+                let text = self.cell(row, c);
+                match &self.columns[c] {
+                    Values::Bool(_) | Values::U64(_) => out.write_all(text.as_bytes())?,
+                    v if v.is_number() => out.write_all(if text.is_empty() { b"null" } else { text.as_bytes() })?,
+                    _ => serde_json::to_writer(&mut out, &text)?,
+                }
+            }
+            out.write_all(b"}")?;
+        }
+        out.write_all(b"\n]\n")?;
+        out.flush()
+    }
+
+    /// Aligned text: numbers right-aligned, a header rule, and a note when rows are left out.
+    pub fn render(&self, max_rows: Option<usize>) -> String {
+        let total = self.rows();
+        let shown = max_rows.map_or(total, |m| m.min(total));
+        let cells: Vec<Vec<String>> = (0..shown).map(|r| (0..self.columns.len()).map(|c| self.cell(r, c)).collect()).collect();
+        let widths: Vec<usize> = (0..self.columns.len())
+            .map(|c| cells.iter().map(|row| row[c].chars().count()).chain([self.names[c].chars().count()]).max().unwrap_or(0))
+            .collect();
+        let line = |row: &[String]| -> String {
+            let parts: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(c, s)| if self.columns[c].is_number() { format!("{s:>w$}", w = widths[c]) } else { format!("{s:<w$}", w = widths[c]) })
+                .collect();
+            parts.join("  ").trim_end().to_owned() + "\n"
+        };
+        let mut out = line(&self.names);
+        out += &(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  ") + "\n");
+        for row in &cells {
+            out += &line(row);
+        }
+        if shown < total {
+            out += &format!("… {} more rows ({total} in all); use --format csv for everything\n", total - shown);
+        }
+        out
+    }
+
+    fn schema(&self) -> Arc<Schema> {
+        let fields: Vec<Field> = self
+            .names
+            .iter()
+            .zip(&self.columns)
+            .map(|(n, v)| {
+                let t = match v {
+                    Values::Date(_) => DataType::Date32,
+                    Values::Text(_) | Values::Dict(_) => DataType::Utf8,
+                    Values::F32(_) => DataType::Float32,
+                    Values::F64(_) => DataType::Float64,
+                    Values::U64(_) => DataType::UInt64,
+                    Values::Bool(_) => DataType::Boolean,
+                };
+                Field::new(n, t, matches!(v, Values::F32(_) | Values::F64(_)))
+            })
+            .collect();
+        Arc::new(Schema::new(fields))
+    }
+
+    /// The table as one Arrow record batch.
+    pub fn to_batch(&self) -> Result<RecordBatch> {
+        let arrays: Vec<ArrayRef> = self
+            .columns
+            .iter()
+            .map(|v| -> ArrayRef {
+                match v {
+                    Values::Date(d) => Arc::new(Date32Array::from(d.clone())),
+                    Values::Text(t) => Arc::new(StringArray::from_iter_values(t)),
+                    Values::Dict(c) => Arc::new(StringArray::from_iter_values(c.codes.iter().map(|&k| c.dict.get(k)))),
+                    Values::F32(f) => Arc::new(Float32Array::from_iter(f.iter().map(|x| (!x.is_nan()).then_some(*x)))),
+                    Values::F64(f) => Arc::new(Float64Array::from_iter(f.iter().map(|x| (!x.is_nan()).then_some(*x)))),
+                    Values::U64(u) => Arc::new(UInt64Array::from(u.clone())),
+                    Values::Bool(b) => Arc::new(BooleanArray::from(b.clone())),
+                }
+            })
+            .collect();
+        Ok(RecordBatch::try_new(self.schema(), arrays)?)
+    }
+}

@@ -1,0 +1,253 @@
+//! Committing staged entries into a new immutable version.
+//!
+//! Committed data is kept as one Parquet file ("part") per date; a version is a set of parts.
+//! A commit writes the parts it needs first, then records the version and removes the staged
+//! entries in one catalog transaction. Until that transaction commits, nothing a reader can see
+//! has changed; a crash before it leaves only unreferenced files, removed by the next writer.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::Uploader;
+use super::stage::groups_and_factors;
+use crate::frame::{DayStats, Exposures};
+use crate::progress::Progress;
+use crate::store::catalog::{self, PartRow, StagedRow, VersionRow};
+use crate::store::home::DataDir;
+use crate::store::parts;
+use crate::{Error, Result};
+
+/// How staged data merges with committed data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitMode {
+    /// Add rows; refuse the whole commit if any key already exists.
+    Append,
+    /// Insert new keys, replace the values of existing keys.
+    Upsert,
+    /// Replace every committed row of each date present in the staged data.
+    OverwriteDates,
+    /// Replace all committed data.
+    Overwrite,
+}
+
+impl CommitMode {
+    /// Every mode.
+    pub const ALL: [CommitMode; 4] = [CommitMode::Append, CommitMode::Upsert, CommitMode::OverwriteDates, CommitMode::Overwrite];
+
+    /// The mode's name as users type it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CommitMode::Append => "append",
+            CommitMode::Upsert => "upsert",
+            CommitMode::OverwriteDates => "overwrite_dates",
+            CommitMode::Overwrite => "overwrite",
+        }
+    }
+
+    /// One line on what the mode does.
+    pub fn description(self) -> &'static str {
+        match self {
+            CommitMode::Append => "add new rows; refuse everything if any key is already committed",
+            CommitMode::Upsert => "add new rows and replace the values of keys already committed",
+            CommitMode::OverwriteDates => "replace all committed rows of every date present in the staged data",
+            CommitMode::Overwrite => "replace all committed data with the staged data",
+        }
+    }
+
+    /// Parses a mode name; the error lists the valid ones.
+    pub fn parse(s: &str) -> Result<CommitMode> {
+        Self::ALL.into_iter().find(|m| m.name() == s).ok_or_else(|| {
+            Error::invalid(format!(
+                "unknown commit mode '{s}' (expected one of: {})",
+                Self::ALL.map(CommitMode::name).join(", ")
+            ))
+        })
+    }
+}
+
+/// What a commit produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitResult {
+    pub version: u32,
+    pub committed_names: Vec<String>,
+    pub mode: CommitMode,
+    /// Rows and dates of the new version as a whole.
+    pub rows: u64,
+    pub dates: u32,
+}
+
+enum DateOutcome {
+    Part(PartRow),
+    Conflicts(Vec<String>),
+}
+
+fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
+    if std::fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    parts::write_atomically(to, |mut file| {
+        let mut src = std::fs::File::open(from).map_err(|e| Error::io(format!("cannot open {}", from.display()), e))?;
+        std::io::copy(&mut src, &mut file).map(drop).map_err(|e| Error::io(format!("cannot copy {}", from.display()), e))
+    })
+}
+
+impl Uploader<'_> {
+    /// Commits staged entries (all when `names` is `None`) with `mode` into a new version.
+    ///
+    /// Staged entries are first checked together: two entries with the same key refuse the
+    /// commit, naming both files. In `append` mode a key that is already committed refuses it.
+    /// A refused or cancelled commit changes nothing.
+    pub fn commit(&self, mode: CommitMode, names: Option<&[String]>, progress: &Progress<'_>) -> Result<CommitResult> {
+        let _lock = self.home.write_lock()?;
+        let db = self.home.db();
+        let staged = catalog::staged(db, self.id)?;
+        let chosen = super::select(&staged, names)?;
+        if chosen.is_empty() {
+            return Err(Error::invalid(format!("nothing is staged in dataset '{}'", self.name)));
+        }
+        let latest = catalog::latest_version(db, self.id)?;
+        let current = catalog::version_parts(db, self.id, latest)?;
+        let old_by_date: HashMap<i32, &PartRow> = current.iter().map(|p| (p.stats.date, p)).collect();
+        let mut by_date: BTreeMap<i32, Vec<&StagedRow>> = BTreeMap::new();
+        for s in &chosen {
+            for d in &s.days {
+                by_date.entry(d.date).or_default().push(s);
+            }
+        }
+        let work: Vec<(i32, Vec<&StagedRow>)> = by_date.into_iter().collect();
+        let (data, dataset) = (self.home.data(), self.id);
+        let counter = progress.counter("commit", work.len() as u64);
+        let outcomes: Vec<Result<DateOutcome>> = work
+            .par_iter()
+            .map(|(date, names)| {
+                progress.check()?;
+                let outcome = commit_date(data, dataset, *date, names, old_by_date.get(date).copied(), latest, mode);
+                counter.tick(crate::date::format(*date))?;
+                outcome
+            })
+            .collect();
+        let mut new_parts = Vec::new();
+        let mut conflicts = Vec::new();
+        let mut error = None;
+        for o in outcomes {
+            match o {
+                Ok(DateOutcome::Part(p)) => new_parts.push(p),
+                Ok(DateOutcome::Conflicts(c)) => conflicts.extend(c),
+                Err(e) => error = error.or(Some(e)),
+            }
+        }
+        let discard = |parts: &[PartRow]| parts.iter().for_each(|p| drop(std::fs::remove_file(self.home.path(&p.file))));
+        if let Some(e) = error {
+            discard(&new_parts);
+            return Err(e);
+        }
+        if !conflicts.is_empty() {
+            discard(&new_parts);
+            let n = conflicts.len();
+            conflicts.truncate(50);
+            return Err(Error::conflict(
+                format!("commit refused: {n} conflicting key(s) in dataset '{}'; nothing was committed", self.name),
+                conflicts,
+            ));
+        }
+        let touched: HashSet<i32> = new_parts.iter().map(|p| p.stats.date).collect();
+        let mut committed_names: Vec<String> = chosen.iter().map(|s| s.name.clone()).collect();
+        committed_names.sort();
+        let version = VersionRow { version: latest + 1, created: catalog::now(), mode: mode.name().into(), committed_names };
+        let tx = db.unchecked_transaction()?;
+        let recorded = (|| -> Result<Vec<i64>> {
+            let mut ids = Vec::new();
+            for p in &new_parts {
+                ids.push(catalog::insert_part(&tx, self.id, p)?);
+            }
+            if mode != CommitMode::Overwrite {
+                ids.extend(current.iter().filter(|p| !touched.contains(&p.stats.date)).map(|p| p.id));
+            }
+            catalog::insert_version(&tx, self.id, &version, &ids)?;
+            for s in &chosen {
+                catalog::delete_staged(&tx, self.id, &s.name)?;
+            }
+            progress.check()?;
+            tx.commit()?;
+            Ok(ids)
+        })();
+        if let Err(e) = recorded {
+            discard(&new_parts);
+            return Err(e);
+        }
+        for s in &chosen {
+            let _ = std::fs::remove_file(self.home.path(&s.file));
+        }
+        let parts = catalog::version_parts(db, self.id, version.version)?;
+        Ok(CommitResult {
+            version: version.version,
+            committed_names: version.committed_names,
+            mode,
+            rows: parts.iter().map(|p| p.stats.rows).sum(),
+            dates: parts.len() as u32,
+        })
+    }
+}
+
+/// Builds the part of one date: the staged rows of that date, merged with the committed
+/// part when the mode keeps committed rows of touched dates.
+fn commit_date(data: &DataDir, dataset: i64, date: i32, staged: &[&StagedRow], old: Option<&PartRow>, latest: u32, mode: CommitMode) -> Result<DateOutcome> {
+    let merge_old = old.filter(|_| matches!(mode, CommitMode::Append | CommitMode::Upsert));
+    let file = data.new_file(dataset, "parts")?;
+    if let ([single], None) = (staged, merge_old) {
+        if single.days.len() == 1 {
+            link_or_copy(&data.path(&single.file), &data.path(&file))?;
+            let (factor_groups, factors) = (single.factor_groups.clone(), single.factors);
+            return Ok(DateOutcome::Part(PartRow { id: 0, file, stats: single.days[0], factor_groups, factors }));
+        }
+    }
+    // Each source's rows occupy a range of `merged`; source 0 is the committed part, if any.
+    let mut merged = Exposures::default();
+    let mut sources: Vec<(usize, String)> = Vec::new();
+    if let Some(old) = merge_old {
+        sources.push((0, format!("committed version {latest}")));
+        merged.append(&parts::read(&data.path(&old.file))?);
+    }
+    for s in staged {
+        let mut frame = parts::read(&data.path(&s.file))?;
+        if s.days.len() > 1 {
+            frame = frame.take(&frame.rows_of_date(date));
+        }
+        sources.push((merged.len(), format!("staged '{}' ({})", s.name, s.source)));
+        merged.append(&frame);
+    }
+    let source_of = |row: usize| sources.iter().rposition(|(start, _)| *start <= row).expect("row has a source");
+    let mut conflicts = Vec::new();
+    let mut drop_rows = Vec::new();
+    for (a, b) in merged.duplicate_keys() {
+        let (sa, sb) = (source_of(a), source_of(b));
+        let old_row = if merge_old.is_some() && sa == 0 { Some(a) } else if merge_old.is_some() && sb == 0 { Some(b) } else { None };
+        match old_row {
+            Some(row) if mode == CommitMode::Upsert => drop_rows.push(row as u32),
+            Some(_) => conflicts.push(format!(
+                "{} has key ({}) that {} already holds",
+                sources[sa.max(sb)].1,
+                merged.describe_key(a),
+                sources[0].1
+            )),
+            None => conflicts.push(format!("{} and {} both have key ({})", sources[sa].1, sources[sb].1, merged.describe_key(a))),
+        }
+    }
+    if !conflicts.is_empty() {
+        return Ok(DateOutcome::Conflicts(conflicts.into_iter().take(20).collect()));
+    }
+    if !drop_rows.is_empty() {
+        drop_rows.sort_unstable();
+        let keep: Vec<u32> = (0..merged.len() as u32).filter(|r| drop_rows.binary_search(r).is_err()).collect();
+        merged = merged.take(&keep);
+    }
+    merged.sort();
+    parts::write(&data.path(&file), &merged)?;
+    let stats = DayStats::of(&merged)[0];
+    let (factor_groups, factors) = groups_and_factors(&merged);
+    Ok(DateOutcome::Part(PartRow { id: 0, file, stats, factor_groups, factors }))
+}

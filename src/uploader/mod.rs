@@ -1,0 +1,173 @@
+//! The exposure uploader: named datasets, each with a staging area and immutable versions.
+//!
+//! Mirrors the platform's uploader concepts: stage files into named entries, check them with
+//! summaries, commit them with a mode into a new version, read any version back.
+
+mod commit;
+mod query;
+mod stage;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::parse::Diagnostic;
+use crate::scan::FileStatus;
+use crate::store::{Home, catalog};
+use crate::{Error, Result};
+
+pub use commit::{CommitMode, CommitResult};
+pub use query::{Column, DateSummary, DetailRow, StagedSummary, VersionInfo};
+
+/// What staging one name produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct StagingResult {
+    /// The staged name (the file stem).
+    pub name: String,
+    /// The file it came from (`archive.zip/member.csv` for a ZIP member).
+    pub source: String,
+    pub success: bool,
+    /// The layout detected: `long`, `long_without_date` or `wide`.
+    pub parser: Option<String>,
+    pub rows: u64,
+    pub dates: u32,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    pub assets: u32,
+    pub timestamp: String,
+    pub messages: Vec<Diagnostic>,
+}
+
+/// A dataset as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatasetInfo {
+    pub name: String,
+    pub created: String,
+    pub latest_version: u32,
+    pub staged: usize,
+}
+
+/// One exposure dataset of a home folder.
+pub struct Uploader<'h> {
+    home: &'h Home,
+    id: i64,
+    name: String,
+}
+
+/// Checks a dataset name: non-empty, at most 128 characters, no path separators or control characters.
+fn check_dataset_name(name: &str) -> Result<()> {
+    let bad = name.trim().is_empty()
+        || name.len() > 128
+        || name.trim() != name
+        || name.chars().any(|c| c.is_control() || c == '/' || c == '\\');
+    if bad {
+        return Err(Error::invalid(format!(
+            "'{name}' is not a valid dataset name (1 to 128 characters, no slashes, control characters or surrounding spaces)"
+        )));
+    }
+    Ok(())
+}
+
+impl Home {
+    /// All exposure datasets, by name.
+    pub fn datasets(&self) -> Result<Vec<DatasetInfo>> {
+        catalog::datasets(self.db())?
+            .into_iter()
+            .map(|(id, name, created)| {
+                Ok(DatasetInfo {
+                    latest_version: catalog::latest_version(self.db(), id)?,
+                    staged: catalog::staged(self.db(), id)?.len(),
+                    name,
+                    created,
+                })
+            })
+            .collect()
+    }
+
+    /// An existing dataset.
+    pub fn uploader(&self, name: &str) -> Result<Uploader<'_>> {
+        let id = catalog::dataset_id(self.db(), name)?.ok_or_else(|| Error::not_found("dataset", name))?;
+        Ok(Uploader { home: self, id, name: name.to_owned() })
+    }
+
+    /// An existing dataset, or a new empty one.
+    pub fn get_or_create_uploader(&self, name: &str) -> Result<Uploader<'_>> {
+        check_dataset_name(name)?;
+        let id = match catalog::dataset_id(self.db(), name)? {
+            Some(id) => id,
+            None => {
+                let _lock = self.write_lock()?;
+                match catalog::dataset_id(self.db(), name)? {
+                    Some(id) => id,
+                    None => catalog::create_dataset(self.db(), name)?,
+                }
+            }
+        };
+        Ok(Uploader { home: self, id, name: name.to_owned() })
+    }
+}
+
+impl Uploader<'_> {
+    /// The dataset's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Staged and committed names, for marking files in a scan.
+    pub fn statuses(&self) -> Result<HashMap<String, FileStatus>> {
+        let mut out = HashMap::new();
+        for v in catalog::versions(self.home.db(), self.id)? {
+            for n in v.committed_names {
+                out.insert(n, FileStatus::Committed);
+            }
+        }
+        for s in catalog::staged(self.home.db(), self.id)? {
+            out.insert(s.name, FileStatus::Staged);
+        }
+        Ok(out)
+    }
+
+    /// Results of every staged entry (all successful: failures are never staged).
+    pub fn staging_results(&self) -> Result<Vec<StagingResult>> {
+        Ok(catalog::staged(self.home.db(), self.id)?.iter().map(stage::result_of).collect())
+    }
+
+    /// Removes staged entries (all when `names` is `None`); returns what was removed.
+    pub fn wipe_staging(&self, names: Option<&[String]>) -> Result<Vec<StagingResult>> {
+        let _lock = self.home.write_lock()?;
+        let staged = catalog::staged(self.home.db(), self.id)?;
+        let chosen = select(&staged, names)?;
+        let tx = self.home.db().unchecked_transaction()?;
+        for s in &chosen {
+            catalog::delete_staged(&tx, self.id, &s.name)?;
+        }
+        tx.commit()?;
+        for s in &chosen {
+            let _ = std::fs::remove_file(self.home.path(&s.file));
+        }
+        Ok(chosen.iter().map(stage::result_of).collect())
+    }
+
+    /// Deletes the dataset: every version, every staged entry, every file.
+    pub fn destroy(self) -> Result<()> {
+        let _lock = self.home.write_lock()?;
+        catalog::delete_dataset(self.home.db(), self.id)?;
+        let dir = self.home.root().join("data").join(self.id.to_string());
+        let _ = std::fs::remove_dir_all(dir);
+        Ok(())
+    }
+}
+
+/// The staged rows named (all when `None`); unknown names are an error listing what is staged.
+fn select(staged: &[catalog::StagedRow], names: Option<&[String]>) -> Result<Vec<catalog::StagedRow>> {
+    let Some(names) = names else { return Ok(staged.to_vec()) };
+    let unknown: Vec<&String> = names.iter().filter(|n| !staged.iter().any(|s| &s.name == *n)).collect();
+    if !unknown.is_empty() {
+        let list: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
+        return Err(Error::InvalidInput {
+            message: format!("not staged: {}", list.join(", ")),
+            details: staged.iter().map(|s| format!("staged: {}", s.name)).collect(),
+        });
+    }
+    Ok(staged.iter().filter(|s| names.contains(&s.name)).cloned().collect())
+}

@@ -1,0 +1,208 @@
+//! Reading a dataset: staging summaries, committed summaries, version history and data.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::Uploader;
+use crate::frame::{DayStats, Exposures};
+use crate::store::{catalog, parts};
+use crate::{Error, Result};
+
+/// One row of a detail summary: cross-sectional statistics of one date (of one staged name).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DetailRow {
+    #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub date: String,
+    pub n_assets: u32,
+    pub min_exposure: f32,
+    pub max_exposure: f32,
+    pub mean_exposure: f32,
+    pub median_exposure: f32,
+    pub std_exposure: f32,
+}
+
+impl DetailRow {
+    fn new(name: Option<String>, d: &DayStats) -> Self {
+        DetailRow {
+            name,
+            date: crate::date::format(d.date),
+            n_assets: d.n_assets,
+            min_exposure: d.min as f32,
+            max_exposure: d.max as f32,
+            mean_exposure: d.mean as f32,
+            median_exposure: d.median as f32,
+            std_exposure: d.std as f32,
+        }
+    }
+}
+
+/// One row per staged name.
+#[derive(Debug, Clone, Serialize)]
+pub struct StagedSummary {
+    #[serde(rename = "_name")]
+    pub name: String,
+    pub source: String,
+    pub parser: String,
+    pub rows: u64,
+    pub dates: u32,
+    pub first_date: String,
+    pub last_date: String,
+    pub assets: u32,
+    pub factor_groups: String,
+    pub factors: u32,
+}
+
+/// One row per committed date.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateSummary {
+    pub date: String,
+    pub rows: u64,
+    pub n_assets: u32,
+    pub factor_groups: String,
+    pub factors: u32,
+}
+
+/// One committed version.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionInfo {
+    pub version: u32,
+    /// Commit time, RFC 3339 UTC.
+    pub created: String,
+    pub mode: String,
+    pub committed_names: Vec<String>,
+    pub rows: u64,
+    pub dates: u32,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+}
+
+/// A column of the canonical exposure frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Column {
+    Date,
+    AssetId,
+    AssetIdType,
+    FactorGroup,
+    Factor,
+    Exposure,
+}
+
+impl Column {
+    /// Every column, in canonical order.
+    pub const ALL: [Column; 6] = [Column::Date, Column::AssetId, Column::AssetIdType, Column::FactorGroup, Column::Factor, Column::Exposure];
+
+    /// The column's name.
+    pub fn name(self) -> &'static str {
+        parts::COLUMNS[self as usize]
+    }
+
+    /// Parses a column name; the error lists the valid ones.
+    pub fn parse(s: &str) -> Result<Column> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.name() == s.trim())
+            .ok_or_else(|| Error::invalid(format!("unknown column '{s}' (expected one of: {})", parts::COLUMNS.join(", "))))
+    }
+}
+
+impl Uploader<'_> {
+    /// The newest version, or `version` if it exists.
+    pub fn resolve_version(&self, version: Option<u32>) -> Result<u32> {
+        let latest = catalog::latest_version(self.home.db(), self.id)?;
+        match version {
+            None => Ok(latest),
+            Some(v) if v <= latest => Ok(v),
+            Some(v) => Err(Error::not_found("version", format!("{v} of dataset {} (latest is {latest})", self.name))),
+        }
+    }
+
+    /// One row per staged name.
+    pub fn staging_summary(&self) -> Result<Vec<StagedSummary>> {
+        Ok(catalog::staged(self.home.db(), self.id)?
+            .into_iter()
+            .map(|s| StagedSummary {
+                first_date: s.days.first().map(|d| crate::date::format(d.date)).unwrap_or_default(),
+                last_date: s.days.last().map(|d| crate::date::format(d.date)).unwrap_or_default(),
+                dates: s.days.len() as u32,
+                factor_groups: s.factor_groups.join(","),
+                name: s.name,
+                source: s.source,
+                parser: s.parser,
+                rows: s.rows,
+                assets: s.assets,
+                factors: s.factors,
+            })
+            .collect())
+    }
+
+    /// The seed's detail summary: one row per staged name and date.
+    pub fn staging_detail_summary(&self) -> Result<Vec<DetailRow>> {
+        Ok(catalog::staged(self.home.db(), self.id)?
+            .iter()
+            .flat_map(|s| s.days.iter().map(|d| DetailRow::new(Some(s.name.clone()), d)))
+            .collect())
+    }
+
+    /// One row per committed date of a version (latest when `None`).
+    pub fn data_summary(&self, version: Option<u32>) -> Result<Vec<DateSummary>> {
+        let v = self.resolve_version(version)?;
+        Ok(catalog::version_parts(self.home.db(), self.id, v)?
+            .into_iter()
+            .map(|p| DateSummary {
+                date: crate::date::format(p.stats.date),
+                rows: p.stats.rows,
+                n_assets: p.stats.n_assets,
+                factor_groups: p.factor_groups.join(","),
+                factors: p.factors,
+            })
+            .collect())
+    }
+
+    /// Statistics per committed date of a version (latest when `None`).
+    pub fn data_detail_summary(&self, version: Option<u32>) -> Result<Vec<DetailRow>> {
+        let v = self.resolve_version(version)?;
+        Ok(catalog::version_parts(self.home.db(), self.id, v)?.iter().map(|p| DetailRow::new(None, &p.stats)).collect())
+    }
+
+    /// Every version, oldest first.
+    pub fn version_history(&self) -> Result<Vec<VersionInfo>> {
+        let db = self.home.db();
+        catalog::versions(db, self.id)?
+            .into_iter()
+            .map(|v| {
+                let parts = catalog::version_parts(db, self.id, v.version)?;
+                Ok(VersionInfo {
+                    rows: parts.iter().map(|p| p.stats.rows).sum(),
+                    dates: parts.len() as u32,
+                    first_date: parts.first().map(|p| crate::date::format(p.stats.date)),
+                    last_date: parts.last().map(|p| crate::date::format(p.stats.date)),
+                    version: v.version,
+                    created: v.created,
+                    mode: v.mode,
+                    committed_names: v.committed_names,
+                })
+            })
+            .collect()
+    }
+
+    /// The distinct factor groups of a version (latest when `None`), sorted.
+    pub fn factor_groups(&self, version: Option<u32>) -> Result<Vec<String>> {
+        let v = self.resolve_version(version)?;
+        let mut groups: Vec<String> =
+            catalog::version_parts(self.home.db(), self.id, v)?.into_iter().flat_map(|p| p.factor_groups).collect();
+        groups.sort();
+        groups.dedup();
+        Ok(groups)
+    }
+
+    /// All committed rows of a version (latest when `None`), by date then key.
+    pub fn data(&self, version: Option<u32>) -> Result<Exposures> {
+        let v = self.resolve_version(version)?;
+        let parts = catalog::version_parts(self.home.db(), self.id, v)?;
+        let data = self.home.data();
+        let frames: Vec<Exposures> = parts.par_iter().map(|p| parts::read(&data.path(&p.file))).collect::<Result<_>>()?;
+        Ok(Exposures::concat(&frames))
+    }
+}

@@ -1,0 +1,169 @@
+//! Staging: files, folders and ZIPs become named, checked, unversioned entries.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::{StagingResult, Uploader};
+use crate::frame::{DayStats, Exposures};
+use crate::inputs::{self, Unit};
+use crate::parse::{self, Diagnostic, Source};
+use crate::progress::Progress;
+use crate::store::home::DataDir;
+use crate::store::{catalog, parts};
+use crate::{Error, Result};
+
+/// A failed result for `name`.
+fn failed(name: &str, source: &str, messages: Vec<Diagnostic>) -> StagingResult {
+    StagingResult {
+        name: name.to_owned(),
+        source: source.to_owned(),
+        success: false,
+        parser: None,
+        rows: 0,
+        dates: 0,
+        first_date: None,
+        last_date: None,
+        assets: 0,
+        timestamp: catalog::now(),
+        messages,
+    }
+}
+
+/// The result shown for a recorded staged entry.
+pub(super) fn result_of(s: &catalog::StagedRow) -> StagingResult {
+    StagingResult {
+        name: s.name.clone(),
+        source: s.source.clone(),
+        success: true,
+        parser: Some(s.parser.clone()),
+        rows: s.rows,
+        dates: s.days.len() as u32,
+        first_date: s.days.first().map(|d| crate::date::format(d.date)),
+        last_date: s.days.last().map(|d| crate::date::format(d.date)),
+        assets: s.assets,
+        timestamp: s.timestamp.clone(),
+        messages: Vec::new(),
+    }
+}
+
+/// Distinct (group, factor) pairs and distinct groups of a frame.
+pub(super) fn groups_and_factors(frame: &Exposures) -> (Vec<String>, u32) {
+    let mut pairs: Vec<(u32, u32)> = frame.factor_group.codes.iter().copied().zip(frame.factor.codes.iter().copied()).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    (Exposures::used(&frame.factor_group), pairs.len() as u32)
+}
+
+enum Outcome {
+    Staged(catalog::StagedRow),
+    Failed(StagingResult),
+    Cancelled,
+}
+
+fn stage_unit(data: &DataDir, dataset: i64, unit: &Unit) -> Result<Outcome> {
+    let bytes = match unit.read() {
+        Ok(b) => b,
+        Err(d) => return Ok(Outcome::Failed(failed(&unit.name, &unit.label, vec![d]))),
+    };
+    let src = Source { label: &unit.label, name_date: unit.name_date };
+    let parsed = match parse::parse(&bytes, unit.format, &src) {
+        Ok(p) => p,
+        Err(ds) => return Ok(Outcome::Failed(failed(&unit.name, &unit.label, ds))),
+    };
+    drop(bytes);
+    let file = data.new_file(dataset, "staged")?;
+    parts::write(&data.path(&file), &parsed.frame)?;
+    let (factor_groups, factors) = groups_and_factors(&parsed.frame);
+    Ok(Outcome::Staged(catalog::StagedRow {
+        name: unit.name.clone(),
+        source: unit.label.clone(),
+        parser: parsed.layout.name().to_owned(),
+        file,
+        rows: parsed.frame.len() as u64,
+        assets: Exposures::used(&parsed.frame.asset_id).len() as u32,
+        factor_groups,
+        factors,
+        timestamp: catalog::now(),
+        days: DayStats::of(&parsed.frame),
+    }))
+}
+
+impl Uploader<'_> {
+    /// Stages files, folders (their daily files) and ZIPs (one name per member).
+    ///
+    /// Returns one result per name, failures included; good files are staged even when others
+    /// fail. A name already staged fails unless `replace` is set.
+    pub fn stage(&self, paths: &[PathBuf], replace: bool, progress: &Progress<'_>) -> Result<Vec<StagingResult>> {
+        let _lock = self.home.write_lock()?;
+        let resolved = inputs::resolve(paths);
+        let existing: HashSet<String> = catalog::staged(self.home.db(), self.id)?.into_iter().map(|s| s.name).collect();
+        let mut results: Vec<StagingResult> =
+            resolved.refused.iter().map(|r| failed(&r.name, &r.diagnostic.file, vec![r.diagnostic.clone()])).collect();
+        let mut todo = Vec::new();
+        let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+        for unit in &resolved.units {
+            if let Some(first) = seen.insert(&unit.name, &unit.label) {
+                let d = Diagnostic::file(&unit.label, format!("the name '{}' is given twice (also by {first}); rename one file", unit.name));
+                results.push(failed(&unit.name, &unit.label, vec![d]));
+            } else if existing.contains(&unit.name) && !replace {
+                let d = Diagnostic::file(&unit.label, format!("'{}' is already staged; wipe it first or stage with replace", unit.name));
+                results.push(failed(&unit.name, &unit.label, vec![d]));
+            } else {
+                todo.push(unit);
+            }
+        }
+        let (data, dataset) = (self.home.data(), self.id);
+        let counter = progress.counter("stage", todo.len() as u64);
+        let outcomes: Vec<Result<Outcome>> = todo
+            .par_iter()
+            .map(|unit| {
+                if progress.check().is_err() {
+                    return Ok(Outcome::Cancelled);
+                }
+                let outcome = stage_unit(data, dataset, unit);
+                let _ = counter.tick(unit.label.clone());
+                outcome
+            })
+            .collect();
+        let mut staged = Vec::new();
+        let mut error = None;
+        for o in outcomes {
+            match o {
+                Ok(Outcome::Staged(row)) => staged.push(row),
+                Ok(Outcome::Failed(r)) => results.push(r),
+                Ok(Outcome::Cancelled) => error = error.or(Some(Error::Cancelled)),
+                Err(e) => error = error.or(Some(e)),
+            }
+        }
+        let discard = |rows: &[catalog::StagedRow]| rows.iter().for_each(|r| drop(std::fs::remove_file(self.home.path(&r.file))));
+        if let Some(e) = error.or_else(|| progress.check().err()) {
+            discard(&staged);
+            return Err(e);
+        }
+        let old = catalog::staged(self.home.db(), self.id)?;
+        let replaced: Vec<&catalog::StagedRow> = old.iter().filter(|o| staged.iter().any(|s| s.name == o.name)).collect();
+        let tx = self.home.db().unchecked_transaction()?;
+        let recorded = (|| {
+            for r in &replaced {
+                catalog::delete_staged(&tx, self.id, &r.name)?;
+            }
+            for s in &staged {
+                catalog::insert_staged(&tx, self.id, s)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })();
+        if let Err(e) = recorded {
+            discard(&staged);
+            return Err(e);
+        }
+        for r in replaced {
+            let _ = std::fs::remove_file(self.home.path(&r.file));
+        }
+        results.extend(staged.iter().map(result_of));
+        results.sort_by(|a, b| a.name.cmp(&b.name).then(a.source.cmp(&b.source)));
+        Ok(results)
+    }
+}
