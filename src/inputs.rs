@@ -101,6 +101,7 @@ fn add_file(out: &mut Resolved, path: &Path) {
     }
     let name_date = match names::parse(&label) {
         Ok(Named::Daily { date, .. }) => Some(date),
+        Err(reason) if reason.starts_with(names::IMPOSSIBLE_DATE) => return refuse(out, reason),
         _ => None,
     };
     out.units.push(Unit { name: stem.to_owned(), label, format, name_date, origin: Origin::File(path.to_owned()) });

@@ -60,6 +60,9 @@ impl Named {
     }
 }
 
+/// How [`parse`]'s reason starts when the name has a date that does not exist.
+pub const IMPOSSIBLE_DATE: &str = "impossible date";
+
 /// Reads a file name; the error says why it is not a daily file or annual archive.
 pub fn parse(file_name: &str) -> Result<Named, String> {
     let Some((stem, format)) = Format::split(file_name) else {
@@ -78,7 +81,7 @@ pub fn parse(file_name: &str) -> Result<Named, String> {
     }
     match crate::date::parse(tail.as_bytes()) {
         Some(date) => Ok(Named::Daily { stem: stem.into(), prefix: prefix.into(), date, format }),
-        None => Err(format!("impossible date {tail}")),
+        None => Err(format!("{IMPOSSIBLE_DATE} {tail}")),
     }
 }
 

@@ -1,0 +1,99 @@
+//! Helpers shared by the integration tests: a temporary home, the CLI binary, small files.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temporary workspace with a home folder and a folder for input files.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env { dir: tempfile::tempdir().unwrap() }
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    /// A subfolder (created).
+    pub fn folder(&self, name: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::create_dir_all(&p).unwrap();
+        p
+    }
+
+    /// Writes a file into a subfolder; returns its path.
+    pub fn file(&self, folder: &str, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.folder(folder).join(name);
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+
+    /// Runs the CLI with this home; returns the output.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_riskdesk")).arg("--home").arg(self.home()).args(args).output().unwrap()
+    }
+
+    /// Runs the CLI and requires success; returns standard output.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "riskdesk {args:?} failed:\n{}\n{}", stdout(&out), stderr(&out));
+        stdout(&out)
+    }
+
+    /// Runs the CLI and requires failure; returns standard error.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.status.success(), "riskdesk {args:?} should fail:\n{}", stdout(&out));
+        stderr(&out) + &stdout(&out)
+    }
+
+    /// Runs the CLI with `--json` output parsed.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+
+    /// Writes demo files into a subfolder.
+    pub fn demo(&self, folder: &str, assets: usize, days: usize, extra: &[&str]) -> PathBuf {
+        let p = self.folder(folder);
+        let mut args = vec!["demo", "exposures", p.to_str().unwrap()];
+        let (a, d) = (assets.to_string(), days.to_string());
+        args.extend(["--assets", &a, "--days", &d]);
+        args.extend(extra);
+        self.ok(&args);
+        p
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// A long CSV (with date) of (date, asset, group, factor, value) rows.
+pub fn long_csv(rows: &[(&str, &str, &str, &str, f32)]) -> String {
+    let mut out = String::from("date,asset_id,asset_id_type,factor_group,factor,exposure\n");
+    for (d, a, g, f, v) in rows {
+        out += &format!("{d},{a},bayesid,{g},{f},{v}\n");
+    }
+    out
+}
+
+/// The committed data of a dataset as sorted CSV lines (header dropped).
+pub fn data_lines(env: &Env, dataset: &str, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["upload", "data", "-d", dataset];
+    args.extend(extra);
+    let mut lines: Vec<String> = env.ok(&args).lines().skip(1).map(str::to_owned).collect();
+    lines.sort();
+    lines
+}
