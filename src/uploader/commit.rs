@@ -126,7 +126,8 @@ impl Uploader<'_> {
             .map(|(date, names)| {
                 progress.check()?;
                 let outcome = commit_date(data, dataset, *date, names, old_by_date.get(date).copied(), latest, mode);
-                counter.tick(crate::date::format(*date))?;
+                // A cancellation seen here is acted on below, once this date's file is accounted for.
+                let _ = counter.tick(crate::date::format(*date));
                 outcome
             })
             .collect();
@@ -141,7 +142,7 @@ impl Uploader<'_> {
             }
         }
         let discard = |parts: &[PartRow]| parts.iter().for_each(|p| drop(std::fs::remove_file(self.home.path(&p.file))));
-        if let Some(e) = error {
+        if let Some(e) = error.or_else(|| progress.check().err()) {
             discard(&new_parts);
             return Err(e);
         }

@@ -1,0 +1,122 @@
+//! Crashes, concurrent processes and cancellation never damage a home folder.
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+const D: &str = "Mine";
+
+fn files_in(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+}
+
+fn parts_dir(env: &Env) -> std::path::PathBuf {
+    let data = env.home().join("data");
+    let id = std::fs::read_dir(&data).unwrap().next().unwrap().unwrap().file_name();
+    data.join(id).join("parts")
+}
+
+#[test]
+fn killing_a_commit_at_any_moment_leaves_the_previous_version_whole() {
+    let env = Env::new();
+    let v1 = env.demo("v1", 1500, 8, &[]);
+    env.ok(&["upload", "stage", "-d", D, s(&v1)]);
+    env.ok(&["upload", "commit", "-d", D, "--mode", "append"]);
+    let original = data_lines(&env, D, &[]);
+    let v2 = env.demo("v2", 1500, 8, &["--seed", "8"]);
+    env.ok(&["upload", "stage", "-d", D, s(&v2)]);
+    let parts = parts_dir(&env);
+    assert_eq!(files_in(&parts), 8);
+    let mut killed_mid_write = 0;
+    // First kill once new part files start to appear (certainly mid-commit), then at growing delays.
+    for attempt in 0..25 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_riskdesk"))
+            .arg("--home")
+            .arg(env.home())
+            .args(["upload", "commit", "-d", D, "--mode", "upsert"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        if attempt < 3 {
+            while files_in(&parts) <= 8 && child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_secs(20) {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+        } else {
+            std::thread::sleep(Duration::from_secs_f64(0.01 * 1.5f64.powi(attempt - 3)));
+        }
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().ok();
+        child.wait().unwrap();
+        let history = env.json(&["upload", "history", "-d", D, "--json"]);
+        let latest = history.as_array().unwrap().len();
+        if latest == 1 {
+            assert!(!finished);
+            killed_mid_write += usize::from(attempt < 3);
+            assert_eq!(data_lines(&env, D, &[]), original, "version 1 changed after a kill (attempt {attempt})");
+            assert_eq!(env.json(&["upload", "staged", "-d", D, "--json"]).as_array().unwrap().len(), 8);
+            continue;
+        }
+        // The commit got through: version 2 is complete and version 1 is still intact.
+        assert_eq!(latest, 2);
+        assert_eq!(data_lines(&env, D, &["--version", "1"]), original);
+        let new = data_lines(&env, D, &[]);
+        assert_ne!(new, original);
+        assert!(env.json(&["upload", "staged", "-d", D, "--json"]).as_array().unwrap().is_empty());
+        break;
+    }
+    assert!(killed_mid_write >= 1, "no kill landed while part files were being written");
+    assert_eq!(env.json(&["upload", "history", "-d", D, "--json"]).as_array().unwrap().len(), 2, "the commit never completed");
+    // The next writer removes whatever the killed processes left behind.
+    let home = riskdesk::Home::open(&env.home()).unwrap();
+    drop(home.write_lock().unwrap());
+    assert_eq!(files_in(&parts), 16, "orphaned part files were not removed");
+}
+
+#[test]
+fn a_second_writer_gets_a_clear_busy_error_and_readers_are_not_blocked() {
+    let env = Env::new();
+    let exp = env.demo("exp", 50, 1, &[]);
+    env.ok(&["upload", "stage", "-d", D, s(&exp)]);
+    let home = riskdesk::Home::open(&env.home()).unwrap();
+    let lock = home.write_lock().unwrap();
+    let err = env.fails(&["upload", "commit", "-d", D, "--mode", "append"]);
+    assert!(err.contains("is busy") && err.contains("code: busy"), "{err}");
+    assert!(matches!(home.write_lock(), Err(riskdesk::Error::Busy { .. })));
+    // Reading works while the lock is held.
+    assert_eq!(env.json(&["upload", "staged", "-d", D, "--json"]).as_array().unwrap().len(), 1);
+    drop(lock);
+    env.ok(&["upload", "commit", "-d", D, "--mode", "append"]);
+}
+
+#[test]
+fn cancelling_staging_or_a_commit_changes_nothing() {
+    let env = Env::new();
+    let exp = env.demo("exp", 200, 6, &[]);
+    let home = riskdesk::Home::open(&env.home()).unwrap();
+    let up = home.get_or_create_uploader(D).unwrap();
+    let cancel = AtomicBool::new(false);
+    let sink = |step: &riskdesk::progress::Step| {
+        if step.done >= 1 {
+            cancel.store(true, Ordering::Relaxed);
+        }
+    };
+    let progress = riskdesk::Progress::new(&sink).cancellable(&cancel);
+    let result = up.stage(&[exp.clone()], false, &progress);
+    assert!(matches!(result, Err(riskdesk::Error::Cancelled)), "{result:?}");
+    assert!(up.staging_results().unwrap().is_empty());
+    drop(home.write_lock().unwrap());
+    let staged_dir = env.home().join("data").join("1").join("staged");
+    assert_eq!(files_in(&staged_dir), 0);
+    up.stage(&[exp], false, &riskdesk::Progress::none()).unwrap();
+    cancel.store(false, Ordering::Relaxed);
+    let result = up.commit(riskdesk::uploader::CommitMode::Append, None, &progress);
+    assert!(matches!(result, Err(riskdesk::Error::Cancelled)));
+    assert_eq!(up.version_history().unwrap().len(), 0);
+    assert_eq!(up.staging_results().unwrap().len(), 6);
+    assert_eq!(files_in(&env.home().join("data").join("1").join("parts")), 0);
+}
