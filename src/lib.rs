@@ -12,6 +12,7 @@ pub mod inputs;
 pub mod names;
 pub mod parse;
 pub mod progress;
+pub mod reference;
 pub mod scan;
 pub mod store;
 pub mod table;
