@@ -85,6 +85,12 @@ pub struct StrColumn {
 }
 
 impl StrColumn {
+    /// Appends `other`'s values, re-coding them into this column's dictionary.
+    pub fn append(&mut self, other: &StrColumn) {
+        let remap: Vec<u32> = other.dict.values().iter().map(|v| self.dict.intern_str(v)).collect();
+        self.codes.extend(other.codes.iter().map(|&c| remap[c as usize]));
+    }
+
     /// The string at `row`.
     #[inline]
     pub fn get(&self, row: usize) -> &str {
@@ -209,15 +215,11 @@ impl Exposures {
 
     /// Appends the rows of `other`, re-coding its strings into this frame's dictionaries.
     pub fn append(&mut self, other: &Exposures) {
-        fn merge(into: &mut StrColumn, from: &StrColumn) {
-            let remap: Vec<u32> = from.dict.values().iter().map(|v| into.dict.intern_str(v)).collect();
-            into.codes.extend(from.codes.iter().map(|&c| remap[c as usize]));
-        }
         self.date.extend_from_slice(&other.date);
-        merge(&mut self.asset_id, &other.asset_id);
-        merge(&mut self.asset_id_type, &other.asset_id_type);
-        merge(&mut self.factor_group, &other.factor_group);
-        merge(&mut self.factor, &other.factor);
+        self.asset_id.append(&other.asset_id);
+        self.asset_id_type.append(&other.asset_id_type);
+        self.factor_group.append(&other.factor_group);
+        self.factor.append(&other.factor);
         self.exposure.extend_from_slice(&other.exposure);
     }
 

@@ -13,6 +13,7 @@ pub mod names;
 pub mod parse;
 pub mod progress;
 pub mod reference;
+pub mod riskdataset;
 pub mod scan;
 pub mod store;
 pub mod table;

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use riskdesk::demo::{DemoLayout, DemoOptions};
 use riskdesk::progress::Step;
+use riskdesk::riskdataset::{ExposureQuery, RiskDatasetSettings, Selection};
 use riskdesk::table::{Format, Table};
 use riskdesk::uploader::{Column, CommitMode};
 use riskdesk::{Error, Home, Progress, Result};
@@ -45,9 +46,136 @@ enum Command {
     /// Exposure uploads: stage, check, commit, read.
     #[command(subcommand)]
     Upload(Upload),
+    /// Reference datasets: the universe (security master, market caps) risk datasets borrow.
+    #[command(subcommand)]
+    Reference(Reference),
+    /// Risk datasets: reference universe + uploaded exposures mapped to factor roles.
+    #[command(subcommand)]
+    Riskdatasets(Riskdatasets),
+    /// Read the exposures of a risk dataset as a wide frame.
+    #[command(subcommand)]
+    Exposures(Exposures),
     /// Generate demo data.
     #[command(subcommand)]
     Demo(Demo),
+}
+
+#[derive(Subcommand)]
+enum Reference {
+    /// Import a folder: assets.csv (+ optional market_caps.csv, returns.csv; or .parquet).
+    Import {
+        name: String,
+        dir: PathBuf,
+        /// The id type of assets.csv's asset_id column.
+        #[arg(long, default_value = "bayesid")]
+        id_type: String,
+        /// Replace a reference dataset of the same name.
+        #[arg(long)]
+        replace: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build the demo reference dataset "Demo-Global", matching `demo exposures` with the same options.
+    Demo {
+        #[arg(long, default_value_t = 35_800)]
+        assets: usize,
+        #[arg(long, default_value_t = 31)]
+        days: usize,
+        #[arg(long, default_value = "2025-05-01")]
+        start: String,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the reference datasets.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a reference dataset.
+    Delete { name: String },
+}
+
+#[derive(Subcommand)]
+enum Riskdatasets {
+    /// Reference datasets (usable as reference_dataset) and risk datasets, with their status.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a risk dataset from settings (JSON, the seed's field names).
+    Create {
+        name: String,
+        #[arg(long, value_name = "FILE.json")]
+        settings: PathBuf,
+        /// Replace a risk dataset of the same name.
+        #[arg(long)]
+        replace: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a risk dataset.
+    Delete {
+        name: String,
+        /// Succeed when it does not exist.
+        #[arg(long)]
+        if_exists: bool,
+    },
+    /// Id types, exchanges, industry and region hierarchies, and the creation report.
+    Describe {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild a stale risk dataset from the newest committed exposures.
+    Update {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FrameFormat {
+    Table,
+    Csv,
+    Parquet,
+}
+
+#[derive(Subcommand)]
+enum Exposures {
+    /// The wide exposures: date, id, market.*, style.* (standardized), optional industry.*/region.* columns.
+    Get {
+        #[arg(long, short = 'd')]
+        dataset: String,
+        /// First date (YYYY-MM-DD, inclusive).
+        #[arg(long)]
+        start: Option<String>,
+        /// Last date (inclusive).
+        #[arg(long)]
+        end: Option<String>,
+        /// Id type of the id column [default: the reference's primary id type].
+        #[arg(long)]
+        id_type: Option<String>,
+        /// none | all | comma-separated industries (names or labels; prefix ~ to exclude). A list also restricts the universe.
+        #[arg(long, default_value = "none")]
+        industries: String,
+        /// none | all | comma-separated regions, as for --industries.
+        #[arg(long, default_value = "none")]
+        regions: String,
+        /// all | comma-separated styles.
+        #[arg(long, default_value = "all")]
+        styles: String,
+        /// Return raw style values instead of standardizing them per date.
+        #[arg(long)]
+        no_standardize: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: FrameFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Args)]
@@ -301,6 +429,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("Wrote {} demo files to {}", files.len(), out.display());
         }
         Command::Upload(cmd) => return upload(&home()?, cmd),
+        Command::Reference(cmd) => reference(&home()?, cmd)?,
+        Command::Riskdatasets(cmd) => riskdatasets(&home()?, cmd)?,
+        Command::Exposures(Exposures::Get { dataset, start, end, id_type, industries, regions, styles, no_standardize, format, out }) => {
+            let home = home()?;
+            let query = ExposureQuery {
+                start: start.as_deref().map(riskdesk::date::parse_arg).transpose()?,
+                end: end.as_deref().map(riskdesk::date::parse_arg).transpose()?,
+                id_type,
+                industries: Selection::parse(&industries),
+                regions: Selection::parse(&regions),
+                styles: Selection::parse(&styles),
+                standardize: !no_standardize,
+            };
+            let table = home.exposures(&dataset, &query)?;
+            match format {
+                FrameFormat::Table if out.is_none() => print!("{}", table.render(Some(40))),
+                FrameFormat::Table | FrameFormat::Csv => write_output(&table, Format::Csv, out.as_deref())?,
+                FrameFormat::Parquet => write_output(&table, Format::Parquet, out.as_deref())?,
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -418,6 +566,105 @@ fn upload(home: &Home, cmd: Upload) -> Result<ExitCode> {
         Upload::Datasets { json } => listing(&home.datasets()?, json, "No datasets yet.")?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn reference(home: &Home, cmd: Reference) -> Result<()> {
+    match cmd {
+        Reference::Import { name, dir, id_type, replace, json } => {
+            let info = home.import_reference(&name, &dir, &id_type, replace)?;
+            if json {
+                return print_json(&info);
+            }
+            println!("Imported reference dataset {}: {} assets on {} exchanges; id types {}.", info.name, info.assets, info.exchanges, info.id_types.join(", "));
+        }
+        Reference::Demo { assets, days, start, seed, json } => {
+            let opts = DemoOptions { assets, days, start: riskdesk::date::parse_arg(&start)?, seed, ..DemoOptions::default() };
+            let info = home.demo_reference(&opts)?;
+            if json {
+                return print_json(&info);
+            }
+            println!("Built reference dataset {}: {} assets on {} exchanges, market caps {} to {}.", info.name, info.assets, info.exchanges, info.first_date.unwrap_or_default(), info.last_date.unwrap_or_default());
+        }
+        Reference::List { json } => listing(&home.references()?, json, "No reference datasets yet: run `riskdesk reference demo` or `reference import`.")?,
+        Reference::Delete { name } => {
+            home.delete_reference(&name)?;
+            println!("Deleted reference dataset {name}.");
+        }
+    }
+    Ok(())
+}
+
+fn riskdatasets(home: &Home, cmd: Riskdatasets) -> Result<()> {
+    match cmd {
+        Riskdatasets::List { json } => listing(&home.risk_datasets()?, json, "No datasets yet.")?,
+        Riskdatasets::Create { name, settings, replace, json } => {
+            let text = std::fs::read_to_string(&settings).map_err(|e| Error::io(format!("cannot read {}", settings.display()), e))?;
+            let settings = RiskDatasetSettings::from_json(&text, &settings.display().to_string())?;
+            let report = with_progress(|p| home.create_risk_dataset(&name, &settings, replace, p))?;
+            if json {
+                return print_json(&report);
+            }
+            println!("Created risk dataset {name}.");
+            print_report(&report);
+        }
+        Riskdatasets::Delete { name, if_exists } => {
+            if home.delete_risk_dataset(&name, if_exists)? {
+                println!("Deleted risk dataset {name}.");
+            }
+        }
+        Riskdatasets::Describe { name, json } => {
+            let d = home.describe_risk_dataset(&name)?;
+            if json {
+                return print_json(&d);
+            }
+            let m = &d.universe_settings_menu;
+            println!("{} ({}{})", d.name, d.status, d.stale_reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default());
+            println!("  reference dataset: {}", d.settings.reference_dataset);
+            println!("  dates: {} to {}", d.first_date.as_deref().unwrap_or("-"), d.last_date.as_deref().unwrap_or("-"));
+            println!("  id_types: {}", m.id_types.join(", "));
+            println!("  exchanges ({}): {}", m.exchanges.len(), m.exchanges.join(", "));
+            for (what, h) in [("industry", &m.industry), ("region", &m.region)] {
+                for (group, levels) in h {
+                    let all = levels.get("ALL").map(Vec::len).unwrap_or(0);
+                    println!("  {what} hierarchy '{group}' ({all}): {}", levels.get("ALL").map(|v| v.join(", ")).unwrap_or_default());
+                }
+            }
+            print_report(&d.report);
+        }
+        Riskdatasets::Update { name, json } => {
+            let result = with_progress(|p| home.update_risk_dataset(&name, p))?;
+            if json {
+                return print_json(&result);
+            }
+            if result.updated {
+                let v = |s: &[riskdesk::riskdataset::SourceVersion]| s.iter().map(|x| format!("{} v{}", x.dataset, x.version)).collect::<Vec<_>>().join(", ");
+                println!("Rebuilt {name} from {} (was {}).", v(&result.report.sources), v(&result.previous_sources));
+                print_report(&result.report);
+            } else {
+                println!("{name} is up to date; nothing to do.");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_report(r: &riskdesk::riskdataset::CreationReport) {
+    println!("  {} rows: {} assets over {} dates ({} to {})", r.rows, r.assets, r.dates, r.first_date.as_deref().unwrap_or("-"), r.last_date.as_deref().unwrap_or("-"));
+    println!("  coverage universe: {} reference assets; {} matched assets outside it", r.coverage_assets, r.outside_universe_assets);
+    if r.unmatched_ids > 0 {
+        println!("  {} uploaded ids match no reference asset, e.g. {}", r.unmatched_ids, r.unmatched_sample.join(", "));
+    }
+    if r.rows_outside_dates > 0 {
+        println!("  {} uploaded rows outside the trimmed dates", r.rows_outside_dates);
+    }
+    for (label, n) in &r.clipped {
+        println!("  {label}: {n} values clipped, {} filled", r.filled.get(label).copied().unwrap_or(0));
+    }
+    for (label, n) in r.filled.iter().filter(|(l, _)| !r.clipped.contains_key(*l)) {
+        println!("  {label}: {n} values filled");
+    }
+    let sources: Vec<String> = r.sources.iter().map(|s| format!("{} version {}", s.dataset, s.version)).collect();
+    println!("  built from {} and reference {}", sources.join(", "), r.reference_dataset);
 }
 
 fn write_output(table: &Table, format: Format, out: Option<&Path>) -> Result<()> {

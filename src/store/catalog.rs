@@ -61,6 +61,19 @@ CREATE TABLE IF NOT EXISTS version_part (
     PRIMARY KEY (dataset_id, version, part_id),
     FOREIGN KEY (dataset_id, version) REFERENCES version(dataset_id, version) ON DELETE CASCADE
 );
+CREATE TABLE IF NOT EXISTS reference_dataset (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    id_type TEXT NOT NULL,
+    id_types TEXT NOT NULL,
+    assets INTEGER NOT NULL,
+    exchanges INTEGER NOT NULL,
+    first_date INTEGER,
+    last_date INTEGER,
+    market_caps INTEGER NOT NULL,
+    returns INTEGER NOT NULL,
+    created TEXT NOT NULL
+);
 ";
 
 /// Creates the tables if they are missing.
@@ -297,5 +310,96 @@ pub fn delete_dataset(db: &Connection, dataset: i64) -> Result<()> {
         tx.execute(sql, [dataset])?;
     }
     tx.commit()?;
+    Ok(())
+}
+
+/// A reference dataset as recorded. Its files live in `data/references/<id>/`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferenceRow {
+    pub id: i64,
+    pub name: String,
+    /// The primary id's type.
+    pub id_type: String,
+    /// The primary id type, then the alternative id types in stored order.
+    pub id_types: Vec<String>,
+    pub assets: u64,
+    /// Distinct exchanges (MICs).
+    pub exchanges: u64,
+    /// First and last date with market caps.
+    pub first_date: Option<i32>,
+    pub last_date: Option<i32>,
+    /// Rows of market caps and of returns (0 when the file is absent).
+    pub market_caps: u64,
+    pub returns: u64,
+    pub created: String,
+}
+
+const REFERENCE_COLUMNS: &str = "id, name, id_type, id_types, assets, exchanges, first_date, last_date, market_caps, returns, created";
+
+fn reference_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReferenceRow> {
+    Ok(ReferenceRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        id_type: r.get(2)?,
+        id_types: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+        assets: r.get::<_, i64>(4)? as u64,
+        exchanges: r.get::<_, i64>(5)? as u64,
+        first_date: r.get(6)?,
+        last_date: r.get(7)?,
+        market_caps: r.get::<_, i64>(8)? as u64,
+        returns: r.get::<_, i64>(9)? as u64,
+        created: r.get(10)?,
+    })
+}
+
+/// Every reference dataset, by name.
+pub fn references(db: &Connection) -> Result<Vec<ReferenceRow>> {
+    let mut stmt = db.prepare(&format!("SELECT {REFERENCE_COLUMNS} FROM reference_dataset ORDER BY name"))?;
+    let rows = stmt.query_map([], reference_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// A reference dataset by name.
+pub fn reference(db: &Connection, name: &str) -> Result<Option<ReferenceRow>> {
+    let sql = format!("SELECT {REFERENCE_COLUMNS} FROM reference_dataset WHERE name = ?1");
+    Ok(db.query_row(&sql, [name], reference_row).optional()?)
+}
+
+/// Ids of all reference datasets.
+pub fn reference_ids(db: &Connection) -> Result<HashSet<i64>> {
+    let mut stmt = db.prepare("SELECT id FROM reference_dataset")?;
+    let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+/// One more than the largest reference dataset id (1 when there is none).
+pub fn next_reference_id(db: &Connection) -> Result<i64> {
+    Ok(db.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM reference_dataset", [], |r| r.get(0))?)
+}
+
+/// Records a reference dataset under its id (inside the caller's transaction).
+pub fn insert_reference(db: &Connection, r: &ReferenceRow) -> Result<()> {
+    db.execute(
+        &format!("INSERT INTO reference_dataset ({REFERENCE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+        params![
+            r.id,
+            r.name,
+            r.id_type,
+            serde_json::to_string(&r.id_types).unwrap(),
+            r.assets as i64,
+            r.exchanges as i64,
+            r.first_date,
+            r.last_date,
+            r.market_caps as i64,
+            r.returns as i64,
+            r.created
+        ],
+    )?;
+    Ok(())
+}
+
+/// Removes a reference dataset's row (inside the caller's transaction, if any).
+pub fn delete_reference(db: &Connection, id: i64) -> Result<()> {
+    db.execute("DELETE FROM reference_dataset WHERE id = ?1", [id])?;
     Ok(())
 }

@@ -10,6 +10,11 @@ use rusqlite::Connection;
 use crate::error::IoContext;
 use crate::{Error, Result};
 
+/// The folder under `data/` that holds one folder per reference dataset.
+const REFERENCES: &str = "references";
+/// Where risk dataset files live, under `data/`.
+pub(crate) const RISK: &str = "risk";
+
 /// An open home folder.
 pub struct Home {
     root: PathBuf,
@@ -82,6 +87,11 @@ impl Home {
         self.data.path(relative)
     }
 
+    /// The folder holding the files of reference dataset `id`: `data/references/<id>`.
+    pub(crate) fn reference_dir(&self, id: i64) -> PathBuf {
+        self.root.join("data").join(REFERENCES).join(id.to_string())
+    }
+
     /// Deletes data files and folders that the catalog does not reference.
     fn remove_orphans(&self) -> Result<()> {
         let referenced = super::catalog::referenced_files(&self.db)?;
@@ -89,6 +99,19 @@ impl Home {
         let data = self.root.join("data");
         for entry in std::fs::read_dir(&data).at("cannot read", &data)?.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
+            if name == REFERENCES && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                self.remove_reference_orphans(&entry.path())?;
+                continue;
+            }
+            if name == RISK && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                let kept = crate::riskdataset::referenced_files(&self.db)?;
+                for f in std::fs::read_dir(entry.path()).at("cannot read", &entry.path())?.flatten() {
+                    if !kept.contains(&format!("data/{RISK}/{}", f.file_name().to_string_lossy())) {
+                        let _ = std::fs::remove_file(f.path());
+                    }
+                }
+                continue;
+            }
             let known = name.parse::<i64>().is_ok_and(|id| datasets.contains(&id));
             if !known {
                 let _ = std::fs::remove_dir_all(entry.path());
@@ -106,6 +129,20 @@ impl Home {
         }
         Ok(())
     }
+
+    /// Deletes the folders under `data/references` whose name is not the id of a catalogued
+    /// reference dataset (left by an import that failed or was killed before it was recorded).
+    fn remove_reference_orphans(&self, dir: &Path) -> Result<()> {
+        let ids = super::catalog::reference_ids(&self.db)?;
+        for entry in std::fs::read_dir(dir).at("cannot read", dir)?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.parse::<i64>().is_ok_and(|id| ids.contains(&id) && id.to_string() == name) {
+                let path = entry.path();
+                let _ = if entry.file_type().is_ok_and(|t| t.is_dir()) { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
+            }
+        }
+        Ok(())
+    }
 }
 
 impl DataDir {
@@ -116,8 +153,13 @@ impl DataDir {
 
     /// A new, unused catalog-relative path for a Parquet file of `dataset` in `kind` (staged/parts).
     pub(crate) fn new_file(&self, dataset: i64, kind: &str) -> Result<String> {
+        self.new_file_in(&format!("{dataset}/{kind}"))
+    }
+
+    /// A new, unused catalog-relative path for a Parquet file in `data/<folder>`.
+    pub(crate) fn new_file_in(&self, folder: &str) -> Result<String> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let dir = format!("data/{dataset}/{kind}");
+        let dir = format!("data/{folder}");
         std::fs::create_dir_all(self.root.join(&dir)).at("cannot create", &self.root.join(&dir))?;
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);

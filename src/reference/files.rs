@@ -1,0 +1,198 @@
+//! A reference dataset's Parquet files (zstd, written atomically):
+//!
+//! - `assets.parquet`: `asset_id`, one column per alternative id type (nullable), `exchange`,
+//!   `country`, `currency`, `name` (nullable); sorted by `asset_id`;
+//! - `market_caps.parquet`: `date` (Date32), `asset` (UInt32 index into the assets),
+//!   `market_cap` (Float64); sorted by (date, asset); absent when there are none;
+//! - `returns.parquet`: the same with `return`.
+
+use std::io::BufWriter;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Float64Type, UInt32Type};
+use arrow_array::{Array, ArrayRef, Date32Array, Float64Array, RecordBatch, StringArray, UInt32Array};
+use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use super::ReferenceAssets;
+use crate::error::IoContext;
+use crate::store::catalog::ReferenceRow;
+use crate::store::parts;
+use crate::{Error, Result};
+
+/// The stored assets file.
+pub const ASSETS: &str = "assets.parquet";
+/// The stored market caps file.
+pub const MARKET_CAPS: &str = "market_caps.parquet";
+/// The stored returns file.
+pub const RETURNS: &str = "returns.parquet";
+
+/// What [`read`] loads.
+pub struct Stored {
+    pub assets: ReferenceAssets,
+    pub market_caps: Vec<(i32, u32, f64)>,
+    pub returns: Vec<(i32, u32, f64)>,
+}
+
+fn write_batch(path: &Path, batch: RecordBatch) -> Result<()> {
+    parts::write_atomically(path, |file| parts::write_batches(BufWriter::new(file), batch.schema(), &[batch]))
+}
+
+fn series_batch(rows: &[(i32, u32, f64)], value: &str) -> Result<RecordBatch> {
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("date", DataType::Date32, false),
+        Field::new("asset", DataType::UInt32, false),
+        Field::new(value, DataType::Float64, false),
+    ]));
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(Date32Array::from_iter_values(rows.iter().map(|r| r.0))),
+        Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.1))),
+        Arc::new(Float64Array::from_iter_values(rows.iter().map(|r| r.2))),
+    ];
+    Ok(RecordBatch::try_new(schema, columns)?)
+}
+
+fn assets_batch(a: &ReferenceAssets) -> Result<RecordBatch> {
+    let mut fields = vec![Field::new("asset_id", DataType::Utf8, false)];
+    let mut columns: Vec<ArrayRef> = vec![Arc::new(StringArray::from_iter_values(&a.asset_id))];
+    for (id_type, values) in &a.alt_ids {
+        fields.push(Field::new(id_type, DataType::Utf8, true));
+        columns.push(Arc::new(values.iter().map(Option::as_deref).collect::<StringArray>()));
+    }
+    for (name, values) in [("exchange", &a.exchange), ("country", &a.country), ("currency", &a.currency)] {
+        fields.push(Field::new(name, DataType::Utf8, false));
+        columns.push(Arc::new(StringArray::from_iter_values(values)));
+    }
+    fields.push(Field::new("name", DataType::Utf8, true));
+    columns.push(Arc::new(a.name.iter().map(Option::as_deref).collect::<StringArray>()));
+    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
+}
+
+/// Creates `dir` (which must not exist) and writes the reference's files into it.
+pub fn write(dir: &Path, r: &super::Reference) -> Result<()> {
+    if let Some(parent) = dir.parent() {
+        std::fs::create_dir_all(parent).at("cannot create", parent)?;
+    }
+    std::fs::create_dir(dir).at("cannot create", dir)?;
+    write_batch(&dir.join(ASSETS), assets_batch(&r.assets)?)?;
+    if !r.market_caps.is_empty() {
+        write_batch(&dir.join(MARKET_CAPS), series_batch(&r.market_caps, "market_cap")?)?;
+    }
+    if !r.returns.is_empty() {
+        write_batch(&dir.join(RETURNS), series_batch(&r.returns, "return")?)?;
+    }
+    Ok(())
+}
+
+/// A whole Parquet file as record batches, with typed column access.
+pub struct Columns {
+    label: String,
+    batches: Vec<RecordBatch>,
+}
+
+impl Columns {
+    /// Reads every record batch of the Parquet file at `path`.
+    pub fn read(path: &Path) -> Result<Columns> {
+        let file = std::fs::File::open(path).at("cannot open", path)?;
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)?.with_batch_size(1 << 20).build()?;
+        let batches = reader.collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(Columns { label: path.display().to_string(), batches })
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+
+    fn problem(&self, message: String) -> Error {
+        Error::Storage(format!("{}: {message}", self.label))
+    }
+
+    /// Every batch's piece of column `name`.
+    fn pieces(&self, name: &str) -> Result<Vec<&ArrayRef>> {
+        self.batches
+            .iter()
+            .map(|b| b.column_by_name(name).ok_or_else(|| self.problem(format!("missing column {name}"))))
+            .collect()
+    }
+
+    /// A string column, nulls as `None`.
+    pub fn optional_strings(&self, name: &str) -> Result<Vec<Option<String>>> {
+        let mut out = Vec::with_capacity(self.rows());
+        for a in self.pieces(name)? {
+            let s = a.as_string_opt::<i32>().ok_or_else(|| self.problem(format!("column {name} is not text")))?;
+            out.extend(s.iter().map(|v| v.map(str::to_owned)));
+        }
+        Ok(out)
+    }
+
+    /// A string column without nulls.
+    pub fn strings(&self, name: &str) -> Result<Vec<String>> {
+        self.optional_strings(name)?
+            .into_iter()
+            .map(|v| v.ok_or_else(|| self.problem(format!("column {name} has a missing value"))))
+            .collect()
+    }
+
+    fn primitive<T: arrow_array::ArrowPrimitiveType>(&self, name: &str) -> Result<Vec<T::Native>> {
+        let mut out = Vec::with_capacity(self.rows());
+        for a in self.pieces(name)? {
+            let p = a.as_primitive_opt::<T>().ok_or_else(|| self.problem(format!("column {name} has the wrong type")))?;
+            if p.null_count() > 0 {
+                return Err(self.problem(format!("column {name} has a missing value")));
+            }
+            out.extend_from_slice(p.values());
+        }
+        Ok(out)
+    }
+
+    /// A Date32 column as days since the epoch.
+    pub fn dates(&self, name: &str) -> Result<Vec<i32>> {
+        self.primitive::<Date32Type>(name)
+    }
+
+    /// A UInt32 column.
+    pub fn u32s(&self, name: &str) -> Result<Vec<u32>> {
+        self.primitive::<UInt32Type>(name)
+    }
+
+    /// A Float64 column.
+    pub fn f64s(&self, name: &str) -> Result<Vec<f64>> {
+        self.primitive::<Float64Type>(name)
+    }
+}
+
+fn read_series(path: &Path, value: &str, assets: usize, expected: u64) -> Result<Vec<(i32, u32, f64)>> {
+    if expected == 0 {
+        return Ok(Vec::new());
+    }
+    let c = Columns::read(path)?;
+    let (dates, index, values) = (c.dates("date")?, c.u32s("asset")?, c.f64s(value)?);
+    if dates.len() as u64 != expected || index.iter().any(|&i| i as usize >= assets) {
+        return Err(c.problem(format!("expected {expected} rows indexing {assets} assets; the file does not match its catalog entry")));
+    }
+    Ok(dates.into_iter().zip(index).zip(values).map(|((d, i), v)| (d, i, v)).collect())
+}
+
+/// Loads the files of the reference recorded as `row` from `dir`.
+pub fn read(dir: &Path, row: &ReferenceRow) -> Result<Stored> {
+    let c = Columns::read(&dir.join(ASSETS))?;
+    let assets = ReferenceAssets {
+        asset_id: c.strings("asset_id")?,
+        alt_ids: row.id_types.iter().skip(1).map(|t| Ok((t.clone(), c.optional_strings(t)?))).collect::<Result<_>>()?,
+        exchange: c.strings("exchange")?,
+        country: c.strings("country")?,
+        currency: c.strings("currency")?,
+        name: c.optional_strings("name")?,
+    };
+    if assets.len() as u64 != row.assets {
+        return Err(c.problem(format!("expected {} assets, found {}", row.assets, assets.len())));
+    }
+    Ok(Stored {
+        market_caps: read_series(&dir.join(MARKET_CAPS), "market_cap", assets.len(), row.market_caps)?,
+        returns: read_series(&dir.join(RETURNS), "return", assets.len(), row.returns)?,
+        assets,
+    })
+}

@@ -1,0 +1,252 @@
+//! The wide exposure frame of a risk dataset: `date`, the id column, then one Float32 column per
+//! factor (`market.<group>.<factor>`, `style.…`, `other.…`, and on request the 0/1 columns
+//! `industry.…` / `region.…`), sorted by date then id.
+//!
+//! Styles are standardized per date by default: cap-weighted mean 0 (equal-weighted when the
+//! reference has no market caps that day; assets without a cap get no weight) and equal-weighted
+//! sample standard deviation 1, over the assets returned that day.
+
+use std::collections::HashMap;
+
+use super::build::{Built, Categories, NONE, day_ranges};
+use super::settings::Role;
+use crate::table::{Table, Values};
+use crate::{Error, Home, Result};
+
+/// Which factors of a group to return. Lists hold factor names or `<group>.<factor>` labels;
+/// an entry starting with `~` excludes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Selection {
+    /// No columns (and, for industries and regions, no restriction of the universe).
+    #[default]
+    None,
+    /// Every factor.
+    All,
+    /// These factors; for industries and regions the universe is restricted to their members.
+    Only(Vec<String>),
+}
+
+impl Selection {
+    /// Parses `none`, `all` or a comma-separated list.
+    pub fn parse(s: &str) -> Selection {
+        match s.trim() {
+            "none" | "None" => Selection::None,
+            "all" | "All" | "ALL" => Selection::All,
+            list => Selection::Only(list.split(',').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect()),
+        }
+    }
+
+    /// The chosen factor indexes of `factors` (labels `<group>.<factor>`), or `None` for no columns.
+    fn resolve(&self, what: &str, group: &str, factors: &[String]) -> Result<Option<Vec<usize>>> {
+        let items = match self {
+            Selection::None => return Ok(None),
+            Selection::All => return Ok(Some((0..factors.len()).collect())),
+            Selection::Only(items) => items,
+        };
+        let find = |item: &str| {
+            factors.iter().position(|f| f == item || format!("{group}.{f}") == item).ok_or_else(|| {
+                Error::invalid(format!("{what} '{item}' does not exist (known: {})", factors.iter().map(|f| format!("{group}.{f}")).collect::<Vec<_>>().join(", ")))
+            })
+        };
+        let (excludes, includes): (Vec<&String>, Vec<&String>) = items.iter().partition(|i| i.starts_with('~'));
+        let mut chosen: Vec<usize> = if includes.is_empty() { (0..factors.len()).collect() } else { includes.iter().map(|i| find(i)).collect::<Result<_>>()? };
+        for e in excludes {
+            let e = find(&e[1..])?;
+            chosen.retain(|&c| c != e);
+        }
+        chosen.sort_unstable();
+        chosen.dedup();
+        if chosen.is_empty() {
+            return Err(Error::invalid(format!("the {what} selection {items:?} leaves nothing")));
+        }
+        Ok(Some(chosen))
+    }
+
+    fn restricts(&self) -> bool {
+        matches!(self, Selection::Only(_))
+    }
+}
+
+/// What to return.
+#[derive(Debug, Clone)]
+pub struct ExposureQuery {
+    /// First date (inclusive); the dataset's first when `None`.
+    pub start: Option<i32>,
+    /// Last date (inclusive).
+    pub end: Option<i32>,
+    /// The id type of the id column; the reference's primary id type when `None`.
+    pub id_type: Option<String>,
+    pub industries: Selection,
+    pub regions: Selection,
+    pub styles: Selection,
+    pub standardize: bool,
+}
+
+impl Default for ExposureQuery {
+    fn default() -> Self {
+        ExposureQuery { start: None, end: None, id_type: None, industries: Selection::None, regions: Selection::None, styles: Selection::All, standardize: true }
+    }
+}
+
+/// Rows of one day whose category is among `chosen` (all rows when `chosen` is `None`).
+fn member(codes: &[u16], row: usize, chosen: &Option<Vec<usize>>) -> bool {
+    match chosen {
+        None => true,
+        Some(c) => codes.get(row).is_some_and(|&k| k != NONE && c.contains(&(k as usize))),
+    }
+}
+
+fn categorical_columns(table: &mut Table, role: Role, cats: &Option<Categories>, codes: &[u16], chosen: &Option<Vec<usize>>, rows: &[u32]) {
+    let (Some(c), Some(chosen)) = (cats, chosen) else { return };
+    for &k in chosen {
+        let values = rows.iter().map(|&r| if codes[r as usize] as usize == k { 1.0 } else { 0.0 }).collect();
+        *table = std::mem::take(table).with(&format!("{}.{}.{}", role.name(), c.group, c.factors[k]), Values::F32(values));
+    }
+}
+
+impl Home {
+    /// The wide exposures of a risk dataset; see the module docs.
+    pub fn exposures(&self, dataset: &str, q: &ExposureQuery) -> Result<Table> {
+        if let (Some(a), Some(b)) = (q.start, q.end) {
+            if a > b {
+                return Err(Error::invalid(format!("the start {} is after the end {}", crate::date::format(a), crate::date::format(b))));
+            }
+        }
+        let row = self.risk_row(dataset)?;
+        let reference = self.reference(&row.report.reference_dataset)?;
+        let built: Built = super::store::read(&self.path(&row.file), &row.layout)?;
+        let layout = &built.layout;
+        let ref_index: HashMap<&str, u32> = reference.assets.asset_id.iter().enumerate().map(|(i, a)| (a.as_str(), i as u32)).collect();
+        let asset_ref: Vec<Option<u32>> = built.asset.dict.values().iter().map(|a| ref_index.get(a.as_str()).copied()).collect();
+
+        // The id column.
+        let id_type = q.id_type.clone().unwrap_or_else(|| reference.id_type.clone());
+        let ids: Vec<Option<String>> = if id_type == reference.id_type {
+            built.asset.dict.values().iter().map(|a| Some(a.clone())).collect()
+        } else {
+            let Some((_, alt)) = reference.assets.alt_ids.iter().find(|(t, _)| *t == id_type) else {
+                let known: Vec<String> = std::iter::once(reference.id_type.clone()).chain(reference.assets.alt_ids.iter().map(|a| a.0.clone())).collect();
+                return Err(Error::invalid(format!("id type '{id_type}' is not supported by '{dataset}' (id types: {})", known.join(", "))));
+            };
+            asset_ref.iter().map(|r| r.and_then(|r| alt[r as usize].clone())).collect()
+        };
+
+        let empty = Categories { group: String::new(), factors: Vec::new() };
+        let ind = layout.industry.as_ref().unwrap_or(&empty);
+        let reg = layout.region.as_ref().unwrap_or(&empty);
+        if layout.industry.is_none() && q.industries != Selection::None {
+            return Err(Error::invalid(format!("'{dataset}' has no industry factor group")));
+        }
+        if layout.region.is_none() && q.regions != Selection::None {
+            return Err(Error::invalid(format!("'{dataset}' has no region factor group")));
+        }
+        let industries = q.industries.resolve("industry", &ind.group, &ind.factors)?;
+        let regions = q.regions.resolve("region", &reg.group, &reg.factors)?;
+        let style_cols: Vec<usize> = (0..layout.numeric.len()).filter(|&c| layout.numeric[c].role == Role::Style).collect();
+        let style_names: Vec<String> = style_cols.iter().map(|&c| layout.numeric[c].factor.clone()).collect();
+        let style_group = style_cols.first().map(|&c| layout.numeric[c].group.clone()).unwrap_or_default();
+        let chosen_styles: Vec<usize> = q.styles.resolve("style", &style_group, &style_names)?.unwrap_or_default().into_iter().map(|i| style_cols[i]).collect();
+        let numeric: Vec<usize> = (0..layout.numeric.len()).filter(|c| layout.numeric[*c].role != Role::Style || chosen_styles.contains(c)).collect();
+
+        // Rows kept, sorted by date then id.
+        let (start, end) = (q.start.unwrap_or(i32::MIN), q.end.unwrap_or(i32::MAX));
+        let mut rows: Vec<u32> = (0..built.len())
+            .filter(|&r| {
+                let d = built.date[r];
+                d >= start
+                    && d <= end
+                    && ids[built.asset.codes[r] as usize].is_some()
+                    && (!q.industries.restricts() || member(&built.industry, r, &industries))
+                    && (!q.regions.restricts() || member(&built.region, r, &regions))
+            })
+            .map(|r| r as u32)
+            .collect();
+        if id_type != reference.id_type {
+            rows.sort_by(|&a, &b| {
+                let id = |r: u32| ids[built.asset.codes[r as usize] as usize].as_deref().unwrap_or("");
+                built.date[a as usize].cmp(&built.date[b as usize]).then_with(|| id(a).cmp(id(b)))
+            });
+        }
+        let dates: Vec<i32> = rows.iter().map(|&r| built.date[r as usize]).collect();
+        let mut columns: Vec<Vec<f32>> = numeric.iter().map(|&c| rows.iter().map(|&r| built.values[c][r as usize]).collect()).collect();
+
+        if q.standardize && !chosen_styles.is_empty() {
+            let caps: HashMap<(i32, u32), f64> = reference.market_caps.iter().map(|&(d, a, c)| ((d, a), c)).collect();
+            for day in day_ranges(&dates) {
+                let weights: Vec<f64> = rows[day.clone()]
+                    .iter()
+                    .map(|&r| asset_ref[built.asset.codes[r as usize] as usize].and_then(|a| caps.get(&(built.date[r as usize], a)).copied()).unwrap_or(0.0))
+                    .collect();
+                let cap_weighted = weights.iter().any(|w| *w > 0.0);
+                for (i, &c) in numeric.iter().enumerate() {
+                    if layout.numeric[c].role == Role::Style {
+                        standardize(&mut columns[i][day.clone()], if cap_weighted { Some(&weights) } else { None });
+                    }
+                }
+            }
+        }
+
+        let mut table = Table::default()
+            .with("date", Values::Date(dates))
+            .with(&id_type, Values::Text(rows.iter().map(|&r| ids[built.asset.codes[r as usize] as usize].clone().unwrap_or_default()).collect()));
+        for (i, &c) in numeric.iter().enumerate() {
+            table = table.with(&layout.numeric[c].label(), Values::F32(std::mem::take(&mut columns[i])));
+        }
+        categorical_columns(&mut table, Role::Industry, &layout.industry, &built.industry, &industries, &rows);
+        categorical_columns(&mut table, Role::Region, &layout.region, &built.region, &regions, &rows);
+        Ok(table)
+    }
+}
+
+/// Shifts and scales present values: weighted mean 0 (equal weights when `weights` is `None`),
+/// equal-weighted sample standard deviation 1.
+pub fn standardize(values: &mut [f32], weights: Option<&[f64]>) {
+    let present: Vec<usize> = (0..values.len()).filter(|&i| !values[i].is_nan()).collect();
+    if present.is_empty() {
+        return;
+    }
+    let (mut wsum, mut wx) = (0.0f64, 0.0f64);
+    for &i in &present {
+        let w = weights.map_or(1.0, |w| w[i]);
+        wsum += w;
+        wx += w * f64::from(values[i]);
+    }
+    let mean_w = if wsum > 0.0 { wx / wsum } else { present.iter().map(|&i| f64::from(values[i])).sum::<f64>() / present.len() as f64 };
+    let n = present.len() as f64;
+    let mean = present.iter().map(|&i| f64::from(values[i])).sum::<f64>() / n;
+    let std = if present.len() > 1 { (present.iter().map(|&i| (f64::from(values[i]) - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() } else { 0.0 };
+    for &i in &present {
+        let x = f64::from(values[i]) - mean_w;
+        values[i] = if std > 0.0 { (x / std) as f32 } else { x as f32 };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standardizes_to_weighted_mean_zero_and_unit_std() {
+        let mut v = [1.0f32, 2.0, 3.0, 6.0, f32::NAN];
+        let w = [3.0, 1.0, 0.0, 0.0, 5.0];
+        standardize(&mut v, Some(&w));
+        // weighted mean (3·1 + 1·2)/4 = 1.25; sample std of 1,2,3,6 = sqrt(14/3)
+        let s = (14.0f64 / 3.0).sqrt();
+        assert_eq!(v[0], ((1.0 - 1.25) / s) as f32);
+        assert_eq!(v[3], ((6.0 - 1.25) / s) as f32);
+        assert!(v[4].is_nan());
+        let cap_mean: f64 = v[..4].iter().zip(&w).map(|(x, w)| f64::from(*x) * w).sum::<f64>() / 4.0;
+        assert!(cap_mean.abs() < 1e-6);
+    }
+
+    #[test]
+    fn selections_resolve_names_labels_and_exclusions() {
+        let f = vec!["Energy".to_owned(), "Financials".to_owned(), "Utilities".to_owned()];
+        assert_eq!(Selection::parse("none").resolve("industry", "ind", &f).unwrap(), None);
+        assert_eq!(Selection::parse("all").resolve("industry", "ind", &f).unwrap(), Some(vec![0, 1, 2]));
+        assert_eq!(Selection::parse("ind.Utilities,Energy").resolve("industry", "ind", &f).unwrap(), Some(vec![0, 2]));
+        assert_eq!(Selection::parse("~Financials").resolve("industry", "ind", &f).unwrap(), Some(vec![0, 2]));
+        let err = Selection::parse("Tech").resolve("industry", "ind", &f).unwrap_err().to_string();
+        assert!(err.contains("industry 'Tech' does not exist") && err.contains("ind.Energy"), "{err}");
+    }
+}

@@ -1,0 +1,237 @@
+//! Risk datasets: a reference universe joined with uploaded exposures whose factor groups are
+//! mapped to roles, with styles huberized and filled and dates trimmed. See [`build`] for the rules.
+
+pub mod build;
+pub mod exposures;
+pub mod settings;
+mod store;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+pub use build::{CreationReport, SourceVersion};
+pub use exposures::{ExposureQuery, Selection};
+pub use settings::{ExposureSource, RiskDatasetSettings, Role, TrimAssets, TrimDate, UploadedExposures};
+
+use crate::progress::Progress;
+use crate::store::catalog;
+use crate::{Error, Home, Result};
+
+/// A dataset usable as `reference_dataset`, or a risk dataset built by the user.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskDatasetInfo {
+    pub name: String,
+    /// `reference` or `user`.
+    pub kind: &'static str,
+    /// `ready`, or `stale` when a source has changed since creation.
+    pub status: &'static str,
+    /// Why it is stale.
+    pub stale_reason: Option<String>,
+    pub reference_dataset: Option<String>,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    pub assets: u32,
+    pub created: String,
+}
+
+/// The seed's `universe_settings_menu`.
+#[derive(Debug, Clone, Serialize)]
+pub struct UniverseSettingsMenu {
+    pub id_types: Vec<String>,
+    pub exchanges: Vec<String>,
+    pub industry: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    pub region: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    pub industry_labels: BTreeMap<String, BTreeMap<String, String>>,
+    pub region_labels: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// What `describe` returns.
+#[derive(Debug, Clone, Serialize)]
+pub struct Description {
+    pub name: String,
+    pub status: &'static str,
+    pub stale_reason: Option<String>,
+    pub created: String,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    pub settings: RiskDatasetSettings,
+    pub universe_settings_menu: UniverseSettingsMenu,
+    pub report: CreationReport,
+}
+
+/// What `update` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateResult {
+    pub name: String,
+    pub updated: bool,
+    pub previous_sources: Vec<SourceVersion>,
+    pub report: CreationReport,
+}
+
+/// Files referenced by risk datasets (kept by the orphan cleanup).
+pub(crate) fn referenced_files(db: &rusqlite::Connection) -> Result<std::collections::HashSet<String>> {
+    store::migrate(db)?;
+    Ok(store::files(db)?.into_iter().collect())
+}
+
+fn check_name(name: &str) -> Result<()> {
+    if name.trim().is_empty() || name.trim() != name || name.len() > 128 || name.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
+        return Err(Error::invalid(format!("'{name}' is not a valid risk dataset name (1 to 128 characters, no slashes or surrounding spaces)")));
+    }
+    Ok(())
+}
+
+impl Home {
+    fn risk_db(&self) -> Result<&rusqlite::Connection> {
+        store::migrate(self.db())?;
+        Ok(self.db())
+    }
+
+    /// Why a risk dataset is stale, if it is: a newer committed source version, or a replaced reference.
+    fn staleness(&self, report: &CreationReport) -> Result<Option<String>> {
+        for s in &report.sources {
+            let Ok(up) = self.uploader(&s.dataset) else {
+                return Ok(Some(format!("exposure dataset '{}' no longer exists", s.dataset)));
+            };
+            let latest = up.resolve_version(None)?;
+            if latest != s.version {
+                return Ok(Some(format!("'{}' is at version {latest}; built from version {}", s.dataset, s.version)));
+            }
+        }
+        match self.references()?.into_iter().find(|r| r.name == report.reference_dataset) {
+            None => Ok(Some(format!("reference dataset '{}' no longer exists", report.reference_dataset))),
+            Some(r) if r.created != report.reference_created => Ok(Some(format!("reference dataset '{}' was replaced", r.name))),
+            Some(_) => Ok(None),
+        }
+    }
+
+    /// Reference datasets (usable as `reference_dataset`) and risk datasets, by name.
+    pub fn risk_datasets(&self) -> Result<Vec<RiskDatasetInfo>> {
+        let mut out: Vec<RiskDatasetInfo> = self
+            .references()?
+            .into_iter()
+            .map(|r| RiskDatasetInfo {
+                name: r.name,
+                kind: "reference",
+                status: "ready",
+                stale_reason: None,
+                reference_dataset: None,
+                first_date: r.first_date,
+                last_date: r.last_date,
+                assets: r.assets as u32,
+                created: r.created,
+            })
+            .collect();
+        for row in store::all(self.risk_db()?)? {
+            let stale = self.staleness(&row.report)?;
+            out.push(RiskDatasetInfo {
+                status: if stale.is_some() { "stale" } else { "ready" },
+                stale_reason: stale,
+                kind: "user",
+                reference_dataset: Some(row.report.reference_dataset.clone()),
+                first_date: row.report.first_date,
+                last_date: row.report.last_date,
+                assets: row.report.assets,
+                created: row.created,
+                name: row.name,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Builds and stores a risk dataset. Refuses an existing name unless `replace`.
+    pub fn create_risk_dataset(&self, name: &str, settings: &RiskDatasetSettings, replace: bool, progress: &Progress<'_>) -> Result<CreationReport> {
+        check_name(name)?;
+        let _lock = self.write_lock()?;
+        if self.references()?.iter().any(|r| r.name == name) {
+            return Err(Error::conflict(format!("'{name}' is a reference dataset; choose another name"), vec![]));
+        }
+        if !replace && store::get(self.risk_db()?, name)?.is_some() {
+            return Err(Error::conflict(format!("risk dataset '{name}' already exists; delete it or create with replace"), vec![]));
+        }
+        self.build_and_store(name, settings, &HashMap::new(), progress)
+    }
+
+    fn build_and_store(&self, name: &str, settings: &RiskDatasetSettings, pinned: &HashMap<String, u32>, progress: &Progress<'_>) -> Result<CreationReport> {
+        let (built, report) = build::build(self, settings, pinned, progress)?;
+        progress.report("create", 5, 5, "saving");
+        let file = self.data().new_file_in(crate::store::home::RISK)?;
+        store::write(&self.path(&file), &built)?;
+        let row = store::Row { name: name.to_owned(), settings: settings.clone(), layout: built.layout, report: report.clone(), file, created: catalog::now() };
+        let old = match progress.check().and_then(|()| store::put(self.risk_db()?, &row)) {
+            Ok(old) => old,
+            Err(e) => {
+                let _ = std::fs::remove_file(self.path(&row.file));
+                return Err(e);
+            }
+        };
+        if let Some(old) = old {
+            let _ = std::fs::remove_file(self.path(&old));
+        }
+        Ok(report)
+    }
+
+    /// Deletes a risk dataset; with `if_exists`, a missing one is not an error. Returns whether one was deleted.
+    pub fn delete_risk_dataset(&self, name: &str, if_exists: bool) -> Result<bool> {
+        let _lock = self.write_lock()?;
+        match store::delete(self.risk_db()?, name)? {
+            Some(file) => {
+                let _ = std::fs::remove_file(self.path(&file));
+                Ok(true)
+            }
+            None if if_exists => Ok(false),
+            None => Err(Error::not_found("risk dataset", name)),
+        }
+    }
+
+    fn risk_row(&self, name: &str) -> Result<store::Row> {
+        store::get(self.risk_db()?, name)?.ok_or_else(|| Error::not_found("risk dataset", name))
+    }
+
+    /// The seed's `describe()`: the universe settings menu, the report and the date range.
+    pub fn describe_risk_dataset(&self, name: &str) -> Result<Description> {
+        let row = self.risk_row(name)?;
+        let reference = self.reference(&row.report.reference_dataset)?;
+        let hierarchy = |c: &Option<build::Categories>| -> (BTreeMap<String, BTreeMap<String, Vec<String>>>, BTreeMap<String, BTreeMap<String, String>>) {
+            let Some(c) = c else { return Default::default() };
+            let labels: Vec<String> = c.factors.iter().map(|f| format!("{}.{f}", c.group)).collect();
+            let mut names: BTreeMap<String, String> = labels.iter().map(|l| (l.clone(), l.clone())).collect();
+            names.insert("ALL".into(), "ALL".into());
+            (BTreeMap::from([(c.group.clone(), BTreeMap::from([("ALL".to_owned(), labels)]))]), BTreeMap::from([(c.group.clone(), names)]))
+        };
+        let (industry, industry_labels) = hierarchy(&row.layout.industry);
+        let (region, region_labels) = hierarchy(&row.layout.region);
+        let stale = self.staleness(&row.report)?;
+        Ok(Description {
+            name: row.name,
+            status: if stale.is_some() { "stale" } else { "ready" },
+            stale_reason: stale,
+            created: row.created,
+            first_date: row.report.first_date.clone(),
+            last_date: row.report.last_date.clone(),
+            settings: row.settings,
+            universe_settings_menu: UniverseSettingsMenu {
+                id_types: std::iter::once(reference.id_type.clone()).chain(reference.assets.alt_ids.iter().map(|a| a.0.clone())).collect(),
+                exchanges: row.report.exchanges.clone(),
+                industry,
+                region,
+                industry_labels,
+                region_labels,
+            },
+            report: row.report,
+        })
+    }
+
+    /// Rebuilds a risk dataset from the newest committed versions of its sources (and the
+    /// current reference). Does nothing when it is not stale.
+    pub fn update_risk_dataset(&self, name: &str, progress: &Progress<'_>) -> Result<UpdateResult> {
+        let _lock = self.write_lock()?;
+        let row = self.risk_row(name)?;
+        if self.staleness(&row.report)?.is_none() {
+            return Ok(UpdateResult { name: row.name, updated: false, previous_sources: row.report.sources.clone(), report: row.report });
+        }
+        let report = self.build_and_store(name, &row.settings, &HashMap::new(), progress)?;
+        Ok(UpdateResult { name: name.to_owned(), updated: true, previous_sources: row.report.sources, report })
+    }
+}

@@ -1,0 +1,281 @@
+//! Risk dataset rules on small hand-made data whose answers are stated here.
+
+mod common;
+use common::*;
+use riskdesk::riskdataset::{ExposureQuery, RiskDatasetSettings, Selection};
+use riskdesk::table::{Table, Values};
+use riskdesk::{Home, Progress};
+
+const D1: &str = "2025-05-01";
+const D2: &str = "2025-05-02";
+
+/// Six reference assets; F is never uploaded. Caps: A 300, B 100, others 100.
+fn reference(env: &Env) -> std::path::PathBuf {
+    env.file(
+        "ref",
+        "assets.csv",
+        "asset_id,ticker,exchange,country,currency,name\nA,TA,XNYS,US,USD,Alpha\nB,TB,XNAS,US,USD,Beta\nC,TC,XLON,GB,GBP,Gamma\nD,TD,XNYS,US,USD,Delta\nE,TE,XNYS,US,USD,Epsilon\nF,TF,XPAR,FR,EUR,Phi\n",
+    );
+    let mut caps = String::from("date,asset_id,market_cap\n");
+    for d in [D1, D2] {
+        for (a, c) in [("A", 300), ("B", 100), ("C", 100), ("D", 100), ("E", 100), ("F", 100)] {
+            caps += &format!("{d},{a},{c}\n");
+        }
+    }
+    env.file("ref", "market_caps.csv", caps);
+    env.folder("ref")
+}
+
+/// Rows of (asset, group, factor, value) for one date, in long form.
+fn day(date: &str, rows: &[(&str, &str, &str, f32)]) -> String {
+    rows.iter().map(|(a, g, f, v)| format!("{date},{a},bayesid,{g},{f},{v}\n")).collect()
+}
+
+/// Exposures: A,B,D,E in Tech, C in Fin; Value 1,2,3,4,100 on D1 (100 is an outlier); C misses
+/// Size on D1, E misses Size on D1; X matches no reference asset.
+fn exposures(env: &Env) {
+    let mut d1 = vec![];
+    for (a, ind, reg, size, value) in [
+        ("A", "Tech", "US", Some(1.0), 1.0),
+        ("B", "Tech", "US", Some(3.0), 2.0),
+        ("C", "Fin", "UK", None, 3.0),
+        ("D", "Tech", "US", Some(2.0), 4.0),
+        ("E", "Tech", "US", None, 100.0),
+        ("X", "Tech", "US", Some(9.0), 5.0),
+    ] {
+        d1.push((a, "market", "Market", 1.0));
+        d1.push((a, "industry", ind, 1.0));
+        d1.push((a, "region", reg, 1.0));
+        d1.push((a, "style", "Value", value));
+        d1.push((a, "extra", "Ignored", 7.0));
+        if let Some(s) = size {
+            d1.push((a, "style", "Size", s));
+        }
+    }
+    let mut d2 = vec![];
+    for (a, ind) in [("A", "Tech"), ("C", "Fin")] {
+        d2.extend([(a, "market", "Market", 1.0), (a, "industry", ind, 1.0), (a, "region", "US", 1.0), (a, "style", "Size", 2.0), (a, "style", "Value", 2.0)]);
+    }
+    let text = String::from("date,asset_id,asset_id_type,factor_group,factor,exposure\n") + &day(D1, &d1) + &day(D2, &d2);
+    let path = env.file("exp", "exp.csv", text);
+    env.ok(&["upload", "stage", "-d", "Exp", s(&path)]);
+    env.ok(&["upload", "commit", "-d", "Exp", "--mode", "append"]);
+}
+
+fn setup() -> (Env, Home) {
+    let env = Env::new();
+    exposures(&env);
+    let home = Home::open(&env.home()).unwrap();
+    home.import_reference("Ref", &reference(&env), "bayesid", false).unwrap();
+    (env, home)
+}
+
+fn settings(extra: &str) -> RiskDatasetSettings {
+    let json = format!(
+        r#"{{"reference_dataset": "Ref", "exposures": [{{"exposure_type": "uploaded", "exposure_source": "Exp",
+            "market_factor_group": "market", "style_factor_group": "style", "industry_factor_group": "industry",
+            "region_factor_group": "region"}}] {extra}}}"#
+    );
+    RiskDatasetSettings::from_json(&json, "test").unwrap()
+}
+
+fn create(home: &Home, name: &str, s: &RiskDatasetSettings) -> riskdesk::Result<riskdesk::riskdataset::CreationReport> {
+    home.create_risk_dataset(name, s, true, &Progress::none())
+}
+
+fn column(t: &Table, name: &str) -> Vec<String> {
+    let c = t.names.iter().position(|n| n == name).unwrap_or_else(|| panic!("no column {name} in {:?}", t.names));
+    (0..t.rows()).map(|r| t.cell(r, c)).collect()
+}
+
+fn f32s(t: &Table, name: &str) -> Vec<f32> {
+    let c = t.names.iter().position(|n| n == name).unwrap();
+    match &t.columns[c] {
+        Values::F32(v) => v.clone(),
+        other => panic!("{name} is {other:?}"),
+    }
+}
+
+fn raw() -> ExposureQuery {
+    ExposureQuery { standardize: false, ..ExposureQuery::default() }
+}
+
+#[test]
+fn roles_must_name_existing_groups_once() {
+    let (_env, home) = setup();
+    let mut s = settings("");
+    if let riskdesk::riskdataset::ExposureSource::Uploaded(u) = &mut s.exposures[0] {
+        u.style_factor_group = Some("styles".into());
+    }
+    let err = create(&home, "R", &s).unwrap_err().to_string();
+    assert!(err.contains("style_factor_group 'styles' is not a factor group of 'Exp'") && err.contains("extra, industry, market, region, style"), "{err}");
+}
+
+#[test]
+fn ids_map_through_the_reference_and_unmatched_ones_are_counted() {
+    let (_env, home) = setup();
+    let report = create(&home, "R", &settings(r#", "trim_assets": "none""#)).unwrap();
+    assert_eq!((report.unmatched_ids, report.unmatched_sample.clone()), (1, vec!["bayesid:X".to_owned()]));
+    assert_eq!((report.assets, report.dates, report.rows), (5, 2, 7));
+    let t = home.exposures("R", &raw()).unwrap();
+    assert_eq!(column(&t, "date"), [D1, D1, D1, D1, D1, D2, D2]);
+    assert_eq!(column(&t, "bayesid"), ["A", "B", "C", "D", "E", "A", "C"]);
+    assert_eq!(t.names[..4], ["date", "bayesid", "market.market.Market", "style.style.Size"]);
+    let by_ticker = home.exposures("R", &ExposureQuery { id_type: Some("ticker".into()), ..raw() }).unwrap();
+    assert_eq!(by_ticker.names[1], "ticker");
+    assert_eq!(column(&by_ticker, "ticker")[..5], ["TA", "TB", "TC", "TD", "TE"]);
+    let err = home.exposures("R", &ExposureQuery { id_type: Some("isin".into()), ..raw() }).unwrap_err().to_string();
+    assert!(err.contains("id type 'isin' is not supported") && err.contains("bayesid, ticker"), "{err}");
+}
+
+#[test]
+fn an_uploaded_id_type_the_reference_lacks_is_refused() {
+    let (env, home) = setup();
+    let p = env.file("exp2", "cus.csv", "date,asset_id,asset_id_type,factor_group,factor,exposure\n2025-05-01,123,cusip9,market,Market,1\n");
+    env.ok(&["upload", "stage", "-d", "Cus", s(&p)]);
+    env.ok(&["upload", "commit", "-d", "Cus", "--mode", "append"]);
+    let s = RiskDatasetSettings::from_json(r#"{"reference_dataset": "Ref", "exposures": [{"exposure_type": "uploaded", "exposure_source": "Cus", "market_factor_group": "market"}]}"#, "t").unwrap();
+    let err = create(&home, "R", &s).unwrap_err().to_string();
+    assert!(err.contains("asset_id_type 'cusip9' is not an id of reference dataset 'Ref' (its ids: bayesid, ticker)"), "{err}");
+}
+
+#[test]
+fn coverage_universe_follows_exchange_codes_and_trim_assets() {
+    let (_env, home) = setup();
+    let ids = |home: &Home| column(&home.exposures("R", &raw()).unwrap(), "bayesid");
+    // none: all six reference assets; F has no exposures so it has no rows.
+    assert_eq!(create(&home, "R", &settings(r#", "trim_assets": "none""#)).unwrap().coverage_assets, 6);
+    // asset_union: the five uploaded assets that match.
+    assert_eq!(create(&home, "R", &settings(r#", "trim_assets": "asset_union""#)).unwrap().coverage_assets, 5);
+    // ccy_union: USD and GBP → all but F (EUR).
+    let r = create(&home, "R", &settings("")).unwrap();
+    assert_eq!((r.coverage_assets, r.exchanges.clone()), (5, vec!["XLON".to_owned(), "XNAS".into(), "XNYS".into()]));
+    // exchange_codes: XNYS only → A, D, E.
+    let r = create(&home, "R", &settings(r#", "exchange_codes": ["XNYS"], "trim_assets": "none""#)).unwrap();
+    assert_eq!((r.coverage_assets, r.outside_universe_assets), (3, 2));
+    assert_eq!(ids(&home), ["A", "D", "E", "A"]);
+    let err = create(&home, "R", &settings(r#", "exchange_codes": ["XXXX"]"#)).unwrap_err().to_string();
+    assert!(err.contains("exchange_codes XXXX are not exchanges of reference dataset 'Ref'") && err.contains("XNAS"), "{err}");
+}
+
+#[test]
+fn dates_are_trimmed_by_rule_or_date() {
+    let (_env, home) = setup();
+    let r = create(&home, "R", &settings(r#", "trim_start_date": "2025-05-02""#)).unwrap();
+    assert_eq!((r.first_date.as_deref(), r.dates, r.rows_outside_dates), (Some(D2), 1, 28)); // D1 rows of A, B, C, D, E: 6 + 6 + 5 + 6 + 5 (X never matched)
+    let r = create(&home, "R", &settings(r#", "trim_end_date": "earliest_end", "trim_start_date": "none""#)).unwrap();
+    assert_eq!(r.last_date.as_deref(), Some(D2));
+    let r = create(&home, "R", &settings(r#", "trim_end_date": "2025-05-01""#)).unwrap();
+    assert_eq!((r.first_date.as_deref(), r.last_date.as_deref()), (Some(D1), Some(D1)));
+    let err = create(&home, "R", &settings(r#", "trim_start_date": "2025-06-01""#)).unwrap_err().to_string();
+    assert!(err.contains("the trimmed date range is empty"), "{err}");
+}
+
+#[test]
+fn styles_are_huberized_then_filled_by_industry_mean() {
+    let (_env, home) = setup();
+    let report = create(&home, "R", &settings("")).unwrap();
+    let t = home.exposures("R", &raw()).unwrap();
+    // Value on D1 for A..E: 1,2,3,4,100 → median 3, MAD 1 → 100 clipped to 3 + 3·1.4826.
+    assert_eq!(f32s(&t, "style.style.Value")[..5], [1.0, 2.0, 3.0, 4.0, (3.0 + 3.0 * 1.4826f64) as f32]);
+    assert_eq!(report.clipped["style.style.Value"], 1);
+    // Size on D1: A 1, B 3, D 2 (Tech); C (Fin, nobody else) and E (Tech) missing.
+    // E gets the Tech mean (1+3+2)/3 = 2; C gets the cross-sectional mean 2 as Fin has no values.
+    let size = f32s(&t, "style.style.Size");
+    assert_eq!(size[..5], [1.0, 3.0, 2.0, 2.0, 2.0]);
+    assert_eq!(report.filled["style.style.Size"], 2);
+    // Switched off, values stay raw and missing ones stay missing.
+    let off = r#", "exposures": [{"exposure_type": "uploaded", "exposure_source": "Exp", "style_factor_group": "style", "industry_factor_group": "industry", "style_factor_fill_miss": false, "style_factor_huberize": false}]"#;
+    let s = RiskDatasetSettings::from_json(&format!(r#"{{"reference_dataset": "Ref"{off}}}"#), "t").unwrap();
+    let report = create(&home, "R2", &s).unwrap();
+    assert!(report.clipped.is_empty() && report.filled.is_empty());
+    let t = home.exposures("R2", &raw()).unwrap();
+    assert_eq!(f32s(&t, "style.style.Value")[4], 100.0);
+    assert!(f32s(&t, "style.style.Size")[2].is_nan());
+    assert_eq!(t.names, ["date", "bayesid", "style.style.Size", "style.style.Value"]);
+}
+
+#[test]
+fn styles_are_standardized_cap_weighted_mean_zero_unit_std() {
+    let (_env, home) = setup();
+    create(&home, "R", &settings("")).unwrap();
+    let t = home.exposures("R", &ExposureQuery { end: riskdesk::date::parse(D1.as_bytes()), ..ExposureQuery::default() }).unwrap();
+    let caps = [300.0, 100.0, 100.0, 100.0, 100.0];
+    for col in ["style.style.Size", "style.style.Value"] {
+        let v: Vec<f64> = f32s(&t, col).iter().map(|&x| f64::from(x)).collect();
+        let cap_mean = v.iter().zip(caps).map(|(x, c)| x * c).sum::<f64>() / 700.0;
+        let mean = v.iter().sum::<f64>() / 5.0;
+        let std = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 4.0).sqrt();
+        assert!(cap_mean.abs() < 1e-6 && (std - 1.0).abs() < 1e-6, "{col}: cap-weighted mean {cap_mean}, std {std}");
+    }
+    assert_eq!(f32s(&t, "market.market.Market"), [1.0; 5], "market is not standardized");
+}
+
+#[test]
+fn industry_and_region_lists_add_columns_and_restrict_the_universe() {
+    let (_env, home) = setup();
+    create(&home, "R", &settings("")).unwrap();
+    let q = ExposureQuery { industries: Selection::parse("Fin"), regions: Selection::All, ..raw() };
+    let t = home.exposures("R", &q).unwrap();
+    assert_eq!(column(&t, "bayesid"), ["C", "C"]);
+    assert_eq!(t.names[5..], ["industry.industry.Fin", "region.region.UK", "region.region.US"]);
+    assert_eq!(f32s(&t, "region.region.UK"), [1.0, 0.0]);
+    let all = home.exposures("R", &ExposureQuery { industries: Selection::parse("~Fin"), ..raw() }).unwrap();
+    assert_eq!(column(&all, "bayesid"), ["A", "B", "D", "E", "A"]);
+    let err = home.exposures("R", &ExposureQuery { industries: Selection::parse("Energy"), ..raw() }).unwrap_err().to_string();
+    assert!(err.contains("industry 'Energy' does not exist (known: industry.Fin, industry.Tech)"), "{err}");
+}
+
+#[test]
+fn industries_must_be_categorical() {
+    let (env, home) = setup();
+    let p = env.file("exp", "x.csv", "date,asset_id,asset_id_type,factor_group,factor,exposure\n2025-05-01,B,bayesid,industry,Fin,1\n2025-05-02,B,bayesid,region,US,0.5\n");
+    env.ok(&["upload", "stage", "-d", "Exp", s(&p)]);
+    env.ok(&["upload", "commit", "-d", "Exp", "--mode", "append"]);
+    let err = create(&home, "R", &settings("")).unwrap_err();
+    let details = err.details().join("\n");
+    assert!(err.to_string().contains("must be categorical"), "{err}");
+    assert!(details.contains("2025-05-01 B: more than one industry"), "{details}");
+    assert!(details.contains("2025-05-02 B: region US has exposure 0.5, not 1"), "{details}");
+    assert!(details.contains("2025-05-02 B: no industry"), "{details}");
+}
+
+#[test]
+fn describe_lists_the_universe_menu_and_the_report() {
+    let (_env, home) = setup();
+    create(&home, "R", &settings(r#", "trim_assets": "none""#)).unwrap();
+    let d = home.describe_risk_dataset("R").unwrap();
+    let m = serde_json::to_value(&d.universe_settings_menu).unwrap();
+    assert_eq!(m["id_types"], serde_json::json!(["bayesid", "ticker"]));
+    assert_eq!(m["exchanges"], serde_json::json!(["XLON", "XNAS", "XNYS", "XPAR"]));
+    assert_eq!(m["industry"], serde_json::json!({"industry": {"ALL": ["industry.Fin", "industry.Tech"]}}));
+    assert_eq!(m["region_labels"], serde_json::json!({"region": {"ALL": "ALL", "region.UK": "region.UK", "region.US": "region.US"}}));
+    assert_eq!((d.first_date.as_deref(), d.last_date.as_deref(), d.status), (Some(D1), Some(D2), "ready"));
+    assert_eq!(d.report.sources[0].version, 1);
+}
+
+#[test]
+fn a_new_commit_makes_the_dataset_stale_and_update_rebuilds_it() {
+    let (env, home) = setup();
+    create(&home, "R", &settings("")).unwrap();
+    let names = home.risk_datasets().unwrap();
+    let kinds: Vec<(&str, &str, &str)> = names.iter().map(|d| (d.name.as_str(), d.kind, d.status)).collect();
+    assert_eq!(kinds, [("Ref", "reference", "ready"), ("R", "user", "ready")]);
+    let p = env.file("exp", "exp_2025-05-03.csv", "date,asset_id,asset_id_type,factor_group,factor,exposure\n2025-05-03,A,bayesid,market,Market,1\n2025-05-03,A,bayesid,industry,Tech,1\n2025-05-03,A,bayesid,region,US,1\n");
+    env.ok(&["upload", "stage", "-d", "Exp", s(&p)]);
+    env.ok(&["upload", "commit", "-d", "Exp", "--mode", "append"]);
+    let r = home.risk_datasets().unwrap().into_iter().find(|d| d.name == "R").unwrap();
+    assert_eq!((r.status, r.stale_reason.as_deref()), ("stale", Some("'Exp' is at version 2; built from version 1")));
+    let up = home.update_risk_dataset("R", &Progress::none()).unwrap();
+    assert!(up.updated);
+    assert_eq!((up.previous_sources[0].version, up.report.sources[0].version), (1, 2));
+    assert_eq!(up.report.last_date.as_deref(), Some("2025-05-03"));
+    assert_eq!(home.describe_risk_dataset("R").unwrap().status, "ready");
+    assert!(!home.update_risk_dataset("R", &Progress::none()).unwrap().updated);
+    // Names: no silent replacement, and delete --if-exists.
+    let err = home.create_risk_dataset("R", &settings(""), false, &Progress::none()).unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert!(home.delete_risk_dataset("R", false).unwrap());
+    assert!(!home.delete_risk_dataset("R", true).unwrap());
+    assert_eq!(home.delete_risk_dataset("R", false).unwrap_err().code(), "not_found");
+}
