@@ -26,6 +26,12 @@ impl Dict {
         Ok(code)
     }
 
+    /// Makes room for `n` more distinct strings.
+    pub fn reserve(&mut self, n: usize) {
+        self.values.reserve(n);
+        self.index.reserve(n);
+    }
+
     /// The code of an already valid string, adding it if new.
     pub fn intern_str(&mut self, s: &str) -> u32 {
         self.intern(s.as_bytes()).expect("str is UTF-8")
@@ -185,6 +191,34 @@ impl Exposures {
         }
     }
 
+    /// Whether any two rows share a key. One pass over runs of rows with the same (date, asset,
+    /// id type), as files list an asset's rows together; falls back to [`Exposures::duplicate_keys`]
+    /// when an asset's rows are not contiguous.
+    pub fn has_duplicate_keys(&self) -> bool {
+        let mut seen_runs: rustc_hash::FxHashSet<(i32, u32, u32)> = rustc_hash::FxHashSet::default();
+        let mut pairs: Vec<u64> = Vec::with_capacity(64);
+        let mut start = 0;
+        let n = self.len();
+        while start < n {
+            let run = (self.date[start], self.asset_id.codes[start], self.asset_id_type.codes[start]);
+            let mut end = start + 1;
+            while end < n && (self.date[end], self.asset_id.codes[end], self.asset_id_type.codes[end]) == run {
+                end += 1;
+            }
+            if !seen_runs.insert(run) {
+                return !self.duplicate_keys().is_empty();
+            }
+            pairs.clear();
+            pairs.extend((start..end).map(|r| (u64::from(self.factor_group.codes[r]) << 32) | u64::from(self.factor.codes[r])));
+            pairs.sort_unstable();
+            if pairs.windows(2).any(|w| w[0] == w[1]) {
+                return true;
+            }
+            start = end;
+        }
+        false
+    }
+
     /// Pairs of rows `(first, second)` that share a key, in key order (the frame need not be sorted).
     pub fn duplicate_keys(&self) -> Vec<(usize, usize)> {
         let mut keys: Vec<(Key, u32)> = (0..self.len()).map(|r| (self.key(r), r as u32)).collect();
@@ -319,15 +353,25 @@ mod tests {
     fn sorts_by_strings_and_finds_duplicates() {
         let mut f = Exposures::default();
         f.push(2, "B", "bayesid", "style", "Size", 1.0);
+        f.push(2, "B", "bayesid", "style", "Value", 1.0);
         f.push(1, "C", "bayesid", "style", "Size", 2.0);
         f.push(2, "A", "bayesid", "style", "Value", 3.0);
         f.push(2, "A", "bayesid", "market", "Market", 4.0);
         f.sort();
         let rows: Vec<(i32, &str, &str)> = (0..f.len()).map(|r| (f.date[r], f.asset_id.get(r), f.factor.get(r))).collect();
-        assert_eq!(rows, vec![(1, "C", "Size"), (2, "A", "Market"), (2, "A", "Value"), (2, "B", "Size")]);
-        assert!(f.duplicate_keys().is_empty());
-        f.push(2, "A", "bayesid", "style", "Value", 9.0);
-        assert_eq!(f.duplicate_keys(), vec![(2, 4)]);
+        assert_eq!(rows, vec![(1, "C", "Size"), (2, "A", "Market"), (2, "A", "Value"), (2, "B", "Size"), (2, "B", "Value")]);
+        assert!(f.duplicate_keys().is_empty() && !f.has_duplicate_keys());
+        f.push(2, "A", "bayesid", "style", "Value", 9.0); // not contiguous with A's rows
+        assert_eq!(f.duplicate_keys(), vec![(2, 5)]);
+        assert!(f.has_duplicate_keys());
+        let frame = |rows: &[(&str, &str)]| {
+            let mut g = Exposures::default();
+            rows.iter().for_each(|(a, factor)| g.push(1, a, "bayesid", "style", factor, 0.0));
+            g
+        };
+        assert!(frame(&[("A", "X"), ("A", "Y"), ("B", "X"), ("B", "X")]).has_duplicate_keys(), "inside a run");
+        assert!(!frame(&[("A", "X"), ("A", "Y"), ("B", "X"), ("B", "Y")]).has_duplicate_keys());
+        assert!(!frame(&[("A", "X"), ("B", "X"), ("A", "Y")]).has_duplicate_keys(), "A's rows apart, no duplicate");
     }
 
     #[test]

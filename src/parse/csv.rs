@@ -1,5 +1,6 @@
-//! CSV input (plain or already gunzipped), read with the `csv` crate's byte records.
+//! CSV input (plain or already gunzipped), read with the zero-copy [`Tokenizer`].
 
+use super::tokenize::{TokenError, Tokenizer};
 use super::{At, Builder, Categorical, Columns, Diagnostic, Layout, Parsed, Source, trim};
 
 fn number(raw: &[u8]) -> Result<f64, ()> {
@@ -12,13 +13,15 @@ pub fn parse(bytes: &[u8], src: &Source<'_>) -> Result<Parsed, Vec<Diagnostic>> 
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(vec![Diagnostic::file(src.label, "the file is empty")]);
     }
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
-    let header = match reader.byte_headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return Err(vec![csv_error(src.label, &e)]),
-    };
-    let mut names = Vec::with_capacity(header.len());
-    for (i, h) in header.iter().enumerate() {
+    let mut tok = Tokenizer::new(bytes);
+    match tok.next_record() {
+        Ok(Some(_)) => {}
+        Ok(None) => return Err(vec![Diagnostic::file(src.label, "the file is empty")]),
+        Err(e) => return Err(vec![token_error(src.label, e)]),
+    }
+    let mut names = Vec::with_capacity(tok.len());
+    for i in 0..tok.len() {
+        let h = tok.get(i);
         match std::str::from_utf8(h) {
             Ok(s) => names.push(s.trim().to_owned()),
             Err(_) => {
@@ -35,8 +38,9 @@ pub fn parse(bytes: &[u8], src: &Source<'_>) -> Result<Parsed, Vec<Diagnostic>> 
     if cols.date.is_none() && src.name_date.is_none() {
         return Err(vec![Diagnostic::file(src.label, "no date column, and no date in the file name (<prefix>_YYYY-MM-DD)")]);
     }
+    let width = names.len();
     let mut b = Builder::new(src, names);
-    let mut record = csv::ByteRecord::new();
+    b.reserve(bytes.len() / 40);
     let fixed_id_type = cols.id_type_from_header.clone().unwrap_or_else(|| super::DEFAULT_ID_TYPE.to_owned());
     let default_id_type = b.frame.asset_id_type.dict.intern_str(&fixed_id_type);
     let mut categorical = Categorical::default();
@@ -47,35 +51,44 @@ pub fn parse(bytes: &[u8], src: &Source<'_>) -> Result<Parsed, Vec<Diagnostic>> 
         .collect();
     let mut last_date: (Vec<u8>, Option<i32>) = (Vec::new(), None);
     loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
+        let line = match tok.next_record() {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
             Err(e) => {
-                b.diagnostics.push(csv_error(src.label, &e));
+                b.diagnostics.push(token_error(src.label, e));
                 break;
             }
+        };
+        if tok.len() != width {
+            b.diagnostics.push(Diagnostic {
+                line: Some(line),
+                ..Diagnostic::file(src.label, format!("this line has {} fields but the header has {width}", tok.len()))
+            });
+            if b.full() {
+                break;
+            }
+            continue;
         }
-        let line = record.position().map_or(0, |p| p.line());
         let at = |col| At { line, col };
         let date = match cols.date {
             None => src.name_date,
             Some(c) => {
-                let raw = trim(&record[c]);
-                if raw != last_date.0.as_slice() || last_date.1.is_none() {
+                let raw = trim(tok.get(c));
+                if !super::same(raw, &last_date.0) || last_date.1.is_none() {
                     let parsed = crate::date::parse(raw);
-                    last_date = (raw.to_vec(), b.check_date(at(c), &record[c], parsed));
+                    last_date = (raw.to_vec(), b.check_date(at(c), tok.get(c), parsed));
                 }
                 last_date.1
             }
         };
-        let asset = b.string(0, at(cols.asset_id), &record[cols.asset_id]);
+        let asset = b.string(0, at(cols.asset_id), tok.get(cols.asset_id));
         let id_type = match cols.asset_id_type {
-            Some(c) => b.string(1, at(c), &record[c]),
+            Some(c) => b.string(1, at(c), tok.get(c)),
             None => Some(default_id_type),
         };
         if cols.layout == Layout::Wide {
             for &(c, group, factor) in &wide_codes {
-                let raw = &record[c];
+                let raw = tok.get(c);
                 if trim(raw).is_empty() {
                     continue;
                 }
@@ -86,9 +99,9 @@ pub fn parse(bytes: &[u8], src: &Source<'_>) -> Result<Parsed, Vec<Diagnostic>> 
                 }
             }
         } else {
-            let group = b.string(2, at(cols.factor_group), &record[cols.factor_group]);
-            let factor = b.string(3, at(cols.factor), &record[cols.factor]);
-            let raw = &record[cols.exposure];
+            let group = b.string(2, at(cols.factor_group), tok.get(cols.factor_group));
+            let factor = b.string(3, at(cols.factor), tok.get(cols.factor));
+            let raw = tok.get(cols.exposure);
             let value = if trim(raw).is_empty() {
                 b.problem(at(cols.exposure), raw, "missing exposure value");
                 None
@@ -107,13 +120,6 @@ pub fn parse(bytes: &[u8], src: &Source<'_>) -> Result<Parsed, Vec<Diagnostic>> 
     b.finish(cols.layout, &categorical_groups, "line")
 }
 
-fn csv_error(label: &str, e: &csv::Error) -> Diagnostic {
-    let line = e.position().map(|p| p.line());
-    let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("this line has {len} fields but the header has {expected_len}")
-        }
-        _ => format!("unreadable CSV: {e}"),
-    };
-    Diagnostic { line, ..Diagnostic::file(label, message) }
+fn token_error(label: &str, e: TokenError) -> Diagnostic {
+    Diagnostic { line: Some(e.line), ..Diagnostic::file(label, e.message) }
 }

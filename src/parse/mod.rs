@@ -11,6 +11,7 @@
 
 mod csv;
 mod parquet;
+mod tokenize;
 
 use std::fmt;
 
@@ -240,10 +241,58 @@ struct Cached {
     valid: bool,
 }
 
+/// Byte equality for short strings without a library call.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap());
+    let half = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().unwrap());
+    match n {
+        0 => true,
+        1..=3 => a.iter().zip(b).all(|(x, y)| x == y),
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
+/// Interns factor names, predicting each from the one before: the rows of one asset list the
+/// same factors in the same order as the asset before it.
+#[derive(Default)]
+struct Predicted {
+    next: Vec<u32>,
+    prev: Option<u32>,
+}
+
+impl Predicted {
+    #[inline]
+    fn intern(&mut self, dict: &mut Dict, bytes: &[u8]) -> Result<u32, ()> {
+        let guess = self.prev.and_then(|p| self.next.get(p as usize).copied()).filter(|&g| g != u32::MAX);
+        let code = match guess {
+            Some(g) if same(dict.get(g).as_bytes(), bytes) => g,
+            _ => {
+                let code = dict.intern(bytes)?;
+                if let Some(p) = self.prev {
+                    if self.next.len() <= p as usize {
+                        self.next.resize(p as usize + 1, u32::MAX);
+                    }
+                    self.next[p as usize] = code;
+                }
+                code
+            }
+        };
+        self.prev = Some(code);
+        Ok(code)
+    }
+}
+
 impl Cached {
     #[inline]
     fn intern(&mut self, dict: &mut Dict, bytes: &[u8]) -> Result<u32, ()> {
-        if self.valid && self.last == bytes {
+        if self.valid && same(&self.last, bytes) {
             return Ok(self.last_code);
         }
         let code = dict.intern(bytes)?;
@@ -262,7 +311,8 @@ struct Builder<'a> {
     frame: Exposures,
     /// Line of each row (for duplicate-key messages).
     lines: Vec<u32>,
-    caches: [Cached; 4],
+    caches: [Cached; 3],
+    factors: Predicted,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -275,7 +325,19 @@ struct At {
 
 impl<'a> Builder<'a> {
     fn new(src: &'a Source<'a>, header: Vec<String>) -> Self {
-        Builder { src, header, frame: Exposures::default(), lines: Vec::new(), caches: Default::default(), diagnostics: Vec::new() }
+        Builder { src, header, frame: Exposures::default(), lines: Vec::new(), caches: Default::default(), factors: Predicted::default(), diagnostics: Vec::new() }
+    }
+
+    /// Makes room for about `rows` rows.
+    fn reserve(&mut self, rows: usize) {
+        let f = &mut self.frame;
+        f.date.reserve(rows);
+        f.exposure.reserve(rows);
+        for c in [&mut f.asset_id.codes, &mut f.asset_id_type.codes, &mut f.factor_group.codes, &mut f.factor.codes] {
+            c.reserve(rows);
+        }
+        self.lines.reserve(rows);
+        f.asset_id.dict.reserve(rows / 8);
     }
 
     /// Records a problem; returns false once the file has too many to go on.
@@ -324,7 +386,9 @@ impl<'a> Builder<'a> {
             2 => &mut self.frame.factor_group.dict,
             _ => &mut self.frame.factor.dict,
         };
-        match self.caches[which].intern(dict, text) {
+        // Factors change on almost every row of a long file: predict them instead.
+        let interned = if which == 3 { self.factors.intern(dict, text) } else { self.caches[which].intern(dict, text) };
+        match interned {
             Ok(code) if which == 0 || code < u16::MAX as u32 => Some(code),
             Ok(_) => {
                 self.problem(at, raw, "too many distinct values in this column (at most 65535)");
@@ -363,7 +427,7 @@ impl<'a> Builder<'a> {
         self.lines.push(line.min(u32::MAX as u64) as u32);
     }
 
-    /// Final checks (empty, duplicate keys, categorical zeros), then the sorted frame.
+    /// Final checks (empty, duplicate keys, categorical zeros), then the frame in file order.
     fn finish(mut self, layout: Layout, categorical_groups: &[u32], what_is_a_line: &str) -> Result<Parsed, Vec<Diagnostic>> {
         if !self.diagnostics.is_empty() {
             return Err(self.diagnostics);
@@ -380,8 +444,8 @@ impl<'a> Builder<'a> {
         if self.frame.is_empty() {
             return Err(vec![Diagnostic::file(self.src.label, "the file has a header but no exposure values")]);
         }
-        let dups = self.frame.duplicate_keys();
-        if !dups.is_empty() {
+        if self.frame.has_duplicate_keys() {
+            let dups = self.frame.duplicate_keys();
             let mut out: Vec<Diagnostic> = dups
                 .iter()
                 .take(MAX_DIAGNOSTICS)
@@ -398,7 +462,6 @@ impl<'a> Builder<'a> {
             }
             return Err(out);
         }
-        self.frame.sort();
         Ok(Parsed { frame: self.frame, layout })
     }
 }

