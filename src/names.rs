@@ -60,6 +60,21 @@ impl Named {
     }
 }
 
+/// Checks the name of a dataset of `kind` ("dataset", "reference dataset", …): 1 to 128
+/// characters, no slashes, control characters or surrounding spaces.
+pub fn check_name(kind: &str, name: &str) -> crate::Result<()> {
+    let bad = name.trim().is_empty()
+        || name.len() > 128
+        || name.trim() != name
+        || name.chars().any(|c| c.is_control() || c == '/' || c == '\\');
+    if bad {
+        return Err(crate::Error::invalid(format!(
+            "'{name}' is not a valid {kind} name (1 to 128 characters, no slashes, control characters or surrounding spaces)"
+        )));
+    }
+    Ok(())
+}
+
 /// How [`parse`]'s reason starts when the name has a date that does not exist.
 pub const IMPOSSIBLE_DATE: &str = "impossible date";
 

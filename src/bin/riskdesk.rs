@@ -77,14 +77,8 @@ enum Reference {
     },
     /// Build the demo reference dataset "Demo-Global", matching `demo exposures` with the same options.
     Demo {
-        #[arg(long, default_value_t = 35_800)]
-        assets: usize,
-        #[arg(long, default_value_t = 31)]
-        days: usize,
-        #[arg(long, default_value = "2025-05-01")]
-        start: String,
-        #[arg(long, default_value_t = 7)]
-        seed: u64,
+        #[command(flatten)]
+        size: DemoSize,
         #[arg(long)]
         json: bool,
     },
@@ -303,19 +297,32 @@ enum Demo {
     /// Write demo daily exposure files (<prefix>_YYYY-MM-DD.csv).
     Exposures {
         out: PathBuf,
-        #[arg(long, default_value_t = 35_800)]
-        assets: usize,
-        #[arg(long, default_value_t = 31)]
-        days: usize,
-        #[arg(long, default_value = "2025-05-01")]
-        start: String,
+        #[command(flatten)]
+        size: DemoSize,
         #[arg(long, value_enum, default_value = "long")]
         layout: Layout,
-        #[arg(long, default_value_t = 7)]
-        seed: u64,
         #[arg(long, default_value = "exposures")]
         prefix: String,
     },
+}
+
+/// The size and seed of demo data (the same for exposures and their reference).
+#[derive(Args)]
+struct DemoSize {
+    #[arg(long, default_value_t = 35_800)]
+    assets: usize,
+    #[arg(long, default_value_t = 31)]
+    days: usize,
+    #[arg(long, default_value = "2025-05-01")]
+    start: String,
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+}
+
+impl DemoSize {
+    fn options(&self) -> Result<DemoOptions> {
+        Ok(DemoOptions { assets: self.assets, days: self.days, start: riskdesk::date::parse_arg(&self.start)?, seed: self.seed, ..DemoOptions::default() })
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -419,12 +426,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{}: {} files, {} -> {}", a.path.display(), a.files, megabytes(a.bytes_in), megabytes(a.bytes_out));
             }
         }
-        Command::Demo(Demo::Exposures { out, assets, days, start, layout, seed, prefix }) => {
+        Command::Demo(Demo::Exposures { out, size, layout, prefix }) => {
             let layout = match layout {
                 Layout::Long => DemoLayout::Long,
                 Layout::Wide => DemoLayout::Wide,
             };
-            let opts = DemoOptions { assets, days, start: riskdesk::date::parse_arg(&start)?, layout, seed, prefix };
+            let opts = DemoOptions { layout, prefix, ..size.options()? };
             let files = with_progress(|p| riskdesk::demo::write_exposures(&out, &opts, p))?;
             println!("Wrote {} demo files to {}", files.len(), out.display());
         }
@@ -577,9 +584,8 @@ fn reference(home: &Home, cmd: Reference) -> Result<()> {
             }
             println!("Imported reference dataset {}: {} assets on {} exchanges; id types {}.", info.name, info.assets, info.exchanges, info.id_types.join(", "));
         }
-        Reference::Demo { assets, days, start, seed, json } => {
-            let opts = DemoOptions { assets, days, start: riskdesk::date::parse_arg(&start)?, seed, ..DemoOptions::default() };
-            let info = home.demo_reference(&opts)?;
+        Reference::Demo { size, json } => {
+            let info = home.demo_reference(&size.options()?)?;
             if json {
                 return print_json(&info);
             }

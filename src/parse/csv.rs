@@ -3,8 +3,10 @@
 use super::tokenize::{TokenError, Tokenizer};
 use super::{At, Builder, Categorical, Columns, Diagnostic, Layout, Parsed, Source, trim};
 
+/// Parses an exposure straight to the nearest `f32` (going through `f64` could round twice);
+/// values beyond the `f32` range come back infinite and are refused by the builder.
 fn number(raw: &[u8]) -> Result<f64, ()> {
-    fast_float2::parse::<f64, _>(trim(raw)).map_err(|_| ())
+    fast_float2::parse::<f32, _>(trim(raw)).map(f64::from).map_err(|_| ())
 }
 
 /// Reads one CSV file.
@@ -122,4 +124,19 @@ pub fn parse(bytes: &[u8], src: &Source<'_>) -> Result<Parsed, Vec<Diagnostic>> 
 
 fn token_error(label: &str, e: TokenError) -> Diagnostic {
     Diagnostic { line: Some(e.line), ..Diagnostic::file(label, e.message) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exposures_round_once_to_the_nearest_f32() {
+        // Just above the midpoint of 1 and the next f32: through f64 it would land exactly on the
+        // midpoint and round (to even) down to 1.0.
+        let text = "date,asset_id,factor_group,factor,exposure\n2025-05-01,A,style,Size,1.00000005960464477539062500000001\n";
+        let parsed = parse(text.as_bytes(), &Source { label: "t.csv", name_date: None }).unwrap();
+        assert_eq!(parsed.frame.exposure, [1.000_000_1_f32]);
+        assert_eq!(parsed.layout, Layout::Long);
+    }
 }

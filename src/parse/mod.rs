@@ -469,6 +469,10 @@ impl<'a> Builder<'a> {
 /// Trims ASCII spaces and tabs.
 #[inline]
 fn trim(b: &[u8]) -> &[u8] {
+    let blank = |c: &u8| *c == b' ' || *c == b'\t';
+    if !b.first().is_some_and(blank) && !b.last().is_some_and(blank) {
+        return b;
+    }
     let start = b.iter().position(|c| *c != b' ' && *c != b'\t').unwrap_or(b.len());
     let end = b.iter().rposition(|c| *c != b' ' && *c != b'\t').map_or(start, |e| e + 1);
     &b[start..end]

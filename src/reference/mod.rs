@@ -136,21 +136,6 @@ fn info_of(row: &ReferenceRow) -> ReferenceInfo {
     }
 }
 
-/// Checks a reference name: 1 to 128 characters, no path separators, control characters or
-/// surrounding spaces.
-fn check_name(name: &str) -> Result<()> {
-    let bad = name.trim().is_empty()
-        || name.len() > 128
-        || name.trim() != name
-        || name.chars().any(|c| c.is_control() || c == '/' || c == '\\');
-    if bad {
-        return Err(Error::invalid(format!(
-            "'{name}' is not a valid reference dataset name (1 to 128 characters, no slashes, control characters or surrounding spaces)"
-        )));
-    }
-    Ok(())
-}
-
 /// The primary id type, lowercased, if it is one of [`crate::parse::KNOWN_ID_TYPES`].
 fn check_id_type(id_type: &str) -> Result<String> {
     let lower = id_type.trim().to_ascii_lowercase();
@@ -172,7 +157,7 @@ impl Home {
     /// in either format; any other (non-hidden) file refuses the import. Everything is checked
     /// before anything is written; a refused import changes nothing.
     pub fn import_reference(&self, name: &str, dir: &Path, id_type: &str, replace: bool) -> Result<ReferenceInfo> {
-        check_name(name)?;
+        crate::names::check_name("reference dataset", name)?;
         let id_type = check_id_type(id_type)?;
         let _lock = self.write_lock()?;
         let existing = catalog::reference(self.db(), name)?;

@@ -75,13 +75,6 @@ pub(crate) fn referenced_files(db: &rusqlite::Connection) -> Result<std::collect
     Ok(store::files(db)?.into_iter().collect())
 }
 
-fn check_name(name: &str) -> Result<()> {
-    if name.trim().is_empty() || name.trim() != name || name.len() > 128 || name.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
-        return Err(Error::invalid(format!("'{name}' is not a valid risk dataset name (1 to 128 characters, no slashes or surrounding spaces)")));
-    }
-    Ok(())
-}
-
 impl Home {
     fn risk_db(&self) -> Result<&rusqlite::Connection> {
         store::migrate(self.db())?;
@@ -142,7 +135,7 @@ impl Home {
 
     /// Builds and stores a risk dataset. Refuses an existing name unless `replace`.
     pub fn create_risk_dataset(&self, name: &str, settings: &RiskDatasetSettings, replace: bool, progress: &Progress<'_>) -> Result<CreationReport> {
-        check_name(name)?;
+        crate::names::check_name("risk dataset", name)?;
         let _lock = self.write_lock()?;
         if self.references()?.iter().any(|r| r.name == name) {
             return Err(Error::conflict(format!("'{name}' is a reference dataset; choose another name"), vec![]));

@@ -54,20 +54,6 @@ pub struct Uploader<'h> {
     name: String,
 }
 
-/// Checks a dataset name: non-empty, at most 128 characters, no path separators or control characters.
-fn check_dataset_name(name: &str) -> Result<()> {
-    let bad = name.trim().is_empty()
-        || name.len() > 128
-        || name.trim() != name
-        || name.chars().any(|c| c.is_control() || c == '/' || c == '\\');
-    if bad {
-        return Err(Error::invalid(format!(
-            "'{name}' is not a valid dataset name (1 to 128 characters, no slashes, control characters or surrounding spaces)"
-        )));
-    }
-    Ok(())
-}
-
 impl Home {
     /// All exposure datasets, by name.
     pub fn datasets(&self) -> Result<Vec<DatasetInfo>> {
@@ -92,7 +78,7 @@ impl Home {
 
     /// An existing dataset, or a new empty one.
     pub fn get_or_create_uploader(&self, name: &str) -> Result<Uploader<'_>> {
-        check_dataset_name(name)?;
+        crate::names::check_name("dataset", name)?;
         let id = match catalog::dataset_id(self.db(), name)? {
             Some(id) => id,
             None => {
