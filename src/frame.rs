@@ -301,20 +301,35 @@ pub struct DayStats {
 impl DayStats {
     /// Statistics for every date of `frame`, ascending by date.
     pub fn of(frame: &Exposures) -> Vec<DayStats> {
+        let first = frame.date.first().copied();
+        if frame.date.iter().all(|&d| Some(d) == first) {
+            // One date (a daily file): no need to gather rows.
+            return first.map(|d| Self::compute(d, frame.exposure.clone(), frame.asset_id.codes.iter().copied(), frame.asset_id.dict.len())).into_iter().collect();
+        }
         let mut by_date: FxHashMap<i32, Vec<u32>> = FxHashMap::default();
         for (r, &d) in frame.date.iter().enumerate() {
             by_date.entry(d).or_default().push(r as u32);
         }
-        let mut out: Vec<DayStats> = by_date.into_iter().map(|(date, rows)| Self::of_rows(frame, date, &rows)).collect();
+        let mut out: Vec<DayStats> = by_date
+            .into_iter()
+            .map(|(date, rows)| {
+                let values = rows.iter().map(|&r| frame.exposure[r as usize]).collect();
+                Self::compute(date, values, rows.iter().map(|&r| frame.asset_id.codes[r as usize]), frame.asset_id.dict.len())
+            })
+            .collect();
         out.sort_by_key(|s| s.date);
         out
     }
 
-    fn of_rows(frame: &Exposures, date: i32, rows: &[u32]) -> DayStats {
-        let mut values: Vec<f32> = rows.iter().map(|&r| frame.exposure[r as usize]).collect();
-        let mut assets: Vec<u32> = rows.iter().map(|&r| frame.asset_id.codes[r as usize]).collect();
-        assets.sort_unstable();
-        assets.dedup();
+    /// Statistics of one date's values; `assets` are the rows' asset codes (below `n_codes`).
+    fn compute(date: i32, mut values: Vec<f32>, assets: impl Iterator<Item = u32>, n_codes: usize) -> DayStats {
+        let mut seen = vec![false; n_codes];
+        let mut n_assets = 0u32;
+        for a in assets {
+            if !std::mem::replace(&mut seen[a as usize], true) {
+                n_assets += 1;
+            }
+        }
         let n = values.len();
         let (mut min, mut max, mut sum) = (f64::INFINITY, f64::NEG_INFINITY, 0.0f64);
         for &v in &values {
@@ -327,7 +342,7 @@ impl DayStats {
         let ss: f64 = values.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum();
         let std = if n > 1 { (ss / (n - 1) as f64).sqrt() } else { f64::NAN };
         let median = median(&mut values);
-        DayStats { date, rows: n as u64, n_assets: assets.len() as u32, min, max, mean, median, std }
+        DayStats { date, rows: n as u64, n_assets, min, max, mean, median, std }
     }
 }
 

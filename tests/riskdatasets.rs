@@ -279,3 +279,57 @@ fn a_new_commit_makes_the_dataset_stale_and_update_rebuilds_it() {
     assert!(!home.delete_risk_dataset("R", true).unwrap());
     assert_eq!(home.delete_risk_dataset("R", false).unwrap_err().code(), "not_found");
 }
+
+#[test]
+fn missing_sources_and_referenced_exposures_are_explained() {
+    let (_env, home) = setup();
+    let err = create(&home, "R", &RiskDatasetSettings { reference_dataset: "Nope".into(), ..settings("") }).unwrap_err().to_string();
+    assert!(err.contains("reference dataset 'Nope' does not exist (reference datasets: Ref)"), "{err}");
+    let json = r#"{"reference_dataset": "Ref", "exposures": [{"exposure_type": "uploaded", "exposure_source": "Missing", "market_factor_group": "market"}]}"#;
+    let err = create(&home, "R", &RiskDatasetSettings::from_json(json, "t").unwrap()).unwrap_err().to_string();
+    assert!(err.contains("exposure dataset 'Missing' does not exist (exposure datasets: Exp)"), "{err}");
+    let json = r#"{"reference_dataset": "Ref", "exposures": [{"exposure_type": "referenced", "style_factor_group": "style"}]}"#;
+    let err = create(&home, "R", &RiskDatasetSettings::from_json(json, "t").unwrap()).unwrap_err().to_string();
+    assert!(err.contains("holds no exposures to reference"), "{err}");
+    assert!(home.risk_datasets().unwrap().iter().all(|d| d.kind == "reference"), "failed creations left nothing");
+}
+
+#[test]
+fn start_rules_combine_the_ranges_of_several_sources() {
+    let (env, home) = setup();
+    // A second source with an "other" group that starts a day later (D2) and ends on D2.
+    let p = env.file("exp2", "b.csv", "date,asset_id,asset_id_type,factor_group,factor,exposure\n2025-05-02,A,bayesid,beta,Beta,0.5\n");
+    env.ok(&["upload", "stage", "-d", "Exp2", s(&p)]);
+    env.ok(&["upload", "commit", "-d", "Exp2", "--mode", "append"]);
+    let two = |start: &str| {
+        let json = format!(
+            r#"{{"reference_dataset": "Ref", "trim_start_date": "{start}", "exposures": [
+                {{"exposure_type": "uploaded", "exposure_source": "Exp", "market_factor_group": "market", "industry_factor_group": "industry"}},
+                {{"exposure_type": "uploaded", "exposure_source": "Exp2", "other_factor_group": "beta"}}]}}"#
+        );
+        RiskDatasetSettings::from_json(&json, "t").unwrap()
+    };
+    assert_eq!(create(&home, "R", &two("earliest_start")).unwrap().first_date.as_deref(), Some(D1));
+    let r = create(&home, "R", &two("latest_start")).unwrap();
+    assert_eq!((r.first_date.as_deref(), r.sources.len()), (Some(D2), 2));
+    let t = home.exposures("R", &raw()).unwrap();
+    assert_eq!(t.names, ["date", "bayesid", "market.market.Market", "other.beta.Beta"]);
+    assert_eq!(column(&t, "bayesid"), ["A", "C"]);
+    assert_eq!(f32s(&t, "other.beta.Beta")[0], 0.5);
+    assert!(f32s(&t, "other.beta.Beta")[1].is_nan(), "C has no beta");
+}
+
+#[test]
+fn style_lists_pick_columns_and_a_replaced_reference_makes_the_dataset_stale() {
+    let (env, home) = setup();
+    create(&home, "R", &settings("")).unwrap();
+    let t = home.exposures("R", &ExposureQuery { styles: Selection::parse("style.Value"), ..ExposureQuery::default() }).unwrap();
+    assert_eq!(t.names, ["date", "bayesid", "market.market.Market", "style.style.Value"]);
+    let t = home.exposures("R", &ExposureQuery { styles: Selection::parse("~Value"), ..ExposureQuery::default() }).unwrap();
+    assert_eq!(t.names[3..], ["style.style.Size"]);
+    home.import_reference("Ref", &env.folder("ref"), "bayesid", true).unwrap();
+    let r = home.risk_datasets().unwrap().into_iter().find(|d| d.name == "R").unwrap();
+    assert_eq!((r.status, r.stale_reason.as_deref()), ("stale", Some("reference dataset 'Ref' was replaced")));
+    assert!(home.update_risk_dataset("R", &Progress::none()).unwrap().updated);
+    assert_eq!(home.describe_risk_dataset("R").unwrap().status, "ready");
+}

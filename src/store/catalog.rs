@@ -82,9 +82,9 @@ pub fn migrate(db: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// The current time as RFC 3339 (UTC, seconds).
+/// The current time as RFC 3339 (UTC, milliseconds).
 pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// Every file path the catalog references.

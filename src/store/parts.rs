@@ -39,21 +39,20 @@ pub fn schema() -> Arc<Schema> {
     ]))
 }
 
-fn dict_array(col: &StrColumn) -> Result<ArrayRef> {
-    let keys = UInt32Array::from(col.codes.clone());
+fn dict_array(col: StrColumn) -> Result<ArrayRef> {
     let values = Arc::new(StringArray::from_iter_values(col.dict.values()));
-    Ok(Arc::new(DictionaryArray::<UInt32Type>::try_new(keys, values)?))
+    Ok(Arc::new(DictionaryArray::<UInt32Type>::try_new(UInt32Array::from(col.codes), values)?))
 }
 
-/// The frame as one Arrow record batch.
-pub fn to_batch(frame: &Exposures) -> Result<RecordBatch> {
+/// The frame as one Arrow record batch (its columns move into the batch, uncopied).
+pub fn to_batch(frame: Exposures) -> Result<RecordBatch> {
     let columns: Vec<ArrayRef> = vec![
-        Arc::new(Date32Array::from(frame.date.clone())),
-        dict_array(&frame.asset_id)?,
-        dict_array(&frame.asset_id_type)?,
-        dict_array(&frame.factor_group)?,
-        dict_array(&frame.factor)?,
-        Arc::new(Float32Array::from(frame.exposure.clone())),
+        Arc::new(Date32Array::from(frame.date)),
+        dict_array(frame.asset_id)?,
+        dict_array(frame.asset_id_type)?,
+        dict_array(frame.factor_group)?,
+        dict_array(frame.factor)?,
+        Arc::new(Float32Array::from(frame.exposure)),
     ];
     Ok(RecordBatch::try_new(schema(), columns)?)
 }
@@ -78,8 +77,8 @@ pub fn write_batches<W: Write + Send>(out: W, schema: Arc<Schema>, batches: &[Re
     Ok(())
 }
 
-/// Writes `frame` to `path` atomically (temporary file, fsync, rename).
-pub fn write(path: &Path, frame: &Exposures) -> Result<()> {
+/// Writes `frame` to `path` atomically (temporary file, fsync, rename), consuming it.
+pub fn write(path: &Path, frame: Exposures) -> Result<()> {
     let batch = to_batch(frame)?;
     write_atomically(path, |file| write_batches(BufWriter::new(file), schema(), &[batch]))
 }
@@ -141,7 +140,7 @@ mod tests {
         f.push(20000, "AAPL", "ticker", "style", "Size", 1.25);
         f.push(20000, "MSFT", "ticker", "market", "Market", 1.0);
         let path = dir.path().join("x.parquet");
-        write(&path, &f).unwrap();
+        write(&path, f).unwrap();
         let back = read(&path).unwrap();
         assert_eq!(back.len(), 2);
         assert_eq!((back.asset_id.get(1), back.factor.get(0), back.exposure[0], back.date[1]), ("MSFT", "Size", 1.25, 20000));

@@ -247,8 +247,8 @@ fn commit_date(data: &DataDir, dataset: i64, date: i32, staged: &[&StagedRow], o
         merged = merged.take(&keep);
     }
     merged.sort();
-    parts::write(&data.path(&file), &merged)?;
     let stats = DayStats::of(&merged)[0];
     let (factor_groups, factors) = groups_and_factors(&merged);
+    parts::write(&data.path(&file), merged)?;
     Ok(DateOutcome::Part(PartRow { id: 0, file, stats, factor_groups, factors }))
 }

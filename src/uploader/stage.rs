@@ -48,12 +48,18 @@ pub(super) fn result_of(s: &catalog::StagedRow) -> StagingResult {
     }
 }
 
-/// Distinct (group, factor) pairs and distinct groups of a frame.
+/// Distinct groups of a frame, and how many distinct (group, factor) pairs it has.
 pub(super) fn groups_and_factors(frame: &Exposures) -> (Vec<String>, u32) {
-    let mut pairs: Vec<(u32, u32)> = frame.factor_group.codes.iter().copied().zip(frame.factor.codes.iter().copied()).collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    (Exposures::used(&frame.factor_group), pairs.len() as u32)
+    // Per factor code, the groups it appears in (nearly always one).
+    let mut groups_of: Vec<Vec<u32>> = vec![Vec::new(); frame.factor.dict.len()];
+    for (&g, &f) in frame.factor_group.codes.iter().zip(&frame.factor.codes) {
+        let seen = &mut groups_of[f as usize];
+        if !seen.contains(&g) {
+            seen.push(g);
+        }
+    }
+    let pairs: usize = groups_of.iter().map(Vec::len).sum();
+    (Exposures::used(&frame.factor_group), pairs as u32)
 }
 
 enum Outcome {
@@ -73,21 +79,21 @@ fn stage_unit(data: &DataDir, dataset: i64, unit: &Unit) -> Result<Outcome> {
         Err(ds) => return Ok(Outcome::Failed(failed(&unit.name, &unit.label, ds))),
     };
     drop(bytes);
-    let file = data.new_file(dataset, "staged")?;
-    parts::write(&data.path(&file), &parsed.frame)?;
     let (factor_groups, factors) = groups_and_factors(&parsed.frame);
-    Ok(Outcome::Staged(catalog::StagedRow {
+    let row = catalog::StagedRow {
         name: unit.name.clone(),
         source: unit.label.clone(),
         parser: parsed.layout.name().to_owned(),
-        file,
+        file: data.new_file(dataset, "staged")?,
         rows: parsed.frame.len() as u64,
         assets: Exposures::used(&parsed.frame.asset_id).len() as u32,
         factor_groups,
         factors,
         timestamp: catalog::now(),
         days: DayStats::of(&parsed.frame),
-    }))
+    };
+    parts::write(&data.path(&row.file), parsed.frame)?;
+    Ok(Outcome::Staged(row))
 }
 
 impl Uploader<'_> {
