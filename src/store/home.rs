@@ -1,5 +1,6 @@
 //! The home folder: `catalog.sqlite` (WAL), `data/` (immutable Parquet files) and a `lock` file
-//! that one writer at a time holds. Readers never take the lock.
+//! that one writer at a time holds (a second one waits half a second, then fails with `busy`).
+//! Readers never take the lock.
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -14,6 +15,9 @@ use crate::{Error, Result};
 const REFERENCES: &str = "references";
 /// Where risk dataset files live, under `data/`.
 pub(crate) const RISK: &str = "risk";
+
+/// How long a writer waits for the lock before failing with [`Error::Busy`].
+pub const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// An open home folder.
 pub struct Home {
@@ -63,15 +67,23 @@ impl Home {
         &self.db
     }
 
-    /// Takes the write lock, or fails at once with [`Error::Busy`]. Removes files that a crashed
-    /// writer left behind (written but never recorded in the catalog).
+    /// Takes the write lock, or fails with [`Error::Busy`] after [`LOCK_PATIENCE`]. Removes files
+    /// that a crashed writer left behind (written but never recorded in the catalog).
     pub fn write_lock(&self) -> Result<WriteLock> {
         let path = self.root.join("lock");
         let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).at("cannot open", &path)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Busy { path: self.root.clone() }),
-            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(format!("cannot lock {}", path.display()), e)),
+        // Retry briefly before reporting busy: a lock can look held for a moment after its holder
+        // released it, while a freshly forked child still shares the holder's file descriptors.
+        let deadline = std::time::Instant::now() + LOCK_PATIENCE;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Busy { path: self.root.clone() }),
+                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(format!("cannot lock {}", path.display()), e)),
+            }
         }
         self.remove_orphans()?;
         Ok(WriteLock { _file: file })
