@@ -38,12 +38,11 @@ pub fn batch(folder: &Path, out_dir: &Path, level: u32, progress: &Progress<'_>)
     }
     let mut groups: BTreeMap<(String, i32), Vec<(PathBuf, String, i32)>> = BTreeMap::new();
     for (path, verdict) in crate::scan::list_folder(folder)? {
-        if let Ok(Named::Daily { prefix, date, format, .. }) = verdict {
-            if format != Format::Zip {
+        if let Ok(Named::Daily { prefix, date, format, .. }) = verdict
+            && format != Format::Zip {
                 let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
                 groups.entry((prefix, crate::date::year(date))).or_default().push((path, name, date));
             }
-        }
     }
     if groups.is_empty() {
         return Err(Error::invalid(format!("no daily files (<prefix>_YYYY-MM-DD.csv, .csv.gz or .parquet) in {}", folder.display())));

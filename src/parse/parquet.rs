@@ -120,12 +120,11 @@ pub fn parse(bytes: &[u8], src: &Source<'_>) -> Result<Parsed, Vec<Diagnostic>> 
             };
             if cols.layout == Layout::Wide {
                 for &(c, group, factor) in &wide_codes {
-                    if let Some(v) = value(&mut b, c) {
-                        if let (Some(d), Some(a), Some(t), Some(v)) = (date, asset, id_type, v) {
+                    if let Some(v) = value(&mut b, c)
+                        && let (Some(d), Some(a), Some(t), Some(v)) = (date, asset, id_type, v) {
                             categorical.see(group, v);
                             b.push(line, d, [a, t, group, factor], v);
                         }
-                    }
                 }
             } else {
                 let group = string(&mut b, 2, cols.factor_group, row, line);

@@ -107,11 +107,10 @@ fn categorical_columns(table: &mut Table, role: Role, cats: &Option<Categories>,
 impl Home {
     /// The wide exposures of a risk dataset; see the module docs.
     pub fn exposures(&self, dataset: &str, q: &ExposureQuery) -> Result<Table> {
-        if let (Some(a), Some(b)) = (q.start, q.end) {
-            if a > b {
+        if let (Some(a), Some(b)) = (q.start, q.end)
+            && a > b {
                 return Err(Error::invalid(format!("the start {} is after the end {}", crate::date::format(a), crate::date::format(b))));
             }
-        }
         let row = self.risk_row(dataset)?;
         let reference = self.reference(&row.report.reference_dataset)?;
         let built: Built = super::store::read(&self.path(&row.file), &row.layout)?;

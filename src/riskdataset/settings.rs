@@ -198,11 +198,10 @@ impl RiskDatasetSettings {
         if matches!(self.trim_end_date, TrimDate::EarliestStart | TrimDate::LatestStart) {
             return Err(Error::invalid("trim_end_date must be none, earliest_end, latest_end or a date"));
         }
-        if let (TrimDate::Date(a), TrimDate::Date(b)) = (self.trim_start_date, self.trim_end_date) {
-            if a > b {
+        if let (TrimDate::Date(a), TrimDate::Date(b)) = (self.trim_start_date, self.trim_end_date)
+            && a > b {
                 return Err(Error::invalid(format!("trim_start_date {} is after trim_end_date {}", crate::date::format(a), crate::date::format(b))));
             }
-        }
         for source in &self.exposures {
             let ExposureSource::Uploaded(u) = source else { continue };
             let roles = u.roles();

@@ -199,13 +199,12 @@ impl Uploader<'_> {
 fn commit_date(data: &DataDir, dataset: i64, date: i32, staged: &[&StagedRow], old: Option<&PartRow>, latest: u32, mode: CommitMode) -> Result<DateOutcome> {
     let merge_old = old.filter(|_| matches!(mode, CommitMode::Append | CommitMode::Upsert));
     let file = data.new_file(dataset, "parts")?;
-    if let ([single], None) = (staged, merge_old) {
-        if single.days.len() == 1 {
+    if let ([single], None) = (staged, merge_old)
+        && single.days.len() == 1 {
             link_or_copy(&data.path(&single.file), &data.path(&file))?;
             let (factor_groups, factors) = (single.factor_groups.clone(), single.factors);
             return Ok(DateOutcome::Part(PartRow { id: 0, file, stats: single.days[0], factor_groups, factors }));
         }
-    }
     // Each source's rows occupy a range of `merged`; source 0 is the committed part, if any.
     let mut merged = Exposures::default();
     let mut sources: Vec<(usize, String)> = Vec::new();
