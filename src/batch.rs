@@ -39,10 +39,11 @@ pub fn batch(folder: &Path, out_dir: &Path, level: u32, progress: &Progress<'_>)
     let mut groups: BTreeMap<(String, i32), Vec<(PathBuf, String, i32)>> = BTreeMap::new();
     for (path, verdict) in crate::scan::list_folder(folder)? {
         if let Ok(Named::Daily { prefix, date, format, .. }) = verdict
-            && format != Format::Zip {
-                let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-                groups.entry((prefix, crate::date::year(date))).or_default().push((path, name, date));
-            }
+            && format != Format::Zip
+        {
+            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            groups.entry((prefix, crate::date::year(date))).or_default().push((path, name, date));
+        }
     }
     if groups.is_empty() {
         return Err(Error::invalid(format!("no daily files (<prefix>_YYYY-MM-DD.csv, .csv.gz or .parquet) in {}", folder.display())));
@@ -94,7 +95,8 @@ fn single_entry_zip(name: &str, date: i32, bytes: &[u8], level: u32) -> Result<V
     if bytes.len() as u64 >= u32::MAX as u64 {
         return large_single_entry_zip(name, day, bytes, level);
     }
-    let lvl = libdeflater::CompressionLvl::new(level as i32).map_err(|_| Error::invalid(format!("deflate level {level} is out of range")))?;
+    let lvl =
+        libdeflater::CompressionLvl::new(level as i32).map_err(|_| Error::invalid(format!("deflate level {level} is out of range")))?;
     let mut compressor = libdeflater::Compressor::new(lvl);
     let mut data = vec![0u8; compressor.deflate_compress_bound(bytes.len())];
     let size = compressor.deflate_compress(bytes, &mut data).map_err(|e| Error::Storage(format!("cannot compress {name}: {e:?}")))?;

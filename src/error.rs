@@ -26,7 +26,11 @@ pub enum Error {
     Cancelled,
     /// A file system operation failed.
     #[error("{context}: {source}")]
-    Io { context: String, #[source] source: std::io::Error },
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// The SQLite catalog failed.
     #[error("catalog: {0}")]
     Catalog(#[from] rusqlite::Error),

@@ -274,8 +274,7 @@ impl Exposures {
     pub fn used(col: &StrColumn) -> Vec<String> {
         let mut seen = vec![false; col.dict.len()];
         col.codes.iter().for_each(|&c| seen[c as usize] = true);
-        let mut v: Vec<String> =
-            seen.iter().enumerate().filter(|(_, s)| **s).map(|(c, _)| col.dict.get(c as u32).to_owned()).collect();
+        let mut v: Vec<String> = seen.iter().enumerate().filter(|(_, s)| **s).map(|(c, _)| col.dict.get(c as u32).to_owned()).collect();
         v.sort();
         v
     }
@@ -304,7 +303,10 @@ impl DayStats {
         let first = frame.date.first().copied();
         if frame.date.iter().all(|&d| Some(d) == first) {
             // One date (a daily file): no need to gather rows.
-            return first.map(|d| Self::compute(d, frame.exposure.clone(), frame.asset_id.codes.iter().copied(), frame.asset_id.dict.len())).into_iter().collect();
+            return first
+                .map(|d| Self::compute(d, frame.exposure.clone(), frame.asset_id.codes.iter().copied(), frame.asset_id.dict.len()))
+                .into_iter()
+                .collect();
         }
         let mut by_date: FxHashMap<i32, Vec<u32>> = FxHashMap::default();
         for (r, &d) in frame.date.iter().enumerate() {

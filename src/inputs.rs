@@ -68,15 +68,16 @@ pub fn resolve(paths: &[PathBuf]) -> Resolved {
                         match verdict {
                             Ok(_) => add_file(&mut out, &file),
                             // A data-looking file with a bad name is refused, not skipped.
-                            Err(reason) if Format::split(&label_of(&file)).is_some() => out.refused.push(Refused {
-                                name: stem_of(&label_of(&file)),
-                                diagnostic: Diagnostic::file(&label_of(&file), reason),
-                            }),
+                            Err(reason) if Format::split(&label_of(&file)).is_some() => out
+                                .refused
+                                .push(Refused { name: stem_of(&label_of(&file)), diagnostic: Diagnostic::file(&label_of(&file), reason) }),
                             Err(_) => {}
                         }
                     }
                 }
-                Err(e) => out.refused.push(Refused { name: label_of(path), diagnostic: Diagnostic::file(&path.display().to_string(), e.to_string()) }),
+                Err(e) => out
+                    .refused
+                    .push(Refused { name: label_of(path), diagnostic: Diagnostic::file(&path.display().to_string(), e.to_string()) }),
             }
         } else {
             add_file(&mut out, path);
@@ -122,7 +123,10 @@ fn add_archive(out: &mut Resolved, path: &Path, label: &str) {
         let member = match archive.by_index_raw(index) {
             Ok(m) => m,
             Err(e) => {
-                out.refused.push(Refused { name: stem_of(label), diagnostic: Diagnostic::file(label, format!("unreadable member #{}: {e}", index + 1)) });
+                out.refused.push(Refused {
+                    name: stem_of(label),
+                    diagnostic: Diagnostic::file(label, format!("unreadable member #{}: {e}", index + 1)),
+                });
                 continue;
             }
         };
@@ -176,7 +180,10 @@ impl Unit {
                 let member = archive.by_index(*index).map_err(|e| fail(format!("cannot open the member: {e}")))?;
                 let limit = MAX_MEMBER_BYTES.min(RATIO_FLOOR_BYTES.max(member.compressed_size().saturating_mul(MAX_RATIO)));
                 if member.size() > limit {
-                    return Err(fail(format!("the member would inflate to {} bytes, beyond the safe bound of {limit} (zip bomb?); not read", member.size())));
+                    return Err(fail(format!(
+                        "the member would inflate to {} bytes, beyond the safe bound of {limit} (zip bomb?); not read",
+                        member.size()
+                    )));
                 }
                 let mut bytes = Vec::with_capacity(member.size() as usize);
                 member

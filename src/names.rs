@@ -63,10 +63,8 @@ impl Named {
 /// Checks the name of a dataset of `kind` ("dataset", "reference dataset", …): 1 to 128
 /// characters, no slashes, control characters or surrounding spaces.
 pub fn check_name(kind: &str, name: &str) -> crate::Result<()> {
-    let bad = name.trim().is_empty()
-        || name.len() > 128
-        || name.trim() != name
-        || name.chars().any(|c| c.is_control() || c == '/' || c == '\\');
+    let bad =
+        name.trim().is_empty() || name.len() > 128 || name.trim() != name || name.chars().any(|c| c.is_control() || c == '/' || c == '\\');
     if bad {
         return Err(crate::Error::invalid(format!(
             "'{name}' is not a valid {kind} name (1 to 128 characters, no slashes, control characters or surrounding spaces)"
@@ -90,7 +88,8 @@ pub fn parse(file_name: &str) -> Result<Named, String> {
         let year = tail.parse().expect("four digits");
         return Ok(Named::Annual { stem: stem.into(), prefix: prefix.into(), year });
     }
-    let looks_like_date = tail.len() == 10 && tail.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    let looks_like_date =
+        tail.len() == 10 && tail.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     if !looks_like_date {
         return Err(format!("no date in the name: '{tail}' is not YYYY-MM-DD"));
     }

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::Result;
 use crate::error::IoContext;
 use crate::names::{self, Format, Named};
-use crate::Result;
 
 /// Whether a file's staged name is already known to a dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, BooleanArray, Date32Array, Float32Array, Float64Array, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
 
+use crate::Result;
 use crate::frame::{Exposures, StrColumn};
 use crate::uploader::Column;
-use crate::Result;
 
 /// The values of one column.
 #[derive(Debug, Clone)]
@@ -113,7 +113,9 @@ impl Table {
                         .map(|v| match v {
                             serde_json::Value::String(s) => s.clone(),
                             serde_json::Value::Null => String::new(),
-                            serde_json::Value::Array(a) => a.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned)).collect::<Vec<_>>().join(","),
+                            serde_json::Value::Array(a) => {
+                                a.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned)).collect::<Vec<_>>().join(",")
+                            }
                             other => other.to_string(),
                         })
                         .collect(),
@@ -165,7 +167,9 @@ impl Table {
             });
         }
         let all = rows.len() == frame.len() && !unique;
-        let pick = |c: &StrColumn| if all { c.clone() } else { StrColumn { codes: rows.iter().map(|&r| c.codes[r as usize]).collect(), dict: c.dict.clone() } };
+        let pick = |c: &StrColumn| {
+            if all { c.clone() } else { StrColumn { codes: rows.iter().map(|&r| c.codes[r as usize]).collect(), dict: c.dict.clone() } }
+        };
         let mut table = Table::default();
         for c in columns {
             let values = match c {
@@ -174,7 +178,9 @@ impl Table {
                 Column::AssetIdType => Values::Dict(pick(&frame.asset_id_type)),
                 Column::FactorGroup => Values::Dict(pick(&frame.factor_group)),
                 Column::Factor => Values::Dict(pick(&frame.factor)),
-                Column::Exposure => Values::F32(if all { frame.exposure.clone() } else { rows.iter().map(|&r| frame.exposure[r as usize]).collect() }),
+                Column::Exposure => {
+                    Values::F32(if all { frame.exposure.clone() } else { rows.iter().map(|&r| frame.exposure[r as usize]).collect() })
+                }
             };
             table = table.with(c.name(), values);
         }
@@ -256,14 +262,17 @@ impl Table {
         let widths: Vec<usize> = (0..self.columns.len())
             .map(|c| cells.iter().map(|row| row[c].chars().count()).chain([self.names[c].chars().count()]).max().unwrap_or(0))
             .collect();
-        let line = |row: &[String]| -> String {
-            let parts: Vec<String> = row
-                .iter()
-                .enumerate()
-                .map(|(c, s)| if self.columns[c].is_number() { format!("{s:>w$}", w = widths[c]) } else { format!("{s:<w$}", w = widths[c]) })
-                .collect();
-            parts.join("  ").trim_end().to_owned() + "\n"
-        };
+        let line =
+            |row: &[String]| -> String {
+                let parts: Vec<String> =
+                    row.iter()
+                        .enumerate()
+                        .map(|(c, s)| {
+                            if self.columns[c].is_number() { format!("{s:>w$}", w = widths[c]) } else { format!("{s:<w$}", w = widths[c]) }
+                        })
+                        .collect();
+                parts.join("  ").trim_end().to_owned() + "\n"
+            };
         let mut out = line(&self.names);
         out += &(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  ") + "\n");
         for row in &cells {

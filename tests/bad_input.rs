@@ -18,7 +18,11 @@ fn setup() -> Env {
 }
 
 fn state(env: &Env) -> (String, Vec<String>, String) {
-    (env.ok(&["upload", "staged", "-d", D, "--json"]), data_lines(env, D, &[]), env.ok(&["upload", "summary", "-d", D, "--staging", "--detail", "--format", "csv"]))
+    (
+        env.ok(&["upload", "staged", "-d", D, "--json"]),
+        data_lines(env, D, &[]),
+        env.ok(&["upload", "summary", "-d", D, "--staging", "--detail", "--format", "csv"]),
+    )
 }
 
 /// Stages `path`, requires it to fail with exit status 1, and returns its first message.
@@ -62,7 +66,11 @@ fn header_without_required_columns() {
 #[test]
 fn non_numeric_nan_and_infinite_exposures() {
     let env = setup();
-    for (i, (value, says)) in [("abc", "not a number"), ("NaN", "NaN"), ("inf", "infinite"), ("-Infinity", "infinite"), ("1e39", "Float32 range")].iter().enumerate() {
+    for (i, (value, says)) in
+        [("abc", "not a number"), ("NaN", "NaN"), ("inf", "infinite"), ("-Infinity", "infinite"), ("1e39", "Float32 range")]
+            .iter()
+            .enumerate()
+    {
         let name = format!("n{i}_2025-05-03.csv");
         let p = env.file("bad", &name, with_row(&format!("2025-05-03,B,bayesid,style,Size,{value}")));
         assert_at(&stage_fails(&env, &p), &name, 3, 6, value, says);

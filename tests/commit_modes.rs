@@ -28,11 +28,7 @@ fn append_adds_and_refuses_existing_keys_writing_nothing() {
     base(&env);
     assert_eq!(
         data_lines(&env, D, &[]),
-        [
-            "2025-05-01,A,bayesid,style,Size,1",
-            "2025-05-01,B,bayesid,style,Size,2",
-            "2025-05-02,A,bayesid,style,Size,3"
-        ]
+        ["2025-05-01,A,bayesid,style,Size,1", "2025-05-01,B,bayesid,style,Size,2", "2025-05-02,A,bayesid,style,Size,3"]
     );
     // A new asset on an existing date is fine in append mode.
     stage_commit(&env, "y_2025-05-02.csv", &[("2025-05-02", "C", "style", "Size", 4.0)], "append");
@@ -59,7 +55,12 @@ fn append_adds_and_refuses_existing_keys_writing_nothing() {
 fn upsert_replaces_values_of_existing_keys_and_inserts_new_ones() {
     let env = Env::new();
     base(&env);
-    stage_commit(&env, "u_2025-05-01.csv", &[("2025-05-01", "B", "style", "Size", 7.5), ("2025-05-01", "C", "style", "Size", 8.0)], "upsert");
+    stage_commit(
+        &env,
+        "u_2025-05-01.csv",
+        &[("2025-05-01", "B", "style", "Size", 7.5), ("2025-05-01", "C", "style", "Size", 8.0)],
+        "upsert",
+    );
     assert_eq!(
         data_lines(&env, D, &[]),
         [

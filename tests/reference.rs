@@ -238,7 +238,11 @@ fn every_bad_input_is_refused_with_file_line_and_value() {
             vec![("assets.csv", assets.to_owned()), ("market_caps.csv", "date,asset_id,cap\n2025-05-01,AAA,1\n".into())],
             vec!["market_caps.csv", "line 1", "market_cap", "found: date, asset_id, cap"],
         ),
-        ("unknown column in assets", only_assets("asset_id,exchange,country,currency,sector\nAAA,XNYS,US,USD,Tech\n"), vec!["assets.csv", "line 1", "column 5", "'sector'", "unknown column"]),
+        (
+            "unknown column in assets",
+            only_assets("asset_id,exchange,country,currency,sector\nAAA,XNYS,US,USD,Tech\n"),
+            vec!["assets.csv", "line 1", "column 5", "'sector'", "unknown column"],
+        ),
         (
             "the primary id type as an alternative id",
             only_assets("asset_id,bayesid,exchange,country,currency\nAAA,AAA,XNYS,US,USD\n"),
@@ -254,23 +258,63 @@ fn every_bad_input_is_refused_with_file_line_and_value() {
             only_assets("asset_id,exchange,country,currency\nAAA,XNYS,US,USD\nBBB,XLON,GB,GBP\nAAA,XNAS,US,USD\n"),
             vec!["assets.csv", "line 4", "first on line 2", "'AAA'"],
         ),
-        ("empty asset id", only_assets("asset_id,exchange,country,currency\nAAA,XNYS,US,USD\n ,XLON,GB,GBP\n"), vec!["assets.csv", "line 3", "asset id is empty", "' '"]),
-        ("empty exchange", only_assets("asset_id,exchange,country,currency\nAAA,,US,USD\n"), vec!["assets.csv", "line 2", "(exchange)", "exchange is empty", "''"]),
-        ("empty country", only_assets("asset_id,exchange,country,currency\nAAA,XNYS,US,USD\nBBB,XLON,,GBP\n"), vec!["assets.csv", "line 3", "country is empty", "''"]),
-        ("empty currency", only_assets("asset_id,exchange,country,currency\nAAA,XNYS,US,\n"), vec!["assets.csv", "line 2", "currency is empty", "''"]),
+        (
+            "empty asset id",
+            only_assets("asset_id,exchange,country,currency\nAAA,XNYS,US,USD\n ,XLON,GB,GBP\n"),
+            vec!["assets.csv", "line 3", "asset id is empty", "' '"],
+        ),
+        (
+            "empty exchange",
+            only_assets("asset_id,exchange,country,currency\nAAA,,US,USD\n"),
+            vec!["assets.csv", "line 2", "(exchange)", "exchange is empty", "''"],
+        ),
+        (
+            "empty country",
+            only_assets("asset_id,exchange,country,currency\nAAA,XNYS,US,USD\nBBB,XLON,,GBP\n"),
+            vec!["assets.csv", "line 3", "country is empty", "''"],
+        ),
+        (
+            "empty currency",
+            only_assets("asset_id,exchange,country,currency\nAAA,XNYS,US,\n"),
+            vec!["assets.csv", "line 2", "currency is empty", "''"],
+        ),
         ("only a header", only_assets("asset_id,exchange,country,currency\n"), vec!["assets.csv", "no assets"]),
         ("an empty assets file", only_assets(""), vec!["assets.csv", "empty"]),
-        ("a short line", only_assets("asset_id,exchange,country,currency\nAAA,XNYS,US,USD\nBBB,XLON\n"), vec!["assets.csv", "line 3", "2 fields"]),
-        ("market cap not a number", with_caps("2025-05-01,AAA,1e9\n2025-05-01,BBB,abc\n"), vec!["market_caps.csv", "line 3", "'abc'", "not a finite number"]),
+        (
+            "a short line",
+            only_assets("asset_id,exchange,country,currency\nAAA,XNYS,US,USD\nBBB,XLON\n"),
+            vec!["assets.csv", "line 3", "2 fields"],
+        ),
+        (
+            "market cap not a number",
+            with_caps("2025-05-01,AAA,1e9\n2025-05-01,BBB,abc\n"),
+            vec!["market_caps.csv", "line 3", "'abc'", "not a finite number"],
+        ),
         ("market cap empty", with_caps("2025-05-01,AAA,\n"), vec!["market_caps.csv", "line 2", "''", "market cap"]),
         ("market cap zero", with_caps("2025-05-01,AAA,0\n"), vec!["market_caps.csv", "line 2", "'0'", "greater than 0"]),
         ("market cap negative", with_caps("2025-05-01,AAA,-1e9\n"), vec!["market_caps.csv", "line 2", "'-1e9'", "greater than 0"]),
         ("market cap infinite", with_caps("2025-05-01,AAA,inf\n"), vec!["market_caps.csv", "line 2", "'inf'", "finite"]),
-        ("return not finite", with_returns("2025-05-01,AAA,0.01\n2025-05-01,BBB,NaN\n"), vec!["returns.csv", "line 3", "'NaN'", "return is not a finite number"]),
+        (
+            "return not finite",
+            with_returns("2025-05-01,AAA,0.01\n2025-05-01,BBB,NaN\n"),
+            vec!["returns.csv", "line 3", "'NaN'", "return is not a finite number"],
+        ),
         ("return not a number", with_returns("2025-05-01,AAA,1%\n"), vec!["returns.csv", "line 2", "'1%'"]),
-        ("invalid date in market caps", with_caps("2025-02-30,AAA,1e9\n"), vec!["market_caps.csv", "line 2", "'2025-02-30'", "not a valid date"]),
-        ("invalid date in returns", with_returns("2025-05-01,AAA,0.01\n2025/05/02,AAA,0.01\n"), vec!["returns.csv", "line 3", "'2025/05/02'", "not a valid date"]),
-        ("unknown asset in market caps", with_caps("2025-05-01,AAA,1e9\n2025-05-01,ZZZ,1e9\n"), vec!["market_caps.csv", "line 3", "'ZZZ'", "not in assets.csv"]),
+        (
+            "invalid date in market caps",
+            with_caps("2025-02-30,AAA,1e9\n"),
+            vec!["market_caps.csv", "line 2", "'2025-02-30'", "not a valid date"],
+        ),
+        (
+            "invalid date in returns",
+            with_returns("2025-05-01,AAA,0.01\n2025/05/02,AAA,0.01\n"),
+            vec!["returns.csv", "line 3", "'2025/05/02'", "not a valid date"],
+        ),
+        (
+            "unknown asset in market caps",
+            with_caps("2025-05-01,AAA,1e9\n2025-05-01,ZZZ,1e9\n"),
+            vec!["market_caps.csv", "line 3", "'ZZZ'", "not in assets.csv"],
+        ),
         ("unknown asset in returns", with_returns("2025-05-01,CCC,0.01\n"), vec!["returns.csv", "line 2", "'CCC'", "not in assets.csv"]),
         (
             "duplicate date and asset in market caps",
@@ -282,11 +326,7 @@ fn every_bad_input_is_refused_with_file_line_and_value() {
             with_returns("2025-05-02,BBB,0.01\n2025-05-01,BBB,0.01\n2025-05-02,BBB,0.02\n"),
             vec!["returns.csv", "line 4", "first on line 2", "'BBB'", "2025-05-02"],
         ),
-        (
-            "an unknown file",
-            vec![("assets.csv", assets.to_owned()), ("notes.txt", "hello".into())],
-            vec!["notes.txt", "unexpected file"],
-        ),
+        ("an unknown file", vec![("assets.csv", assets.to_owned()), ("notes.txt", "hello".into())], vec!["notes.txt", "unexpected file"]),
         (
             "a table given twice",
             vec![("assets.csv", assets.to_owned()), ("returns.csv", returns_header.into()), ("returns.parquet", "x".into())],
@@ -326,7 +366,15 @@ fn several_problems_are_reported_together() {
         ],
     );
     let message = refused(&env, &dir);
-    for part in ["market_caps.csv: line 2", "'x'", "(and 2 more problems)", "market_caps.csv: line 3", "'QQQ'", "returns.csv: line 2", "'yesterday'"] {
+    for part in [
+        "market_caps.csv: line 2",
+        "'x'",
+        "(and 2 more problems)",
+        "market_caps.csv: line 3",
+        "'QQQ'",
+        "returns.csv: line 2",
+        "'yesterday'",
+    ] {
         assert!(message.contains(part), "{part:?} not in {message:?}");
     }
 }

@@ -54,7 +54,13 @@ fn exposures(env: &Env) {
     }
     let mut d2 = vec![];
     for (a, ind) in [("A", "Tech"), ("C", "Fin")] {
-        d2.extend([(a, "market", "Market", 1.0), (a, "industry", ind, 1.0), (a, "region", "US", 1.0), (a, "style", "Size", 2.0), (a, "style", "Value", 2.0)]);
+        d2.extend([
+            (a, "market", "Market", 1.0),
+            (a, "industry", ind, 1.0),
+            (a, "region", "US", 1.0),
+            (a, "style", "Size", 2.0),
+            (a, "style", "Value", 2.0),
+        ]);
     }
     let text = String::from("date,asset_id,asset_id_type,factor_group,factor,exposure\n") + &day(D1, &d1) + &day(D2, &d2);
     let path = env.file("exp", "exp.csv", text);
@@ -108,7 +114,11 @@ fn roles_must_name_existing_groups_once() {
         u.style_factor_group = Some("styles".into());
     }
     let err = create(&home, "R", &s).unwrap_err().to_string();
-    assert!(err.contains("style_factor_group 'styles' is not a factor group of 'Exp'") && err.contains("extra, industry, market, region, style"), "{err}");
+    assert!(
+        err.contains("style_factor_group 'styles' is not a factor group of 'Exp'")
+            && err.contains("extra, industry, market, region, style"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -131,7 +141,8 @@ fn ids_map_through_the_reference_and_unmatched_ones_are_counted() {
 #[test]
 fn an_uploaded_id_type_the_reference_lacks_is_refused() {
     let (env, home) = setup();
-    let p = env.file("exp2", "cus.csv", "date,asset_id,asset_id_type,factor_group,factor,exposure\n2025-05-01,123,cusip9,market,Market,1\n");
+    let p =
+        env.file("exp2", "cus.csv", "date,asset_id,asset_id_type,factor_group,factor,exposure\n2025-05-01,123,cusip9,market,Market,1\n");
     env.ok(&["upload", "stage", "-d", "Cus", s(&p)]);
     env.ok(&["upload", "commit", "-d", "Cus", "--mode", "append"]);
     let s = RiskDatasetSettings::from_json(r#"{"reference_dataset": "Ref", "exposures": [{"exposure_type": "uploaded", "exposure_source": "Cus", "market_factor_group": "market"}]}"#, "t").unwrap();

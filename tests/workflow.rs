@@ -11,11 +11,14 @@ const D: &str = "My-Exposures";
 fn scan_groups_by_year_marks_known_files_and_explains_rejections() {
     let env = Env::new();
     let dir = env.folder("mixed");
-    for name in ["e_2024-12-31.csv", "e_2025-01-02.csv.gz", "e_2025-01-03.parquet", "e_2025-02-30.csv", "e_2025-01-04.txt", "e.csv", "e_2025.zip"] {
+    for name in
+        ["e_2024-12-31.csv", "e_2025-01-02.csv.gz", "e_2025-01-03.parquet", "e_2025-02-30.csv", "e_2025-01-04.txt", "e.csv", "e_2025.zip"]
+    {
         env.file("mixed", name, "x");
     }
     let report = env.json(&["scan", s(&dir), "--json"]);
-    let years: Vec<(i64, i64)> = report["years"].as_array().unwrap().iter().map(|y| (y["year"].as_i64().unwrap(), y["files"].as_i64().unwrap())).collect();
+    let years: Vec<(i64, i64)> =
+        report["years"].as_array().unwrap().iter().map(|y| (y["year"].as_i64().unwrap(), y["files"].as_i64().unwrap())).collect();
     assert_eq!(years, [(2024, 1), (2025, 3)]);
     let rejected: BTreeMap<String, String> = report["rejected"]
         .as_array()
@@ -44,11 +47,18 @@ fn seed_workflow_from_files_and_from_annual_zips() {
     env.ok(&["batch", s(&exp), "--out", s(&zips), "--level", "6"]);
     assert_eq!(first, std::fs::read(&zip).unwrap(), "batching is not deterministic");
     let check = std::process::Command::new("python3")
-        .args(["-c", "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(','.join(z.namelist()))", s(&zip)])
+        .args([
+            "-c",
+            "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(','.join(z.namelist()))",
+            s(&zip),
+        ])
         .output()
         .unwrap();
     assert!(check.status.success(), "{}", stderr(&check));
-    assert_eq!(stdout(&check).trim(), "exposures_2025-05-01.csv,exposures_2025-05-02.csv,exposures_2025-05-03.csv,exposures_2025-05-04.csv");
+    assert_eq!(
+        stdout(&check).trim(),
+        "exposures_2025-05-01.csv,exposures_2025-05-02.csv,exposures_2025-05-03.csv,exposures_2025-05-04.csv"
+    );
     // Staging the ZIP and staging the files give the same names and the same summary.
     env.ok(&["upload", "stage", "-d", "FromZip", s(&zip)]);
     env.ok(&["upload", "stage", "-d", D, s(&exp)]);
@@ -103,7 +113,11 @@ fn detail_summary_matches_an_independent_computation() {
         let (n, min, max, mean, median, std) = independent_stats(&csv);
         let f = |k: &str| row[k].as_f64().unwrap() as f32;
         assert_eq!(row["n_assets"].as_u64(), Some(u64::from(n)), "{name}");
-        assert_eq!([f("min_exposure"), f("max_exposure"), f("mean_exposure"), f("median_exposure"), f("std_exposure")], [min, max, mean, median, std], "{name}");
+        assert_eq!(
+            [f("min_exposure"), f("max_exposure"), f("mean_exposure"), f("median_exposure"), f("std_exposure")],
+            [min, max, mean, median, std],
+            "{name}"
+        );
         assert_eq!(row["date"].as_str().unwrap(), &name["exposures_".len()..]);
     }
 }
@@ -131,13 +145,15 @@ fn wide_long_gzip_parquet_and_dateless_files_read_to_the_same_data() {
     let dateless: String = day1.lines().map(|l| l.split_once(',').unwrap().1.to_owned() + "\n").collect();
     std::fs::write(other.join("n_2025-05-02.csv"), dateless).unwrap();
     env.ok(&["upload", "data", "-d", "Long", "--format", "parquet", "--out", s(&other.join("p_2025-05-03.parquet"))]);
-    let results = env.json(&["upload", "stage", "-d", "Other", s(&other.join("g_2025-05-01.csv.gz")), s(&other.join("n_2025-05-02.csv")), "--json"]);
+    let results =
+        env.json(&["upload", "stage", "-d", "Other", s(&other.join("g_2025-05-01.csv.gz")), s(&other.join("n_2025-05-02.csv")), "--json"]);
     let parsers: Vec<&str> = results.as_array().unwrap().iter().map(|r| r["parser"].as_str().unwrap()).collect();
     assert_eq!(parsers, ["long", "long_without_date"]);
     env.ok(&["upload", "commit", "-d", "Other", "--mode", "append"]);
     let gz_lines: Vec<String> = data_lines(&env, "Other", &[]).into_iter().filter(|l| l.starts_with("2025-05-01")).collect();
     assert_eq!(gz_lines, reference.iter().filter(|l| l.starts_with("2025-05-01")).cloned().collect::<Vec<_>>());
-    let moved: Vec<String> = data_lines(&env, "Other", &[]).into_iter().filter(|l| l.starts_with("2025-05-02")).map(|l| l[10..].to_owned()).collect();
+    let moved: Vec<String> =
+        data_lines(&env, "Other", &[]).into_iter().filter(|l| l.starts_with("2025-05-02")).map(|l| l[10..].to_owned()).collect();
     assert_eq!(moved, reference.iter().filter(|l| l.starts_with("2025-05-01")).map(|l| l[10..].to_owned()).collect::<Vec<_>>());
     // The Parquet holds two dates, so its name's date must not be used: it is refused for disagreeing.
     let out = env.run(&["upload", "stage", "-d", "Other", s(&other.join("p_2025-05-03.parquet")), "--json"]);
@@ -156,7 +172,13 @@ fn listing_wiping_destroying_and_output_formats() {
     env.ok(&["upload", "stage", "-d", D, s(&exp)]);
     let wiped = env.json(&["upload", "wipe", "-d", D, "--names", "exposures_2025-05-02", "--json"]);
     assert_eq!(wiped[0]["name"], "exposures_2025-05-02");
-    let staged: Vec<String> = env.json(&["upload", "staged", "-d", D, "--json"]).as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_owned()).collect();
+    let staged: Vec<String> = env
+        .json(&["upload", "staged", "-d", D, "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(staged, ["exposures_2025-05-01", "exposures_2025-05-03"]);
     let summary = env.json(&["upload", "summary", "-d", D, "--staging", "--format", "json"]);
     assert_eq!(summary[0]["factor_groups"], "industry,market,region,style");

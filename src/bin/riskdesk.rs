@@ -321,7 +321,13 @@ struct DemoSize {
 
 impl DemoSize {
     fn options(&self) -> Result<DemoOptions> {
-        Ok(DemoOptions { assets: self.assets, days: self.days, start: riskdesk::date::parse_arg(&self.start)?, seed: self.seed, ..DemoOptions::default() })
+        Ok(DemoOptions {
+            assets: self.assets,
+            days: self.days,
+            start: riskdesk::date::parse_arg(&self.start)?,
+            seed: self.seed,
+            ..DemoOptions::default()
+        })
     }
 }
 
@@ -349,7 +355,9 @@ fn main() -> ExitCode {
 /// A progress bar on standard error when it is a terminal; nothing otherwise.
 fn with_progress<T>(f: impl FnOnce(&Progress<'_>) -> Result<T>) -> Result<T> {
     let bar = if std::io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
-    bar.set_style(ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {wide_msg}").expect("valid template").progress_chars("=> "));
+    bar.set_style(
+        ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {wide_msg}").expect("valid template").progress_chars("=> "),
+    );
     let sink = |s: &Step| {
         bar.set_prefix(s.phase);
         bar.set_length(s.total);
@@ -526,9 +534,11 @@ fn upload(home: &Home, cmd: Upload) -> Result<ExitCode> {
             } else {
                 let rows: Vec<serde_json::Value> = history
                     .iter()
-                    .map(|v| serde_json::json!({"version": v.version, "created": v.created, "mode": v.mode,
+                    .map(|v| {
+                        serde_json::json!({"version": v.version, "created": v.created, "mode": v.mode,
                         "names": v.committed_names.len(), "rows": v.rows, "dates": v.dates,
-                        "first_date": v.first_date, "last_date": v.last_date}))
+                        "first_date": v.first_date, "last_date": v.last_date})
+                    })
                     .collect();
                 listing(&rows, false, "No versions yet: nothing has been committed.")?;
             }
@@ -582,16 +592,31 @@ fn reference(home: &Home, cmd: Reference) -> Result<()> {
             if json {
                 return print_json(&info);
             }
-            println!("Imported reference dataset {}: {} assets on {} exchanges; id types {}.", info.name, info.assets, info.exchanges, info.id_types.join(", "));
+            println!(
+                "Imported reference dataset {}: {} assets on {} exchanges; id types {}.",
+                info.name,
+                info.assets,
+                info.exchanges,
+                info.id_types.join(", ")
+            );
         }
         Reference::Demo { size, json } => {
             let info = home.demo_reference(&size.options()?)?;
             if json {
                 return print_json(&info);
             }
-            println!("Built reference dataset {}: {} assets on {} exchanges, market caps {} to {}.", info.name, info.assets, info.exchanges, info.first_date.unwrap_or_default(), info.last_date.unwrap_or_default());
+            println!(
+                "Built reference dataset {}: {} assets on {} exchanges, market caps {} to {}.",
+                info.name,
+                info.assets,
+                info.exchanges,
+                info.first_date.unwrap_or_default(),
+                info.last_date.unwrap_or_default()
+            );
         }
-        Reference::List { json } => listing(&home.references()?, json, "No reference datasets yet: run `riskdesk reference demo` or `reference import`.")?,
+        Reference::List { json } => {
+            listing(&home.references()?, json, "No reference datasets yet: run `riskdesk reference demo` or `reference import`.")?
+        }
         Reference::Delete { name } => {
             home.delete_reference(&name)?;
             println!("Deleted reference dataset {name}.");
@@ -643,7 +668,9 @@ fn riskdatasets(home: &Home, cmd: Riskdatasets) -> Result<()> {
                 return print_json(&result);
             }
             if result.updated {
-                let v = |s: &[riskdesk::riskdataset::SourceVersion]| s.iter().map(|x| format!("{} v{}", x.dataset, x.version)).collect::<Vec<_>>().join(", ");
+                let v = |s: &[riskdesk::riskdataset::SourceVersion]| {
+                    s.iter().map(|x| format!("{} v{}", x.dataset, x.version)).collect::<Vec<_>>().join(", ")
+                };
                 println!("Rebuilt {name} from {} (was {}).", v(&result.report.sources), v(&result.previous_sources));
                 print_report(&result.report);
             } else {
@@ -655,7 +682,14 @@ fn riskdatasets(home: &Home, cmd: Riskdatasets) -> Result<()> {
 }
 
 fn print_report(r: &riskdesk::riskdataset::CreationReport) {
-    println!("  {} rows: {} assets over {} dates ({} to {})", r.rows, r.assets, r.dates, r.first_date.as_deref().unwrap_or("-"), r.last_date.as_deref().unwrap_or("-"));
+    println!(
+        "  {} rows: {} assets over {} dates ({} to {})",
+        r.rows,
+        r.assets,
+        r.dates,
+        r.first_date.as_deref().unwrap_or("-"),
+        r.last_date.as_deref().unwrap_or("-")
+    );
     println!("  coverage universe: {} reference assets; {} matched assets outside it", r.coverage_assets, r.outside_universe_assets);
     if r.unmatched_ids > 0 {
         println!("  {} uploaded ids match no reference asset, e.g. {}", r.unmatched_ids, r.unmatched_sample.join(", "));

@@ -46,11 +46,8 @@ pub fn parse(bytes: &[u8], src: &Source<'_>) -> Result<Parsed, Vec<Diagnostic>> 
     let fixed_id_type = cols.id_type_from_header.clone().unwrap_or_else(|| super::DEFAULT_ID_TYPE.to_owned());
     let default_id_type = b.frame.asset_id_type.dict.intern_str(&fixed_id_type);
     let mut categorical = Categorical::default();
-    let wide_codes: Vec<(usize, u32, u32)> = cols
-        .wide
-        .iter()
-        .map(|(i, g, f)| (*i, b.frame.factor_group.dict.intern_str(g), b.frame.factor.dict.intern_str(f)))
-        .collect();
+    let wide_codes: Vec<(usize, u32, u32)> =
+        cols.wide.iter().map(|(i, g, f)| (*i, b.frame.factor_group.dict.intern_str(g), b.frame.factor.dict.intern_str(f))).collect();
     let mut last_date: (Vec<u8>, Option<i32>) = (Vec::new(), None);
     loop {
         let line = match tok.next_record() {

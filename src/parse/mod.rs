@@ -167,8 +167,7 @@ impl Columns {
         let asset_id_type = find("asset_id_type");
         let is_long = ["factor_group", "factor", "exposure"].iter().any(|c| find(c).is_some());
         if is_long {
-            let missing: Vec<&str> =
-                ["asset_id", "factor_group", "factor", "exposure"].into_iter().filter(|c| find(c).is_none()).collect();
+            let missing: Vec<&str> = ["asset_id", "factor_group", "factor", "exposure"].into_iter().filter(|c| find(c).is_none()).collect();
             if !missing.is_empty() {
                 return Err(problem(format!(
                     "the header lacks required column(s) {} for the long layout (date, asset_id, asset_id_type, factor_group, factor, exposure); found: {}",
@@ -181,7 +180,9 @@ impl Columns {
                 return Err(Diagnostic {
                     column: Some(i + 1),
                     value: Some(h.clone()),
-                    ..problem("unexpected column in a long file (expected date, asset_id, asset_id_type, factor_group, factor, exposure)".into())
+                    ..problem(
+                        "unexpected column in a long file (expected date, asset_id, asset_id_type, factor_group, factor, exposure)".into(),
+                    )
                 });
             }
             let layout = if date.is_some() { Layout::Long } else { Layout::LongWithoutDate };
@@ -198,7 +199,11 @@ impl Columns {
             });
         }
         let id = find("asset_id").map(|i| (i, None)).or_else(|| {
-            header.iter().enumerate().find(|(_, h)| KNOWN_ID_TYPES.contains(&h.to_ascii_lowercase().as_str())).map(|(i, h)| (i, Some(h.to_ascii_lowercase())))
+            header
+                .iter()
+                .enumerate()
+                .find(|(_, h)| KNOWN_ID_TYPES.contains(&h.to_ascii_lowercase().as_str()))
+                .map(|(i, h)| (i, Some(h.to_ascii_lowercase())))
         });
         let mut wide = Vec::new();
         for (i, h) in header.iter().enumerate() {
@@ -213,7 +218,11 @@ impl Columns {
                         value: Some(h.clone()),
                         ..problem(format!(
                             "{} (a wide file has date, an id column such as asset_id or bayesid, asset_id_type, then <factor_group>.<factor> columns; a long file has date, asset_id, asset_id_type, factor_group, factor, exposure)",
-                            if id.is_none() && wide.is_empty() { "the header has none of the required columns" } else { "unexpected column" }
+                            if id.is_none() && wide.is_empty() {
+                                "the header has none of the required columns"
+                            } else {
+                                "unexpected column"
+                            }
                         ))
                     });
                 }
@@ -229,7 +238,17 @@ impl Columns {
         if wide.is_empty() {
             return Err(problem(format!("the header has no <factor_group>.<factor> columns; found: {}", found())));
         }
-        Ok(Columns { layout: Layout::Wide, date, asset_id, id_type_from_header, asset_id_type, factor_group: 0, factor: 0, exposure: 0, wide })
+        Ok(Columns {
+            layout: Layout::Wide,
+            date,
+            asset_id,
+            id_type_from_header,
+            asset_id_type,
+            factor_group: 0,
+            factor: 0,
+            exposure: 0,
+            wide,
+        })
     }
 }
 
@@ -325,7 +344,15 @@ struct At {
 
 impl<'a> Builder<'a> {
     fn new(src: &'a Source<'a>, header: Vec<String>) -> Self {
-        Builder { src, header, frame: Exposures::default(), lines: Vec::new(), caches: Default::default(), factors: Predicted::default(), diagnostics: Vec::new() }
+        Builder {
+            src,
+            header,
+            frame: Exposures::default(),
+            lines: Vec::new(),
+            caches: Default::default(),
+            factors: Predicted::default(),
+            diagnostics: Vec::new(),
+        }
     }
 
     /// Makes room for about `rows` rows.
@@ -434,7 +461,9 @@ impl<'a> Builder<'a> {
         }
         if !categorical_groups.is_empty() {
             let keep: Vec<u32> = (0..self.frame.len() as u32)
-                .filter(|&r| !(self.frame.exposure[r as usize] == 0.0 && categorical_groups.contains(&self.frame.factor_group.codes[r as usize])))
+                .filter(|&r| {
+                    !(self.frame.exposure[r as usize] == 0.0 && categorical_groups.contains(&self.frame.factor_group.codes[r as usize]))
+                })
                 .collect();
             if keep.len() < self.frame.len() {
                 self.frame = self.frame.take(&keep);
@@ -453,7 +482,11 @@ impl<'a> Builder<'a> {
                     line: Some(u64::from(self.lines[b].max(self.lines[a]))),
                     ..Diagnostic::file(
                         self.src.label,
-                        format!("duplicate key ({}) also on {what_is_a_line} {}", self.frame.describe_key(a), self.lines[a].min(self.lines[b])),
+                        format!(
+                            "duplicate key ({}) also on {what_is_a_line} {}",
+                            self.frame.describe_key(a),
+                            self.lines[a].min(self.lines[b])
+                        ),
                     )
                 })
                 .collect();

@@ -1,7 +1,7 @@
 //! Parquet input: the same layouts as CSV, read through Arrow. Rows are numbered from 1.
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float32Type, Float64Type, Int32Type, Int64Type, UInt32Type, Int8Type, Int16Type, UInt8Type, UInt16Type};
+use arrow_array::types::{Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -19,13 +19,34 @@ fn string_at(a: &ArrayRef, row: usize) -> Option<String> {
         DataType::Utf8View => a.as_string_view().value(row).to_owned(),
         DataType::Dictionary(k, _) => {
             let (key, values) = match k.as_ref() {
-                DataType::UInt32 => { let d = a.as_dictionary::<UInt32Type>(); (d.keys().value(row) as usize, d.values()) }
-                DataType::Int32 => { let d = a.as_dictionary::<Int32Type>(); (d.keys().value(row) as usize, d.values()) }
-                DataType::Int64 => { let d = a.as_dictionary::<Int64Type>(); (d.keys().value(row) as usize, d.values()) }
-                DataType::Int16 => { let d = a.as_dictionary::<Int16Type>(); (d.keys().value(row) as usize, d.values()) }
-                DataType::Int8 => { let d = a.as_dictionary::<Int8Type>(); (d.keys().value(row) as usize, d.values()) }
-                DataType::UInt16 => { let d = a.as_dictionary::<UInt16Type>(); (d.keys().value(row) as usize, d.values()) }
-                DataType::UInt8 => { let d = a.as_dictionary::<UInt8Type>(); (d.keys().value(row) as usize, d.values()) }
+                DataType::UInt32 => {
+                    let d = a.as_dictionary::<UInt32Type>();
+                    (d.keys().value(row) as usize, d.values())
+                }
+                DataType::Int32 => {
+                    let d = a.as_dictionary::<Int32Type>();
+                    (d.keys().value(row) as usize, d.values())
+                }
+                DataType::Int64 => {
+                    let d = a.as_dictionary::<Int64Type>();
+                    (d.keys().value(row) as usize, d.values())
+                }
+                DataType::Int16 => {
+                    let d = a.as_dictionary::<Int16Type>();
+                    (d.keys().value(row) as usize, d.values())
+                }
+                DataType::Int8 => {
+                    let d = a.as_dictionary::<Int8Type>();
+                    (d.keys().value(row) as usize, d.values())
+                }
+                DataType::UInt16 => {
+                    let d = a.as_dictionary::<UInt16Type>();
+                    (d.keys().value(row) as usize, d.values())
+                }
+                DataType::UInt8 => {
+                    let d = a.as_dictionary::<UInt8Type>();
+                    (d.keys().value(row) as usize, d.values())
+                }
                 _ => return None,
             };
             return string_at(values, key);
@@ -86,11 +107,8 @@ pub fn parse(bytes: &[u8], src: &Source<'_>) -> Result<Parsed, Vec<Diagnostic>> 
     let mut b = Builder::new(src, names);
     let id_type_name = cols.id_type_from_header.clone().unwrap_or_else(|| super::DEFAULT_ID_TYPE.to_owned());
     let default_id_type = b.frame.asset_id_type.dict.intern_str(&id_type_name);
-    let wide_codes: Vec<(usize, u32, u32)> = cols
-        .wide
-        .iter()
-        .map(|(i, g, f)| (*i, b.frame.factor_group.dict.intern_str(g), b.frame.factor.dict.intern_str(f)))
-        .collect();
+    let wide_codes: Vec<(usize, u32, u32)> =
+        cols.wide.iter().map(|(i, g, f)| (*i, b.frame.factor_group.dict.intern_str(g), b.frame.factor.dict.intern_str(f))).collect();
     let mut categorical = Categorical::default();
     let mut row_base = 0u64;
     for batch in reader {
@@ -121,10 +139,11 @@ pub fn parse(bytes: &[u8], src: &Source<'_>) -> Result<Parsed, Vec<Diagnostic>> 
             if cols.layout == Layout::Wide {
                 for &(c, group, factor) in &wide_codes {
                     if let Some(v) = value(&mut b, c)
-                        && let (Some(d), Some(a), Some(t), Some(v)) = (date, asset, id_type, v) {
-                            categorical.see(group, v);
-                            b.push(line, d, [a, t, group, factor], v);
-                        }
+                        && let (Some(d), Some(a), Some(t), Some(v)) = (date, asset, id_type, v)
+                    {
+                        categorical.see(group, v);
+                        b.push(line, d, [a, t, group, factor], v);
+                    }
                 }
             } else {
                 let group = string(&mut b, 2, cols.factor_group, row, line);

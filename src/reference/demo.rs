@@ -62,7 +62,13 @@ const SECTOR_WORDS: [[&str; 2]; 13] = [
 /// The legal-form suffix usual in a country.
 fn legal_form(country: &str, u: f64) -> &'static str {
     match country {
-        "US" | "CA" => if u < 0.6 { "Inc." } else { "Corp." },
+        "US" | "CA" => {
+            if u < 0.6 {
+                "Inc."
+            } else {
+                "Corp."
+            }
+        }
         "GB" | "IE" | "JE" | "GG" => "plc",
         "DE" | "AT" | "CH" => "AG",
         "FR" | "BE" | "LU" => "SA",
@@ -74,7 +80,13 @@ fn legal_form(country: &str, u: f64) -> &'static str {
         "FI" => "Oyj",
         "IT" => "S.p.A.",
         "ES" | "PT" | "BR" | "MX" => "S.A.",
-        _ => if u < 0.5 { "Ltd" } else { "Holdings Ltd" },
+        _ => {
+            if u < 0.5 {
+                "Ltd"
+            } else {
+                "Holdings Ltd"
+            }
+        }
     }
 }
 
@@ -102,7 +114,14 @@ pub(super) fn isin_check_digit(body: &str) -> char {
         .iter()
         .rev()
         .enumerate()
-        .map(|(i, &d)| if i % 2 == 0 { let x = 2 * d; if x > 9 { x - 9 } else { x } } else { d })
+        .map(|(i, &d)| {
+            if i % 2 == 0 {
+                let x = 2 * d;
+                if x > 9 { x - 9 } else { x }
+            } else {
+                d
+            }
+        })
         .sum();
     char::from(b'0' + ((10 - sum % 10) % 10) as u8)
 }
@@ -148,7 +167,13 @@ pub fn build(opts: &DemoOptions, created: String) -> Reference {
     // Extra assets with 6-letter ids (the universe's have 3 to 5 letters, so none collide).
     let weights: Vec<f64> = (0..REGIONS.len()).map(|i| 1.0 / ((i + 1) as f64).powf(1.3)).collect();
     let total: f64 = weights.iter().sum();
-    let cumulative: Vec<f64> = weights.iter().scan(0.0, |acc, w| { *acc += w / total; Some(*acc) }).collect();
+    let cumulative: Vec<f64> = weights
+        .iter()
+        .scan(0.0, |acc, w| {
+            *acc += w / total;
+            Some(*acc)
+        })
+        .collect();
     let extra = (universe.len() / 50).max(1);
     let mut extra_ids = HashSet::with_capacity(extra);
     let mut n = 0u64;

@@ -112,10 +112,7 @@ impl Columns {
 
     /// Every batch's piece of column `name`.
     fn pieces(&self, name: &str) -> Result<Vec<&ArrayRef>> {
-        self.batches
-            .iter()
-            .map(|b| b.column_by_name(name).ok_or_else(|| self.problem(format!("missing column {name}"))))
-            .collect()
+        self.batches.iter().map(|b| b.column_by_name(name).ok_or_else(|| self.problem(format!("missing column {name}")))).collect()
     }
 
     /// A string column, nulls as `None`.

@@ -101,7 +101,12 @@ type Problem = Box<Diagnostic>;
 
 /// A problem at a header position of `label`.
 fn header_problem(label: &str, column: Option<usize>, value: Option<&str>, message: String) -> Problem {
-    Box::new(Diagnostic { line: Some(1), column: column.map(|c| c + 1), value: value.map(str::to_owned), ..Diagnostic::file(label, message) })
+    Box::new(Diagnostic {
+        line: Some(1),
+        column: column.map(|c| c + 1),
+        value: value.map(str::to_owned),
+        ..Diagnostic::file(label, message)
+    })
 }
 
 /// The refusal for a list of problems: the first one as the message, the others as details.
@@ -148,9 +153,8 @@ fn read_csv<C>(
     let header = csv.byte_headers().map_err(|e| csv_problem(label, &e))?.clone();
     let mut names = Vec::with_capacity(header.len());
     for (i, h) in header.iter().enumerate() {
-        let name = std::str::from_utf8(h).map_err(|_| {
-            header_problem(label, Some(i), Some(&String::from_utf8_lossy(h)), "the header is not valid UTF-8 text".into())
-        })?;
+        let name = std::str::from_utf8(h)
+            .map_err(|_| header_problem(label, Some(i), Some(&String::from_utf8_lossy(h)), "the header is not valid UTF-8 text".into()))?;
         names.push(name.trim().to_owned());
     }
     if names.iter().all(String::is_empty) {

@@ -16,8 +16,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::store::catalog::{self, ReferenceRow};
 use crate::store::Home;
+use crate::store::catalog::{self, ReferenceRow};
 use crate::{Error, Result};
 
 /// The name of the demo reference dataset built by [`Home::demo_reference`].
@@ -142,10 +142,7 @@ fn check_id_type(id_type: &str) -> Result<String> {
     if crate::parse::KNOWN_ID_TYPES.contains(&lower.as_str()) {
         Ok(lower)
     } else {
-        Err(Error::invalid(format!(
-            "'{id_type}' is not a known id type (expected one of: {})",
-            crate::parse::KNOWN_ID_TYPES.join(", ")
-        )))
+        Err(Error::invalid(format!("'{id_type}' is not a known id type (expected one of: {})", crate::parse::KNOWN_ID_TYPES.join(", "))))
     }
 }
 

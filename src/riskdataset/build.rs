@@ -119,7 +119,12 @@ fn list(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
 }
 
 /// Loads each uploaded source at its pinned version (or the latest) and checks its roles.
-fn load_sources<'a>(home: &Home, settings: &'a RiskDatasetSettings, pinned: &HashMap<String, u32>, progress: &Progress<'_>) -> Result<Vec<Source<'a>>> {
+fn load_sources<'a>(
+    home: &Home,
+    settings: &'a RiskDatasetSettings,
+    pinned: &HashMap<String, u32>,
+    progress: &Progress<'_>,
+) -> Result<Vec<Source<'a>>> {
     let mut out = Vec::new();
     for source in &settings.exposures {
         let u = match source {
@@ -190,7 +195,12 @@ fn date_range(settings: &RiskDatasetSettings, sources: &[Source<'_>]) -> Result<
 }
 
 /// Maps each source row's (asset_id_type, asset_id) to a reference asset index.
-fn map_ids(reference: &Reference, frame: &Exposures, report: &mut CreationReport, unmatched: &mut HashSet<String>) -> Result<Vec<Option<u32>>> {
+fn map_ids(
+    reference: &Reference,
+    frame: &Exposures,
+    report: &mut CreationReport,
+    unmatched: &mut HashSet<String>,
+) -> Result<Vec<Option<u32>>> {
     let assets = &reference.assets;
     let mut by_type: HashMap<&str, HashMap<&str, u32>> = HashMap::new();
     by_type.insert(reference.id_type.as_str(), assets.asset_id.iter().enumerate().map(|(i, a)| (a.as_str(), i as u32)).collect());
@@ -259,7 +269,12 @@ fn coverage(settings: &RiskDatasetSettings, reference: &Reference, matched: &Has
 }
 
 /// Builds a risk dataset from settings. `pinned` fixes source versions (for rebuilding as created).
-pub fn build(home: &Home, settings: &RiskDatasetSettings, pinned: &HashMap<String, u32>, progress: &Progress<'_>) -> Result<(Built, CreationReport)> {
+pub fn build(
+    home: &Home,
+    settings: &RiskDatasetSettings,
+    pinned: &HashMap<String, u32>,
+    progress: &Progress<'_>,
+) -> Result<(Built, CreationReport)> {
     settings.check()?;
     let reference = home.reference(&settings.reference_dataset).map_err(|e| match e {
         Error::NotFound { .. } => {
@@ -285,7 +300,8 @@ pub fn build(home: &Home, settings: &RiskDatasetSettings, pinned: &HashMap<Strin
     let (start, end) = date_range(settings, &sources)?;
     progress.report("create", 2, 5, "mapping ids");
     let mut unmatched = HashSet::new();
-    let mapped: Vec<Vec<Option<u32>>> = sources.iter().map(|s| map_ids(&reference, &s.frame, &mut report, &mut unmatched)).collect::<Result<_>>()?;
+    let mapped: Vec<Vec<Option<u32>>> =
+        sources.iter().map(|s| map_ids(&reference, &s.frame, &mut report, &mut unmatched)).collect::<Result<_>>()?;
     let mut sample: Vec<String> = unmatched.into_iter().collect();
     sample.sort();
     sample.truncate(10);
@@ -328,7 +344,11 @@ pub fn build(home: &Home, settings: &RiskDatasetSettings, pinned: &HashMap<Strin
             let factors = factors_of(&s.frame, gcode);
             let codes = factors.iter().enumerate().map(|(i, f)| (s.frame.factor.dict.code(f).unwrap(), i as u16)).collect();
             let cats = Some(Categories { group: group.to_owned(), factors });
-            if role == Role::Industry { layout.industry = cats } else { layout.region = cats }
+            if role == Role::Industry {
+                layout.industry = cats
+            } else {
+                layout.region = cats
+            }
             categorical[slot] = Some((si, gcode, codes));
         }
     }
@@ -375,7 +395,12 @@ pub fn build(home: &Home, settings: &RiskDatasetSettings, pinned: &HashMap<Strin
             let v = f.exposure[r];
             if let Some(&col) = numeric {
                 if !values[col][row].is_nan() && duplicates.len() < 20 {
-                    duplicates.push(format!("{} on {}: two uploaded ids map to reference asset {}", layout.numeric[col].label(), crate::date::format(date), reference.assets.asset_id[asset as usize]));
+                    duplicates.push(format!(
+                        "{} on {}: two uploaded ids map to reference asset {}",
+                        layout.numeric[col].label(),
+                        crate::date::format(date),
+                        reference.assets.asset_id[asset as usize]
+                    ));
                 }
                 values[col][row] = v;
             } else if let Some(k) = cat_slot {
@@ -385,7 +410,12 @@ pub fn build(home: &Home, settings: &RiskDatasetSettings, pinned: &HashMap<Strin
                     continue;
                 }
                 if v != 1.0 {
-                    offend(format!("{} {}: {what} {} has exposure {v}, not 1", crate::date::format(date), f.asset_id.get(r), f.factor.get(r)));
+                    offend(format!(
+                        "{} {}: {what} {} has exposure {v}, not 1",
+                        crate::date::format(date),
+                        f.asset_id.get(r),
+                        f.factor.get(r)
+                    ));
                 } else if cats[k][row] != NONE {
                     offend(format!("{} {}: more than one {what} (also {})", crate::date::format(date), f.asset_id.get(r), f.factor.get(r)));
                 } else {
@@ -408,7 +438,9 @@ pub fn build(home: &Home, settings: &RiskDatasetSettings, pinned: &HashMap<Strin
     }
     if offender_count > 0 {
         return Err(Error::InvalidInput {
-            message: format!("industry and region groups must be categorical (exactly one factor with exposure 1 per asset and date); {offender_count} offending (date, asset) pairs"),
+            message: format!(
+                "industry and region groups must be categorical (exactly one factor with exposure 1 per asset and date); {offender_count} offending (date, asset) pairs"
+            ),
             details: offenders,
         });
     }
@@ -447,7 +479,8 @@ pub fn build(home: &Home, settings: &RiskDatasetSettings, pinned: &HashMap<Strin
             report.clipped.insert(label.clone(), n);
         }
         if fill {
-            let n: u64 = days.iter().map(|d| fill_day(&mut built.values[col][d.clone()], built.industry.get(d.clone()).unwrap_or(&[]))).sum();
+            let n: u64 =
+                days.iter().map(|d| fill_day(&mut built.values[col][d.clone()], built.industry.get(d.clone()).unwrap_or(&[]))).sum();
             report.filled.insert(label, n);
         }
     }

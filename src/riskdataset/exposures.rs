@@ -45,11 +45,15 @@ impl Selection {
         };
         let find = |item: &str| {
             factors.iter().position(|f| f == item || format!("{group}.{f}") == item).ok_or_else(|| {
-                Error::invalid(format!("{what} '{item}' does not exist (known: {})", factors.iter().map(|f| format!("{group}.{f}")).collect::<Vec<_>>().join(", ")))
+                Error::invalid(format!(
+                    "{what} '{item}' does not exist (known: {})",
+                    factors.iter().map(|f| format!("{group}.{f}")).collect::<Vec<_>>().join(", ")
+                ))
             })
         };
         let (excludes, includes): (Vec<&String>, Vec<&String>) = items.iter().partition(|i| i.starts_with('~'));
-        let mut chosen: Vec<usize> = if includes.is_empty() { (0..factors.len()).collect() } else { includes.iter().map(|i| find(i)).collect::<Result<_>>()? };
+        let mut chosen: Vec<usize> =
+            if includes.is_empty() { (0..factors.len()).collect() } else { includes.iter().map(|i| find(i)).collect::<Result<_>>()? };
         for e in excludes {
             let e = find(&e[1..])?;
             chosen.retain(|&c| c != e);
@@ -84,7 +88,15 @@ pub struct ExposureQuery {
 
 impl Default for ExposureQuery {
     fn default() -> Self {
-        ExposureQuery { start: None, end: None, id_type: None, industries: Selection::None, regions: Selection::None, styles: Selection::All, standardize: true }
+        ExposureQuery {
+            start: None,
+            end: None,
+            id_type: None,
+            industries: Selection::None,
+            regions: Selection::None,
+            styles: Selection::All,
+            standardize: true,
+        }
     }
 }
 
@@ -108,9 +120,10 @@ impl Home {
     /// The wide exposures of a risk dataset; see the module docs.
     pub fn exposures(&self, dataset: &str, q: &ExposureQuery) -> Result<Table> {
         if let (Some(a), Some(b)) = (q.start, q.end)
-            && a > b {
-                return Err(Error::invalid(format!("the start {} is after the end {}", crate::date::format(a), crate::date::format(b))));
-            }
+            && a > b
+        {
+            return Err(Error::invalid(format!("the start {} is after the end {}", crate::date::format(a), crate::date::format(b))));
+        }
         let row = self.risk_row(dataset)?;
         let reference = self.reference(&row.report.reference_dataset)?;
         let built: Built = super::store::read(&self.path(&row.file), &row.layout)?;
@@ -124,8 +137,12 @@ impl Home {
             built.asset.dict.values().iter().map(|a| Some(a.clone())).collect()
         } else {
             let Some((_, alt)) = reference.assets.alt_ids.iter().find(|(t, _)| *t == id_type) else {
-                let known: Vec<String> = std::iter::once(reference.id_type.clone()).chain(reference.assets.alt_ids.iter().map(|a| a.0.clone())).collect();
-                return Err(Error::invalid(format!("id type '{id_type}' is not supported by '{dataset}' (id types: {})", known.join(", "))));
+                let known: Vec<String> =
+                    std::iter::once(reference.id_type.clone()).chain(reference.assets.alt_ids.iter().map(|a| a.0.clone())).collect();
+                return Err(Error::invalid(format!(
+                    "id type '{id_type}' is not supported by '{dataset}' (id types: {})",
+                    known.join(", ")
+                )));
             };
             asset_ref.iter().map(|r| r.and_then(|r| alt[r as usize].clone())).collect()
         };
@@ -144,8 +161,10 @@ impl Home {
         let style_cols: Vec<usize> = (0..layout.numeric.len()).filter(|&c| layout.numeric[c].role == Role::Style).collect();
         let style_names: Vec<String> = style_cols.iter().map(|&c| layout.numeric[c].factor.clone()).collect();
         let style_group = style_cols.first().map(|&c| layout.numeric[c].group.clone()).unwrap_or_default();
-        let chosen_styles: Vec<usize> = q.styles.resolve("style", &style_group, &style_names)?.unwrap_or_default().into_iter().map(|i| style_cols[i]).collect();
-        let numeric: Vec<usize> = (0..layout.numeric.len()).filter(|c| layout.numeric[*c].role != Role::Style || chosen_styles.contains(c)).collect();
+        let chosen_styles: Vec<usize> =
+            q.styles.resolve("style", &style_group, &style_names)?.unwrap_or_default().into_iter().map(|i| style_cols[i]).collect();
+        let numeric: Vec<usize> =
+            (0..layout.numeric.len()).filter(|c| layout.numeric[*c].role != Role::Style || chosen_styles.contains(c)).collect();
 
         // Rows kept, sorted by date then id.
         let (start, end) = (q.start.unwrap_or(i32::MIN), q.end.unwrap_or(i32::MAX));
@@ -174,7 +193,11 @@ impl Home {
             for day in day_ranges(&dates) {
                 let weights: Vec<f64> = rows[day.clone()]
                     .iter()
-                    .map(|&r| asset_ref[built.asset.codes[r as usize] as usize].and_then(|a| caps.get(&(built.date[r as usize], a)).copied()).unwrap_or(0.0))
+                    .map(|&r| {
+                        asset_ref[built.asset.codes[r as usize] as usize]
+                            .and_then(|a| caps.get(&(built.date[r as usize], a)).copied())
+                            .unwrap_or(0.0)
+                    })
                     .collect();
                 let cap_weighted = weights.iter().any(|w| *w > 0.0);
                 for (i, &c) in numeric.iter().enumerate() {
@@ -185,9 +208,10 @@ impl Home {
             }
         }
 
-        let mut table = Table::default()
-            .with("date", Values::Date(dates))
-            .with(&id_type, Values::Text(rows.iter().map(|&r| ids[built.asset.codes[r as usize] as usize].clone().unwrap_or_default()).collect()));
+        let mut table = Table::default().with("date", Values::Date(dates)).with(
+            &id_type,
+            Values::Text(rows.iter().map(|&r| ids[built.asset.codes[r as usize] as usize].clone().unwrap_or_default()).collect()),
+        );
         for (i, &c) in numeric.iter().enumerate() {
             table = table.with(&layout.numeric[c].label(), Values::F32(std::mem::take(&mut columns[i])));
         }
@@ -213,7 +237,11 @@ pub fn standardize(values: &mut [f32], weights: Option<&[f64]>) {
     let mean_w = if wsum > 0.0 { wx / wsum } else { present.iter().map(|&i| f64::from(values[i])).sum::<f64>() / present.len() as f64 };
     let n = present.len() as f64;
     let mean = present.iter().map(|&i| f64::from(values[i])).sum::<f64>() / n;
-    let std = if present.len() > 1 { (present.iter().map(|&i| (f64::from(values[i]) - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() } else { 0.0 };
+    let std = if present.len() > 1 {
+        (present.iter().map(|&i| (f64::from(values[i]) - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+    } else {
+        0.0
+    };
     for &i in &present {
         let x = f64::from(values[i]) - mean_w;
         values[i] = if std > 0.0 { (x / std) as f32 } else { x as f32 };

@@ -134,7 +134,13 @@ impl Home {
     }
 
     /// Builds and stores a risk dataset. Refuses an existing name unless `replace`.
-    pub fn create_risk_dataset(&self, name: &str, settings: &RiskDatasetSettings, replace: bool, progress: &Progress<'_>) -> Result<CreationReport> {
+    pub fn create_risk_dataset(
+        &self,
+        name: &str,
+        settings: &RiskDatasetSettings,
+        replace: bool,
+        progress: &Progress<'_>,
+    ) -> Result<CreationReport> {
         crate::names::check_name("risk dataset", name)?;
         let _lock = self.write_lock()?;
         if self.references()?.iter().any(|r| r.name == name) {
@@ -146,12 +152,25 @@ impl Home {
         self.build_and_store(name, settings, &HashMap::new(), progress)
     }
 
-    fn build_and_store(&self, name: &str, settings: &RiskDatasetSettings, pinned: &HashMap<String, u32>, progress: &Progress<'_>) -> Result<CreationReport> {
+    fn build_and_store(
+        &self,
+        name: &str,
+        settings: &RiskDatasetSettings,
+        pinned: &HashMap<String, u32>,
+        progress: &Progress<'_>,
+    ) -> Result<CreationReport> {
         let (built, report) = build::build(self, settings, pinned, progress)?;
         progress.report("create", 5, 5, "saving");
         let file = self.data().new_file_in(crate::store::home::RISK)?;
         store::write(&self.path(&file), &built)?;
-        let row = store::Row { name: name.to_owned(), settings: settings.clone(), layout: built.layout, report: report.clone(), file, created: catalog::now() };
+        let row = store::Row {
+            name: name.to_owned(),
+            settings: settings.clone(),
+            layout: built.layout,
+            report: report.clone(),
+            file,
+            created: catalog::now(),
+        };
         let old = match progress.check().and_then(|()| store::put(self.risk_db()?, &row)) {
             Ok(old) => old,
             Err(e) => {

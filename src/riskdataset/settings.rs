@@ -181,8 +181,9 @@ impl<'de> Deserialize<'de> for TrimDate {
 impl RiskDatasetSettings {
     /// Reads settings from JSON, with an error naming what is wrong and where.
     pub fn from_json(text: &str, origin: &str) -> Result<Self> {
-        let settings: Self = serde_json::from_str(text)
-            .map_err(|e| Error::invalid(format!("{origin}: invalid risk dataset settings at line {}, column {}: {e}", e.line(), e.column())))?;
+        let settings: Self = serde_json::from_str(text).map_err(|e| {
+            Error::invalid(format!("{origin}: invalid risk dataset settings at line {}, column {}: {e}", e.line(), e.column()))
+        })?;
         settings.check()?;
         Ok(settings)
     }
@@ -199,9 +200,14 @@ impl RiskDatasetSettings {
             return Err(Error::invalid("trim_end_date must be none, earliest_end, latest_end or a date"));
         }
         if let (TrimDate::Date(a), TrimDate::Date(b)) = (self.trim_start_date, self.trim_end_date)
-            && a > b {
-                return Err(Error::invalid(format!("trim_start_date {} is after trim_end_date {}", crate::date::format(a), crate::date::format(b))));
-            }
+            && a > b
+        {
+            return Err(Error::invalid(format!(
+                "trim_start_date {} is after trim_end_date {}",
+                crate::date::format(a),
+                crate::date::format(b)
+            )));
+        }
         for source in &self.exposures {
             let ExposureSource::Uploaded(u) = source else { continue };
             let roles = u.roles();

@@ -122,7 +122,9 @@ pub fn write(path: &Path, built: &Built) -> Result<()> {
         fields.push(Field::new(c.label(), DataType::Float32, false));
         columns.push(Arc::new(Float32Array::from(values.clone())));
     }
-    for (name, codes, present) in [("industry", &built.industry, built.layout.industry.is_some()), ("region", &built.region, built.layout.region.is_some())] {
+    for (name, codes, present) in
+        [("industry", &built.industry, built.layout.industry.is_some()), ("region", &built.region, built.layout.region.is_some())]
+    {
         if present {
             fields.push(Field::new(name, DataType::UInt16, false));
             columns.push(Arc::new(UInt16Array::from(codes.clone())));

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::frame::DayStats;
 use crate::Result;
+use crate::frame::DayStats;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS dataset (
@@ -144,7 +144,18 @@ pub fn insert_staged(db: &Connection, dataset: i64, s: &StagedRow) -> Result<()>
     db.execute(
         "INSERT INTO staged (dataset_id, name, source, parser, file, rows, assets, factor_groups, factors, timestamp)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![dataset, s.name, s.source, s.parser, s.file, s.rows as i64, s.assets, serde_json::to_string(&s.factor_groups).unwrap(), s.factors, s.timestamp],
+        params![
+            dataset,
+            s.name,
+            s.source,
+            s.parser,
+            s.file,
+            s.rows as i64,
+            s.assets,
+            serde_json::to_string(&s.factor_groups).unwrap(),
+            s.factors,
+            s.timestamp
+        ],
     )?;
     let mut stmt = db.prepare_cached(
         "INSERT INTO staged_day (dataset_id, name, date, rows, n_assets, min, max, mean, median, std) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -227,7 +238,20 @@ pub fn insert_part(db: &Connection, dataset: i64, p: &PartRow) -> Result<i64> {
     db.execute(
         "INSERT INTO part (dataset_id, date, file, rows, n_assets, min, max, mean, median, std, factor_groups, factors)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![dataset, s.date, p.file, s.rows as i64, s.n_assets, s.min, s.max, s.mean, s.median, s.std, serde_json::to_string(&p.factor_groups).unwrap(), p.factors],
+        params![
+            dataset,
+            s.date,
+            p.file,
+            s.rows as i64,
+            s.n_assets,
+            s.min,
+            s.max,
+            s.mean,
+            s.median,
+            s.std,
+            serde_json::to_string(&p.factor_groups).unwrap(),
+            p.factors
+        ],
     )?;
     Ok(db.last_insert_rowid())
 }

@@ -150,7 +150,8 @@ impl Home {
             let name = entry.file_name().to_string_lossy().into_owned();
             if !name.parse::<i64>().is_ok_and(|id| ids.contains(&id) && id.to_string() == name) {
                 let path = entry.path();
-                let _ = if entry.file_type().is_ok_and(|t| t.is_dir()) { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
+                let _ =
+                    if entry.file_type().is_ok_and(|t| t.is_dir()) { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
             }
         }
         Ok(())

@@ -61,10 +61,7 @@ impl CommitMode {
     /// Parses a mode name; the error lists the valid ones.
     pub fn parse(s: &str) -> Result<CommitMode> {
         Self::ALL.into_iter().find(|m| m.name() == s).ok_or_else(|| {
-            Error::invalid(format!(
-                "unknown commit mode '{s}' (expected one of: {})",
-                Self::ALL.map(CommitMode::name).join(", ")
-            ))
+            Error::invalid(format!("unknown commit mode '{s}' (expected one of: {})", Self::ALL.map(CommitMode::name).join(", ")))
         })
     }
 }
@@ -196,15 +193,24 @@ impl Uploader<'_> {
 
 /// Builds the part of one date: the staged rows of that date, merged with the committed
 /// part when the mode keeps committed rows of touched dates.
-fn commit_date(data: &DataDir, dataset: i64, date: i32, staged: &[&StagedRow], old: Option<&PartRow>, latest: u32, mode: CommitMode) -> Result<DateOutcome> {
+fn commit_date(
+    data: &DataDir,
+    dataset: i64,
+    date: i32,
+    staged: &[&StagedRow],
+    old: Option<&PartRow>,
+    latest: u32,
+    mode: CommitMode,
+) -> Result<DateOutcome> {
     let merge_old = old.filter(|_| matches!(mode, CommitMode::Append | CommitMode::Upsert));
     let file = data.new_file(dataset, "parts")?;
     if let ([single], None) = (staged, merge_old)
-        && single.days.len() == 1 {
-            link_or_copy(&data.path(&single.file), &data.path(&file))?;
-            let (factor_groups, factors) = (single.factor_groups.clone(), single.factors);
-            return Ok(DateOutcome::Part(PartRow { id: 0, file, stats: single.days[0], factor_groups, factors }));
-        }
+        && single.days.len() == 1
+    {
+        link_or_copy(&data.path(&single.file), &data.path(&file))?;
+        let (factor_groups, factors) = (single.factor_groups.clone(), single.factors);
+        return Ok(DateOutcome::Part(PartRow { id: 0, file, stats: single.days[0], factor_groups, factors }));
+    }
     // Each source's rows occupy a range of `merged`; source 0 is the committed part, if any.
     let mut merged = Exposures::default();
     let mut sources: Vec<(usize, String)> = Vec::new();
@@ -225,7 +231,13 @@ fn commit_date(data: &DataDir, dataset: i64, date: i32, staged: &[&StagedRow], o
     let mut drop_rows = Vec::new();
     for (a, b) in merged.duplicate_keys() {
         let (sa, sb) = (source_of(a), source_of(b));
-        let old_row = if merge_old.is_some() && sa == 0 { Some(a) } else if merge_old.is_some() && sb == 0 { Some(b) } else { None };
+        let old_row = if merge_old.is_some() && sa == 0 {
+            Some(a)
+        } else if merge_old.is_some() && sb == 0 {
+            Some(b)
+        } else {
+            None
+        };
         match old_row {
             Some(row) if mode == CommitMode::Upsert => drop_rows.push(row as u32),
             Some(_) => conflicts.push(format!(

@@ -91,7 +91,8 @@ pub enum Column {
 
 impl Column {
     /// Every column, in canonical order.
-    pub const ALL: [Column; 6] = [Column::Date, Column::AssetId, Column::AssetIdType, Column::FactorGroup, Column::Factor, Column::Exposure];
+    pub const ALL: [Column; 6] =
+        [Column::Date, Column::AssetId, Column::AssetIdType, Column::FactorGroup, Column::Factor, Column::Exposure];
 
     /// The column's name.
     pub fn name(self) -> &'static str {

@@ -111,7 +111,8 @@ impl Uploader<'_> {
         let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
         for unit in &resolved.units {
             if let Some(first) = seen.insert(&unit.name, &unit.label) {
-                let d = Diagnostic::file(&unit.label, format!("the name '{}' is given twice (also by {first}); rename one file", unit.name));
+                let d =
+                    Diagnostic::file(&unit.label, format!("the name '{}' is given twice (also by {first}); rename one file", unit.name));
                 results.push(failed(&unit.name, &unit.label, vec![d]));
             } else if existing.contains(&unit.name) && !replace {
                 let d = Diagnostic::file(&unit.label, format!("'{}' is already staged; wipe it first or stage with replace", unit.name));
