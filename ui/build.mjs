@@ -1,0 +1,17 @@
+// Bundles the UI into dist/: one JavaScript file, the page and its stylesheet. No network at run time.
+import { build } from "esbuild";
+import { copyFileSync, mkdirSync } from "node:fs";
+
+mkdirSync("dist", { recursive: true });
+await build({
+  entryPoints: ["src/main.ts"],
+  bundle: true,
+  format: "esm",
+  target: "es2022",
+  outfile: "dist/app.js",
+  minify: false,
+  sourcemap: false,
+  logLevel: "warning",
+});
+copyFileSync("index.html", "dist/index.html");
+copyFileSync("style.css", "dist/style.css");

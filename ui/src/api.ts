@@ -1,0 +1,42 @@
+// Typed wrappers around the Tauri commands: the only way the UI reaches the engine.
+import { Channel, invoke } from "@tauri-apps/api/core";
+
+export interface UiError { code: string; message: string; details: string[] }
+export interface Step { phase: string; done: number; total: number; message: string }
+export interface DatasetInfo { name: string; created: string; latest_version: number; staged: number }
+export interface AppInfo { home: string; datasets: DatasetInfo[] }
+export interface ScannedFile { file_name: string; path: string; name: string; date: string | null; year: number; format: string; bytes: number; status: "new" | "staged" | "committed" }
+export interface ScanReport { folder: string; files: ScannedFile[]; years: { year: number; files: number; bytes: number }[]; rejected: { file_name: string; reason: string }[]; staged: number; committed: number }
+export interface Diagnostic { file: string; line: number | null; column: number | null; column_name: string | null; value: string | null; message: string }
+export interface StagingResult { name: string; source: string; success: boolean; parser: string | null; rows: number; dates: number; assets: number; messages: Diagnostic[] }
+export interface DetailRow { _name: string; date: string; n_assets: number; min_exposure: number; max_exposure: number; mean_exposure: number; median_exposure: number; std_exposure: number }
+export interface CommitResult { version: number; committed_names: string[]; mode: string; rows: number; dates: number }
+
+/** Runs a command; failures arrive as `UiError`. */
+async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    const err = e as Partial<UiError>;
+    throw { code: err.code ?? "internal", message: err.message ?? String(e), details: err.details ?? [] } as UiError;
+  }
+}
+
+function progressChannel(onStep: (s: Step) => void): Channel<Step> {
+  const ch = new Channel<Step>();
+  ch.onmessage = onStep;
+  return ch;
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>("app_info"),
+  chooseFolder: () => call<string | null>("choose_folder"),
+  scan: (path: string, dataset: string | null) => call<ScanReport>("scan_folder", { path, dataset }),
+  stage: (dataset: string, paths: string[], replace: boolean, onStep: (s: Step) => void) =>
+    call<StagingResult[]>("stage", { dataset, paths, replace, onProgress: progressChannel(onStep) }),
+  stagingDetail: (dataset: string) => call<DetailRow[]>("staging_detail", { dataset }),
+  commit: (dataset: string, mode: string, onStep: (s: Step) => void) =>
+    call<CommitResult>("commit", { dataset, mode, onProgress: progressChannel(onStep) }),
+  demo: (onStep: (s: Step) => void) => call<string>("make_demo", { onProgress: progressChannel(onStep) }),
+  cancel: () => call<void>("cancel"),
+};
