@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use riskdesk::demo::DemoOptions;
 use riskdesk::progress::Step;
 use riskdesk::scan::ScanReport;
-use riskdesk::uploader::{CommitMode, CommitResult, DatasetInfo, DetailRow, StagingResult};
+use riskdesk::uploader::{CommitMode, CommitResult, DatasetInfo, DetailRow, StagingResult, VersionInfo};
 use riskdesk::{Home, Progress};
 use serde::Serialize;
 use tauri::State;
@@ -105,6 +105,22 @@ async fn commit(app: App<'_>, dataset: String, mode: String, on_progress: Channe
     run(&app, Some(on_progress), move |home, p| home.uploader(&dataset)?.commit(CommitMode::parse(&mode)?, None, p)).await
 }
 
+#[derive(Serialize)]
+struct History {
+    versions: Vec<VersionInfo>,
+    /// Factor groups of the latest version.
+    factor_groups: Vec<String>,
+}
+
+#[tauri::command]
+async fn history(app: App<'_>, dataset: String) -> Reply<History> {
+    run(&app, None, move |home, _| {
+        let up = home.uploader(&dataset)?;
+        Ok(History { versions: up.version_history()?, factor_groups: up.factor_groups(None)? })
+    })
+    .await
+}
+
 /// Writes the demo month (once) and the demo reference dataset; returns the demo folder.
 #[tauri::command]
 async fn make_demo(app: App<'_>, on_progress: Channel<Step>) -> Reply<String> {
@@ -137,7 +153,7 @@ fn main() {
     };
     tauri::Builder::default()
         .manage(Arc::new(Shared { home: Mutex::new(home), cancel: AtomicBool::new(false) }))
-        .invoke_handler(tauri::generate_handler![app_info, choose_folder, scan_folder, stage, staging_detail, commit, make_demo, cancel])
+        .invoke_handler(tauri::generate_handler![app_info, choose_folder, scan_folder, stage, staging_detail, commit, history, make_demo, cancel])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Riskdesk");
 }

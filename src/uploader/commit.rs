@@ -79,7 +79,8 @@ pub struct CommitResult {
 
 enum DateOutcome {
     Part(PartRow),
-    Conflicts(Vec<String>),
+    /// How many keys conflict, with a sample of them described.
+    Conflicts(u64, Vec<String>),
 }
 
 fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
@@ -130,11 +131,15 @@ impl Uploader<'_> {
             .collect();
         let mut new_parts = Vec::new();
         let mut conflicts = Vec::new();
+        let mut conflicting = 0u64;
         let mut error = None;
         for o in outcomes {
             match o {
                 Ok(DateOutcome::Part(p)) => new_parts.push(p),
-                Ok(DateOutcome::Conflicts(c)) => conflicts.extend(c),
+                Ok(DateOutcome::Conflicts(n, sample)) => {
+                    conflicting += n;
+                    conflicts.extend(sample);
+                }
                 Err(e) => error = error.or(Some(e)),
             }
         }
@@ -145,7 +150,7 @@ impl Uploader<'_> {
         }
         if !conflicts.is_empty() {
             discard(&new_parts);
-            let n = conflicts.len();
+            let n = conflicting;
             conflicts.truncate(50);
             return Err(Error::conflict(
                 format!("commit refused: {n} conflicting key(s) in dataset '{}'; nothing was committed", self.name),
@@ -250,7 +255,7 @@ fn commit_date(
         }
     }
     if !conflicts.is_empty() {
-        return Ok(DateOutcome::Conflicts(conflicts.into_iter().take(20).collect()));
+        return Ok(DateOutcome::Conflicts(conflicts.len() as u64, conflicts.into_iter().take(20).collect()));
     }
     if !drop_rows.is_empty() {
         drop_rows.sort_unstable();

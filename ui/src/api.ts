@@ -10,6 +10,8 @@ export interface ScanReport { folder: string; files: ScannedFile[]; years: { yea
 export interface Diagnostic { file: string; line: number | null; column: number | null; column_name: string | null; value: string | null; message: string }
 export interface StagingResult { name: string; source: string; success: boolean; parser: string | null; rows: number; dates: number; assets: number; messages: Diagnostic[] }
 export interface DetailRow { _name: string; date: string; n_assets: number; min_exposure: number; max_exposure: number; mean_exposure: number; median_exposure: number; std_exposure: number }
+export interface VersionInfo { version: number; created: string; mode: string; committed_names: string[]; rows: number; dates: number; first_date: string | null; last_date: string | null }
+export interface History { versions: VersionInfo[]; factor_groups: string[] }
 export interface CommitResult { version: number; committed_names: string[]; mode: string; rows: number; dates: number }
 
 /** Runs a command; failures arrive as `UiError`. */
@@ -37,6 +39,7 @@ export const api = {
   stagingDetail: (dataset: string) => call<DetailRow[]>("staging_detail", { dataset }),
   commit: (dataset: string, mode: string, onStep: (s: Step) => void) =>
     call<CommitResult>("commit", { dataset, mode, onProgress: progressChannel(onStep) }),
+  history: (dataset: string) => call<History>("history", { dataset }),
   demo: (onStep: (s: Step) => void) => call<string>("make_demo", { onProgress: progressChannel(onStep) }),
   cancel: () => call<void>("cancel"),
 };

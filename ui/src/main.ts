@@ -1,9 +1,9 @@
 // The Riskdesk window: a sidebar of workflow steps and one screen at a time.
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { api, AppInfo, CommitResult, DetailRow, ScanReport, StagingResult, Step, UiError } from "./api";
+import { api, AppInfo, CommitResult, DetailRow, History, ScanReport, StagingResult, Step, UiError } from "./api";
 import { bytes, diagnostic, f32, int, sortRows } from "./format";
 
-type Screen = "start" | "check";
+type Screen = "start" | "check" | "history";
 
 interface State {
   screen: Screen;
@@ -17,6 +17,9 @@ interface State {
   busy: { label: string; step: Step | null } | null;
   error: UiError | null;
   committed: CommitResult | null;
+  history: History | null;
+  /** An open confirmation: its text and what to do on confirm. */
+  confirm: { title: string; text: string; action: string; run: () => void } | null;
 }
 
 const state: State = {
@@ -31,6 +34,8 @@ const state: State = {
   busy: null,
   error: null,
   committed: null,
+  history: null,
+  confirm: null,
 };
 
 /** Creates an element with attributes (on* become listeners) and children. */
@@ -119,12 +124,33 @@ async function commit(mode: string) {
     overwrite_dates: "replace every committed row of these dates",
     overwrite: "replace ALL committed data with these rows",
   };
-  if (!confirm(`Commit ${n} staged date(s) to ${state.dataset} with mode ${mode}: ${what[mode]}. A new version is made; older versions stay readable.`)) return;
+  state.confirm = {
+    title: `Commit to ${state.dataset}?`,
+    text: `${n} staged date(s), mode ${mode}: ${what[mode]}. A new version is made; older versions stay readable.`,
+    action: `Commit (${mode})`,
+    run: () => void doCommit(mode),
+  };
+  render();
+}
+
+async function doCommit(mode: string) {
   const result = await busy("Committing", (onStep) => api.commit(state.dataset, mode, onStep));
   if (result) {
     state.committed = result;
     state.detail = await api.stagingDetail(state.dataset);
     await refreshInfo();
+  }
+  render();
+}
+
+async function showHistory() {
+  state.screen = "history";
+  state.history = null;
+  render();
+  try {
+    state.history = await api.history(state.dataset);
+  } catch (e) {
+    state.error = e as UiError;
   }
   render();
 }
@@ -136,7 +162,9 @@ function sidebar(): HTMLElement {
   return h("nav", { class: "sidebar" },
     h("div", { class: "brand" }, h("span", { class: "logo" }, "R"), "Riskdesk"),
     step("start", 1, "Upload", true),
-    step("check", 2, "Check & commit", state.detail.length > 0 || state.results.length > 0),
+    step("check", 2, "Check & commit", state.detail.length > 0 || state.results.length > 0 || state.committed !== null),
+    h("button", { class: `step ${state.screen === "history" ? "current" : ""}`, disabled: !(state.info?.datasets.some((d) => d.name === state.dataset)), onclick: showHistory },
+      h("span", { class: "stepnum" }, "3"), "History"),
     h("div", { class: "home" }, h("div", { class: "muted" }, "Home folder"), h("code", {}, state.info?.home ?? "…")));
 }
 
@@ -144,8 +172,10 @@ function errorBox(): HTMLElement | null {
   const e = state.error;
   if (!e) return null;
   const text = [e.message, ...e.details].join("\n");
+  const shown = [e.message, ...e.details.slice(0, 6)];
+  if (e.details.length > 6) shown.push(`… and ${e.details.length - 6} more (Copy details has them all)`);
   return h("div", { class: "error", role: "alert" },
-    h("strong", {}, `Error (${e.code})`), h("pre", {}, text),
+    h("strong", {}, `Error (${e.code})`), h("pre", {}, shown.join("\n")),
     h("button", { onclick: () => navigator.clipboard.writeText(text) }, "Copy details"),
     h("button", { onclick: () => ((state.error = null), render()) }, "Dismiss"));
 }
@@ -209,6 +239,37 @@ function checkScreen(): HTMLElement {
         h("div", { class: "tablewrap" }, h("table", { id: "detail" }, h("thead", {}, header), h("tbody", {}, ...rows)))));
 }
 
+function historyScreen(): HTMLElement {
+  const hist = state.history;
+  if (!hist) return h("main", {}, h("h1", {}, `History of ${state.dataset}`), h("p", { class: "muted" }, "Loading…"));
+  const rows = [...hist.versions].reverse().map((v) => h("tr", {},
+    h("td", { class: "num" }, String(v.version)), h("td", {}, v.created.replace("T", " ").replace("Z", " UTC")), h("td", {}, v.mode),
+    h("td", { class: "num" }, int(v.committed_names.length)), h("td", { class: "num" }, int(v.rows)), h("td", { class: "num" }, int(v.dates)),
+    h("td", {}, v.first_date && v.last_date ? `${v.first_date} – ${v.last_date}` : "–"),
+    h("td", {}, h("details", {}, h("summary", {}, `${v.committed_names.length} names`), h("div", { class: "names" }, v.committed_names.join(", "))))));
+  return h("main", {},
+    h("h1", {}, `History of ${state.dataset}`),
+    hist.versions.length === 0 ? h("p", { class: "muted" }, "Nothing has been committed yet.") :
+      h("section", { class: "card" },
+        h("p", {}, "Factor groups of the latest version: ", ...hist.factor_groups.map((g) => h("span", { class: "chip" }, g))),
+        h("div", { class: "tablewrap" }, h("table", { id: "history" },
+          h("thead", {}, h("tr", {}, ...["Version", "Committed", "Mode", "Names", "Rows", "Dates", "Range", "Committed names"].map((c, i) => h("th", { class: [0, 3, 4, 5].includes(i) ? "num" : "" }, c)))),
+          h("tbody", {}, ...rows)))));
+}
+
+function dialog(): HTMLElement | null {
+  const c = state.confirm;
+  if (!c) return null;
+  const close = () => ((state.confirm = null), render());
+  const confirmButton = h("button", { class: "primary", id: "confirm", onclick: () => { state.confirm = null; c.run(); } }, c.action);
+  const box = h("div", { class: "overlay", onclick: (e: Event) => { if (e.target === e.currentTarget) close(); } },
+    h("div", { class: "dialog", role: "dialog", "aria-modal": "true" }, h("h2", {}, c.title), h("p", {}, c.text),
+      h("div", { class: "actions right" }, h("button", { onclick: close }, "Cancel"), confirmButton)));
+  box.addEventListener("keydown", (e) => { if ((e as KeyboardEvent).key === "Escape") close(); });
+  queueMicrotask(() => confirmButton.focus());
+  return box;
+}
+
 function progressBar(): HTMLElement | null {
   const b = state.busy;
   if (!b) return null;
@@ -227,8 +288,9 @@ function renderProgress() {
 
 function render() {
   const root = document.getElementById("app")!;
-  const screen = state.screen === "start" ? startScreen() : checkScreen();
-  root.replaceChildren(sidebar(), h("div", { class: "content" }, errorBox(), progressBar(), screen));
+  const screen = state.screen === "start" ? startScreen() : state.screen === "check" ? checkScreen() : historyScreen();
+  const content = h("div", { class: `content ${state.busy ? "working" : ""}` }, errorBox(), progressBar(), screen);
+  root.replaceChildren(sidebar(), content, ...[dialog()].filter((d): d is HTMLElement => d !== null));
 }
 
 async function main() {
