@@ -153,7 +153,17 @@ fn main() {
     };
     tauri::Builder::default()
         .manage(Arc::new(Shared { home: Mutex::new(home), cancel: AtomicBool::new(false) }))
-        .invoke_handler(tauri::generate_handler![app_info, choose_folder, scan_folder, stage, staging_detail, commit, history, make_demo, cancel])
+        .invoke_handler(tauri::generate_handler![
+            app_info,
+            choose_folder,
+            scan_folder,
+            stage,
+            staging_detail,
+            commit,
+            history,
+            make_demo,
+            cancel
+        ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Riskdesk");
 }
