@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use riskdesk::demo::DemoOptions;
 use riskdesk::progress::Step;
+use riskdesk::reference::ReferenceInfo;
+use riskdesk::riskdataset::{CreationReport, RiskDatasetInfo, RiskDatasetSettings};
 use riskdesk::scan::ScanReport;
 use riskdesk::uploader::{CommitMode, CommitResult, DatasetInfo, DetailRow, StagingResult, VersionInfo};
 use riskdesk::{Home, Progress};
@@ -121,6 +123,38 @@ async fn history(app: App<'_>, dataset: String) -> Reply<History> {
     .await
 }
 
+/// What the risk dataset form needs: reference datasets, existing risk datasets, and the
+/// factor groups of each exposure dataset's latest version.
+#[derive(Serialize)]
+struct RiskForm {
+    references: Vec<ReferenceInfo>,
+    risk_datasets: Vec<RiskDatasetInfo>,
+    factor_groups: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+#[tauri::command]
+async fn risk_form(app: App<'_>) -> Reply<RiskForm> {
+    run(&app, None, |home, _| {
+        let mut factor_groups = std::collections::BTreeMap::new();
+        for d in home.datasets()?.into_iter().filter(|d| d.latest_version > 0) {
+            factor_groups.insert(d.name.clone(), home.uploader(&d.name)?.factor_groups(None)?);
+        }
+        Ok(RiskForm { references: home.references()?, risk_datasets: home.risk_datasets()?, factor_groups })
+    })
+    .await
+}
+
+#[tauri::command]
+async fn create_risk_dataset(
+    app: App<'_>,
+    name: String,
+    settings: RiskDatasetSettings,
+    replace: bool,
+    on_progress: Channel<Step>,
+) -> Reply<CreationReport> {
+    run(&app, Some(on_progress), move |home, p| home.create_risk_dataset(&name, &settings, replace, p)).await
+}
+
 /// Writes the demo month (once) and the demo reference dataset; returns the demo folder.
 #[tauri::command]
 async fn make_demo(app: App<'_>, on_progress: Channel<Step>) -> Reply<String> {
@@ -161,6 +195,8 @@ fn main() {
             staging_detail,
             commit,
             history,
+            risk_form,
+            create_risk_dataset,
             make_demo,
             cancel
         ])

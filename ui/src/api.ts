@@ -12,6 +12,14 @@ export interface StagingResult { name: string; source: string; success: boolean;
 export interface DetailRow { _name: string; date: string; n_assets: number; min_exposure: number; max_exposure: number; mean_exposure: number; median_exposure: number; std_exposure: number }
 export interface VersionInfo { version: number; created: string; mode: string; committed_names: string[]; rows: number; dates: number; first_date: string | null; last_date: string | null }
 export interface History { versions: VersionInfo[]; factor_groups: string[] }
+export interface ReferenceInfo { name: string; id_type: string; id_types: string[]; assets: number; exchanges: number; first_date: string | null; last_date: string | null; created: string }
+export interface RiskDatasetInfo { name: string; kind: string; status: string; stale_reason: string | null; assets: number }
+export interface RiskForm { references: ReferenceInfo[]; risk_datasets: RiskDatasetInfo[]; factor_groups: Record<string, string[]> }
+export interface CreationReport {
+  rows: number; dates: number; first_date: string | null; last_date: string | null; assets: number; coverage_assets: number;
+  exchanges: string[]; unmatched_ids: number; unmatched_sample: string[]; outside_universe_assets: number; rows_outside_dates: number;
+  clipped: Record<string, number>; filled: Record<string, number>; sources: { dataset: string; version: number }[]; reference_dataset: string;
+}
 export interface CommitResult { version: number; committed_names: string[]; mode: string; rows: number; dates: number }
 
 /** Runs a command; failures arrive as `UiError`. */
@@ -40,6 +48,9 @@ export const api = {
   commit: (dataset: string, mode: string, onStep: (s: Step) => void) =>
     call<CommitResult>("commit", { dataset, mode, onProgress: progressChannel(onStep) }),
   history: (dataset: string) => call<History>("history", { dataset }),
+  riskForm: () => call<RiskForm>("risk_form"),
+  createRisk: (name: string, settings: unknown, replace: boolean, onStep: (s: Step) => void) =>
+    call<CreationReport>("create_risk_dataset", { name, settings, replace, onProgress: progressChannel(onStep) }),
   demo: (onStep: (s: Step) => void) => call<string>("make_demo", { onProgress: progressChannel(onStep) }),
   cancel: () => call<void>("cancel"),
 };

@@ -1,9 +1,10 @@
 // The Riskdesk window: a sidebar of workflow steps and one screen at a time.
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { api, AppInfo, CommitResult, DetailRow, History, ScanReport, StagingResult, Step, UiError } from "./api";
+import { api, AppInfo, CommitResult, CreationReport, DetailRow, History, RiskForm, ScanReport, StagingResult, Step, UiError } from "./api";
+import { buildSettings, guessRole, ROLES, roleProblems, RiskChoices } from "./risk";
 import { bytes, diagnostic, f32, int, sortRows } from "./format";
 
-type Screen = "start" | "check" | "history";
+type Screen = "start" | "check" | "history" | "risk";
 
 interface State {
   screen: Screen;
@@ -18,6 +19,9 @@ interface State {
   error: UiError | null;
   committed: CommitResult | null;
   history: History | null;
+  riskForm: RiskForm | null;
+  risk: RiskChoices;
+  riskReport: CreationReport | null;
   /** An open confirmation: its text and what to do on confirm. */
   confirm: { title: string; text: string; action: string; run: () => void } | null;
 }
@@ -35,6 +39,9 @@ const state: State = {
   error: null,
   committed: null,
   history: null,
+  riskForm: null,
+  risk: { name: "My-Risk-Dataset", reference: "", source: "", roles: {}, fill: true, huberize: true, trimAssets: "ccy_union", trimStart: "earliest_start", startDate: "", trimEnd: "latest_end", endDate: "", replace: false },
+  riskReport: null,
   confirm: null,
 };
 
@@ -155,6 +162,32 @@ async function showHistory() {
   render();
 }
 
+async function showRisk() {
+  state.screen = "risk";
+  state.riskReport = null;
+  try {
+    const form = await api.riskForm();
+    state.riskForm = form;
+    const r = state.risk;
+    if (!form.references.some((x) => x.name === r.reference)) r.reference = form.references[0]?.name ?? "";
+    if (!(r.source in form.factor_groups)) r.source = state.dataset in form.factor_groups ? state.dataset : Object.keys(form.factor_groups)[0] ?? "";
+    r.roles = Object.fromEntries((form.factor_groups[r.source] ?? []).map((g) => [g, r.roles[g] ?? guessRole(g)]));
+  } catch (e) {
+    state.error = e as UiError;
+  }
+  render();
+}
+
+async function createRisk() {
+  const r = state.risk;
+  const report = await busy("Creating the risk dataset", (onStep) => api.createRisk(r.name, buildSettings(r), r.replace, onStep));
+  if (report) {
+    state.riskReport = report;
+    state.riskForm = await api.riskForm();
+  }
+  render();
+}
+
 function sidebar(): HTMLElement {
   const step = (id: Screen, n: number, label: string, enabled: boolean) =>
     h("button", { class: `step ${state.screen === id ? "current" : ""}`, disabled: !enabled, onclick: () => ((state.screen = id), render()) },
@@ -165,6 +198,8 @@ function sidebar(): HTMLElement {
     step("check", 2, "Check & commit", state.detail.length > 0 || state.results.length > 0 || state.committed !== null),
     h("button", { class: `step ${state.screen === "history" ? "current" : ""}`, disabled: !(state.info?.datasets.some((d) => d.name === state.dataset)), onclick: showHistory },
       h("span", { class: "stepnum" }, "3"), "History"),
+    h("button", { class: `step ${state.screen === "risk" ? "current" : ""}`, disabled: !(state.info?.datasets.some((d) => d.latest_version > 0)), onclick: showRisk },
+      h("span", { class: "stepnum" }, "4"), "Risk dataset"),
     h("div", { class: "home" }, h("div", { class: "muted" }, "Home folder"), h("code", {}, state.info?.home ?? "…")));
 }
 
@@ -257,6 +292,55 @@ function historyScreen(): HTMLElement {
           h("tbody", {}, ...rows)))));
 }
 
+function riskScreen(): HTMLElement {
+  const form = state.riskForm;
+  const r = state.risk;
+  if (!form) return h("main", {}, h("h1", {}, "Create a risk dataset"), h("p", { class: "muted" }, "Loading…"));
+  const select = (id: string, value: string, options: [string, string][], onchange: (v: string) => void) =>
+    h("select", { id, onchange: (e: Event) => { onchange((e.target as HTMLSelectElement).value); render(); } },
+      ...options.map(([v, label]) => h("option", { value: v, selected: v === value }, label)));
+  const row = (label: string, control: HTMLElement, hint?: string) =>
+    h("div", { class: "formrow" }, h("label", {}, label), control, hint ? h("span", { class: "muted" }, hint) : null);
+  const exists = form.risk_datasets.some((d) => d.name === r.name && d.kind === "user");
+  const problems = roleProblems(r.roles);
+  if (!r.name.trim()) problems.push("Give the risk dataset a name.");
+  if (exists && !r.replace) problems.push(`'${r.name}' exists: tick "Replace it" or choose another name.`);
+  if (!r.reference) problems.push("There is no reference dataset yet: press \"Try with demo data\" or import one with the CLI.");
+  if (r.trimStart === "date" && !r.startDate) problems.push("Pick the start date.");
+  if (r.trimEnd === "date" && !r.endDate) problems.push("Pick the end date.");
+  const groups = form.factor_groups[r.source] ?? [];
+  const report = state.riskReport;
+  return h("main", {},
+    h("h1", {}, "Create a risk dataset"),
+    report ? h("section", { class: "card ok", id: "report" },
+      h("h2", {}, `Created ${r.name}`),
+      h("p", {}, `${int(report.rows)} rows: ${int(report.assets)} assets over ${report.dates} dates (${report.first_date} – ${report.last_date}); coverage universe ${int(report.coverage_assets)} assets on ${report.exchanges.length} exchanges.`),
+      report.unmatched_ids > 0 ? h("p", {}, `${int(report.unmatched_ids)} uploaded ids match no reference asset, e.g. ${report.unmatched_sample.join(", ")}`) : null,
+      Object.keys(report.clipped).length + Object.keys(report.filled).length > 0 ?
+        h("table", { class: "compact" }, h("thead", {}, h("tr", {}, h("th", {}, "Style"), h("th", { class: "num" }, "Clipped"), h("th", { class: "num" }, "Filled"))),
+          h("tbody", {}, ...[...new Set([...Object.keys(report.clipped), ...Object.keys(report.filled)])].map((k) =>
+            h("tr", {}, h("td", {}, k), h("td", { class: "num" }, int(report.clipped[k] ?? 0)), h("td", { class: "num" }, int(report.filled[k] ?? 0)))))) : null) : null,
+    h("section", { class: "card form" },
+      row("Name", h("input", { id: "riskname", value: r.name, oninput: (e: Event) => { r.name = (e.target as HTMLInputElement).value; } , onchange: () => render() }),
+        exists ? "exists" : undefined),
+      exists ? row("", h("label", { class: "check" }, h("input", { type: "checkbox", checked: r.replace, onchange: (e: Event) => { r.replace = (e.target as HTMLInputElement).checked; render(); } }), " Replace it")) : h("span", {}),
+      row("Reference dataset", select("reference", r.reference, form.references.map((x) => [x.name, `${x.name} (${int(x.assets)} assets)`]), (v) => (r.reference = v))),
+      row("Exposure source", select("source", r.source, Object.keys(form.factor_groups).map((d) => [d, d]), (v) => { r.source = v; r.roles = Object.fromEntries((form.factor_groups[v] ?? []).map((g) => [g, guessRole(g)])); })),
+      h("h2", {}, "Factor groups"),
+      ...groups.map((g) => row(g, select(`role-${g}`, r.roles[g] ?? "ignore", ROLES.map((x) => [x, x]), (v) => (r.roles[g] = v as RiskChoices["roles"][string])))),
+      h("h2", {}, "Styles"),
+      row("", h("label", { class: "check" }, h("input", { type: "checkbox", checked: r.fill, onchange: (e: Event) => (r.fill = (e.target as HTMLInputElement).checked) }), " Fill missing values with industry means")),
+      row("", h("label", { class: "check" }, h("input", { type: "checkbox", checked: r.huberize, onchange: (e: Event) => (r.huberize = (e.target as HTMLInputElement).checked) }), " Huberize (clip beyond median ± 3 × 1.4826 × MAD)")),
+      h("h2", {}, "Universe and dates"),
+      row("Trim assets", select("trimassets", r.trimAssets, [["ccy_union", "ccy_union: currencies of the uploaded assets"], ["asset_union", "asset_union: uploaded assets only"], ["none", "none: every reference asset"]], (v) => (r.trimAssets = v))),
+      row("Start", h("span", { class: "inline" }, select("trimstart", r.trimStart, [["earliest_start", "earliest start"], ["latest_start", "latest start"], ["none", "none"], ["date", "a date…"]], (v) => (r.trimStart = v)),
+        r.trimStart === "date" ? h("input", { type: "date", value: r.startDate, onchange: (e: Event) => { r.startDate = (e.target as HTMLInputElement).value; render(); } }) : null)),
+      row("End", h("span", { class: "inline" }, select("trimend", r.trimEnd, [["latest_end", "latest end"], ["earliest_end", "earliest end"], ["none", "none"], ["date", "a date…"]], (v) => (r.trimEnd = v)),
+        r.trimEnd === "date" ? h("input", { type: "date", value: r.endDate, onchange: (e: Event) => { r.endDate = (e.target as HTMLInputElement).value; render(); } }) : null)),
+      problems.length > 0 ? h("ul", { class: "problems" }, ...problems.map((p) => h("li", {}, p))) : null,
+      h("div", { class: "actions left" }, h("button", { class: "primary", id: "create", disabled: problems.length > 0, onclick: createRisk }, "Create"))));
+}
+
 function dialog(): HTMLElement | null {
   const c = state.confirm;
   if (!c) return null;
@@ -288,7 +372,8 @@ function renderProgress() {
 
 function render() {
   const root = document.getElementById("app")!;
-  const screen = state.screen === "start" ? startScreen() : state.screen === "check" ? checkScreen() : historyScreen();
+  const screens: Record<Screen, () => HTMLElement> = { start: startScreen, check: checkScreen, history: historyScreen, risk: riskScreen };
+  const screen = screens[state.screen]();
   const content = h("div", { class: `content ${state.busy ? "working" : ""}` }, errorBox(), progressBar(), screen);
   root.replaceChildren(sidebar(), content, ...[dialog()].filter((d): d is HTMLElement => d !== null));
 }

@@ -27,3 +27,26 @@ test("rows sort by numbers numerically and text alphabetically, both ways", () =
   assert.deepEqual(format.sortRows(rows, "n", true).map((r) => r.n), [9, 10, 100]);
   assert.deepEqual(format.sortRows(rows, "s", false).map((r) => r.s), ["c", "b", "a"]);
 });
+
+const risk = await import(
+  "data:text/javascript;base64," +
+    Buffer.from((await build({ entryPoints: ["src/risk.ts"], bundle: true, format: "esm", write: false })).outputFiles[0].text).toString("base64")
+);
+
+test("the risk form guesses roles, refuses a role twice and writes the seed's settings", () => {
+  assert.equal(risk.guessRole("style"), "style");
+  assert.equal(risk.guessRole("GICS_Sector"), "industry");
+  assert.equal(risk.guessRole("country"), "region");
+  assert.equal(risk.guessRole("misc"), "ignore");
+  assert.deepEqual(risk.roleProblems({ a: "style", b: "style" }), ["Only one group can be style; chosen: a, b."]);
+  assert.deepEqual(risk.roleProblems({ a: "ignore" }), ["Map at least one factor group to a role."]);
+  const settings = risk.buildSettings({
+    name: "R", reference: "Demo-Global", source: "My-Exposures", roles: { market: "market", style: "style", misc: "ignore" },
+    fill: true, huberize: false, trimAssets: "ccy_union", trimStart: "date", startDate: "2025-05-01", trimEnd: "latest_end", endDate: "", replace: false,
+  });
+  assert.deepEqual(settings, {
+    reference_dataset: "Demo-Global",
+    exposures: [{ exposure_type: "uploaded", exposure_source: "My-Exposures", style_factor_fill_miss: true, style_factor_huberize: false, market_factor_group: "market", style_factor_group: "style" }],
+    trim_assets: "ccy_union", trim_start_date: "2025-05-01", trim_end_date: "latest_end",
+  });
+});
