@@ -9,8 +9,9 @@ use std::sync::{Arc, Mutex};
 use riskdesk::demo::DemoOptions;
 use riskdesk::progress::Step;
 use riskdesk::reference::ReferenceInfo;
-use riskdesk::riskdataset::{CreationReport, RiskDatasetInfo, RiskDatasetSettings};
+use riskdesk::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, Selection};
 use riskdesk::scan::ScanReport;
+use riskdesk::table::Table;
 use riskdesk::uploader::{CommitMode, CommitResult, DatasetInfo, DetailRow, StagingResult, VersionInfo};
 use riskdesk::{Home, Progress};
 use serde::Serialize;
@@ -37,6 +38,8 @@ type Reply<T> = Result<T, UiError>;
 struct Shared {
     home: Mutex<Home>,
     cancel: AtomicBool,
+    /// The last exposures query and its table, so that paging does not recompute it.
+    preview: Mutex<Option<(String, Arc<Table>)>>,
 }
 
 type App<'a> = State<'a, Arc<Shared>>;
@@ -155,6 +158,72 @@ async fn create_risk_dataset(
     run(&app, Some(on_progress), move |home, p| home.create_risk_dataset(&name, &settings, replace, p)).await
 }
 
+#[tauri::command]
+async fn describe_risk_dataset(app: App<'_>, name: String) -> Reply<Description> {
+    run(&app, None, move |home, _| home.describe_risk_dataset(&name)).await
+}
+
+/// The exposures preview's query, as the UI sends it.
+#[derive(serde::Deserialize)]
+struct PreviewQuery {
+    dataset: String,
+    start: Option<String>,
+    end: Option<String>,
+    id_type: Option<String>,
+    industries: String,
+    regions: String,
+    standardize: bool,
+}
+
+/// One page of the wide exposures: column names, cells as text, and the total row count.
+#[derive(Serialize)]
+struct Page {
+    columns: Vec<String>,
+    rows: Vec<Vec<String>>,
+    total: usize,
+}
+
+#[tauri::command]
+async fn exposures_page(app: App<'_>, query: PreviewQuery, offset: usize, limit: usize) -> Reply<Page> {
+    let shared = Arc::clone(&app);
+    run(&app, None, move |home, _| {
+        let key = serde_json::to_string(&(
+            &query.dataset,
+            &query.start,
+            &query.end,
+            &query.id_type,
+            &query.industries,
+            &query.regions,
+            query.standardize,
+        ))
+        .unwrap_or_default();
+        let cached =
+            shared.preview.lock().unwrap_or_else(|p| p.into_inner()).as_ref().filter(|(k, _)| *k == key).map(|(_, t)| Arc::clone(t));
+        let table = match cached {
+            Some(t) => t,
+            None => {
+                let date = |d: &Option<String>| d.as_deref().filter(|s| !s.is_empty()).map(riskdesk::date::parse_arg).transpose();
+                let q = ExposureQuery {
+                    start: date(&query.start)?,
+                    end: date(&query.end)?,
+                    id_type: query.id_type.clone().filter(|s| !s.is_empty()),
+                    industries: Selection::parse(&query.industries),
+                    regions: Selection::parse(&query.regions),
+                    styles: Selection::All,
+                    standardize: query.standardize,
+                };
+                let t = Arc::new(home.exposures(&query.dataset, &q)?);
+                *shared.preview.lock().unwrap_or_else(|p| p.into_inner()) = Some((key, Arc::clone(&t)));
+                t
+            }
+        };
+        let end = (offset + limit).min(table.rows());
+        let rows = (offset.min(end)..end).map(|r| (0..table.columns.len()).map(|c| table.cell(r, c)).collect()).collect();
+        Ok(Page { columns: table.names.clone(), rows, total: table.rows() })
+    })
+    .await
+}
+
 /// Writes the demo month (once) and the demo reference dataset; returns the demo folder.
 #[tauri::command]
 async fn make_demo(app: App<'_>, on_progress: Channel<Step>) -> Reply<String> {
@@ -186,7 +255,7 @@ fn main() {
         }
     };
     tauri::Builder::default()
-        .manage(Arc::new(Shared { home: Mutex::new(home), cancel: AtomicBool::new(false) }))
+        .manage(Arc::new(Shared { home: Mutex::new(home), cancel: AtomicBool::new(false), preview: Mutex::new(None) }))
         .invoke_handler(tauri::generate_handler![
             app_info,
             choose_folder,
@@ -197,6 +266,8 @@ fn main() {
             history,
             risk_form,
             create_risk_dataset,
+            describe_risk_dataset,
+            exposures_page,
             make_demo,
             cancel
         ])

@@ -20,6 +20,13 @@ export interface CreationReport {
   exchanges: string[]; unmatched_ids: number; unmatched_sample: string[]; outside_universe_assets: number; rows_outside_dates: number;
   clipped: Record<string, number>; filled: Record<string, number>; sources: { dataset: string; version: number }[]; reference_dataset: string;
 }
+export interface Description {
+  name: string; status: string; stale_reason: string | null; created: string; first_date: string | null; last_date: string | null;
+  universe_settings_menu: { id_types: string[]; exchanges: string[]; industry: Record<string, Record<string, string[]>>; region: Record<string, Record<string, string[]>> };
+  report: CreationReport;
+}
+export interface PreviewQuery { dataset: string; start: string; end: string; id_type: string; industries: string; regions: string; standardize: boolean }
+export interface Page { columns: string[]; rows: string[][]; total: number }
 export interface CommitResult { version: number; committed_names: string[]; mode: string; rows: number; dates: number }
 
 /** Runs a command; failures arrive as `UiError`. */
@@ -51,6 +58,8 @@ export const api = {
   riskForm: () => call<RiskForm>("risk_form"),
   createRisk: (name: string, settings: unknown, replace: boolean, onStep: (s: Step) => void) =>
     call<CreationReport>("create_risk_dataset", { name, settings, replace, onProgress: progressChannel(onStep) }),
+  describeRisk: (name: string) => call<Description>("describe_risk_dataset", { name }),
+  exposuresPage: (query: PreviewQuery, offset: number, limit: number) => call<Page>("exposures_page", { query, offset, limit }),
   demo: (onStep: (s: Step) => void) => call<string>("make_demo", { onProgress: progressChannel(onStep) }),
   cancel: () => call<void>("cancel"),
 };

@@ -1,10 +1,10 @@
 // The Riskdesk window: a sidebar of workflow steps and one screen at a time.
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { api, AppInfo, CommitResult, CreationReport, DetailRow, History, RiskForm, ScanReport, StagingResult, Step, UiError } from "./api";
+import { api, AppInfo, CommitResult, CreationReport, Description, DetailRow, History, Page, PreviewQuery, RiskForm, ScanReport, StagingResult, Step, UiError } from "./api";
 import { buildSettings, guessRole, ROLES, roleProblems, RiskChoices } from "./risk";
 import { bytes, diagnostic, f32, int, sortRows } from "./format";
 
-type Screen = "start" | "check" | "history" | "risk";
+type Screen = "start" | "check" | "history" | "risk" | "dataset";
 
 interface State {
   screen: Screen;
@@ -22,6 +22,8 @@ interface State {
   riskForm: RiskForm | null;
   risk: RiskChoices;
   riskReport: CreationReport | null;
+  describe: Description | null;
+  preview: { query: PreviewQuery; offset: number; page: Page | null };
   /** An open confirmation: its text and what to do on confirm. */
   confirm: { title: string; text: string; action: string; run: () => void } | null;
 }
@@ -42,6 +44,8 @@ const state: State = {
   riskForm: null,
   risk: { name: "My-Risk-Dataset", reference: "", source: "", roles: {}, fill: true, huberize: true, trimAssets: "ccy_union", trimStart: "earliest_start", startDate: "", trimEnd: "latest_end", endDate: "", replace: false },
   riskReport: null,
+  describe: null,
+  preview: { query: { dataset: "", start: "", end: "", id_type: "", industries: "none", regions: "none", standardize: true }, offset: 0, page: null },
   confirm: null,
 };
 
@@ -188,6 +192,38 @@ async function createRisk() {
   render();
 }
 
+const PAGE = 100;
+
+async function showDataset(name?: string) {
+  state.screen = "dataset";
+  const form = state.riskForm ?? (await api.riskForm().catch(() => null));
+  state.riskForm = form;
+  const user = form?.risk_datasets.filter((d) => d.kind === "user") ?? [];
+  const chosen = name ?? (user.some((d) => d.name === state.preview.query.dataset) ? state.preview.query.dataset : user[0]?.name);
+  if (!chosen) return render();
+  state.preview.query.dataset = chosen;
+  state.describe = null;
+  render();
+  try {
+    state.describe = await api.describeRisk(chosen);
+    // The date pickers start at the dataset's own range.
+    state.preview.query.start = state.describe.first_date ?? "";
+    state.preview.query.end = state.describe.last_date ?? "";
+  } catch (e) {
+    state.error = e as UiError;
+  }
+  await loadPage(0);
+}
+
+async function loadPage(offset: number) {
+  const page = await busy("Loading exposures", () => api.exposuresPage(state.preview.query, offset, PAGE));
+  if (page) {
+    state.preview.page = page;
+    state.preview.offset = offset;
+  }
+  render();
+}
+
 function sidebar(): HTMLElement {
   const step = (id: Screen, n: number, label: string, enabled: boolean) =>
     h("button", { class: `step ${state.screen === id ? "current" : ""}`, disabled: !enabled, onclick: () => ((state.screen = id), render()) },
@@ -200,6 +236,8 @@ function sidebar(): HTMLElement {
       h("span", { class: "stepnum" }, "3"), "History"),
     h("button", { class: `step ${state.screen === "risk" ? "current" : ""}`, disabled: !(state.info?.datasets.some((d) => d.latest_version > 0)), onclick: showRisk },
       h("span", { class: "stepnum" }, "4"), "Risk dataset"),
+    h("button", { class: `step ${state.screen === "dataset" ? "current" : ""}`, disabled: !(state.riskForm?.risk_datasets.some((d) => d.kind === "user") || state.riskReport), onclick: () => showDataset() },
+      h("span", { class: "stepnum" }, "5"), "Dataset"),
     h("div", { class: "home" }, h("div", { class: "muted" }, "Home folder"), h("code", {}, state.info?.home ?? "…")));
 }
 
@@ -313,7 +351,7 @@ function riskScreen(): HTMLElement {
   return h("main", {},
     h("h1", {}, "Create a risk dataset"),
     report ? h("section", { class: "card ok", id: "report" },
-      h("h2", {}, `Created ${r.name}`),
+      h("h2", {}, `Created ${r.name}`, " ", h("button", { onclick: () => showDataset(r.name) }, "Open dataset ›")),
       h("p", {}, `${int(report.rows)} rows: ${int(report.assets)} assets over ${report.dates} dates (${report.first_date} – ${report.last_date}); coverage universe ${int(report.coverage_assets)} assets on ${report.exchanges.length} exchanges.`),
       report.unmatched_ids > 0 ? h("p", {}, `${int(report.unmatched_ids)} uploaded ids match no reference asset, e.g. ${report.unmatched_sample.join(", ")}`) : null,
       Object.keys(report.clipped).length + Object.keys(report.filled).length > 0 ?
@@ -339,6 +377,43 @@ function riskScreen(): HTMLElement {
         r.trimEnd === "date" ? h("input", { type: "date", value: r.endDate, onchange: (e: Event) => { r.endDate = (e.target as HTMLInputElement).value; render(); } }) : null)),
       problems.length > 0 ? h("ul", { class: "problems" }, ...problems.map((p) => h("li", {}, p))) : null,
       h("div", { class: "actions left" }, h("button", { class: "primary", id: "create", disabled: problems.length > 0, onclick: createRisk }, "Create"))));
+}
+
+function datasetScreen(): HTMLElement {
+  const d = state.describe;
+  const p = state.preview;
+  const user = state.riskForm?.risk_datasets.filter((x) => x.kind === "user") ?? [];
+  const chips = (items: string[]) => h("div", { class: "chips" }, ...items.map((x) => h("span", { class: "chip" }, x)));
+  const q = p.query;
+  const control = (label: string, el: HTMLElement) => h("label", { class: "control" }, h("span", { class: "muted" }, label), el);
+  const select = (value: string, options: string[], set: (v: string) => void) =>
+    h("select", { onchange: (e: Event) => { set((e.target as HTMLSelectElement).value); void loadPage(0); } }, ...options.map((o) => h("option", { value: o, selected: o === value }, o)));
+  const date = (value: string, set: (v: string) => void) =>
+    h("input", { type: "date", value, onchange: (e: Event) => { set((e.target as HTMLInputElement).value); void loadPage(0); } });
+  const page = p.page;
+  const numeric = (c: string) => c.includes(".");
+  return h("main", {},
+    h("h1", {}, "Dataset ", select(q.dataset, user.map((u) => u.name), (v) => void showDataset(v))),
+    d ? h("section", { class: "card" },
+      h("p", {}, h("strong", {}, d.status === "ready" ? "Ready" : `Stale: ${d.stale_reason}`), ` · ${d.first_date} – ${d.last_date} · ${int(d.report.assets)} assets · ${int(d.report.rows)} rows · reference ${d.report.reference_dataset}`),
+      h("div", { class: "muted" }, "Id types"), chips(d.universe_settings_menu.id_types),
+      h("details", {}, h("summary", {}, `Exchanges (${d.universe_settings_menu.exchanges.length})`), chips(d.universe_settings_menu.exchanges)),
+      ...Object.entries(d.universe_settings_menu.industry).map(([g, l]) => h("details", {}, h("summary", {}, `Industries: ${g} (${l.ALL.length})`), chips(l.ALL))),
+      ...Object.entries(d.universe_settings_menu.region).map(([g, l]) => h("details", {}, h("summary", {}, `Regions: ${g} (${l.ALL.length})`), chips(l.ALL)))) : null,
+    d ? h("section", { class: "card" },
+      h("div", { class: "toolbar" },
+        control("From", date(q.start, (v) => (q.start = v))), control("To", date(q.end, (v) => (q.end = v))),
+        control("Id", select(q.id_type || d.universe_settings_menu.id_types[0], d.universe_settings_menu.id_types, (v) => (q.id_type = v))),
+        control("Industries", select(q.industries, ["none", "all"], (v) => (q.industries = v))),
+        control("Regions", select(q.regions, ["none", "all"], (v) => (q.regions = v))),
+        h("label", { class: "check" }, h("input", { type: "checkbox", checked: q.standardize, onchange: (e: Event) => { q.standardize = (e.target as HTMLInputElement).checked; void loadPage(0); } }), " Standardize styles"),
+        h("span", { class: "spacer" }),
+        page ? h("span", { class: "muted" }, `Rows ${int(page.total === 0 ? 0 : p.offset + 1)}–${int(Math.min(p.offset + PAGE, page.total))} of ${int(page.total)}`) : null,
+        h("button", { disabled: !page || p.offset === 0, onclick: () => loadPage(Math.max(0, p.offset - PAGE)) }, "‹ Prev"),
+        h("button", { disabled: !page || p.offset + PAGE >= page.total, onclick: () => loadPage(p.offset + PAGE) }, "Next ›")),
+      page ? h("div", { class: "tablewrap" }, h("table", { id: "preview" },
+        h("thead", {}, h("tr", {}, ...page.columns.map((c) => h("th", { class: numeric(c) ? "num" : "" }, c)))),
+        h("tbody", {}, ...page.rows.map((r) => h("tr", {}, ...r.map((cell, i) => h("td", { class: numeric(page.columns[i]) ? "num" : "" }, cell))))))) : null) : null);
 }
 
 function dialog(): HTMLElement | null {
@@ -372,7 +447,7 @@ function renderProgress() {
 
 function render() {
   const root = document.getElementById("app")!;
-  const screens: Record<Screen, () => HTMLElement> = { start: startScreen, check: checkScreen, history: historyScreen, risk: riskScreen };
+  const screens: Record<Screen, () => HTMLElement> = { start: startScreen, check: checkScreen, history: historyScreen, risk: riskScreen, dataset: datasetScreen };
   const screen = screens[state.screen]();
   const content = h("div", { class: `content ${state.busy ? "working" : ""}` }, errorBox(), progressBar(), screen);
   root.replaceChildren(sidebar(), content, ...[dialog()].filter((d): d is HTMLElement => d !== null));
@@ -383,6 +458,7 @@ async function main() {
   try {
     await refreshInfo();
     // Pick up where the user left off: staged names of the current dataset are shown at once.
+    state.riskForm = await api.riskForm();
     if (state.info?.datasets.some((d) => d.name === state.dataset && d.staged > 0)) {
       state.detail = await api.stagingDetail(state.dataset);
     }
