@@ -257,14 +257,6 @@ impl Exposures {
         self.exposure.extend_from_slice(&other.exposure);
     }
 
-    /// The distinct dates, ascending.
-    pub fn dates(&self) -> Vec<i32> {
-        let mut d = self.date.clone();
-        d.sort_unstable();
-        d.dedup();
-        d
-    }
-
     /// The rows of one date, in order.
     pub fn rows_of_date(&self, date: i32) -> Vec<u32> {
         (0..self.len() as u32).filter(|&r| self.date[r as usize] == date).collect()

@@ -58,19 +58,6 @@ pub enum Format {
     Parquet,
 }
 
-impl Format {
-    /// Parses `table`, `csv`, `json` or `parquet`.
-    pub fn parse(s: &str) -> Result<Format> {
-        match s {
-            "table" | "text" => Ok(Format::Text),
-            "csv" => Ok(Format::Csv),
-            "json" => Ok(Format::Json),
-            "parquet" => Ok(Format::Parquet),
-            _ => Err(crate::Error::invalid(format!("unknown format '{s}' (expected table, csv, json or parquet)"))),
-        }
-    }
-}
-
 impl Table {
     /// Adds a column.
     pub fn with(mut self, name: &str, values: Values) -> Self {

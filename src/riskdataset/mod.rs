@@ -71,16 +71,10 @@ pub struct UpdateResult {
 
 /// Files referenced by risk datasets (kept by the orphan cleanup).
 pub(crate) fn referenced_files(db: &rusqlite::Connection) -> Result<std::collections::HashSet<String>> {
-    store::migrate(db)?;
     Ok(store::files(db)?.into_iter().collect())
 }
 
 impl Home {
-    fn risk_db(&self) -> Result<&rusqlite::Connection> {
-        store::migrate(self.db())?;
-        Ok(self.db())
-    }
-
     /// Why a risk dataset is stale, if it is: a newer committed source version, or a replaced reference.
     fn staleness(&self, report: &CreationReport) -> Result<Option<String>> {
         for s in &report.sources {
@@ -116,7 +110,7 @@ impl Home {
                 created: r.created,
             })
             .collect();
-        for row in store::all(self.risk_db()?)? {
+        for row in store::all(self.db())? {
             let stale = self.staleness(&row.report)?;
             out.push(RiskDatasetInfo {
                 status: if stale.is_some() { "stale" } else { "ready" },
@@ -146,7 +140,7 @@ impl Home {
         if self.references()?.iter().any(|r| r.name == name) {
             return Err(Error::conflict(format!("'{name}' is a reference dataset; choose another name"), vec![]));
         }
-        if !replace && store::get(self.risk_db()?, name)?.is_some() {
+        if !replace && store::get(self.db(), name)?.is_some() {
             return Err(Error::conflict(format!("risk dataset '{name}' already exists; delete it or create with replace"), vec![]));
         }
         self.build_and_store(name, settings, &HashMap::new(), progress)
@@ -171,7 +165,7 @@ impl Home {
             file,
             created: catalog::now(),
         };
-        let old = match progress.check().and_then(|()| store::put(self.risk_db()?, &row)) {
+        let old = match progress.check().and_then(|()| store::put(self.db(), &row)) {
             Ok(old) => old,
             Err(e) => {
                 let _ = std::fs::remove_file(self.path(&row.file));
@@ -187,7 +181,7 @@ impl Home {
     /// Deletes a risk dataset; with `if_exists`, a missing one is not an error. Returns whether one was deleted.
     pub fn delete_risk_dataset(&self, name: &str, if_exists: bool) -> Result<bool> {
         let _lock = self.write_lock()?;
-        match store::delete(self.risk_db()?, name)? {
+        match store::delete(self.db(), name)? {
             Some(file) => {
                 let _ = std::fs::remove_file(self.path(&file));
                 Ok(true)
@@ -198,7 +192,7 @@ impl Home {
     }
 
     fn risk_row(&self, name: &str) -> Result<store::Row> {
-        store::get(self.risk_db()?, name)?.ok_or_else(|| Error::not_found("risk dataset", name))
+        store::get(self.db(), name)?.ok_or_else(|| Error::not_found("risk dataset", name))
     }
 
     /// The seed's `describe()`: the universe settings menu, the report and the date range.

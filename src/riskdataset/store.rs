@@ -31,22 +31,6 @@ pub struct Row {
     pub created: String,
 }
 
-/// Creates the table if missing.
-pub fn migrate(db: &Connection) -> Result<()> {
-    db.execute_batch(
-        "CREATE TABLE IF NOT EXISTS risk_dataset (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE,
-            settings TEXT NOT NULL,
-            layout TEXT NOT NULL,
-            report TEXT NOT NULL,
-            file TEXT NOT NULL,
-            created TEXT NOT NULL
-        );",
-    )?;
-    Ok(())
-}
-
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("serializable")
 }

@@ -74,6 +74,15 @@ CREATE TABLE IF NOT EXISTS reference_dataset (
     returns INTEGER NOT NULL,
     created TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS risk_dataset (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    settings TEXT NOT NULL,
+    layout TEXT NOT NULL,
+    report TEXT NOT NULL,
+    file TEXT NOT NULL,
+    created TEXT NOT NULL
+);
 ";
 
 /// Creates the tables if they are missing.
