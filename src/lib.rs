@@ -4,6 +4,7 @@
 //! arguments and show results. See `ARCHITECTURE.md` for how the modules fit together.
 
 pub mod batch;
+pub mod chart;
 pub mod date;
 pub mod demo;
 pub mod error;

@@ -189,6 +189,16 @@ impl Table {
         }
     }
 
+    /// Writes the whole table to `path` in `format`, atomically: a failure leaves no file behind
+    /// and an existing file whole.
+    pub fn save(&self, format: Format, path: &std::path::Path) -> Result<()> {
+        crate::store::parts::write_atomically(path, |file| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            self.write(format, &mut w, None)?;
+            w.flush().map_err(|e| crate::Error::io(format!("cannot write {}", path.display()), e))
+        })
+    }
+
     /// Writes the table in `format`. `Text` shows at most `max_rows` rows (all when `None`).
     pub fn write(&self, format: Format, out: &mut dyn Write, max_rows: Option<usize>) -> Result<()> {
         let io = |e| crate::Error::io("cannot write the output", e);

@@ -709,12 +709,7 @@ fn print_report(r: &riskdesk::riskdataset::CreationReport) {
 
 fn write_output(table: &Table, format: Format, out: Option<&Path>) -> Result<()> {
     match out {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-            table.write(format, &mut w, None)?;
-            w.flush().map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
-        }
+        Some(path) => table.save(format, path),
         None => {
             if format == Format::Parquet && std::io::stdout().is_terminal() {
                 return Err(Error::invalid("Parquet is binary; give --out FILE or redirect standard output"));

@@ -146,6 +146,19 @@ impl Uploader<'_> {
             .collect())
     }
 
+    /// The staged values of one name on one date, by factor group (groups sorted by name).
+    pub fn staged_day(&self, name: &str, date: &str) -> Result<Vec<(String, Vec<f32>)>> {
+        let day = crate::date::parse_arg(date)?;
+        let staged = catalog::staged(self.home.db(), self.id)?;
+        let entry = staged.iter().find(|s| s.name == name).ok_or_else(|| Error::not_found("staged name", name))?;
+        let frame = parts::read(&self.home.path(&entry.file))?;
+        let mut groups: std::collections::BTreeMap<&str, Vec<f32>> = Default::default();
+        for row in (0..frame.len()).filter(|&r| frame.date[r] == day) {
+            groups.entry(frame.factor_group.get(row)).or_default().push(frame.exposure[row]);
+        }
+        Ok(groups.into_iter().map(|(g, v)| (g.to_owned(), v)).collect())
+    }
+
     /// One row per committed date of a version (latest when `None`).
     pub fn data_summary(&self, version: Option<u32>) -> Result<Vec<DateSummary>> {
         let v = self.resolve_version(version)?;

@@ -1,0 +1,380 @@
+//! Charts of the per-day statistics and of one day's values, drawn as SVG with `plotters`.
+//!
+//! Each chart comes with the pixel box of its plotting area, so that a viewer can turn a pointer
+//! position into a day (day `i` of `n` fills the `i`-th of `n` equal slots of the box) or into a
+//! histogram bin, and show the exact values there.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::Serialize;
+
+use crate::uploader::DetailRow;
+use crate::{Error, Result};
+
+/// The plotting area of a chart inside its SVG, in SVG pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PlotBox {
+    pub left: i32,
+    pub right: i32,
+    pub top: i32,
+    pub bottom: i32,
+}
+
+/// One drawn chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    /// A stable identifier: `assets`, `range`, `std` or `histogram`.
+    pub id: &'static str,
+    pub title: String,
+    pub width: u32,
+    pub height: u32,
+    pub svg: String,
+    pub plot: PlotBox,
+}
+
+/// The per-day charts of a detail summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct DayCharts {
+    /// The dates on the x axis, in order.
+    pub dates: Vec<String>,
+    /// One series per staged name, in this order and in [`PALETTE`] colours.
+    pub names: Vec<String>,
+    pub charts: Vec<Chart>,
+}
+
+/// One histogram bin: values in `[lo, hi)` (the last bin also holds `hi`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bin {
+    pub lo: f64,
+    pub hi: f64,
+    pub count: u32,
+}
+
+/// A histogram chart with its bins.
+#[derive(Debug, Clone, Serialize)]
+pub struct Histogram {
+    pub chart: Chart,
+    pub bins: Vec<Bin>,
+    /// Values drawn (finite ones) and values left out (missing).
+    pub values: usize,
+    pub missing: usize,
+}
+
+/// Series colours, as hex for the viewer's legend.
+pub const PALETTE: [&str; 6] = ["#2457c5", "#c4320a", "#067647", "#7a2e98", "#b54708", "#0e7090"];
+
+const INK: RGBColor = RGBColor(0x1c, 0x23, 0x30);
+const MUTED: RGBColor = RGBColor(0x5f, 0x6b, 0x7a);
+const GRID: RGBColor = RGBColor(0xea, 0xec, 0xf0);
+
+fn colour(series: usize) -> RGBColor {
+    let hex = PALETTE[series % PALETTE.len()];
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+    RGBColor(byte(1), byte(3), byte(5))
+}
+
+/// How the x axis is labelled: day slots (`MM-DD` under whole days) or plain numbers.
+enum XLabels<'a> {
+    Days(&'a [String]),
+    Numbers,
+}
+
+/// Axis labels: 12 px in the viewer (plotters draws text at about 0.8 of the given size).
+fn label_font() -> TextStyle<'static> {
+    ("sans-serif", 15).into_font().color(&MUTED)
+}
+
+type Ctx<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type Drawn = std::result::Result<(), Box<dyn std::error::Error>>;
+
+fn failed(e: impl std::fmt::Display) -> Error {
+    Error::invalid(format!("cannot draw the chart: {e}"))
+}
+
+/// The y range of `values` with a little air, never empty.
+fn y_range(values: impl Iterator<Item = f64>, from_zero: bool) -> Range<f64> {
+    let (mut lo, hi) = values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| (l.min(v), h.max(v)));
+    if !lo.is_finite() {
+        return 0.0..1.0;
+    }
+    if from_zero {
+        lo = lo.min(0.0);
+    }
+    if hi - lo < 1e-12 {
+        let pad = if hi.abs() > 0.0 { hi.abs() * 0.1 } else { 1.0 };
+        return lo - pad..hi + pad;
+    }
+    let pad = (hi - lo) * 0.06;
+    (if from_zero && lo >= 0.0 { lo } else { lo - pad })..hi + pad
+}
+
+/// Axis numbers: whole numbers with thousands separators, else three significant decimals.
+fn axis_number(v: f64, whole: bool) -> String {
+    if whole {
+        let s = format!("{:.0}", v.abs());
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if v < -0.5 { format!("-{out}") } else { out }
+    } else if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        let s = format!("{v:.3}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" { "0".into() } else { s.into() }
+    }
+}
+
+/// Draws one chart: axes over `x` and `y`, then `paint` on them.
+fn draw(
+    id: &'static str,
+    title: String,
+    (width, height): (u32, u32),
+    (x, y): (Range<f64>, Range<f64>),
+    x_labels: XLabels<'_>,
+    y_whole: bool,
+    paint: impl FnOnce(&mut Ctx<'_, '_>) -> Drawn,
+) -> Result<Chart> {
+    let mut svg = String::new();
+    let plot = {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(failed)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin_top(8)
+            .margin_right(14)
+            .margin_left(4)
+            .x_label_area_size(26)
+            .y_label_area_size(62)
+            .build_cartesian_2d(x, y)
+            .map_err(failed)?;
+        let y_label = |v: &f64| axis_number(*v, y_whole);
+        let x_fmt = |v: &f64| axis_number(*v, false);
+        let ticks = match &x_labels {
+            XLabels::Numbers => 8,
+            XLabels::Days(_) => 0,
+        };
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(ticks)
+            .y_labels(5)
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_label)
+            .label_style(label_font())
+            .axis_style(MUTED.mix(0.6))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .draw()
+            .map_err(failed)?;
+        paint(&mut chart).map_err(failed)?;
+        let (xs, ys) = chart.plotting_area().get_pixel_range();
+        if let XLabels::Days(dates) = x_labels {
+            // At most about 12 labels, on whole days, under the middle of each labelled slot.
+            let step = dates.len().div_ceil(12).max(1);
+            let style = label_font().pos(Pos::new(HPos::Center, VPos::Top));
+            for (i, d) in dates.iter().enumerate().step_by(step) {
+                let (px, _) = chart.backend_coord(&(i as f64, 0.0));
+                root.draw(&Text::new(d.get(5..).unwrap_or(d).to_string(), (px, ys.end + 6), style.clone())).map_err(failed)?;
+            }
+        }
+        root.present().map_err(failed)?;
+        PlotBox { left: xs.start, right: xs.end, top: ys.start, bottom: ys.end }
+    };
+    Ok(Chart { id, title, width, height, svg, plot })
+}
+
+/// The charts of a detail summary: assets per day; the min–max band with mean and median lines;
+/// the standard deviation per day. One series per staged name. Empty when there are no rows.
+pub fn day_charts(rows: &[DetailRow], size: (u32, u32)) -> Result<DayCharts> {
+    let dates: Vec<String> = rows.iter().map(|r| r.date.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+    let names: Vec<String> = rows.iter().map(|r| r.name.clone().unwrap_or_default()).collect::<BTreeSet<_>>().into_iter().collect();
+    if rows.is_empty() {
+        return Ok(DayCharts { dates, names, charts: vec![] });
+    }
+    let n = dates.len();
+    // series[s][i]: the row of name s on date i.
+    let mut series: Vec<Vec<Option<&DetailRow>>> = vec![vec![None; n]; names.len()];
+    for r in rows {
+        let s = names.binary_search(&r.name.clone().unwrap_or_default()).unwrap_or(0);
+        let i = dates.binary_search(&r.date).unwrap_or(0);
+        series[s][i] = Some(r);
+    }
+    let x = -0.5..n as f64 - 0.5;
+    let points = |s: usize, f: &dyn Fn(&DetailRow) -> f32| -> Vec<(f64, f64)> {
+        series[s].iter().enumerate().filter_map(|(i, r)| r.map(|r| (i as f64, f(r) as f64))).filter(|p| p.1.is_finite()).collect()
+    };
+    let line = |chart: &mut Ctx<'_, '_>, pts: Vec<(f64, f64)>, c: RGBColor, width: u32, dashed: bool| -> Drawn {
+        if dashed {
+            chart.draw_series(DashedLineSeries::new(pts.clone(), 5, 4, c.stroke_width(width)))?;
+        } else {
+            chart.draw_series(LineSeries::new(pts.clone(), c.stroke_width(width)))?;
+        }
+        if pts.len() < 40 {
+            chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 2, c.filled())))?;
+        }
+        Ok(())
+    };
+
+    let all = |f: &dyn Fn(&DetailRow) -> f32| rows.iter().map(|r| f(r) as f64).collect::<Vec<_>>();
+    let mut charts = Vec::with_capacity(3);
+    charts.push(draw(
+        "assets",
+        "Assets per day".into(),
+        size,
+        (x.clone(), y_range(all(&|r| r.n_assets as f32).into_iter(), true)),
+        XLabels::Days(&dates),
+        true,
+        |chart| {
+            for s in 0..names.len() {
+                line(chart, points(s, &|r| r.n_assets as f32), colour(s), 2, false)?;
+            }
+            Ok(())
+        },
+    )?);
+    let band_values = all(&|r| r.min_exposure).into_iter().chain(all(&|r| r.max_exposure));
+    charts.push(draw(
+        "range",
+        "Min–max band, mean (solid) and median (dashed)".into(),
+        size,
+        (x.clone(), y_range(band_values, false)),
+        XLabels::Days(&dates),
+        false,
+        |chart| {
+            for s in 0..names.len() {
+                let c = colour(s);
+                let upper = points(s, &|r| r.max_exposure);
+                let lower = points(s, &|r| r.min_exposure);
+                let mut outline = upper.clone();
+                outline.extend(lower.iter().rev());
+                if upper.len() > 1 {
+                    chart.draw_series(std::iter::once(Polygon::new(outline, c.mix(0.14).filled())))?;
+                }
+                chart.draw_series(LineSeries::new(upper, c.mix(0.45).stroke_width(1)))?;
+                chart.draw_series(LineSeries::new(lower, c.mix(0.45).stroke_width(1)))?;
+                line(chart, points(s, &|r| r.mean_exposure), c, 2, false)?;
+                line(chart, points(s, &|r| r.median_exposure), INK, 1, true)?;
+            }
+            Ok(())
+        },
+    )?);
+    charts.push(draw(
+        "std",
+        "Standard deviation per day".into(),
+        size,
+        (x, y_range(all(&|r| r.std_exposure).into_iter(), true)),
+        XLabels::Days(&dates),
+        false,
+        |chart| {
+            for s in 0..names.len() {
+                line(chart, points(s, &|r| r.std_exposure), colour(s), 2, false)?;
+            }
+            Ok(())
+        },
+    )?);
+    Ok(DayCharts { dates, names, charts })
+}
+
+/// A histogram of `values` in `bins` equal bins between their minimum and maximum. Missing
+/// (non-finite) values are counted, not drawn.
+pub fn histogram(values: &[f32], bins: usize, title: String, size: (u32, u32)) -> Result<Histogram> {
+    let bins = bins.max(1);
+    let finite: Vec<f64> = values.iter().filter(|v| v.is_finite()).map(|&v| v as f64).collect();
+    let missing = values.len() - finite.len();
+    let (lo, hi) = finite.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
+    let (lo, hi) = if !lo.is_finite() {
+        (0.0, 1.0)
+    } else if hi - lo < 1e-12 {
+        (lo - 0.5, hi + 0.5)
+    } else {
+        (lo, hi)
+    };
+    let width = (hi - lo) / bins as f64;
+    let mut counts = vec![0u32; bins];
+    for v in &finite {
+        counts[(((v - lo) / width) as usize).min(bins - 1)] += 1;
+    }
+    let out: Vec<Bin> =
+        counts.iter().enumerate().map(|(i, &count)| Bin { lo: lo + i as f64 * width, hi: lo + (i + 1) as f64 * width, count }).collect();
+    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.06;
+    let chart = draw("histogram", title, size, (lo..hi, 0.0..top), XLabels::Numbers, true, |chart| {
+        let c = colour(0);
+        chart.draw_series(out.iter().filter(|b| b.count > 0).map(|b| {
+            let mut bar = Rectangle::new([(b.lo, 0.0), (b.hi, b.count as f64)], c.mix(0.75).filled());
+            bar.set_margin(0, 0, 1, 1);
+            bar
+        }))?;
+        Ok(())
+    })?;
+    Ok(Histogram { chart, bins: out, values: finite.len(), missing })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, date: &str, n: u32, min: f32, max: f32, mean: f32, std: f32) -> DetailRow {
+        DetailRow {
+            name: Some(name.into()),
+            date: date.into(),
+            n_assets: n,
+            min_exposure: min,
+            max_exposure: max,
+            mean_exposure: mean,
+            median_exposure: mean,
+            std_exposure: std,
+        }
+    }
+
+    #[test]
+    fn day_charts_have_one_slot_per_date_and_a_series_per_name() {
+        let rows = vec![
+            row("a", "2025-01-03", 100, -2.0, 3.0, 0.1, 0.9),
+            row("a", "2025-01-02", 90, -1.0, 2.0, 0.0, 1.0),
+            row("b", "2025-01-03", 50, -4.0, 1.0, -0.5, 1.5),
+        ];
+        let c = day_charts(&rows, (600, 200)).unwrap();
+        assert_eq!(c.dates, ["2025-01-02", "2025-01-03"]);
+        assert_eq!(c.names, ["a", "b"]);
+        assert_eq!(c.charts.iter().map(|c| c.id).collect::<Vec<_>>(), ["assets", "range", "std"]);
+        for chart in &c.charts {
+            assert!(chart.svg.starts_with("<svg"), "{}", &chart.svg[..40]);
+            let p = chart.plot;
+            assert!(0 < p.left && p.left < p.right && p.right <= 600 && 0 <= p.top && p.top < p.bottom && p.bottom <= 200, "{p:?}");
+        }
+        // The x axis is labelled with the dates, and both series' colours are drawn.
+        assert!(c.charts[0].svg.contains("\n01-02\n") && c.charts[0].svg.contains("\n01-03\n"), "{}", c.charts[0].svg);
+        assert!(c.charts[0].svg.contains(&PALETTE[0].to_uppercase()) || c.charts[0].svg.contains(PALETTE[0]));
+        assert!(c.charts[0].svg.to_lowercase().contains(PALETTE[1]));
+        assert!(day_charts(&[], (600, 200)).unwrap().charts.is_empty());
+    }
+
+    #[test]
+    fn histogram_counts_every_finite_value_once() {
+        let values = [0.0, 0.1, 0.5, 0.99, 1.0, f32::NAN, 1.0];
+        let h = histogram(&values, 4, "t".into(), (400, 200)).unwrap();
+        assert_eq!(h.values, 6);
+        assert_eq!(h.missing, 1);
+        assert_eq!(h.bins.iter().map(|b| b.count).collect::<Vec<_>>(), [2, 0, 1, 3]);
+        assert_eq!((h.bins[0].lo, h.bins[3].hi), (0.0, 1.0));
+        // One bar per non-empty bin.
+        assert_eq!(h.chart.svg.matches("<rect").count() - 1, 3, "{}", h.chart.svg);
+        let one = histogram(&[2.0, 2.0], 3, "t".into(), (400, 200)).unwrap();
+        assert_eq!(one.bins.iter().map(|b| b.count).sum::<u32>(), 2);
+    }
+
+    #[test]
+    fn axis_numbers_are_readable() {
+        assert_eq!(axis_number(36000.0, true), "36,000");
+        assert_eq!(axis_number(-1234.0, true), "-1,234");
+        assert_eq!(axis_number(0.25, false), "0.25");
+        assert_eq!(axis_number(-0.0001, false), "0");
+    }
+}
