@@ -41,8 +41,8 @@ pub struct Chart {
 pub struct DayCharts {
     /// The dates on the x axis, in order.
     pub dates: Vec<String>,
-    /// One series per staged name, in this order and in [`PALETTE`] colours.
-    pub names: Vec<String>,
+    /// The series (see [`series_of`]), in this order and in [`PALETTE`] colours.
+    pub series: Vec<String>,
     pub charts: Vec<Chart>,
 }
 
@@ -191,21 +191,30 @@ fn draw(
     Ok(Chart { id, title, width, height, svg, plot })
 }
 
+/// The series a detail row belongs to: its name without its date, so that daily files
+/// `exposures_2025-05-01`, `exposures_2025-05-02`, … make one series, `exposures`.
+pub fn series_of(row: &DetailRow) -> String {
+    let name = row.name.as_deref().unwrap_or_default();
+    let bare = name.replace(&row.date, "");
+    let bare = bare.trim_matches(|c: char| c == '_' || c == '-' || c == '.' || c == ' ');
+    if bare.is_empty() { name.to_owned() } else { bare.to_owned() }
+}
+
 /// The charts of a detail summary: assets per day; the min–max band with mean and median lines;
-/// the standard deviation per day. One series per staged name. Empty when there are no rows.
+/// the standard deviation per day. One series per [`series_of`]. Empty when there are no rows.
 pub fn day_charts(rows: &[DetailRow], size: (u32, u32)) -> Result<DayCharts> {
     let dates: Vec<String> = rows.iter().map(|r| r.date.clone()).collect::<BTreeSet<_>>().into_iter().collect();
-    let names: Vec<String> = rows.iter().map(|r| r.name.clone().unwrap_or_default()).collect::<BTreeSet<_>>().into_iter().collect();
+    let names: Vec<String> = rows.iter().map(series_of).collect::<BTreeSet<_>>().into_iter().collect();
     if rows.is_empty() {
-        return Ok(DayCharts { dates, names, charts: vec![] });
+        return Ok(DayCharts { dates, series: names, charts: vec![] });
     }
     let n = dates.len();
     // series[s][i]: the row of name s on date i.
     let mut series: Vec<Vec<Option<&DetailRow>>> = vec![vec![None; n]; names.len()];
     for r in rows {
-        let s = names.binary_search(&r.name.clone().unwrap_or_default()).unwrap_or(0);
+        let s = names.binary_search(&series_of(r)).unwrap_or(0);
         let i = dates.binary_search(&r.date).unwrap_or(0);
-        series[s][i] = Some(r);
+        series[s][i].get_or_insert(r);
     }
     let x = -0.5..n as f64 - 0.5;
     let points = |s: usize, f: &dyn Fn(&DetailRow) -> f32| -> Vec<(f64, f64)> {
@@ -279,7 +288,7 @@ pub fn day_charts(rows: &[DetailRow], size: (u32, u32)) -> Result<DayCharts> {
             Ok(())
         },
     )?);
-    Ok(DayCharts { dates, names, charts })
+    Ok(DayCharts { dates, series: names, charts })
 }
 
 /// A histogram of `values` in `bins` equal bins between their minimum and maximum. Missing
@@ -336,13 +345,13 @@ mod tests {
     #[test]
     fn day_charts_have_one_slot_per_date_and_a_series_per_name() {
         let rows = vec![
-            row("a", "2025-01-03", 100, -2.0, 3.0, 0.1, 0.9),
-            row("a", "2025-01-02", 90, -1.0, 2.0, 0.0, 1.0),
+            row("a_2025-01-03", "2025-01-03", 100, -2.0, 3.0, 0.1, 0.9),
+            row("a_2025-01-02", "2025-01-02", 90, -1.0, 2.0, 0.0, 1.0),
             row("b", "2025-01-03", 50, -4.0, 1.0, -0.5, 1.5),
         ];
         let c = day_charts(&rows, (600, 200)).unwrap();
         assert_eq!(c.dates, ["2025-01-02", "2025-01-03"]);
-        assert_eq!(c.names, ["a", "b"]);
+        assert_eq!(c.series, ["a", "b"]);
         assert_eq!(c.charts.iter().map(|c| c.id).collect::<Vec<_>>(), ["assets", "range", "std"]);
         for chart in &c.charts {
             assert!(chart.svg.starts_with("<svg"), "{}", &chart.svg[..40]);

@@ -1,10 +1,14 @@
 // The Riskdesk window: a sidebar of workflow steps and one screen at a time.
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { api, AppInfo, CommitResult, CreationReport, Description, DetailRow, History, Page, PreviewQuery, RiskForm, ScanReport, StagingResult, Step, UiError } from "./api";
+import { api, AppInfo, Chart, CommitResult, CreationReport, DayCharts, DayHistogram, Description, DetailRow, Exchange, History, Page, PreviewQuery, RiskForm, ScanReport, StagingResult, Step, UiError } from "./api";
+import { slotAt, slotCentre, svgX } from "./charts";
 import { buildSettings, guessRole, ROLES, roleProblems, RiskChoices } from "./risk";
 import { bytes, diagnostic, f32, int, sortRows } from "./format";
 
-type Screen = "start" | "check" | "history" | "risk" | "dataset";
+type Screen = "start" | "check" | "history" | "risk" | "dataset" | "settings";
+
+/** How the preview picks industry or region columns: none, all, or the chosen ones. */
+interface Include { mode: "none" | "all" | "chosen"; chosen: string[] }
 
 interface State {
   screen: Screen;
@@ -14,6 +18,12 @@ interface State {
   dropped: string[];
   results: StagingResult[];
   detail: DetailRow[];
+  /** Per-day charts of the staged data, the selected day (index into its dates) and its histogram. */
+  charts: DayCharts | null;
+  day: number;
+  histogram: DayHistogram | null;
+  /** Staged names ticked for wiping. */
+  wipe: Set<string>;
   sort: { key: keyof DetailRow; asc: boolean };
   busy: { label: string; step: Step | null } | null;
   error: UiError | null;
@@ -22,8 +32,12 @@ interface State {
   riskForm: RiskForm | null;
   risk: RiskChoices;
   riskReport: CreationReport | null;
+  /** The exchanges of the reference dataset chosen in the form. */
+  exchanges: { reference: string; list: Exchange[] } | null;
   describe: Description | null;
-  preview: { query: PreviewQuery; offset: number; page: Page | null };
+  preview: { query: PreviewQuery; offset: number; page: Page | null; industries: Include; regions: Include };
+  /** The last export's file. */
+  exported: string | null;
   /** An open confirmation: its text and what to do on confirm. */
   confirm: { title: string; text: string; action: string; run: () => void } | null;
 }
@@ -36,16 +50,25 @@ const state: State = {
   dropped: [],
   results: [],
   detail: [],
+  charts: null,
+  day: 0,
+  histogram: null,
+  wipe: new Set(),
   sort: { key: "date", asc: true },
   busy: null,
   error: null,
   committed: null,
   history: null,
   riskForm: null,
-  risk: { name: "My-Risk-Dataset", reference: "", source: "", roles: {}, fill: true, huberize: true, trimAssets: "ccy_union", trimStart: "earliest_start", startDate: "", trimEnd: "latest_end", endDate: "", replace: false },
+  risk: { name: "My-Risk-Dataset", reference: "", source: "", roles: {}, fill: true, huberize: true, trimAssets: "ccy_union", trimStart: "earliest_start", startDate: "", trimEnd: "latest_end", endDate: "", replace: false, exchanges: [] },
   riskReport: null,
+  exchanges: null,
   describe: null,
-  preview: { query: { dataset: "", start: "", end: "", id_type: "", industries: "none", regions: "none", standardize: true }, offset: 0, page: null },
+  preview: {
+    query: { dataset: "", start: "", end: "", id_type: "", industries: "none", regions: "none", standardize: true }, offset: 0, page: null,
+    industries: { mode: "none", chosen: [] }, regions: { mode: "none", chosen: [] },
+  },
+  exported: null,
   confirm: null,
 };
 
@@ -115,9 +138,9 @@ async function stage() {
   const results = await busy("Staging", (onStep) => api.stage(state.dataset, paths, false, onStep));
   if (results) {
     state.results = results;
-    state.detail = await api.stagingDetail(state.dataset);
-    await refreshInfo();
     state.screen = "check";
+    await refreshInfo();
+    await refreshDetail();
   }
   render();
 }
@@ -148,9 +171,74 @@ async function doCommit(mode: string) {
   const result = await busy("Committing", (onStep) => api.commit(state.dataset, mode, onStep));
   if (result) {
     state.committed = result;
-    state.detail = await api.stagingDetail(state.dataset);
     await refreshInfo();
+    await refreshDetail();
   }
+  render();
+}
+
+const CHART = { width: 560, height: 200 };
+
+/** Reloads the staged detail rows, their charts and the selected day's histogram. */
+async function refreshDetail() {
+  try {
+    const known = state.info?.datasets.some((d) => d.name === state.dataset);
+    state.detail = known ? await api.stagingDetail(state.dataset) : [];
+    const names = new Set(state.detail.map((r) => r._name));
+    state.wipe = new Set([...state.wipe].filter((n) => names.has(n)));
+    const before = state.charts?.dates[state.day];
+    state.charts = state.detail.length > 0 ? await api.dayCharts(state.dataset, CHART.width, CHART.height) : null;
+    // The selected day stays selected while it is staged.
+    const dates = state.charts?.dates ?? [];
+    state.day = before !== undefined && dates.includes(before) ? dates.indexOf(before) : Math.min(state.day, Math.max(0, dates.length - 1));
+    render();
+    await loadHistogram(state.histogram?.group ?? null);
+  } catch (e) {
+    state.error = e as UiError;
+    render();
+  }
+}
+
+/** Draws the histogram of the selected day's values of `group` (the style group by default). */
+async function loadHistogram(group: string | null) {
+  const date = state.charts?.dates[state.day];
+  const row = state.detail.find((r) => r.date === date);
+  if (!date || !row) {
+    state.histogram = null;
+    return render();
+  }
+  try {
+    state.histogram = await api.dayHistogram(state.dataset, row._name, date, group, CHART.width, CHART.height);
+  } catch (e) {
+    state.error = e as UiError;
+  }
+  render();
+}
+
+function selectDay(i: number) {
+  const n = state.charts?.dates.length ?? 0;
+  if (n === 0) return;
+  state.day = Math.max(0, Math.min(n - 1, i));
+  render();
+  void loadHistogram(state.histogram?.group ?? null);
+}
+
+function wipeSelected() {
+  const names = [...state.wipe].sort();
+  state.confirm = {
+    title: `Wipe ${names.length} staged name(s)?`,
+    text: `${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""} will be removed from staging. Committed versions are not touched; the files can be staged again.`,
+    action: "Wipe",
+    run: () => void (async () => {
+      const wiped = await busy("Wiping", () => api.wipeStaged(state.dataset, names));
+      if (wiped) {
+        state.wipe.clear();
+        state.results = state.results.filter((r) => !names.includes(r.name));
+        await refreshInfo();
+        await refreshDetail();
+      }
+    })(),
+  };
   render();
 }
 
@@ -176,10 +264,19 @@ async function showRisk() {
     if (!form.references.some((x) => x.name === r.reference)) r.reference = form.references[0]?.name ?? "";
     if (!(r.source in form.factor_groups)) r.source = state.dataset in form.factor_groups ? state.dataset : Object.keys(form.factor_groups)[0] ?? "";
     r.roles = Object.fromEntries((form.factor_groups[r.source] ?? []).map((g) => [g, r.roles[g] ?? guessRole(g)]));
+    await loadExchanges();
   } catch (e) {
     state.error = e as UiError;
   }
   render();
+}
+
+/** Lists the chosen reference's exchanges; choices no longer listed are dropped. */
+async function loadExchanges() {
+  const reference = state.risk.reference;
+  if (!reference || state.exchanges?.reference === reference) return;
+  state.exchanges = { reference, list: await api.referenceExchanges(reference) };
+  state.risk.exchanges = state.risk.exchanges.filter((x) => state.exchanges!.list.some((e) => e.code === x));
 }
 
 async function createRisk() {
@@ -215,7 +312,23 @@ async function showDataset(name?: string) {
   await loadPage(0);
 }
 
+/** The engine's selection syntax for an include choice. */
+function selection(inc: Include): string {
+  return inc.mode === "chosen" ? inc.chosen.join(",") || "all" : inc.mode;
+}
+
+async function exportPreview(format: "csv" | "parquet") {
+  const q = state.preview.query;
+  q.industries = selection(state.preview.industries);
+  q.regions = selection(state.preview.regions);
+  const path = await busy(`Exporting ${format.toUpperCase()}`, (onStep) => api.exportExposures(q, format, onStep));
+  if (path) state.exported = path;
+  render();
+}
+
 async function loadPage(offset: number) {
+  state.preview.query.industries = selection(state.preview.industries);
+  state.preview.query.regions = selection(state.preview.regions);
   const page = await busy("Loading exposures", () => api.exposuresPage(state.preview.query, offset, PAGE));
   if (page) {
     state.preview.page = page;
@@ -225,20 +338,21 @@ async function loadPage(offset: number) {
 }
 
 function sidebar(): HTMLElement {
-  const step = (id: Screen, n: number, label: string, enabled: boolean) =>
-    h("button", { class: `step ${state.screen === id ? "current" : ""}`, disabled: !enabled, onclick: () => ((state.screen = id), render()) },
-      h("span", { class: "stepnum" }, String(n)), label);
+  const step = (id: Screen, n: string, label: string, enabled: boolean, go: () => void) =>
+    h("button", { class: `step ${state.screen === id ? "current" : ""}`, id: `nav-${id}`, disabled: !enabled, "aria-current": state.screen === id ? "step" : false, onclick: go },
+      h("span", { class: "stepnum" }, n), label);
+  const show = (id: Screen) => () => ((state.screen = id), render());
+  const known = state.info?.datasets.some((d) => d.name === state.dataset) ?? false;
   return h("nav", { class: "sidebar" },
     h("div", { class: "brand" }, h("span", { class: "logo" }, "R"), "Riskdesk"),
-    step("start", 1, "Upload", true),
-    step("check", 2, "Check & commit", state.detail.length > 0 || state.results.length > 0 || state.committed !== null),
-    h("button", { class: `step ${state.screen === "history" ? "current" : ""}`, disabled: !(state.info?.datasets.some((d) => d.name === state.dataset)), onclick: showHistory },
-      h("span", { class: "stepnum" }, "3"), "History"),
-    h("button", { class: `step ${state.screen === "risk" ? "current" : ""}`, disabled: !(state.info?.datasets.some((d) => d.latest_version > 0)), onclick: showRisk },
-      h("span", { class: "stepnum" }, "4"), "Risk dataset"),
-    h("button", { class: `step ${state.screen === "dataset" ? "current" : ""}`, disabled: !(state.riskForm?.risk_datasets.some((d) => d.kind === "user") || state.riskReport), onclick: () => showDataset() },
-      h("span", { class: "stepnum" }, "5"), "Dataset"),
-    h("div", { class: "home" }, h("div", { class: "muted" }, "Home folder"), h("code", {}, state.info?.home ?? "…")));
+    step("start", "1", "Upload", true, show("start")),
+    step("check", "2", "Check & commit", state.detail.length > 0 || state.results.length > 0 || state.committed !== null, () => { show("check")(); void refreshDetail(); }),
+    step("history", "3", "History", known, showHistory),
+    step("risk", "4", "Risk dataset", state.info?.datasets.some((d) => d.latest_version > 0) ?? false, showRisk),
+    step("dataset", "5", "Dataset", (state.riskForm?.risk_datasets.some((d) => d.kind === "user") ?? false) || state.riskReport !== null, () => showDataset()),
+    h("div", { class: "spacer" }),
+    step("settings", "⚙", "Settings", true, show("settings")),
+    h("div", { class: "home" }, h("div", { class: "muted" }, "Dataset"), h("code", {}, state.dataset || "–")));
 }
 
 function errorBox(): HTMLElement | null {
@@ -285,28 +399,111 @@ function startScreen(): HTMLElement {
   return h("main", {}, ...parts);
 }
 
+/** One engine chart with a hover read-out of the slot under the pointer and, if `pick`, click and arrow keys to choose one. */
+function chartFigure(chart: Chart, slots: number, describe: (i: number) => string, hint: string, selected: number | null, pick?: (i: number) => void, extra?: HTMLElement): HTMLElement {
+  const svg = h("div", { class: "svg" });
+  svg.innerHTML = chart.svg; // drawn by the engine from numbers, not from user text
+  const top = (100 * chart.plot.top) / chart.height, height = (100 * (chart.plot.bottom - chart.plot.top)) / chart.height;
+  const line = (cls: string, i: number) => h("div", { class: cls, style: `left:${100 * slotCentre(chart.plot, slots, i, chart.width)}%;top:${top}%;height:${height}%` });
+  const cursor = line("cursor", 0);
+  cursor.hidden = true;
+  if (selected !== null && selected < slots) svg.append(line("mark", selected));
+  svg.append(cursor);
+  const readout = h("div", { class: "readout" }, selected !== null && pick ? describe(selected) : hint);
+  const at = (e: MouseEvent) => {
+    const rect = svg.getBoundingClientRect();
+    return slotAt(chart.plot, slots, svgX(e.clientX, rect.left, rect.width, chart.width));
+  };
+  svg.addEventListener("mousemove", (e) => {
+    const i = at(e);
+    cursor.hidden = i === null;
+    if (i === null) return;
+    cursor.style.left = `${100 * slotCentre(chart.plot, slots, i, chart.width)}%`;
+    readout.textContent = describe(i);
+  });
+  svg.addEventListener("mouseleave", () => {
+    cursor.hidden = true;
+    readout.textContent = selected !== null && pick ? describe(selected) : hint;
+  });
+  const figure = h("figure", { class: `chart ${pick ? "pickable" : ""}`, id: `chart-${chart.id}`, tabindex: pick ? 0 : false, "aria-label": chart.title },
+    h("figcaption", {}, h("span", { class: "title" }, chart.title), extra ?? null), svg, readout);
+  if (pick) {
+    svg.addEventListener("click", (e) => { const i = at(e); if (i !== null) pick(i); });
+    figure.addEventListener("keydown", (e) => {
+      const k = (e as KeyboardEvent).key;
+      if ((k === "ArrowLeft" || k === "ArrowRight") && selected !== null) {
+        e.preventDefault();
+        pick(selected + (k === "ArrowLeft" ? -1 : 1));
+        queueMicrotask(() => document.getElementById(figure.id)?.focus());
+      }
+    });
+  }
+  return figure;
+}
+
+function chartsSection(): HTMLElement | null {
+  const c = state.charts;
+  if (!c || c.charts.length === 0) return null;
+  const rowsOn = (i: number) => state.detail.filter((r) => r.date === c.dates[i]);
+  const each = (i: number, f: (r: DetailRow) => string) => `${c.dates[i]} · ` + (rowsOn(i).map((r) => (c.series.length > 1 ? `${r._name}: ` : "") + f(r)).join(" · ") || "no data");
+  const text: Record<string, (i: number) => string> = {
+    assets: (i) => each(i, (r) => `${int(r.n_assets)} assets`),
+    range: (i) => each(i, (r) => `min ${f32(r.min_exposure)}, max ${f32(r.max_exposure)}, mean ${f32(r.mean_exposure)}, median ${f32(r.median_exposure)}`),
+    std: (i) => each(i, (r) => `std ${f32(r.std_exposure)}`),
+  };
+  const hint = "Point at a day for its values; click to pick it";
+  const figures = c.charts.map((ch) => chartFigure(ch, c.dates.length, text[ch.id] ?? ((i) => c.dates[i]), hint, state.day, selectDay));
+  const hg = state.histogram;
+  if (hg) {
+    const bins = hg.histogram.bins;
+    const groupPicker = hg.groups.length > 1
+      ? h("select", { id: "histgroup", onchange: (e: Event) => void loadHistogram((e.target as HTMLSelectElement).value) }, ...hg.groups.map((g) => h("option", { value: g, selected: g === hg.group }, g)))
+      : null;
+    const summary = `${int(hg.histogram.values)} values${hg.histogram.missing > 0 ? `, ${int(hg.histogram.missing)} missing` : ""}`;
+    figures.push(chartFigure(hg.histogram.chart, bins.length,
+      (i) => `[${f32(bins[i].lo)}, ${f32(bins[i].hi)}${i === bins.length - 1 ? "]" : ")"}: ${int(bins[i].count)} values`, summary, null, undefined, groupPicker ?? undefined));
+  } else {
+    figures.push(h("figure", { class: "chart empty", id: "chart-histogram" }, h("figcaption", {}, "Histogram of the selected day"), h("p", { class: "muted" }, "Loading…")));
+  }
+  return h("section", { class: "charts", id: "charts" }, ...figures);
+}
+
 function checkScreen(): HTMLElement {
   const failed = state.results.filter((r) => !r.success);
   const cols: [keyof DetailRow, string, boolean][] = [
     ["_name", "Name", false], ["date", "Date", false], ["n_assets", "Assets", true], ["min_exposure", "Min", true],
     ["max_exposure", "Max", true], ["mean_exposure", "Mean", true], ["median_exposure", "Median", true], ["std_exposure", "Std", true],
   ];
-  const header = h("tr", {}, ...cols.map(([key, label, num]) => h("th", {
+  const allNames = [...new Set(state.detail.map((r) => r._name))];
+  const tickAll = h("input", { type: "checkbox", "aria-label": "Select all staged names", checked: allNames.length > 0 && state.wipe.size === allNames.length,
+    onchange: (e: Event) => { state.wipe = (e.target as HTMLInputElement).checked ? new Set(allNames) : new Set(); render(); } });
+  const header = h("tr", {}, h("th", { class: "tick" }, tickAll), ...cols.map(([key, label, num]) => h("th", {
     class: num ? "num" : "", onclick: () => { state.sort = { key, asc: state.sort.key === key ? !state.sort.asc : true }; render(); },
   }, label + (state.sort.key === key ? (state.sort.asc ? " ▲" : " ▼") : ""))));
-  const rows = sortRows(state.detail, state.sort.key, state.sort.asc).map((r) => h("tr", {},
+  const selectedDate = state.charts?.dates[state.day];
+  const rows = sortRows(state.detail, state.sort.key, state.sort.asc).map((r) => h("tr", {
+      class: r.date === selectedDate ? "selected" : "",
+      onclick: (e: Event) => { if ((e.target as HTMLElement).tagName !== "INPUT" && state.charts) selectDay(state.charts.dates.indexOf(r.date)); },
+    },
+    h("td", { class: "tick" }, h("input", { type: "checkbox", "aria-label": `Select ${r._name}`, checked: state.wipe.has(r._name),
+      onchange: (e: Event) => { if ((e.target as HTMLInputElement).checked) state.wipe.add(r._name); else state.wipe.delete(r._name); render(); } })),
     h("td", {}, r._name), h("td", {}, r.date), h("td", { class: "num" }, int(r.n_assets)),
     ...[r.min_exposure, r.max_exposure, r.mean_exposure, r.median_exposure, r.std_exposure].map((v) => h("td", { class: "num" }, f32(v)))));
   const mode = h("select", { id: "mode" }, ...["append", "upsert", "overwrite_dates", "overwrite"].map((m) => h("option", { value: m }, m))) as HTMLSelectElement;
+  const c = state.committed;
   return h("main", {},
     h("h1", {}, `Check ${state.dataset}`),
     failed.length > 0 ? h("section", { class: "card failures" }, h("h2", {}, `${failed.length} file(s) failed to stage`),
       ...failed.map((r) => h("div", {}, h("strong", {}, r.source), h("pre", {}, r.messages.map(diagnostic).join("\n"))))) : null,
-    state.committed ? h("section", { class: "card ok" }, h("h2", {}, `Committed version ${state.committed.version}`),
-      h("p", {}, `${state.committed.committed_names.length} names (${state.committed.mode}); the version holds ${int(state.committed.rows)} rows over ${state.committed.dates} dates.`)) : null,
-    state.detail.length === 0 ? h("p", { class: "muted" }, "Nothing is staged.") :
+    c ? h("section", { class: "card ok", id: "committed" }, h("h2", {}, `Committed version ${c.version}`),
+      h("p", {}, `${int(c.committed_names.length)} names (${c.mode}): ${c.committed_names.slice(0, 4).join(", ")}${c.committed_names.length > 4 ? `, … ${c.committed_names.length - 4} more` : ""}. The version holds ${int(c.rows)} rows over ${c.dates} dates.`),
+      h("div", { class: "actions left" }, h("button", { onclick: showRisk }, "Create a risk dataset ›"), h("button", { onclick: showHistory }, "History"))) : null,
+    state.detail.length === 0 ? h("p", { class: "muted" }, c ? "Nothing else is staged." : "Nothing is staged: drop files on the Upload screen.") : null,
+    state.detail.length > 0 ? chartsSection() : null,
+    state.detail.length === 0 ? null :
       h("section", { class: "card" },
         h("div", { class: "toolbar" }, h("span", {}, `${state.detail.length} staged name × date rows`),
+          h("button", { id: "wipe", disabled: state.wipe.size === 0, onclick: wipeSelected }, `Wipe selected${state.wipe.size > 0 ? ` (${state.wipe.size})` : ""}…`),
           h("span", { class: "spacer" }), h("label", { for: "mode" }, "Commit mode"), mode,
           h("button", { class: "primary", id: "commit", onclick: () => commit(mode.value) }, "Commit…")),
         h("div", { class: "tablewrap" }, h("table", { id: "detail" }, h("thead", {}, header), h("tbody", {}, ...rows)))));
@@ -351,7 +548,7 @@ function riskScreen(): HTMLElement {
   return h("main", {},
     h("h1", {}, "Create a risk dataset"),
     report ? h("section", { class: "card ok", id: "report" },
-      h("h2", {}, `Created ${r.name}`, " ", h("button", { onclick: () => showDataset(r.name) }, "Open dataset ›")),
+      h("h2", {}, `Created ${r.name}`, " ", h("button", { id: "open-dataset", onclick: () => showDataset(r.name) }, "Open dataset ›")),
       h("p", {}, `${int(report.rows)} rows: ${int(report.assets)} assets over ${report.dates} dates (${report.first_date} – ${report.last_date}); coverage universe ${int(report.coverage_assets)} assets on ${report.exchanges.length} exchanges.`),
       report.unmatched_ids > 0 ? h("p", {}, `${int(report.unmatched_ids)} uploaded ids match no reference asset, e.g. ${report.unmatched_sample.join(", ")}`) : null,
       Object.keys(report.clipped).length + Object.keys(report.filled).length > 0 ?
@@ -362,7 +559,7 @@ function riskScreen(): HTMLElement {
       row("Name", h("input", { id: "riskname", value: r.name, oninput: (e: Event) => { r.name = (e.target as HTMLInputElement).value; } , onchange: () => render() }),
         exists ? "exists" : undefined),
       exists ? row("", h("label", { class: "check" }, h("input", { type: "checkbox", checked: r.replace, onchange: (e: Event) => { r.replace = (e.target as HTMLInputElement).checked; render(); } }), " Replace it")) : h("span", {}),
-      row("Reference dataset", select("reference", r.reference, form.references.map((x) => [x.name, `${x.name} (${int(x.assets)} assets)`]), (v) => (r.reference = v))),
+      row("Reference dataset", select("reference", r.reference, form.references.map((x) => [x.name, `${x.name} (${int(x.assets)} assets)`]), (v) => { r.reference = v; void loadExchanges().then(render, (e) => { state.error = e as UiError; render(); }); })),
       row("Exposure source", select("source", r.source, Object.keys(form.factor_groups).map((d) => [d, d]), (v) => { r.source = v; r.roles = Object.fromEntries((form.factor_groups[v] ?? []).map((g) => [g, guessRole(g)])); })),
       h("h2", {}, "Factor groups"),
       ...groups.map((g) => row(g, select(`role-${g}`, r.roles[g] ?? "ignore", ROLES.map((x) => [x, x]), (v) => (r.roles[g] = v as RiskChoices["roles"][string])))),
@@ -375,8 +572,40 @@ function riskScreen(): HTMLElement {
         r.trimStart === "date" ? h("input", { type: "date", value: r.startDate, onchange: (e: Event) => { r.startDate = (e.target as HTMLInputElement).value; render(); } }) : null)),
       row("End", h("span", { class: "inline" }, select("trimend", r.trimEnd, [["latest_end", "latest end"], ["earliest_end", "earliest end"], ["none", "none"], ["date", "a date…"]], (v) => (r.trimEnd = v)),
         r.trimEnd === "date" ? h("input", { type: "date", value: r.endDate, onchange: (e: Event) => { r.endDate = (e.target as HTMLInputElement).value; render(); } }) : null)),
+      row("Exchanges", exchangePicker(), r.exchanges.length === 0 ? "all kept" : `${r.exchanges.length} kept`),
       problems.length > 0 ? h("ul", { class: "problems" }, ...problems.map((p) => h("li", {}, p))) : null,
       h("div", { class: "actions left" }, h("button", { class: "primary", id: "create", disabled: problems.length > 0, onclick: createRisk }, "Create"))));
+}
+
+/** The exchange multi-select: a collapsible list of checkboxes with asset counts; none ticked keeps all. */
+function exchangePicker(): HTMLElement {
+  const r = state.risk;
+  const list = state.exchanges?.reference === r.reference ? state.exchanges.list : [];
+  if (list.length === 0) return h("span", { class: "muted" }, r.reference ? "Loading exchanges…" : "Choose a reference dataset first");
+  const toggle = (code: string, on: boolean) => {
+    r.exchanges = on ? [...r.exchanges, code] : r.exchanges.filter((x) => x !== code);
+    render();
+  };
+  return h("details", { class: "picker", id: "exchanges", open: r.exchanges.length > 0 },
+    h("summary", {}, r.exchanges.length === 0 ? `All ${list.length} exchanges` : [...r.exchanges].sort().join(", ")),
+    h("div", { class: "pickergrid" }, ...list.map((e) => h("label", { class: "check" },
+      h("input", { type: "checkbox", value: e.code, checked: r.exchanges.includes(e.code), onchange: (ev: Event) => toggle(e.code, (ev.target as HTMLInputElement).checked) }),
+      ` ${e.code}`, h("span", { class: "muted" }, ` ${int(e.assets)}`)))),
+    r.exchanges.length > 0 ? h("button", { onclick: () => { r.exchanges = []; render(); } }, "Keep all") : null);
+}
+
+/** None / all / chosen columns of a categorical group in the preview, with the chosen list. */
+function includePicker(label: string, inc: Include, options: string[]): HTMLElement {
+  const mode = h("select", { "aria-label": `${label} columns`, onchange: (e: Event) => { inc.mode = (e.target as HTMLSelectElement).value as Include["mode"]; void loadPage(0); } },
+    ...[["none", "none"], ["all", "all"], ["chosen", "chosen…"]].map(([v, t]) => h("option", { value: v, selected: v === inc.mode }, t)));
+  const picker = inc.mode !== "chosen" ? null : h("details", { class: "picker floating", open: true },
+    h("summary", {}, inc.chosen.length === 0 ? "tick some" : `${inc.chosen.length} chosen`),
+    h("div", { class: "pickergrid" }, ...options.map((o) => h("label", { class: "check" },
+      h("input", { type: "checkbox", checked: inc.chosen.includes(o), onchange: (e: Event) => {
+        inc.chosen = (e.target as HTMLInputElement).checked ? [...inc.chosen, o] : inc.chosen.filter((x) => x !== o);
+        void loadPage(0);
+      } }), ` ${o}`))));
+  return h("span", { class: "control" }, h("span", { class: "muted" }, label), mode, picker);
 }
 
 function datasetScreen(): HTMLElement {
@@ -394,7 +623,7 @@ function datasetScreen(): HTMLElement {
   const numeric = (c: string) => c.includes(".");
   return h("main", {},
     h("h1", {}, "Dataset ", select(q.dataset, user.map((u) => u.name), (v) => void showDataset(v))),
-    d ? h("section", { class: "card" },
+    d ? h("section", { class: "card", id: "describe" },
       h("p", {}, h("strong", {}, d.status === "ready" ? "Ready" : `Stale: ${d.stale_reason}`), ` · ${d.first_date} – ${d.last_date} · ${int(d.report.assets)} assets · ${int(d.report.rows)} rows · reference ${d.report.reference_dataset}`),
       h("div", { class: "muted" }, "Id types"), chips(d.universe_settings_menu.id_types),
       h("details", {}, h("summary", {}, `Exchanges (${d.universe_settings_menu.exchanges.length})`), chips(d.universe_settings_menu.exchanges)),
@@ -404,16 +633,35 @@ function datasetScreen(): HTMLElement {
       h("div", { class: "toolbar" },
         control("From", date(q.start, (v) => (q.start = v))), control("To", date(q.end, (v) => (q.end = v))),
         control("Id", select(q.id_type || d.universe_settings_menu.id_types[0], d.universe_settings_menu.id_types, (v) => (q.id_type = v))),
-        control("Industries", select(q.industries, ["none", "all"], (v) => (q.industries = v))),
-        control("Regions", select(q.regions, ["none", "all"], (v) => (q.regions = v))),
+        includePicker("Industries", p.industries, Object.values(d.universe_settings_menu.industry).flatMap((l) => l.ALL)),
+        includePicker("Regions", p.regions, Object.values(d.universe_settings_menu.region).flatMap((l) => l.ALL)),
         h("label", { class: "check" }, h("input", { type: "checkbox", checked: q.standardize, onchange: (e: Event) => { q.standardize = (e.target as HTMLInputElement).checked; void loadPage(0); } }), " Standardize styles"),
         h("span", { class: "spacer" }),
         page ? h("span", { class: "muted" }, `Rows ${int(page.total === 0 ? 0 : p.offset + 1)}–${int(Math.min(p.offset + PAGE, page.total))} of ${int(page.total)}`) : null,
         h("button", { disabled: !page || p.offset === 0, onclick: () => loadPage(Math.max(0, p.offset - PAGE)) }, "‹ Prev"),
-        h("button", { disabled: !page || p.offset + PAGE >= page.total, onclick: () => loadPage(p.offset + PAGE) }, "Next ›")),
+        h("button", { disabled: !page || p.offset + PAGE >= page.total, onclick: () => loadPage(p.offset + PAGE) }, "Next ›"),
+        h("button", { id: "export-csv", disabled: !page, onclick: () => exportPreview("csv") }, "Export CSV…"),
+        h("button", { id: "export-parquet", disabled: !page, onclick: () => exportPreview("parquet") }, "Export Parquet…")),
+      state.exported ? h("p", { class: "muted", id: "exported" }, `Exported to ${state.exported}`) : null,
       page ? h("div", { class: "tablewrap" }, h("table", { id: "preview" },
         h("thead", {}, h("tr", {}, ...page.columns.map((c) => h("th", { class: numeric(c) ? "num" : "" }, c)))),
         h("tbody", {}, ...page.rows.map((r) => h("tr", {}, ...r.map((cell, i) => h("td", { class: numeric(page.columns[i]) ? "num" : "" }, cell))))))) : null) : null);
+}
+
+function settingsScreen(): HTMLElement {
+  const info = state.info;
+  const datasets = info?.datasets ?? [];
+  return h("main", {},
+    h("h1", {}, "Settings"),
+    h("section", { class: "card", id: "settings" },
+      h("h2", {}, "Home folder"),
+      h("p", {}, h("code", { id: "home" }, info?.home ?? "…"), " ", h("button", { onclick: () => navigator.clipboard.writeText(info?.home ?? "") }, "Copy")),
+      h("p", { class: "muted" }, "Every staged file, committed version, reference and risk dataset lives here: a SQLite catalog and Parquet files. To use another folder, start Riskdesk with the environment variable RISKDESK_HOME set to it; the riskdesk command line uses the same variable."),
+      h("h2", {}, "Exposure datasets"),
+      datasets.length === 0 ? h("p", { class: "muted" }, "None yet.") :
+        h("table", { class: "compact" }, h("thead", {}, h("tr", {}, h("th", {}, "Name"), h("th", { class: "num" }, "Latest version"), h("th", { class: "num" }, "Staged"), h("th", {}, "Created (UTC)"))),
+          h("tbody", {}, ...datasets.map((d) => h("tr", {}, h("td", {}, d.name), h("td", { class: "num" }, String(d.latest_version)), h("td", { class: "num" }, int(d.staged)), h("td", {}, d.created.slice(0, 19).replace("T", " ")))))),
+      h("p", { class: "muted" }, `Riskdesk ${info?.version ?? ""}`)));
 }
 
 function dialog(): HTMLElement | null {
@@ -447,7 +695,7 @@ function renderProgress() {
 
 function render() {
   const root = document.getElementById("app")!;
-  const screens: Record<Screen, () => HTMLElement> = { start: startScreen, check: checkScreen, history: historyScreen, risk: riskScreen, dataset: datasetScreen };
+  const screens: Record<Screen, () => HTMLElement> = { start: startScreen, check: checkScreen, history: historyScreen, risk: riskScreen, dataset: datasetScreen, settings: settingsScreen };
   const screen = screens[state.screen]();
   const content = h("div", { class: `content ${state.busy ? "working" : ""}` }, errorBox(), progressBar(), screen);
   root.replaceChildren(sidebar(), content, ...[dialog()].filter((d): d is HTMLElement => d !== null));
@@ -459,13 +707,11 @@ async function main() {
     await refreshInfo();
     // Pick up where the user left off: staged names of the current dataset are shown at once.
     state.riskForm = await api.riskForm();
-    if (state.info?.datasets.some((d) => d.name === state.dataset && d.staged > 0)) {
-      state.detail = await api.stagingDetail(state.dataset);
-    }
   } catch (e) {
     state.error = e as UiError;
   }
   render();
+  if (state.info?.datasets.some((d) => d.name === state.dataset && d.staged > 0)) await refreshDetail();
   await getCurrentWebview().onDragDropEvent((event) => {
     const zone = document.getElementById("dropzone");
     if (event.payload.type === "over") zone?.classList.add("hover");
@@ -473,5 +719,8 @@ async function main() {
     if (event.payload.type === "drop") void onDrop(event.payload.paths);
   });
 }
+
+// The drop handler, reachable from scripts: the end-to-end test feeds a folder through it.
+(window as unknown as { __riskdesk: { drop: (paths: string[]) => Promise<void> } }).__riskdesk = { drop: onDrop };
 
 void main();

@@ -17,6 +17,8 @@ export interface RiskChoices {
   trimEnd: string;
   endDate: string;
   replace: boolean;
+  /** Exchanges (MICs) the universe keeps; empty keeps all. */
+  exchanges: string[];
 }
 
 /** The role a factor group's name suggests. */
@@ -51,5 +53,6 @@ export function buildSettings(c: RiskChoices): Record<string, unknown> {
     trim_assets: c.trimAssets,
     trim_start_date: c.trimStart === "date" ? c.startDate : c.trimStart,
     trim_end_date: c.trimEnd === "date" ? c.endDate : c.trimEnd,
+    ...(c.exchanges.length > 0 ? { exchange_codes: [...c.exchanges].sort() } : {}),
   };
 }

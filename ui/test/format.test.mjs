@@ -3,8 +3,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { build } from "esbuild";
 
-const { outputFiles } = await build({ entryPoints: ["src/format.ts"], bundle: true, format: "esm", write: false });
-const format = await import("data:text/javascript;base64," + Buffer.from(outputFiles[0].text).toString("base64"));
+/** Bundles one TypeScript module and imports it. */
+async function load(entry) {
+  const { outputFiles } = await build({ entryPoints: [entry], bundle: true, format: "esm", write: false });
+  return import("data:text/javascript;base64," + Buffer.from(outputFiles[0].text).toString("base64"));
+}
+
+const format = await load("src/format.ts");
 
 test("f32 prints the shortest decimal of the same Float32, like the CLI", () => {
   assert.equal(format.f32(0.24409997), "0.24409997"); // 0.2441 would be another Float32
@@ -28,10 +33,7 @@ test("rows sort by numbers numerically and text alphabetically, both ways", () =
   assert.deepEqual(format.sortRows(rows, "s", false).map((r) => r.s), ["c", "b", "a"]);
 });
 
-const risk = await import(
-  "data:text/javascript;base64," +
-    Buffer.from((await build({ entryPoints: ["src/risk.ts"], bundle: true, format: "esm", write: false })).outputFiles[0].text).toString("base64")
-);
+const risk = await load("src/risk.ts");
 
 test("the risk form guesses roles, refuses a role twice and writes the seed's settings", () => {
   assert.equal(risk.guessRole("style"), "style");
@@ -42,11 +44,34 @@ test("the risk form guesses roles, refuses a role twice and writes the seed's se
   assert.deepEqual(risk.roleProblems({ a: "ignore" }), ["Map at least one factor group to a role."]);
   const settings = risk.buildSettings({
     name: "R", reference: "Demo-Global", source: "My-Exposures", roles: { market: "market", style: "style", misc: "ignore" },
-    fill: true, huberize: false, trimAssets: "ccy_union", trimStart: "date", startDate: "2025-05-01", trimEnd: "latest_end", endDate: "", replace: false,
+    fill: true, huberize: false, trimAssets: "ccy_union", trimStart: "date", startDate: "2025-05-01", trimEnd: "latest_end", endDate: "", replace: false, exchanges: [],
   });
   assert.deepEqual(settings, {
     reference_dataset: "Demo-Global",
     exposures: [{ exposure_type: "uploaded", exposure_source: "My-Exposures", style_factor_fill_miss: true, style_factor_huberize: false, market_factor_group: "market", style_factor_group: "style" }],
     trim_assets: "ccy_union", trim_start_date: "2025-05-01", trim_end_date: "latest_end",
   });
+});
+
+test("chosen exchanges become exchange_codes, sorted; none chosen keeps all", () => {
+  const base = { name: "R", reference: "D", source: "S", roles: { style: "style" }, fill: true, huberize: true, trimAssets: "none", trimStart: "none", startDate: "", trimEnd: "none", endDate: "", replace: false };
+  assert.deepEqual(risk.buildSettings({ ...base, exchanges: ["XNYS", "XLON"] }).exchange_codes, ["XLON", "XNYS"]);
+  assert.equal("exchange_codes" in risk.buildSettings({ ...base, exchanges: [] }), false);
+});
+
+const charts = await load("src/charts.ts");
+
+test("the pointer maps to the day slot or bin under it, and nothing outside the plot", () => {
+  const plot = { left: 60, right: 460, top: 8, bottom: 170 };
+  // 4 days: slots of 100 px each.
+  assert.equal(charts.slotAt(plot, 4, 60), 0);
+  assert.equal(charts.slotAt(plot, 4, 159.9), 0);
+  assert.equal(charts.slotAt(plot, 4, 160), 1);
+  assert.equal(charts.slotAt(plot, 4, 460), 3);
+  assert.equal(charts.slotAt(plot, 4, 59), null);
+  assert.equal(charts.slotAt(plot, 4, 461), null);
+  assert.equal(charts.slotAt(plot, 0, 100), null);
+  // An SVG 500 wide drawn 250 wide at x = 20: the pointer at 120 is SVG x 200.
+  assert.equal(charts.svgX(120, 20, 250, 500), 200);
+  assert.equal(charts.slotCentre(plot, 4, 0, 500), 110 / 500);
 });

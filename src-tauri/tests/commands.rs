@@ -1,0 +1,746 @@
+//! The desktop app's command wiring, exercised through Tauri's mock runtime (no display needed).
+//!
+//! Each test builds the real app (`riskdesk_app::build`) on a mock builder over a temporary home
+//! folder, opens a webview and sends it IPC requests with JSON bodies, exactly as the UI does:
+//! argument names in camelCase, progress channels as `__CHANNEL__:<id>` strings. A channel
+//! interceptor records what each channel receives, so progress forwarding is checked too.
+//! Dialogs are answered by `FixedDialogs`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use riskdesk::Progress;
+use riskdesk::demo::DemoOptions;
+use riskdesk_app::dialogs::FixedDialogs;
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow};
+
+/// The exposure dataset the tests stage into.
+const DATASET: &str = "Demo";
+/// The risk dataset the tests create.
+const RISK: &str = "Demo-Risk";
+/// The demo's dates (`DemoOptions::default().start` is 2025-05-01; three days).
+const DATES: [&str; 3] = ["2025-05-01", "2025-05-02", "2025-05-03"];
+
+/// The small demo used everywhere: 300 assets over 3 days, one CSV per day.
+fn demo_options() -> DemoOptions {
+    DemoOptions { assets: 300, days: 3, ..Default::default() }
+}
+
+/// What a progress channel received, by channel id, in order of arrival.
+type Received = Arc<Mutex<HashMap<u32, Vec<Value>>>>;
+
+/// How to set up a [`Harness`].
+struct Setup {
+    /// Whether the folder dialog answers with the demo folder (else it is cancelled).
+    folder_dialog: bool,
+    /// The file name (in the temporary folder) the save dialog answers with; `None` cancels it.
+    save_as: Option<&'static str>,
+    /// Whether to store the demo reference dataset `Demo-Global` before the app starts.
+    reference: bool,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup { folder_dialog: true, save_as: Some("export.csv"), reference: false }
+    }
+}
+
+/// The app on the mock runtime over a temporary home, with a demo folder next to it.
+struct Harness {
+    webview: WebviewWindow<MockRuntime>,
+    _app: App<MockRuntime>,
+    received: Received,
+    next_channel: AtomicU32,
+    /// The home folder the app opened.
+    home: PathBuf,
+    /// The demo exposure files (3 CSVs).
+    folder: PathBuf,
+    /// What the save dialog answers.
+    save_to: Option<PathBuf>,
+    /// Dropped last, so that the app closes its files before the folder goes.
+    _dir: tempfile::TempDir,
+}
+
+impl Harness {
+    /// A harness with the default [`Setup`].
+    fn new() -> Harness {
+        Harness::with(Setup::default())
+    }
+
+    /// Writes the demo folder, opens the home (storing the demo reference if asked), builds the
+    /// app with fixed dialogs and a recording channel interceptor, and opens the "main" webview.
+    fn with(setup: Setup) -> Harness {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let home_path = dir.path().join("home");
+        let folder = dir.path().join("demo");
+        riskdesk::demo::write_exposures(&folder, &demo_options(), &Progress::none()).expect("demo files");
+        let home = riskdesk::Home::open(&home_path).expect("home folder");
+        if setup.reference {
+            home.demo_reference(&demo_options()).expect("demo reference");
+        }
+        let save_to = setup.save_as.map(|name| dir.path().join(name));
+        let dialogs = FixedDialogs { folder: setup.folder_dialog.then(|| folder.clone()), save_to: save_to.clone() };
+
+        let received: Received = Arc::default();
+        let sink = Arc::clone(&received);
+        let builder = mock_builder().channel_interceptor(move |_webview, callback: CallbackFn, _index, body: &InvokeResponseBody| {
+            if let InvokeResponseBody::Json(text) = body {
+                let value = serde_json::from_str(text).expect("a channel message is JSON");
+                sink.lock().unwrap().entry(callback.0).or_default().push(value);
+            }
+            true
+        });
+        let app = riskdesk_app::build(builder, riskdesk_app::Shared::new(home, Box::new(dialogs)))
+            .build(mock_context(noop_assets()))
+            .expect("the app builds on the mock runtime");
+        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("a webview");
+        Harness { webview, _app: app, received, next_channel: AtomicU32::new(1), home: home_path, folder, save_to, _dir: dir }
+    }
+
+    /// Invokes `cmd` with a JSON object of arguments. `Ok` is the command's value; `Err` is what
+    /// the UI would receive on failure (a `{code, message, details}` object for engine errors,
+    /// a string for arguments Tauri could not read).
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.webview, request).map(|body| body.deserialize::<Value>().expect("a JSON response"))
+    }
+
+    /// Invokes `cmd` and requires success.
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    /// Invokes `cmd` and requires an engine error; returns its `{code, message, details}`.
+    fn err(&self, cmd: &str, args: Value) -> Value {
+        let e = self.invoke(cmd, args).map(|v| panic!("{cmd} should fail, got {v}")).unwrap_err();
+        assert!(e["code"].is_string() && e["message"].is_string() && e["details"].is_array(), "{cmd}: not a UiError: {e}");
+        e
+    }
+
+    /// A fresh progress channel: the argument value to send, and its id for [`Harness::steps`].
+    fn channel(&self) -> (String, u32) {
+        let id = self.next_channel.fetch_add(1, Ordering::Relaxed);
+        (format!("__CHANNEL__:{id}"), id)
+    }
+
+    /// The progress steps channel `id` received so far.
+    fn steps(&self, id: u32) -> Vec<Value> {
+        self.received.lock().unwrap().get(&id).cloned().unwrap_or_default()
+    }
+
+    /// The demo files, in date order.
+    fn demo_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.folder).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        files
+    }
+
+    /// Scans the demo folder and stages every file it lists into [`DATASET`]; returns the results.
+    fn stage_demo(&self) -> Vec<Value> {
+        let scan = self.ok("scan_folder", json!({ "path": self.folder, "dataset": DATASET }));
+        let paths: Vec<Value> = scan["files"].as_array().unwrap().iter().map(|f| f["path"].clone()).collect();
+        let (channel, _) = self.channel();
+        let results = self.ok("stage", json!({ "dataset": DATASET, "paths": paths, "replace": false, "onProgress": channel }));
+        results.as_array().unwrap().clone()
+    }
+
+    /// Stages the demo and commits it in `append` mode; returns the commit result.
+    fn commit_demo(&self) -> Value {
+        self.stage_demo();
+        let (channel, _) = self.channel();
+        self.ok("commit", json!({ "dataset": DATASET, "mode": "append", "onProgress": channel }))
+    }
+
+    /// Stages and commits the demo, then creates [`RISK`] over it (needs `Setup::reference`);
+    /// returns the creation report.
+    fn create_risk(&self) -> Value {
+        self.commit_demo();
+        let (channel, _) = self.channel();
+        self.ok("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": false, "onProgress": channel }))
+    }
+}
+
+/// Risk dataset settings over [`DATASET`] and the demo reference, as the UI sends them.
+fn settings() -> Value {
+    json!({
+        "reference_dataset": "Demo-Global",
+        "exposures": [{
+            "exposure_type": "uploaded",
+            "exposure_source": DATASET,
+            "market_factor_group": "market",
+            "style_factor_group": "style",
+            "industry_factor_group": "industry",
+            "region_factor_group": "region"
+        }]
+    })
+}
+
+/// The exposures preview query over [`RISK`] as the UI sends it (empty dates mean no bound).
+fn preview(start: &str, end: &str) -> Value {
+    json!({
+        "dataset": RISK, "start": start, "end": end, "id_type": "",
+        "industries": "none", "regions": "none", "standardize": true
+    })
+}
+
+/// Rows of a long demo CSV as (asset, factor group), header left out.
+fn demo_rows(path: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let cells: Vec<&str> = line.splitn(5, ',').collect();
+            (cells[1].to_owned(), cells[3].to_owned())
+        })
+        .collect()
+}
+
+/// How many rows of a demo CSV belong to factor group `group`.
+fn group_rows(path: &Path, group: &str) -> usize {
+    demo_rows(path).iter().filter(|(_, g)| g == group).count()
+}
+
+/// The staged name of a demo file (its stem).
+fn stem(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+/// The values of `key` in an array of objects.
+fn field<'a>(items: &'a Value, key: &str) -> Vec<&'a Value> {
+    items.as_array().unwrap_or_else(|| panic!("not an array: {items}")).iter().map(|i| &i[key]).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Home, dialogs, scanning
+
+#[test]
+fn app_info_reports_the_temporary_home_and_no_datasets() {
+    let h = Harness::new();
+    let info = h.ok("app_info", json!({}));
+    assert_eq!(info["home"], h.home.display().to_string());
+    assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(info["datasets"], json!([]));
+}
+
+#[test]
+fn choose_folder_answers_with_the_fixed_dialog() {
+    let h = Harness::new();
+    assert_eq!(h.ok("choose_folder", json!({})), json!(h.folder.display().to_string()));
+    let cancelled = Harness::with(Setup { folder_dialog: false, ..Setup::default() });
+    assert_eq!(cancelled.ok("choose_folder", json!({})), Value::Null);
+}
+
+#[test]
+fn scan_folder_lists_the_demo_files_and_later_marks_them_staged() {
+    let h = Harness::new();
+    let scan = h.ok("scan_folder", json!({ "path": h.folder, "dataset": null }));
+    let names: Vec<String> = h.demo_files().iter().map(|p| stem(p)).collect();
+    assert_eq!(scan["files"].as_array().unwrap().len(), 3, "{scan}");
+    assert_eq!(field(&scan["files"], "name"), names.iter().collect::<Vec<_>>());
+    assert_eq!(field(&scan["files"], "date"), DATES.iter().collect::<Vec<_>>());
+    assert!(field(&scan["files"], "status").iter().all(|s| *s == "new"), "{scan}");
+    assert_eq!(scan["years"], json!([{ "year": 2025, "files": 3, "bytes": scan["years"][0]["bytes"] }]));
+    assert_eq!((scan["rejected"].clone(), scan["staged"].clone(), scan["committed"].clone()), (json!([]), json!(0), json!(0)));
+
+    // A dataset that does not exist yet marks nothing; once staged, the files are marked.
+    let unknown = h.ok("scan_folder", json!({ "path": h.folder, "dataset": DATASET }));
+    assert_eq!(unknown["staged"], 0);
+    h.stage_demo();
+    let again = h.ok("scan_folder", json!({ "path": h.folder, "dataset": DATASET }));
+    assert_eq!(again["staged"], 3, "{again}");
+    assert!(field(&again["files"], "status").iter().all(|s| *s == "staged"), "{again}");
+}
+
+#[test]
+fn scan_folder_of_a_missing_folder_is_invalid_input() {
+    let h = Harness::new();
+    let e = h.err("scan_folder", json!({ "path": h.folder.join("nope"), "dataset": null }));
+    assert_eq!(e["code"], "invalid_input");
+    assert!(e["message"].as_str().unwrap().contains("is not a folder"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staging
+
+#[test]
+fn stage_stages_every_file_and_reports_progress_on_the_channel() {
+    let h = Harness::new();
+    let files = h.demo_files();
+    let (channel, id) = h.channel();
+    let results = h.ok("stage", json!({ "dataset": DATASET, "paths": files, "replace": false, "onProgress": channel }));
+    let results = results.as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    for (r, file) in results.iter().zip(&files) {
+        assert_eq!((r["name"].as_str().unwrap(), r["success"].as_bool()), (stem(file).as_str(), Some(true)), "{r}");
+        assert_eq!((r["parser"].as_str(), r["dates"].as_u64()), (Some("long"), Some(1)), "{r}");
+        assert_eq!(r["rows"].as_u64().unwrap() as usize, demo_rows(file).len(), "{r}");
+        assert_eq!(r["assets"].as_u64().unwrap() as usize, group_rows(file, "market"), "{r}");
+    }
+
+    // The counter reports 0 of 3, then one step per file.
+    let steps = h.steps(id);
+    assert_eq!(steps.len(), 4, "{steps:?}");
+    assert!(steps.iter().all(|s| s["phase"] == "stage" && s["total"] == 3), "{steps:?}");
+    let mut done: Vec<u64> = steps.iter().map(|s| s["done"].as_u64().unwrap()).collect();
+    done.sort_unstable();
+    assert_eq!(done, [0, 1, 2, 3]);
+
+    let info = h.ok("app_info", json!({}));
+    assert_eq!(info["datasets"], json!([{ "name": DATASET, "created": info["datasets"][0]["created"], "latest_version": 0, "staged": 3 }]));
+}
+
+#[test]
+fn stage_refuses_names_already_staged_unless_replace_is_set() {
+    let h = Harness::new();
+    h.stage_demo();
+    let file = &h.demo_files()[0];
+    let (channel, _) = h.channel();
+    let refused = h.ok("stage", json!({ "dataset": DATASET, "paths": [file], "replace": false, "onProgress": channel }));
+    assert_eq!(refused[0]["success"], false, "{refused}");
+    assert!(refused[0]["messages"][0]["message"].as_str().unwrap().contains("already staged"), "{refused}");
+    let (channel, _) = h.channel();
+    let replaced = h.ok("stage", json!({ "dataset": DATASET, "paths": [file], "replace": true, "onProgress": channel }));
+    assert_eq!(replaced[0]["success"], true, "{replaced}");
+}
+
+#[test]
+fn stage_needs_its_channel_under_the_camel_case_name() {
+    let h = Harness::new();
+    let files = h.demo_files();
+    // Tauri refuses the call before the engine runs: the error is its own message, not a UiError.
+    let missing = h.invoke("stage", json!({ "dataset": DATASET, "paths": files, "replace": false })).unwrap_err();
+    assert!(missing.as_str().is_some_and(|m| m.contains("onProgress")), "{missing}");
+    let snake = h.invoke("stage", json!({ "dataset": DATASET, "paths": files, "replace": false, "on_progress": "__CHANNEL__:9" }));
+    assert!(snake.is_err(), "{snake:?}");
+    let bad = h.invoke("stage", json!({ "dataset": DATASET, "paths": files, "replace": false, "onProgress": "channel 9" }));
+    assert!(bad.unwrap_err().as_str().is_some_and(|m| m.contains("__CHANNEL__")));
+    assert_eq!(h.ok("app_info", json!({}))["datasets"], json!([]), "nothing was staged");
+}
+
+#[test]
+fn staging_detail_has_a_row_per_staged_day() {
+    let h = Harness::new();
+    h.stage_demo();
+    let rows = h.ok("staging_detail", json!({ "dataset": DATASET }));
+    assert_eq!(rows.as_array().unwrap().len(), 3, "{rows}");
+    for ((row, file), date) in rows.as_array().unwrap().iter().zip(h.demo_files()).zip(DATES) {
+        assert_eq!(row["_name"], stem(&file));
+        assert_eq!(row["date"], date);
+        assert_eq!(row["n_assets"].as_u64().unwrap() as usize, group_rows(&file, "market"), "{row}");
+        let (min, max, mean) =
+            (row["min_exposure"].as_f64().unwrap(), row["max_exposure"].as_f64().unwrap(), row["mean_exposure"].as_f64().unwrap());
+        assert!(min <= mean && mean <= max, "{row}");
+    }
+}
+
+#[test]
+fn day_charts_draw_three_svg_charts_over_the_three_days() {
+    let h = Harness::new();
+    h.stage_demo();
+    let charts = h.ok("day_charts", json!({ "dataset": DATASET, "width": 640, "height": 220 }));
+    assert_eq!(charts["dates"], json!(DATES));
+    // The three daily files `exposures_<date>` make one series, named without the date.
+    assert_eq!(charts["series"], json!(["exposures"]));
+    let charts = charts["charts"].as_array().unwrap();
+    assert_eq!(charts.iter().map(|c| c["id"].as_str().unwrap()).collect::<Vec<_>>(), ["assets", "range", "std"]);
+    for c in charts {
+        assert!(c["svg"].as_str().unwrap().starts_with("<svg"), "{}", c["id"]);
+        assert_eq!((c["width"].as_u64(), c["height"].as_u64()), (Some(640), Some(220)));
+        let p = &c["plot"];
+        assert!(p["left"].as_i64() < p["right"].as_i64() && p["right"].as_i64() <= Some(640), "{p}");
+    }
+}
+
+#[test]
+fn day_charts_of_a_dataset_with_nothing_staged_are_empty() {
+    let h = Harness::new();
+    h.stage_demo();
+    let names: Vec<String> = h.demo_files().iter().map(|p| stem(p)).collect();
+    h.ok("wipe_staged", json!({ "dataset": DATASET, "names": names }));
+    let charts = h.ok("day_charts", json!({ "dataset": DATASET, "width": 640, "height": 220 }));
+    assert_eq!(charts, json!({ "dates": [], "series": [], "charts": [] }));
+}
+
+#[test]
+fn day_histogram_counts_every_value_of_the_chosen_group() {
+    let h = Harness::new();
+    h.stage_demo();
+    let file = &h.demo_files()[1];
+    let ask = |group: Value| {
+        h.ok(
+            "day_histogram",
+            json!({ "dataset": DATASET, "name": stem(file), "date": DATES[1], "group": group, "width": 500, "height": 200 }),
+        )
+    };
+    let total =
+        |hist: &Value| hist["histogram"]["bins"].as_array().unwrap().iter().map(|b| b["count"].as_u64().unwrap()).sum::<u64>() as usize;
+
+    // No group: the one named like "style".
+    let style = ask(Value::Null);
+    assert_eq!(style["groups"], json!(["industry", "market", "region", "style"]));
+    assert_eq!(style["group"], "style");
+    assert_eq!(style["histogram"]["bins"].as_array().unwrap().len(), 60);
+    assert_eq!(total(&style), group_rows(file, "style"));
+    assert_eq!(
+        (style["histogram"]["values"].as_u64().unwrap() as usize, style["histogram"]["missing"].as_u64()),
+        (group_rows(file, "style"), Some(0))
+    );
+    assert!(style["histogram"]["chart"]["svg"].as_str().unwrap().starts_with("<svg"));
+    assert!(style["histogram"]["chart"]["title"].as_str().unwrap().contains(DATES[1]));
+
+    // A group asked for by name; an unknown one falls back to "style".
+    let market = ask(json!("market"));
+    assert_eq!(market["group"], "market");
+    assert_eq!(total(&market), group_rows(file, "market"));
+    assert_eq!(ask(json!("nope"))["group"], "style");
+}
+
+#[test]
+fn day_histogram_of_an_unknown_name_is_not_found() {
+    let h = Harness::new();
+    h.stage_demo();
+    let e = h.err(
+        "day_histogram",
+        json!({ "dataset": DATASET, "name": "exposures_1999-01-01", "date": DATES[0], "group": null, "width": 500, "height": 200 }),
+    );
+    assert_eq!(e["code"], "not_found", "{e}");
+    // A day the file does not have: no groups at all.
+    let name = stem(&h.demo_files()[0]);
+    let e =
+        h.err("day_histogram", json!({ "dataset": DATASET, "name": name, "date": DATES[2], "group": null, "width": 500, "height": 200 }));
+    assert_eq!(e["code"], "invalid_input", "{e}");
+}
+
+#[test]
+fn wipe_staged_removes_only_the_names_given() {
+    let h = Harness::new();
+    h.stage_demo();
+    let gone = stem(&h.demo_files()[1]);
+    let wiped = h.ok("wipe_staged", json!({ "dataset": DATASET, "names": [gone] }));
+    assert_eq!(field(&wiped, "name"), [&json!(gone)], "{wiped}");
+    let rows = h.ok("staging_detail", json!({ "dataset": DATASET }));
+    assert_eq!(rows.as_array().unwrap().len(), 2, "{rows}");
+    assert!(field(&rows, "_name").iter().all(|n| **n != json!(gone)), "{rows}");
+    assert_eq!(field(&rows, "date"), [&json!(DATES[0]), &json!(DATES[2])]);
+}
+
+#[test]
+fn commands_on_an_unknown_dataset_are_not_found() {
+    let h = Harness::new();
+    for (cmd, args) in [
+        ("staging_detail", json!({ "dataset": "Nope" })),
+        ("history", json!({ "dataset": "Nope" })),
+        ("wipe_staged", json!({ "dataset": "Nope", "names": ["x"] })),
+        ("day_charts", json!({ "dataset": "Nope", "width": 10, "height": 10 })),
+    ] {
+        let e = h.err(cmd, args);
+        assert_eq!(e["code"], "not_found", "{cmd}: {e}");
+        assert!(e["message"].as_str().unwrap().contains("Nope"), "{cmd}: {e}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Committing
+
+#[test]
+fn commit_appends_version_one_and_history_lists_it() {
+    let h = Harness::new();
+    h.stage_demo();
+    let (channel, id) = h.channel();
+    let commit = h.ok("commit", json!({ "dataset": DATASET, "mode": "append", "onProgress": channel }));
+    let rows: usize = h.demo_files().iter().map(|f| demo_rows(f).len()).sum();
+    let names: Vec<String> = h.demo_files().iter().map(|p| stem(p)).collect();
+    assert_eq!(commit["version"], 1, "{commit}");
+    assert_eq!((commit["mode"].as_str(), commit["dates"].as_u64()), (Some("append"), Some(3)));
+    assert_eq!(commit["rows"].as_u64().unwrap() as usize, rows);
+    assert_eq!(commit["committed_names"], json!(names));
+    let steps = h.steps(id);
+    assert!(!steps.is_empty() && steps.iter().all(|s| s["phase"] == "commit"), "{steps:?}");
+
+    let history = h.ok("history", json!({ "dataset": DATASET }));
+    let versions = history["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!((versions[0]["version"].as_u64(), versions[0]["mode"].as_str()), (Some(1), Some("append")));
+    assert_eq!((versions[0]["first_date"].as_str(), versions[0]["last_date"].as_str()), (Some(DATES[0]), Some(DATES[2])));
+    assert_eq!(history["factor_groups"], json!(["industry", "market", "region", "style"]));
+
+    // Staged entries are gone, the dataset shows version 1, and the scan marks files committed.
+    assert_eq!(h.ok("staging_detail", json!({ "dataset": DATASET })), json!([]));
+    let info = h.ok("app_info", json!({}));
+    assert_eq!((info["datasets"][0]["latest_version"].as_u64(), info["datasets"][0]["staged"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(h.ok("scan_folder", json!({ "path": h.folder, "dataset": DATASET }))["committed"], 3);
+
+    // Nothing left to commit.
+    let (channel, _) = h.channel();
+    assert_eq!(h.err("commit", json!({ "dataset": DATASET, "mode": "append", "onProgress": channel }))["code"], "invalid_input");
+}
+
+#[test]
+fn commit_with_an_unknown_mode_is_invalid_input_and_changes_nothing() {
+    let h = Harness::new();
+    h.stage_demo();
+    let (channel, _) = h.channel();
+    let e = h.err("commit", json!({ "dataset": DATASET, "mode": "sideways", "onProgress": channel }));
+    assert_eq!(e["code"], "invalid_input");
+    let message = e["message"].as_str().unwrap();
+    assert!(message.contains("sideways") && message.contains("overwrite_dates"), "{e}");
+    assert_eq!(e["details"], json!([]));
+    assert_eq!(h.ok("staging_detail", json!({ "dataset": DATASET })).as_array().unwrap().len(), 3);
+    assert_eq!(h.ok("history", json!({ "dataset": DATASET }))["versions"], json!([]));
+}
+
+#[test]
+fn an_append_over_committed_keys_is_a_conflict() {
+    let h = Harness::new();
+    h.commit_demo();
+    let (channel, _) = h.channel();
+    h.ok("stage", json!({ "dataset": DATASET, "paths": [h.demo_files()[0]], "replace": false, "onProgress": channel }));
+    let (channel, _) = h.channel();
+    let e = h.err("commit", json!({ "dataset": DATASET, "mode": "append", "onProgress": channel }));
+    assert_eq!(e["code"], "conflict", "{e}");
+    assert!(!e["details"].as_array().unwrap().is_empty(), "conflicting keys are listed: {e}");
+    let (channel, _) = h.channel();
+    assert_eq!(h.ok("commit", json!({ "dataset": DATASET, "mode": "upsert", "onProgress": channel }))["version"], 2);
+}
+
+#[test]
+fn cancel_is_accepted_and_does_not_stop_the_next_command() {
+    let h = Harness::new();
+    assert_eq!(h.ok("cancel", json!({})), Value::Null);
+    // Each command clears the flag before it starts, so a cancel with nothing running is forgotten.
+    let results = h.stage_demo();
+    assert!(results.iter().all(|r| r["success"] == true), "{results:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Risk datasets
+
+#[test]
+fn risk_form_lists_references_risk_datasets_and_committed_factor_groups() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    h.stage_demo();
+    let form = h.ok("risk_form", json!({}));
+    assert_eq!(field(&form["references"], "name"), [&json!("Demo-Global")]);
+    // Risk datasets are listed with the references (kind "reference") first.
+    let kinds = |form: &Value| field(&form["risk_datasets"], "kind").iter().map(|k| k.as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(kinds(&form), ["reference"]);
+    assert_eq!(form["risk_datasets"][0]["name"], "Demo-Global");
+    assert_eq!(form["factor_groups"], json!({}), "only staged: no committed factor groups yet");
+
+    h.create_risk();
+    let form = h.ok("risk_form", json!({}));
+    assert_eq!(form["factor_groups"], json!({ DATASET: ["industry", "market", "region", "style"] }));
+    assert_eq!(kinds(&form), ["reference", "user"]);
+    assert_eq!(form["risk_datasets"][1]["name"], RISK);
+    assert_eq!(form["risk_datasets"][1]["status"], "ready");
+
+    // A newer version of its source makes it stale.
+    let (channel, _) = h.channel();
+    h.ok("stage", json!({ "dataset": DATASET, "paths": [h.demo_files()[0]], "replace": false, "onProgress": channel }));
+    let (channel, _) = h.channel();
+    h.ok("commit", json!({ "dataset": DATASET, "mode": "upsert", "onProgress": channel }));
+    let form = h.ok("risk_form", json!({}));
+    assert_eq!(form["risk_datasets"][1]["status"], "stale", "{}", form["risk_datasets"]);
+    assert_eq!(h.ok("describe_risk_dataset", json!({ "name": RISK }))["status"], "stale");
+}
+
+#[test]
+fn reference_exchanges_count_every_reference_asset_once() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    let reference = &h.ok("risk_form", json!({}))["references"][0];
+    let exchanges = h.ok("reference_exchanges", json!({ "reference": "Demo-Global" }));
+    let exchanges = exchanges.as_array().unwrap();
+    assert_eq!(exchanges.len() as u64, reference["exchanges"].as_u64().unwrap());
+    assert_eq!(exchanges.iter().map(|e| e["assets"].as_u64().unwrap()).sum::<u64>(), reference["assets"].as_u64().unwrap());
+    assert!(exchanges.iter().all(|e| e["assets"].as_u64() > Some(0)));
+    let codes: Vec<&str> = exchanges.iter().map(|e| e["code"].as_str().unwrap()).collect();
+    assert!(codes.windows(2).all(|w| w[0] < w[1]), "sorted, distinct: {codes:?}");
+    assert!(codes.contains(&"XNYS"), "{codes:?}");
+
+    assert_eq!(h.err("reference_exchanges", json!({ "reference": "Nope" }))["code"], "not_found");
+}
+
+#[test]
+fn create_risk_dataset_reports_progress_and_describe_returns_it() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    h.commit_demo();
+    let (channel, id) = h.channel();
+    let report = h.ok("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": false, "onProgress": channel }));
+    let assets_last_day = group_rows(&h.demo_files()[2], "market") as u64;
+    assert_eq!(report["unmatched_ids"], 0, "the demo reference covers the demo: {report}");
+    assert_eq!(
+        (report["dates"].as_u64(), report["first_date"].as_str(), report["last_date"].as_str()),
+        (Some(3), Some(DATES[0]), Some(DATES[2]))
+    );
+    assert!(report["assets"].as_u64().unwrap() >= assets_last_day, "{report}");
+    assert_eq!(report["reference_dataset"], "Demo-Global");
+    assert_eq!(report["sources"][0]["version"], 1, "{report}");
+    let steps = h.steps(id);
+    assert_eq!(steps.iter().map(|s| s["done"].as_u64().unwrap()).collect::<Vec<_>>(), [1, 2, 3, 4, 5], "{steps:?}");
+    assert!(steps.iter().all(|s| s["phase"] == "create" && s["total"] == 5));
+
+    let d = h.ok("describe_risk_dataset", json!({ "name": RISK }));
+    assert_eq!((d["name"].as_str(), d["status"].as_str()), (Some(RISK), Some("ready")));
+    assert_eq!(d["settings"]["reference_dataset"], "Demo-Global");
+    assert_eq!(d["settings"]["exposures"][0]["exposure_source"], DATASET);
+    assert_eq!(d["report"]["rows"], report["rows"]);
+    assert_eq!(d["universe_settings_menu"]["id_types"][0], "bayesid");
+
+    // The name is taken unless replace is set.
+    let (channel, _) = h.channel();
+    let e = h.err("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": false, "onProgress": channel }));
+    assert_eq!(e["code"], "conflict", "{e}");
+    let (channel, _) = h.channel();
+    h.ok("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": true, "onProgress": channel }));
+}
+
+#[test]
+fn create_risk_dataset_refuses_settings_it_cannot_read() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    h.commit_demo();
+    let mut bad = settings();
+    bad["bogus"] = json!(1);
+    let (channel, _) = h.channel();
+    let e = h.invoke("create_risk_dataset", json!({ "name": RISK, "settings": bad, "replace": false, "onProgress": channel })).unwrap_err();
+    assert!(e.as_str().is_some_and(|m| m.contains("bogus")), "Tauri names the unknown field: {e}");
+
+    let mut unknown_source = settings();
+    unknown_source["exposures"][0]["exposure_source"] = json!("Nope");
+    let (channel, _) = h.channel();
+    let e = h.err("create_risk_dataset", json!({ "name": RISK, "settings": unknown_source, "replace": false, "onProgress": channel }));
+    assert_eq!(e["code"], "invalid_input", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("'Nope' does not exist"), "{e}");
+    assert_eq!(h.err("describe_risk_dataset", json!({ "name": RISK }))["code"], "not_found");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exposures preview and export
+
+#[test]
+fn exposures_page_returns_limit_rows_and_the_total() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    let report = h.create_risk();
+    let total = report["rows"].as_u64().unwrap();
+
+    let page = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 25 }));
+    assert_eq!(page["total"].as_u64(), Some(total), "{}", page["total"]);
+    let columns: Vec<&str> = page["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert_eq!(columns[..3], ["date", "bayesid", "market.market.Market"]);
+    assert_eq!(columns.len(), 3 + riskdesk::demo::STYLES.len(), "{columns:?}");
+    let rows = page["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 25);
+    assert!(rows.iter().all(|r| r.as_array().unwrap().len() == columns.len()));
+    assert!(rows.iter().all(|r| r[0] == DATES[0]), "rows start with the first date");
+
+    // The last page is short; past the end is empty.
+    let tail = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": total - 5, "limit": 25 }));
+    assert_eq!((tail["rows"].as_array().unwrap().len(), tail["total"].as_u64()), (5, Some(total)));
+    assert_eq!(tail["rows"][4][0], DATES[2]);
+    let past = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": total + 10, "limit": 25 }));
+    assert_eq!(past["rows"], json!([]));
+
+    // A one-day query has as many rows as that day has.
+    let day = h.ok("exposures_page", json!({ "query": preview(DATES[1], DATES[1]), "offset": 0, "limit": 1 }));
+    let day_total = day["total"].as_u64().unwrap();
+    assert!(0 < day_total && day_total < total, "{day_total} of {total}");
+    assert_eq!(day["rows"][0][0], DATES[1]);
+}
+
+#[test]
+fn exposures_page_reports_bad_queries_as_invalid_input() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    h.create_risk();
+    let mut query = preview("2025-13-01", "");
+    let e = h.err("exposures_page", json!({ "query": query, "offset": 0, "limit": 5 }));
+    assert_eq!(e["code"], "invalid_input", "{e}");
+    query = preview("", "");
+    query["id_type"] = json!("isin-nope");
+    assert_eq!(h.err("exposures_page", json!({ "query": query, "offset": 0, "limit": 5 }))["code"], "invalid_input");
+    query = preview("", "");
+    query["dataset"] = json!("Nope");
+    assert_eq!(h.err("exposures_page", json!({ "query": query, "offset": 0, "limit": 5 }))["code"], "not_found");
+}
+
+#[test]
+fn export_exposures_writes_the_whole_table_as_csv_where_the_dialog_says() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    h.create_risk();
+    let page = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 3 }));
+    let (channel, id) = h.channel();
+    let written = h.ok("export_exposures", json!({ "query": preview("", ""), "format": "csv", "onProgress": channel }));
+    let save_to = h.save_to.clone().unwrap();
+    assert_eq!(written, json!(save_to.display().to_string()));
+
+    let text = std::fs::read_to_string(&save_to).expect("the export exists");
+    let lines: Vec<&str> = text.lines().collect();
+    let columns: Vec<&str> = page["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert_eq!(lines[0], columns.join(","));
+    assert_eq!(lines.len() as u64, page["total"].as_u64().unwrap() + 1);
+    let first: Vec<&str> = page["rows"][0].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert_eq!(lines[1].split(',').take(2).collect::<Vec<_>>(), first[..2], "the same first row");
+
+    let steps = h.steps(id);
+    assert_eq!(steps.iter().map(|s| s["done"].as_u64().unwrap()).collect::<Vec<_>>(), [0, 1, 2], "{steps:?}");
+    assert!(steps.iter().all(|s| s["phase"] == "export"));
+}
+
+#[test]
+fn export_exposures_writes_parquet_too() {
+    let h = Harness::with(Setup { reference: true, save_as: Some("export.parquet"), ..Setup::default() });
+    h.create_risk();
+    let (channel, _) = h.channel();
+    let written = h.ok("export_exposures", json!({ "query": preview("", ""), "format": "parquet", "onProgress": channel }));
+    let bytes = std::fs::read(written.as_str().unwrap()).expect("the export exists");
+    assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"), "a Parquet file");
+}
+
+#[test]
+fn export_exposures_returns_null_when_the_dialog_is_cancelled() {
+    let h = Harness::with(Setup { reference: true, save_as: None, ..Setup::default() });
+    h.create_risk();
+    let (channel, id) = h.channel();
+    assert_eq!(h.ok("export_exposures", json!({ "query": preview("", ""), "format": "csv", "onProgress": channel })), Value::Null);
+    assert!(h.steps(id).is_empty(), "no work started");
+}
+
+#[test]
+fn export_exposures_refuses_formats_other_than_csv_and_parquet() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    h.create_risk();
+    let (channel, _) = h.channel();
+    let e = h.err("export_exposures", json!({ "query": preview("", ""), "format": "xlsx", "onProgress": channel }));
+    assert_eq!(e["code"], "invalid_input");
+    assert!(e["message"].as_str().unwrap().contains("xlsx"), "{e}");
+    assert!(!h.save_to.as_ref().unwrap().exists(), "nothing written");
+}
+
+/// The preview cache must not outlive the risk dataset it was computed from.
+#[test]
+#[ignore = "bug: commands::preview_table keys its cache on the query only, so a replaced risk dataset still pages (and exports) the old table"]
+fn exposures_page_follows_a_replaced_risk_dataset() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    h.create_risk();
+    let before = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 1 }));
+    let mut one_day = settings();
+    one_day["trim_end_date"] = json!(DATES[0]);
+    let (channel, _) = h.channel();
+    let report = h.ok("create_risk_dataset", json!({ "name": RISK, "settings": one_day, "replace": true, "onProgress": channel }));
+    assert_eq!(report["dates"], 1);
+    let after = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 1 }));
+    assert_eq!(after["total"], report["rows"], "before the replacement: {}", before["total"]);
+}

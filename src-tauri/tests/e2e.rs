@@ -1,0 +1,177 @@
+//! End to end: the real app binary in a real webview (WebKitGTK under Xvfb), driven through
+//! WebDriver (`tauri-driver` in front of Debian's `WebKitWebDriver`) across the whole workflow:
+//! upload, check, commit, history, risk dataset, dataset, settings. Screenshots of each step go
+//! to `$RISKDESK_E2E_ARTIFACTS`, else `$CARGO_TARGET_DIR/e2e-artifacts`, else
+//! `target/e2e-artifacts`.
+//!
+//! Run by `scripts/test`, or by hand after building the UI (`ui/dist`):
+//! `xvfb-run -a cargo test -p riskdesk-app --test e2e -- --ignored --test-threads=1`.
+
+mod webdriver;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde_json::json;
+use webdriver::{Driver, Session};
+
+/// How long any one step may take: the engine runs in a debug build.
+const STEP_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The screenshots this test writes, in order (removed first so that none is stale).
+const SHOTS: [&str; 8] =
+    ["01-upload.png", "02-check.png", "03-history.png", "04-risk.png", "05-report.png", "06-dataset.png", "07-settings.png", "failure.png"];
+
+/// The `tauri-driver` binary: `$TAURI_DRIVER`, else where `scripts/test` installs it, else `PATH`.
+fn tauri_driver() -> PathBuf {
+    if let Some(p) = std::env::var_os("TAURI_DRIVER").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        let p = Path::new(&home).join(".cache/riskdesk/tools/bin/tauri-driver");
+        if p.is_file() {
+            return p;
+        }
+    }
+    PathBuf::from("tauri-driver")
+}
+
+/// Where screenshots go (created, with this test's old screenshots removed).
+fn artifacts_dir() -> PathBuf {
+    let dir = match (std::env::var_os("RISKDESK_E2E_ARTIFACTS"), std::env::var_os("CARGO_TARGET_DIR")) {
+        (Some(d), _) if !d.is_empty() => PathBuf::from(d),
+        (_, Some(t)) if !t.is_empty() => PathBuf::from(t).join("e2e-artifacts"),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-artifacts"),
+    };
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    for name in SHOTS {
+        let _ = std::fs::remove_file(dir.join(name));
+    }
+    dir
+}
+
+/// Parses an integer cell such as "35,800" (thousands separators ignored).
+fn parse_count(cell: &str) -> Option<u64> {
+    let digits: String = cell.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() || cell.chars().any(|c| c.is_alphabetic()) { None } else { digits.parse().ok() }
+}
+
+/// Takes a named screenshot or fails the test.
+fn shot(s: &Session, name: &str) {
+    if let Err(e) = s.screenshot(name) {
+        s.fail(&format!("cannot take screenshot {name}: {e}"));
+    }
+}
+
+#[test]
+#[ignore = "needs Xvfb, webkit2gtk-driver and tauri-driver: run scripts/test"]
+fn upload_check_commit_and_build_a_risk_dataset() {
+    // Data: a home with the demo reference, and a folder of five small demo days.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let home_dir = tmp.path().join("home");
+    let folder = tmp.path().join("folder");
+    let opts = riskdesk::demo::DemoOptions { assets: 500, days: 5, ..Default::default() };
+    {
+        let home = riskdesk::Home::open(&home_dir).expect("open the home");
+        home.demo_reference(&opts).expect("demo reference");
+        riskdesk::demo::write_exposures(&folder, &opts, &riskdesk::Progress::none()).expect("demo exposures");
+    }
+
+    // The driver and one session on the app binary; both end when `s` drops, also on panic.
+    let artifacts = artifacts_dir();
+    let driver = Driver::start(
+        &tauri_driver(),
+        &[("RISKDESK_HOME", home_dir.as_os_str()), ("GSETTINGS_BACKEND", "memory".as_ref())],
+        &artifacts.join("tauri-driver.log"),
+    );
+    let capabilities = json!({ "capabilities": { "alwaysMatch": {
+        "tauri:options": { "application": env!("CARGO_BIN_EXE_riskdesk-app") }
+    } } });
+    let s =
+        Session::new(driver, capabilities, &artifacts, STEP_TIMEOUT).unwrap_or_else(|e| panic!("cannot start a WebDriver session: {e}"));
+    if let Err(e) = s.set_window_size(1280, 800) {
+        s.fail(&format!("cannot set the window size: {e}"));
+    }
+    if let Err(e) = s.set_script_timeout(STEP_TIMEOUT) {
+        s.fail(&format!("cannot set the script timeout: {e}"));
+    }
+
+    // Upload: feed the folder through the drop handler, see the scan, stage.
+    s.wait_for("#nav-start");
+    s.wait("window.__riskdesk.drop", |s| {
+        Ok(s.execute("return typeof (window.__riskdesk && window.__riskdesk.drop) === 'function';", json!([]))?.as_bool().filter(|&b| b))
+    });
+    let drop_script = "const done = arguments[arguments.length - 1];
+        window.__riskdesk.drop(arguments[0]).then(() => done(null), (e) => done(String((e && e.message) || JSON.stringify(e))));";
+    match s.execute_async(drop_script, json!([[folder.to_str().expect("UTF-8 temp path")]])) {
+        Ok(v) if v.is_null() => {}
+        Ok(v) => s.fail(&format!("window.__riskdesk.drop rejected: {v}")),
+        Err(e) => s.fail(&format!("window.__riskdesk.drop failed: {e}")),
+    }
+    let scan = s.wait_text("#scan", "Found 5 files");
+    assert!(scan.contains("Found 5 files"), "{scan}");
+    shot(&s, "01-upload.png");
+    s.click_when_ready("#stage");
+
+    // Check: five staged days of about 500 assets each, and the four charts.
+    s.wait_count("#detail tbody tr", "5 rows", |n| n == 5);
+    let rows = s.table_rows("#detail tbody tr");
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    for row in &rows {
+        let cell = row.get(2).map(String::as_str).unwrap_or_default();
+        match parse_count(cell) {
+            Some(n) if (450..=550).contains(&n) => {}
+            _ => s.fail(&format!("the Assets cell {cell:?} of row {row:?} is not a number near 500")),
+        }
+    }
+    for chart in ["#chart-assets svg", "#chart-range svg", "#chart-std svg", "#chart-histogram svg"] {
+        s.wait_for(chart);
+    }
+    shot(&s, "02-check.png");
+
+    // Commit (confirmed in the dialog) into version 1.
+    s.click_when_ready("#commit");
+    s.click_when_ready("#confirm");
+    s.wait_text("#committed", "version 1");
+
+    // History: one version.
+    s.click_when_ready("#nav-history");
+    s.wait_count("#history tbody tr", "1 row", |n| n == 1);
+    shot(&s, "03-history.png");
+
+    // Risk dataset: the form with the roles guessed from the group names, then the report.
+    s.click_when_ready("#nav-risk");
+    s.wait("`#create` to be enabled", |s| {
+        let Some(el) = s.find("#create")? else { return Ok(None) };
+        Ok(s.enabled(&el)?.then_some(()))
+    });
+    if let Ok(Some(role)) = s.find("#role-style") {
+        match s.property(&role, "value") {
+            Ok(v) if v == "style" => {}
+            Ok(v) => s.fail(&format!("`#role-style` has value {v}, expected \"style\"")),
+            Err(e) => s.fail(&format!("cannot read `#role-style`'s value: {e}")),
+        }
+    }
+    shot(&s, "04-risk.png");
+    s.click_when_ready("#create");
+    s.wait_text("#report", "Created");
+    shot(&s, "05-report.png");
+
+    // Dataset: describe and a first page of exposures with style columns.
+    s.click_when_ready("#open-dataset");
+    s.wait_for("#describe");
+    s.wait_count("#preview tbody tr", "at least 1 row", |n| n >= 1);
+    let header = s.table_rows("#preview thead tr");
+    if !header.iter().flatten().any(|c| c.contains("style")) {
+        s.fail(&format!("the preview header has no style column: {header:?}"));
+    }
+    shot(&s, "06-dataset.png");
+
+    // Settings: shows the home folder.
+    s.click_when_ready("#nav-settings");
+    s.wait_text("#settings", home_dir.to_str().expect("UTF-8 temp path"));
+    shot(&s, "07-settings.png");
+
+    drop(s);
+    println!("e2e screenshots: {}", artifacts.display());
+}
