@@ -227,7 +227,14 @@ pub async fn create_risk_dataset(
     replace: bool,
     on_progress: Channel<Step>,
 ) -> Reply<CreationReport> {
-    run(&app, Some(on_progress), move |home, p| home.create_risk_dataset(&name, &settings, replace, p)).await
+    let shared = Arc::clone(&app);
+    run(&app, Some(on_progress), move |home, p| {
+        let report = home.create_risk_dataset(&name, &settings, replace, p)?;
+        // A replaced dataset must not be previewed or exported from the old table.
+        *shared.preview.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+        Ok(report)
+    })
+    .await
 }
 
 #[tauri::command]
