@@ -35,3 +35,33 @@ ensure_build_tools() {
   ensure_packages build-essential pkg-config python3
   ensure_rust
 }
+
+# System packages of the desktop app: WebKitGTK and friends to build it; a virtual display
+# (Xvfb, with xauth for xvfb-run) and WebKit's WebDriver to test it headless.
+ensure_app_packages() {
+  ensure_packages libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev file \
+    xvfb xauth webkit2gtk-driver
+}
+
+# Makes sure node and npm (Node 18 or newer, for `node --test` and esbuild) are available.
+ensure_node() {
+  command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  if [ "$major" -lt 18 ]; then
+    echo "Node $(node --version) is too old: the UI needs Node 18 or newer." >&2
+    return 1
+  fi
+}
+
+# Installs tauri-driver 2 (the WebDriver server in front of WebKitWebDriver) once, into
+# ~/.cache/riskdesk/tools/bin, compiled in its own target folder so that the project's stays
+# untouched; exports TAURI_DRIVER for the end-to-end test.
+ensure_tauri_driver() {
+  local root="$HOME/.cache/riskdesk/tools"
+  if [ ! -x "$root/bin/tauri-driver" ]; then
+    echo "Installing tauri-driver into $root (about 30 s)." >&2
+    CARGO_TARGET_DIR="$root/target" cargo install tauri-driver --locked --quiet --version '^2' --root "$root"
+  fi
+  export TAURI_DRIVER="$root/bin/tauri-driver"
+}

@@ -1,4 +1,6 @@
 fn main() {
-    // `src-tauri/tauri.conf.json` links to the one configuration at the repository root.
+    // `src-tauri/tauri.conf.json` links to the one configuration at the repository root, so
+    // tauri-build would watch `src-tauri/ui/dist`; the embedded UI is the root's `ui/dist`.
+    println!("cargo:rerun-if-changed=../ui/dist");
     tauri_build::build();
 }

@@ -475,7 +475,7 @@ function checkScreen(): HTMLElement {
     ["max_exposure", "Max", true], ["mean_exposure", "Mean", true], ["median_exposure", "Median", true], ["std_exposure", "Std", true],
   ];
   const allNames = [...new Set(state.detail.map((r) => r._name))];
-  const tickAll = h("input", { type: "checkbox", "aria-label": "Select all staged names", checked: allNames.length > 0 && state.wipe.size === allNames.length,
+  const tickAll = h("input", { type: "checkbox", id: "wipe-all", "aria-label": "Select all staged names", checked: allNames.length > 0 && state.wipe.size === allNames.length,
     onchange: (e: Event) => { state.wipe = (e.target as HTMLInputElement).checked ? new Set(allNames) : new Set(); render(); } });
   const header = h("tr", {}, h("th", { class: "tick" }, tickAll), ...cols.map(([key, label, num]) => h("th", {
     class: num ? "num" : "", onclick: () => { state.sort = { key, asc: state.sort.key === key ? !state.sort.asc : true }; render(); },
@@ -485,7 +485,7 @@ function checkScreen(): HTMLElement {
       class: r.date === selectedDate ? "selected" : "",
       onclick: (e: Event) => { if ((e.target as HTMLElement).tagName !== "INPUT" && state.charts) selectDay(state.charts.dates.indexOf(r.date)); },
     },
-    h("td", { class: "tick" }, h("input", { type: "checkbox", "aria-label": `Select ${r._name}`, checked: state.wipe.has(r._name),
+    h("td", { class: "tick" }, h("input", { type: "checkbox", id: `wipe-${r._name}`, "aria-label": `Select ${r._name}`, checked: state.wipe.has(r._name),
       onchange: (e: Event) => { if ((e.target as HTMLInputElement).checked) state.wipe.add(r._name); else state.wipe.delete(r._name); render(); } })),
     h("td", {}, r._name), h("td", {}, r.date), h("td", { class: "num" }, int(r.n_assets)),
     ...[r.min_exposure, r.max_exposure, r.mean_exposure, r.median_exposure, r.std_exposure].map((v) => h("td", { class: "num" }, f32(v)))));
@@ -506,7 +506,7 @@ function checkScreen(): HTMLElement {
           h("button", { id: "wipe", disabled: state.wipe.size === 0, onclick: wipeSelected }, `Wipe selected${state.wipe.size > 0 ? ` (${state.wipe.size})` : ""}…`),
           h("span", { class: "spacer" }), h("label", { for: "mode" }, "Commit mode"), mode,
           h("button", { class: "primary", id: "commit", onclick: () => commit(mode.value) }, "Commit…")),
-        h("div", { class: "tablewrap" }, h("table", { id: "detail" }, h("thead", {}, header), h("tbody", {}, ...rows)))));
+        h("div", { class: "tablewrap", "data-scroll": "detail" }, h("table", { id: "detail" }, h("thead", {}, header), h("tbody", {}, ...rows)))));
 }
 
 function historyScreen(): HTMLElement {
@@ -572,7 +572,7 @@ function riskScreen(): HTMLElement {
         r.trimStart === "date" ? h("input", { type: "date", value: r.startDate, onchange: (e: Event) => { r.startDate = (e.target as HTMLInputElement).value; render(); } }) : null)),
       row("End", h("span", { class: "inline" }, select("trimend", r.trimEnd, [["latest_end", "latest end"], ["earliest_end", "earliest end"], ["none", "none"], ["date", "a date…"]], (v) => (r.trimEnd = v)),
         r.trimEnd === "date" ? h("input", { type: "date", value: r.endDate, onchange: (e: Event) => { r.endDate = (e.target as HTMLInputElement).value; render(); } }) : null)),
-      row("Exchanges", exchangePicker(), r.exchanges.length === 0 ? "all kept" : `${r.exchanges.length} kept`),
+      Object.assign(row("Exchanges", exchangePicker()), { className: "formrow top" }),
       problems.length > 0 ? h("ul", { class: "problems" }, ...problems.map((p) => h("li", {}, p))) : null,
       h("div", { class: "actions left" }, h("button", { class: "primary", id: "create", disabled: problems.length > 0, onclick: createRisk }, "Create"))));
 }
@@ -587,9 +587,9 @@ function exchangePicker(): HTMLElement {
     render();
   };
   return h("details", { class: "picker", id: "exchanges", open: r.exchanges.length > 0 },
-    h("summary", {}, r.exchanges.length === 0 ? `All ${list.length} exchanges` : [...r.exchanges].sort().join(", ")),
-    h("div", { class: "pickergrid" }, ...list.map((e) => h("label", { class: "check" },
-      h("input", { type: "checkbox", value: e.code, checked: r.exchanges.includes(e.code), onchange: (ev: Event) => toggle(e.code, (ev.target as HTMLInputElement).checked) }),
+    h("summary", {}, r.exchanges.length === 0 ? `All ${list.length} exchanges (tick some to keep only those)` : `Only ${[...r.exchanges].sort().join(", ")}`),
+    h("div", { class: "pickergrid", "data-scroll": "exchanges" }, ...list.map((e) => h("label", { class: "check" },
+      h("input", { type: "checkbox", id: `exchange-${e.code}`, value: e.code, checked: r.exchanges.includes(e.code), onchange: (ev: Event) => toggle(e.code, (ev.target as HTMLInputElement).checked) }),
       ` ${e.code}`, h("span", { class: "muted" }, ` ${int(e.assets)}`)))),
     r.exchanges.length > 0 ? h("button", { onclick: () => { r.exchanges = []; render(); } }, "Keep all") : null);
 }
@@ -600,8 +600,8 @@ function includePicker(label: string, inc: Include, options: string[]): HTMLElem
     ...[["none", "none"], ["all", "all"], ["chosen", "chosen…"]].map(([v, t]) => h("option", { value: v, selected: v === inc.mode }, t)));
   const picker = inc.mode !== "chosen" ? null : h("details", { class: "picker floating", open: true },
     h("summary", {}, inc.chosen.length === 0 ? "tick some" : `${inc.chosen.length} chosen`),
-    h("div", { class: "pickergrid" }, ...options.map((o) => h("label", { class: "check" },
-      h("input", { type: "checkbox", checked: inc.chosen.includes(o), onchange: (e: Event) => {
+    h("div", { class: "pickergrid", "data-scroll": `include-${label}` }, ...options.map((o) => h("label", { class: "check" },
+      h("input", { type: "checkbox", id: `include-${label}-${o}`, checked: inc.chosen.includes(o), onchange: (e: Event) => {
         inc.chosen = (e.target as HTMLInputElement).checked ? [...inc.chosen, o] : inc.chosen.filter((x) => x !== o);
         void loadPage(0);
       } }), ` ${o}`))));
@@ -643,7 +643,7 @@ function datasetScreen(): HTMLElement {
         h("button", { id: "export-csv", disabled: !page, onclick: () => exportPreview("csv") }, "Export CSV…"),
         h("button", { id: "export-parquet", disabled: !page, onclick: () => exportPreview("parquet") }, "Export Parquet…")),
       state.exported ? h("p", { class: "muted", id: "exported" }, `Exported to ${state.exported}`) : null,
-      page ? h("div", { class: "tablewrap" }, h("table", { id: "preview" },
+      page ? h("div", { class: "tablewrap", "data-scroll": `preview-${p.offset}` }, h("table", { id: "preview" },
         h("thead", {}, h("tr", {}, ...page.columns.map((c) => h("th", { class: numeric(c) ? "num" : "" }, c)))),
         h("tbody", {}, ...page.rows.map((r) => h("tr", {}, ...r.map((cell, i) => h("td", { class: numeric(page.columns[i]) ? "num" : "" }, cell))))))) : null) : null);
 }
@@ -696,9 +696,14 @@ function renderProgress() {
 function render() {
   const root = document.getElementById("app")!;
   const screens: Record<Screen, () => HTMLElement> = { start: startScreen, check: checkScreen, history: historyScreen, risk: riskScreen, dataset: datasetScreen, settings: settingsScreen };
+  // A re-render keeps what the user was looking at: scroll positions and the focused control.
+  const scrolls = new Map([...root.querySelectorAll<HTMLElement>("[data-scroll]")].map((el) => [el.dataset.scroll, el.scrollTop]));
+  const focused = document.activeElement?.id;
   const screen = screens[state.screen]();
-  const content = h("div", { class: `content ${state.busy ? "working" : ""}` }, errorBox(), progressBar(), screen);
+  const content = h("div", { class: `content ${state.busy ? "working" : ""}`, "data-scroll": `screen-${state.screen}` }, errorBox(), progressBar(), screen);
   root.replaceChildren(sidebar(), content, ...[dialog()].filter((d): d is HTMLElement => d !== null));
+  for (const el of root.querySelectorAll<HTMLElement>("[data-scroll]")) el.scrollTop = scrolls.get(el.dataset.scroll) ?? 0;
+  if (focused && !state.confirm) document.getElementById(focused)?.focus();
 }
 
 async function main() {

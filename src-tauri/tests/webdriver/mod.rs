@@ -1,7 +1,7 @@
 //! A small blocking WebDriver client for the end-to-end test.
 //!
-//! HTTP/1.1 over `std::net::TcpStream` (one connection per request, `Connection: close`,
-//! `Content-Length` or chunked bodies) with `serde_json`; the `tauri-driver` process in front of
+//! HTTP/1.1 over `std::net::TcpStream` (one connection per request, `Content-Length` or
+//! chunked bodies) with `serde_json`; the `tauri-driver` process in front of
 //! WebKitWebDriver; a [`Session`] with polling helpers that fail with a screenshot and the
 //! page's error text. Dropping a [`Session`] deletes it and stops `tauri-driver`, also when the
 //! test panics.
@@ -68,7 +68,11 @@ pub fn http(port: u16, method: &str, path: &str, body: Option<&Value>, timeout: 
         .and_then(|_| stream.set_write_timeout(Some(timeout)))
         .map_err(|e| WdError::transport(e.to_string()))?;
     let payload = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\nConnection: close\r\n");
+    // No `Connection: close`: tauri-driver forwards every header to WebKitWebDriver, which then
+    // closes its side of tauri-driver's pooled connection, and a quick next command fails with
+    // "connection reset" (about 1 in 20). The answer's end is known from its length or chunks;
+    // dropping the stream closes this connection.
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\n");
     if body.is_some() {
         request.push_str(&format!("Content-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n", payload.len()));
     }
@@ -363,8 +367,14 @@ impl Session {
         self.cmd("POST", "/execute/async", Some(json!({ "script": script, "args": args })))
     }
 
-    /// Takes a screenshot and writes it as `<artifacts>/<name>`; returns its path.
+    /// Takes a screenshot and writes it as `<artifacts>/<name>`; returns its path. Waits for
+    /// the next two animation frames first (at most a second): WebKit's snapshot shows the last
+    /// painted frame, which lags a change made just before.
     pub fn screenshot(&self, name: &str) -> Result<PathBuf, WdError> {
+        let painted = "const done = arguments[arguments.length - 1];
+            setTimeout(done, 1000);
+            requestAnimationFrame(() => requestAnimationFrame(() => done()));";
+        self.execute_async(painted, json!([]))?;
         let value = self.cmd("GET", "/screenshot", None)?;
         let png = base64_decode(value.as_str().unwrap_or_default()).map_err(WdError::transport)?;
         let path = self.artifacts.join(name);
