@@ -527,6 +527,19 @@ function historyScreen(): HTMLElement {
           h("tbody", {}, ...rows)))));
 }
 
+/** What a creation did: rows, dates, the coverage universe, unmatched ids, and per style the values clipped and filled. */
+function creationReport(report: CreationReport): (HTMLElement | null)[] {
+  const styles = [...new Set([...Object.keys(report.clipped), ...Object.keys(report.filled)])];
+  return [
+    h("p", {}, `${int(report.rows)} rows: ${int(report.assets)} assets over ${report.dates} dates (${report.first_date} – ${report.last_date}); coverage universe ${int(report.coverage_assets)} assets on ${report.exchanges.length} exchanges.`),
+    report.unmatched_ids > 0 ? h("p", {}, `${int(report.unmatched_ids)} uploaded ids match no reference asset, e.g. ${report.unmatched_sample.join(", ")}`) : null,
+    report.outside_universe_assets > 0 ? h("p", {}, `${int(report.outside_universe_assets)} uploaded assets fall outside the universe and were left out.`) : null,
+    styles.length === 0 ? null :
+      h("table", { class: "compact" }, h("thead", {}, h("tr", {}, h("th", {}, "Style"), h("th", { class: "num" }, "Clipped"), h("th", { class: "num" }, "Filled"))),
+        h("tbody", {}, ...styles.map((k) => h("tr", {}, h("td", {}, k), h("td", { class: "num" }, int(report.clipped[k] ?? 0)), h("td", { class: "num" }, int(report.filled[k] ?? 0)))))),
+  ];
+}
+
 function riskScreen(): HTMLElement {
   const form = state.riskForm;
   const r = state.risk;
@@ -549,12 +562,7 @@ function riskScreen(): HTMLElement {
     h("h1", {}, "Create a risk dataset"),
     report ? h("section", { class: "card ok", id: "report" },
       h("h2", {}, `Created ${r.name}`, " ", h("button", { id: "open-dataset", onclick: () => showDataset(r.name) }, "Open dataset ›")),
-      h("p", {}, `${int(report.rows)} rows: ${int(report.assets)} assets over ${report.dates} dates (${report.first_date} – ${report.last_date}); coverage universe ${int(report.coverage_assets)} assets on ${report.exchanges.length} exchanges.`),
-      report.unmatched_ids > 0 ? h("p", {}, `${int(report.unmatched_ids)} uploaded ids match no reference asset, e.g. ${report.unmatched_sample.join(", ")}`) : null,
-      Object.keys(report.clipped).length + Object.keys(report.filled).length > 0 ?
-        h("table", { class: "compact" }, h("thead", {}, h("tr", {}, h("th", {}, "Style"), h("th", { class: "num" }, "Clipped"), h("th", { class: "num" }, "Filled"))),
-          h("tbody", {}, ...[...new Set([...Object.keys(report.clipped), ...Object.keys(report.filled)])].map((k) =>
-            h("tr", {}, h("td", {}, k), h("td", { class: "num" }, int(report.clipped[k] ?? 0)), h("td", { class: "num" }, int(report.filled[k] ?? 0)))))) : null) : null,
+      ...creationReport(report)) : null,
     h("section", { class: "card form" },
       row("Name", h("input", { id: "riskname", value: r.name, oninput: (e: Event) => { r.name = (e.target as HTMLInputElement).value; } , onchange: () => render() }),
         exists ? "exists" : undefined),
@@ -594,18 +602,25 @@ function exchangePicker(): HTMLElement {
     r.exchanges.length > 0 ? h("button", { onclick: () => { r.exchanges = []; render(); } }, "Keep all") : null);
 }
 
-/** None / all / chosen columns of a categorical group in the preview, with the chosen list. */
-function includePicker(label: string, inc: Include, options: string[]): HTMLElement {
-  const mode = h("select", { "aria-label": `${label} columns`, onchange: (e: Event) => { inc.mode = (e.target as HTMLSelectElement).value as Include["mode"]; void loadPage(0); } },
+/** None / all / chosen columns of a categorical group in the preview. */
+function includeMode(label: string, inc: Include): HTMLElement {
+  const mode = h("select", { id: `include-${label}`, onchange: (e: Event) => { inc.mode = (e.target as HTMLSelectElement).value as Include["mode"]; void loadPage(0); } },
     ...[["none", "none"], ["all", "all"], ["chosen", "chosen…"]].map(([v, t]) => h("option", { value: v, selected: v === inc.mode }, t)));
-  const picker = inc.mode !== "chosen" ? null : h("details", { class: "picker floating", open: true },
-    h("summary", {}, inc.chosen.length === 0 ? "tick some" : `${inc.chosen.length} chosen`),
-    h("div", { class: "pickergrid", "data-scroll": `include-${label}` }, ...options.map((o) => h("label", { class: "check" },
-      h("input", { type: "checkbox", id: `include-${label}-${o}`, checked: inc.chosen.includes(o), onchange: (e: Event) => {
-        inc.chosen = (e.target as HTMLInputElement).checked ? [...inc.chosen, o] : inc.chosen.filter((x) => x !== o);
-        void loadPage(0);
-      } }), ` ${o}`))));
-  return h("span", { class: "control" }, h("span", { class: "muted" }, label), mode, picker);
+  return h("label", { class: "control" }, h("span", { class: "muted" }, label), mode);
+}
+
+/** The checkbox list of a group whose mode is "chosen": its columns, and the assets kept are their members. */
+function includeList(label: string, inc: Include, options: string[]): HTMLElement | null {
+  if (inc.mode !== "chosen") return null;
+  const toggle = (o: string, on: boolean) => {
+    inc.chosen = on ? [...inc.chosen, o] : inc.chosen.filter((x) => x !== o);
+    void loadPage(0);
+  };
+  return h("div", { class: "includelist" },
+    h("div", { class: "muted" }, `${label}: ${inc.chosen.length === 0 ? "all (tick some to keep only their members)" : `${inc.chosen.length} of ${options.length}, only their members are kept`}`),
+    h("div", { class: "pickergrid wide", "data-scroll": `include-${label}` }, ...options.map((o) => h("label", { class: "check", title: o },
+      h("input", { type: "checkbox", id: `include-${label}-${o}`, checked: inc.chosen.includes(o), onchange: (e: Event) => toggle(o, (e.target as HTMLInputElement).checked) }),
+      ` ${o.slice(o.indexOf(".") + 1)}`))));
 }
 
 function datasetScreen(): HTMLElement {
@@ -625,6 +640,7 @@ function datasetScreen(): HTMLElement {
     h("h1", {}, "Dataset ", select(q.dataset, user.map((u) => u.name), (v) => void showDataset(v))),
     d ? h("section", { class: "card", id: "describe" },
       h("p", {}, h("strong", {}, d.status === "ready" ? "Ready" : `Stale: ${d.stale_reason}`), ` · ${d.first_date} – ${d.last_date} · ${int(d.report.assets)} assets · ${int(d.report.rows)} rows · reference ${d.report.reference_dataset}`),
+      h("details", { id: "coverage" }, h("summary", {}, `Coverage report: ${int(d.report.assets)} of ${int(d.report.coverage_assets)} universe assets have exposures`), h("div", { class: "report" }, ...creationReport(d.report))),
       h("div", { class: "muted" }, "Id types"), chips(d.universe_settings_menu.id_types),
       h("details", {}, h("summary", {}, `Exchanges (${d.universe_settings_menu.exchanges.length})`), chips(d.universe_settings_menu.exchanges)),
       ...Object.entries(d.universe_settings_menu.industry).map(([g, l]) => h("details", {}, h("summary", {}, `Industries: ${g} (${l.ALL.length})`), chips(l.ALL))),
@@ -633,8 +649,7 @@ function datasetScreen(): HTMLElement {
       h("div", { class: "toolbar" },
         control("From", date(q.start, (v) => (q.start = v))), control("To", date(q.end, (v) => (q.end = v))),
         control("Id", select(q.id_type || d.universe_settings_menu.id_types[0], d.universe_settings_menu.id_types, (v) => (q.id_type = v))),
-        includePicker("Industries", p.industries, Object.values(d.universe_settings_menu.industry).flatMap((l) => l.ALL)),
-        includePicker("Regions", p.regions, Object.values(d.universe_settings_menu.region).flatMap((l) => l.ALL)),
+        includeMode("Industries", p.industries), includeMode("Regions", p.regions),
         h("label", { class: "check" }, h("input", { type: "checkbox", checked: q.standardize, onchange: (e: Event) => { q.standardize = (e.target as HTMLInputElement).checked; void loadPage(0); } }), " Standardize styles"),
         h("span", { class: "spacer" }),
         page ? h("span", { class: "muted" }, `Rows ${int(page.total === 0 ? 0 : p.offset + 1)}–${int(Math.min(p.offset + PAGE, page.total))} of ${int(page.total)}`) : null,
@@ -642,6 +657,8 @@ function datasetScreen(): HTMLElement {
         h("button", { disabled: !page || p.offset + PAGE >= page.total, onclick: () => loadPage(p.offset + PAGE) }, "Next ›"),
         h("button", { id: "export-csv", disabled: !page, onclick: () => exportPreview("csv") }, "Export CSV…"),
         h("button", { id: "export-parquet", disabled: !page, onclick: () => exportPreview("parquet") }, "Export Parquet…")),
+      includeList("Industries", p.industries, Object.values(d.universe_settings_menu.industry).flatMap((l) => l.ALL)),
+      includeList("Regions", p.regions, Object.values(d.universe_settings_menu.region).flatMap((l) => l.ALL)),
       state.exported ? h("p", { class: "muted", id: "exported" }, `Exported to ${state.exported}`) : null,
       page ? h("div", { class: "tablewrap", "data-scroll": `preview-${p.offset}` }, h("table", { id: "preview" },
         h("thead", {}, h("tr", {}, ...page.columns.map((c) => h("th", { class: numeric(c) ? "num" : "" }, c)))),
