@@ -36,11 +36,15 @@ ensure_build_tools() {
   ensure_rust
 }
 
-# System packages of the desktop app: WebKitGTK and friends to build it; a virtual display
-# (Xvfb, with xauth for xvfb-run) and WebKit's WebDriver to test it headless.
+# System packages to build the desktop app: WebKitGTK and friends.
 ensure_app_packages() {
-  ensure_packages libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev file \
-    xvfb xauth webkit2gtk-driver
+  ensure_packages libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev file
+}
+
+# What the end-to-end test needs on top: a virtual display (Xvfb, with xauth for xvfb-run) and
+# WebKit's WebDriver.
+ensure_e2e_packages() {
+  ensure_packages xvfb xauth webkit2gtk-driver
 }
 
 # Makes sure node and npm (Node 18 or newer, for `node --test` and esbuild) are available.
