@@ -130,12 +130,24 @@ fn upload_check_commit_and_build_a_risk_dataset() {
     for chart in ["#chart-assets svg", "#chart-range svg", "#chart-std svg", "#chart-histogram svg"] {
         s.wait_for(chart);
     }
+    // A click on a chart picks the day under the pointer (at the chart's centre, the middle day):
+    // the histogram and the highlighted table row follow.
+    s.click_when_ready("#chart-std .svg");
+    s.wait_text("#chart-histogram figcaption", "2025-05-03");
+    s.wait_text("#detail tr.selected", "2025-05-03");
     shot(&s, "02-check.png");
 
-    // Commit (confirmed in the dialog) into version 1.
+    // Wipe the last day (ticked, then confirmed): four staged rows remain.
+    s.click_when_ready("#wipe-exposures_2025-05-05");
+    s.click_when_ready("#wipe");
+    s.click_when_ready("#confirm");
+    s.wait_count("#detail tbody tr", "4 rows", |n| n == 4);
+
+    // Commit (confirmed in the dialog) into version 1, with the four names left.
     s.click_when_ready("#commit");
     s.click_when_ready("#confirm");
     s.wait_text("#committed", "version 1");
+    s.wait_text("#committed", "4 names");
 
     // History: one version.
     s.click_when_ready("#nav-history");
