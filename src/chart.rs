@@ -177,8 +177,9 @@ fn draw(
         paint(&mut chart).map_err(failed)?;
         let (xs, ys) = chart.plotting_area().get_pixel_range();
         if let XLabels::Days(dates) = x_labels {
-            // At most about 12 labels, on whole days, under the middle of each labelled slot.
-            let step = dates.len().div_ceil(12).max(1);
+            // Labels on whole days, under the middle of each labelled slot, at least 56 px apart.
+            let fit = ((xs.end - xs.start).max(0) / 56).max(2) as usize;
+            let step = dates.len().div_ceil(fit).max(1);
             let style = label_font().pos(Pos::new(HPos::Center, VPos::Top));
             for (i, d) in dates.iter().enumerate().step_by(step) {
                 let (px, _) = chart.backend_coord(&(i as f64, 0.0));

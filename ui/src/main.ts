@@ -177,7 +177,18 @@ async function doCommit(mode: string) {
   render();
 }
 
-const CHART = { width: 560, height: 200 };
+/** Chart size in SVG pixels: the width of one of two columns, so that text is drawn at its size. */
+function chartSize(): { width: number; height: number } {
+  const content = document.querySelector<HTMLElement>(".content");
+  const inner = Math.min((content?.clientWidth ?? 1060) - 64, 1840);
+  return { width: Math.max(360, Math.floor((inner - 14) / 2 - 26)), height: 200 };
+}
+
+/** Draws the per-day charts of the staged rows at the current window width. */
+async function loadCharts() {
+  const { width, height } = chartSize();
+  state.charts = state.detail.length > 0 ? await api.dayCharts(state.dataset, width, height) : null;
+}
 
 /** Reloads the staged detail rows, their charts and the selected day's histogram. */
 async function refreshDetail() {
@@ -187,7 +198,7 @@ async function refreshDetail() {
     const names = new Set(state.detail.map((r) => r._name));
     state.wipe = new Set([...state.wipe].filter((n) => names.has(n)));
     const before = state.charts?.dates[state.day];
-    state.charts = state.detail.length > 0 ? await api.dayCharts(state.dataset, CHART.width, CHART.height) : null;
+    await loadCharts();
     // The selected day stays selected while it is staged.
     const dates = state.charts?.dates ?? [];
     state.day = before !== undefined && dates.includes(before) ? dates.indexOf(before) : Math.min(state.day, Math.max(0, dates.length - 1));
@@ -208,7 +219,8 @@ async function loadHistogram(group: string | null) {
     return render();
   }
   try {
-    state.histogram = await api.dayHistogram(state.dataset, row._name, date, group, CHART.width, CHART.height);
+    const { width, height } = chartSize();
+    state.histogram = await api.dayHistogram(state.dataset, row._name, date, group, width, height);
   } catch (e) {
     state.error = e as UiError;
   }
@@ -379,7 +391,12 @@ function startScreen(): HTMLElement {
     h("div", { class: "actions" },
       h("button", { class: "primary", onclick: async () => { const p = await api.chooseFolder(); if (p) await scanFolder(p); } }, "Choose folder…"),
       datasets.length === 0 ? h("button", { onclick: tryDemo }, "Try with demo data") : null));
-  const parts: (HTMLElement | null)[] = [h("h1", {}, "Upload exposures"), picker, drop];
+  const current = datasets.find((d) => d.name === state.dataset);
+  const waiting = current && current.staged > 0 && !state.scan
+    ? h("section", { class: "card", id: "waiting" }, h("p", {}, `${int(current.staged)} staged name(s) in ${current.name} wait to be checked and committed. `,
+        h("button", { onclick: () => { state.screen = "check"; render(); void refreshDetail(); } }, "Check them ›")))
+    : null;
+  const parts: (HTMLElement | null)[] = [h("h1", {}, "Upload exposures"), picker, drop, waiting];
   const s = state.scan;
   if (s) {
     parts.push(h("section", { class: "card", id: "scan" },
@@ -744,6 +761,17 @@ async function main() {
     if (event.payload.type === "drop") void onDrop(event.payload.paths);
   });
 }
+
+// Charts are redrawn for a new window width (once the resizing pauses).
+let resizing: number | undefined;
+window.addEventListener("resize", () => {
+  clearTimeout(resizing);
+  resizing = window.setTimeout(() => {
+    const drawn = state.charts?.charts[0]?.width;
+    if (state.screen !== "check" || drawn === undefined || Math.abs(chartSize().width - drawn) < 24) return;
+    void loadCharts().then(() => loadHistogram(state.histogram?.group ?? null));
+  }, 250);
+});
 
 // The drop handler, reachable from scripts: the end-to-end test feeds a folder through it.
 (window as unknown as { __riskdesk: { drop: (paths: string[]) => Promise<void> } }).__riskdesk = { drop: onDrop };
