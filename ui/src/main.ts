@@ -465,7 +465,7 @@ function chartsSection(): HTMLElement | null {
   const each = (i: number, f: (r: DetailRow) => string) => `${c.dates[i]} · ` + (rowsOn(i).map((r) => (c.series.length > 1 ? `${r._name}: ` : "") + f(r)).join(" · ") || "no data");
   const text: Record<string, (i: number) => string> = {
     assets: (i) => each(i, (r) => `${int(r.n_assets)} assets`),
-    range: (i) => each(i, (r) => `min ${f32(r.min_exposure)}, max ${f32(r.max_exposure)}, mean ${f32(r.mean_exposure)}, median ${f32(r.median_exposure)}`),
+    range: (i) => each(i, (r) => `${f32(r.min_exposure)} … ${f32(r.max_exposure)} · mean ${f32(r.mean_exposure)} · median ${f32(r.median_exposure)}`),
     std: (i) => each(i, (r) => `std ${f32(r.std_exposure)}`),
   };
   const hint = "Point at a day for its values; click to pick it";
