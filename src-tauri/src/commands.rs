@@ -19,6 +19,7 @@ use tauri::State;
 use tauri::ipc::Channel;
 
 use crate::Shared;
+use crate::dialogs::Dialogs;
 
 /// What the UI receives when a command fails: the engine's stable code, message and details.
 #[derive(Debug, Serialize, Deserialize)]
@@ -75,10 +76,21 @@ pub async fn app_info(app: App<'_>) -> Reply<AppInfo> {
     .await
 }
 
-/// The folder dialog. Synchronous, so it runs on the main thread as GTK requires.
+/// Runs a modal dialog off the main thread: the main thread must keep running the window's
+/// event loop, which the dialog itself needs (a dialog opened on it would wait forever).
+async fn dialog<T: Send + 'static>(app: &App<'_>, ask: impl FnOnce(&dyn Dialogs) -> T + Send + 'static) -> Reply<T> {
+    let shared = Arc::clone(app);
+    tauri::async_runtime::spawn_blocking(move || ask(shared.dialogs.as_ref())).await.map_err(|e| UiError {
+        code: "internal".into(),
+        message: format!("the dialog closed unexpectedly: {e}"),
+        details: vec![],
+    })
+}
+
+/// Asks for a folder; `None` when the user cancels.
 #[tauri::command]
-pub fn choose_folder(app: App<'_>) -> Option<String> {
-    app.dialogs.pick_folder().map(|p| p.display().to_string())
+pub async fn choose_folder(app: App<'_>) -> Reply<Option<String>> {
+    dialog(&app, |d| d.pick_folder().map(|p| p.display().to_string())).await
 }
 
 /// Scans a folder, marking the files already staged or committed in `dataset`.
@@ -310,7 +322,7 @@ pub async fn export_exposures(app: App<'_>, query: PreviewQuery, format: String,
     let extension = if format == Format::Csv { "csv" } else { "parquet" };
     let suggested =
         format!("{}_{}_{}.{extension}", query.dataset, query.start.as_deref().unwrap_or("start"), query.end.as_deref().unwrap_or("end"));
-    let Some(path) = app.dialogs.save_file(&suggested, extension) else { return Ok(None) };
+    let Some(path) = dialog(&app, move |d| d.save_file(&suggested, extension)).await? else { return Ok(None) };
     let shared = Arc::clone(&app);
     run(&app, Some(on_progress), move |home, p| {
         p.report("export", 0, 2, "preparing the exposures");

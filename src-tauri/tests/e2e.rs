@@ -187,6 +187,18 @@ fn upload_check_commit_and_build_a_risk_dataset() {
     s.wait_text("#settings", home_dir.to_str().expect("UTF-8 temp path"));
     shot(&s, "07-settings.png");
 
+    // The folder dialog opens without freezing the window: while it is open, a command still
+    // answers (a dialog opened on the main thread would block the event loop for good).
+    s.click_when_ready("#nav-start");
+    s.click_when_ready("#choose-folder");
+    let probe = "const done = arguments[arguments.length - 1];
+        window.__TAURI_INTERNALS__.invoke('app_info').then((i) => done(i.home), (e) => done('failed: ' + JSON.stringify(e)));";
+    match s.execute_async(probe, json!([])) {
+        Ok(v) if v.as_str() == home_dir.to_str() => {}
+        Ok(v) => s.fail(&format!("app_info answered {v} while the folder dialog was open")),
+        Err(e) => s.fail(&format!("the app stopped answering while the folder dialog was open: {e}")),
+    }
+
     drop(s);
     println!("e2e screenshots: {}", artifacts.display());
 }

@@ -116,6 +116,16 @@ async function scanFolder(path: string) {
   render();
 }
 
+async function chooseFolder() {
+  try {
+    const path = await api.chooseFolder();
+    if (path) await scanFolder(path);
+  } catch (e) {
+    state.error = e as UiError;
+    render();
+  }
+}
+
 async function onDrop(paths: string[]) {
   if (paths.length === 1) {
     try {
@@ -389,7 +399,7 @@ function startScreen(): HTMLElement {
     h("div", { class: "big" }, "Drop a folder of daily exposure files here"),
     h("div", { class: "muted" }, "or files and ZIPs: <prefix>_YYYY-MM-DD.csv, .csv.gz, .parquet, .zip"),
     h("div", { class: "actions" },
-      h("button", { class: "primary", onclick: async () => { const p = await api.chooseFolder(); if (p) await scanFolder(p); } }, "Choose folder…"),
+      h("button", { class: "primary", id: "choose-folder", onclick: chooseFolder }, "Choose folder…"),
       datasets.length === 0 ? h("button", { onclick: tryDemo }, "Try with demo data") : null));
   const current = datasets.find((d) => d.name === state.dataset);
   const waiting = current && current.staged > 0 && !state.scan
