@@ -266,6 +266,9 @@ pub fn day_charts(rows: &[DetailRow], size: (u32, u32)) -> Result<DayCharts> {
                 outline.extend(lower.iter().rev());
                 if upper.len() > 1 {
                     chart.draw_series(std::iter::once(Polygon::new(outline, c.mix(0.14).filled())))?;
+                } else if let (Some(&hi), Some(&lo)) = (upper.first(), lower.first()) {
+                    // A single day has no band to fill: its range is a bar.
+                    chart.draw_series(std::iter::once(PathElement::new(vec![lo, hi], c.mix(0.45).stroke_width(6))))?;
                 }
                 chart.draw_series(LineSeries::new(upper, c.mix(0.45).stroke_width(1)))?;
                 chart.draw_series(LineSeries::new(lower, c.mix(0.45).stroke_width(1)))?;

@@ -19,8 +19,17 @@ use webdriver::{Driver, Session};
 const STEP_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The screenshots this test writes, in order (removed first so that none is stale).
-const SHOTS: [&str; 8] =
-    ["01-upload.png", "02-check.png", "03-history.png", "04-risk.png", "05-report.png", "06-dataset.png", "07-settings.png", "failure.png"];
+const SHOTS: [&str; 9] = [
+    "01-upload.png",
+    "02-check.png",
+    "03-history.png",
+    "04-risk.png",
+    "05-report.png",
+    "06-dataset.png",
+    "07-settings.png",
+    "08-bad-input.png",
+    "failure.png",
+];
 
 /// The `tauri-driver` binary: `$TAURI_DRIVER`, else where `scripts/test` installs it, else `PATH`.
 fn tauri_driver() -> PathBuf {
@@ -70,11 +79,21 @@ fn upload_check_commit_and_build_a_risk_dataset() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let home_dir = tmp.path().join("home");
     let folder = tmp.path().join("folder");
+    let bad_folder = tmp.path().join("bad");
     let opts = riskdesk::demo::DemoOptions { assets: 500, days: 5, ..Default::default() };
     {
         let home = riskdesk::Home::open(&home_dir).expect("open the home");
         home.demo_reference(&opts).expect("demo reference");
         riskdesk::demo::write_exposures(&folder, &opts, &riskdesk::Progress::none()).expect("demo exposures");
+        // Two later days, the second with a bad exposure on line 6 (the sixth column).
+        let later = riskdesk::demo::DemoOptions { days: 2, start: riskdesk::date::parse(b"2025-06-01").expect("date"), ..opts };
+        riskdesk::demo::write_exposures(&bad_folder, &later, &riskdesk::Progress::none()).expect("demo exposures");
+        let bad_file = bad_folder.join("exposures_2025-06-02.csv");
+        let text = std::fs::read_to_string(&bad_file).expect("read the demo file");
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let cut = lines[5].rfind(',').expect("a CSV line");
+        lines[5] = format!("{},abc", &lines[5][..cut]);
+        std::fs::write(&bad_file, lines.join("\n") + "\n").expect("write the bad file");
     }
 
     // The driver and one session on the app binary; both end when `s` drops, also on panic.
@@ -186,6 +205,25 @@ fn upload_check_commit_and_build_a_risk_dataset() {
     s.click_when_ready("#nav-settings");
     s.wait_text("#settings", home_dir.to_str().expect("UTF-8 temp path"));
     shot(&s, "07-settings.png");
+
+    // Bad input: the good file is staged; the bad one is reported in place with its file, line,
+    // column and value, and nothing committed changes.
+    s.click_when_ready("#nav-start");
+    match s.execute_async(drop_script, json!([[bad_folder.to_str().expect("UTF-8 temp path")]])) {
+        Ok(v) if v.is_null() => {}
+        Ok(v) => s.fail(&format!("window.__riskdesk.drop rejected: {v}")),
+        Err(e) => s.fail(&format!("window.__riskdesk.drop failed: {e}")),
+    }
+    s.wait_text("#scan", "Found 2 files");
+    s.click_when_ready("#stage");
+    let failure = s.wait_text("#failures", "exposures_2025-06-02.csv");
+    for needle in ["line 6", "column 6", "'abc'"] {
+        if !failure.contains(needle) {
+            s.fail(&format!("the failure report lacks {needle:?}: {failure}"));
+        }
+    }
+    s.wait_count("#detail tbody tr", "1 row (the good file)", |n| n == 1);
+    shot(&s, "08-bad-input.png");
 
     // The folder dialog opens without freezing the window: while it is open, a command still
     // answers (a dialog opened on the main thread would block the event loop for good).

@@ -148,6 +148,7 @@ async function stage() {
   const results = await busy("Staging", (onStep) => api.stage(state.dataset, paths, false, onStep));
   if (results) {
     state.results = results;
+    state.committed = null; // the last commit's card belongs to the files before these
     state.screen = "check";
     await refreshInfo();
     await refreshDetail();
@@ -520,7 +521,7 @@ function checkScreen(): HTMLElement {
   const c = state.committed;
   return h("main", {},
     h("h1", {}, `Check ${state.dataset}`),
-    failed.length > 0 ? h("section", { class: "card failures" }, h("h2", {}, `${failed.length} file(s) failed to stage`),
+    failed.length > 0 ? h("section", { class: "card failures", id: "failures" }, h("h2", {}, `${failed.length} file(s) failed to stage`),
       ...failed.map((r) => h("div", {}, h("strong", {}, r.source), h("pre", {}, r.messages.map(diagnostic).join("\n"))))) : null,
     c ? h("section", { class: "card ok", id: "committed" }, h("h2", {}, `Committed version ${c.version}`),
       h("p", {}, `${int(c.committed_names.length)} names (${c.mode}): ${c.committed_names.slice(0, 4).join(", ")}${c.committed_names.length > 4 ? `, … ${c.committed_names.length - 4} more` : ""}. The version holds ${int(c.rows)} rows over ${c.dates} dates.`),
