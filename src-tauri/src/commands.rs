@@ -68,6 +68,7 @@ pub struct AppInfo {
     pub datasets: Vec<DatasetInfo>,
 }
 
+/// The home folder, the app version and the exposure datasets.
 #[tauri::command]
 pub async fn app_info(app: App<'_>) -> Reply<AppInfo> {
     run(&app, None, |home, _| {
@@ -106,6 +107,7 @@ pub async fn scan_folder(app: App<'_>, path: PathBuf, dataset: Option<String>) -
     .await
 }
 
+/// Stages files, folders or ZIPs into `dataset` (created if new), with progress; one result per name.
 #[tauri::command]
 pub async fn stage(
     app: App<'_>,
@@ -117,6 +119,7 @@ pub async fn stage(
     run(&app, Some(on_progress), move |home, p| home.get_or_create_uploader(&dataset)?.stage(&paths, replace, p)).await
 }
 
+/// The detail summary of what is staged: one row per staged name and date.
 #[tauri::command]
 pub async fn staging_detail(app: App<'_>, dataset: String) -> Reply<Vec<DetailRow>> {
     run(&app, None, move |home, _| home.uploader(&dataset)?.staging_detail_summary()).await
@@ -169,6 +172,7 @@ pub async fn day_histogram(
     .await
 }
 
+/// Commits everything staged with a mode (`append`, `upsert`, `overwrite_dates`, `overwrite`).
 #[tauri::command]
 pub async fn commit(app: App<'_>, dataset: String, mode: String, on_progress: Channel<Step>) -> Reply<CommitResult> {
     run(&app, Some(on_progress), move |home, p| home.uploader(&dataset)?.commit(CommitMode::parse(&mode)?, None, p)).await
@@ -181,6 +185,7 @@ pub struct History {
     pub factor_groups: Vec<String>,
 }
 
+/// The versions of `dataset`, oldest first, and the factor groups of the latest.
 #[tauri::command]
 pub async fn history(app: App<'_>, dataset: String) -> Reply<History> {
     run(&app, None, move |home, _| {
@@ -199,6 +204,7 @@ pub struct RiskForm {
     pub factor_groups: BTreeMap<String, Vec<String>>,
 }
 
+/// Everything the risk dataset form offers; see [`RiskForm`].
 #[tauri::command]
 pub async fn risk_form(app: App<'_>) -> Reply<RiskForm> {
     run(&app, None, |home, _| {
@@ -231,6 +237,7 @@ pub async fn reference_exchanges(app: App<'_>, reference: String) -> Reply<Vec<E
     .await
 }
 
+/// Creates (or, with `replace`, replaces) a risk dataset, with progress; returns its report.
 #[tauri::command]
 pub async fn create_risk_dataset(
     app: App<'_>,
@@ -249,6 +256,7 @@ pub async fn create_risk_dataset(
     .await
 }
 
+/// The describe view of a risk dataset: status, range, universe menu and creation report.
 #[tauri::command]
 pub async fn describe_risk_dataset(app: App<'_>, name: String) -> Reply<Description> {
     run(&app, None, move |home, _| home.describe_risk_dataset(&name)).await
