@@ -41,10 +41,10 @@ ensure_app_packages() {
   ensure_packages libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev file
 }
 
-# What the end-to-end test needs on top: a virtual display (Xvfb, with xauth for xvfb-run) and
-# WebKit's WebDriver.
+# What the end-to-end test needs on top: a virtual display (Xvfb, with xauth for xvfb-run),
+# WebKit's WebDriver, and a GTK drag source (python3-gi) moved by xdotool for a real drop.
 ensure_e2e_packages() {
-  ensure_packages xvfb xauth webkit2gtk-driver
+  ensure_packages xvfb xauth webkit2gtk-driver python3-gi gir1.2-gtk-3.0 xdotool
 }
 
 # Makes sure node and npm (Node 18 or newer, for `node --test` and esbuild) are available.

@@ -1,11 +1,12 @@
 //! End to end: the real app binary in a real webview (WebKitGTK under Xvfb), driven through
 //! WebDriver (`tauri-driver` in front of Debian's `WebKitWebDriver`) across the whole workflow:
-//! upload, check, commit, history, risk dataset, dataset, settings. Screenshots of each step go
+//! upload, check, commit, history, risk dataset, dataset, settings; then a bad file dragged in
+//! from another window (a real native drop) and the folder dialog. Screenshots of each step go
 //! to `$RISKDESK_E2E_ARTIFACTS`, else `$CARGO_TARGET_DIR/e2e-artifacts`, else
 //! `target/e2e-artifacts`.
 //!
 //! Run by `scripts/test`, or by hand after building the UI (`ui/dist`):
-//! `xvfb-run -a cargo test -p riskdesk-app --test e2e -- --ignored --test-threads=1`.
+//! `xvfb-run -a -s "-screen 0 1920x1080x24" cargo test -p riskdesk-app --test e2e -- --ignored --test-threads=1`.
 
 mod webdriver;
 
@@ -63,6 +64,67 @@ fn artifacts_dir() -> PathBuf {
 fn parse_count(cell: &str) -> Option<u64> {
     let digits: String = cell.chars().filter(char::is_ascii_digit).collect();
     if digits.is_empty() || cell.chars().any(|c| c.is_alphabetic()) { None } else { digits.parse().ok() }
+}
+
+/// A GTK window offering a folder as a drag source (`tests/fixtures/drag_source.py`), closed
+/// when dropped.
+struct DragSource(std::process::Child);
+
+impl Drop for DragSource {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs `xdotool` with `args` or fails the test.
+fn xdotool(s: &Session, args: &[&str]) {
+    match std::process::Command::new("xdotool").args(args).status() {
+        Ok(st) if st.success() => {}
+        other => s.fail(&format!("xdotool {args:?} failed: {other:?}")),
+    }
+}
+
+/// Drags `folder` onto the drop zone the way a user does from a file manager: a real GTK drag
+/// source, pressed, moved over the window and released with xdotool (the app sees a native drop).
+/// The source must live until the app has read the dropped paths from it: keep what this returns.
+#[must_use]
+fn drag_onto_drop_zone(s: &Session, folder: &Path) -> DragSource {
+    let (sx, sy) = (1500, 300); // the source's corner: right of the 1280-pixel-wide app window
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drag_source.py");
+    let child = std::process::Command::new("/usr/bin/python3")
+        .arg(&fixture)
+        .arg(folder)
+        .args([sx.to_string(), sy.to_string()])
+        .spawn()
+        .unwrap_or_else(|e| s.fail(&format!("cannot start {}: {e}", fixture.display())));
+    let source = DragSource(child);
+    s.wait("the drag source window", |_| {
+        let found = std::process::Command::new("xdotool").args(["search", "--name", "^riskdesk-drag-source$"]).output();
+        Ok(found.ok().filter(|o| o.status.success() && !o.stdout.is_empty()).map(|_| ()))
+    });
+    let target = s
+        .execute(
+            "const r = document.getElementById('dropzone').getBoundingClientRect();
+             return [Math.round(window.screenX + r.left + r.width / 2), Math.round(window.screenY + r.top + r.height / 2)];",
+            json!([]),
+        )
+        .unwrap_or_else(|e| s.fail(&format!("cannot locate the drop zone: {e}")));
+    let (tx, ty) = (target[0].as_i64().unwrap_or(640), target[1].as_i64().unwrap_or(200));
+    let (fx, fy) = (sx + 100, sy + 50);
+    xdotool(s, &["mousemove", &fx.to_string(), &fy.to_string()]);
+    xdotool(s, &["mousedown", "1"]);
+    // GTK starts a drag after a few pixels of motion; then the pointer travels to the zone.
+    for step in 1..=12 {
+        let x = fx + (tx - fx) * step / 12;
+        let y = fy + (ty - fy) * step / 12;
+        xdotool(s, &["mousemove", &x.to_string(), &y.to_string()]);
+        std::thread::sleep(Duration::from_millis(80));
+    }
+    xdotool(s, &["mousemove", &(tx + 3).to_string(), &(ty + 3).to_string()]);
+    std::thread::sleep(Duration::from_millis(300));
+    xdotool(s, &["mouseup", "1"]);
+    source
 }
 
 /// Takes a named screenshot or fails the test.
@@ -207,14 +269,13 @@ fn upload_check_commit_and_build_a_risk_dataset() {
     shot(&s, "07-settings.png");
 
     // Bad input: the good file is staged; the bad one is reported in place with its file, line,
-    // column and value, and nothing committed changes.
+    // column and value.
+    // This folder comes by a real drag and drop from another window.
     s.click_when_ready("#nav-start");
-    match s.execute_async(drop_script, json!([[bad_folder.to_str().expect("UTF-8 temp path")]])) {
-        Ok(v) if v.is_null() => {}
-        Ok(v) => s.fail(&format!("window.__riskdesk.drop rejected: {v}")),
-        Err(e) => s.fail(&format!("window.__riskdesk.drop failed: {e}")),
-    }
+    s.wait_for("#dropzone");
+    let source = drag_onto_drop_zone(&s, &bad_folder);
     s.wait_text("#scan", "Found 2 files");
+    drop(source);
     s.click_when_ready("#stage");
     let failure = s.wait_text("#failures", "exposures_2025-06-02.csv");
     for needle in ["line 6", "column 6", "'abc'"] {
