@@ -228,11 +228,7 @@ pub struct Exchange {
 #[tauri::command]
 pub async fn reference_exchanges(app: App<'_>, reference: String) -> Reply<Vec<Exchange>> {
     run(&app, None, move |home, _| {
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for e in home.reference(&reference)?.assets.exchange {
-            *counts.entry(e).or_default() += 1;
-        }
-        Ok(counts.into_iter().map(|(code, assets)| Exchange { code, assets }).collect())
+        Ok(home.reference(&reference)?.assets.exchange_counts().into_iter().map(|(code, assets)| Exchange { code, assets }).collect())
     })
     .await
 }

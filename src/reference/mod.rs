@@ -53,6 +53,15 @@ impl ReferenceAssets {
         self.asset_id.is_empty()
     }
 
+    /// Each listing exchange with its number of assets, by exchange code.
+    pub fn exchange_counts(&self) -> Vec<(String, usize)> {
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for e in &self.exchange {
+            *counts.entry(e).or_default() += 1;
+        }
+        counts.into_iter().map(|(e, n)| (e.to_owned(), n)).collect()
+    }
+
     /// The position of an asset by primary id (the assets are sorted by id).
     pub fn index_of(&self, asset_id: &str) -> Option<u32> {
         self.asset_id.binary_search_by(|a| a.as_str().cmp(asset_id)).ok().map(|i| i as u32)
