@@ -18,37 +18,20 @@ fn string_at(a: &ArrayRef, row: usize) -> Option<String> {
         DataType::LargeUtf8 => a.as_string::<i64>().value(row).to_owned(),
         DataType::Utf8View => a.as_string_view().value(row).to_owned(),
         DataType::Dictionary(k, _) => {
-            let (key, values) = match k.as_ref() {
-                DataType::UInt32 => {
-                    let d = a.as_dictionary::<UInt32Type>();
-                    (d.keys().value(row) as usize, d.values())
-                }
-                DataType::Int32 => {
-                    let d = a.as_dictionary::<Int32Type>();
-                    (d.keys().value(row) as usize, d.values())
-                }
-                DataType::Int64 => {
-                    let d = a.as_dictionary::<Int64Type>();
-                    (d.keys().value(row) as usize, d.values())
-                }
-                DataType::Int16 => {
-                    let d = a.as_dictionary::<Int16Type>();
-                    (d.keys().value(row) as usize, d.values())
-                }
-                DataType::Int8 => {
-                    let d = a.as_dictionary::<Int8Type>();
-                    (d.keys().value(row) as usize, d.values())
-                }
-                DataType::UInt16 => {
-                    let d = a.as_dictionary::<UInt16Type>();
-                    (d.keys().value(row) as usize, d.values())
-                }
-                DataType::UInt8 => {
-                    let d = a.as_dictionary::<UInt8Type>();
-                    (d.keys().value(row) as usize, d.values())
-                }
-                _ => return None,
-            };
+            // The key at `row` and the dictionary's values, for any integer key type.
+            macro_rules! entry {
+                ($($key:ident => $ty:ty),*) => {
+                    match k.as_ref() {
+                        $(DataType::$key => {
+                            let d = a.as_dictionary::<$ty>();
+                            (d.keys().value(row) as usize, d.values())
+                        })*
+                        _ => return None,
+                    }
+                };
+            }
+            let (key, values) = entry!(UInt32 => UInt32Type, Int32 => Int32Type, Int64 => Int64Type, Int16 => Int16Type,
+                Int8 => Int8Type, UInt16 => UInt16Type, UInt8 => UInt8Type);
             return string_at(values, key);
         }
         DataType::Int64 => a.as_primitive::<Int64Type>().value(row).to_string(),
