@@ -22,7 +22,7 @@ use crate::{Error, Result};
 pub const DEFAULT_LEVEL: u32 = 6;
 
 /// One archive written.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Archive {
     pub path: PathBuf,
     pub year: i32,
@@ -37,7 +37,7 @@ pub fn batch(folder: &Path, out_dir: &Path, level: u32, progress: &Progress<'_>)
         return Err(Error::invalid(format!("deflate level {level} is out of range (0 to 9)")));
     }
     let mut groups: BTreeMap<(String, i32), Vec<(PathBuf, String, i32)>> = BTreeMap::new();
-    for (path, verdict) in crate::scan::list_folder(folder)? {
+    for (path, verdict) in crate::inputs::list_folder(folder)? {
         if let Ok(Named::Daily { prefix, date, format, .. }) = verdict
             && format != Format::Zip
         {

@@ -16,7 +16,7 @@ use crate::uploader::DetailRow;
 use crate::{Error, Result};
 
 /// The plotting area of a chart inside its SVG, in SVG pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct PlotBox {
     pub left: i32,
     pub right: i32,
@@ -25,10 +25,10 @@ pub struct PlotBox {
 }
 
 /// One drawn chart.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Chart {
     /// A stable identifier: `assets`, `range`, `std` or `histogram`.
-    pub id: &'static str,
+    pub id: String,
     pub title: String,
     pub width: u32,
     pub height: u32,
@@ -37,7 +37,7 @@ pub struct Chart {
 }
 
 /// The per-day charts of a detail summary.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct DayCharts {
     /// The dates on the x axis, in order.
     pub dates: Vec<String>,
@@ -47,7 +47,7 @@ pub struct DayCharts {
 }
 
 /// One histogram bin: values in `[lo, hi)` (the last bin also holds `hi`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Bin {
     pub lo: f64,
     pub hi: f64,
@@ -55,7 +55,7 @@ pub struct Bin {
 }
 
 /// A histogram chart with its bins.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Histogram {
     pub chart: Chart,
     pub bins: Vec<Bin>,
@@ -189,7 +189,7 @@ fn draw(
         root.present().map_err(failed)?;
         PlotBox { left: xs.start, right: xs.end, top: ys.start, bottom: ys.end }
     };
-    Ok(Chart { id, title, width, height, svg, plot })
+    Ok(Chart { id: id.to_owned(), title, width, height, svg, plot })
 }
 
 /// The series a detail row belongs to: its name without its date, so that daily files
@@ -356,7 +356,7 @@ mod tests {
         let c = day_charts(&rows, (600, 200)).unwrap();
         assert_eq!(c.dates, ["2025-01-02", "2025-01-03"]);
         assert_eq!(c.series, ["a", "b"]);
-        assert_eq!(c.charts.iter().map(|c| c.id).collect::<Vec<_>>(), ["assets", "range", "std"]);
+        assert_eq!(c.charts.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["assets", "range", "std"]);
         for chart in &c.charts {
             assert!(chart.svg.starts_with("<svg"), "{}", &chart.svg[..40]);
             let p = chart.plot;

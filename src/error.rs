@@ -1,5 +1,7 @@
 //! The engine's one error type. Every variant has a stable machine code (see [`Error::code`])
-//! that the CLI, the desktop shell and the HTTP server pass on unchanged.
+//! that the CLI, the desktop shell and the HTTP server pass on unchanged. On the wire an error is
+//! an [`ErrorBody`] `{code, message, details}`; [`Error`] serializes to it and back, so a remote
+//! backend returns the same codes as the local one.
 
 use std::path::PathBuf;
 
@@ -37,11 +39,58 @@ pub enum Error {
     /// A stored data file could not be read or written.
     #[error("storage: {0}")]
     Storage(String),
+    /// A bug or a crashed worker: work stopped for a reason that is not the caller's.
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// An error reported by another process (a server) under a code this build does not map to
+    /// a variant of its own; its code, message and details are kept as they arrived.
+    #[error("{}", .0.message)]
+    Reported(ErrorBody),
+}
+
+/// The wire form of an [`Error`]: its stable code, its message and its detail lines.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+    #[serde(default)]
+    pub details: Vec<String>,
+}
+
+impl From<&Error> for ErrorBody {
+    fn from(e: &Error) -> Self {
+        ErrorBody { code: e.code().to_owned(), message: e.to_string(), details: e.details().to_vec() }
+    }
+}
+
+impl From<ErrorBody> for Error {
+    /// The variant a code names where the message and details carry all of it; otherwise
+    /// [`Error::Reported`], which keeps the code.
+    fn from(body: ErrorBody) -> Self {
+        match body.code.as_str() {
+            "invalid_input" => Error::InvalidInput { message: body.message, details: body.details },
+            "conflict" => Error::Conflict { message: body.message, details: body.details },
+            "cancelled" => Error::Cancelled,
+            _ => Error::Reported(body),
+        }
+    }
+}
+
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        ErrorBody::from(self).serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        ErrorBody::deserialize(d).map(Error::from)
+    }
 }
 
 impl Error {
     /// A stable, machine-readable code for this error (never changes between versions).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         match self {
             Error::InvalidInput { .. } => "invalid_input",
             Error::NotFound { .. } => "not_found",
@@ -51,6 +100,8 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Catalog(_) => "catalog",
             Error::Storage(_) => "storage",
+            Error::Internal(_) => "internal",
+            Error::Reported(body) => &body.code,
         }
     }
 
@@ -58,6 +109,7 @@ impl Error {
     pub fn details(&self) -> &[String] {
         match self {
             Error::InvalidInput { details, .. } | Error::Conflict { details, .. } => details,
+            Error::Reported(body) => &body.details,
             _ => &[],
         }
     }

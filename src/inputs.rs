@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use crate::error::IoContext;
 use crate::names::{self, Format, Named};
 use crate::parse::Diagnostic;
 
@@ -62,7 +63,7 @@ pub fn resolve(paths: &[PathBuf]) -> Resolved {
     let mut out = Resolved::default();
     for path in paths {
         if path.is_dir() {
-            match crate::scan::list_folder(path) {
+            match list_folder(path) {
                 Ok(entries) => {
                     for (file, verdict) in entries {
                         match verdict {
@@ -197,4 +198,22 @@ impl Unit {
             }
         }
     }
+}
+
+/// Lists a folder's entries (not recursive, hidden files left out) with what each name says,
+/// sorted by file name.
+pub fn list_folder(folder: &Path) -> crate::Result<Vec<(PathBuf, Result<Named, String>)>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(folder).at("cannot read the folder", folder)? {
+        let entry = entry.at("cannot read the folder", folder)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let verdict = if path.is_dir() { Err("a folder (subfolders are not scanned)".to_owned()) } else { names::parse(&name) };
+        out.push((path, verdict));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }

@@ -1,8 +1,9 @@
 //! Riskdesk's engine: staging, checking and versioning factor exposures, on a local home folder.
 //!
-//! Everything the command-line tool and the desktop app do is a function here; they only adapt
-//! arguments and show results. See `ARCHITECTURE.md` for how the modules fit together.
+//! Front ends (the command-line tool, the desktop app) use the [`api::Backend`] trait and only
+//! adapt arguments and show results. See `ARCHITECTURE.md` for how the modules fit together.
 
+pub mod api;
 pub mod batch;
 pub mod chart;
 pub mod date;
@@ -20,6 +21,7 @@ pub mod store;
 pub mod table;
 pub mod uploader;
 
+pub use api::{Backend, LocalBackend};
 pub use error::{Error, Result};
 pub use progress::Progress;
 pub use store::Home;

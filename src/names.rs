@@ -3,8 +3,9 @@
 use std::fmt;
 
 /// A supported file format, known from the file's extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "FileFormat")]
 pub enum Format {
     Csv,
     CsvGz,

@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use crate::{Error, Result};
 
 /// One progress report: `done` of `total` units of the named phase.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Step {
     /// The phase, e.g. "stage" or "commit".
-    pub phase: &'static str,
+    pub phase: String,
     /// Units finished so far.
     pub done: u64,
     /// Units in all (0 when unknown).
@@ -48,7 +48,7 @@ impl<'a> Progress<'a> {
     /// Sends one report.
     pub fn report(&self, phase: &'static str, done: u64, total: u64, message: impl Into<String>) {
         if let Some(sink) = self.sink {
-            sink(&Step { phase, done, total, message: message.into() });
+            sink(&Step { phase: phase.to_owned(), done, total, message: message.into() });
         }
     }
 

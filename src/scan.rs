@@ -7,11 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::Result;
-use crate::error::IoContext;
-use crate::names::{self, Format, Named};
+use crate::names::{Format, Named};
 
 /// Whether a file's staged name is already known to a dataset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum FileStatus {
     New,
@@ -20,7 +19,7 @@ pub enum FileStatus {
 }
 
 /// A file that qualifies for staging.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ScannedFile {
     pub file_name: String,
     pub path: PathBuf,
@@ -35,14 +34,14 @@ pub struct ScannedFile {
 }
 
 /// A file that does not qualify, with the reason.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct RejectedFile {
     pub file_name: String,
     pub reason: String,
 }
 
 /// How many files a year has.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct YearCount {
     pub year: i32,
     pub files: usize,
@@ -50,7 +49,7 @@ pub struct YearCount {
 }
 
 /// The result of scanning a folder.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ScanReport {
     pub folder: PathBuf,
     pub files: Vec<ScannedFile>,
@@ -61,24 +60,6 @@ pub struct ScanReport {
     pub committed: usize,
 }
 
-/// Lists a folder's entries (not recursive, hidden files left out) with what each name says,
-/// sorted by file name.
-pub fn list_folder(folder: &Path) -> Result<Vec<(PathBuf, Result<Named, String>)>> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(folder).at("cannot read the folder", folder)? {
-        let entry = entry.at("cannot read the folder", folder)?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        let verdict = if path.is_dir() { Err("a folder (subfolders are not scanned)".to_owned()) } else { names::parse(&name) };
-        out.push((path, verdict));
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
-}
-
 /// Scans `folder`. `known` maps staged names to their status in a dataset (empty when none).
 pub fn scan(folder: &Path, known: &HashMap<String, FileStatus>) -> Result<ScanReport> {
     if !folder.is_dir() {
@@ -86,7 +67,7 @@ pub fn scan(folder: &Path, known: &HashMap<String, FileStatus>) -> Result<ScanRe
     }
     let mut files = Vec::new();
     let mut rejected = Vec::new();
-    for (path, verdict) in list_folder(folder)? {
+    for (path, verdict) in crate::inputs::list_folder(folder)? {
         let file_name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
         let named = match verdict {
             Ok(n) => n,

@@ -49,7 +49,9 @@ pub struct Table {
 }
 
 /// An output format for tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(rename = "TableFormat")]
 pub enum Format {
     /// Aligned text for a terminal.
     Text,

@@ -52,7 +52,7 @@ fn the_seed_notebook_end_to_end() {
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "rows are sorted by id");
     assert!(last_day.iter().all(|l| l.split(',').nth(2) == Some("1")), "market exposure is 1");
     let parquet = env.dir.path().join("x.parquet");
-    env.ok(&["exposures", "get", "-d", "My-Risk-Dataset", "--format", "parquet", "--out", s(&parquet), "--industries", "all"]);
+    env.ok(&["exposures", "get", "-d", "My-Risk-Dataset", "--format", "parquet", "--out", s(&parquet), "--industry", "all"]);
     assert!(std::fs::metadata(&parquet).unwrap().len() > 1000);
     let text = env.ok(&["riskdatasets", "describe", "My-Risk-Dataset"]);
     assert!(text.contains("My-Risk-Dataset (ready)") && text.contains("industry hierarchy 'industry' (13)"), "{text}");

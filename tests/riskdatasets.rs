@@ -210,7 +210,7 @@ fn styles_are_huberized_then_filled_by_industry_mean() {
 fn styles_are_standardized_cap_weighted_mean_zero_unit_std() {
     let (_env, home) = setup();
     create(&home, "R", &settings("")).unwrap();
-    let t = home.exposures("R", &ExposureQuery { end: riskdesk::date::parse(D1.as_bytes()), ..ExposureQuery::default() }).unwrap();
+    let t = home.exposures("R", &ExposureQuery { end: Some(D1.into()), ..ExposureQuery::default() }).unwrap();
     let caps = [300.0, 100.0, 100.0, 100.0, 100.0];
     for col in ["style.style.Size", "style.style.Value"] {
         let v: Vec<f64> = f32s(&t, col).iter().map(|&x| f64::from(x)).collect();
@@ -226,14 +226,14 @@ fn styles_are_standardized_cap_weighted_mean_zero_unit_std() {
 fn industry_and_region_lists_add_columns_and_restrict_the_universe() {
     let (_env, home) = setup();
     create(&home, "R", &settings("")).unwrap();
-    let q = ExposureQuery { industries: Selection::parse("Fin"), regions: Selection::All, ..raw() };
+    let q = ExposureQuery { industries: Selection::Only(vec!["Fin".into()]), regions: Selection::All, ..raw() };
     let t = home.exposures("R", &q).unwrap();
     assert_eq!(column(&t, "bayesid"), ["C", "C"]);
     assert_eq!(t.names[5..], ["industry.industry.Fin", "region.region.UK", "region.region.US"]);
     assert_eq!(f32s(&t, "region.region.UK"), [1.0, 0.0]);
-    let all = home.exposures("R", &ExposureQuery { industries: Selection::parse("~Fin"), ..raw() }).unwrap();
+    let all = home.exposures("R", &ExposureQuery { industries: Selection::Only(vec!["~Fin".into()]), ..raw() }).unwrap();
     assert_eq!(column(&all, "bayesid"), ["A", "B", "D", "E", "A"]);
-    let err = home.exposures("R", &ExposureQuery { industries: Selection::parse("Energy"), ..raw() }).unwrap_err().to_string();
+    let err = home.exposures("R", &ExposureQuery { industries: Selection::Only(vec!["Energy".into()]), ..raw() }).unwrap_err().to_string();
     assert!(err.contains("industry 'Energy' does not exist (known: industry.Fin, industry.Tech)"), "{err}");
 }
 
@@ -261,7 +261,7 @@ fn describe_lists_the_universe_menu_and_the_report() {
     assert_eq!(m["exchanges"], serde_json::json!(["XLON", "XNAS", "XNYS", "XPAR"]));
     assert_eq!(m["industry"], serde_json::json!({"industry": {"ALL": ["industry.Fin", "industry.Tech"]}}));
     assert_eq!(m["region_labels"], serde_json::json!({"region": {"ALL": "ALL", "region.UK": "region.UK", "region.US": "region.US"}}));
-    assert_eq!((d.first_date.as_deref(), d.last_date.as_deref(), d.status), (Some(D1), Some(D2), "ready"));
+    assert_eq!((d.first_date.as_deref(), d.last_date.as_deref(), d.status.as_str()), (Some(D1), Some(D2), "ready"));
     assert_eq!(d.report.sources[0].version, 1);
 }
 
@@ -270,18 +270,18 @@ fn a_new_commit_makes_the_dataset_stale_and_update_rebuilds_it() {
     let (env, home) = setup();
     create(&home, "R", &settings("")).unwrap();
     let names = home.risk_datasets().unwrap();
-    let kinds: Vec<(&str, &str, &str)> = names.iter().map(|d| (d.name.as_str(), d.kind, d.status)).collect();
+    let kinds: Vec<(&str, &str, &str)> = names.iter().map(|d| (d.name.as_str(), d.kind.as_str(), d.status.as_str())).collect();
     assert_eq!(kinds, [("Ref", "reference", "ready"), ("R", "user", "ready")]);
     let p = env.file("exp", "exp_2025-05-03.csv", "date,asset_id,asset_id_type,factor_group,factor,exposure\n2025-05-03,A,bayesid,market,Market,1\n2025-05-03,A,bayesid,industry,Tech,1\n2025-05-03,A,bayesid,region,US,1\n");
     env.ok(&["upload", "stage", "-d", "Exp", s(&p)]);
     env.ok(&["upload", "commit", "-d", "Exp", "--mode", "append"]);
     let r = home.risk_datasets().unwrap().into_iter().find(|d| d.name == "R").unwrap();
-    assert_eq!((r.status, r.stale_reason.as_deref()), ("stale", Some("'Exp' is at version 2; built from version 1")));
+    assert_eq!((r.status.as_str(), r.stale_reason.as_deref()), ("stale", Some("'Exp' is at version 2; built from version 1")));
     let up = home.update_risk_dataset("R", &Progress::none()).unwrap();
     assert!(up.updated);
     assert_eq!((up.previous_sources[0].version, up.report.sources[0].version), (1, 2));
     assert_eq!(up.report.last_date.as_deref(), Some("2025-05-03"));
-    assert_eq!(home.describe_risk_dataset("R").unwrap().status, "ready");
+    assert_eq!(home.describe_risk_dataset("R").unwrap().status.as_str(), "ready");
     assert!(!home.update_risk_dataset("R", &Progress::none()).unwrap().updated);
     // Names: no silent replacement, and delete --if-exists.
     let err = home.create_risk_dataset("R", &settings(""), false, &Progress::none()).unwrap_err();
@@ -302,7 +302,7 @@ fn missing_sources_and_referenced_exposures_are_explained() {
     let json = r#"{"reference_dataset": "Ref", "exposures": [{"exposure_type": "referenced", "style_factor_group": "style"}]}"#;
     let err = create(&home, "R", &RiskDatasetSettings::from_json(json, "t").unwrap()).unwrap_err().to_string();
     assert!(err.contains("holds no exposures to reference"), "{err}");
-    assert!(home.risk_datasets().unwrap().iter().all(|d| d.kind == "reference"), "failed creations left nothing");
+    assert!(home.risk_datasets().unwrap().iter().all(|d| d.kind.as_str() == "reference"), "failed creations left nothing");
 }
 
 #[test]
@@ -334,13 +334,14 @@ fn start_rules_combine_the_ranges_of_several_sources() {
 fn style_lists_pick_columns_and_a_replaced_reference_makes_the_dataset_stale() {
     let (env, home) = setup();
     create(&home, "R", &settings("")).unwrap();
-    let t = home.exposures("R", &ExposureQuery { styles: Selection::parse("style.Value"), ..ExposureQuery::default() }).unwrap();
+    let t =
+        home.exposures("R", &ExposureQuery { styles: Selection::Only(vec!["style.Value".into()]), ..ExposureQuery::default() }).unwrap();
     assert_eq!(t.names, ["date", "bayesid", "market.market.Market", "style.style.Value"]);
-    let t = home.exposures("R", &ExposureQuery { styles: Selection::parse("~Value"), ..ExposureQuery::default() }).unwrap();
+    let t = home.exposures("R", &ExposureQuery { styles: Selection::Only(vec!["~Value".into()]), ..ExposureQuery::default() }).unwrap();
     assert_eq!(t.names[3..], ["style.style.Size"]);
     home.import_reference("Ref", &env.folder("ref"), "bayesid", true).unwrap();
     let r = home.risk_datasets().unwrap().into_iter().find(|d| d.name == "R").unwrap();
-    assert_eq!((r.status, r.stale_reason.as_deref()), ("stale", Some("reference dataset 'Ref' was replaced")));
+    assert_eq!((r.status.as_str(), r.stale_reason.as_deref()), ("stale", Some("reference dataset 'Ref' was replaced")));
     assert!(home.update_risk_dataset("R", &Progress::none()).unwrap().updated);
-    assert_eq!(home.describe_risk_dataset("R").unwrap().status, "ready");
+    assert_eq!(home.describe_risk_dataset("R").unwrap().status.as_str(), "ready");
 }

@@ -1,33 +1,52 @@
-//! The Riskdesk desktop app: a thin Tauri shell over the `riskdesk` engine.
+//! The Riskdesk desktop app: a thin Tauri shell over the engine's [`Backend`] API.
 //!
-//! [`commands`] adapts each UI request to one engine call, run on a blocking thread so that the
-//! window never waits, with progress sent over a channel and a shared cancellation flag.
+//! [`commands`] adapts each UI request to backend calls, run on a blocking thread so that the
+//! window never waits, with progress sent over a channel and a cancel flag per job ([`jobs`]).
 //! Native dialogs sit behind [`dialogs::Dialogs`] so that tests can answer them.
 
 pub mod commands;
 pub mod dialogs;
+pub mod jobs;
 
-use std::sync::atomic::AtomicBool;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use riskdesk::Home;
-use riskdesk::table::Table;
-use tauri::Runtime;
+use riskdesk::{Backend, LocalBackend};
+use tauri::{Manager, Runtime};
 
 use dialogs::Dialogs;
+use jobs::Jobs;
 
-/// The app's state: the open home folder, the dialogs, and the running work's cancel flag.
+/// The app's state: the backend it works on, the dialogs, the running jobs.
 pub struct Shared {
-    pub home: Mutex<Home>,
+    backend: Arc<dyn Backend>,
     pub dialogs: Box<dyn Dialogs>,
-    pub cancel: AtomicBool,
-    /// The last exposures query (as a key) and its table, so that paging and export reuse it.
-    pub preview: Mutex<Option<(String, Arc<Table>)>>,
+    pub jobs: Jobs,
+    /// Where "Try with demo data" writes the demo month (on this computer).
+    pub demo_folder: PathBuf,
+    /// A message for the user about the window itself, shown once (see [`Shared::take_notice`]).
+    notice: Mutex<Option<String>>,
 }
 
 impl Shared {
-    pub fn new(home: Home, dialogs: Box<dyn Dialogs>) -> Arc<Shared> {
-        Arc::new(Shared { home: Mutex::new(home), dialogs, cancel: AtomicBool::new(false), preview: Mutex::new(None) })
+    /// State over `backend`; the demo month goes to `demo_folder`.
+    pub fn new(backend: Arc<dyn Backend>, dialogs: Box<dyn Dialogs>, demo_folder: PathBuf) -> Arc<Shared> {
+        Arc::new(Shared { backend, dialogs, jobs: Jobs::default(), demo_folder, notice: Mutex::new(None) })
+    }
+
+    /// The backend the commands use.
+    pub fn backend(&self) -> Arc<dyn Backend> {
+        Arc::clone(&self.backend)
+    }
+
+    /// Leaves a message for the UI to show once.
+    pub fn set_notice(&self, message: String) {
+        *self.notice.lock().unwrap_or_else(|p| p.into_inner()) = Some(message);
+    }
+
+    /// The message left for the UI, if any; it is shown once.
+    pub fn take_notice(&self) -> Option<String> {
+        self.notice.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 }
 
@@ -36,6 +55,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
     use commands::*;
     builder.manage(shared).invoke_handler(tauri::generate_handler![
         app_info,
+        startup_notice,
         choose_folder,
         scan_folder,
         stage,
@@ -44,10 +64,16 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
         day_charts,
         day_histogram,
         commit,
+        destroy_dataset,
         history,
         risk_form,
+        references,
+        import_reference,
+        delete_reference,
         reference_exchanges,
         create_risk_dataset,
+        update_risk_dataset,
+        delete_risk_dataset,
         describe_risk_dataset,
         exposures_page,
         export_exposures,
@@ -56,17 +82,43 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
     ])
 }
 
+/// Reloads the page when the web view's process dies (WebKitGTK can crash in native popups),
+/// leaving a notice that the reloaded page shows, instead of a frozen window.
+fn reload_after_crash(window: &tauri::WebviewWindow, shared: Arc<Shared>) {
+    #[cfg(target_os = "linux")]
+    let _ = window.with_webview(move |platform| {
+        use webkit2gtk::WebViewExt;
+        platform.inner().connect_web_process_terminated(move |view, reason| {
+            eprintln!("Riskdesk: the window's web process ended ({reason:?}); reloading it");
+            shared.set_notice(
+                "The window stopped unexpectedly and was reloaded. Your data is safe; work that was running in the \
+                 background carried on."
+                    .into(),
+            );
+            view.reload();
+        });
+    });
+}
+
 /// Opens the home folder (`RISKDESK_HOME` or the platform's data folder) and runs the window.
 pub fn run() {
-    let root = Home::default_root();
-    let home = match Home::open(&root) {
-        Ok(h) => h,
+    let root = LocalBackend::default_root();
+    let backend = match LocalBackend::open(&root) {
+        Ok(b) => b,
         Err(e) => {
             eprintln!("Riskdesk cannot open its home folder {}: {e}", root.display());
             std::process::exit(1);
         }
     };
-    build(tauri::Builder::default(), Shared::new(home, Box::new(dialogs::NativeDialogs)))
+    let shared = Shared::new(Arc::new(backend), Box::new(dialogs::NativeDialogs), root.join("demo").join("exposures"));
+    let for_setup = Arc::clone(&shared);
+    build(tauri::Builder::default(), shared)
+        .setup(move |app| {
+            if let Some(window) = app.get_webview_window("main") {
+                reload_after_crash(&window, for_setup);
+            }
+            Ok(())
+        })
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Riskdesk");
 }

@@ -9,10 +9,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
 
-use riskdesk::Progress;
 use riskdesk::demo::DemoOptions;
+use riskdesk::{Backend, Progress};
 use riskdesk_app::dialogs::FixedDialogs;
 use serde_json::{Value, json};
 use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
@@ -35,6 +36,16 @@ fn demo_options() -> DemoOptions {
 /// What a progress channel received, by channel id, in order of arrival.
 type Received = Arc<Mutex<HashMap<u32, Vec<Value>>>>;
 
+/// Holds a job at its first progress step until the test lets it go (see [`Harness::hold`]).
+struct Gate {
+    channel: u32,
+    entered: mpsc::Sender<()>,
+    release: mpsc::Receiver<()>,
+}
+
+/// The gate the channel interceptor checks, if one is set.
+type Gates = Arc<Mutex<Option<Gate>>>;
+
 /// How to set up a [`Harness`].
 struct Setup {
     /// Whether the folder dialog answers with the demo folder (else it is cancelled).
@@ -56,6 +67,7 @@ struct Harness {
     webview: WebviewWindow<MockRuntime>,
     _app: App<MockRuntime>,
     received: Received,
+    gates: Gates,
     next_channel: AtomicU32,
     /// The home folder the app opened.
     home: PathBuf,
@@ -80,44 +92,40 @@ impl Harness {
         let home_path = dir.path().join("home");
         let folder = dir.path().join("demo");
         riskdesk::demo::write_exposures(&folder, &demo_options(), &Progress::none()).expect("demo files");
-        let home = riskdesk::Home::open(&home_path).expect("home folder");
+        let backend = riskdesk::LocalBackend::open(&home_path).expect("home folder");
         if setup.reference {
-            home.demo_reference(&demo_options()).expect("demo reference");
+            backend.demo_reference(&demo_options()).expect("demo reference");
         }
         let save_to = setup.save_as.map(|name| dir.path().join(name));
         let dialogs = FixedDialogs { folder: setup.folder_dialog.then(|| folder.clone()), save_to: save_to.clone() };
 
         let received: Received = Arc::default();
         let sink = Arc::clone(&received);
+        let gates: Gates = Arc::default();
+        let gate_of = Arc::clone(&gates);
         let builder = mock_builder().channel_interceptor(move |_webview, callback: CallbackFn, _index, body: &InvokeResponseBody| {
             if let InvokeResponseBody::Json(text) = body {
                 let value = serde_json::from_str(text).expect("a channel message is JSON");
                 sink.lock().unwrap().entry(callback.0).or_default().push(value);
             }
+            let gate = gate_of.lock().unwrap().take_if(|g| g.channel == callback.0);
+            if let Some(g) = gate {
+                g.entered.send(()).expect("the test waits for the job");
+                let _ = g.release.recv();
+            }
             true
         });
-        let app = riskdesk_app::build(builder, riskdesk_app::Shared::new(home, Box::new(dialogs)))
-            .build(mock_context(noop_assets()))
-            .expect("the app builds on the mock runtime");
+        let shared = riskdesk_app::Shared::new(Arc::new(backend), Box::new(dialogs), dir.path().join("demo-month"));
+        let app = riskdesk_app::build(builder, shared).build(mock_context(noop_assets())).expect("the app builds on the mock runtime");
         let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("a webview");
-        Harness { webview, _app: app, received, next_channel: AtomicU32::new(1), home: home_path, folder, save_to, _dir: dir }
+        Harness { webview, _app: app, received, gates, next_channel: AtomicU32::new(1), home: home_path, folder, save_to, _dir: dir }
     }
 
     /// Invokes `cmd` with a JSON object of arguments. `Ok` is the command's value; `Err` is what
     /// the UI would receive on failure (a `{code, message, details}` object for engine errors,
     /// a string for arguments Tauri could not read).
     fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            // The app's own origin: Tauri refuses requests from elsewhere.
-            url: if cfg!(windows) { "http://tauri.localhost" } else { "tauri://localhost" }.parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.webview, request).map(|body| body.deserialize::<Value>().expect("a JSON response"))
+        invoke_on(&self.webview, cmd, args)
     }
 
     /// Invokes `cmd` and requires success.
@@ -138,6 +146,15 @@ impl Harness {
         (format!("__CHANNEL__:{id}"), id)
     }
 
+    /// Makes the job reporting on channel `id` stop at its first progress step until the returned
+    /// sender is used (or dropped); the returned receiver hears when the job got there.
+    fn hold(&self, id: u32) -> (mpsc::Receiver<()>, mpsc::Sender<()>) {
+        let (entered, at_gate) = mpsc::channel();
+        let (release, release_rx) = mpsc::channel();
+        *self.gates.lock().unwrap() = Some(Gate { channel: id, entered, release: release_rx });
+        (at_gate, release)
+    }
+
     /// The progress steps channel `id` received so far.
     fn steps(&self, id: u32) -> Vec<Value> {
         self.received.lock().unwrap().get(&id).cloned().unwrap_or_default()
@@ -155,7 +172,7 @@ impl Harness {
         let scan = self.ok("scan_folder", json!({ "path": self.folder, "dataset": DATASET }));
         let paths: Vec<Value> = scan["files"].as_array().unwrap().iter().map(|f| f["path"].clone()).collect();
         let (channel, _) = self.channel();
-        let results = self.ok("stage", json!({ "dataset": DATASET, "paths": paths, "replace": false, "onProgress": channel }));
+        let results = self.ok("stage", json!({ "dataset": DATASET, "paths": paths, "replace": false, "onProgress": channel, "job": 1 }));
         results.as_array().unwrap().clone()
     }
 
@@ -163,7 +180,7 @@ impl Harness {
     fn commit_demo(&self) -> Value {
         self.stage_demo();
         let (channel, _) = self.channel();
-        self.ok("commit", json!({ "dataset": DATASET, "mode": "append", "onProgress": channel }))
+        self.ok("commit", json!({ "dataset": DATASET, "mode": "append", "onProgress": channel, "job": 1 }))
     }
 
     /// Stages and commits the demo, then creates [`RISK`] over it (needs `Setup::reference`);
@@ -171,8 +188,23 @@ impl Harness {
     fn create_risk(&self) -> Value {
         self.commit_demo();
         let (channel, _) = self.channel();
-        self.ok("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": false, "onProgress": channel }))
+        self.ok("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": false, "onProgress": channel, "job": 1 }))
     }
+}
+
+/// Invokes `cmd` on `webview` as [`Harness::invoke`] does (usable from another thread).
+fn invoke_on(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        // The app's own origin: Tauri refuses requests from elsewhere.
+        url: if cfg!(windows) { "http://tauri.localhost" } else { "tauri://localhost" }.parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(webview, request).map(|body| body.deserialize::<Value>().expect("a JSON response"))
 }
 
 /// Risk dataset settings over [`DATASET`] and the demo reference, as the UI sends them.
@@ -283,7 +315,7 @@ fn stage_stages_every_file_and_reports_progress_on_the_channel() {
     let h = Harness::new();
     let files = h.demo_files();
     let (channel, id) = h.channel();
-    let results = h.ok("stage", json!({ "dataset": DATASET, "paths": files, "replace": false, "onProgress": channel }));
+    let results = h.ok("stage", json!({ "dataset": DATASET, "paths": files, "replace": false, "onProgress": channel, "job": 1 }));
     let results = results.as_array().unwrap();
     assert_eq!(results.len(), 3);
     for (r, file) in results.iter().zip(&files) {
@@ -306,17 +338,28 @@ fn stage_stages_every_file_and_reports_progress_on_the_channel() {
 }
 
 #[test]
-fn stage_refuses_names_already_staged_unless_replace_is_set() {
+fn restaging_skips_identical_files_and_refuses_changed_ones_unless_replace_is_set() {
     let h = Harness::new();
     h.stage_demo();
+    let (channel, _) = h.channel();
+    let again = h.ok("stage", json!({ "dataset": DATASET, "paths": [&h.folder], "replace": false, "onProgress": channel, "job": 1 }));
+    assert_eq!(field(&again, "state"), [&json!("unchanged"); 3], "{again}");
+    assert!(field(&again, "success").iter().all(|s| **s == true), "{again}");
+
+    // The first day changes on disk: only that file is refused, and names the difference.
     let file = &h.demo_files()[0];
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.swap(1, 2);
+    std::fs::write(file, lines.join("\n") + "\n").unwrap();
     let (channel, _) = h.channel();
-    let refused = h.ok("stage", json!({ "dataset": DATASET, "paths": [file], "replace": false, "onProgress": channel }));
+    let refused = h.ok("stage", json!({ "dataset": DATASET, "paths": [&h.folder], "replace": false, "onProgress": channel, "job": 1 }));
+    assert_eq!(field(&refused, "state"), [&json!("exists"), &json!("unchanged"), &json!("unchanged")], "{refused}");
     assert_eq!(refused[0]["success"], false, "{refused}");
-    assert!(refused[0]["messages"][0]["message"].as_str().unwrap().contains("already staged"), "{refused}");
+    assert!(refused[0]["messages"][0]["message"].as_str().unwrap().contains("already staged from a different file"), "{refused}");
     let (channel, _) = h.channel();
-    let replaced = h.ok("stage", json!({ "dataset": DATASET, "paths": [file], "replace": true, "onProgress": channel }));
-    assert_eq!(replaced[0]["success"], true, "{replaced}");
+    let replaced = h.ok("stage", json!({ "dataset": DATASET, "paths": [file], "replace": true, "onProgress": channel, "job": 1 }));
+    assert_eq!((replaced[0]["success"].as_bool(), replaced[0]["state"].as_str()), (Some(true), Some("staged")), "{replaced}");
 }
 
 #[test]
@@ -463,7 +506,7 @@ fn commit_appends_version_one_and_history_lists_it() {
     let h = Harness::new();
     h.stage_demo();
     let (channel, id) = h.channel();
-    let commit = h.ok("commit", json!({ "dataset": DATASET, "mode": "append", "onProgress": channel }));
+    let commit = h.ok("commit", json!({ "dataset": DATASET, "mode": "append", "onProgress": channel, "job": 1 }));
     let rows: usize = h.demo_files().iter().map(|f| demo_rows(f).len()).sum();
     let names: Vec<String> = h.demo_files().iter().map(|p| stem(p)).collect();
     assert_eq!(commit["version"], 1, "{commit}");
@@ -488,7 +531,7 @@ fn commit_appends_version_one_and_history_lists_it() {
 
     // Nothing left to commit.
     let (channel, _) = h.channel();
-    assert_eq!(h.err("commit", json!({ "dataset": DATASET, "mode": "append", "onProgress": channel }))["code"], "invalid_input");
+    assert_eq!(h.err("commit", json!({ "dataset": DATASET, "mode": "append", "onProgress": channel, "job": 1 }))["code"], "invalid_input");
 }
 
 #[test]
@@ -496,7 +539,7 @@ fn commit_with_an_unknown_mode_is_invalid_input_and_changes_nothing() {
     let h = Harness::new();
     h.stage_demo();
     let (channel, _) = h.channel();
-    let e = h.err("commit", json!({ "dataset": DATASET, "mode": "sideways", "onProgress": channel }));
+    let e = h.err("commit", json!({ "dataset": DATASET, "mode": "sideways", "onProgress": channel, "job": 1 }));
     assert_eq!(e["code"], "invalid_input");
     let message = e["message"].as_str().unwrap();
     assert!(message.contains("sideways") && message.contains("overwrite_dates"), "{e}");
@@ -510,22 +553,88 @@ fn an_append_over_committed_keys_is_a_conflict() {
     let h = Harness::new();
     h.commit_demo();
     let (channel, _) = h.channel();
-    h.ok("stage", json!({ "dataset": DATASET, "paths": [h.demo_files()[0]], "replace": false, "onProgress": channel }));
+    h.ok("stage", json!({ "dataset": DATASET, "paths": [h.demo_files()[0]], "replace": false, "onProgress": channel, "job": 1 }));
     let (channel, _) = h.channel();
-    let e = h.err("commit", json!({ "dataset": DATASET, "mode": "append", "onProgress": channel }));
+    let e = h.err("commit", json!({ "dataset": DATASET, "mode": "append", "onProgress": channel, "job": 1 }));
     assert_eq!(e["code"], "conflict", "{e}");
     assert!(!e["details"].as_array().unwrap().is_empty(), "conflicting keys are listed: {e}");
     let (channel, _) = h.channel();
-    assert_eq!(h.ok("commit", json!({ "dataset": DATASET, "mode": "upsert", "onProgress": channel }))["version"], 2);
+    assert_eq!(h.ok("commit", json!({ "dataset": DATASET, "mode": "upsert", "onProgress": channel, "job": 1 }))["version"], 2);
 }
 
 #[test]
-fn cancel_is_accepted_and_does_not_stop_the_next_command() {
+fn cancel_stops_only_its_own_job() {
     let h = Harness::new();
-    assert_eq!(h.ok("cancel", json!({})), Value::Null);
-    // Each command clears the flag before it starts, so a cancel with nothing running is forgotten.
+    assert_eq!(h.ok("cancel", json!({ "job": 41 })), Value::Null);
+    // Job 41 never ran; the next job (another id) is not affected.
     let results = h.stage_demo();
     assert!(results.iter().all(|r| r["success"] == true), "{results:?}");
+}
+
+/// Invokes `cmd` on another thread and requires it to succeed within a minute (a command that
+/// waited for another job would not).
+fn within_a_minute(h: &Harness, cmd: &str, args: Value) -> Value {
+    let (done, finished) = mpsc::channel();
+    let (webview, cmd_name) = (h.webview.clone(), cmd.to_owned());
+    std::thread::spawn(move || {
+        let _ = done.send(invoke_on(&webview, &cmd_name, args));
+    });
+    let answer = finished.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| panic!("{cmd} waited for the held job"));
+    answer.unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+}
+
+#[test]
+fn reads_answer_while_a_risk_dataset_builds() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    h.create_risk();
+    let (channel, id) = h.channel();
+    let (at_gate, release) = h.hold(id);
+    std::thread::scope(|scope| {
+        let webview = h.webview.clone();
+        let build = scope.spawn(move || {
+            invoke_on(
+                &webview,
+                "create_risk_dataset",
+                json!({ "name": "Second", "settings": settings(), "replace": false, "onProgress": channel, "job": 2 }),
+            )
+        });
+        at_gate.recv().expect("the build reached its first step");
+        // The build is running (held inside its progress report): history and a page still answer.
+        let history = within_a_minute(&h, "history", json!({ "dataset": DATASET }));
+        assert_eq!(history["versions"][0]["version"], 1, "{history}");
+        let page = within_a_minute(&h, "exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 5 }));
+        assert_eq!(page["rows"].as_array().unwrap().len(), 5, "{page}");
+        release.send(()).unwrap();
+        let report = build.join().unwrap().expect("the build finished");
+        assert_eq!(report["sources"][0]["dataset"], DATASET, "{report}");
+    });
+}
+
+#[test]
+fn a_cancel_survives_a_read_that_starts_after_it() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    h.commit_demo();
+    let (channel, id) = h.channel();
+    let (at_gate, release) = h.hold(id);
+    std::thread::scope(|scope| {
+        let webview = h.webview.clone();
+        let build = scope.spawn(move || {
+            invoke_on(
+                &webview,
+                "create_risk_dataset",
+                json!({ "name": RISK, "settings": settings(), "replace": false, "onProgress": channel, "job": 7 }),
+            )
+        });
+        at_gate.recv().expect("the build reached its first step");
+        h.ok("cancel", json!({ "job": 7 }));
+        // A read starting now must not clear the pending cancel of job 7.
+        within_a_minute(&h, "history", json!({ "dataset": DATASET }));
+        release.send(()).unwrap();
+        let e = build.join().unwrap().expect_err("the build was cancelled");
+        assert_eq!(e["code"], "cancelled", "{e}");
+    });
+    let names: Vec<Value> = field(&h.ok("risk_form", json!({}))["risk_datasets"], "name").into_iter().cloned().collect();
+    assert!(!names.contains(&json!(RISK)), "a cancelled build stores nothing: {names:?}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -552,9 +661,9 @@ fn risk_form_lists_references_risk_datasets_and_committed_factor_groups() {
 
     // A newer version of its source makes it stale.
     let (channel, _) = h.channel();
-    h.ok("stage", json!({ "dataset": DATASET, "paths": [h.demo_files()[0]], "replace": false, "onProgress": channel }));
+    h.ok("stage", json!({ "dataset": DATASET, "paths": [h.demo_files()[0]], "replace": false, "onProgress": channel, "job": 1 }));
     let (channel, _) = h.channel();
-    h.ok("commit", json!({ "dataset": DATASET, "mode": "upsert", "onProgress": channel }));
+    h.ok("commit", json!({ "dataset": DATASET, "mode": "upsert", "onProgress": channel, "job": 1 }));
     let form = h.ok("risk_form", json!({}));
     assert_eq!(form["risk_datasets"][1]["status"], "stale", "{}", form["risk_datasets"]);
     assert_eq!(h.ok("describe_risk_dataset", json!({ "name": RISK }))["status"], "stale");
@@ -581,7 +690,8 @@ fn create_risk_dataset_reports_progress_and_describe_returns_it() {
     let h = Harness::with(Setup { reference: true, ..Setup::default() });
     h.commit_demo();
     let (channel, id) = h.channel();
-    let report = h.ok("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": false, "onProgress": channel }));
+    let report =
+        h.ok("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": false, "onProgress": channel, "job": 1 }));
     let assets_last_day = group_rows(&h.demo_files()[2], "market") as u64;
     assert_eq!(report["unmatched_ids"], 0, "the demo reference covers the demo: {report}");
     assert_eq!(
@@ -604,10 +714,11 @@ fn create_risk_dataset_reports_progress_and_describe_returns_it() {
 
     // The name is taken unless replace is set.
     let (channel, _) = h.channel();
-    let e = h.err("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": false, "onProgress": channel }));
+    let e =
+        h.err("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": false, "onProgress": channel, "job": 1 }));
     assert_eq!(e["code"], "conflict", "{e}");
     let (channel, _) = h.channel();
-    h.ok("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": true, "onProgress": channel }));
+    h.ok("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": true, "onProgress": channel, "job": 1 }));
 }
 
 #[test]
@@ -617,13 +728,16 @@ fn create_risk_dataset_refuses_settings_it_cannot_read() {
     let mut bad = settings();
     bad["bogus"] = json!(1);
     let (channel, _) = h.channel();
-    let e = h.invoke("create_risk_dataset", json!({ "name": RISK, "settings": bad, "replace": false, "onProgress": channel })).unwrap_err();
+    let e = h
+        .invoke("create_risk_dataset", json!({ "name": RISK, "settings": bad, "replace": false, "onProgress": channel, "job": 1 }))
+        .unwrap_err();
     assert!(e.as_str().is_some_and(|m| m.contains("bogus")), "Tauri names the unknown field: {e}");
 
     let mut unknown_source = settings();
     unknown_source["exposures"][0]["exposure_source"] = json!("Nope");
     let (channel, _) = h.channel();
-    let e = h.err("create_risk_dataset", json!({ "name": RISK, "settings": unknown_source, "replace": false, "onProgress": channel }));
+    let e = h
+        .err("create_risk_dataset", json!({ "name": RISK, "settings": unknown_source, "replace": false, "onProgress": channel, "job": 1 }));
     assert_eq!(e["code"], "invalid_input", "{e}");
     assert!(e["message"].as_str().unwrap().contains("'Nope' does not exist"), "{e}");
     assert_eq!(h.err("describe_risk_dataset", json!({ "name": RISK }))["code"], "not_found");
@@ -683,7 +797,7 @@ fn export_exposures_writes_the_whole_table_as_csv_where_the_dialog_says() {
     h.create_risk();
     let page = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 3 }));
     let (channel, id) = h.channel();
-    let written = h.ok("export_exposures", json!({ "query": preview("", ""), "format": "csv", "onProgress": channel }));
+    let written = h.ok("export_exposures", json!({ "query": preview("", ""), "format": "csv", "onProgress": channel, "job": 1 }));
     let save_to = h.save_to.clone().unwrap();
     assert_eq!(written, json!(save_to.display().to_string()));
 
@@ -705,7 +819,7 @@ fn export_exposures_writes_parquet_too() {
     let h = Harness::with(Setup { reference: true, save_as: Some("export.parquet"), ..Setup::default() });
     h.create_risk();
     let (channel, _) = h.channel();
-    let written = h.ok("export_exposures", json!({ "query": preview("", ""), "format": "parquet", "onProgress": channel }));
+    let written = h.ok("export_exposures", json!({ "query": preview("", ""), "format": "parquet", "onProgress": channel, "job": 1 }));
     let bytes = std::fs::read(written.as_str().unwrap()).expect("the export exists");
     assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"), "a Parquet file");
 }
@@ -715,7 +829,10 @@ fn export_exposures_returns_null_when_the_dialog_is_cancelled() {
     let h = Harness::with(Setup { reference: true, save_as: None, ..Setup::default() });
     h.create_risk();
     let (channel, id) = h.channel();
-    assert_eq!(h.ok("export_exposures", json!({ "query": preview("", ""), "format": "csv", "onProgress": channel })), Value::Null);
+    assert_eq!(
+        h.ok("export_exposures", json!({ "query": preview("", ""), "format": "csv", "onProgress": channel, "job": 1 })),
+        Value::Null
+    );
     assert!(h.steps(id).is_empty(), "no work started");
 }
 
@@ -724,7 +841,7 @@ fn export_exposures_refuses_formats_other_than_csv_and_parquet() {
     let h = Harness::with(Setup { reference: true, ..Setup::default() });
     h.create_risk();
     let (channel, _) = h.channel();
-    let e = h.err("export_exposures", json!({ "query": preview("", ""), "format": "xlsx", "onProgress": channel }));
+    let e = h.err("export_exposures", json!({ "query": preview("", ""), "format": "xlsx", "onProgress": channel, "job": 1 }));
     assert_eq!(e["code"], "invalid_input");
     assert!(e["message"].as_str().unwrap().contains("xlsx"), "{e}");
     assert!(!h.save_to.as_ref().unwrap().exists(), "nothing written");
@@ -739,7 +856,8 @@ fn exposures_page_follows_a_replaced_risk_dataset() {
     let mut one_day = settings();
     one_day["trim_end_date"] = json!(DATES[0]);
     let (channel, _) = h.channel();
-    let report = h.ok("create_risk_dataset", json!({ "name": RISK, "settings": one_day, "replace": true, "onProgress": channel }));
+    let report =
+        h.ok("create_risk_dataset", json!({ "name": RISK, "settings": one_day, "replace": true, "onProgress": channel, "job": 1 }));
     assert_eq!(report["dates"], 1);
     let after = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 1 }));
     assert_eq!(after["total"], report["rows"], "before the replacement: {}", before["total"]);

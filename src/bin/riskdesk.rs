@@ -6,12 +6,13 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use riskdesk::api::DataRequest;
 use riskdesk::demo::{DemoLayout, DemoOptions};
 use riskdesk::progress::Step;
 use riskdesk::riskdataset::{ExposureQuery, RiskDatasetSettings, Selection};
 use riskdesk::table::{Format, Table};
-use riskdesk::uploader::{Column, CommitMode};
-use riskdesk::{Error, Home, Progress, Result};
+use riskdesk::uploader::{Column, CommitMode, StageState};
+use riskdesk::{Backend, Error, LocalBackend, Progress, Result};
 
 #[derive(Parser)]
 #[command(name = "riskdesk", version, about = "Stage, check and version factor exposures; build risk datasets.")]
@@ -152,15 +153,16 @@ enum Exposures {
         /// Id type of the id column [default: the reference's primary id type].
         #[arg(long)]
         id_type: Option<String>,
-        /// none | all | comma-separated industries (names or labels; prefix ~ to exclude). A list also restricts the universe.
-        #[arg(long, default_value = "none")]
-        industries: String,
-        /// none | all | comma-separated regions, as for --industries.
-        #[arg(long, default_value = "none")]
-        regions: String,
-        /// all | comma-separated styles.
-        #[arg(long, default_value = "all")]
-        styles: String,
+        /// An industry column to add: a name or label, `all`, or `~NAME` to exclude; repeat for
+        /// more. Naming industries also restricts the universe to their members [default: none].
+        #[arg(long = "industry", value_name = "INDUSTRY")]
+        industries: Vec<String>,
+        /// A region column to add, as for --industry; repeat for more [default: none].
+        #[arg(long = "region", value_name = "REGION")]
+        regions: Vec<String>,
+        /// A style to return (name or label, `~NAME` to exclude); repeat for more [default: all].
+        #[arg(long = "style", value_name = "STYLE")]
+        styles: Vec<String>,
         /// Return raw style values instead of standardizing them per date.
         #[arg(long)]
         no_standardize: bool,
@@ -359,7 +361,7 @@ fn with_progress<T>(f: impl FnOnce(&Progress<'_>) -> Result<T>) -> Result<T> {
         ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {wide_msg}").expect("valid template").progress_chars("=> "),
     );
     let sink = |s: &Step| {
-        bar.set_prefix(s.phase);
+        bar.set_prefix(s.phase.clone());
         bar.set_length(s.total);
         bar.set_position(s.done);
         bar.set_message(s.message.clone());
@@ -400,15 +402,14 @@ fn megabytes(bytes: u64) -> String {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let home_root = cli.home.clone().unwrap_or_else(Home::default_root);
-    let home = || Home::open(&home_root);
+    let home_root = cli.home.clone().unwrap_or_else(LocalBackend::default_root);
+    let backend = || LocalBackend::open(&home_root);
     match cli.command {
         Command::Scan { folder, dataset, json } => {
-            let known = match &dataset {
-                Some(name) => home()?.uploader(name)?.statuses()?,
-                None => Default::default(),
+            let report = match &dataset {
+                Some(name) => backend()?.scan(&folder, Some(name))?,
+                None => riskdesk::scan::scan(&folder, &Default::default())?,
             };
-            let report = riskdesk::scan::scan(&folder, &known)?;
             if json {
                 print_json(&report)?;
             } else {
@@ -443,21 +444,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let files = with_progress(|p| riskdesk::demo::write_exposures(&out, &opts, p))?;
             println!("Wrote {} demo files to {}", files.len(), out.display());
         }
-        Command::Upload(cmd) => return upload(&home()?, cmd),
-        Command::Reference(cmd) => reference(&home()?, cmd)?,
-        Command::Riskdatasets(cmd) => riskdatasets(&home()?, cmd)?,
+        Command::Upload(cmd) => return upload(&backend()?, cmd),
+        Command::Reference(cmd) => reference(&backend()?, cmd)?,
+        Command::Riskdatasets(cmd) => riskdatasets(&backend()?, cmd)?,
         Command::Exposures(Exposures::Get { dataset, start, end, id_type, industries, regions, styles, no_standardize, format, out }) => {
-            let home = home()?;
             let query = ExposureQuery {
-                start: start.as_deref().map(riskdesk::date::parse_arg).transpose()?,
-                end: end.as_deref().map(riskdesk::date::parse_arg).transpose()?,
+                start,
+                end,
                 id_type,
-                industries: Selection::parse(&industries),
-                regions: Selection::parse(&regions),
-                styles: Selection::parse(&styles),
+                industries: Selection::from_items(&industries, Selection::None),
+                regions: Selection::from_items(&regions, Selection::None),
+                styles: Selection::from_items(&styles, Selection::All),
                 standardize: !no_standardize,
             };
-            let table = home.exposures(&dataset, &query)?;
+            let table = backend()?.exposures(&dataset, &query)?;
             match format {
                 FrameFormat::Table if out.is_none() => print!("{}", table.render(Some(40))),
                 FrameFormat::Table | FrameFormat::Csv => write_output(&table, Format::Csv, out.as_deref())?,
@@ -468,11 +468,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn upload(home: &Home, cmd: Upload) -> Result<ExitCode> {
+fn upload(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {
     match cmd {
         Upload::Stage { d, paths, replace, json } => {
-            let up = home.get_or_create_uploader(&d.dataset)?;
-            let results = with_progress(|p| up.stage(&paths, replace, p))?;
+            let results = with_progress(|p| backend.stage(&d.dataset, &paths, replace, p))?;
             let failed = results.iter().filter(|r| !r.success).count();
             if json {
                 print_json(&results)?;
@@ -480,7 +479,7 @@ fn upload(home: &Home, cmd: Upload) -> Result<ExitCode> {
                 let rows: Vec<serde_json::Value> = results
                     .iter()
                     .map(|r| {
-                        serde_json::json!({"_name": r.name, "success": r.success, "parser": r.parser.clone().unwrap_or_default(),
+                        serde_json::json!({"_name": r.name, "success": r.success, "state": r.state, "parser": r.parser.clone().unwrap_or_default(),
                             "rows": r.rows, "dates": r.dates, "assets": r.assets, "source": r.source})
                     })
                     .collect();
@@ -490,17 +489,18 @@ fn upload(home: &Home, cmd: Upload) -> Result<ExitCode> {
                         eprintln!("{m}");
                     }
                 }
-                println!("Staged {} of {} names into {}.", results.len() - failed, results.len(), up.name());
+                let unchanged = results.iter().filter(|r| r.state == StageState::Unchanged).count();
+                let staged = results.len() - failed - unchanged;
+                println!("Staged {staged} of {} names into {} ({unchanged} unchanged, {failed} refused).", results.len(), d.dataset);
             }
             return Ok(if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
         }
         Upload::Summary { d, detail, staging, version, format } => {
-            let up = home.uploader(&d.dataset)?;
             let table = match (staging, detail) {
-                (true, true) => Table::from_records(&up.staging_detail_summary()?),
-                (true, false) => Table::from_records(&up.staging_summary()?),
-                (false, true) => Table::from_records(&up.data_detail_summary(version)?),
-                (false, false) => Table::from_records(&up.data_summary(version)?),
+                (true, true) => Table::from_records(&backend.staging_detail(&d.dataset)?),
+                (true, false) => Table::from_records(&backend.staging_summary(&d.dataset)?),
+                (false, true) => Table::from_records(&backend.data_detail(&d.dataset, version)?),
+                (false, false) => Table::from_records(&backend.data_summary(&d.dataset, version)?),
             };
             if table.rows() == 0 && matches!(format, ListFormat::Table) {
                 println!("{}", if staging { "Nothing is staged." } else { "Nothing is committed." });
@@ -509,9 +509,8 @@ fn upload(home: &Home, cmd: Upload) -> Result<ExitCode> {
             }
         }
         Upload::Commit { d, mode, names, json } => {
-            let up = home.uploader(&d.dataset)?;
             let mode = CommitMode::parse(&mode)?;
-            let result = with_progress(|p| up.commit(mode, names.as_deref(), p))?;
+            let result = with_progress(|p| backend.commit(&d.dataset, mode, names.as_deref(), p))?;
             if json {
                 print_json(&result)?;
             } else {
@@ -519,7 +518,7 @@ fn upload(home: &Home, cmd: Upload) -> Result<ExitCode> {
                     "Committed version {} ({}) of {}: {} names; the version holds {} rows over {} dates.",
                     result.version,
                     mode.name(),
-                    up.name(),
+                    d.dataset,
                     result.committed_names.len(),
                     result.rows,
                     result.dates
@@ -528,7 +527,7 @@ fn upload(home: &Home, cmd: Upload) -> Result<ExitCode> {
             }
         }
         Upload::History { d, json } => {
-            let history = home.uploader(&d.dataset)?.version_history()?;
+            let history = backend.version_history(&d.dataset)?;
             if json {
                 print_json(&history)?;
             } else {
@@ -544,25 +543,24 @@ fn upload(home: &Home, cmd: Upload) -> Result<ExitCode> {
             }
         }
         Upload::Data { d, columns, unique, version, format, out } => {
-            let up = home.uploader(&d.dataset)?;
             let columns = match columns {
                 Some(names) => names.iter().map(|c| Column::parse(c)).collect::<Result<Vec<_>>>()?,
-                None => Column::ALL.to_vec(),
+                None => Vec::new(),
             };
             let format = match format {
                 DataFormat::Csv => Format::Csv,
                 DataFormat::Json => Format::Json,
                 DataFormat::Parquet => Format::Parquet,
             };
-            let table = Table::from_exposures(&up.data(version)?, &columns, unique);
+            let table = backend.data(&d.dataset, &DataRequest { columns, unique, version })?;
             write_output(&table, format, out.as_deref())?;
         }
         Upload::Staged { d, json } => {
-            let results = home.uploader(&d.dataset)?.staging_results()?;
+            let results = backend.staging_results(&d.dataset)?;
             listing(&results, json, "Nothing is staged.")?;
         }
         Upload::Wipe { d, names, json } => {
-            let wiped = home.uploader(&d.dataset)?.wipe_staging(names.as_deref())?;
+            let wiped = backend.wipe_staging(&d.dataset, names.as_deref())?;
             if json {
                 print_json(&wiped)?;
             } else {
@@ -570,25 +568,27 @@ fn upload(home: &Home, cmd: Upload) -> Result<ExitCode> {
             }
         }
         Upload::Destroy { d, yes } => {
-            let up = home.uploader(&d.dataset)?;
+            if !backend.datasets()?.iter().any(|x| x.name == d.dataset) {
+                return Err(Error::not_found("dataset", &d.dataset));
+            }
             if !yes {
                 return Err(Error::invalid(format!(
                     "destroy deletes every version and staged name of '{}' for good; add --yes to confirm",
                     d.dataset
                 )));
             }
-            up.destroy()?;
+            backend.destroy(&d.dataset)?;
             println!("Destroyed dataset {}.", d.dataset);
         }
-        Upload::Datasets { json } => listing(&home.datasets()?, json, "No datasets yet.")?,
+        Upload::Datasets { json } => listing(&backend.datasets()?, json, "No datasets yet.")?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn reference(home: &Home, cmd: Reference) -> Result<()> {
+fn reference(backend: &dyn Backend, cmd: Reference) -> Result<()> {
     match cmd {
         Reference::Import { name, dir, id_type, replace, json } => {
-            let info = home.import_reference(&name, &dir, &id_type, replace)?;
+            let info = with_progress(|p| backend.import_reference(&name, &dir, &id_type, replace, p))?;
             if json {
                 return print_json(&info);
             }
@@ -601,7 +601,7 @@ fn reference(home: &Home, cmd: Reference) -> Result<()> {
             );
         }
         Reference::Demo { size, json } => {
-            let info = home.demo_reference(&size.options()?)?;
+            let info = backend.demo_reference(&size.options()?)?;
             if json {
                 return print_json(&info);
             }
@@ -615,23 +615,23 @@ fn reference(home: &Home, cmd: Reference) -> Result<()> {
             );
         }
         Reference::List { json } => {
-            listing(&home.references()?, json, "No reference datasets yet: run `riskdesk reference demo` or `reference import`.")?
+            listing(&backend.references()?, json, "No reference datasets yet: run `riskdesk reference demo` or `reference import`.")?
         }
         Reference::Delete { name } => {
-            home.delete_reference(&name)?;
+            backend.delete_reference(&name)?;
             println!("Deleted reference dataset {name}.");
         }
     }
     Ok(())
 }
 
-fn riskdatasets(home: &Home, cmd: Riskdatasets) -> Result<()> {
+fn riskdatasets(backend: &dyn Backend, cmd: Riskdatasets) -> Result<()> {
     match cmd {
-        Riskdatasets::List { json } => listing(&home.risk_datasets()?, json, "No datasets yet.")?,
+        Riskdatasets::List { json } => listing(&backend.risk_datasets()?, json, "No datasets yet.")?,
         Riskdatasets::Create { name, settings, replace, json } => {
             let text = std::fs::read_to_string(&settings).map_err(|e| Error::io(format!("cannot read {}", settings.display()), e))?;
             let settings = RiskDatasetSettings::from_json(&text, &settings.display().to_string())?;
-            let report = with_progress(|p| home.create_risk_dataset(&name, &settings, replace, p))?;
+            let report = with_progress(|p| backend.create_risk_dataset(&name, &settings, replace, p))?;
             if json {
                 return print_json(&report);
             }
@@ -639,17 +639,17 @@ fn riskdatasets(home: &Home, cmd: Riskdatasets) -> Result<()> {
             print_report(&report);
         }
         Riskdatasets::Delete { name, if_exists } => {
-            if home.delete_risk_dataset(&name, if_exists)? {
+            if backend.delete_risk_dataset(&name, if_exists)? {
                 println!("Deleted risk dataset {name}.");
             }
         }
         Riskdatasets::Describe { name, json } => {
-            let d = home.describe_risk_dataset(&name)?;
+            let d = backend.describe_risk_dataset(&name)?;
             if json {
                 return print_json(&d);
             }
             let m = &d.universe_settings_menu;
-            println!("{} ({}{})", d.name, d.status, d.stale_reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default());
+            println!("{} ({}{})", d.name, d.status.as_str(), d.stale_reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default());
             println!("  reference dataset: {}", d.settings.reference_dataset);
             println!("  dates: {} to {}", d.first_date.as_deref().unwrap_or("-"), d.last_date.as_deref().unwrap_or("-"));
             println!("  id_types: {}", m.id_types.join(", "));
@@ -663,7 +663,7 @@ fn riskdatasets(home: &Home, cmd: Riskdatasets) -> Result<()> {
             print_report(&d.report);
         }
         Riskdatasets::Update { name, json } => {
-            let result = with_progress(|p| home.update_risk_dataset(&name, p))?;
+            let result = with_progress(|p| backend.update_risk_dataset(&name, p))?;
             if json {
                 return print_json(&result);
             }

@@ -32,7 +32,7 @@ pub const KNOWN_ID_TYPES: &[&str] =
 const MAX_DIAGNOSTICS: usize = 20;
 
 /// Which layout a file had (reported as the "parser" of a staging result).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Layout {
     Long,
@@ -52,7 +52,7 @@ impl Layout {
 }
 
 /// One problem found in an input, located as precisely as possible.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Diagnostic {
     /// The file (for a ZIP member: `archive.zip/member.csv`).
     pub file: String,

@@ -85,7 +85,7 @@ pub struct Reference {
 }
 
 /// A reference dataset as listed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ReferenceInfo {
     pub name: String,
     /// The primary id's type.

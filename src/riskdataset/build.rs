@@ -15,7 +15,7 @@ use crate::{Error, Home, Result};
 pub const NONE: u16 = u16::MAX;
 
 /// A numeric factor column of a built dataset.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct FactorColumn {
     pub role: Role,
     pub group: String,
@@ -30,14 +30,14 @@ impl FactorColumn {
 }
 
 /// A categorical role (industry or region): its group and factors.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Categories {
     pub group: String,
     pub factors: Vec<String>,
 }
 
 /// The columns of a built dataset.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Layout {
     /// Market, style and other factors, in that order.
     pub numeric: Vec<FactorColumn>,
@@ -72,14 +72,14 @@ impl Built {
 }
 
 /// The exposure dataset version a risk dataset was built from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SourceVersion {
     pub dataset: String,
     pub version: u32,
 }
 
 /// What creation did, stored with the dataset.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct CreationReport {
     pub rows: u64,
     pub dates: u32,

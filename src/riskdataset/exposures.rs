@@ -14,8 +14,10 @@ use crate::table::{Table, Values};
 use crate::{Error, Home, Result};
 
 /// Which factors of a group to return. Lists hold factor names or `<group>.<factor>` labels;
-/// an entry starting with `~` excludes.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// an entry starting with `~` excludes. On the wire: `"none"`, `"all"` or `{"only": [...]}`, so
+/// names with commas (e.g. "Institutions, Associations & Organizations") travel whole.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
 pub enum Selection {
     /// No columns (and, for industries and regions, no restriction of the universe).
     #[default]
@@ -27,12 +29,14 @@ pub enum Selection {
 }
 
 impl Selection {
-    /// Parses `none`, `all` or a comma-separated list.
-    pub fn parse(s: &str) -> Selection {
-        match s.trim() {
-            "none" | "None" => Selection::None,
-            "all" | "All" | "ALL" => Selection::All,
-            list => Selection::Only(list.split(',').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect()),
+    /// A selection from whole items, as repeated command-line flags give them: no items is
+    /// `default`, a single `none` or `all` is that, anything else is the list as given.
+    pub fn from_items(items: &[String], default: Selection) -> Selection {
+        match items {
+            [] => default,
+            [one] if matches!(one.trim(), "none" | "None") => Selection::None,
+            [one] if matches!(one.trim(), "all" | "All" | "ALL") => Selection::All,
+            list => Selection::Only(list.iter().map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect()),
         }
     }
 
@@ -72,18 +76,47 @@ impl Selection {
 }
 
 /// What to return.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ExposureQuery {
-    /// First date (inclusive); the dataset's first when `None`.
-    pub start: Option<i32>,
+    /// First date (`YYYY-MM-DD`, inclusive); the dataset's first when `None` or empty.
+    #[serde(default)]
+    pub start: Option<String>,
     /// Last date (inclusive).
-    pub end: Option<i32>,
-    /// The id type of the id column; the reference's primary id type when `None`.
+    #[serde(default)]
+    pub end: Option<String>,
+    /// The id type of the id column; the reference's primary id type when `None` or empty.
+    #[serde(default)]
     pub id_type: Option<String>,
+    #[serde(default)]
     pub industries: Selection,
+    #[serde(default)]
     pub regions: Selection,
+    #[serde(default = "all")]
     pub styles: Selection,
+    #[serde(default = "yes")]
     pub standardize: bool,
+}
+
+fn all() -> Selection {
+    Selection::All
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl ExposureQuery {
+    /// The date range as days since the epoch; empty strings mean no bound.
+    fn range(&self) -> Result<(i32, i32)> {
+        let day = |d: &Option<String>| d.as_deref().filter(|s| !s.trim().is_empty()).map(crate::date::parse_arg).transpose();
+        let (start, end) = (day(&self.start)?, day(&self.end)?);
+        if let (Some(a), Some(b)) = (start, end)
+            && a > b
+        {
+            return Err(Error::invalid(format!("the start {} is after the end {}", crate::date::format(a), crate::date::format(b))));
+        }
+        Ok((start.unwrap_or(i32::MIN), end.unwrap_or(i32::MAX)))
+    }
 }
 
 impl Default for ExposureQuery {
@@ -119,11 +152,7 @@ fn categorical_columns(table: &mut Table, role: Role, cats: &Option<Categories>,
 impl Home {
     /// The wide exposures of a risk dataset; see the module docs.
     pub fn exposures(&self, dataset: &str, q: &ExposureQuery) -> Result<Table> {
-        if let (Some(a), Some(b)) = (q.start, q.end)
-            && a > b
-        {
-            return Err(Error::invalid(format!("the start {} is after the end {}", crate::date::format(a), crate::date::format(b))));
-        }
+        let (start, end) = q.range()?;
         let row = self.risk_row(dataset)?;
         let reference = self.reference(&row.report.reference_dataset)?;
         let built: Built = super::store::read(&self.path(&row.file), &row.layout)?;
@@ -132,7 +161,7 @@ impl Home {
         let asset_ref: Vec<Option<u32>> = built.asset.dict.values().iter().map(|a| ref_index.get(a.as_str()).copied()).collect();
 
         // The id column.
-        let id_type = q.id_type.clone().unwrap_or_else(|| reference.id_type.clone());
+        let id_type = q.id_type.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| reference.id_type.clone());
         let ids: Vec<Option<String>> = if id_type == reference.id_type {
             built.asset.dict.values().iter().map(|a| Some(a.clone())).collect()
         } else {
@@ -167,7 +196,6 @@ impl Home {
             (0..layout.numeric.len()).filter(|c| layout.numeric[*c].role != Role::Style || chosen_styles.contains(c)).collect();
 
         // Rows kept, sorted by date then id.
-        let (start, end) = (q.start.unwrap_or(i32::MIN), q.end.unwrap_or(i32::MAX));
         let mut rows: Vec<u32> = (0..built.len())
             .filter(|&r| {
                 let d = built.date[r];
@@ -269,11 +297,23 @@ mod tests {
     #[test]
     fn selections_resolve_names_labels_and_exclusions() {
         let f = vec!["Energy".to_owned(), "Financials".to_owned(), "Utilities".to_owned()];
-        assert_eq!(Selection::parse("none").resolve("industry", "ind", &f).unwrap(), None);
-        assert_eq!(Selection::parse("all").resolve("industry", "ind", &f).unwrap(), Some(vec![0, 1, 2]));
-        assert_eq!(Selection::parse("ind.Utilities,Energy").resolve("industry", "ind", &f).unwrap(), Some(vec![0, 2]));
-        assert_eq!(Selection::parse("~Financials").resolve("industry", "ind", &f).unwrap(), Some(vec![0, 2]));
-        let err = Selection::parse("Tech").resolve("industry", "ind", &f).unwrap_err().to_string();
+        let items = |xs: &[&str]| Selection::from_items(&xs.iter().map(|x| x.to_string()).collect::<Vec<_>>(), Selection::None);
+        assert_eq!(items(&[]).resolve("industry", "ind", &f).unwrap(), None);
+        assert_eq!(items(&["none"]).resolve("industry", "ind", &f).unwrap(), None);
+        assert_eq!(items(&["all"]).resolve("industry", "ind", &f).unwrap(), Some(vec![0, 1, 2]));
+        assert_eq!(items(&["ind.Utilities", "Energy"]).resolve("industry", "ind", &f).unwrap(), Some(vec![0, 2]));
+        assert_eq!(items(&["~Financials"]).resolve("industry", "ind", &f).unwrap(), Some(vec![0, 2]));
+        let err = items(&["Tech"]).resolve("industry", "ind", &f).unwrap_err().to_string();
         assert!(err.contains("industry 'Tech' does not exist") && err.contains("ind.Energy"), "{err}");
+    }
+
+    #[test]
+    fn a_name_with_commas_is_one_item() {
+        let f = vec!["Banks".to_owned(), "Institutions, Associations & Organizations".to_owned()];
+        let only = Selection::from_items(&["Institutions, Associations & Organizations".to_owned()], Selection::None);
+        assert_eq!(only.resolve("industry", "ind", &f).unwrap(), Some(vec![1]));
+        let json = serde_json::to_string(&only).unwrap();
+        assert_eq!(json, r#"{"only":["Institutions, Associations & Organizations"]}"#);
+        assert_eq!(serde_json::from_str::<Selection>(&json).unwrap(), only);
     }
 }

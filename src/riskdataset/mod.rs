@@ -18,14 +18,54 @@ use crate::progress::Progress;
 use crate::store::catalog;
 use crate::{Error, Home, Result};
 
+/// Whether a dataset in the risk dataset list is a reference dataset or one the user built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DatasetKind {
+    Reference,
+    User,
+}
+
+/// Whether a risk dataset reflects its sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Built from the newest versions of its sources and the current reference.
+    Ready,
+    /// A source has a newer version, or the reference was replaced: `update` rebuilds it.
+    Stale,
+}
+
+impl Status {
+    fn of(stale_reason: &Option<String>) -> Status {
+        if stale_reason.is_some() { Status::Stale } else { Status::Ready }
+    }
+
+    /// `ready` or `stale`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ready => "ready",
+            Status::Stale => "stale",
+        }
+    }
+}
+
+impl DatasetKind {
+    /// `reference` or `user`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DatasetKind::Reference => "reference",
+            DatasetKind::User => "user",
+        }
+    }
+}
+
 /// A dataset usable as `reference_dataset`, or a risk dataset built by the user.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct RiskDatasetInfo {
     pub name: String,
-    /// `reference` or `user`.
-    pub kind: &'static str,
-    /// `ready`, or `stale` when a source has changed since creation.
-    pub status: &'static str,
+    pub kind: DatasetKind,
+    pub status: Status,
     /// Why it is stale.
     pub stale_reason: Option<String>,
     pub reference_dataset: Option<String>,
@@ -36,7 +76,7 @@ pub struct RiskDatasetInfo {
 }
 
 /// The seed's `universe_settings_menu`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct UniverseSettingsMenu {
     pub id_types: Vec<String>,
     pub exchanges: Vec<String>,
@@ -47,10 +87,10 @@ pub struct UniverseSettingsMenu {
 }
 
 /// What `describe` returns.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Description {
     pub name: String,
-    pub status: &'static str,
+    pub status: Status,
     pub stale_reason: Option<String>,
     pub created: String,
     pub first_date: Option<String>,
@@ -61,17 +101,12 @@ pub struct Description {
 }
 
 /// What `update` did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct UpdateResult {
     pub name: String,
     pub updated: bool,
     pub previous_sources: Vec<SourceVersion>,
     pub report: CreationReport,
-}
-
-/// Files referenced by risk datasets (kept by the orphan cleanup).
-pub(crate) fn referenced_files(db: &rusqlite::Connection) -> Result<std::collections::HashSet<String>> {
-    Ok(store::files(db)?.into_iter().collect())
 }
 
 impl Home {
@@ -100,8 +135,8 @@ impl Home {
             .into_iter()
             .map(|r| RiskDatasetInfo {
                 name: r.name,
-                kind: "reference",
-                status: "ready",
+                kind: DatasetKind::Reference,
+                status: Status::Ready,
                 stale_reason: None,
                 reference_dataset: None,
                 first_date: r.first_date,
@@ -113,9 +148,9 @@ impl Home {
         for row in store::all(self.db())? {
             let stale = self.staleness(&row.report)?;
             out.push(RiskDatasetInfo {
-                status: if stale.is_some() { "stale" } else { "ready" },
+                status: Status::of(&stale),
                 stale_reason: stale,
-                kind: "user",
+                kind: DatasetKind::User,
                 reference_dataset: Some(row.report.reference_dataset.clone()),
                 first_date: row.report.first_date,
                 last_date: row.report.last_date,
@@ -195,6 +230,11 @@ impl Home {
         store::get(self.db(), name)?.ok_or_else(|| Error::not_found("risk dataset", name))
     }
 
+    /// The stored file of a risk dataset: a new one each time it is built.
+    pub(crate) fn risk_dataset_file(&self, name: &str) -> Result<String> {
+        Ok(self.risk_row(name)?.file)
+    }
+
     /// The seed's `describe()`: the universe settings menu, the report and the date range.
     pub fn describe_risk_dataset(&self, name: &str) -> Result<Description> {
         let row = self.risk_row(name)?;
@@ -211,7 +251,7 @@ impl Home {
         let stale = self.staleness(&row.report)?;
         Ok(Description {
             name: row.name,
-            status: if stale.is_some() { "stale" } else { "ready" },
+            status: Status::of(&stale),
             stale_reason: stale,
             created: row.created,
             first_date: row.report.first_date.clone(),

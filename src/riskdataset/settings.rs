@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Error, Result};
 
 /// Everything a risk dataset is built from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct RiskDatasetSettings {
     /// The reference dataset that provides the universe.
@@ -17,9 +17,13 @@ pub struct RiskDatasetSettings {
     pub exchange_codes: Option<Vec<String>>,
     #[serde(default)]
     pub trim_assets: TrimAssets,
+    /// A rule (`none`, `earliest_start`, `latest_start`) or a date `YYYY-MM-DD`.
     #[serde(default = "earliest_start")]
+    #[ts(type = "string")]
     pub trim_start_date: TrimDate,
+    /// A rule (`none`, `earliest_end`, `latest_end`) or a date `YYYY-MM-DD`.
     #[serde(default = "latest_end")]
+    #[ts(type = "string")]
     pub trim_end_date: TrimDate,
 }
 
@@ -36,7 +40,7 @@ fn yes() -> bool {
 }
 
 /// One source of exposures.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "exposure_type", rename_all = "snake_case")]
 pub enum ExposureSource {
     /// Exposures uploaded to an exposure dataset, with their factor groups mapped to roles.
@@ -49,7 +53,7 @@ pub enum ExposureSource {
 }
 
 /// `exposure_type: "uploaded"`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct UploadedExposures {
     /// The exposure dataset.
@@ -89,7 +93,7 @@ impl UploadedExposures {
 }
 
 /// What a factor group is used as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Market,
@@ -113,7 +117,7 @@ impl Role {
 }
 
 /// Which reference assets make up the coverage universe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum TrimAssets {
     /// Every reference asset.

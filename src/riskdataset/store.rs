@@ -11,13 +11,13 @@ use arrow_array::types::{Date32Type, Float32Type, UInt16Type, UInt32Type};
 use arrow_array::{ArrayRef, Date32Array, DictionaryArray, Float32Array, RecordBatch, StringArray, UInt16Array, UInt32Array};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 
 use super::build::{Built, CreationReport, Layout};
 use super::settings::RiskDatasetSettings;
 use crate::error::IoContext;
 use crate::frame::{Dict, StrColumn};
-use crate::store::parts;
+use crate::store::{catalog, parts};
 use crate::{Error, Result};
 
 /// A risk dataset's catalog row.
@@ -35,58 +35,49 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("serializable")
 }
 
-fn parse<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
-    serde_json::from_str(s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+fn parse<T: serde::de::DeserializeOwned>(what: &str, name: &str, s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| Error::Storage(format!("the catalog's {what} of risk dataset '{name}' cannot be read: {e}")))
+}
+
+impl Row {
+    fn from_catalog(r: catalog::RiskRow) -> Result<Row> {
+        Ok(Row {
+            settings: parse("settings", &r.name, &r.settings)?,
+            layout: parse("layout", &r.name, &r.layout)?,
+            report: parse("report", &r.name, &r.report)?,
+            file: r.file,
+            created: r.created,
+            name: r.name,
+        })
+    }
 }
 
 /// Every risk dataset, by name.
 pub fn all(db: &Connection) -> Result<Vec<Row>> {
-    let mut stmt = db.prepare("SELECT name, settings, layout, report, file, created FROM risk_dataset ORDER BY name")?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(Row {
-                name: r.get(0)?,
-                settings: parse(&r.get::<_, String>(1)?)?,
-                layout: parse(&r.get::<_, String>(2)?)?,
-                report: parse(&r.get::<_, String>(3)?)?,
-                file: r.get(4)?,
-                created: r.get(5)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    catalog::risk_datasets(db)?.into_iter().map(Row::from_catalog).collect()
 }
 
 /// One risk dataset by name.
 pub fn get(db: &Connection, name: &str) -> Result<Option<Row>> {
-    Ok(all(db)?.into_iter().find(|r| r.name == name))
+    catalog::risk_dataset(db, name)?.map(Row::from_catalog).transpose()
 }
 
-/// Replaces (or inserts) the row of `row.name` in one transaction; returns the old file, if any.
+/// Replaces (or inserts) the row of `row.name`; returns the old file, if any.
 pub fn put(db: &Connection, row: &Row) -> Result<Option<String>> {
-    let tx = db.unchecked_transaction()?;
-    let old: Option<String> = tx.query_row("SELECT file FROM risk_dataset WHERE name = ?1", [&row.name], |r| r.get(0)).optional()?;
-    tx.execute("DELETE FROM risk_dataset WHERE name = ?1", [&row.name])?;
-    tx.execute(
-        "INSERT INTO risk_dataset (name, settings, layout, report, file, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![row.name, json(&row.settings), json(&row.layout), json(&row.report), row.file, row.created],
-    )?;
-    tx.commit()?;
-    Ok(old.filter(|f| *f != row.file))
+    let r = catalog::RiskRow {
+        name: row.name.clone(),
+        settings: json(&row.settings),
+        layout: json(&row.layout),
+        report: json(&row.report),
+        file: row.file.clone(),
+        created: row.created.clone(),
+    };
+    catalog::put_risk_dataset(db, &r)
 }
 
 /// Deletes a row; returns its file.
 pub fn delete(db: &Connection, name: &str) -> Result<Option<String>> {
-    let file: Option<String> = db.query_row("SELECT file FROM risk_dataset WHERE name = ?1", [name], |r| r.get(0)).optional()?;
-    db.execute("DELETE FROM risk_dataset WHERE name = ?1", [name])?;
-    Ok(file)
-}
-
-/// Every file referenced by risk datasets.
-pub fn files(db: &Connection) -> Result<Vec<String>> {
-    let mut stmt = db.prepare("SELECT file FROM risk_dataset")?;
-    let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    catalog::delete_risk_dataset(db, name)
 }
 
 /// Writes a built dataset as Parquet, atomically.

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS staged (
     factor_groups TEXT NOT NULL,
     factors INTEGER NOT NULL,
     timestamp TEXT NOT NULL,
+    digest TEXT,
     PRIMARY KEY (dataset_id, name)
 );
 CREATE TABLE IF NOT EXISTS staged_day (
@@ -85,9 +86,33 @@ CREATE TABLE IF NOT EXISTS risk_dataset (
 );
 ";
 
-/// Creates the tables if they are missing.
+/// The folder (relative to the home folder) holding one folder per reference dataset, named by its id.
+pub const REFERENCES_DIR: &str = "data/references";
+
+/// The schema version this build writes (SQLite's `user_version`).
+const SCHEMA_VERSION: i64 = 2;
+
+/// Creates the tables if they are missing and upgrades an older schema; refuses a newer one.
 pub fn migrate(db: &Connection) -> Result<()> {
-    db.execute_batch(SCHEMA)?;
+    let version: i64 = db.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(crate::Error::invalid(format!(
+            "this catalog was written by a newer Riskdesk (schema {version}; this one knows up to {SCHEMA_VERSION}): upgrade Riskdesk"
+        )));
+    }
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = db.unchecked_transaction()?;
+    tx.execute_batch(SCHEMA)?;
+    // Version 2: staged entries remember a digest of their input, so re-staging an identical
+    // file is recognised (NULL for entries staged before).
+    let has_digest: bool = tx.query_row("SELECT COUNT(*) FROM pragma_table_info('staged') WHERE name = 'digest'", [], |r| r.get(0))?;
+    if !has_digest {
+        tx.execute_batch("ALTER TABLE staged ADD COLUMN digest TEXT")?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
     Ok(())
 }
 
@@ -96,23 +121,18 @@ pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-/// Every file path the catalog references.
+/// Every stored path (relative to the home folder) that a catalog row references: staged and
+/// committed files, risk dataset files, and reference dataset folders (kept whole). The orphan
+/// cleanup keeps exactly these, so a new kind of stored file must be added here, nowhere else.
 pub fn referenced_files(db: &Connection) -> Result<HashSet<String>> {
-    let mut out = HashSet::new();
-    for sql in ["SELECT file FROM staged", "SELECT file FROM part"] {
-        let mut stmt = db.prepare(sql)?;
-        for f in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            out.insert(f?);
-        }
-    }
-    Ok(out)
-}
-
-/// Ids of all datasets.
-pub fn dataset_ids(db: &Connection) -> Result<HashSet<i64>> {
-    let mut stmt = db.prepare("SELECT id FROM dataset")?;
-    let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    Ok(ids)
+    let mut stmt = db.prepare(
+        "SELECT file FROM staged
+         UNION ALL SELECT file FROM part
+         UNION ALL SELECT file FROM risk_dataset
+         UNION ALL SELECT ?1 || '/' || id FROM reference_dataset",
+    )?;
+    let files = stmt.query_map([REFERENCES_DIR], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(files)
 }
 
 /// (id, name, created) of every dataset, by name.
@@ -146,13 +166,20 @@ pub struct StagedRow {
     pub factors: u32,
     pub timestamp: String,
     pub days: Vec<DayStats>,
+    /// A digest of the input it was staged from (see [`digest`]); `None` for old entries.
+    pub digest: Option<String>,
+}
+
+/// The digest staged entries record of their input bytes (XXH3, 128 bits, hex).
+pub fn digest(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
 /// Records a staged entry with its per-day statistics (inside the caller's transaction).
 pub fn insert_staged(db: &Connection, dataset: i64, s: &StagedRow) -> Result<()> {
     db.execute(
-        "INSERT INTO staged (dataset_id, name, source, parser, file, rows, assets, factor_groups, factors, timestamp)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO staged (dataset_id, name, source, parser, file, rows, assets, factor_groups, factors, timestamp, digest)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             dataset,
             s.name,
@@ -163,7 +190,8 @@ pub fn insert_staged(db: &Connection, dataset: i64, s: &StagedRow) -> Result<()>
             s.assets,
             serde_json::to_string(&s.factor_groups).unwrap(),
             s.factors,
-            s.timestamp
+            s.timestamp,
+            s.digest
         ],
     )?;
     let mut stmt = db.prepare_cached(
@@ -192,7 +220,7 @@ fn day_stats(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<DayStats> 
 /// All staged entries of a dataset, by name, with their days.
 pub fn staged(db: &Connection, dataset: i64) -> Result<Vec<StagedRow>> {
     let mut stmt = db.prepare(
-        "SELECT name, source, parser, file, rows, assets, factor_groups, factors, timestamp FROM staged WHERE dataset_id = ?1 ORDER BY name",
+        "SELECT name, source, parser, file, rows, assets, factor_groups, factors, timestamp, digest FROM staged WHERE dataset_id = ?1 ORDER BY name",
     )?;
     let mut rows: Vec<StagedRow> = stmt
         .query_map([dataset], |r| {
@@ -207,6 +235,7 @@ pub fn staged(db: &Connection, dataset: i64) -> Result<Vec<StagedRow>> {
                 factors: r.get(7)?,
                 timestamp: r.get(8)?,
                 days: Vec::new(),
+                digest: r.get(9)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -398,13 +427,6 @@ pub fn reference(db: &Connection, name: &str) -> Result<Option<ReferenceRow>> {
     Ok(db.query_row(&sql, [name], reference_row).optional()?)
 }
 
-/// Ids of all reference datasets.
-pub fn reference_ids(db: &Connection) -> Result<HashSet<i64>> {
-    let mut stmt = db.prepare("SELECT id FROM reference_dataset")?;
-    let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    Ok(ids)
-}
-
 /// One more than the largest reference dataset id (1 when there is none).
 pub fn next_reference_id(db: &Connection) -> Result<i64> {
     Ok(db.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM reference_dataset", [], |r| r.get(0))?)
@@ -435,4 +457,55 @@ pub fn insert_reference(db: &Connection, r: &ReferenceRow) -> Result<()> {
 pub fn delete_reference(db: &Connection, id: i64) -> Result<()> {
     db.execute("DELETE FROM reference_dataset WHERE id = ?1", [id])?;
     Ok(())
+}
+
+/// A risk dataset as recorded. Its settings, column layout and creation report are JSON here;
+/// their types live with the risk datasets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskRow {
+    pub name: String,
+    pub settings: String,
+    pub layout: String,
+    pub report: String,
+    /// Its Parquet file, relative to the home folder.
+    pub file: String,
+    pub created: String,
+}
+
+fn risk_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RiskRow> {
+    Ok(RiskRow { name: r.get(0)?, settings: r.get(1)?, layout: r.get(2)?, report: r.get(3)?, file: r.get(4)?, created: r.get(5)? })
+}
+
+/// Every risk dataset, by name.
+pub fn risk_datasets(db: &Connection) -> Result<Vec<RiskRow>> {
+    let mut stmt = db.prepare("SELECT name, settings, layout, report, file, created FROM risk_dataset ORDER BY name")?;
+    let rows = stmt.query_map([], risk_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// One risk dataset by name.
+pub fn risk_dataset(db: &Connection, name: &str) -> Result<Option<RiskRow>> {
+    let sql = "SELECT name, settings, layout, report, file, created FROM risk_dataset WHERE name = ?1";
+    Ok(db.query_row(sql, [name], risk_row).optional()?)
+}
+
+/// Replaces (or inserts) the risk dataset `row.name` in one transaction; returns the file it
+/// had before, if another.
+pub fn put_risk_dataset(db: &Connection, row: &RiskRow) -> Result<Option<String>> {
+    let tx = db.unchecked_transaction()?;
+    let old: Option<String> = tx.query_row("SELECT file FROM risk_dataset WHERE name = ?1", [&row.name], |r| r.get(0)).optional()?;
+    tx.execute("DELETE FROM risk_dataset WHERE name = ?1", [&row.name])?;
+    tx.execute(
+        "INSERT INTO risk_dataset (name, settings, layout, report, file, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![row.name, row.settings, row.layout, row.report, row.file, row.created],
+    )?;
+    tx.commit()?;
+    Ok(old.filter(|f| *f != row.file))
+}
+
+/// Deletes a risk dataset; returns its file.
+pub fn delete_risk_dataset(db: &Connection, name: &str) -> Result<Option<String>> {
+    let file: Option<String> = db.query_row("SELECT file FROM risk_dataset WHERE name = ?1", [name], |r| r.get(0)).optional()?;
+    db.execute("DELETE FROM risk_dataset WHERE name = ?1", [name])?;
+    Ok(file)
 }

@@ -2,17 +2,18 @@
 //! that one writer at a time holds (a second one waits half a second, then fails with `busy`).
 //! Readers never take the lock.
 
+use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::Connection;
 
+use super::catalog;
+
 use crate::error::IoContext;
 use crate::{Error, Result};
 
-/// The folder under `data/` that holds one folder per reference dataset.
-const REFERENCES: &str = "references";
 /// Where risk dataset files live, under `data/`.
 pub(crate) const RISK: &str = "risk";
 
@@ -53,7 +54,7 @@ impl Home {
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "FULL")?;
         db.pragma_update(None, "foreign_keys", "ON")?;
-        super::catalog::migrate(&db)?;
+        catalog::migrate(&db)?;
         Ok(Home { root: root.to_owned(), db, data: DataDir { root: root.to_owned() } })
     }
 
@@ -101,61 +102,37 @@ impl Home {
 
     /// The folder holding the files of reference dataset `id`: `data/references/<id>`.
     pub(crate) fn reference_dir(&self, id: i64) -> PathBuf {
-        self.root.join("data").join(REFERENCES).join(id.to_string())
+        self.root.join(catalog::REFERENCES_DIR).join(id.to_string())
     }
 
-    /// Deletes data files and folders that the catalog does not reference.
+    /// Deletes what a crashed or refused writer left under `data/`: every file and folder that
+    /// no catalog row references (see [`catalog::referenced_files`]), with folders left empty.
     fn remove_orphans(&self) -> Result<()> {
-        let referenced = super::catalog::referenced_files(&self.db)?;
-        let datasets = super::catalog::dataset_ids(&self.db)?;
-        let data = self.root.join("data");
-        for entry in std::fs::read_dir(&data).at("cannot read", &data)?.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name == REFERENCES && entry.file_type().is_ok_and(|t| t.is_dir()) {
-                self.remove_reference_orphans(&entry.path())?;
-                continue;
-            }
-            if name == RISK && entry.file_type().is_ok_and(|t| t.is_dir()) {
-                let kept = crate::riskdataset::referenced_files(&self.db)?;
-                for f in std::fs::read_dir(entry.path()).at("cannot read", &entry.path())?.flatten() {
-                    if !kept.contains(&format!("data/{RISK}/{}", f.file_name().to_string_lossy())) {
-                        let _ = std::fs::remove_file(f.path());
-                    }
-                }
-                continue;
-            }
-            let known = name.parse::<i64>().is_ok_and(|id| datasets.contains(&id));
-            if !known {
-                let _ = std::fs::remove_dir_all(entry.path());
-                continue;
-            }
-            for kind in ["staged", "parts"] {
-                let Ok(files) = std::fs::read_dir(entry.path().join(kind)) else { continue };
-                for f in files.flatten() {
-                    let rel = format!("data/{name}/{kind}/{}", f.file_name().to_string_lossy());
-                    if !referenced.contains(&rel) {
-                        let _ = std::fs::remove_file(f.path());
-                    }
-                }
-            }
-        }
-        Ok(())
+        let kept = catalog::referenced_files(&self.db)?;
+        sweep(&self.root.join("data"), "data", &kept)
     }
+}
 
-    /// Deletes the folders under `data/references` whose name is not the id of a catalogued
-    /// reference dataset (left by an import that failed or was killed before it was recorded).
-    fn remove_reference_orphans(&self, dir: &Path) -> Result<()> {
-        let ids = super::catalog::reference_ids(&self.db)?;
-        for entry in std::fs::read_dir(dir).at("cannot read", dir)?.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !name.parse::<i64>().is_ok_and(|id| ids.contains(&id) && id.to_string() == name) {
-                let path = entry.path();
-                let _ =
-                    if entry.file_type().is_ok_and(|t| t.is_dir()) { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
-            }
+/// Removes the entries of `dir` (catalog path `rel`) that `kept` neither names nor holds.
+fn sweep(dir: &Path, rel: &str, kept: &HashSet<String>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).at("cannot read", dir)?.flatten() {
+        let child = format!("{rel}/{}", entry.file_name().to_string_lossy());
+        if kept.contains(&child) {
+            continue;
         }
-        Ok(())
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let prefix = format!("{child}/");
+            if kept.iter().any(|k| k.starts_with(&prefix)) {
+                sweep(&path, &child, kept)?;
+            } else {
+                let _ = std::fs::remove_dir_all(&path);
+            }
+        } else {
+            let _ = std::fs::remove_file(&path);
+        }
     }
+    Ok(())
 }
 
 impl DataDir {

@@ -21,7 +21,7 @@ use crate::store::parts;
 use crate::{Error, Result};
 
 /// How staged data merges with committed data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum CommitMode {
     /// Add rows; refuse the whole commit if any key already exists.
@@ -67,7 +67,7 @@ impl CommitMode {
 }
 
 /// What a commit produced.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct CommitResult {
     pub version: u32,
     pub committed_names: Vec<String>,

@@ -19,14 +19,30 @@ use crate::{Error, Result};
 pub use commit::{CommitMode, CommitResult};
 pub use query::{Column, DateSummary, DetailRow, StagedSummary, VersionInfo};
 
+/// What became of one name when staging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum StageState {
+    /// Staged now (new, or replacing a different file of the same name).
+    Staged,
+    /// Already staged from an identical file: left as it was.
+    Unchanged,
+    /// Already staged from a different file: refused unless staged with replace.
+    Exists,
+    /// The input is bad; the messages say where.
+    Failed,
+}
+
 /// What staging one name produced.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct StagingResult {
     /// The staged name (the file stem).
     pub name: String,
     /// The file it came from (`archive.zip/member.csv` for a ZIP member).
     pub source: String,
+    /// True when the name is staged after the call (`staged` or `unchanged`).
     pub success: bool,
+    pub state: StageState,
     /// The layout detected: `long`, `long_without_date` or `wide`.
     pub parser: Option<String>,
     pub rows: u64,
@@ -39,7 +55,7 @@ pub struct StagingResult {
 }
 
 /// A dataset as listed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct DatasetInfo {
     pub name: String,
     pub created: String,

@@ -9,7 +9,7 @@ use crate::store::{catalog, parts};
 use crate::{Error, Result};
 
 /// One row of a detail summary: cross-sectional statistics of one date (of one staged name).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct DetailRow {
     #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -38,7 +38,7 @@ impl DetailRow {
 }
 
 /// One row per staged name.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct StagedSummary {
     #[serde(rename = "_name")]
     pub name: String,
@@ -54,7 +54,7 @@ pub struct StagedSummary {
 }
 
 /// One row per committed date.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct DateSummary {
     pub date: String,
     pub rows: u64,
@@ -64,7 +64,7 @@ pub struct DateSummary {
 }
 
 /// One committed version.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct VersionInfo {
     pub version: u32,
     /// Commit time, RFC 3339 UTC.
@@ -78,7 +78,7 @@ pub struct VersionInfo {
 }
 
 /// A column of the canonical exposure frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Column {
     Date,

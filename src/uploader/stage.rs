@@ -1,11 +1,11 @@
 //! Staging: files, folders and ZIPs become named, checked, unversioned entries.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::{StagingResult, Uploader};
+use super::{StageState, StagingResult, Uploader};
 use crate::frame::{DayStats, Exposures};
 use crate::inputs::{self, Unit};
 use crate::parse::{self, Diagnostic, Source};
@@ -16,10 +16,16 @@ use crate::{Error, Result};
 
 /// A failed result for `name`.
 fn failed(name: &str, source: &str, messages: Vec<Diagnostic>) -> StagingResult {
+    refused(name, source, StageState::Failed, messages)
+}
+
+/// A result for `name` that staged nothing.
+fn refused(name: &str, source: &str, state: StageState, messages: Vec<Diagnostic>) -> StagingResult {
     StagingResult {
         name: name.to_owned(),
         source: source.to_owned(),
         success: false,
+        state,
         parser: None,
         rows: 0,
         dates: 0,
@@ -37,6 +43,7 @@ pub(super) fn result_of(s: &catalog::StagedRow) -> StagingResult {
         name: s.name.clone(),
         source: s.source.clone(),
         success: true,
+        state: StageState::Staged,
         parser: Some(s.parser.clone()),
         rows: s.rows,
         dates: s.days.len() as u32,
@@ -64,19 +71,36 @@ pub(super) fn groups_and_factors(frame: &Exposures) -> (Vec<String>, u32) {
 
 enum Outcome {
     Staged(catalog::StagedRow),
-    Failed(StagingResult),
+    /// Not staged: failed, or the name is already staged (identically or not).
+    Refused(StagingResult),
     Cancelled,
 }
 
-fn stage_unit(data: &DataDir, dataset: i64, unit: &Unit) -> Result<Outcome> {
+/// What is already staged under a name: its entry's digest (if recorded) and its result.
+type Existing = HashMap<String, (Option<String>, StagingResult)>;
+
+fn stage_unit(data: &DataDir, dataset: i64, unit: &Unit, existing: &Existing, replace: bool) -> Result<Outcome> {
     let bytes = match unit.read() {
         Ok(b) => b,
-        Err(d) => return Ok(Outcome::Failed(failed(&unit.name, &unit.label, vec![d]))),
+        Err(d) => return Ok(Outcome::Refused(failed(&unit.name, &unit.label, vec![d]))),
     };
+    let digest = catalog::digest(&bytes);
+    if let Some((old_digest, old)) = existing.get(&unit.name) {
+        if old_digest.as_deref() == Some(digest.as_str()) {
+            return Ok(Outcome::Refused(StagingResult { state: StageState::Unchanged, source: unit.label.clone(), ..old.clone() }));
+        }
+        if !replace {
+            let d = Diagnostic::file(
+                &unit.label,
+                format!("'{}' is already staged from a different file ({}); stage with replace to replace it", unit.name, old.source),
+            );
+            return Ok(Outcome::Refused(refused(&unit.name, &unit.label, StageState::Exists, vec![d])));
+        }
+    }
     let src = Source { label: &unit.label, name_date: unit.name_date };
     let parsed = match parse::parse(&bytes, unit.format, &src) {
         Ok(p) => p,
-        Err(ds) => return Ok(Outcome::Failed(failed(&unit.name, &unit.label, ds))),
+        Err(ds) => return Ok(Outcome::Refused(failed(&unit.name, &unit.label, ds))),
     };
     drop(bytes);
     let (factor_groups, factors) = groups_and_factors(&parsed.frame);
@@ -91,6 +115,7 @@ fn stage_unit(data: &DataDir, dataset: i64, unit: &Unit) -> Result<Outcome> {
         factors,
         timestamp: catalog::now(),
         days: DayStats::of(&parsed.frame),
+        digest: Some(digest),
     };
     parts::write(&data.path(&row.file), parsed.frame)?;
     Ok(Outcome::Staged(row))
@@ -100,11 +125,13 @@ impl Uploader<'_> {
     /// Stages files, folders (their daily files) and ZIPs (one name per member).
     ///
     /// Returns one result per name, failures included; good files are staged even when others
-    /// fail. A name already staged fails unless `replace` is set.
+    /// fail. A name already staged from identical bytes is left as it is (`unchanged`); from
+    /// different bytes it is refused (`exists`) unless `replace` is set.
     pub fn stage(&self, paths: &[PathBuf], replace: bool, progress: &Progress<'_>) -> Result<Vec<StagingResult>> {
         let _lock = self.home.write_lock()?;
         let resolved = inputs::resolve(paths);
-        let existing: HashSet<String> = catalog::staged(self.home.db(), self.id)?.into_iter().map(|s| s.name).collect();
+        let existing: Existing =
+            catalog::staged(self.home.db(), self.id)?.into_iter().map(|s| (s.name.clone(), (s.digest.clone(), result_of(&s)))).collect();
         let mut results: Vec<StagingResult> =
             resolved.refused.iter().map(|r| failed(&r.name, &r.diagnostic.file, vec![r.diagnostic.clone()])).collect();
         let mut todo = Vec::new();
@@ -113,9 +140,6 @@ impl Uploader<'_> {
             if let Some(first) = seen.insert(&unit.name, &unit.label) {
                 let d =
                     Diagnostic::file(&unit.label, format!("the name '{}' is given twice (also by {first}); rename one file", unit.name));
-                results.push(failed(&unit.name, &unit.label, vec![d]));
-            } else if existing.contains(&unit.name) && !replace {
-                let d = Diagnostic::file(&unit.label, format!("'{}' is already staged; wipe it first or stage with replace", unit.name));
                 results.push(failed(&unit.name, &unit.label, vec![d]));
             } else {
                 todo.push(unit);
@@ -129,7 +153,7 @@ impl Uploader<'_> {
                 if progress.check().is_err() {
                     return Ok(Outcome::Cancelled);
                 }
-                let outcome = stage_unit(data, dataset, unit);
+                let outcome = stage_unit(data, dataset, unit, &existing, replace);
                 let _ = counter.tick(unit.label.clone());
                 outcome
             })
@@ -139,7 +163,7 @@ impl Uploader<'_> {
         for o in outcomes {
             match o {
                 Ok(Outcome::Staged(row)) => staged.push(row),
-                Ok(Outcome::Failed(r)) => results.push(r),
+                Ok(Outcome::Refused(r)) => results.push(r),
                 Ok(Outcome::Cancelled) => error = error.or(Some(Error::Cancelled)),
                 Err(e) => error = error.or(Some(e)),
             }

@@ -1,7 +1,6 @@
 //! A small blocking WebDriver client for the end-to-end test.
 //!
-//! HTTP/1.1 over `std::net::TcpStream` (one connection per request, `Content-Length` or
-//! chunked bodies) with `serde_json`; the `tauri-driver` process in front of
+//! HTTP through `reqwest` (blocking) with `serde_json`; the `tauri-driver` process in front of
 //! WebKitWebDriver; a [`Session`] with polling helpers that fail with a screenshot and the
 //! page's error text. Dropping a [`Session`] deletes it and stops `tauri-driver`, also when the
 //! test panics.
@@ -9,8 +8,7 @@
 use std::ffi::OsStr;
 use std::fmt;
 use std::fs::File;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -58,108 +56,28 @@ impl fmt::Display for WdError {
 }
 
 /// Sends one request to `127.0.0.1:port` and returns the status and the JSON body
-/// (`Value::Null` when the body is empty).
+/// (`Value::Null` when the body is empty). One pooled client (reqwest) for every request; it
+/// never sends `Connection: close`, which tauri-driver would forward to WebKitWebDriver, whose
+/// closing of tauri-driver's pooled connection then fails a quick next command.
 pub fn http(port: u16, method: &str, path: &str, body: Option<&Value>, timeout: Duration) -> Result<(u16, Value), WdError> {
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))
-        .map_err(|e| WdError::transport(format!("cannot connect to {addr}: {e}")))?;
-    stream
-        .set_read_timeout(Some(timeout))
-        .and_then(|_| stream.set_write_timeout(Some(timeout)))
-        .map_err(|e| WdError::transport(e.to_string()))?;
-    let payload = body.map(|b| b.to_string()).unwrap_or_default();
-    // No `Connection: close`: tauri-driver forwards every header to WebKitWebDriver, which then
-    // closes its side of tauri-driver's pooled connection, and a quick next command fails with
-    // "connection reset" (about 1 in 20). The answer's end is known from its length or chunks;
-    // dropping the stream closes this connection.
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\n");
-    if body.is_some() {
-        request.push_str(&format!("Content-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n", payload.len()));
+    static CLIENT: std::sync::OnceLock<reqwest::blocking::Client> = std::sync::OnceLock::new();
+    let client = CLIENT.get_or_init(reqwest::blocking::Client::new);
+    let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| WdError::transport(e.to_string()))?;
+    let url = format!("http://127.0.0.1:{port}{path}");
+    let mut request = client.request(method.clone(), &url).timeout(timeout).header("Accept", "application/json");
+    if let Some(b) = body {
+        request = request.json(b);
     }
-    request.push_str("\r\n");
-    request.push_str(&payload);
-    stream.write_all(request.as_bytes()).map_err(|e| WdError::transport(format!("{method} {path}: cannot send: {e}")))?;
-
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 64 * 1024];
-    loop {
-        if let Some(parsed) = parse_response(&buf, false) {
-            return parsed.map_err(|e| WdError::transport(format!("{method} {path}: {e}")));
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(WdError::transport(format!("{method} {path}: no complete answer within {timeout:?}: {e}"))),
-        }
+    let fail = |e: reqwest::Error| WdError::transport(format!("{method} {path}: {e}"));
+    let response = request.send().map_err(fail)?;
+    let status = response.status().as_u16();
+    let text = response.text().map_err(fail)?;
+    if text.trim().is_empty() {
+        return Ok((status, Value::Null));
     }
-    parse_response(&buf, true)
-        .unwrap_or_else(|| Err("the connection closed before the answer was complete".into()))
-        .map_err(|e| WdError::transport(format!("{method} {path}: {e}")))
-}
-
-/// Parses a whole HTTP response from `buf`: `None` while more bytes are needed (always an answer
-/// once `eof`), else the status and the JSON body or what is wrong with it.
-fn parse_response(buf: &[u8], eof: bool) -> Option<Result<(u16, Value), String>> {
-    let end = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = String::from_utf8_lossy(&buf[..end]);
-    let rest = &buf[end + 4..];
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let Some(status) = status_line.split(' ').nth(1).and_then(|s| s.parse::<u16>().ok()) else {
-        return Some(Err(format!("not an HTTP status line: {status_line:?}")));
-    };
-    let header = |name: &str| {
-        head.split("\r\n")
-            .skip(1)
-            .filter_map(|l| l.split_once(':'))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim().to_owned())
-    };
-    let body: Vec<u8> = if header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked")) {
-        match dechunk(rest) {
-            Some(body) => body,
-            None if eof => return Some(Err("truncated chunked body".into())),
-            None => return None,
-        }
-    } else if let Some(len) = header("content-length") {
-        let Ok(len) = len.parse::<usize>() else { return Some(Err(format!("bad Content-Length {len:?}"))) };
-        if rest.len() < len {
-            return if eof { Some(Err(format!("body of {} bytes, expected {len}", rest.len()))) } else { None };
-        }
-        rest[..len].to_vec()
-    } else if eof {
-        rest.to_vec()
-    } else {
-        return None;
-    };
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Some(Ok((status, Value::Null)));
-    }
-    Some(
-        serde_json::from_slice(&body)
-            .map(|v| (status, v))
-            .map_err(|e| format!("HTTP {status}: the body is not JSON ({e}): {}", String::from_utf8_lossy(&body))),
-    )
-}
-
-/// Decodes a chunked body; `None` until the last (zero-size) chunk has arrived.
-fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = data.windows(2).position(|w| w == b"\r\n")?;
-        let size_text = String::from_utf8_lossy(&data[..line_end]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16).ok()?;
-        data = &data[line_end + 2..];
-        if size == 0 {
-            return Some(out);
-        }
-        if data.len() < size + 2 {
-            return None;
-        }
-        out.extend_from_slice(&data[..size]);
-        data = &data[size + 2..];
-    }
+    serde_json::from_str(&text)
+        .map(|v| (status, v))
+        .map_err(|e| WdError::transport(format!("{method} {path}: HTTP {status}: the body is not JSON ({e}): {text}")))
 }
 
 /// Turns a WebDriver answer into its `value`, or the error it reports.
@@ -180,31 +98,6 @@ pub fn free_ports() -> (u16, u16) {
     let a = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     let b = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     (a.local_addr().unwrap().port(), b.local_addr().unwrap().port())
-}
-
-/// Decodes standard base64 (as screenshots come), ignoring whitespace.
-pub fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => break,
-            c if c.is_ascii_whitespace() => continue,
-            c => return Err(format!("not base64: byte {c:#x}")),
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    Ok(out)
 }
 
 /// A running `tauri-driver`: started with its log in a file, stopped (with its WebKitWebDriver)
@@ -376,7 +269,9 @@ impl Session {
             requestAnimationFrame(() => requestAnimationFrame(() => done()));";
         self.execute_async(painted, json!([]))?;
         let value = self.cmd("GET", "/screenshot", None)?;
-        let png = base64_decode(value.as_str().unwrap_or_default()).map_err(WdError::transport)?;
+        let encoded: String = value.as_str().unwrap_or_default().split_ascii_whitespace().collect();
+        let png = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded)
+            .map_err(|e| WdError::transport(format!("the screenshot is not base64: {e}")))?;
         let path = self.artifacts.join(name);
         std::fs::write(&path, png).map_err(|e| WdError::transport(format!("cannot write {}: {e}", path.display())))?;
         Ok(path)
@@ -490,28 +385,4 @@ fn element_id(v: &Value) -> Result<String, WdError> {
         .and_then(Value::as_str)
         .map(str::to_owned)
         .ok_or_else(|| WdError::transport(format!("not an element reference: {v}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_length_and_chunked_bodies() {
-        let plain = b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n{\"value\":null}";
-        assert!(parse_response(&plain[..plain.len() - 1], false).is_none());
-        assert!(parse_response(&plain[..plain.len() - 1], true).unwrap().is_err());
-        assert_eq!(parse_response(plain, false).unwrap().unwrap(), (200, json!({"value": null})));
-        let ok = b"HTTP/1.1 404 Not Found\r\ncontent-length: 12\r\n\r\n{\"value\":{}}";
-        assert_eq!(parse_response(ok, false).unwrap().unwrap(), (404, json!({"value":{}})));
-        let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n";
-        assert!(parse_response(&chunked[..chunked.len() - 7], false).is_none());
-        assert_eq!(parse_response(chunked, false).unwrap().unwrap(), (200, json!({"a":1})));
-    }
-
-    #[test]
-    fn decodes_base64() {
-        assert_eq!(base64_decode("aGVsbG8gd29ybGQ=").unwrap(), b"hello world");
-        assert_eq!(base64_decode("iVBO\nRw==").unwrap(), [0x89, b'P', b'N', b'G']);
-    }
 }

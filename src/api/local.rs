@@ -1,0 +1,241 @@
+//! [`LocalBackend`]: the [`Backend`] over a home folder on this machine.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::{Backend, DataRequest, Exchange, GroupValues, Page};
+use crate::demo::DemoOptions;
+use crate::progress::Progress;
+use crate::reference::ReferenceInfo;
+use crate::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
+use crate::scan::FileStatus;
+use crate::store::Home;
+use crate::table::{Format, Table};
+use crate::uploader::{Column, CommitMode, CommitResult, DatasetInfo, DateSummary, DetailRow, StagedSummary, StagingResult, VersionInfo};
+use crate::{Error, Result};
+
+/// How many idle catalog connections are kept for reuse.
+const IDLE_CONNECTIONS: usize = 4;
+
+/// The embedded store: a home folder (SQLite catalog and Parquet files) on this machine.
+///
+/// Each call borrows a catalog connection of its own (opened on demand, kept for reuse), so a
+/// read never waits for a long write; writers still take the home's one write lock.
+pub struct LocalBackend {
+    root: PathBuf,
+    idle: Mutex<Vec<Home>>,
+    /// The last exposures query (dataset, its stored file, the query) and its table, so that
+    /// paging and export reuse it. A rebuilt dataset has a new file, so a stale table is never served.
+    preview: Mutex<Option<(PreviewKey, Arc<Table>)>>,
+}
+
+#[derive(PartialEq)]
+struct PreviewKey {
+    dataset: String,
+    file: String,
+    query: ExposureQuery,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl LocalBackend {
+    /// The home folder to use when none is given: `RISKDESK_HOME`, else the platform data folder.
+    pub fn default_root() -> PathBuf {
+        Home::default_root()
+    }
+
+    /// Opens (creating if needed) the home folder at `root`.
+    pub fn open(root: &Path) -> Result<LocalBackend> {
+        let home = Home::open(root)?;
+        Ok(LocalBackend { root: root.to_owned(), idle: Mutex::new(vec![home]), preview: Mutex::new(None) })
+    }
+
+    /// The home folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Runs `work` with a catalog connection of its own.
+    fn with<T>(&self, work: impl FnOnce(&Home) -> Result<T>) -> Result<T> {
+        let taken = lock(&self.idle).pop();
+        let home = match taken {
+            Some(h) => h,
+            None => Home::open(&self.root)?,
+        };
+        let out = work(&home);
+        let mut idle = lock(&self.idle);
+        if idle.len() < IDLE_CONNECTIONS {
+            idle.push(home);
+        }
+        out
+    }
+
+    /// The query's table: the cached one when neither the query nor the dataset changed.
+    fn table(&self, dataset: &str, query: &ExposureQuery) -> Result<Arc<Table>> {
+        self.with(|home| {
+            let key = PreviewKey { dataset: dataset.to_owned(), file: home.risk_dataset_file(dataset)?, query: query.clone() };
+            if let Some((k, t)) = lock(&self.preview).as_ref()
+                && *k == key
+            {
+                return Ok(Arc::clone(t));
+            }
+            let table = Arc::new(home.exposures(dataset, query)?);
+            *lock(&self.preview) = Some((key, Arc::clone(&table)));
+            Ok(table)
+        })
+    }
+}
+
+impl Backend for LocalBackend {
+    fn location(&self) -> String {
+        self.root.display().to_string()
+    }
+
+    fn datasets(&self) -> Result<Vec<DatasetInfo>> {
+        self.with(|h| h.datasets())
+    }
+
+    fn file_statuses(&self, dataset: &str) -> Result<HashMap<String, FileStatus>> {
+        self.with(|h| match h.uploader(dataset) {
+            Ok(up) => up.statuses(),
+            Err(Error::NotFound { .. }) => Ok(HashMap::new()),
+            Err(e) => Err(e),
+        })
+    }
+
+    fn stage(&self, dataset: &str, paths: &[PathBuf], replace: bool, progress: &Progress<'_>) -> Result<Vec<StagingResult>> {
+        self.with(|h| h.get_or_create_uploader(dataset)?.stage(paths, replace, progress))
+    }
+
+    fn staging_results(&self, dataset: &str) -> Result<Vec<StagingResult>> {
+        self.with(|h| h.uploader(dataset)?.staging_results())
+    }
+
+    fn staging_summary(&self, dataset: &str) -> Result<Vec<StagedSummary>> {
+        self.with(|h| h.uploader(dataset)?.staging_summary())
+    }
+
+    fn staging_detail(&self, dataset: &str) -> Result<Vec<DetailRow>> {
+        self.with(|h| h.uploader(dataset)?.staging_detail_summary())
+    }
+
+    fn staged_day(&self, dataset: &str, name: &str, date: &str) -> Result<Vec<GroupValues>> {
+        let groups = self.with(|h| h.uploader(dataset)?.staged_day(name, date))?;
+        Ok(groups.into_iter().map(|(group, values)| GroupValues { group, values }).collect())
+    }
+
+    fn wipe_staging(&self, dataset: &str, names: Option<&[String]>) -> Result<Vec<StagingResult>> {
+        self.with(|h| h.uploader(dataset)?.wipe_staging(names))
+    }
+
+    fn commit(&self, dataset: &str, mode: CommitMode, names: Option<&[String]>, progress: &Progress<'_>) -> Result<CommitResult> {
+        self.with(|h| h.uploader(dataset)?.commit(mode, names, progress))
+    }
+
+    fn version_history(&self, dataset: &str) -> Result<Vec<VersionInfo>> {
+        self.with(|h| h.uploader(dataset)?.version_history())
+    }
+
+    fn data_summary(&self, dataset: &str, version: Option<u32>) -> Result<Vec<DateSummary>> {
+        self.with(|h| h.uploader(dataset)?.data_summary(version))
+    }
+
+    fn data_detail(&self, dataset: &str, version: Option<u32>) -> Result<Vec<DetailRow>> {
+        self.with(|h| h.uploader(dataset)?.data_detail_summary(version))
+    }
+
+    fn factor_groups(&self, dataset: &str, version: Option<u32>) -> Result<Vec<String>> {
+        self.with(|h| h.uploader(dataset)?.factor_groups(version))
+    }
+
+    fn data(&self, dataset: &str, request: &DataRequest) -> Result<Table> {
+        let columns = if request.columns.is_empty() { Column::ALL.to_vec() } else { request.columns.clone() };
+        let frame = self.with(|h| h.uploader(dataset)?.data(request.version))?;
+        Ok(Table::from_exposures(&frame, &columns, request.unique))
+    }
+
+    fn destroy(&self, dataset: &str) -> Result<()> {
+        self.with(|h| h.uploader(dataset)?.destroy())
+    }
+
+    fn references(&self) -> Result<Vec<ReferenceInfo>> {
+        self.with(|h| h.references())
+    }
+
+    fn import_reference(&self, name: &str, dir: &Path, id_type: &str, replace: bool, progress: &Progress<'_>) -> Result<ReferenceInfo> {
+        progress.report("import", 0, 1, format!("reading {}", dir.display()));
+        let info = self.with(|h| h.import_reference(name, dir, id_type, replace))?;
+        progress.report("import", 1, 1, format!("imported {} assets", info.assets));
+        Ok(info)
+    }
+
+    fn demo_reference(&self, options: &DemoOptions) -> Result<ReferenceInfo> {
+        self.with(|h| h.demo_reference(options))
+    }
+
+    fn delete_reference(&self, name: &str) -> Result<()> {
+        self.with(|h| h.delete_reference(name))
+    }
+
+    fn reference_exchanges(&self, name: &str) -> Result<Vec<Exchange>> {
+        let counts = self.with(|h| Ok(h.reference(name)?.assets.exchange_counts()))?;
+        Ok(counts.into_iter().map(|(code, assets)| Exchange { code, assets }).collect())
+    }
+
+    fn risk_datasets(&self) -> Result<Vec<RiskDatasetInfo>> {
+        self.with(|h| h.risk_datasets())
+    }
+
+    fn create_risk_dataset(
+        &self,
+        name: &str,
+        settings: &RiskDatasetSettings,
+        replace: bool,
+        progress: &Progress<'_>,
+    ) -> Result<CreationReport> {
+        self.with(|h| h.create_risk_dataset(name, settings, replace, progress))
+    }
+
+    fn describe_risk_dataset(&self, name: &str) -> Result<Description> {
+        self.with(|h| h.describe_risk_dataset(name))
+    }
+
+    fn update_risk_dataset(&self, name: &str, progress: &Progress<'_>) -> Result<UpdateResult> {
+        self.with(|h| h.update_risk_dataset(name, progress))
+    }
+
+    fn delete_risk_dataset(&self, name: &str, if_exists: bool) -> Result<bool> {
+        self.with(|h| h.delete_risk_dataset(name, if_exists))
+    }
+
+    fn exposures(&self, dataset: &str, query: &ExposureQuery) -> Result<Table> {
+        self.with(|h| h.exposures(dataset, query))
+    }
+
+    fn exposures_page(&self, dataset: &str, query: &ExposureQuery, offset: usize, limit: usize) -> Result<Page> {
+        let table = self.table(dataset, query)?;
+        let end = offset.saturating_add(limit).min(table.rows());
+        let rows = (offset.min(end)..end).map(|r| (0..table.columns.len()).map(|c| table.cell(r, c)).collect()).collect();
+        Ok(Page { columns: table.names.clone(), rows, total: table.rows() })
+    }
+
+    fn export_exposures(
+        &self,
+        dataset: &str,
+        query: &ExposureQuery,
+        format: Format,
+        path: &Path,
+        progress: &Progress<'_>,
+    ) -> Result<usize> {
+        progress.report("export", 0, 2, "preparing the exposures");
+        let table = self.table(dataset, query)?;
+        progress.check()?;
+        progress.report("export", 1, 2, format!("writing {} rows", table.rows()));
+        table.save(format, path)?;
+        progress.report("export", 2, 2, "written");
+        Ok(table.rows())
+    }
+}

@@ -1,0 +1,182 @@
+//! The one typed API every front end uses: the [`Backend`] trait.
+//!
+//! The CLI, the desktop shell and (later) the HTTP server and the remote client call only this
+//! trait; nothing above it touches the home folder, SQL or Parquet. [`LocalBackend`] implements
+//! it over a home folder. Request and reply types serialize both ways, so a remote
+//! implementation can carry them over the wire, and errors travel as
+//! [`ErrorBody`](crate::error::ErrorBody) `{code, message, details}`.
+//!
+//! **Paths are the caller's.** Every path an operation takes (files to stage, a reference folder
+//! to import, a file to export to) names something on the machine of the process that calls the
+//! trait, never on the backend's: a local backend reads and writes them directly, a remote one
+//! uploads the inputs (daily files batched into annual ZIPs, as the platform expects) and
+//! downloads the outputs, reporting both through the same [`Progress`], which can cancel them.
+//!
+//! Some operations are the same for every backend and are provided here: [`Backend::scan`] reads
+//! the caller's folder and asks the backend which names it knows; [`Backend::day_charts`] and
+//! [`Backend::day_histogram`] draw the backend's numbers on the caller's side.
+
+mod local;
+mod types;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use local::LocalBackend;
+pub use types::{DataRequest, DayHistogram, Exchange, GroupValues, Page};
+
+use crate::chart::DayCharts;
+use crate::demo::DemoOptions;
+use crate::progress::Progress;
+use crate::reference::ReferenceInfo;
+use crate::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
+use crate::scan::{FileStatus, ScanReport};
+use crate::table::{Format, Table};
+use crate::uploader::{CommitMode, CommitResult, DatasetInfo, DateSummary, DetailRow, StagedSummary, StagingResult, VersionInfo};
+use crate::{Error, Result};
+
+/// Every operation a front end uses, over some store: a home folder, or a server.
+///
+/// Methods block; front ends that must stay responsive call them from worker threads. An
+/// implementation is shared between threads: reads run while a long write runs.
+pub trait Backend: Send + Sync {
+    /// Where the data lives, for people: a home folder's path or a server's URL.
+    fn location(&self) -> String;
+
+    // ----- exposure datasets (the platform's uploaders) -----
+
+    /// The exposure datasets, by name.
+    fn datasets(&self) -> Result<Vec<DatasetInfo>>;
+
+    /// The staged and committed names of a dataset (empty for a dataset that does not exist yet).
+    fn file_statuses(&self, dataset: &str) -> Result<HashMap<String, FileStatus>>;
+
+    /// Stages files, folders of daily files and ZIPs (paths on the caller's machine) into
+    /// `dataset`, creating it if needed; one result per name. A name already staged from an
+    /// identical file is reported `unchanged`; from a different file it is refused as `exists`
+    /// unless `replace`.
+    fn stage(&self, dataset: &str, paths: &[PathBuf], replace: bool, progress: &Progress<'_>) -> Result<Vec<StagingResult>>;
+
+    /// The results of every staged name.
+    fn staging_results(&self, dataset: &str) -> Result<Vec<StagingResult>>;
+
+    /// One row per staged name.
+    fn staging_summary(&self, dataset: &str) -> Result<Vec<StagedSummary>>;
+
+    /// The detail summary of the staging area: one row per staged name and date.
+    fn staging_detail(&self, dataset: &str) -> Result<Vec<DetailRow>>;
+
+    /// The staged values of one name on one date (`YYYY-MM-DD`), by factor group.
+    fn staged_day(&self, dataset: &str, name: &str, date: &str) -> Result<Vec<GroupValues>>;
+
+    /// Removes staged names (all when `None`); returns what was removed.
+    fn wipe_staging(&self, dataset: &str, names: Option<&[String]>) -> Result<Vec<StagingResult>>;
+
+    /// Commits staged names (all when `None`) with a mode into a new version.
+    fn commit(&self, dataset: &str, mode: CommitMode, names: Option<&[String]>, progress: &Progress<'_>) -> Result<CommitResult>;
+
+    /// Every version, oldest first.
+    fn version_history(&self, dataset: &str) -> Result<Vec<VersionInfo>>;
+
+    /// One row per committed date of a version (the latest when `None`).
+    fn data_summary(&self, dataset: &str, version: Option<u32>) -> Result<Vec<DateSummary>>;
+
+    /// Statistics per committed date of a version (the latest when `None`).
+    fn data_detail(&self, dataset: &str, version: Option<u32>) -> Result<Vec<DetailRow>>;
+
+    /// The distinct factor groups of a version (the latest when `None`), sorted.
+    fn factor_groups(&self, dataset: &str, version: Option<u32>) -> Result<Vec<String>>;
+
+    /// Committed rows of a version, in the columns asked for.
+    fn data(&self, dataset: &str, request: &DataRequest) -> Result<Table>;
+
+    /// Deletes a dataset with every version and staged name.
+    fn destroy(&self, dataset: &str) -> Result<()>;
+
+    // ----- reference datasets -----
+
+    /// The reference datasets, by name.
+    fn references(&self) -> Result<Vec<ReferenceInfo>>;
+
+    /// Imports a folder (on the caller's machine): `assets.csv`, optional `market_caps.csv`
+    /// and `returns.csv` (or Parquet).
+    fn import_reference(&self, name: &str, dir: &Path, id_type: &str, replace: bool, progress: &Progress<'_>) -> Result<ReferenceInfo>;
+
+    /// Builds the demo reference dataset matching demo exposures made with the same options.
+    fn demo_reference(&self, options: &DemoOptions) -> Result<ReferenceInfo>;
+
+    /// Deletes a reference dataset.
+    fn delete_reference(&self, name: &str) -> Result<()>;
+
+    /// The exchanges of a reference dataset with their asset counts, by code.
+    fn reference_exchanges(&self, name: &str) -> Result<Vec<Exchange>>;
+
+    // ----- risk datasets -----
+
+    /// Reference datasets (usable as `reference_dataset`) and risk datasets, with their status.
+    fn risk_datasets(&self) -> Result<Vec<RiskDatasetInfo>>;
+
+    /// Builds and stores a risk dataset; refuses an existing name unless `replace`.
+    fn create_risk_dataset(
+        &self,
+        name: &str,
+        settings: &RiskDatasetSettings,
+        replace: bool,
+        progress: &Progress<'_>,
+    ) -> Result<CreationReport>;
+
+    /// The seed's `describe()`: status, date range, universe menu and creation report.
+    fn describe_risk_dataset(&self, name: &str) -> Result<Description>;
+
+    /// Rebuilds a stale risk dataset from the newest versions of its sources.
+    fn update_risk_dataset(&self, name: &str, progress: &Progress<'_>) -> Result<UpdateResult>;
+
+    /// Deletes a risk dataset; with `if_exists` a missing one is no error. Whether one was deleted.
+    fn delete_risk_dataset(&self, name: &str, if_exists: bool) -> Result<bool>;
+
+    // ----- exposures -----
+
+    /// The wide exposures of a risk dataset.
+    fn exposures(&self, dataset: &str, query: &ExposureQuery) -> Result<Table>;
+
+    /// Rows `offset..offset + limit` of the wide exposures, as text, with the total row count.
+    fn exposures_page(&self, dataset: &str, query: &ExposureQuery, offset: usize, limit: usize) -> Result<Page>;
+
+    /// Writes the wide exposures to `path` (on the caller's machine) as CSV, JSON or Parquet;
+    /// returns the number of rows written.
+    fn export_exposures(&self, dataset: &str, query: &ExposureQuery, format: Format, path: &Path, progress: &Progress<'_>)
+    -> Result<usize>;
+
+    // ----- provided: the same for every backend -----
+
+    /// Scans a folder on the caller's machine, marking the names `dataset` already has.
+    fn scan(&self, folder: &Path, dataset: Option<&str>) -> Result<ScanReport> {
+        let known = match dataset {
+            Some(d) => self.file_statuses(d)?,
+            None => HashMap::new(),
+        };
+        crate::scan::scan(folder, &known)
+    }
+
+    /// The per-day charts of the staged data, `size` SVG pixels each.
+    fn day_charts(&self, dataset: &str, size: (u32, u32)) -> Result<DayCharts> {
+        crate::chart::day_charts(&self.staging_detail(dataset)?, size)
+    }
+
+    /// A histogram of one staged day's values of `group` (by default the group named like
+    /// "style", else the first).
+    fn day_histogram(&self, dataset: &str, name: &str, date: &str, group: Option<&str>, size: (u32, u32)) -> Result<DayHistogram> {
+        let groups = self.staged_day(dataset, name, date)?;
+        let chosen = group
+            .and_then(|g| groups.iter().find(|v| v.group == g))
+            .or_else(|| groups.iter().find(|v| v.group.to_lowercase().contains("style")))
+            .or_else(|| groups.first())
+            .ok_or_else(|| Error::invalid(format!("{name} has no values on {date}")))?;
+        let title = format!("{} exposures on {date}", chosen.group);
+        Ok(DayHistogram {
+            groups: groups.iter().map(|g| g.group.clone()).collect(),
+            group: chosen.group.clone(),
+            histogram: crate::chart::histogram(&chosen.values, 60, title, size)?,
+        })
+    }
+}

@@ -1,0 +1,53 @@
+//! Request and reply types of the [`Backend`](super::Backend) that have no home elsewhere in
+//! the engine. All serialize both ways and have TypeScript twins (`ui/src/bindings.ts`).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::chart::Histogram;
+use crate::uploader::Column;
+
+/// The values of one factor group on one staged day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct GroupValues {
+    pub group: String,
+    pub values: Vec<f32>,
+}
+
+/// A histogram of one staged day's values of one factor group.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DayHistogram {
+    /// The factor groups of that day; `group` is the one drawn.
+    pub groups: Vec<String>,
+    pub group: String,
+    pub histogram: Histogram,
+}
+
+/// An exchange of a reference dataset and how many of its assets list there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Exchange {
+    pub code: String,
+    pub assets: usize,
+}
+
+/// One page of a wide frame: column names, cells as text, and the frame's total row count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Page {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub total: usize,
+}
+
+/// Which committed rows [`Backend::data`](super::Backend::data) returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DataRequest {
+    /// The columns, in order; all six when empty.
+    #[serde(default)]
+    pub columns: Vec<Column>,
+    /// Distinct rows only, sorted.
+    #[serde(default)]
+    pub unique: bool,
+    /// A version; the latest when `None`.
+    #[serde(default)]
+    pub version: Option<u32>,
+}

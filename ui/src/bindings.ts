@@ -1,0 +1,290 @@
+// Generated from the Rust types by src-tauri/tests/bindings.rs (ts-rs): do not edit.
+// Regenerate with `UPDATE_BINDINGS=1 cargo test -p riskdesk-app --test bindings`.
+
+export type AppInfo = { 
+/**
+ * The home folder (or, in remote mode, the server).
+ */
+home: string, version: string, datasets: Array<DatasetInfo>, };
+export type History = { versions: Array<VersionInfo>, 
+/**
+ * Empty while nothing is committed.
+ */
+factor_groups: Array<string>, };
+export type RiskForm = { references: Array<ReferenceInfo>, risk_datasets: Array<RiskDatasetInfo>, factor_groups: { [key in string]: Array<string> }, };
+export type PreviewQuery = { dataset: string, 
+/**
+ * First date (`YYYY-MM-DD`, inclusive); the dataset's first when `None` or empty.
+ */
+start: string | null, 
+/**
+ * Last date (inclusive).
+ */
+end: string | null, 
+/**
+ * The id type of the id column; the reference's primary id type when `None` or empty.
+ */
+id_type: string | null, industries: Selection, regions: Selection, styles: Selection, standardize: boolean, };
+export type ErrorBody = { code: string, message: string, details: Array<string>, };
+export type Step = { 
+/**
+ * The phase, e.g. "stage" or "commit".
+ */
+phase: string, 
+/**
+ * Units finished so far.
+ */
+done: number, 
+/**
+ * Units in all (0 when unknown).
+ */
+total: number, 
+/**
+ * What was just finished, e.g. a file name.
+ */
+message: string, };
+export type ScanReport = { folder: string, files: Array<ScannedFile>, years: Array<YearCount>, rejected: Array<RejectedFile>, 
+/**
+ * Files whose staged name is already staged / committed in the dataset asked about.
+ */
+staged: number, committed: number, };
+export type ScannedFile = { file_name: string, path: string, 
+/**
+ * The staged name (for an annual archive: the archive's stem; its members are staged).
+ */
+name: string, 
+/**
+ * `YYYY-MM-DD` for a daily file; none for an annual archive.
+ */
+date: string | null, year: number, format: FileFormat, bytes: number, status: FileStatus, };
+export type RejectedFile = { file_name: string, reason: string, };
+export type YearCount = { year: number, files: number, bytes: number, };
+export type FileStatus = "new" | "staged" | "committed";
+export type FileFormat = "csv" | "csv_gz" | "parquet" | "zip";
+export type DatasetInfo = { name: string, created: string, latest_version: number, staged: number, };
+export type StagingResult = { 
+/**
+ * The staged name (the file stem).
+ */
+name: string, 
+/**
+ * The file it came from (`archive.zip/member.csv` for a ZIP member).
+ */
+source: string, 
+/**
+ * True when the name is staged after the call (`staged` or `unchanged`).
+ */
+success: boolean, state: StageState, 
+/**
+ * The layout detected: `long`, `long_without_date` or `wide`.
+ */
+parser: string | null, rows: number, dates: number, first_date: string | null, last_date: string | null, assets: number, timestamp: string, messages: Array<Diagnostic>, };
+export type StageState = "staged" | "unchanged" | "exists" | "failed";
+export type Diagnostic = { 
+/**
+ * The file (for a ZIP member: `archive.zip/member.csv`).
+ */
+file: string, 
+/**
+ * 1-based line of a CSV file, or 1-based row of a Parquet file (header = line 1 for CSV).
+ */
+line: number | null, 
+/**
+ * 1-based column.
+ */
+column: number | null, 
+/**
+ * The column's header name.
+ */
+column_name: string | null, 
+/**
+ * The offending value, as found.
+ */
+value: string | null, 
+/**
+ * What is wrong.
+ */
+message: string, };
+export type DetailRow = { _name: string | null, date: string, n_assets: number, min_exposure: number, max_exposure: number, mean_exposure: number, median_exposure: number, std_exposure: number, };
+export type StagedSummary = { _name: string, source: string, parser: string, rows: number, dates: number, first_date: string, last_date: string, assets: number, factor_groups: string, factors: number, };
+export type DateSummary = { date: string, rows: number, n_assets: number, factor_groups: string, factors: number, };
+export type GroupValues = { group: string, values: Array<number>, };
+export type DataRequest = { 
+/**
+ * The columns, in order; all six when empty.
+ */
+columns: Array<Column>, 
+/**
+ * Distinct rows only, sorted.
+ */
+unique: boolean, 
+/**
+ * A version; the latest when `None`.
+ */
+version: number | null, };
+export type Column = "date" | "asset_id" | "asset_id_type" | "factor_group" | "factor" | "exposure";
+export type DayCharts = { 
+/**
+ * The dates on the x axis, in order.
+ */
+dates: Array<string>, 
+/**
+ * The series (see [`series_of`]), in this order and in [`PALETTE`] colours.
+ */
+series: Array<string>, charts: Array<Chart>, };
+export type Chart = { 
+/**
+ * A stable identifier: `assets`, `range`, `std` or `histogram`.
+ */
+id: string, title: string, width: number, height: number, svg: string, plot: PlotBox, };
+export type PlotBox = { left: number, right: number, top: number, bottom: number, };
+export type Histogram = { chart: Chart, bins: Array<Bin>, 
+/**
+ * Values drawn (finite ones) and values left out (missing).
+ */
+values: number, missing: number, };
+export type Bin = { lo: number, hi: number, count: number, };
+export type DayHistogram = { 
+/**
+ * The factor groups of that day; `group` is the one drawn.
+ */
+groups: Array<string>, group: string, histogram: Histogram, };
+export type CommitMode = "append" | "upsert" | "overwrite_dates" | "overwrite";
+export type CommitResult = { version: number, committed_names: Array<string>, mode: CommitMode, 
+/**
+ * Rows and dates of the new version as a whole.
+ */
+rows: number, dates: number, };
+export type VersionInfo = { version: number, 
+/**
+ * Commit time, RFC 3339 UTC.
+ */
+created: string, mode: string, committed_names: Array<string>, rows: number, dates: number, first_date: string | null, last_date: string | null, };
+export type ReferenceInfo = { name: string, 
+/**
+ * The primary id's type.
+ */
+id_type: string, 
+/**
+ * The primary id type first, then the alternative id types.
+ */
+id_types: Array<string>, 
+/**
+ * Number of assets.
+ */
+assets: number, 
+/**
+ * Number of distinct exchanges.
+ */
+exchanges: number, 
+/**
+ * First date with market caps (`YYYY-MM-DD`).
+ */
+first_date: string | null, 
+/**
+ * Last date with market caps (`YYYY-MM-DD`).
+ */
+last_date: string | null, has_market_caps: boolean, has_returns: boolean, created: string, };
+export type Exchange = { code: string, assets: number, };
+export type RiskDatasetInfo = { name: string, kind: DatasetKind, status: Status, 
+/**
+ * Why it is stale.
+ */
+stale_reason: string | null, reference_dataset: string | null, first_date: string | null, last_date: string | null, assets: number, created: string, };
+export type DatasetKind = "reference" | "user";
+export type Status = "ready" | "stale";
+export type Description = { name: string, status: Status, stale_reason: string | null, created: string, first_date: string | null, last_date: string | null, settings: RiskDatasetSettings, universe_settings_menu: UniverseSettingsMenu, report: CreationReport, };
+export type UniverseSettingsMenu = { id_types: Array<string>, exchanges: Array<string>, industry: { [key in string]: { [key in string]: Array<string> } }, region: { [key in string]: { [key in string]: Array<string> } }, industry_labels: { [key in string]: { [key in string]: string } }, region_labels: { [key in string]: { [key in string]: string } }, };
+export type CreationReport = { rows: number, dates: number, first_date: string | null, last_date: string | null, 
+/**
+ * Distinct assets with exposures in the dataset.
+ */
+assets: number, 
+/**
+ * Reference assets in the coverage universe (after exchange_codes and trim_assets).
+ */
+coverage_assets: number, 
+/**
+ * The sorted distinct exchanges (MICs) of the coverage universe.
+ */
+exchanges: Array<string>, 
+/**
+ * Distinct uploaded ids that match no reference asset, with a sample.
+ */
+unmatched_ids: number, unmatched_sample: Array<string>, 
+/**
+ * Matched assets left out because they are outside the coverage universe.
+ */
+outside_universe_assets: number, 
+/**
+ * Uploaded rows left out because their date is outside the trimmed range.
+ */
+rows_outside_dates: number, 
+/**
+ * Style values clipped by huberizing, per column label.
+ */
+clipped: { [key in string]: number }, 
+/**
+ * Style values filled, per column label.
+ */
+filled: { [key in string]: number }, sources: Array<SourceVersion>, reference_dataset: string, 
+/**
+ * When the reference dataset used was created (to see when it is replaced).
+ */
+reference_created: string, };
+export type SourceVersion = { dataset: string, version: number, };
+export type UpdateResult = { name: string, updated: boolean, previous_sources: Array<SourceVersion>, report: CreationReport, };
+export type RiskDatasetSettings = { 
+/**
+ * The reference dataset that provides the universe.
+ */
+reference_dataset: string, 
+/**
+ * The exposures to include.
+ */
+exposures: Array<ExposureSource>, 
+/**
+ * Keep only reference assets listed on these exchanges (MICs); all when absent.
+ */
+exchange_codes: Array<string> | null, trim_assets: TrimAssets, 
+/**
+ * A rule (`none`, `earliest_start`, `latest_start`) or a date `YYYY-MM-DD`.
+ */
+trim_start_date: string, 
+/**
+ * A rule (`none`, `earliest_end`, `latest_end`) or a date `YYYY-MM-DD`.
+ */
+trim_end_date: string, };
+export type ExposureSource = { "exposure_type": "uploaded" } & UploadedExposures | { "exposure_type": "referenced", } & ({ [key in string]: number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null });
+export type UploadedExposures = { 
+/**
+ * The exposure dataset.
+ */
+exposure_source: string, market_factor_group: string | null, style_factor_group: string | null, industry_factor_group: string | null, region_factor_group: string | null, other_factor_group: string | null, 
+/**
+ * Fill missing style values with industry means (default true).
+ */
+style_factor_fill_miss: boolean, 
+/**
+ * Clip style values beyond median ± 3 × 1.4826 × MAD per date (default true).
+ */
+style_factor_huberize: boolean, };
+export type TrimAssets = "none" | "asset_union" | "ccy_union";
+export type Role = "market" | "style" | "industry" | "region" | "other";
+export type ExposureQuery = { 
+/**
+ * First date (`YYYY-MM-DD`, inclusive); the dataset's first when `None` or empty.
+ */
+start: string | null, 
+/**
+ * Last date (inclusive).
+ */
+end: string | null, 
+/**
+ * The id type of the id column; the reference's primary id type when `None` or empty.
+ */
+id_type: string | null, industries: Selection, regions: Selection, styles: Selection, standardize: boolean, };
+export type Selection = "none" | "all" | { "only": Array<string> };
+export type Page = { columns: Array<string>, rows: Array<Array<string>>, total: number, };
+export type TableFormat = "text" | "csv" | "json" | "parquet";
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;

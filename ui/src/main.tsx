@@ -1,0 +1,127 @@
+// The Riskdesk window: a sidebar of workflow steps and one screen at a time. Each screen is a
+// component with its own state (signals in its module); a change re-renders what reads it.
+import { computed } from "@preact/signals";
+import { render } from "preact";
+import { useLayoutEffect, useRef } from "preact/hooks";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { api } from "./api";
+import { Action } from "./action";
+import { busy } from "./jobs";
+import { current, dataset, datasetInput, go, info, notice, refreshAll, screen, userRisk, type Screen } from "./store";
+import { ConfirmDialog, installTableCopy, Outcome, ProgressBar, StartupNotice } from "./ui";
+import { checkable, CheckScreen, onResize, refreshDetail } from "./screens/check";
+import { DatasetScreen } from "./screens/dataset";
+import { HistoryScreen } from "./screens/history";
+import { RiskScreen } from "./screens/riskDataset";
+import { SettingsScreen, setReferenceFolder } from "./screens/settings";
+import { dragOver, onDrop, UploadScreen } from "./screens/upload";
+
+/** Loading what the home folder holds at start. */
+const startup = new Action();
+
+const steps = computed(() => ({
+  start: true,
+  check: checkable.value,
+  history: current.value !== null,
+  risk: info.value?.datasets.some((d) => d.latest_version > 0) ?? false,
+  dataset: userRisk.value.length > 0,
+  settings: true,
+}));
+
+function Step({ id, n, label }: { id: Screen; n: string; label: string }) {
+  const here = screen.value === id;
+  return (
+    <button class={`step ${here ? "current" : ""}`} id={`nav-${id}`} disabled={!steps.value[id]} aria-current={here ? "step" : undefined} onClick={() => go(id)}>
+      <span class="stepnum">{n}</span>
+      {label}
+    </button>
+  );
+}
+
+function Sidebar() {
+  return (
+    <nav class="sidebar">
+      <div class="brand"><span class="logo">R</span>Riskdesk</div>
+      <Step id="start" n="1" label="Upload" />
+      <Step id="check" n="2" label="Check & commit" />
+      <Step id="history" n="3" label="History" />
+      <Step id="risk" n="4" label="Risk dataset" />
+      <Step id="dataset" n="5" label="Dataset" />
+      <div class="spacer" />
+      <Step id="settings" n="⚙" label="Settings" />
+      <div class="home"><div class="muted">Dataset</div><code id="current-dataset">{dataset.value || "–"}</code></div>
+    </nav>
+  );
+}
+
+const contentClass = computed(() => (busy.value ? "content working" : "content"));
+
+const SCREENS: Record<Screen, () => preact.JSX.Element> = {
+  start: UploadScreen,
+  check: CheckScreen,
+  history: HistoryScreen,
+  risk: RiskScreen,
+  dataset: DatasetScreen,
+  settings: SettingsScreen,
+};
+
+function App() {
+  const s = screen.value;
+  const content = useRef<HTMLDivElement>(null);
+  // A new screen starts at its top.
+  useLayoutEffect(() => {
+    if (content.current) content.current.scrollTop = 0;
+  }, [s]);
+  const Shown = SCREENS[s];
+  return (
+    <>
+      <Sidebar />
+      <div class={contentClass} ref={content}>
+        <StartupNotice />
+        <ProgressBar />
+        <Outcome action={startup} id="startup" />
+        <Shown />
+      </div>
+      <ConfirmDialog />
+    </>
+  );
+}
+
+async function main() {
+  installTableCopy();
+  render(<App />, document.getElementById("app")!);
+  api.startupNotice().then((n) => (notice.value = n), () => {});
+  try {
+    await refreshAll();
+    // Pick up where the user left off: a dataset with staged names, else the default name.
+    const datasets = info.value?.datasets ?? [];
+    if (!datasets.some((d) => d.name === dataset.value) && datasets.length > 0) {
+      datasetInput.value = (datasets.find((d) => d.staged > 0) ?? datasets[0]).name;
+    }
+  } catch (e) {
+    startup.fail(e);
+  }
+  if ((current.value?.staged ?? 0) > 0) await refreshDetail();
+  await getCurrentWebview().onDragDropEvent((event) => {
+    dragOver.value = event.payload.type === "over" || event.payload.type === "enter";
+    if (event.payload.type === "drop") void onDrop(event.payload.paths);
+  });
+}
+
+// Charts are redrawn for a new window width (once the resizing pauses).
+let resizing: number | undefined;
+window.addEventListener("resize", () => {
+  window.clearTimeout(resizing);
+  resizing = window.setTimeout(() => {
+    if (screen.value === "check") onResize();
+  }, 250);
+});
+
+// Hooks reachable from scripts: the end-to-end test feeds a folder through the drop handler, and
+// can fill the reference import's folder as if chosen in the dialog.
+(window as unknown as { __riskdesk: { drop: (paths: string[]) => Promise<void>; referenceFolder: (path: string) => void } }).__riskdesk = {
+  drop: onDrop,
+  referenceFolder: setReferenceFolder,
+};
+
+void main();

@@ -1,0 +1,492 @@
+// Screen 2, Check & commit: what the last staging did, per-day charts with read-out and day
+// picking, the detail table, wipe and commit.
+import { batch, computed, signal } from "@preact/signals";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import type { ComponentChildren } from "preact";
+import { api, type Chart, type CommitResult, type DayCharts, type DayHistogram, type DetailRow, type StagingResult } from "../api";
+import { Action } from "../action";
+import { slotAt, slotCentre, svgX } from "../charts";
+import { count, f32, int, listSome, sortRows } from "../format";
+import { merge, outcome, replaceQuestion, summarizeDiagnostics, summary } from "../staging";
+import { ask, current, dataset, go, touched } from "../store";
+import { F32Cell, Outcome, Select } from "../ui";
+
+/** The last staging run into a dataset: its results and what it said. */
+/** The last staging run: into which dataset, from which paths, with what results. */
+export interface Staged { dataset: string; paths: string[]; results: StagingResult[]; done: string }
+
+export const staged = signal<Staged | null>(null);
+/** The last commit, kept until the next staging run or commit. */
+export const committed = signal<{ dataset: string; result: CommitResult; done: string } | null>(null);
+
+const detail = signal<DetailRow[]>([]);
+/** The dataset `detail` and the charts belong to. */
+const detailFor = signal<string | null>(null);
+const charts = signal<DayCharts | null>(null);
+/** The selected day (a date of the charts). */
+const day = signal<string | null>(null);
+const histogram = signal<DayHistogram | null>(null);
+/** The factor group the user picked for the histogram; null: the style group. */
+const histGroup = signal<string | null>(null);
+/** Staged names ticked for wiping. */
+const wipe = signal<ReadonlySet<string>>(new Set());
+const sort = signal<{ key: keyof DetailRow; asc: boolean }>({ key: "date", asc: true });
+/** The commit mode the user picked (kept until they pick another). */
+const mode = signal("append");
+
+const loading = new Action();
+const replacing = new Action();
+const committing = new Action();
+const wiping = new Action();
+
+/** Whether the Check step has anything to show for the current dataset. */
+export const checkable = computed(() => {
+  const ds = dataset.value;
+  const here = current.value;
+  // A destroyed dataset's cards do not count (they are hidden too).
+  return here !== null && (here.staged > 0 || staged.value?.dataset === ds || committed.value?.dataset === ds);
+});
+
+const MODES: Record<string, string> = {
+  append: "add these rows; refused if any key is already committed",
+  upsert: "add new keys and replace the values of keys already committed",
+  overwrite_dates: "replace every committed row of these dates",
+  overwrite: "replace ALL committed data with these rows",
+};
+
+/** Chart size in SVG pixels: the width of one of two columns, so that text is drawn at its size. */
+export function chartSize(): { width: number; height: number } {
+  const content = document.querySelector<HTMLElement>(".content");
+  const inner = Math.min((content?.clientWidth ?? 1060) - 64, 1840);
+  return { width: Math.max(360, Math.floor((inner - 14) / 2 - 26)), height: 200 };
+}
+
+let loadSeq = 0;
+
+/** Reloads the staged detail rows of the current dataset, their charts and the selected day's histogram. */
+export async function refreshDetail() {
+  const ds = dataset.value;
+  const seq = ++loadSeq;
+  try {
+    const known = current.value !== null;
+    const rows = known ? await api.stagingDetail(ds) : [];
+    const { width, height } = chartSize();
+    const drawn = rows.length > 0 ? await api.dayCharts(ds, width, height) : null;
+    if (seq !== loadSeq) return;
+    const names = new Set(rows.map((r) => (r._name ?? "")));
+    const dates = drawn?.dates ?? [];
+    batch(() => {
+      detail.value = rows;
+      detailFor.value = ds;
+      charts.value = drawn;
+      wipe.value = new Set([...wipe.value].filter((n) => names.has(n)));
+      // The selected day stays selected while it is staged.
+      if (day.value === null || !dates.includes(day.value)) day.value = dates[0] ?? null;
+      if (rows.length === 0) histogram.value = null;
+      loading.error.value = null;
+    });
+    await loadHistogram();
+  } catch (e) {
+    if (seq === loadSeq) loading.fail(e);
+  }
+}
+
+let histSeq = 0;
+
+/** Draws the histogram of the selected day's values of the chosen group. */
+async function loadHistogram() {
+  const date = day.value;
+  const row = detail.value.find((r) => r.date === date);
+  const seq = ++histSeq;
+  if (!date || !row) {
+    histogram.value = null;
+    return;
+  }
+  try {
+    const { width, height } = chartSize();
+    const h = await api.dayHistogram(dataset.value, row._name ?? "", date, histGroup.value, width, height);
+    if (seq === histSeq) histogram.value = h;
+  } catch (e) {
+    if (seq === histSeq) loading.fail(e);
+  }
+}
+
+/** Redraws the charts for a new window width (called once resizing pauses). */
+export function onResize() {
+  const drawn = charts.value?.charts[0]?.width;
+  if (drawn === undefined || Math.abs(chartSize().width - drawn) < 24) return;
+  void refreshDetail();
+}
+
+function selectDay(i: number) {
+  const dates = charts.value?.dates ?? [];
+  if (dates.length === 0) return;
+  day.value = dates[Math.max(0, Math.min(dates.length - 1, i))];
+  void loadHistogram();
+}
+
+/**
+ * Stages `paths` into the current dataset with `action` (whose errors show by the button that
+ * started it); then the Check screen shows what happened, and if files differ from what is
+ * staged under their names, asks whether to replace them.
+ */
+export async function stagePaths(action: Action, paths: string[]) {
+  const ds = dataset.value;
+  let said = "";
+  const results = await action.run("Staging", (job) => api.stage(ds, paths, false, job), {
+    done: (r, took) => (said = `Staged into ${ds} ${took}: ${summary(outcome(r))}.`),
+  });
+  if (!results) return;
+  batch(() => {
+    staged.value = { dataset: ds, paths, results, done: action.done.value ?? said };
+    committed.value = null; // the last commit's card belongs to the files before these
+    wiping.done.value = null;
+    replacing.done.value = null;
+    replacing.error.value = null;
+  });
+  go("check");
+  await afterChange();
+  const differ = outcome(results).exists;
+  if (differ.length > 0) {
+    ask({
+      title: `Replace staged files in ${ds}?`,
+      text: `${replaceQuestion(differ)} ${listSome(differ.map((r) => r.name), 5)}.`,
+      action: `Replace ${count(differ.length, "file")}`,
+      run: () => void replaceStaged(ds, paths),
+    });
+  }
+}
+
+/**
+ * Stages the same paths again with `replace`: names staged from identical files stay as they are
+ * (`unchanged`), the ones that differ are replaced. (A result's `source` can name a ZIP member,
+ * which is no path, so the paths the user gave are sent again.)
+ */
+async function replaceStaged(ds: string, paths: string[]) {
+  const results = await replacing.run("Replacing staged files", (job) => api.stage(ds, paths, true, job), {
+    done: (r, took) => `Replaced in ${ds} ${took}: ${summary(outcome(r))}.`,
+  });
+  if (!results) return;
+  const before = staged.value;
+  staged.value = { dataset: ds, paths, results: before?.dataset === ds ? merge(before.results, results) : results, done: before?.done ?? "" };
+  await afterChange();
+}
+
+/** After staged or committed data changed: the lists, the scan card's counts and this screen. */
+async function afterChange() {
+  try {
+    await touched();
+  } catch (e) {
+    loading.fail(e);
+  }
+  await refreshDetail();
+}
+
+function askCommit() {
+  const ds = dataset.value;
+  const m = mode.value;
+  const dates = new Set(detail.value.map((r) => r.date)).size;
+  ask({
+    title: `Commit to ${ds}?`,
+    text: `${count(detail.value.length, "staged name × date row")} (${count(dates, "date")}), mode ${m}: ${MODES[m]}. A new version is made; older versions stay readable.`,
+    action: `Commit (${m})`,
+    run: () => void doCommit(ds, m),
+  });
+}
+
+async function doCommit(ds: string, m: string) {
+  const result = await committing.run("Committing", (job) => api.commit(ds, m, job), {
+    done: (c, took) => `Committed version ${c.version} of ${ds} ${took}.`,
+  });
+  if (!result) return;
+  batch(() => {
+    committed.value = { dataset: ds, result, done: committing.done.value ?? "" };
+    staged.value = null; // failures of earlier staging runs do not outlive a commit
+    wipe.value = new Set();
+    wiping.done.value = null;
+  });
+  await afterChange();
+}
+
+function askWipe() {
+  const ds = dataset.value;
+  const names = [...wipe.value].sort();
+  ask({
+    title: `Wipe ${count(names.length, "staged name")}?`,
+    text: `${listSome(names, 5)} will be removed from staging in ${ds}. Committed versions are not touched; the files can be staged again.`,
+    action: "Wipe",
+    danger: true,
+    run: () => void doWipe(ds, names),
+  });
+}
+
+async function doWipe(ds: string, names: string[]) {
+  const wiped = await wiping.run("Wiping", () => api.wipeStaged(ds, names), {
+    progress: "plain",
+    done: (_, took) => `Wiped ${count(names.length, "staged name")} from ${ds} ${took}.`,
+  });
+  if (!wiped) return;
+  batch(() => {
+    wipe.value = new Set();
+    const s = staged.value;
+    if (s) staged.value = { ...s, results: s.results.filter((r) => !names.includes(r.name)) };
+  });
+  await afterChange();
+}
+
+/** Sets an SVG drawn by the engine (from numbers, not user text) only when its text changes. */
+function SvgHost({ svg }: { svg: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const drawn = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    if (ref.current && drawn.current !== svg) {
+      ref.current.innerHTML = svg;
+      drawn.current = svg;
+    }
+  }, [svg]);
+  return <div class="svghost" ref={ref} />;
+}
+
+interface FigureProps {
+  chart: Chart;
+  /** Day slots or histogram bins across the plot. */
+  slots: number;
+  describe: (i: number) => string;
+  hint: string;
+  selected: number | null;
+  /** Click and ←/→ choose a slot. */
+  pick?: (i: number) => void;
+  extra?: ComponentChildren;
+  id?: string;
+}
+
+/** One engine chart with a read-out of the slot under the pointer and, with `pick`, click and arrow keys to choose one. */
+function ChartFigure({ chart, slots, describe, hint, selected, pick, extra, id }: FigureProps) {
+  const [hover, setHover] = useState<number | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const at = (e: MouseEvent) => {
+    const rect = box.current!.getBoundingClientRect();
+    return slotAt(chart.plot, slots, svgX(e.clientX, rect.left, rect.width, chart.width));
+  };
+  const top = (100 * chart.plot.top) / chart.height;
+  const height = (100 * (chart.plot.bottom - chart.plot.top)) / chart.height;
+  const line = (i: number) => ({ left: `${100 * slotCentre(chart.plot, slots, i, chart.width)}%`, top: `${top}%`, height: `${height}%` });
+  const resting = selected !== null && pick ? describe(selected) : hint;
+  return (
+    <figure class={`chart ${pick ? "pickable" : ""}`} id={id ?? `chart-${chart.id}`} tabIndex={pick ? 0 : undefined} aria-label={chart.title}
+      onKeyDown={(e) => {
+        if ((e.key === "ArrowLeft" || e.key === "ArrowRight") && selected !== null && pick) {
+          e.preventDefault();
+          pick(selected + (e.key === "ArrowLeft" ? -1 : 1));
+        }
+      }}>
+      <figcaption><span class="title">{chart.title}</span>{extra}</figcaption>
+      <div class="svg" ref={box}
+        onMouseMove={(e) => setHover(at(e))}
+        onMouseLeave={() => setHover(null)}
+        onClick={pick ? (e) => { const i = at(e); if (i !== null) pick(i); } : undefined}>
+        <SvgHost svg={chart.svg} />
+        {selected !== null && selected < slots ? <div class="mark" style={line(selected)} /> : null}
+        {hover !== null ? <div class="cursor" style={line(hover)} /> : null}
+      </div>
+      <div class="readout">{hover !== null ? describe(hover) : resting}</div>
+    </figure>
+  );
+}
+
+function Charts() {
+  const c = charts.value;
+  if (!c || c.charts.length === 0) return null;
+  const rows = detail.value;
+  const selected = day.value === null ? null : c.dates.indexOf(day.value);
+  const rowsOn = (i: number) => rows.filter((r) => r.date === c.dates[i]);
+  const each = (i: number, f: (r: DetailRow) => string) =>
+    `${c.dates[i]} · ` + (rowsOn(i).map((r) => (c.series.length > 1 ? `${(r._name ?? "")}: ` : "") + f(r)).join(" · ") || "no data");
+  const text: Record<string, (i: number) => string> = {
+    assets: (i) => each(i, (r) => `${int(r.n_assets)} assets`),
+    range: (i) => each(i, (r) => `${f32(r.min_exposure)} … ${f32(r.max_exposure)} · mean ${f32(r.mean_exposure)} · median ${f32(r.median_exposure)}`),
+    std: (i) => each(i, (r) => `std ${f32(r.std_exposure)}`),
+  };
+  const hint = "Point at a day for its values; click to pick it";
+  return (
+    <section class="charts" id="charts">
+      {c.charts.map((ch) => (
+        <ChartFigure key={ch.id} chart={ch} slots={c.dates.length} describe={text[ch.id] ?? ((i) => c.dates[i])} hint={hint}
+          selected={selected !== null && selected >= 0 ? selected : null} pick={selectDay} />
+      ))}
+      <Histogram />
+    </section>
+  );
+}
+
+function Histogram() {
+  const hg = histogram.value;
+  if (!hg) {
+    return (
+      <figure class="chart empty" id="chart-histogram">
+        <figcaption>Histogram of the selected day</figcaption>
+        <p class="muted">Loading…</p>
+      </figure>
+    );
+  }
+  const bins = hg.histogram.bins;
+  const picker = hg.groups.length > 1
+    ? <Select id="histgroup" label="Factor group" value={hg.group} options={hg.groups.map((g) => ({ value: g }))}
+        onChange={(g) => { histGroup.value = g; void loadHistogram(); }} />
+    : null;
+  const summaryText = `${int(hg.histogram.values)} values${hg.histogram.missing > 0 ? `, ${int(hg.histogram.missing)} missing` : ""}`;
+  return (
+    <ChartFigure id="chart-histogram" chart={hg.histogram.chart} slots={bins.length} hint={summaryText} selected={null} extra={picker}
+      describe={(i) => `[${f32(bins[i].lo)}, ${f32(bins[i].hi)}${i === bins.length - 1 ? "]" : ")"}: ${int(bins[i].count)} values`} />
+  );
+}
+
+/** What the last staging run did: the counts, and each failed file with its messages (repeats summarised). */
+function StagedCard() {
+  const s = staged.value;
+  if (!s || s.dataset !== dataset.value || current.value === null) return null;
+  const o = outcome(s.results);
+  return (
+    <>
+      <section class={`card ${o.failed.length === 0 && o.exists.length === 0 ? "ok" : ""}`} id="staged">
+        <p class="done-line">{s.done}</p>
+        {o.exists.length > 0 && !replacing.pending.value
+          ? <p id="staged-differ">
+              {`${replaceQuestion(o.exists)} `}
+              <button id="replace-staged" onClick={() => void replaceStaged(s.dataset, s.paths)}>{`Replace ${count(o.exists.length, "file")}`}</button>
+            </p>
+          : null}
+        <Outcome action={replacing} id="replace" />
+      </section>
+      {o.failed.length > 0
+        ? <section class="card failures" id="failures">
+            <h2>{`${count(o.failed.length, "file")} failed to stage`}</h2>
+            {o.failed.map((r) => (
+              <div key={r.source}>
+                <strong>{r.source}</strong>
+                <pre>{summarizeDiagnostics(r.messages).join("\n")}</pre>
+              </div>
+            ))}
+          </section>
+        : null}
+    </>
+  );
+}
+
+function CommittedCard() {
+  const c = committed.value;
+  if (!c || c.dataset !== dataset.value || current.value === null) return null;
+  const r = c.result;
+  return (
+    <section class="card ok" id="committed">
+      <h2>{`Committed version ${r.version}`}</h2>
+      <p>{`${count(r.committed_names.length, "name")} (${r.mode}): ${listSome(r.committed_names, 4)}. The version holds ${count(r.rows, "row")} over ${count(r.dates, "date")}.`}</p>
+      <p class="done-line">{c.done}</p>
+      <div class="actions left">
+        <button id="go-risk" onClick={() => go("risk")}>Create a risk dataset ›</button>
+        <button id="go-history" onClick={() => go("history")}>History</button>
+      </div>
+    </section>
+  );
+}
+
+const COLUMNS: [keyof DetailRow, string, boolean][] = [
+  ["_name", "Name", false], ["date", "Date", false], ["n_assets", "Assets", true], ["min_exposure", "Min", true],
+  ["max_exposure", "Max", true], ["mean_exposure", "Mean", true], ["median_exposure", "Median", true], ["std_exposure", "Std", true],
+];
+
+function DetailCard() {
+  const rows = detail.value;
+  const ticked = wipe.value;
+  const order = sort.value;
+  const allNames = [...new Set(rows.map((r) => (r._name ?? "")))];
+  const selectedDate = day.value;
+  const dates = charts.value?.dates ?? [];
+  const setTick = (name: string, on: boolean) => {
+    const next = new Set(ticked);
+    if (on) next.add(name);
+    else next.delete(name);
+    wipe.value = next;
+  };
+  return (
+    <section class="card">
+      <div class="toolbar">
+        <span>{`${count(rows.length, "staged name × date row")}`}</span>
+        <button id="wipe" disabled={ticked.size === 0} onClick={askWipe}>{`Wipe selected${ticked.size > 0 ? ` (${int(ticked.size)})` : ""}…`}</button>
+        <span class="spacer" />
+        <label for="mode">Commit mode</label>
+        <Select id="mode" value={mode.value} options={Object.keys(MODES).map((m) => ({ value: m }))} onChange={(m) => (mode.value = m)} />
+        <button class="primary" id="commit" onClick={askCommit}>Commit…</button>
+      </div>
+      <Outcome action={committing} id="commit" errorsOnly />
+      <Outcome action={wiping} id="wiping" />
+      <div class="tablewrap">
+        <table id="detail">
+          <thead>
+            <tr>
+              <th class="tick">
+                <input type="checkbox" id="wipe-all" aria-label="Select all staged names" checked={allNames.length > 0 && ticked.size === allNames.length}
+                  onChange={(e) => (wipe.value = e.currentTarget.checked ? new Set(allNames) : new Set())} />
+              </th>
+              {COLUMNS.map(([key, label, num]) => (
+                <th key={key} class={num ? "num" : ""} onClick={() => (sort.value = { key, asc: order.key === key ? !order.asc : true })}>
+                  {label + (order.key === key ? (order.asc ? " ▲" : " ▼") : "")}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {sortRows(rows, order.key, order.asc).map((r) => (
+              <tr key={`${(r._name ?? "")}\u0000${r.date}`} class={r.date === selectedDate ? "selected" : ""}
+                onClick={(e) => { if ((e.target as HTMLElement).tagName !== "INPUT" && dates.includes(r.date)) selectDay(dates.indexOf(r.date)); }}>
+                <td class="tick">
+                  <input type="checkbox" id={`wipe-${(r._name ?? "")}`} aria-label={`Select ${(r._name ?? "")}`} checked={ticked.has((r._name ?? ""))}
+                    onChange={(e) => setTick((r._name ?? ""), e.currentTarget.checked)} />
+                </td>
+                <td>{(r._name ?? "")}</td>
+                <td>{r.date}</td>
+                <td class="num">{int(r.n_assets)}</td>
+                <F32Cell value={r.min_exposure} />
+                <F32Cell value={r.max_exposure} />
+                <F32Cell value={r.mean_exposure} />
+                <F32Cell value={r.median_exposure} />
+                <F32Cell value={r.std_exposure} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p class="muted hint">Values show 4 decimals; point at one for its exact Float32 value. Copying selected cells copies the exact values.</p>
+    </section>
+  );
+}
+
+export function CheckScreen() {
+  const ds = dataset.value;
+  useEffect(() => {
+    if (detailFor.value !== ds) {
+      // Another dataset's rows must not show under this one's name while its own load.
+      batch(() => {
+        detail.value = [];
+        charts.value = null;
+        histogram.value = null;
+        wipe.value = new Set();
+      });
+    }
+    void refreshDetail();
+  }, [ds]);
+  useEffect(() => () => [loading, replacing, committing, wiping].forEach((a) => a.leave()), []);
+  const hasRows = detail.value.length > 0;
+  const c = committed.value;
+  return (
+    <main>
+      <h1>{`Check ${ds}`}</h1>
+      <Outcome action={loading} id="check-load" />
+      <StagedCard />
+      <CommittedCard />
+      {!hasRows ? <p class="muted">{c && c.dataset === ds ? "Nothing else is staged." : "Nothing is staged: drop files on the Upload screen."}</p> : null}
+      {hasRows ? <Charts /> : null}
+      {hasRows ? <DetailCard /> : null}
+    </main>
+  );
+}

@@ -1,0 +1,210 @@
+// Settings: the home folder and what it holds: exposure datasets (destroy), risk datasets
+// (open, update when stale, delete), reference data (import, delete) and the demo data.
+import { signal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { api } from "../api";
+import { Action } from "../action";
+import { count, int, timestamp } from "../format";
+import { deleteReference, deleteRisk, destroyDataset, importReference, updateRisk } from "../library";
+import { form, info, references, refreshAll } from "../store";
+import { Outcome } from "../ui";
+import { openDataset } from "./dataset";
+import { tryDemo } from "./upload";
+
+/** The reference import form. */
+const refDir = signal("");
+const refName = signal("");
+/** The name was typed by the user (else it follows the folder's name). */
+const refNameTyped = signal(false);
+const refIdType = signal("bayesid");
+const refReplace = signal(false);
+
+const loading = new Action();
+const exposures = new Action();
+const risks = new Action();
+const importing = new Action();
+const refDeleting = new Action();
+const demo = new Action();
+
+/** The last part of a path: the folder's own name. */
+function baseName(path: string): string {
+  const parts = path.split(/[\\/]+/).filter((p) => p !== "");
+  return parts[parts.length - 1] ?? "";
+}
+
+function setDir(path: string) {
+  refDir.value = path;
+  if (!refNameTyped.value) refName.value = baseName(path);
+}
+
+async function chooseReferenceFolder() {
+  const path = await importing.run("Choosing a folder", () => api.chooseFolder(), { progress: "none" });
+  if (path) setDir(path);
+}
+
+/** The test hook: as if the user chose `path` in the folder dialog. */
+export function setReferenceFolder(path: string) {
+  setDir(path);
+}
+
+async function doImport(exists: boolean) {
+  const done = await importReference(importing, refName.value.trim(), refDir.value.trim(), refIdType.value.trim(), exists && refReplace.value);
+  if (done) refReplace.value = false;
+}
+
+function ExposureDatasets() {
+  const datasets = info.value?.datasets ?? [];
+  return (
+    <section class="card" id="exposure-datasets">
+      <h2>Exposure datasets</h2>
+      {datasets.length === 0
+        ? <p class="muted">None yet.</p>
+        : <div class="tablescroll"><table class="compact">
+            <thead><tr><th>Name</th><th class="num">Latest version</th><th class="num">Staged</th><th>Created (UTC)</th><th /></tr></thead>
+            <tbody>
+              {datasets.map((d) => (
+                <tr key={d.name}>
+                  <td>{d.name}</td>
+                  <td class="num">{String(d.latest_version)}</td>
+                  <td class="num">{int(d.staged)}</td>
+                  <td>{timestamp(d.created)}</td>
+                  <td><button class="danger" id={`destroy-${d.name}`} onClick={() => destroyDataset(exposures, d.name)}>Destroy…</button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table></div>}
+      <Outcome action={exposures} id="exposure-datasets" />
+    </section>
+  );
+}
+
+function RiskDatasets() {
+  const list = form.value?.risk_datasets.filter((d) => d.kind === "user") ?? [];
+  return (
+    <section class="card" id="risk-datasets">
+      <h2>Risk datasets</h2>
+      {list.length === 0
+        ? <p class="muted">None yet: create one on the Risk dataset screen.</p>
+        : <div class="tablescroll"><table class="compact">
+            <thead><tr><th>Name</th><th>Status</th><th class="num">Assets</th><th>Dates</th><th>Reference</th><th /></tr></thead>
+            <tbody>
+              {list.map((d) => (
+                <tr key={d.name}>
+                  <td>{d.name}</td>
+                  <td title={d.stale_reason ?? undefined}>{d.status === "stale" ? `stale: ${d.stale_reason ?? "a source changed"}` : d.status}</td>
+                  <td class="num">{int(d.assets)}</td>
+                  <td>{d.first_date && d.last_date ? `${d.first_date} – ${d.last_date}` : "–"}</td>
+                  <td>{d.reference_dataset ?? "–"}</td>
+                  <td class="rowactions">
+                    <button id={`open-risk-${d.name}`} onClick={() => openDataset(d.name)}>Open</button>
+                    {d.status === "stale" ? <button class="primary" id={`update-${d.name}`} disabled={risks.pending.value} onClick={() => void updateRisk(risks, d.name)}>Update</button> : null}
+                    <button class="danger" id={`delete-risk-${d.name}`} onClick={() => deleteRisk(risks, d.name)}>Delete…</button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table></div>}
+      <Outcome action={risks} id="risk-datasets" />
+    </section>
+  );
+}
+
+function ReferenceData() {
+  const list = references.value ?? form.value?.references ?? [];
+  const name = refName.value.trim();
+  const exists = list.some((r) => r.name === name);
+  const ready = name !== "" && refDir.value.trim() !== "" && (!exists || refReplace.value) && !importing.pending.value;
+  return (
+    <section class="card" id="references">
+      <h2>Reference data</h2>
+      <p class="muted">A reference dataset is the security master a risk dataset joins exposures to: a folder with assets.csv (asset_id, alternative ids such as ticker or isin, exchange, country, currency, optional name) and optionally market_caps.csv and returns.csv, or their .parquet variants.</p>
+      {list.length === 0
+        ? <p class="muted" id="references-empty">None yet: import a folder below, or generate the demo data.</p>
+        : <div class="tablescroll"><table class="compact" id="reference-list">
+            <thead><tr><th>Name</th><th>Id types</th><th class="num">Assets</th><th class="num">Exchanges</th><th>Dates</th><th>Also</th><th /></tr></thead>
+            <tbody>
+              {list.map((r) => (
+                <tr key={r.name}>
+                  <td title={`Imported ${timestamp(r.created)} (UTC)`}>{r.name}</td>
+                  <td>{r.id_types.join(", ")}</td>
+                  <td class="num">{int(r.assets)}</td>
+                  <td class="num">{int(r.exchanges)}</td>
+                  <td>{r.first_date && r.last_date ? `${r.first_date} – ${r.last_date}` : "–"}</td>
+                  <td>{[r.has_market_caps ? "market caps" : "", r.has_returns ? "returns" : ""].filter((x) => x).join(", ") || "–"}</td>
+                  <td><button class="danger" id={`delete-reference-${r.name}`} onClick={() => deleteReference(refDeleting, r.name)}>Delete…</button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table></div>}
+      <Outcome action={refDeleting} id="reference-delete" />
+      <h2 class="sub">Import a reference dataset</h2>
+      <div class="form">
+        <div class="formrow">
+          <label for="reference-dir">Folder</label>
+          <span class="inline">
+            <input id="reference-dir" value={refDir.value} spellcheck={false} autocomplete="off" placeholder="/path/to/reference" onInput={(e) => setDir(e.currentTarget.value)} />
+            <button id="reference-choose" onClick={() => void chooseReferenceFolder()}>Choose…</button>
+          </span>
+        </div>
+        <div class="formrow">
+          <label for="reference-name">Name</label>
+          <input id="reference-name" value={refName.value} spellcheck={false} autocomplete="off"
+            onInput={(e) => { refName.value = e.currentTarget.value; refNameTyped.value = e.currentTarget.value !== ""; }} />
+          {exists ? <span class="muted">exists</span> : <span />}
+        </div>
+        <div class="formrow">
+          <label for="reference-idtype">Primary id type</label>
+          <input id="reference-idtype" list="id-types" value={refIdType.value} spellcheck={false} autocomplete="off" onInput={(e) => (refIdType.value = e.currentTarget.value)} />
+          <span class="muted">the type of assets.csv's asset_id column</span>
+        </div>
+        <datalist id="id-types">{["bayesid", "ticker", "isin", "cusip9", "sedol7"].map((t) => <option key={t} value={t} />)}</datalist>
+        {exists
+          ? <div class="formrow">
+              <label />
+              <label class="check"><input type="checkbox" id="reference-replace" checked={refReplace.value} onChange={(e) => (refReplace.value = e.currentTarget.checked)} />{` Replace ${name}`}</label>
+            </div>
+          : <span />}
+        <div class="actions left">
+          <button class="primary" id="import-reference" disabled={!ready} onClick={() => void doImport(exists)}>{exists && refReplace.value ? "Import and replace" : "Import"}</button>
+        </div>
+        <Outcome action={importing} id="import-reference" />
+      </div>
+    </section>
+  );
+}
+
+export function SettingsScreen() {
+  useEffect(() => {
+    void (async () => {
+      try {
+        await refreshAll();
+        loading.error.value = null;
+      } catch (e) {
+        loading.fail(e);
+      }
+    })();
+    return () => [loading, exposures, risks, importing, refDeleting, demo].forEach((a) => a.leave());
+  }, []);
+  const i = info.value;
+  return (
+    <main>
+      <h1>Settings</h1>
+      <Outcome action={loading} id="settings-load" />
+      <section class="card" id="settings">
+        <h2>Home folder</h2>
+        <p><code id="home">{i?.home ?? "…"}</code> <button id="copy-home" onClick={() => void navigator.clipboard.writeText(i?.home ?? "")}>Copy</button></p>
+        <p class="muted">Every staged file, committed version, reference and risk dataset lives here: a SQLite catalog and Parquet files. To use another folder, start Riskdesk with the environment variable RISKDESK_HOME set to it; the riskdesk command line uses the same variable.</p>
+        <p class="muted">{`Riskdesk ${i?.version ?? ""}`}</p>
+      </section>
+      <ExposureDatasets />
+      <RiskDatasets />
+      <ReferenceData />
+      <section class="card" id="demo-data">
+        <h2>Demo data</h2>
+        <p class="muted">{`A month of demo exposures (${count(35800, "asset")}, written once to the home folder's demo folder) and the Demo-Global reference dataset they match.`}</p>
+        <button id="settings-demo" onClick={() => void tryDemo(demo)}>Try with demo data</button>
+        <Outcome action={demo} id="settings-demo" />
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,69 @@
+// The window's shared state: the screen shown, the current exposure dataset (one source of truth
+// for the sidebar, the buttons and every screen), what the home folder holds, the confirmation
+// dialog and the startup notice. Each screen keeps its own state in its module.
+import { computed, signal } from "@preact/signals";
+import { api, type AppInfo, type ReferenceInfo, type RiskForm } from "./api";
+
+export type Screen = "start" | "check" | "history" | "risk" | "dataset" | "settings";
+
+export const screen = signal<Screen>("start");
+export const info = signal<AppInfo | null>(null);
+/** The exposure dataset as typed or chosen on the Upload screen. */
+export const datasetInput = signal("My-Exposures");
+/** The current exposure dataset's name (what every command uses). */
+export const dataset = computed(() => datasetInput.value.trim());
+/** The current dataset as the home folder knows it; null while it has never been staged into. */
+export const current = computed(() => info.value?.datasets.find((d) => d.name === dataset.value) ?? null);
+/** Reference datasets, risk datasets and the factor groups of each committed exposure dataset. */
+export const form = signal<RiskForm | null>(null);
+/** Reference datasets, as the Reference data section lists them. */
+export const references = signal<ReferenceInfo[] | null>(null);
+/** The risk datasets users made (not the reference entries). */
+export const userRisk = computed(() => form.value?.risk_datasets.filter((d) => d.kind === "user") ?? []);
+/** Set when the shell reloaded the page after the web process crashed. */
+export const notice = signal<string | null>(null);
+
+export interface Confirm {
+  title: string;
+  text: string;
+  /** The confirm button's label. */
+  action: string;
+  run: () => void;
+  /** A destructive action: the confirm button is red. */
+  danger?: boolean;
+}
+export const confirm = signal<Confirm | null>(null);
+
+export function go(s: Screen) {
+  screen.value = s;
+}
+
+export function ask(c: Confirm) {
+  confirm.value = c;
+}
+
+export async function refreshInfo() {
+  info.value = await api.appInfo();
+}
+
+export async function refreshForm() {
+  form.value = await api.riskForm();
+}
+
+export async function refreshReferences() {
+  references.value = await api.references();
+}
+
+/** After anything that adds or removes datasets: every list again. */
+export async function refreshAll() {
+  await Promise.all([refreshInfo(), refreshForm(), refreshReferences()]);
+}
+
+/** Counts changes to what is staged or committed: screens showing counts (the scan card) reload on it. */
+export const revision = signal(0);
+
+/** After a stage, commit, wipe or destroy: the lists again, and a new revision for the screens. */
+export async function touched() {
+  revision.value += 1;
+  await Promise.all([refreshInfo(), refreshForm()]);
+}

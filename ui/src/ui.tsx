@@ -1,0 +1,197 @@
+// Components shared by the screens: an action's outcome (done line and error box), the progress
+// bar, the confirmation dialog, the startup notice, form controls that keep their DOM element
+// across updates, number cells, and the copy handler for tables.
+import type { ComponentChildren } from "preact";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import type { UiError } from "./api";
+import type { Action } from "./action";
+import { cellsText, type CopiedCell } from "./copy";
+import { errorView, moreLine } from "./errors";
+import { f32, fixed, fixedText, int, isIsoDate } from "./format";
+import { cancelJob, shown } from "./jobs";
+import { confirm, notice } from "./store";
+
+/** An error with its code, the first detail lines, a count of the rest, and Copy details (every line). */
+export function ErrorBox({ error, id, onDismiss }: { error: UiError; id?: string; onDismiss: () => void }) {
+  const v = errorView(error);
+  const more = moreLine(v, error.details.length);
+  return (
+    <div class="error" role="alert" id={id}>
+      <strong>{v.title}</strong>
+      <pre>{[...v.shown, ...(more ? [more] : [])].join("\n")}</pre>
+      <button onClick={() => void navigator.clipboard.writeText(v.all)}>Copy details</button>
+      <button onClick={onDismiss}>Dismiss</button>
+    </div>
+  );
+}
+
+/**
+ * What an action left: the line saying what its last run did and its error, placed next to the
+ * button that started it. Ids: `${id}-done` and `${id}-error`.
+ */
+export function Outcome({ action, id, errorsOnly }: { action: Action; id: string; errorsOnly?: boolean }) {
+  const done = errorsOnly ? null : action.done.value;
+  const error = action.error.value;
+  return (
+    <>
+      {done !== null && !error ? <p class="done" id={`${id}-done`} role="status">{done}</p> : null}
+      {error ? <ErrorBox error={error} id={`${id}-error`} onDismiss={() => (action.error.value = null)} /> : null}
+    </>
+  );
+}
+
+/** The progress bar of the latest run; it overlays the top of the screen instead of pushing it down. */
+export function ProgressBar() {
+  const run = shown.value;
+  if (!run) return null;
+  const s = run.step;
+  const pct = s && s.total > 0 ? Math.round((100 * s.done) / s.total) : 0;
+  return (
+    <div class="progress-slot">
+      <div class="progress" id="progress" data-job={run.id}>
+        <div class="label">{`${run.label}… ${s ? `${int(s.done)}/${int(s.total)} ${s.message}` : ""}`}</div>
+        <div class="bar"><div class="fill" style={{ width: `${pct}%` }} /></div>
+        {run.cancellable
+          ? <button id="cancel-job" disabled={run.cancelling} onClick={() => cancelJob(run.id)}>{run.cancelling ? "Cancelling…" : "Cancel"}</button>
+          : <span />}
+      </div>
+    </div>
+  );
+}
+
+/** The in-app confirmation dialog (Escape or a click outside cancels). */
+export function ConfirmDialog() {
+  const c = confirm.value;
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (c) button.current?.focus();
+  }, [c]);
+  if (!c) return null;
+  const close = () => (confirm.value = null);
+  return (
+    <div class="overlay" onClick={(e) => { if (e.target === e.currentTarget) close(); }} onKeyDown={(e) => { if (e.key === "Escape") close(); }}>
+      <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
+        <h2 id="confirm-title">{c.title}</h2>
+        <p id="confirm-text">{c.text}</p>
+        <div class="actions right">
+          <button id="confirm-cancel" onClick={close}>Cancel</button>
+          <button class={c.danger ? "primary danger" : "primary"} id="confirm" ref={button} onClick={() => { confirm.value = null; c.run(); }}>{c.action}</button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** The shell's notice after it reloaded the page (the web process had crashed). */
+export function StartupNotice() {
+  const text = notice.value;
+  if (!text) return null;
+  return (
+    <div class="notice" role="status" id="startup-notice">
+      <span>{text}</span>
+      <button id="dismiss-notice" onClick={() => (notice.value = null)}>Dismiss</button>
+    </div>
+  );
+}
+
+export interface Option { value: string; label?: string }
+
+/** A drop-down that stays the same element across updates (its value follows `value`). */
+export function Select({ id, value, options, onChange, label }: { id?: string; value: string; options: Option[]; onChange: (v: string) => void; label?: string }) {
+  return (
+    <select id={id} value={value} aria-label={label} onChange={(e) => onChange(e.currentTarget.value)}>
+      {options.map((o) => <option key={o.value} value={o.value}>{o.label ?? o.value}</option>)}
+    </select>
+  );
+}
+
+/**
+ * A date field that reads and writes YYYY-MM-DD whatever the system's locale: a text input the
+ * user types into (committed on change when it is a real date, or empty), and a calendar button
+ * that opens the browser's date picker (a hidden date input) and writes its choice back. The
+ * component never re-renders the text while the user types; a new `value` from outside is
+ * written to it only when it differs. `onCommit` gets each complete date (or "" when cleared).
+ */
+export function DateInput({ id, value, onCommit, min, max, label }: { id?: string; value: string; onCommit: (v: string) => void; min?: string; max?: string; label?: string }) {
+  const text = useRef<HTMLInputElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const [invalid, setInvalid] = useState(false);
+  useLayoutEffect(() => {
+    const el = text.current;
+    if (el && el.value !== value) el.value = value;
+    if (picker.current) picker.current.value = value;
+    setInvalid(false);
+  }, [value]);
+  const commit = (v: string) => {
+    const ok = v === "" || isIsoDate(v);
+    setInvalid(!ok);
+    if (ok) onCommit(v);
+  };
+  return (
+    <span class="datefield">
+      <input type="text" class={invalid ? "date invalid" : "date"} id={id} ref={text} aria-label={label} aria-invalid={invalid}
+        placeholder="YYYY-MM-DD" maxLength={10} spellcheck={false} autocomplete="off" title={min && max ? `${min} to ${max}` : "YYYY-MM-DD"}
+        onChange={(e) => commit(e.currentTarget.value.trim())} />
+      <button type="button" class="calendar" aria-label={`Choose ${label ?? "a date"}`} title="Choose a date"
+        onClick={() => {
+          const p = picker.current;
+          if (!p) return;
+          p.value = text.current?.value && isIsoDate(text.current.value) ? text.current.value : value;
+          try {
+            p.showPicker();
+          } catch {
+            p.focus();
+          }
+        }}>
+        <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.3">
+          <rect x="1.5" y="2.5" width="11" height="10" rx="1.5" /><path d="M1.5 5.5h11M4.5 1v3M9.5 1v3" />
+        </svg>
+      </button>
+      <input type="date" class="datepicker" ref={picker} tabIndex={-1} aria-hidden="true" min={min} max={max}
+        onChange={(e) => {
+          const v = e.currentTarget.value;
+          if (text.current) text.current.value = v;
+          commit(v);
+        }} />
+    </span>
+  );
+}
+
+/** A Float32 cell: fixed decimals, right-aligned; the exact value in the title and in what is copied. */
+export function F32Cell({ value }: { value: number | null }) {
+  const exact = f32(value);
+  return <td class="num" title={exact} data-exact={exact}>{fixed(value)}</td>;
+}
+
+/** A numeric cell the engine sent as text: fixed decimals, exact text in the title and copy. */
+export function TextNumCell({ text }: { text: string }) {
+  const shownText = fixedText(text);
+  return shownText === text ? <td class="num">{text}</td> : <td class="num" title={text} data-exact={text}>{shownText}</td>;
+}
+
+/** A card section: `<section class="card …">`. */
+export function Card({ id, class: cls, children }: { id?: string; class?: string; children: ComponentChildren }) {
+  return <section class={cls ? `card ${cls}` : "card"} id={id}>{children}</section>;
+}
+
+/**
+ * Copying cells of a table copies their exact values (a cell's data-exact, else its text),
+ * tab-separated, one line per row; tick boxes are left out. Selections outside tables copy as usual.
+ */
+export function installTableCopy() {
+  document.addEventListener("copy", (e) => {
+    const sel = document.getSelection();
+    if (!sel || sel.isCollapsed || sel.rangeCount === 0 || !e.clipboardData) return;
+    const node = sel.getRangeAt(0).commonAncestorContainer;
+    const table = (node instanceof Element ? node : node.parentElement)?.closest("table");
+    if (!table) return;
+    const rows: CopiedCell[][] = [];
+    for (const tr of Array.from(table.rows)) {
+      const cells = Array.from(tr.cells).filter((c) => !c.classList.contains("tick") && sel.containsNode(c, true));
+      if (cells.length > 0) rows.push(cells.map((c) => ({ text: (c.textContent ?? "").trim(), exact: c.dataset.exact ?? null })));
+    }
+    if (rows.length === 0) return;
+    e.clipboardData.setData("text/plain", cellsText(rows));
+    e.preventDefault();
+  });
+}
