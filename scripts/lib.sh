@@ -42,9 +42,11 @@ ensure_app_packages() {
 }
 
 # What the end-to-end test needs on top: a virtual display (Xvfb, with xauth for xvfb-run),
-# WebKit's WebDriver, and a GTK drag source (python3-gi) moved by xdotool for a real drop.
+# WebKit's WebDriver, a GTK drag source (python3-gi) moved by xdotool for a real drop,
+# xwininfo (x11-utils) to find the popup of a <select> the test picks from with the mouse, and
+# ImageMagick's import to photograph the window after its web process was killed.
 ensure_e2e_packages() {
-  ensure_packages xvfb xauth webkit2gtk-driver python3-gi gir1.2-gtk-3.0 xdotool
+  ensure_packages xvfb xauth webkit2gtk-driver python3-gi gir1.2-gtk-3.0 xdotool x11-utils imagemagick
 }
 
 # Makes sure node and npm (Node 18 or newer, for `node --test` and esbuild) are available.

@@ -19,6 +19,7 @@ pub mod riskdataset;
 pub mod scan;
 pub mod store;
 pub mod table;
+pub mod text;
 pub mod uploader;
 
 pub use api::{Backend, LocalBackend};

@@ -143,6 +143,8 @@ fn every_operation_of_the_risk_half() {
     // The preview never serves the table of the replaced build.
     assert_eq!(b.exposures_page("Risk", &q, 0, 1).unwrap().total, b.exposures("Risk", &q).unwrap().rows());
 
+    let refused = b.delete_reference("Demo-Global").unwrap_err();
+    assert_eq!((refused.code(), refused.details()), ("conflict", &["Risk".to_owned()][..]), "{refused}");
     assert!(b.delete_risk_dataset("Risk", false).unwrap());
     assert!(!b.delete_risk_dataset("Risk", true).unwrap());
     b.delete_reference("Demo-Global").unwrap();

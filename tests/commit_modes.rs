@@ -39,7 +39,7 @@ fn append_adds_and_refuses_existing_keys_writing_nothing() {
     let before = data_lines(&env, D, &[]);
     let err = env.fails(&["upload", "commit", "-d", D, "--mode", "append"]);
     assert!(err.contains("commit refused") && err.contains("asset_id B") && err.contains("staged 'z' (z.csv)"), "{err}");
-    assert!(err.contains("code: conflict") && err.contains("commit refused: 1 conflicting key(s)"), "{err}");
+    assert!(err.contains("code: conflict") && err.contains("commit refused: 1 conflicting key in"), "{err}");
     assert_eq!(data_lines(&env, D, &[]), before);
     assert_eq!(env.json(&["upload", "history", "-d", D, "--json"]).as_array().unwrap().len(), 3);
     assert_eq!(env.json(&["upload", "staged", "-d", D, "--json"])[0]["name"], "z");
@@ -134,6 +134,6 @@ fn a_refused_commit_counts_every_conflicting_key_not_just_the_sample() {
     let path = env.file("in", "y_2025-05-01.csv", long_csv(&rows));
     env.ok(&["upload", "stage", "-d", D, s(&path)]);
     let err = env.fails(&["upload", "commit", "-d", D, "--mode", "append"]);
-    assert!(err.contains("commit refused: 30 conflicting key(s)"), "{err}");
+    assert!(err.contains("commit refused: 30 conflicting keys in"), "{err}");
     assert_eq!(err.matches("already holds").count(), 20, "a sample of 20 keys per date is listed");
 }

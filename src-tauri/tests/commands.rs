@@ -66,6 +66,8 @@ impl Default for Setup {
 struct Harness {
     webview: WebviewWindow<MockRuntime>,
     _app: App<MockRuntime>,
+    /// The app's state, as the shell holds it.
+    shared: Arc<riskdesk_app::Shared>,
     received: Received,
     gates: Gates,
     next_channel: AtomicU32,
@@ -116,9 +118,22 @@ impl Harness {
             true
         });
         let shared = riskdesk_app::Shared::new(Arc::new(backend), Box::new(dialogs), dir.path().join("demo-month"));
-        let app = riskdesk_app::build(builder, shared).build(mock_context(noop_assets())).expect("the app builds on the mock runtime");
+        let app = riskdesk_app::build(builder, Arc::clone(&shared))
+            .build(mock_context(noop_assets()))
+            .expect("the app builds on the mock runtime");
         let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("a webview");
-        Harness { webview, _app: app, received, gates, next_channel: AtomicU32::new(1), home: home_path, folder, save_to, _dir: dir }
+        Harness {
+            webview,
+            _app: app,
+            shared,
+            received,
+            gates,
+            next_channel: AtomicU32::new(1),
+            home: home_path,
+            folder,
+            save_to,
+            _dir: dir,
+        }
     }
 
     /// Invokes `cmd` with a JSON object of arguments. `Ok` is the command's value; `Err` is what
@@ -268,6 +283,15 @@ fn app_info_reports_the_temporary_home_and_no_datasets() {
     assert_eq!(info["home"], h.home.display().to_string());
     assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(info["datasets"], json!([]));
+}
+
+#[test]
+fn a_notice_left_by_the_shell_is_shown_once() {
+    let h = Harness::new();
+    assert_eq!(h.ok("startup_notice", json!({})), Value::Null);
+    h.shared.set_notice("The window stopped unexpectedly and was reloaded.".into());
+    assert_eq!(h.ok("startup_notice", json!({})), "The window stopped unexpectedly and was reloaded.");
+    assert_eq!(h.ok("startup_notice", json!({})), Value::Null);
 }
 
 #[test]

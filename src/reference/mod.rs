@@ -218,10 +218,18 @@ impl Home {
         })
     }
 
-    /// Deletes a reference dataset: its catalog row, then its files.
+    /// Deletes a reference dataset: its catalog row, then its files. Refused while risk datasets
+    /// are built on it (they read its universe, ids and market caps).
     pub fn delete_reference(&self, name: &str) -> Result<()> {
         let _lock = self.write_lock()?;
         let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
+        let users = catalog::risk_datasets_on_reference(self.db(), name)?;
+        if !users.is_empty() {
+            return Err(Error::conflict(
+                format!("reference dataset '{name}' is used by risk dataset(s) {}; delete them first", users.join(", ")),
+                users,
+            ));
+        }
         catalog::delete_reference(self.db(), row.id)?;
         let _ = std::fs::remove_dir_all(self.reference_dir(row.id));
         Ok(())

@@ -439,7 +439,9 @@ pub fn build(
     if offender_count > 0 {
         return Err(Error::InvalidInput {
             message: format!(
-                "industry and region groups must be categorical (exactly one factor with exposure 1 per asset and date); {offender_count} offending (date, asset) pairs"
+                "industry and region groups must be categorical (exactly one factor with exposure 1 per asset and date); {} offending (date, asset) pairs{}",
+                crate::text::thousands(offender_count),
+                crate::text::listed(offenders.len(), offender_count)
             ),
             details: offenders,
         });

@@ -503,6 +503,13 @@ pub fn put_risk_dataset(db: &Connection, row: &RiskRow) -> Result<Option<String>
     Ok(old.filter(|f| *f != row.file))
 }
 
+/// The risk datasets built on reference dataset `reference`, by name.
+pub fn risk_datasets_on_reference(db: &Connection, reference: &str) -> Result<Vec<String>> {
+    let mut stmt = db.prepare("SELECT name FROM risk_dataset WHERE json_extract(report, '$.reference_dataset') = ?1 ORDER BY name")?;
+    let names = stmt.query_map([reference], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(names)
+}
+
 /// Deletes a risk dataset; returns its file.
 pub fn delete_risk_dataset(db: &Connection, name: &str) -> Result<Option<String>> {
     let file: Option<String> = db.query_row("SELECT file FROM risk_dataset WHERE name = ?1", [name], |r| r.get(0)).optional()?;

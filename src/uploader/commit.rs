@@ -18,6 +18,7 @@ use crate::progress::Progress;
 use crate::store::catalog::{self, PartRow, StagedRow, VersionRow};
 use crate::store::home::DataDir;
 use crate::store::parts;
+use crate::text::{listed, thousands};
 use crate::{Error, Result};
 
 /// How staged data merges with committed data.
@@ -150,10 +151,11 @@ impl Uploader<'_> {
         }
         if !conflicts.is_empty() {
             discard(&new_parts);
-            let n = conflicting;
             conflicts.truncate(50);
+            let (n, listed) = (thousands(conflicting), listed(conflicts.len(), conflicting));
+            let keys = if conflicting == 1 { "key" } else { "keys" };
             return Err(Error::conflict(
-                format!("commit refused: {n} conflicting key(s) in dataset '{}'; nothing was committed", self.name),
+                format!("commit refused: {n} conflicting {keys} in dataset '{}'{listed}; nothing was committed", self.name),
                 conflicts,
             ));
         }

@@ -32,9 +32,18 @@ export async function importReference(action: Action, name: string, dir: string,
 
 export function deleteReference(action: Action, name: string) {
   const users = builtOnReference(name).map((d) => d.name);
+  if (users.length > 0) {
+    // The engine refuses it too; say why before asking anything.
+    action.fail({
+      code: "conflict",
+      message: `Reference dataset ${name} is used by ${count(users.length, "risk dataset")} (${listSome(users, 4)}): delete them first.`,
+      details: users,
+    });
+    return;
+  }
   ask({
     title: `Delete reference dataset ${name}?`,
-    text: `Its security master, market caps and returns are deleted from the home folder.${users.length > 0 ? ` Risk datasets built on it (${listSome(users, 4)}) keep their data but cannot be updated from it.` : ""} Import the folder again to get it back.`,
+    text: `Its security master, market caps and returns are deleted from the home folder. Import the folder again to get it back.`,
     action: "Delete reference",
     danger: true,
     run: () => void (async () => {

@@ -250,6 +250,16 @@ impl Session {
         self.cmd("POST", &format!("/element/{element}/click"), Some(json!({})))
     }
 
+    /// Empties an input.
+    pub fn clear(&self, element: &str) -> Result<Value, WdError> {
+        self.cmd("POST", &format!("/element/{element}/clear"), Some(json!({})))
+    }
+
+    /// Types `text` into an element, key by key, as a user would.
+    pub fn type_text(&self, element: &str, text: &str) -> Result<Value, WdError> {
+        self.cmd("POST", &format!("/element/{element}/value"), Some(json!({ "text": text })))
+    }
+
     /// Runs a synchronous script (`return …`) with JSON arguments.
     pub fn execute(&self, script: &str, args: Value) -> Result<Value, WdError> {
         self.cmd("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
