@@ -457,11 +457,17 @@ fn the_defects_a_user_found_stay_fixed() {
         Ok(s.enabled(&el)?.then_some(()))
     });
     pick_with_mouse(&s, "#trimassets", 1);
+    pick_with_mouse(&s, "#trimstart", 3);
+    type_into(&s, "#startdate", "2025-05-02");
     type_into(&s, "#riskname", "Risk-A");
+    if js(&s, "document.querySelector('#startdate').value", json!([])) != "2025-05-02" {
+        s.fail("the typed start date did not stick");
+    }
     s.click_when_ready("#create");
     s.click_when_ready("#nav-history");
     s.click_when_ready("#nav-risk");
     s.wait_text("#report", "Risk-A");
+    s.wait_text("#report", "2025-05-02");
 
     // 1. 7. and the comma-named industry: the Dataset screen's drop-downs chosen with the mouse,
     // the industry picked by its whole name, values aligned with the exact one on hover.
