@@ -607,56 +607,46 @@ fn within_a_minute(h: &Harness, cmd: &str, args: Value) -> Value {
     answer.unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
 }
 
+/// Starts building risk dataset `name` as job `job` on another thread and holds it at its first
+/// progress step; `during` runs while it is held, then the build goes on. Returns its answer.
+fn while_a_build_is_held(h: &Harness, name: &str, job: u64, during: impl FnOnce()) -> Result<Value, Value> {
+    let (channel, id) = h.channel();
+    let (at_gate, release) = h.hold(id);
+    let webview = h.webview.clone();
+    let args = json!({ "name": name, "settings": settings(), "replace": false, "onProgress": channel, "job": job });
+    let build = std::thread::spawn(move || invoke_on(&webview, "create_risk_dataset", args));
+    at_gate.recv().expect("the build reached its first step");
+    during();
+    release.send(()).unwrap();
+    build.join().unwrap()
+}
+
 #[test]
 fn reads_answer_while_a_risk_dataset_builds() {
     let h = Harness::with(Setup { reference: true, ..Setup::default() });
     h.create_risk();
-    let (channel, id) = h.channel();
-    let (at_gate, release) = h.hold(id);
-    std::thread::scope(|scope| {
-        let webview = h.webview.clone();
-        let build = scope.spawn(move || {
-            invoke_on(
-                &webview,
-                "create_risk_dataset",
-                json!({ "name": "Second", "settings": settings(), "replace": false, "onProgress": channel, "job": 2 }),
-            )
-        });
-        at_gate.recv().expect("the build reached its first step");
+    let report = while_a_build_is_held(&h, "Second", 2, || {
         // The build is running (held inside its progress report): history and a page still answer.
         let history = within_a_minute(&h, "history", json!({ "dataset": DATASET }));
         assert_eq!(history["versions"][0]["version"], 1, "{history}");
         let page = within_a_minute(&h, "exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 5 }));
         assert_eq!(page["rows"].as_array().unwrap().len(), 5, "{page}");
-        release.send(()).unwrap();
-        let report = build.join().unwrap().expect("the build finished");
-        assert_eq!(report["sources"][0]["dataset"], DATASET, "{report}");
     });
+    let report = report.expect("the build finished");
+    assert_eq!(report["sources"][0]["dataset"], DATASET, "{report}");
 }
 
 #[test]
 fn a_cancel_survives_a_read_that_starts_after_it() {
     let h = Harness::with(Setup { reference: true, ..Setup::default() });
     h.commit_demo();
-    let (channel, id) = h.channel();
-    let (at_gate, release) = h.hold(id);
-    std::thread::scope(|scope| {
-        let webview = h.webview.clone();
-        let build = scope.spawn(move || {
-            invoke_on(
-                &webview,
-                "create_risk_dataset",
-                json!({ "name": RISK, "settings": settings(), "replace": false, "onProgress": channel, "job": 7 }),
-            )
-        });
-        at_gate.recv().expect("the build reached its first step");
+    let answer = while_a_build_is_held(&h, RISK, 7, || {
         h.ok("cancel", json!({ "job": 7 }));
         // A read starting now must not clear the pending cancel of job 7.
         within_a_minute(&h, "history", json!({ "dataset": DATASET }));
-        release.send(()).unwrap();
-        let e = build.join().unwrap().expect_err("the build was cancelled");
-        assert_eq!(e["code"], "cancelled", "{e}");
     });
+    let e = answer.expect_err("the build was cancelled");
+    assert_eq!(e["code"], "cancelled", "{e}");
     let names: Vec<Value> = field(&h.ok("risk_form", json!({}))["risk_datasets"], "name").into_iter().cloned().collect();
     assert!(!names.contains(&json!(RISK)), "a cancelled build stores nothing: {names:?}");
 }

@@ -166,6 +166,14 @@ fn drop_paths(s: &Session, paths: &[&Path]) {
     }
 }
 
+/// Waits until the control `css` exists and is enabled.
+fn wait_enabled(s: &Session, css: &str) {
+    s.wait(&format!("`{css}` to be enabled"), |s| {
+        let Some(el) = s.find(css)? else { return Ok(None) };
+        Ok(s.enabled(&el)?.then_some(()))
+    });
+}
+
 /// Types `text` into the input `css`, replacing what it held.
 fn type_into(s: &Session, css: &str, text: &str) {
     let el = s.wait_for(css);
@@ -318,10 +326,7 @@ fn upload_check_commit_and_build_a_risk_dataset() {
 
     // Risk dataset: the form with the roles guessed from the group names, then the report.
     s.click_when_ready("#nav-risk");
-    s.wait("`#create` to be enabled", |s| {
-        let Some(el) = s.find("#create")? else { return Ok(None) };
-        Ok(s.enabled(&el)?.then_some(()))
-    });
+    wait_enabled(&s, "#create");
     if let Ok(Some(role)) = s.find("#role-style") {
         match s.property(&role, "value") {
             Ok(v) if v == "style" => {}
@@ -452,10 +457,7 @@ fn the_defects_a_user_found_stay_fixed() {
     // first click on Create after typing the name creates, and the report stays with the form
     // when the user leaves and comes back.
     s.click_when_ready("#nav-risk");
-    s.wait("`#create` to be enabled", |s| {
-        let Some(el) = s.find("#create")? else { return Ok(None) };
-        Ok(s.enabled(&el)?.then_some(()))
-    });
+    wait_enabled(&s, "#create");
     pick_with_mouse(&s, "#trimassets", 1);
     pick_with_mouse(&s, "#trimstart", 3);
     type_into(&s, "#startdate", "2025-05-02");
