@@ -11,6 +11,7 @@ use riskdesk::demo::{DemoLayout, DemoOptions};
 use riskdesk::progress::Step;
 use riskdesk::riskdataset::{ExposureQuery, RiskDatasetSettings, Selection};
 use riskdesk::table::{Format, Table};
+use riskdesk::text::thousands;
 use riskdesk::uploader::{Column, CommitMode, StageState};
 use riskdesk::{Backend, Error, LocalBackend, Progress, Result};
 
@@ -520,7 +521,7 @@ fn upload(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {
                     mode.name(),
                     d.dataset,
                     result.committed_names.len(),
-                    result.rows,
+                    thousands(result.rows),
                     result.dates
                 );
                 println!("committed_names: {}", result.committed_names.join(", "));
@@ -595,7 +596,7 @@ fn reference(backend: &dyn Backend, cmd: Reference) -> Result<()> {
             println!(
                 "Imported reference dataset {}: {} assets on {} exchanges; id types {}.",
                 info.name,
-                info.assets,
+                thousands(info.assets as u64),
                 info.exchanges,
                 info.id_types.join(", ")
             );
@@ -608,7 +609,7 @@ fn reference(backend: &dyn Backend, cmd: Reference) -> Result<()> {
             println!(
                 "Built reference dataset {}: {} assets on {} exchanges, market caps {} to {}.",
                 info.name,
-                info.assets,
+                thousands(info.assets as u64),
                 info.exchanges,
                 info.first_date.unwrap_or_default(),
                 info.last_date.unwrap_or_default()
@@ -657,7 +658,7 @@ fn riskdatasets(backend: &dyn Backend, cmd: Riskdatasets) -> Result<()> {
             for (what, h) in [("industry", &m.industry), ("region", &m.region)] {
                 for (group, levels) in h {
                     let all = levels.get("ALL").map(Vec::len).unwrap_or(0);
-                    println!("  {what} hierarchy '{group}' ({all}): {}", levels.get("ALL").map(|v| v.join(", ")).unwrap_or_default());
+                    println!("  {what} hierarchy '{group}' ({all}): {}", levels.get("ALL").map(|v| v.join("; ")).unwrap_or_default());
                 }
             }
             print_report(&d.report);
@@ -684,24 +685,29 @@ fn riskdatasets(backend: &dyn Backend, cmd: Riskdatasets) -> Result<()> {
 fn print_report(r: &riskdesk::riskdataset::CreationReport) {
     println!(
         "  {} rows: {} assets over {} dates ({} to {})",
-        r.rows,
-        r.assets,
+        thousands(r.rows),
+        thousands(u64::from(r.assets)),
         r.dates,
         r.first_date.as_deref().unwrap_or("-"),
         r.last_date.as_deref().unwrap_or("-")
     );
-    println!("  coverage universe: {} reference assets; {} matched assets outside it", r.coverage_assets, r.outside_universe_assets);
+    println!(
+        "  coverage universe: {} reference assets; {} matched assets outside it",
+        thousands(u64::from(r.coverage_assets)),
+        thousands(u64::from(r.outside_universe_assets))
+    );
     if r.unmatched_ids > 0 {
-        println!("  {} uploaded ids match no reference asset, e.g. {}", r.unmatched_ids, r.unmatched_sample.join(", "));
+        println!("  {} uploaded ids match no reference asset, e.g. {}", thousands(r.unmatched_ids), r.unmatched_sample.join(", "));
     }
     if r.rows_outside_dates > 0 {
-        println!("  {} uploaded rows outside the trimmed dates", r.rows_outside_dates);
+        println!("  {} uploaded rows outside the trimmed dates", thousands(r.rows_outside_dates));
     }
     for (label, n) in &r.clipped {
-        println!("  {label}: {n} values clipped, {} filled", r.filled.get(label).copied().unwrap_or(0));
+        let filled = r.filled.get(label).copied().unwrap_or(0);
+        println!("  {label}: {} values clipped, {} filled", thousands(*n), thousands(filled));
     }
     for (label, n) in r.filled.iter().filter(|(l, _)| !r.clipped.contains_key(*l)) {
-        println!("  {label}: {n} values filled");
+        println!("  {label}: {} values filled", thousands(*n));
     }
     let sources: Vec<String> = r.sources.iter().map(|s| format!("{} version {}", s.dataset, s.version)).collect();
     println!("  built from {} and reference {}", sources.join(", "), r.reference_dataset);
