@@ -6,6 +6,7 @@
 pub mod api;
 pub mod batch;
 pub mod chart;
+pub mod checks;
 pub mod date;
 pub mod demo;
 pub mod error;

@@ -4,7 +4,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::{Backend, DataRequest, Exchange, GroupValues, Page};
+use super::{Backend, CheckRequest, DataRequest, Exchange, GroupValues, Page};
+use crate::checks::Finding;
 use crate::demo::DemoOptions;
 use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
@@ -149,6 +150,13 @@ impl Backend for LocalBackend {
 
     fn factor_groups(&self, dataset: &str, version: Option<u32>) -> Result<Vec<String>> {
         self.with(|h| h.uploader(dataset)?.factor_groups(version))
+    }
+
+    fn check(&self, dataset: &str, request: &CheckRequest) -> Result<Vec<Finding>> {
+        self.with(|h| {
+            let up = h.uploader(dataset)?;
+            if request.staging { up.check_staging(&request.thresholds) } else { up.check_version(request.version, &request.thresholds) }
+        })
     }
 
     fn data(&self, dataset: &str, request: &DataRequest) -> Result<Table> {

@@ -23,9 +23,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use local::LocalBackend;
-pub use types::{DataRequest, DayHistogram, Exchange, GroupValues, Page};
+pub use types::{CheckRequest, DataRequest, DayHistogram, Exchange, GroupValues, Page};
 
 use crate::chart::DayCharts;
+use crate::checks::Finding;
 use crate::demo::DemoOptions;
 use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
@@ -86,6 +87,9 @@ pub trait Backend: Send + Sync {
 
     /// The distinct factor groups of a version (the latest when `None`), sorted.
     fn factor_groups(&self, dataset: &str, version: Option<u32>) -> Result<Vec<String>>;
+
+    /// The sanity checks' findings over the staging area or a committed version, most severe first.
+    fn check(&self, dataset: &str, request: &CheckRequest) -> Result<Vec<Finding>>;
 
     /// Committed rows of a version, in the columns asked for.
     fn data(&self, dataset: &str, request: &DataRequest) -> Result<Table>;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::chart::Histogram;
+use crate::checks::Thresholds;
 use crate::uploader::Column;
 
 /// The values of one factor group on one staged day.
@@ -50,4 +51,17 @@ pub struct DataRequest {
     /// A version; the latest when `None`.
     #[serde(default)]
     pub version: Option<u32>,
+}
+
+/// What [`Backend::check`](super::Backend::check) checks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct CheckRequest {
+    /// The staging area (else a committed version).
+    #[serde(default)]
+    pub staging: bool,
+    /// A committed version; the latest when `None`.
+    #[serde(default)]
+    pub version: Option<u32>,
+    #[serde(default)]
+    pub thresholds: Thresholds,
 }

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use riskdesk::api::DataRequest;
+use riskdesk::api::{CheckRequest, DataRequest};
+use riskdesk::checks::{Severity, Thresholds};
 use riskdesk::demo::{DemoLayout, DemoOptions};
 use riskdesk::progress::Step;
 use riskdesk::riskdataset::{ExposureQuery, RiskDatasetSettings, Selection};
@@ -223,6 +224,23 @@ enum Upload {
         /// A committed version [default: the latest].
         #[arg(long)]
         version: Option<u32>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Sanity checks of the staging area or a committed version: one finding per problem, with
+    /// its date, factor, measured value and threshold. Exit status 1 when any finding fails.
+    Check {
+        #[command(flatten)]
+        d: DatasetArg,
+        /// Check the staging area instead of committed data.
+        #[arg(long, conflicts_with = "version")]
+        staging: bool,
+        /// A committed version [default: the latest].
+        #[arg(long)]
+        version: Option<u32>,
+        /// Change a threshold, e.g. coverage_drop=0.9; repeat for more (see README for the names).
+        #[arg(long = "threshold", value_name = "CHECK=VALUE")]
+        thresholds: Vec<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: ListFormat,
     },
@@ -508,6 +526,33 @@ fn upload(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {
             } else {
                 print_table(&table, format)?;
             }
+        }
+        Upload::Check { d, staging, version, thresholds, format } => {
+            let mut t = Thresholds::default();
+            for a in &thresholds {
+                t.apply(a)?;
+            }
+            let findings = backend.check(&d.dataset, &CheckRequest { staging, version, thresholds: t })?;
+            let fails = findings.iter().filter(|f| f.severity == Severity::Fail).count();
+            match format {
+                ListFormat::Json => print_json(&findings)?,
+                _ if findings.is_empty() => println!("No findings: every check passed."),
+                _ => {
+                    let rows: Vec<serde_json::Value> = findings
+                        .iter()
+                        .map(|f| {
+                            serde_json::json!({"check": f.check, "severity": f.severity, "date": f.date,
+                                "factor_group": f.factor_group, "factor": f.factor, "value": f.value, "threshold": f.threshold,
+                                "message": f.message, "assets": f.assets.join(" ")})
+                        })
+                        .collect();
+                    print_table(&Table::from_records(&rows), format)?;
+                    if matches!(format, ListFormat::Table) {
+                        println!("{} findings: {fails} fail, {} warn.", findings.len(), findings.len() - fails);
+                    }
+                }
+            }
+            return Ok(if fails > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
         }
         Upload::Commit { d, mode, names, json } => {
             let mode = CommitMode::parse(&mode)?;

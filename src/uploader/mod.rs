@@ -3,6 +3,7 @@
 //! Mirrors the platform's uploader concepts: stage files into named entries, check them with
 //! summaries, commit them with a mode into a new version, read any version back.
 
+mod check;
 mod commit;
 mod query;
 mod stage;
