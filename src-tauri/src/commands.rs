@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use riskdesk::api::{DayHistogram, Exchange, Page};
+use riskdesk::api::{CheckRequest, DayHistogram, Exchange, Page};
 use riskdesk::chart::DayCharts;
+use riskdesk::checks::{Finding, Thresholds};
 use riskdesk::demo::DemoOptions;
 use riskdesk::progress::Step;
 use riskdesk::reference::ReferenceInfo;
@@ -108,6 +109,15 @@ pub async fn stage(
 #[tauri::command]
 pub async fn staging_detail(app: App<'_>, dataset: String) -> Reply<Vec<DetailRow>> {
     run(&app, None, move |b, _| b.staging_detail(&dataset)).await
+}
+
+/// The sanity checks' findings over what is staged, most severe first.
+#[tauri::command]
+pub async fn check_staging(app: App<'_>, dataset: String, thresholds: Option<Thresholds>) -> Reply<Vec<Finding>> {
+    run(&app, None, move |b, _| {
+        b.check(&dataset, &CheckRequest { staging: true, version: None, thresholds: thresholds.unwrap_or_default() })
+    })
+    .await
 }
 
 /// Removes staged names; returns what was removed.

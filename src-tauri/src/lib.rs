@@ -60,6 +60,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
         scan_folder,
         stage,
         staging_detail,
+        check_staging,
         wipe_staged,
         day_charts,
         day_histogram,

@@ -33,6 +33,8 @@ fn generated() -> String {
         ScanReport, ScannedFile, RejectedFile, YearCount, FileStatus, riskdesk::names::Format,
         DatasetInfo, StagingResult, StageState, riskdesk::parse::Diagnostic,
         DetailRow, StagedSummary, DateSummary, GroupValues, DataRequest, Column,
+        // Sanity checks.
+        riskdesk::checks::Finding, riskdesk::checks::CheckId, riskdesk::checks::Severity, riskdesk::checks::Thresholds,
         // Charts.
         DayCharts, Chart, PlotBox, Histogram, Bin, DayHistogram,
         // Commits and versions.

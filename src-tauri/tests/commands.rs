@@ -495,6 +495,23 @@ fn day_histogram_of_an_unknown_name_is_not_found() {
 }
 
 #[test]
+fn check_staging_finds_a_stale_day() {
+    let h = Harness::new();
+    // The third demo day is sent again as a fourth: the same values under the next date.
+    let third = std::fs::read_to_string(&h.demo_files()[2]).unwrap();
+    std::fs::write(h.folder.join("exposures_2025-05-04.csv"), third.replace(DATES[2], "2025-05-04")).unwrap();
+    h.stage_demo();
+    let findings = h.ok("check_staging", json!({ "dataset": DATASET }));
+    let stale: Vec<&Value> = findings.as_array().unwrap().iter().filter(|f| f["check"] == "stale_day").collect();
+    assert_eq!(stale.len(), 1, "{findings}");
+    assert_eq!((stale[0]["date"].as_str(), stale[0]["severity"].as_str()), (Some("2025-05-04"), Some("fail")));
+    assert_eq!(stale[0]["threshold"], 0.999);
+    // A looser threshold silences it.
+    let loose = h.ok("check_staging", json!({ "dataset": DATASET, "thresholds": { "stale_day": 1.5 } }));
+    assert!(loose.as_array().unwrap().iter().all(|f| f["check"] != "stale_day"), "{loose}");
+}
+
+#[test]
 fn wipe_staged_removes_only_the_names_given() {
     let h = Harness::new();
     h.stage_demo();

@@ -32,6 +32,9 @@ const WORKFLOW_SHOTS: [&str; 8] = [
     "08-bad-input.png",
 ];
 
+/// The screenshots the sanity checks test writes.
+const CHECK_SHOTS: [&str; 1] = ["12-findings.png"];
+
 /// The screenshots the defects test writes.
 const DEFECT_SHOTS: [&str; 3] = ["09-industry-with-commas.png", "10-reference-data.png", "11-reloaded.png"];
 
@@ -566,5 +569,67 @@ fn the_defects_a_user_found_stay_fixed() {
     std::thread::sleep(Duration::from_secs(2));
     let shot = artifacts.join("11-reloaded.png");
     let _ = std::process::Command::new("/usr/bin/import").args(["-window", "root", "-crop", "1280x800+0+0"]).arg(&shot).status();
+    drop(s);
+}
+
+/// Sanity checks on the Check screen: a re-sent day and a coverage drop are flagged on the
+/// strip and in the findings list, a finding opens its assets and selects its day, and a
+/// commit over failing checks asks twice.
+#[test]
+#[ignore = "needs Xvfb, webkit2gtk-driver and tauri-driver: run scripts/test"]
+fn sanity_checks_flag_the_bad_days() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let home_dir = tmp.path().join("home");
+    let folder = tmp.path().join("folder");
+    let opts = riskdesk::demo::DemoOptions { assets: 500, days: 8, ..Default::default() };
+    riskdesk::demo::write_exposures(&folder, &opts, &riskdesk::Progress::none()).expect("demo exposures");
+    let day = |date: &str| folder.join(format!("exposures_{date}.csv"));
+    // 05-06 re-sends 05-05's values; 05-08 loses a third of its assets.
+    let fifth = std::fs::read_to_string(day("2025-05-05")).expect("read a demo file");
+    std::fs::write(day("2025-05-06"), fifth.replace("2025-05-05", "2025-05-06")).expect("write the stale day");
+    let eighth = std::fs::read_to_string(day("2025-05-08")).expect("read a demo file");
+    let mut lines = eighth.lines();
+    let header = lines.next().unwrap_or_default().to_owned();
+    let kept: Vec<&str> = lines.filter(|l| l.split(',').nth(1).and_then(|a| a.bytes().last()).is_some_and(|c| c % 3 != 0)).collect();
+    std::fs::write(day("2025-05-08"), header + "\n" + &kept.join("\n") + "\n").expect("write the thin day");
+
+    let artifacts = artifacts_dir(&CHECK_SHOTS);
+    let s = open_app(&home_dir, &artifacts);
+    drop_paths(&s, &[&folder]);
+    s.click_when_ready("#stage");
+    s.wait_text("#findings h2", "fail");
+    for (date, worst) in [("2025-05-06", "fail"), ("2025-05-08", "fail"), ("2025-05-02", "ok")] {
+        let class = js(&s, "document.getElementById(arguments[0]).className", json!([format!("strip-{date}")]));
+        if !class.as_str().is_some_and(|c| c.split(' ').any(|w| w == worst)) {
+            s.fail(&format!("the strip shows {date} as {class}, expected {worst}"));
+        }
+    }
+    let list = s.wait_text("#findings-list", "stale_day");
+    for needle in ["coverage_drop", "2025-05-06", "2025-05-08"] {
+        if !list.contains(needle) {
+            s.fail(&format!("the findings lack {needle}: {list}"));
+        }
+    }
+    // A finding opens its assets and selects its day in the charts.
+    let row = js(
+        &s,
+        "Array.from(document.querySelectorAll('#findings-list tbody tr')).findIndex(r => r.innerText.includes('coverage_drop'))",
+        json!([]),
+    );
+    let row = row.as_i64().unwrap_or(-1);
+    if row < 0 {
+        s.fail("no coverage_drop row");
+    }
+    s.click_when_ready(&format!("#finding-{row} td:nth-child(2)"));
+    s.wait_text("#findings-list tr.assets", "Assets behind it");
+    s.wait_text("#chart-histogram figcaption", "2025-05-08");
+    shot(&s, "12-findings.png");
+    // Commit asks about the failing checks first, then as usual.
+    s.click_when_ready("#commit");
+    s.wait_text("#confirm-text", "stale_day on 2025-05-06");
+    s.click_when_ready("#confirm");
+    s.wait_text("#confirm-text", "mode append");
+    s.click_when_ready("#confirm");
+    s.wait_text("#committed", "version 1");
     drop(s);
 }

@@ -283,12 +283,19 @@ impl<'t> Checker<'t> {
     }
 
     fn against_previous(&mut self, prev: &DayView, day: &DayView, found: &mut Vec<Finding>) {
-        // Schema.
-        let keys = |d: &DayView| d.columns.iter().map(|c| (c.group.clone(), c.factor.clone())).collect::<std::collections::BTreeSet<_>>();
+        // Schema: groups, and the factors of non-categorical groups (a categorical factor with
+        // no member that day has no rows in long data: that is no change of schema).
+        let keys = |d: &DayView| {
+            d.columns
+                .iter()
+                .map(|c| (c.group.clone(), if c.kind == Kind::Categorical { String::new() } else { c.factor.clone() }))
+                .collect::<std::collections::BTreeSet<_>>()
+        };
         let (before, now) = (keys(prev), keys(day));
         if before != now {
-            let added: Vec<String> = now.difference(&before).map(|(g, f)| format!("{g}.{f}")).collect();
-            let removed: Vec<String> = before.difference(&now).map(|(g, f)| format!("{g}.{f}")).collect();
+            let label = |(g, f): &(String, String)| if f.is_empty() { format!("group {g}") } else { format!("{g}.{f}") };
+            let added: Vec<String> = now.difference(&before).map(label).collect();
+            let removed: Vec<String> = before.difference(&now).map(label).collect();
             let mut parts = Vec::new();
             if !added.is_empty() {
                 parts.push(format!("new: {}", added.join("; ")));

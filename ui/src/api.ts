@@ -8,12 +8,12 @@ import type {
   AppInfo, Bin, Chart, CommitResult, CreationReport, DatasetInfo, DayCharts, DayHistogram, Description, DetailRow, Diagnostic,
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
   StagingResult, Step, UpdateResult, VersionInfo,
-  ErrorBody, StageState,
+  ErrorBody, StageState, Finding, Thresholds,
 } from "./bindings";
 export type {
   AppInfo, Bin, Chart, CommitResult, CreationReport, DatasetInfo, DayCharts, DayHistogram, Description, DetailRow, Diagnostic,
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
-  StagingResult, Step, UpdateResult, VersionInfo,
+  StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds,
 };
 /** A failed command: the engine's stable code, its message and detail lines. */
 export type UiError = ErrorBody;
@@ -48,6 +48,7 @@ export const api = {
   stage: (dataset: string, paths: string[], replace: boolean, job: Job) =>
     call<StagingResult[]>("stage", { dataset, paths, replace, ...jobArgs(job) }),
   stagingDetail: (dataset: string) => call<DetailRow[]>("staging_detail", { dataset }),
+  checkStaging: (dataset: string, thresholds: Thresholds | null = null) => call<Finding[]>("check_staging", { dataset, thresholds }),
   wipeStaged: (dataset: string, names: string[]) => call<StagingResult[]>("wipe_staged", { dataset, names }),
   destroyDataset: (dataset: string) => call<null>("destroy_dataset", { dataset }),
   dayCharts: (dataset: string, width: number, height: number) => call<DayCharts>("day_charts", { dataset, width, height }),

@@ -123,6 +123,78 @@ unique: boolean,
  */
 version: number | null, };
 export type Column = "date" | "asset_id" | "asset_id_type" | "factor_group" | "factor" | "exposure";
+export type Finding = { check: CheckId, severity: Severity, 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string, factor_group: string | null, factor: string | null, 
+/**
+ * What was measured (a share, a ratio, a count, an index, as the check says).
+ */
+value: number, 
+/**
+ * The threshold it was held against.
+ */
+threshold: number, 
+/**
+ * The finding in a sentence.
+ */
+message: string, 
+/**
+ * Up to 20 assets behind it.
+ */
+assets: Array<string>, };
+export type CheckId = "missing_day" | "duplicate_day" | "schema_change" | "coverage_drop" | "asset_churn" | "missing_values" | "outliers" | "not_standardized" | "not_one_hot" | "market_not_one" | "stale_day" | "distribution_shift" | "rank_instability";
+export type Severity = "fail" | "warn";
+export type Thresholds = { 
+/**
+ * Warn when a date's assets fall below this share of the recent median.
+ */
+coverage_drop: number, 
+/**
+ * Fail below this share.
+ */
+coverage_drop_fail: number, 
+/**
+ * Warn when entering + leaving assets exceed this share of the previous date's.
+ */
+asset_churn: number, 
+/**
+ * Warn when a style misses values for more than this share of the date's assets.
+ */
+missing_values: number, 
+/**
+ * Fail above this share.
+ */
+missing_values_fail: number, 
+/**
+ * Warn when more than this share of a style's values are outliers.
+ */
+outliers: number, 
+/**
+ * An outlier lies beyond this many robust standard deviations (1.4826 × MAD) of the median.
+ */
+outliers_sd: number, 
+/**
+ * Warn when a style's mean is beyond ± this.
+ */
+not_standardized_mean: number, 
+/**
+ * Warn when a style's standard deviation is further than this from 1.
+ */
+not_standardized_std: number, 
+/**
+ * Fail when at least this share of the style values shared with the previous date are identical.
+ */
+stale_day: number, 
+/**
+ * Warn when a style's population stability index versus the previous date exceeds this.
+ */
+distribution_shift: number, 
+/**
+ * Warn when a persistent style's rank correlation with the previous date falls below this.
+ */
+rank_instability: number, };
 export type DayCharts = { 
 /**
  * The dates on the x axis, in order.

@@ -165,3 +165,18 @@ test("an update names the versions it rebuilt from", () => {
   const r = { name: "R", updated: true, previous_sources: [{ dataset: "E", version: 1 }, { dataset: "F", version: 1 }], report };
   assert.equal(risk.updateSources(r), "E version 1 → 2, F version 1");
 });
+
+const findings = await load("src/findings.ts");
+
+test("the strip runs over the staged dates, coloured by the worst finding, with missing dates as gaps", () => {
+  const f = (date, check, severity) => ({ date, check, severity, factor_group: null, factor: null, value: 1, threshold: 0, message: "", assets: [] });
+  const days = findings.strip(["2025-05-01", "2025-05-02", "2025-05-04"], [
+    f("2025-05-02", "outliers", "warn"), f("2025-05-02", "stale_day", "fail"), f("2025-05-03", "missing_day", "warn"),
+  ]);
+  assert.deepEqual(days.map((d) => [d.date, d.worst, d.count]), [
+    ["2025-05-01", "ok", 0], ["2025-05-02", "fail", 2], ["2025-05-03", "missing", 0], ["2025-05-04", "ok", 0],
+  ]);
+  assert.deepEqual(findings.failLines([f("2025-05-02", "stale_day", "fail"), f("2025-05-02", "outliers", "warn")]), ["stale_day on 2025-05-02"]);
+  assert.deepEqual(findings.daysBetween("2025-02-27", "2025-03-01"), ["2025-02-27", "2025-02-28", "2025-03-01"]);
+  assert.equal(findings.measured({ ...f("d", "coverage_drop", "fail"), value: 0.668, threshold: 0.8 }), "66.8% (threshold 80.0%)");
+});

@@ -3,10 +3,11 @@
 import { batch, computed, signal } from "@preact/signals";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ComponentChildren } from "preact";
-import { api, type Chart, type CommitResult, type DayCharts, type DayHistogram, type DetailRow, type StagingResult } from "../api";
+import { api, type Chart, type CommitResult, type DayCharts, type DayHistogram, type DetailRow, type Finding, type StagingResult } from "../api";
 import { Action } from "../action";
 import { slotAt, slotCentre, svgX } from "../charts";
 import { count, f32, int, listSome, sortRows } from "../format";
+import { failLines, measured, strip } from "../findings";
 import { merge, outcome, replaceQuestion, summarizeDiagnostics, summary } from "../staging";
 import { ask, current, dataset, go, touched } from "../store";
 import { F32Cell, Outcome, Select } from "../ui";
@@ -26,6 +27,10 @@ const charts = signal<DayCharts | null>(null);
 /** The selected day (a date of the charts). */
 const day = signal<string | null>(null);
 const histogram = signal<DayHistogram | null>(null);
+/** The sanity checks' findings over what is staged, most severe first. */
+const findings = signal<Finding[]>([]);
+/** The finding opened in the list (its index), showing the assets behind it. */
+const opened = signal<number | null>(null);
 /** The factor group the user picked for the histogram; null: the style group. */
 const histGroup = signal<string | null>(null);
 /** Staged names ticked for wiping. */
@@ -71,7 +76,7 @@ export async function refreshDetail() {
     const known = current.value !== null;
     const rows = known ? await api.stagingDetail(ds) : [];
     const { width, height } = chartSize();
-    const drawn = rows.length > 0 ? await api.dayCharts(ds, width, height) : null;
+    const [drawn, found] = rows.length > 0 ? await Promise.all([api.dayCharts(ds, width, height), api.checkStaging(ds)]) : [null, []];
     if (seq !== loadSeq) return;
     const names = new Set(rows.map((r) => (r._name ?? "")));
     const dates = drawn?.dates ?? [];
@@ -79,6 +84,8 @@ export async function refreshDetail() {
       detail.value = rows;
       detailFor.value = ds;
       charts.value = drawn;
+      findings.value = found;
+      opened.value = null;
       wipe.value = new Set([...wipe.value].filter((n) => names.has(n)));
       // The selected day stays selected while it is staged.
       if (day.value === null || !dates.includes(day.value)) day.value = dates[0] ?? null;
@@ -183,6 +190,21 @@ async function afterChange() {
 }
 
 function askCommit() {
+  const fails = failLines(findings.value);
+  if (fails.length > 0) {
+    ask({
+      title: `${count(fails.length, "check fails", "checks fail")} on the staged data`,
+      text: `${listSome(fails, 6)}. Commit anyway?`,
+      action: "Commit anyway…",
+      danger: true,
+      run: () => window.setTimeout(confirmCommit, 0),
+    });
+    return;
+  }
+  confirmCommit();
+}
+
+function confirmCommit() {
   const ds = dataset.value;
   const m = mode.value;
   const dates = new Set(detail.value.map((r) => r.date)).size;
@@ -390,6 +412,60 @@ function CommittedCard() {
   );
 }
 
+/** Selects `date` in every chart and the table, if it is staged. */
+function selectDate(date: string) {
+  const dates = charts.value?.dates ?? [];
+  if (dates.includes(date)) selectDay(dates.indexOf(date));
+}
+
+/** The sanity checks: a strip of the staged dates coloured by their worst finding, and the findings, fails first. */
+function FindingsCard() {
+  const list = findings.value;
+  const dates = charts.value?.dates ?? [];
+  const days = strip(dates, list);
+  const selected = day.value;
+  const fails = list.filter((f) => f.severity === "fail").length;
+  return (
+    <section class={`card findings ${fails > 0 ? "bad" : list.length > 0 ? "warn" : "clean"}`} id="findings">
+      <h2>{list.length === 0 ? "Sanity checks: nothing found" : `Sanity checks: ${count(fails, "fail")}, ${count(list.length - fails, "warning")}`}</h2>
+      <div class="strip" id="strip" role="list" aria-label="Staged dates by their worst finding">
+        {days.map((d) => (
+          <button key={d.date} role="listitem" class={`day ${d.worst} ${d.date === selected ? "selected" : ""}`} id={`strip-${d.date}`}
+            title={d.worst === "missing" ? `${d.date}: no data` : `${d.date}: ${d.count === 0 ? "no finding" : count(d.count, "finding")}`}
+            disabled={d.worst === "missing"} onClick={() => selectDate(d.date)}>
+            <span>{d.date.slice(8)}</span>
+          </button>
+        ))}
+      </div>
+      {list.length > 0
+        ? <table id="findings-list">
+            <thead><tr><th /><th>Date</th><th>Check</th><th>Factor</th><th>Measured</th><th>What it means</th></tr></thead>
+            <tbody>
+              {list.map((f, i) => (
+                <>
+                  <tr key={`f${i}`} id={`finding-${i}`} class={`${f.severity} ${opened.value === i ? "open" : ""}`}
+                    onClick={() => { opened.value = opened.value === i ? null : i; selectDate(f.date); }}>
+                    <td><span class={`badge ${f.severity}`}>{f.severity}</span></td>
+                    <td>{f.date}</td>
+                    <td><code>{f.check}</code></td>
+                    <td>{f.factor ? `${f.factor_group}.${f.factor}` : f.factor_group ?? ""}</td>
+                    <td class="num">{measured(f)}</td>
+                    <td>{f.message}</td>
+                  </tr>
+                  {opened.value === i
+                    ? <tr key={`a${i}`} class="assets"><td /><td colSpan={5}>
+                        {f.assets.length > 0 ? <>{`Assets behind it${f.assets.length === 20 ? " (first 20)" : ""}: `}<code>{f.assets.join("  ")}</code></> : "No single assets behind it: it is about the whole date."}
+                      </td></tr>
+                    : null}
+                </>
+              ))}
+            </tbody>
+          </table>
+        : <p class="muted">Every check passed on every staged date.</p>}
+    </section>
+  );
+}
+
 const COLUMNS: [keyof DetailRow, string, boolean][] = [
   ["_name", "Name", false], ["date", "Date", false], ["n_assets", "Assets", true], ["min_exposure", "Min", true],
   ["max_exposure", "Max", true], ["mean_exposure", "Mean", true], ["median_exposure", "Median", true], ["std_exposure", "Std", true],
@@ -485,6 +561,7 @@ export function CheckScreen() {
       <StagedCard />
       <CommittedCard />
       {!hasRows ? <p class="muted">{c && c.dataset === ds ? "Nothing else is staged." : "Nothing is staged: drop files on the Upload screen."}</p> : null}
+      {hasRows ? <FindingsCard /> : null}
       {hasRows ? <Charts /> : null}
       {hasRows ? <DetailCard /> : null}
     </main>
