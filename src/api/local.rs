@@ -13,7 +13,10 @@ use crate::riskdataset::{CreationReport, Description, ExposureQuery, RiskDataset
 use crate::scan::FileStatus;
 use crate::store::Home;
 use crate::table::{Format, Table};
-use crate::uploader::{Column, CommitMode, CommitResult, DatasetInfo, DateSummary, DetailRow, StagedSummary, StagingResult, VersionInfo};
+use crate::uploader::{
+    Column, CommitMode, CommitResult, DatasetInfo, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult, VersionDiff,
+    VersionInfo,
+};
 use crate::{Error, Result};
 
 /// How many idle catalog connections are kept for reuse.
@@ -138,6 +141,14 @@ impl Backend for LocalBackend {
 
     fn version_history(&self, dataset: &str) -> Result<Vec<VersionInfo>> {
         self.with(|h| h.uploader(dataset)?.version_history())
+    }
+
+    fn diff(&self, dataset: &str, from: u32, to: u32) -> Result<VersionDiff> {
+        self.with(|h| h.uploader(dataset)?.diff(from, to))
+    }
+
+    fn diff_rows(&self, dataset: &str, from: u32, to: u32, offset: usize, limit: usize) -> Result<RowChanges> {
+        self.with(|h| h.uploader(dataset)?.diff_rows(from, to, offset, limit))
     }
 
     fn data_summary(&self, dataset: &str, version: Option<u32>) -> Result<Vec<DateSummary>> {

@@ -33,7 +33,9 @@ use crate::reference::ReferenceInfo;
 use crate::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
 use crate::scan::{FileStatus, ScanReport};
 use crate::table::{Format, Table};
-use crate::uploader::{CommitMode, CommitResult, DatasetInfo, DateSummary, DetailRow, StagedSummary, StagingResult, VersionInfo};
+use crate::uploader::{
+    CommitMode, CommitResult, DatasetInfo, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult, VersionDiff, VersionInfo,
+};
 use crate::{Error, Result};
 
 /// Every operation a front end uses, over some store: a home folder, or a server.
@@ -78,6 +80,13 @@ pub trait Backend: Send + Sync {
 
     /// Every version, oldest first.
     fn version_history(&self, dataset: &str) -> Result<Vec<VersionInfo>>;
+
+    /// What changed from version `from` to version `to`: dates, and per factor the values added,
+    /// removed and changed.
+    fn diff(&self, dataset: &str, from: u32, to: u32) -> Result<VersionDiff>;
+
+    /// The changed rows from version `from` to `to`, `offset..offset + limit` of them, by date and key.
+    fn diff_rows(&self, dataset: &str, from: u32, to: u32, offset: usize, limit: usize) -> Result<RowChanges>;
 
     /// One row per committed date of a version (the latest when `None`).
     fn data_summary(&self, dataset: &str, version: Option<u32>) -> Result<Vec<DateSummary>>;

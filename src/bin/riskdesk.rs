@@ -257,6 +257,23 @@ enum Upload {
         #[arg(long)]
         json: bool,
     },
+    /// What changed between two versions: dates added, removed and changed; per factor the values
+    /// added, removed and changed, with the largest change.
+    Diff {
+        #[command(flatten)]
+        d: DatasetArg,
+        /// The older version.
+        #[arg(long)]
+        from: u32,
+        /// The newer version.
+        #[arg(long)]
+        to: u32,
+        /// Also list the changed rows (date, key, old and new value).
+        #[arg(long)]
+        rows: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
     /// Committed versions with timestamps and committed names.
     History {
         #[command(flatten)]
@@ -570,6 +587,34 @@ fn upload(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {
                     result.dates
                 );
                 println!("committed_names: {}", result.committed_names.join(", "));
+            }
+        }
+        Upload::Diff { d, from, to, rows, format } => {
+            let diff = backend.diff(&d.dataset, from, to)?;
+            if matches!(format, ListFormat::Json) {
+                if rows {
+                    let changed = backend.diff_rows(&d.dataset, from, to, 0, usize::MAX)?;
+                    print_json(&serde_json::json!({"summary": diff, "rows": changed.rows}))?;
+                } else {
+                    print_json(&diff)?;
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            if matches!(format, ListFormat::Table) {
+                let list = |v: &[String]| if v.is_empty() { "none".to_owned() } else { v.join(", ") };
+                println!("From version {from} to {to} of {}:", d.dataset);
+                println!("  dates added: {}", list(&diff.dates_added));
+                println!("  dates removed: {}", list(&diff.dates_removed));
+                println!("  dates changed: {}", list(&diff.dates_changed));
+                println!("  dates unchanged: {}; rows added, removed or changed: {}", diff.dates_unchanged, thousands(diff.rows_changed));
+            }
+            let table = if rows {
+                Table::from_records(&backend.diff_rows(&d.dataset, from, to, 0, usize::MAX)?.rows)
+            } else {
+                Table::from_records(&diff.factors)
+            };
+            if table.rows() > 0 {
+                print_table(&table, format)?;
             }
         }
         Upload::History { d, json } => {

@@ -5,6 +5,7 @@
 
 mod check;
 mod commit;
+mod diff;
 mod query;
 mod stage;
 
@@ -18,6 +19,7 @@ use crate::store::{Home, catalog};
 use crate::{Error, Result};
 
 pub use commit::{CommitMode, CommitResult};
+pub use diff::{FactorDiff, RowChange, RowChanges, VersionDiff};
 pub use query::{Column, DateSummary, DetailRow, StagedSummary, VersionInfo};
 
 /// What became of one name when staging.
