@@ -15,7 +15,7 @@ use riskdesk::reference::ReferenceInfo;
 use riskdesk::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
 use riskdesk::scan::ScanReport;
 use riskdesk::table::Format;
-use riskdesk::uploader::{CommitMode, CommitResult, DatasetInfo, DetailRow, StagingResult, VersionInfo};
+use riskdesk::uploader::{CommitMode, CommitResult, DatasetInfo, DetailRow, RowChanges, StagingResult, VersionDiff, VersionInfo};
 use riskdesk::{Backend, Error, Progress};
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -175,6 +175,18 @@ pub async fn history(app: App<'_>, dataset: String) -> Reply<History> {
         Ok(History { versions, factor_groups })
     })
     .await
+}
+
+/// What changed from version `from` to version `to` of `dataset`.
+#[tauri::command]
+pub async fn version_diff(app: App<'_>, dataset: String, from: u32, to: u32) -> Reply<VersionDiff> {
+    run(&app, None, move |b, _| b.diff(&dataset, from, to)).await
+}
+
+/// Changed rows `offset..offset + limit` from version `from` to `to`.
+#[tauri::command]
+pub async fn version_diff_rows(app: App<'_>, dataset: String, from: u32, to: u32, offset: usize, limit: usize) -> Reply<RowChanges> {
+    run(&app, None, move |b, _| b.diff_rows(&dataset, from, to, offset, limit)).await
 }
 
 /// What the risk dataset form needs: reference datasets, existing risk datasets, and the

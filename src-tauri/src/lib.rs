@@ -67,6 +67,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
         commit,
         destroy_dataset,
         history,
+        version_diff,
+        version_diff_rows,
         risk_form,
         references,
         import_reference,

@@ -576,6 +576,32 @@ fn commit_appends_version_one_and_history_lists_it() {
 }
 
 #[test]
+fn version_diff_and_its_rows_after_an_upsert() {
+    let h = Harness::new();
+    h.commit_demo();
+    // The first day again with one value changed, upserted as version 2.
+    let first = &h.demo_files()[0];
+    let text = std::fs::read_to_string(first).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let cut = lines[1].rfind(',').unwrap();
+    lines[1] = format!("{},9.5", &lines[1][..cut]);
+    std::fs::write(first, lines.join("\n") + "\n").unwrap();
+    let (channel, _) = h.channel();
+    h.ok("stage", json!({ "dataset": DATASET, "paths": [first], "replace": false, "onProgress": channel, "job": 1 }));
+    let (channel, _) = h.channel();
+    h.ok("commit", json!({ "dataset": DATASET, "mode": "upsert", "onProgress": channel, "job": 1 }));
+    let d = h.ok("version_diff", json!({ "dataset": DATASET, "from": 1, "to": 2 }));
+    assert_eq!(
+        (d["dates_changed"].clone(), d["dates_unchanged"].clone(), d["rows_changed"].clone()),
+        (json!([DATES[0]]), json!(2), json!(1)),
+        "{d}"
+    );
+    let rows = h.ok("version_diff_rows", json!({ "dataset": DATASET, "from": 1, "to": 2, "offset": 0, "limit": 10 }));
+    assert_eq!((rows["total"].as_u64(), rows["rows"][0]["new"].as_f64()), (Some(1), Some(9.5)), "{rows}");
+    assert_eq!(h.err("version_diff", json!({ "dataset": DATASET, "from": 1, "to": 7 }))["code"], "not_found");
+}
+
+#[test]
 fn commit_with_an_unknown_mode_is_invalid_input_and_changes_nothing() {
     let h = Harness::new();
     h.stage_demo();

@@ -33,7 +33,7 @@ const WORKFLOW_SHOTS: [&str; 8] = [
 ];
 
 /// The screenshots the sanity checks test writes.
-const CHECK_SHOTS: [&str; 1] = ["12-findings.png"];
+const CHECK_SHOTS: [&str; 2] = ["12-findings.png", "13-version-diff.png"];
 
 /// The screenshots the defects test writes.
 const DEFECT_SHOTS: [&str; 3] = ["09-industry-with-commas.png", "10-reference-data.png", "11-reloaded.png"];
@@ -631,5 +631,33 @@ fn sanity_checks_flag_the_bad_days() {
     s.wait_text("#confirm-text", "mode append");
     s.click_when_ready("#confirm");
     s.wait_text("#committed", "version 1");
+
+    // One value of 05-03 changes and the folder is upserted: the History compares the versions.
+    let third = day("2025-05-03");
+    let text = std::fs::read_to_string(&third).expect("read a demo file");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let cut = lines[1].rfind(',').expect("a CSV line");
+    lines[1] = format!("{},2.5", &lines[1][..cut]);
+    std::fs::write(&third, lines.join("\n") + "\n").expect("change a demo file");
+    s.click_when_ready("#nav-start");
+    drop_paths(&s, &[&folder]);
+    s.click_when_ready("#stage");
+    s.wait_text("#findings h2", "fail");
+    pick_with_mouse(&s, "#mode", 1);
+    s.click_when_ready("#commit");
+    s.click_when_ready("#confirm");
+    s.wait_text("#confirm-text", "mode upsert");
+    s.click_when_ready("#confirm");
+    s.wait_text("#committed", "version 2");
+    s.click_when_ready("#nav-history");
+    s.click_when_ready("#diff-run");
+    let result = s.wait_text("#diff-result", "From version 1 to 2");
+    for needle in ["1 row added, removed or changed", "Dates changed: 2025-05-03"] {
+        if !result.contains(needle) {
+            s.fail(&format!("the comparison lacks {needle:?}: {result}"));
+        }
+    }
+    s.wait_text("#diff-rows", "2.5000");
+    shot(&s, "13-version-diff.png");
     drop(s);
 }

@@ -8,12 +8,12 @@ import type {
   AppInfo, Bin, Chart, CommitResult, CreationReport, DatasetInfo, DayCharts, DayHistogram, Description, DetailRow, Diagnostic,
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
   StagingResult, Step, UpdateResult, VersionInfo,
-  ErrorBody, StageState, Finding, Thresholds,
+  ErrorBody, StageState, Finding, Thresholds, VersionDiff, RowChanges,
 } from "./bindings";
 export type {
   AppInfo, Bin, Chart, CommitResult, CreationReport, DatasetInfo, DayCharts, DayHistogram, Description, DetailRow, Diagnostic,
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
-  StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds,
+  StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges,
 };
 /** A failed command: the engine's stable code, its message and detail lines. */
 export type UiError = ErrorBody;
@@ -55,6 +55,9 @@ export const api = {
   dayHistogram: (dataset: string, name: string, date: string, group: string | null, width: number, height: number) =>
     call<DayHistogram>("day_histogram", { dataset, name, date, group, width, height }),
   commit: (dataset: string, mode: string, job: Job) => call<CommitResult>("commit", { dataset, mode, ...jobArgs(job) }),
+  versionDiff: (dataset: string, from: number, to: number) => call<VersionDiff>("version_diff", { dataset, from, to }),
+  versionDiffRows: (dataset: string, from: number, to: number, offset: number, limit: number) =>
+    call<RowChanges>("version_diff_rows", { dataset, from, to, offset, limit }),
   history: (dataset: string) => call<History>("history", { dataset }),
   riskForm: () => call<RiskForm>("risk_form"),
   references: () => call<ReferenceInfo[]>("references"),

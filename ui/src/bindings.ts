@@ -232,6 +232,42 @@ export type VersionInfo = { version: number,
  * Commit time, RFC 3339 UTC.
  */
 created: string, mode: string, committed_names: Array<string>, rows: number, dates: number, first_date: string | null, last_date: string | null, };
+export type VersionDiff = { from: number, to: number, dates_added: Array<string>, dates_removed: Array<string>, dates_changed: Array<string>, 
+/**
+ * Dates present in both with the same data.
+ */
+dates_unchanged: number, 
+/**
+ * Every factor with a change, by group and factor.
+ */
+factors: Array<FactorDiff>, 
+/**
+ * Rows added, removed or changed, in all.
+ */
+rows_changed: number, };
+export type FactorDiff = { factor_group: string, factor: string, 
+/**
+ * Values present only in the newer version.
+ */
+added: number, 
+/**
+ * Values present only in the older version.
+ */
+removed: number, 
+/**
+ * Values present in both, with another value.
+ */
+changed: number, 
+/**
+ * The largest absolute change of a changed value (0 when none changed).
+ */
+largest_change: number, 
+/**
+ * Where it happened: `YYYY-MM-DD asset_id`.
+ */
+largest_at: string | null, };
+export type RowChanges = { rows: Array<RowChange>, total: number, };
+export type RowChange = { date: string, asset_id: string, asset_id_type: string, factor_group: string, factor: string, old: number | null, new: number | null, };
 export type ReferenceInfo = { name: string, 
 /**
  * The primary id's type.
