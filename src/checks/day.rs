@@ -38,33 +38,49 @@ pub(crate) struct DayView {
 impl DayView {
     /// The view of `rows` of `frame` (all of one date).
     pub fn of(frame: &Exposures, rows: &[u32], date: i32) -> DayView {
-        // Assets and factors seen, by their codes, then sorted by their strings.
-        let mut asset_at: FxHashMap<u32, u32> = FxHashMap::default();
-        let mut factor_at: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        // Assets and (group, factor) pairs seen, by their dense dictionary codes, then sorted by
+        // their strings: slot vectors instead of hash maps, as every row passes here.
+        const UNSEEN: u32 = u32::MAX;
+        let nf = frame.factor.dict.len().max(1);
+        let mut asset_slot = vec![UNSEEN; frame.asset_id.dict.len()];
+        let mut pair_slot = vec![UNSEEN; frame.factor_group.dict.len() * nf];
+        let (mut asset_codes, mut pair_codes) = (Vec::new(), Vec::new());
         for &r in rows {
             let r = r as usize;
-            let n = asset_at.len() as u32;
-            asset_at.entry(frame.asset_id.codes[r]).or_insert(n);
-            let n = factor_at.len() as u32;
-            factor_at.entry((frame.factor_group.codes[r], frame.factor.codes[r])).or_insert(n);
+            let a = frame.asset_id.codes[r] as usize;
+            if asset_slot[a] == UNSEEN {
+                asset_slot[a] = 0;
+                asset_codes.push(a as u32);
+            }
+            let p = frame.factor_group.codes[r] as usize * nf + frame.factor.codes[r] as usize;
+            if pair_slot[p] == UNSEEN {
+                pair_slot[p] = 0;
+                pair_codes.push(p);
+            }
         }
-        let mut assets: Vec<(u32, &str)> = asset_at.keys().map(|&c| (c, frame.asset_id.dict.get(c))).collect();
+        let mut assets: Vec<(u32, &str)> = asset_codes.iter().map(|&c| (c, frame.asset_id.dict.get(c))).collect();
         assets.sort_unstable_by(|a, b| a.1.cmp(b.1));
-        let asset_index: FxHashMap<u32, u32> = assets.iter().enumerate().map(|(i, (c, _))| (*c, i as u32)).collect();
-        let mut factors: Vec<((u32, u32), (&str, &str))> =
-            factor_at.keys().map(|&(g, f)| ((g, f), (frame.factor_group.dict.get(g), frame.factor.dict.get(f)))).collect();
+        for (i, (c, _)) in assets.iter().enumerate() {
+            asset_slot[*c as usize] = i as u32;
+        }
+        let mut factors: Vec<(usize, (&str, &str))> = pair_codes
+            .iter()
+            .map(|&p| (p, (frame.factor_group.dict.get((p / nf) as u32), frame.factor.dict.get((p % nf) as u32))))
+            .collect();
         factors.sort_unstable_by(|a, b| a.1.cmp(&b.1));
-        let factor_index: FxHashMap<(u32, u32), u32> = factors.iter().enumerate().map(|(i, (k, _))| (*k, i as u32)).collect();
+        for (i, (p, _)) in factors.iter().enumerate() {
+            pair_slot[*p] = i as u32;
+        }
         let mut values = vec![vec![f32::NAN; assets.len()]; factors.len()];
         for &r in rows {
             let r = r as usize;
-            let a = asset_index[&frame.asset_id.codes[r]] as usize;
-            let f = factor_index[&(frame.factor_group.codes[r], frame.factor.codes[r])] as usize;
+            let a = asset_slot[frame.asset_id.codes[r] as usize] as usize;
+            let f = pair_slot[frame.factor_group.codes[r] as usize * nf + frame.factor.codes[r] as usize] as usize;
             values[f][a] = frame.exposure[r];
         }
         // Kinds by group: named like "market", else all 0/1 (categorical), else style.
         let mut categorical: FxHashMap<&str, bool> = FxHashMap::default();
-        for (((_, _), (g, _)), v) in factors.iter().zip(&values) {
+        for ((_, (g, _)), v) in factors.iter().zip(&values) {
             let all01 = v.iter().all(|x| x.is_nan() || *x == 0.0 || *x == 1.0);
             *categorical.entry(g).or_insert(true) &= all01;
         }
