@@ -19,6 +19,7 @@ pub mod riskdataset;
 pub mod scan;
 pub mod store;
 pub mod table;
+pub mod tabular;
 pub mod uploader;
 
 pub use api::{Backend, LocalBackend};
