@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::frame::{Dict, Exposures};
 use crate::names::Format;
 pub use crate::tabular::Diagnostic;
-use crate::tabular::{self, Input, Kind, Problem, Reader, Row, same, trim};
+use crate::tabular::{self, Input, Kind, Reader, Row, same, trim};
 
 /// The id type assumed when a file has no `asset_id_type` column.
 pub const DEFAULT_ID_TYPE: &str = "bayesid";
@@ -113,7 +113,7 @@ fn read(mut table: Reader<'_>, src: &Source<'_>) -> Result<Parsed, Vec<Diagnosti
             Ok(Some(row)) => row,
             Ok(None) => break,
             Err(problem) => {
-                if !b.problem(problem) {
+                if !b.problem(*problem) {
                     break;
                 }
                 continue;
@@ -144,7 +144,7 @@ fn read(mut table: Reader<'_>, src: &Source<'_>) -> Result<Parsed, Vec<Diagnosti
             let value = match b.number(&mut row, cols.exposure) {
                 Some(value) => value,
                 None => {
-                    b.problem(row.problem(cols.exposure, "missing exposure value"));
+                    b.problem(*row.problem(cols.exposure, "missing exposure value"));
                     None
                 }
             };
@@ -373,8 +373,8 @@ impl<'a> Builder<'a> {
     }
 
     /// Records a problem; returns false once the file has too many to go on.
-    fn problem(&mut self, problem: Problem) -> bool {
-        self.diagnostics.push(*problem);
+    fn problem(&mut self, problem: Diagnostic) -> bool {
+        self.diagnostics.push(problem);
         self.diagnostics.len() < MAX_DIAGNOSTICS
     }
 
@@ -388,17 +388,17 @@ impl<'a> Builder<'a> {
         match row.date(col) {
             Ok(Some(d)) => match self.src.name_date {
                 Some(n) if d != n => {
-                    self.problem(row.problem(col, format!("the date disagrees with the file name's date {}", crate::date::format(n))));
+                    self.problem(*row.problem(col, format!("the date disagrees with the file name's date {}", crate::date::format(n))));
                     None
                 }
                 _ => Some(d),
             },
             Ok(None) => {
-                self.problem(row.problem(col, "not a valid date (expected YYYY-MM-DD)"));
+                self.problem(*row.problem(col, "not a valid date (expected YYYY-MM-DD)"));
                 None
             }
             Err(problem) => {
-                self.problem(problem);
+                self.problem(*problem);
                 None
             }
         }
@@ -409,7 +409,7 @@ impl<'a> Builder<'a> {
     fn string(&mut self, which: usize, row: &Row<'_, '_>, col: usize) -> Option<u32> {
         let text = trim(row.bytes(col));
         if text.is_empty() {
-            self.problem(row.problem(col, "empty value"));
+            self.problem(*row.problem(col, "empty value"));
             return None;
         }
         let dict = match which {
@@ -423,11 +423,11 @@ impl<'a> Builder<'a> {
         match interned {
             Ok(code) if which == 0 || code < u16::MAX as u32 => Some(code),
             Ok(_) => {
-                self.problem(row.problem(col, "too many distinct values in this column (at most 65535)"));
+                self.problem(*row.problem(col, "too many distinct values in this column (at most 65535)"));
                 None
             }
             Err(()) => {
-                self.problem(row.problem(col, "not valid UTF-8 text"));
+                self.problem(*row.problem(col, "not valid UTF-8 text"));
                 None
             }
         }
@@ -439,9 +439,9 @@ impl<'a> Builder<'a> {
         let problem = match row.f32(col) {
             Ok(None) => return None,
             Ok(Some(v)) if v.is_finite() => return Some(Some(v)),
-            Ok(Some(v)) if v.is_nan() => row.problem(col, "the exposure is NaN (leave the cell empty in a wide file, or omit the row)"),
-            Ok(Some(_)) => row.problem(col, "the exposure is infinite or out of the Float32 range"),
-            Err(problem) => Box::new((*problem).saying("the exposure is not a number")),
+            Ok(Some(v)) if v.is_nan() => *row.problem(col, "the exposure is NaN (leave the cell empty in a wide file, or omit the row)"),
+            Ok(Some(_)) => *row.problem(col, "the exposure is infinite or out of the Float32 range"),
+            Err(problem) => (*problem).saying("the exposure is not a number"),
         };
         self.problem(problem);
         Some(None)

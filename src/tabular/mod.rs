@@ -6,7 +6,7 @@
 //! value (an empty CSV cell, a Parquet null), or a located [`Diagnostic`] for a cell that cannot
 //! be read as asked: file, line (Parquet: row), column, column name and the value as found.
 //!
-//! - CSV goes through the zero-copy [`tokenize`] tokenizer over the whole file in memory; its
+//! - CSV goes through a zero-copy tokenizer (`tokenize`) over the whole file in memory; its
 //!   cells are text, decoded when asked: numbers by `fast-float2` (an `f32` straight from the
 //!   text, rounding once), dates by the strict [`crate::date::parse`].
 //! - Parquet is read through Arrow one batch at a time; each selected column is converted to its
@@ -17,7 +17,7 @@
 
 mod csv;
 mod parquet;
-pub mod tokenize;
+mod tokenize;
 
 use std::borrow::Cow;
 use std::fmt;
