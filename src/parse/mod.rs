@@ -383,25 +383,27 @@ impl<'a> Builder<'a> {
     }
 
     /// Reads a date and checks it against the file name's date.
-    #[inline]
+    #[inline(always)]
     fn check_date(&mut self, row: &mut Row<'_, '_>, col: usize) -> Option<i32> {
         match row.date(col) {
-            Ok(Some(d)) => match self.src.name_date {
-                Some(n) if d != n => {
-                    self.problem(*row.problem(col, format!("the date disagrees with the file name's date {}", crate::date::format(n))));
-                    None
-                }
-                _ => Some(d),
-            },
-            Ok(None) => {
-                self.problem(*row.problem(col, "not a valid date (expected YYYY-MM-DD)"));
-                None
-            }
-            Err(problem) => {
-                self.problem(*problem);
+            Ok(Some(d)) if self.src.name_date.is_none_or(|n| n == d) => Some(d),
+            other => {
+                self.bad_date(row, col, other);
                 None
             }
         }
+    }
+
+    /// Records why a date is refused.
+    #[cold]
+    #[inline(never)]
+    fn bad_date(&mut self, row: &Row<'_, '_>, col: usize, cell: tabular::Cell<i32>) {
+        let problem = match (cell, self.src.name_date) {
+            (Ok(Some(_)), Some(n)) => *row.problem(col, format!("the date disagrees with the file name's date {}", crate::date::format(n))),
+            (Ok(_), _) => *row.problem(col, "not a valid date (expected YYYY-MM-DD)"),
+            (Err(problem), _) => *problem,
+        };
+        self.problem(problem);
     }
 
     /// Interns a string value of column `which` (0 asset, 1 id type, 2 group, 3 factor).
@@ -434,17 +436,28 @@ impl<'a> Builder<'a> {
     }
 
     /// Reads and checks an exposure: `None` when the cell is missing, `Some(None)` when refused.
-    #[inline]
+    #[inline(always)]
     fn number(&mut self, row: &mut Row<'_, '_>, col: usize) -> Option<Option<f32>> {
-        let problem = match row.f32(col) {
-            Ok(None) => return None,
-            Ok(Some(v)) if v.is_finite() => return Some(Some(v)),
+        match row.f32(col) {
+            Ok(Some(v)) if v.is_finite() => Some(Some(v)),
+            Ok(None) => None,
+            other => {
+                self.bad_number(row, col, other);
+                Some(None)
+            }
+        }
+    }
+
+    /// Records why an exposure is refused.
+    #[cold]
+    #[inline(never)]
+    fn bad_number(&mut self, row: &Row<'_, '_>, col: usize, cell: tabular::Cell<f32>) {
+        let problem = match cell {
             Ok(Some(v)) if v.is_nan() => *row.problem(col, "the exposure is NaN (leave the cell empty in a wide file, or omit the row)"),
-            Ok(Some(_)) => *row.problem(col, "the exposure is infinite or out of the Float32 range"),
+            Ok(_) => *row.problem(col, "the exposure is infinite or out of the Float32 range"),
             Err(problem) => (*problem).saying("the exposure is not a number"),
         };
         self.problem(problem);
-        Some(None)
     }
 
     #[inline]

@@ -105,14 +105,14 @@ impl<'a> Cursor<'a> {
     }
 
     /// Field `col` of the current record.
-    #[inline]
+    #[inline(always)]
     pub(super) fn get(&self, col: usize) -> &[u8] {
         self.tok.get(&self.input, col)
     }
 
     /// A number, parsed straight to `T` from the trimmed text (so an `f32` is rounded once);
     /// values beyond `T`'s range come back infinite.
-    #[inline]
+    #[inline(always)]
     pub(super) fn number<T: fast_float2::FastFloat>(&self, col: usize) -> Result<Option<T>, ()> {
         let text = trim(self.get(col));
         if text.is_empty() {
@@ -122,7 +122,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A strict `YYYY-MM-DD` date; the last text of the column is remembered with its date.
-    #[inline]
+    #[inline(always)]
     pub(super) fn date(&mut self, col: usize) -> Result<Option<i32>, ()> {
         let text = trim(self.tok.get(&self.input, col));
         if text.is_empty() {

@@ -255,6 +255,7 @@ impl<'a> Reader<'a> {
     /// The next row; `Ok(None)` at the end. A row that cannot be read at all (a CSV line with
     /// the wrong number of fields, a malformed quote, unreadable Parquet data) is an `Err`;
     /// reading may go on after it (after a malformed quote or bad data the table ends).
+    #[inline(always)]
     pub fn next_row(&mut self) -> Result<Option<Row<'_, 'a>>, Problem> {
         let meta = &self.meta;
         let found = match &mut self.body {
@@ -286,7 +287,7 @@ impl Row<'_, '_> {
 
     /// The bytes of a [`Kind::Text`] cell as found: not trimmed, not checked to be UTF-8; an
     /// empty slice for a Parquet null.
-    #[inline]
+    #[inline(always)]
     pub fn bytes(&self, col: usize) -> &[u8] {
         match &self.body {
             RowBody::Csv(c) => c.get(col),
@@ -295,13 +296,13 @@ impl Row<'_, '_> {
     }
 
     /// A [`Kind::Text`] cell as text, not trimmed ("" for a Parquet null); a problem when it is not UTF-8.
-    #[inline]
+    #[inline(always)]
     pub fn text(&self, col: usize) -> Result<&str, Problem> {
         std::str::from_utf8(self.bytes(col)).map_err(|_| self.problem(col, Kind::Text.problem()))
     }
 
     /// A [`Kind::F64`] cell.
-    #[inline]
+    #[inline(always)]
     pub fn f64(&mut self, col: usize) -> Cell<f64> {
         match &mut self.body {
             RowBody::Csv(c) => c.number::<f64>(col).map_err(|()| self.problem(col, Kind::F64.problem())),
@@ -310,7 +311,7 @@ impl Row<'_, '_> {
     }
 
     /// A [`Kind::F32`] cell.
-    #[inline]
+    #[inline(always)]
     pub fn f32(&mut self, col: usize) -> Cell<f32> {
         match &mut self.body {
             RowBody::Csv(c) => c.number::<f32>(col).map_err(|()| self.problem(col, Kind::F32.problem())),
@@ -319,7 +320,7 @@ impl Row<'_, '_> {
     }
 
     /// A [`Kind::Date`] cell as days since 1970-01-01.
-    #[inline]
+    #[inline(always)]
     pub fn date(&mut self, col: usize) -> Cell<i32> {
         match &mut self.body {
             RowBody::Csv(c) => c.date(col).map_err(|()| self.problem(col, Kind::Date.problem())),
@@ -328,7 +329,7 @@ impl Row<'_, '_> {
     }
 
     /// A [`Kind::I64`] cell.
-    #[inline]
+    #[inline(always)]
     pub fn i64(&mut self, col: usize) -> Cell<i64> {
         match &mut self.body {
             RowBody::Csv(c) => c.i64(col).map_err(|()| self.problem(col, Kind::I64.problem())),
@@ -346,6 +347,8 @@ impl Row<'_, '_> {
     }
 
     /// A problem with this row's cell in column `col`, located and showing the value as found.
+    #[cold]
+    #[inline(never)]
     pub fn problem(&self, col: usize, message: impl Into<String>) -> Problem {
         self.meta.problem(self.line, col, self.shown(col), message)
     }

@@ -171,6 +171,7 @@ impl Cursor {
     }
 
     /// Moves to the next row, reading the next batch when needed; returns the 1-based row.
+    #[inline(never)]
     pub(super) fn advance(&mut self, meta: &Meta) -> Result<Option<u64>, Problem> {
         if self.row + 1 < self.rows {
             self.row += 1;
@@ -224,7 +225,7 @@ impl Cursor {
         Ok(Some(a.value(self.row)))
     }
 
-    #[inline]
+    #[inline(never)]
     pub(super) fn bytes(&self, col: usize) -> &[u8] {
         match &self.column(col).typed {
             Typed::Text(a) if a.is_null(self.row) => b"",
@@ -233,7 +234,7 @@ impl Cursor {
         }
     }
 
-    #[inline]
+    #[inline(never)]
     pub(super) fn f64(&self, col: usize) -> Result<Option<f64>, ()> {
         match &self.column(col).typed {
             Typed::F64(a) => self.value(self.column(col), a),
@@ -241,7 +242,7 @@ impl Cursor {
         }
     }
 
-    #[inline]
+    #[inline(never)]
     pub(super) fn f32(&self, col: usize) -> Result<Option<f32>, ()> {
         match &self.column(col).typed {
             Typed::F32(a) => self.value(self.column(col), a),
@@ -249,7 +250,7 @@ impl Cursor {
         }
     }
 
-    #[inline]
+    #[inline(never)]
     pub(super) fn date(&self, col: usize) -> Result<Option<i32>, ()> {
         match &self.column(col).typed {
             Typed::Date(a) => self.value::<Date32Type>(self.column(col), a),
@@ -257,7 +258,7 @@ impl Cursor {
         }
     }
 
-    #[inline]
+    #[inline(never)]
     pub(super) fn i64(&self, col: usize) -> Result<Option<i64>, ()> {
         match &self.column(col).typed {
             Typed::I64(a) => self.value(self.column(col), a),
