@@ -85,7 +85,7 @@ pub fn parse(bytes: &[u8], format: Format, src: &Source<'_>) -> Result<Parsed, V
 
 /// Reads an open table of any layout, row by row.
 fn read(mut table: Reader<'_>, src: &Source<'_>) -> Result<Parsed, Vec<Diagnostic>> {
-    let cols = Columns::detect(table.header(), src).map_err(|d| vec![d])?;
+    let cols = Columns::detect(table.header(), src).map_err(|d| vec![*d])?;
     if cols.date.is_none() && src.name_date.is_none() {
         return Err(vec![Diagnostic::file(src.label, "no date column, and no date in the file name (<prefix>_YYYY-MM-DD)")]);
     }
@@ -178,20 +178,20 @@ struct Columns {
 
 impl Columns {
     /// Detects the layout from header names.
-    fn detect(header: &[String], src: &Source<'_>) -> Result<Columns, Diagnostic> {
+    fn detect(header: &[String], src: &Source<'_>) -> Result<Columns, Box<Diagnostic>> {
         let problem = |message: String| Diagnostic { line: Some(1), ..Diagnostic::file(src.label, message) };
         let found = || header.join(", ");
         let mut seen: FxHashMap<String, usize> = FxHashMap::default();
         for (i, h) in header.iter().enumerate() {
             if h.is_empty() {
-                return Err(Diagnostic { column: Some(i + 1), ..problem("empty column name in the header".into()) });
+                return Err(Box::new(Diagnostic { column: Some(i + 1), ..problem("empty column name in the header".into()) }));
             }
             if let Some(first) = seen.insert(h.to_ascii_lowercase(), i) {
-                return Err(Diagnostic {
+                return Err(Box::new(Diagnostic {
                     column: Some(i + 1),
                     value: Some(h.clone()),
                     ..problem(format!("column name repeated (first at column {})", first + 1))
-                });
+                }));
             }
         }
         let find = |name: &str| seen.get(name).copied();
@@ -201,21 +201,21 @@ impl Columns {
         if is_long {
             let missing: Vec<&str> = ["asset_id", "factor_group", "factor", "exposure"].into_iter().filter(|c| find(c).is_none()).collect();
             if !missing.is_empty() {
-                return Err(problem(format!(
+                return Err(Box::new(problem(format!(
                     "the header lacks required column(s) {} for the long layout (date, asset_id, asset_id_type, factor_group, factor, exposure); found: {}",
                     missing.join(", "),
                     found()
-                )));
+                ))));
             }
             let known = ["date", "asset_id", "asset_id_type", "factor_group", "factor", "exposure"];
             if let Some((i, h)) = header.iter().enumerate().find(|(_, h)| !known.contains(&h.to_ascii_lowercase().as_str())) {
-                return Err(Diagnostic {
+                return Err(Box::new(Diagnostic {
                     column: Some(i + 1),
                     value: Some(h.clone()),
                     ..problem(
                         "unexpected column in a long file (expected date, asset_id, asset_id_type, factor_group, factor, exposure)".into(),
                     )
-                });
+                }));
             }
             let layout = if date.is_some() { Layout::Long } else { Layout::LongWithoutDate };
             return Ok(Columns {
@@ -245,7 +245,7 @@ impl Columns {
             match h.split_once('.') {
                 Some((g, f)) if !g.is_empty() && !f.is_empty() => wide.push((i, g.to_owned(), f.to_owned())),
                 _ => {
-                    return Err(Diagnostic {
+                    return Err(Box::new(Diagnostic {
                         column: Some(i + 1),
                         value: Some(h.clone()),
                         ..problem(format!(
@@ -256,19 +256,19 @@ impl Columns {
                                 "unexpected column"
                             }
                         ))
-                    });
+                    }));
                 }
             }
         }
         let Some((asset_id, id_type_from_header)) = id else {
-            return Err(problem(format!(
+            return Err(Box::new(problem(format!(
                 "the header has no id column (asset_id, or an id type such as {}); found: {}",
                 KNOWN_ID_TYPES[..4].join(", "),
                 found()
-            )));
+            ))));
         };
         if wide.is_empty() {
-            return Err(problem(format!("the header has no <factor_group>.<factor> columns; found: {}", found())));
+            return Err(Box::new(problem(format!("the header has no <factor_group>.<factor> columns; found: {}", found()))));
         }
         Ok(Columns {
             layout: Layout::Wide,
