@@ -20,6 +20,7 @@ pub mod riskdataset;
 pub mod scan;
 pub mod store;
 pub mod table;
+pub mod tabular;
 pub mod text;
 pub mod uploader;
 

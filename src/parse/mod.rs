@@ -7,19 +7,16 @@
 //!   then one column per `<factor_group>.<factor>`. An empty cell means no value; in a group whose
 //!   values are all 0 or 1 (categorical), 0 means "not a member" and makes no row.
 //!
-//! Every problem becomes a [`Diagnostic`] naming the file, line, column and value.
-
-mod csv;
-mod parquet;
-mod tokenize;
-
-use std::fmt;
+//! Files are read through [`crate::tabular`] (CSV and Parquet alike, row by row); every problem
+//! becomes a [`Diagnostic`] naming the file, line, column and value.
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::frame::{Dict, Exposures};
 use crate::names::Format;
+pub use crate::tabular::Diagnostic;
+use crate::tabular::{self, Input, Kind, Reader, Row, same, trim};
 
 /// The id type assumed when a file has no `asset_id_type` column.
 pub const DEFAULT_ID_TYPE: &str = "bayesid";
@@ -51,50 +48,6 @@ impl Layout {
     }
 }
 
-/// One problem found in an input, located as precisely as possible.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
-pub struct Diagnostic {
-    /// The file (for a ZIP member: `archive.zip/member.csv`).
-    pub file: String,
-    /// 1-based line of a CSV file, or 1-based row of a Parquet file (header = line 1 for CSV).
-    pub line: Option<u64>,
-    /// 1-based column.
-    pub column: Option<usize>,
-    /// The column's header name.
-    pub column_name: Option<String>,
-    /// The offending value, as found.
-    pub value: Option<String>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl Diagnostic {
-    /// A problem with the file as a whole.
-    pub fn file(file: &str, message: impl Into<String>) -> Self {
-        Diagnostic { file: file.into(), line: None, column: None, column_name: None, value: None, message: message.into() }
-    }
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ": line {line}")?;
-        }
-        if let Some(col) = self.column {
-            write!(f, ", column {col}")?;
-            if let Some(name) = &self.column_name {
-                write!(f, " ({name})")?;
-            }
-        }
-        write!(f, ": {}", self.message)?;
-        if let Some(v) = &self.value {
-            write!(f, ": '{}'", v.escape_debug())?;
-        }
-        Ok(())
-    }
-}
-
 /// A successfully read file.
 #[derive(Debug)]
 pub struct Parsed {
@@ -113,19 +66,98 @@ pub struct Source<'a> {
 
 /// Reads a whole file's bytes in the given format (not ZIP: archives are opened by the caller).
 pub fn parse(bytes: &[u8], format: Format, src: &Source<'_>) -> Result<Parsed, Vec<Diagnostic>> {
-    match format {
-        Format::Csv => csv::parse(bytes, src),
+    let (input, format) = match format {
+        Format::Csv => (Input::Bytes(bytes), tabular::Format::Csv),
         Format::CsvGz => {
             let mut plain = Vec::with_capacity(bytes.len() * 5);
             let mut decoder = flate2::read::MultiGzDecoder::new(bytes);
             if let Err(e) = std::io::Read::read_to_end(&mut decoder, &mut plain) {
                 return Err(vec![Diagnostic::file(src.label, format!("not a valid gzip file: {e}"))]);
             }
-            csv::parse(&plain, src)
+            (Input::Owned(plain), tabular::Format::Csv)
         }
-        Format::Parquet => parquet::parse(bytes, src),
-        Format::Zip => Err(vec![Diagnostic::file(src.label, "a ZIP inside a ZIP is not supported")]),
+        Format::Parquet => (Input::Bytes(bytes), tabular::Format::Parquet),
+        Format::Zip => return Err(vec![Diagnostic::file(src.label, "a ZIP inside a ZIP is not supported")]),
+    };
+    let table = Reader::open(input, format, src.label).map_err(|d| vec![*d])?;
+    read(table, src)
+}
+
+/// Reads an open table of any layout, row by row.
+fn read(mut table: Reader<'_>, src: &Source<'_>) -> Result<Parsed, Vec<Diagnostic>> {
+    let cols = Columns::detect(table.header(), src).map_err(|d| vec![*d])?;
+    if cols.date.is_none() && src.name_date.is_none() {
+        return Err(vec![Diagnostic::file(src.label, "no date column, and no date in the file name (<prefix>_YYYY-MM-DD)")]);
     }
+    let mut kinds = vec![(cols.asset_id, Kind::Text)];
+    kinds.extend(cols.date.map(|c| (c, Kind::Date)));
+    kinds.extend(cols.asset_id_type.map(|c| (c, Kind::Text)));
+    if cols.layout == Layout::Wide {
+        kinds.extend(cols.wide.iter().map(|(c, _, _)| (*c, Kind::F32)));
+    } else {
+        kinds.extend([(cols.factor_group, Kind::Text), (cols.factor, Kind::Text), (cols.exposure, Kind::F32)]);
+    }
+    table.select(&kinds).map_err(|d| vec![*d])?;
+    let mut b = Builder::new(src);
+    if table.format() == tabular::Format::Csv {
+        b.reserve(table.input_len() / 40);
+    }
+    let row_word = table.row_word();
+    let fixed_id_type = cols.id_type_from_header.clone().unwrap_or_else(|| DEFAULT_ID_TYPE.to_owned());
+    let default_id_type = b.frame.asset_id_type.dict.intern_str(&fixed_id_type);
+    let mut categorical = Categorical::default();
+    let wide_codes: Vec<(usize, u32, u32)> =
+        cols.wide.iter().map(|(i, g, f)| (*i, b.frame.factor_group.dict.intern_str(g), b.frame.factor.dict.intern_str(f))).collect();
+    loop {
+        let mut row = match table.next_row() {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(problem) => {
+                if !b.problem(*problem) {
+                    break;
+                }
+                continue;
+            }
+        };
+        let line = row.line();
+        let date = match cols.date {
+            None => src.name_date,
+            Some(c) => b.check_date(&mut row, c),
+        };
+        let asset = b.string(0, &row, cols.asset_id);
+        let id_type = match cols.asset_id_type {
+            Some(c) => b.string(1, &row, c),
+            None => Some(default_id_type),
+        };
+        if cols.layout == Layout::Wide {
+            for &(c, group, factor) in &wide_codes {
+                if let Some(value) = b.number(&mut row, c)
+                    && let (Some(d), Some(a), Some(t), Some(v)) = (date, asset, id_type, value)
+                {
+                    categorical.see(group, v);
+                    b.push(line, d, [a, t, group, factor], v);
+                }
+            }
+        } else {
+            let group = b.string(2, &row, cols.factor_group);
+            let factor = b.string(3, &row, cols.factor);
+            let value = match b.number(&mut row, cols.exposure) {
+                Some(value) => value,
+                None => {
+                    b.problem(*row.problem(cols.exposure, "missing exposure value"));
+                    None
+                }
+            };
+            if let (Some(d), Some(a), Some(t), Some(g), Some(f), Some(v)) = (date, asset, id_type, group, factor, value) {
+                b.push(line, d, [a, t, g, f], v);
+            }
+        }
+        if b.full() {
+            break;
+        }
+    }
+    let categorical_groups = if cols.layout == Layout::Wide { categorical.groups() } else { Vec::new() };
+    b.finish(cols.layout, &categorical_groups, row_word)
 }
 
 /// Where each canonical column sits in a file's header.
@@ -146,20 +178,20 @@ struct Columns {
 
 impl Columns {
     /// Detects the layout from header names.
-    fn detect(header: &[String], src: &Source<'_>) -> Result<Columns, Diagnostic> {
+    fn detect(header: &[String], src: &Source<'_>) -> Result<Columns, Box<Diagnostic>> {
         let problem = |message: String| Diagnostic { line: Some(1), ..Diagnostic::file(src.label, message) };
         let found = || header.join(", ");
         let mut seen: FxHashMap<String, usize> = FxHashMap::default();
         for (i, h) in header.iter().enumerate() {
             if h.is_empty() {
-                return Err(Diagnostic { column: Some(i + 1), ..problem("empty column name in the header".into()) });
+                return Err(Box::new(Diagnostic { column: Some(i + 1), ..problem("empty column name in the header".into()) }));
             }
             if let Some(first) = seen.insert(h.to_ascii_lowercase(), i) {
-                return Err(Diagnostic {
+                return Err(Box::new(Diagnostic {
                     column: Some(i + 1),
                     value: Some(h.clone()),
                     ..problem(format!("column name repeated (first at column {})", first + 1))
-                });
+                }));
             }
         }
         let find = |name: &str| seen.get(name).copied();
@@ -169,21 +201,21 @@ impl Columns {
         if is_long {
             let missing: Vec<&str> = ["asset_id", "factor_group", "factor", "exposure"].into_iter().filter(|c| find(c).is_none()).collect();
             if !missing.is_empty() {
-                return Err(problem(format!(
+                return Err(Box::new(problem(format!(
                     "the header lacks required column(s) {} for the long layout (date, asset_id, asset_id_type, factor_group, factor, exposure); found: {}",
                     missing.join(", "),
                     found()
-                )));
+                ))));
             }
             let known = ["date", "asset_id", "asset_id_type", "factor_group", "factor", "exposure"];
             if let Some((i, h)) = header.iter().enumerate().find(|(_, h)| !known.contains(&h.to_ascii_lowercase().as_str())) {
-                return Err(Diagnostic {
+                return Err(Box::new(Diagnostic {
                     column: Some(i + 1),
                     value: Some(h.clone()),
                     ..problem(
                         "unexpected column in a long file (expected date, asset_id, asset_id_type, factor_group, factor, exposure)".into(),
                     )
-                });
+                }));
             }
             let layout = if date.is_some() { Layout::Long } else { Layout::LongWithoutDate };
             return Ok(Columns {
@@ -213,7 +245,7 @@ impl Columns {
             match h.split_once('.') {
                 Some((g, f)) if !g.is_empty() && !f.is_empty() => wide.push((i, g.to_owned(), f.to_owned())),
                 _ => {
-                    return Err(Diagnostic {
+                    return Err(Box::new(Diagnostic {
                         column: Some(i + 1),
                         value: Some(h.clone()),
                         ..problem(format!(
@@ -224,19 +256,19 @@ impl Columns {
                                 "unexpected column"
                             }
                         ))
-                    });
+                    }));
                 }
             }
         }
         let Some((asset_id, id_type_from_header)) = id else {
-            return Err(problem(format!(
+            return Err(Box::new(problem(format!(
                 "the header has no id column (asset_id, or an id type such as {}); found: {}",
                 KNOWN_ID_TYPES[..4].join(", "),
                 found()
-            )));
+            ))));
         };
         if wide.is_empty() {
-            return Err(problem(format!("the header has no <factor_group>.<factor> columns; found: {}", found())));
+            return Err(Box::new(problem(format!("the header has no <factor_group>.<factor> columns; found: {}", found()))));
         }
         Ok(Columns {
             layout: Layout::Wide,
@@ -258,24 +290,6 @@ struct Cached {
     last: Vec<u8>,
     last_code: u32,
     valid: bool,
-}
-
-/// Byte equality for short strings without a library call.
-#[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap());
-    let half = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().unwrap());
-    match n {
-        0 => true,
-        1..=3 => a.iter().zip(b).all(|(x, y)| x == y),
-        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
-        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
-        _ => a == b,
-    }
 }
 
 /// Interns factor names, predicting each from the one before: the rows of one asset list the
@@ -326,7 +340,6 @@ impl Cached {
 /// Accumulates rows, checking each value, and collects diagnostics.
 struct Builder<'a> {
     src: &'a Source<'a>,
-    header: Vec<String>,
     frame: Exposures,
     /// Line of each row (for duplicate-key messages).
     lines: Vec<u32>,
@@ -335,18 +348,10 @@ struct Builder<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// A value's location: line and 0-based column index.
-#[derive(Clone, Copy)]
-struct At {
-    line: u64,
-    col: usize,
-}
-
 impl<'a> Builder<'a> {
-    fn new(src: &'a Source<'a>, header: Vec<String>) -> Self {
+    fn new(src: &'a Source<'a>) -> Self {
         Builder {
             src,
-            header,
             frame: Exposures::default(),
             lines: Vec::new(),
             caches: Default::default(),
@@ -368,15 +373,8 @@ impl<'a> Builder<'a> {
     }
 
     /// Records a problem; returns false once the file has too many to go on.
-    fn problem(&mut self, at: At, value: &[u8], message: impl Into<String>) -> bool {
-        self.diagnostics.push(Diagnostic {
-            file: self.src.label.into(),
-            line: Some(at.line),
-            column: Some(at.col + 1),
-            column_name: self.header.get(at.col).cloned(),
-            value: Some(String::from_utf8_lossy(value).into_owned()),
-            message: message.into(),
-        });
+    fn problem(&mut self, problem: Diagnostic) -> bool {
+        self.diagnostics.push(problem);
         self.diagnostics.len() < MAX_DIAGNOSTICS
     }
 
@@ -384,27 +382,36 @@ impl<'a> Builder<'a> {
         self.diagnostics.len() >= MAX_DIAGNOSTICS
     }
 
-    /// Checks a parsed date against the file name's date.
-    fn check_date(&mut self, at: At, raw: &[u8], date: Option<i32>) -> Option<i32> {
-        match (date, self.src.name_date) {
-            (None, _) => {
-                self.problem(at, raw, "not a valid date (expected YYYY-MM-DD)");
+    /// Reads a date and checks it against the file name's date.
+    #[inline(always)]
+    fn check_date(&mut self, row: &mut Row<'_, '_>, col: usize) -> Option<i32> {
+        match row.date(col) {
+            Ok(Some(d)) if self.src.name_date.is_none_or(|n| n == d) => Some(d),
+            other => {
+                self.bad_date(row, col, other);
                 None
             }
-            (Some(d), Some(n)) if d != n => {
-                self.problem(at, raw, format!("the date disagrees with the file name's date {}", crate::date::format(n)));
-                None
-            }
-            (d, _) => d,
         }
+    }
+
+    /// Records why a date is refused.
+    #[cold]
+    #[inline(never)]
+    fn bad_date(&mut self, row: &Row<'_, '_>, col: usize, cell: tabular::Cell<i32>) {
+        let problem = match (cell, self.src.name_date) {
+            (Ok(Some(_)), Some(n)) => *row.problem(col, format!("the date disagrees with the file name's date {}", crate::date::format(n))),
+            (Ok(_), _) => *row.problem(col, "not a valid date (expected YYYY-MM-DD)"),
+            (Err(problem), _) => *problem,
+        };
+        self.problem(problem);
     }
 
     /// Interns a string value of column `which` (0 asset, 1 id type, 2 group, 3 factor).
     #[inline]
-    fn string(&mut self, which: usize, at: At, raw: &[u8]) -> Option<u32> {
-        let text = trim(raw);
+    fn string(&mut self, which: usize, row: &Row<'_, '_>, col: usize) -> Option<u32> {
+        let text = trim(row.bytes(col));
         if text.is_empty() {
-            self.problem(at, raw, "empty value");
+            self.problem(*row.problem(col, "empty value"));
             return None;
         }
         let dict = match which {
@@ -418,34 +425,39 @@ impl<'a> Builder<'a> {
         match interned {
             Ok(code) if which == 0 || code < u16::MAX as u32 => Some(code),
             Ok(_) => {
-                self.problem(at, raw, "too many distinct values in this column (at most 65535)");
+                self.problem(*row.problem(col, "too many distinct values in this column (at most 65535)"));
                 None
             }
             Err(()) => {
-                self.problem(at, raw, "not valid UTF-8 text");
+                self.problem(*row.problem(col, "not valid UTF-8 text"));
                 None
             }
         }
     }
 
-    /// Checks an exposure value.
-    #[inline]
-    fn number(&mut self, at: At, raw: &[u8], value: Result<f64, ()>) -> Option<f32> {
-        match value {
-            Ok(v) if v.is_finite() && (v as f32).is_finite() => Some(v as f32),
-            Ok(v) if v.is_nan() => {
-                self.problem(at, raw, "the exposure is NaN (leave the cell empty in a wide file, or omit the row)");
-                None
-            }
-            Ok(_) => {
-                self.problem(at, raw, "the exposure is infinite or out of the Float32 range");
-                None
-            }
-            Err(()) => {
-                self.problem(at, raw, "the exposure is not a number");
-                None
+    /// Reads and checks an exposure: `None` when the cell is missing, `Some(None)` when refused.
+    #[inline(always)]
+    fn number(&mut self, row: &mut Row<'_, '_>, col: usize) -> Option<Option<f32>> {
+        match row.f32(col) {
+            Ok(Some(v)) if v.is_finite() => Some(Some(v)),
+            Ok(None) => None,
+            other => {
+                self.bad_number(row, col, other);
+                Some(None)
             }
         }
+    }
+
+    /// Records why an exposure is refused.
+    #[cold]
+    #[inline(never)]
+    fn bad_number(&mut self, row: &Row<'_, '_>, col: usize, cell: tabular::Cell<f32>) {
+        let problem = match cell {
+            Ok(Some(v)) if v.is_nan() => *row.problem(col, "the exposure is NaN (leave the cell empty in a wide file, or omit the row)"),
+            Ok(_) => *row.problem(col, "the exposure is infinite or out of the Float32 range"),
+            Err(problem) => (*problem).saying("the exposure is not a number"),
+        };
+        self.problem(problem);
     }
 
     #[inline]
@@ -499,18 +511,6 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Trims ASCII spaces and tabs.
-#[inline]
-fn trim(b: &[u8]) -> &[u8] {
-    let blank = |c: &u8| *c == b' ' || *c == b'\t';
-    if !b.first().is_some_and(blank) && !b.last().is_some_and(blank) {
-        return b;
-    }
-    let start = b.iter().position(|c| *c != b' ' && *c != b'\t').unwrap_or(b.len());
-    let end = b.iter().rposition(|c| *c != b' ' && *c != b'\t').map_or(start, |e| e + 1);
-    &b[start..end]
-}
-
 /// Tracks, per factor group of a wide file, whether every value is 0 or 1.
 #[derive(Default)]
 struct Categorical {
@@ -526,5 +526,20 @@ impl Categorical {
 
     fn groups(&self) -> Vec<u32> {
         self.not_binary.iter().filter(|(_, nb)| !**nb).map(|(g, _)| *g).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exposures_round_once_to_the_nearest_f32() {
+        // Just above the midpoint of 1 and the next f32: through f64 it would land exactly on the
+        // midpoint and round (to even) down to 1.0.
+        let text = "date,asset_id,factor_group,factor,exposure\n2025-05-01,A,style,Size,1.00000005960464477539062500000001\n";
+        let parsed = parse(text.as_bytes(), Format::Csv, &Source { label: "t.csv", name_date: None }).unwrap();
+        assert_eq!(parsed.frame.exposure, [1.000_000_1_f32]);
+        assert_eq!(parsed.layout, Layout::Long);
     }
 }

@@ -5,23 +5,13 @@
 //! The folder holds `assets` (required), `market_caps` and `returns` (optional), each as `.csv`
 //! or `.parquet`. Hidden files are ignored; anything else refuses the import.
 
-use std::borrow::Cow;
-use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use arrow_array::cast::AsArray;
-use arrow_array::types::{
-    Date32Type, Date64Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type,
-    UInt64Type,
-};
-use arrow_array::{Array, ArrayRef};
-use arrow_schema::DataType;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use rustc_hash::FxHashMap;
 
 use super::ReferenceAssets;
-use crate::parse::{Diagnostic, KNOWN_ID_TYPES};
+use crate::parse::KNOWN_ID_TYPES;
+use crate::tabular::{self, Diagnostic, Format, Kind, Problem, Reader, Row};
 use crate::{Error, Result};
 
 /// Reading stops after this many problems.
@@ -46,59 +36,6 @@ struct Input {
     parquet: bool,
 }
 
-/// One cell as read: CSV cells are always text; Parquet cells keep their type.
-#[derive(Debug, Clone, Copy)]
-enum Cell<'a> {
-    Null,
-    Text(&'a str),
-    Int(i64),
-    Float(f64),
-    Date(i32),
-}
-
-impl Cell<'_> {
-    /// The cell as trimmed text (empty when null).
-    fn text(&self) -> Cow<'_, str> {
-        match *self {
-            Cell::Null => Cow::Borrowed(""),
-            Cell::Text(s) => Cow::Borrowed(s.trim()),
-            Cell::Int(i) => Cow::Owned(i.to_string()),
-            Cell::Float(f) => Cow::Owned(f.to_string()),
-            Cell::Date(d) => Cow::Owned(crate::date::format(d)),
-        }
-    }
-
-    /// The cell as found, for messages.
-    fn shown(&self) -> String {
-        match *self {
-            Cell::Text(s) => s.to_owned(),
-            other => other.text().into_owned(),
-        }
-    }
-
-    /// A number (`None` when the cell is not one).
-    fn number(&self) -> Option<f64> {
-        match *self {
-            Cell::Text(s) => fast_float2::parse::<f64, _>(s.trim()).ok(),
-            Cell::Int(i) => Some(i as f64),
-            Cell::Float(f) => Some(f),
-            Cell::Null | Cell::Date(_) => None,
-        }
-    }
-
-    /// A date (`None` when the cell is not `YYYY-MM-DD` or a date).
-    fn date(&self) -> Option<i32> {
-        match *self {
-            Cell::Date(d) => Some(d),
-            Cell::Text(s) => crate::date::parse(s.trim().as_bytes()),
-            _ => None,
-        }
-    }
-}
-
-/// A problem that stops reading a file (boxed: it is rare and large).
-type Problem = Box<Diagnostic>;
-
 /// A problem at a header position of `label`.
 fn header_problem(label: &str, column: Option<usize>, value: Option<&str>, message: String) -> Problem {
     Box::new(Diagnostic {
@@ -119,179 +56,35 @@ fn refuse(mut problems: Vec<Diagnostic>) -> Error {
     Error::InvalidInput { message, details: problems.iter().map(Diagnostic::to_string).collect() }
 }
 
-/// Reads a table: `columns` maps the header (trimmed names) to what `row` needs, then `row` is
-/// called with each row's 1-based line and cells until it returns `false`.
+/// Reads a table through the [`tabular`] reader: `columns` maps the header (trimmed names) to
+/// what `row` needs and to the columns it reads with their kinds, then `row` is called with each
+/// row until it returns `false`. A row that cannot be read stops the reading with its problem.
 fn read_table<C>(
     input: &Input,
-    columns: impl FnOnce(&[String]) -> Result<C, Problem>,
-    row: impl FnMut(&C, u64, &[Cell<'_>]) -> bool,
+    columns: impl FnOnce(&[String]) -> Result<(C, Vec<(usize, Kind)>), Problem>,
+    mut row: impl FnMut(&C, &mut Row<'_, '_>) -> bool,
 ) -> Result<(), Problem> {
-    if input.parquet { read_parquet(input, columns, row) } else { read_csv(input, columns, row) }
-}
-
-fn csv_problem(label: &str, e: &csv::Error) -> Problem {
-    let line = e.position().map(|p| p.line());
-    let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("this line has {len} fields but the header has {expected_len}"),
-        _ => format!("unreadable CSV: {e}"),
-    };
-    Box::new(Diagnostic { line, ..Diagnostic::file(label, message) })
-}
-
-fn read_csv<C>(
-    input: &Input,
-    columns: impl FnOnce(&[String]) -> Result<C, Problem>,
-    mut row: impl FnMut(&C, u64, &[Cell<'_>]) -> bool,
-) -> Result<(), Problem> {
-    let label = input.label.as_str();
-    let file = File::open(&input.path).map_err(|e| Box::new(Diagnostic::file(label, format!("cannot open: {e}"))))?;
-    let mut reader = BufReader::with_capacity(1 << 16, file);
-    if reader.fill_buf().map_err(|e| Box::new(Diagnostic::file(label, format!("cannot read: {e}"))))?.starts_with(b"\xEF\xBB\xBF") {
-        reader.consume(3);
-    }
-    let mut csv = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(reader);
-    let header = csv.byte_headers().map_err(|e| csv_problem(label, &e))?.clone();
-    let mut names = Vec::with_capacity(header.len());
-    for (i, h) in header.iter().enumerate() {
-        let name = std::str::from_utf8(h)
-            .map_err(|_| header_problem(label, Some(i), Some(&String::from_utf8_lossy(h)), "the header is not valid UTF-8 text".into()))?;
-        names.push(name.trim().to_owned());
-    }
-    if names.iter().all(String::is_empty) {
-        return Err(Box::new(Diagnostic::file(label, "the file is empty (no header line)")));
-    }
-    let columns = columns(&names)?;
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match csv.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => return Ok(()),
-            Err(e) => return Err(csv_problem(label, &e)),
-        }
-        let line = record.position().map_or(0, csv::Position::line);
-        let mut cells: Vec<Cell<'_>> = Vec::with_capacity(names.len());
-        for (i, field) in record.iter().enumerate() {
-            match std::str::from_utf8(field) {
-                Ok(s) => cells.push(Cell::Text(s)),
-                Err(_) => {
-                    return Err(Box::new(Diagnostic {
-                        line: Some(line),
-                        column: Some(i + 1),
-                        column_name: names.get(i).cloned(),
-                        value: Some(String::from_utf8_lossy(field).into_owned()),
-                        ..Diagnostic::file(label, "not valid UTF-8 text")
-                    }));
-                }
-            }
-        }
-        if !row(&columns, line, &cells) {
-            return Ok(());
-        }
-    }
-}
-
-/// A Parquet column of one batch, prepared for reading cells.
-enum ParquetColumn<'a> {
-    Plain(&'a ArrayRef),
-    /// A dictionary: the array (for nulls), its keys as positions, and its values.
-    Dict(&'a ArrayRef, Vec<usize>, &'a ArrayRef),
-}
-
-fn supported(t: &DataType) -> bool {
-    match t {
-        DataType::Dictionary(_, v) => supported(v),
-        _ => matches!(
-            t,
-            DataType::Null
-                | DataType::Utf8
-                | DataType::LargeUtf8
-                | DataType::Utf8View
-                | DataType::Int8
-                | DataType::Int16
-                | DataType::Int32
-                | DataType::Int64
-                | DataType::UInt8
-                | DataType::UInt16
-                | DataType::UInt32
-                | DataType::UInt64
-                | DataType::Float32
-                | DataType::Float64
-                | DataType::Date32
-                | DataType::Date64
-        ),
-    }
-}
-
-fn cell_at(a: &ArrayRef, row: usize) -> Cell<'_> {
-    if a.is_null(row) {
-        return Cell::Null;
-    }
-    match a.data_type() {
-        DataType::Utf8 => Cell::Text(a.as_string::<i32>().value(row)),
-        DataType::LargeUtf8 => Cell::Text(a.as_string::<i64>().value(row)),
-        DataType::Utf8View => Cell::Text(a.as_string_view().value(row)),
-        DataType::Int8 => Cell::Int(i64::from(a.as_primitive::<Int8Type>().value(row))),
-        DataType::Int16 => Cell::Int(i64::from(a.as_primitive::<Int16Type>().value(row))),
-        DataType::Int32 => Cell::Int(i64::from(a.as_primitive::<Int32Type>().value(row))),
-        DataType::Int64 => Cell::Int(a.as_primitive::<Int64Type>().value(row)),
-        DataType::UInt8 => Cell::Int(i64::from(a.as_primitive::<UInt8Type>().value(row))),
-        DataType::UInt16 => Cell::Int(i64::from(a.as_primitive::<UInt16Type>().value(row))),
-        DataType::UInt32 => Cell::Int(i64::from(a.as_primitive::<UInt32Type>().value(row))),
-        DataType::UInt64 => {
-            let v = a.as_primitive::<UInt64Type>().value(row);
-            i64::try_from(v).map_or(Cell::Float(v as f64), Cell::Int)
-        }
-        DataType::Float32 => Cell::Float(f64::from(a.as_primitive::<Float32Type>().value(row))),
-        DataType::Float64 => Cell::Float(a.as_primitive::<Float64Type>().value(row)),
-        DataType::Date32 => Cell::Date(a.as_primitive::<Date32Type>().value(row)),
-        DataType::Date64 => Cell::Date(a.as_primitive::<Date64Type>().value(row).div_euclid(86_400_000) as i32),
-        _ => Cell::Null,
-    }
-}
-
-fn read_parquet<C>(
-    input: &Input,
-    columns: impl FnOnce(&[String]) -> Result<C, Problem>,
-    mut row: impl FnMut(&C, u64, &[Cell<'_>]) -> bool,
-) -> Result<(), Problem> {
-    let label = input.label.as_str();
-    let unreadable = |e: &dyn std::fmt::Display| Box::new(Diagnostic::file(label, format!("not a readable Parquet file: {e}")));
-    let file = File::open(&input.path).map_err(|e| Box::new(Diagnostic::file(label, format!("cannot open: {e}"))))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| unreadable(&e))?;
-    let fields = builder.schema().fields().clone();
-    let names: Vec<String> = fields.iter().map(|f| f.name().trim().to_owned()).collect();
-    let columns = columns(&names)?;
-    if let Some((i, f)) = fields.iter().enumerate().find(|(_, f)| !supported(f.data_type())) {
-        return Err(header_problem(label, Some(i), Some(f.name()), format!("unsupported column type {}", f.data_type())));
-    }
-    let reader = builder.with_batch_size(1 << 16).build().map_err(|e| unreadable(&e))?;
-    let mut line = 0u64;
-    for batch in reader {
-        let batch = batch.map_err(|e| unreadable(&e))?;
-        let prepared: Vec<ParquetColumn<'_>> = batch
-            .columns()
-            .iter()
-            .map(|a| match a.as_any_dictionary_opt() {
-                Some(d) => ParquetColumn::Dict(a, d.normalized_keys(), d.values()),
-                None => ParquetColumn::Plain(a),
-            })
-            .collect();
-        for r in 0..batch.num_rows() {
-            line += 1;
-            let cells: Vec<Cell<'_>> = prepared
-                .iter()
-                .map(|c| match c {
-                    ParquetColumn::Plain(a) => cell_at(a, r),
-                    ParquetColumn::Dict(a, _, _) if a.is_null(r) => Cell::Null,
-                    ParquetColumn::Dict(_, keys, values) => cell_at(values, keys[r]),
-                })
-                .collect();
-            if !row(&columns, line, &cells) {
-                return Ok(());
-            }
+    let format = if input.parquet { Format::Parquet } else { Format::Csv };
+    let mut table = Reader::open(tabular::Input::File(&input.path), format, &input.label)?;
+    let (columns, kinds) = columns(table.header())?;
+    table.select(&kinds)?;
+    while let Some(mut r) = table.next_row()? {
+        if !row(&columns, &mut r) {
+            break;
         }
     }
     Ok(())
+}
+
+/// A text cell, trimmed ("" when empty or null); a cell that is not UTF-8 becomes a problem.
+fn text(row: &Row<'_, '_>, col: usize, problems: &mut Vec<Diagnostic>) -> Option<String> {
+    match row.text(col) {
+        Ok(t) => Some(t.trim().to_owned()),
+        Err(p) => {
+            problems.push(*p);
+            None
+        }
+    }
 }
 
 /// Finds the folder's inputs by table; refuses unknown files and tables given twice.
@@ -350,7 +143,6 @@ struct AssetColumns {
     country: usize,
     currency: usize,
     name: Option<usize>,
-    names: Vec<String>,
 }
 
 /// Checks a header for repeated and missing names; returns the lowercased names.
@@ -412,24 +204,7 @@ fn asset_columns(label: &str, names: &[String], id_type: &str) -> Result<AssetCo
         country: find("country").unwrap_or_default(),
         currency: find("currency").unwrap_or_default(),
         name: find("name"),
-        names: names.to_vec(),
     })
-}
-
-/// A problem in a cell.
-fn cell_problem(label: &str, line: u64, col: usize, names: &[String], cell: &Cell<'_>, message: impl Into<String>) -> Diagnostic {
-    Diagnostic {
-        line: Some(line),
-        column: Some(col + 1),
-        column_name: names.get(col).cloned(),
-        value: Some(cell.shown()),
-        ..Diagnostic::file(label, message)
-    }
-}
-
-fn optional(cell: &Cell<'_>) -> Option<String> {
-    let t = cell.text();
-    (!t.is_empty()).then(|| t.into_owned())
 }
 
 /// An asset as read: id, alternative ids, [exchange, country, currency], name.
@@ -447,30 +222,33 @@ fn read_assets(input: &Input, id_type: &str) -> Result<ReferenceAssets> {
         |names| {
             let c = asset_columns(label, names, id_type)?;
             alt_types = c.alt.iter().map(|(_, t)| t.clone()).collect();
-            Ok(c)
+            let kinds = (0..names.len()).map(|i| (i, Kind::Text)).collect();
+            Ok((c, kinds))
         },
-        |c, line, cells| {
-            let mut ok = true;
-            let mut required = |col: usize, what: &str| -> String {
-                let text = cells[col].text();
-                if text.is_empty() {
-                    problems.push(cell_problem(label, line, col, &c.names, &cells[col], format!("{what} is empty")));
-                    ok = false;
+        |c, row| {
+            let required = |col: usize, what: &str, problems: &mut Vec<Diagnostic>| -> Option<String> {
+                let t = text(row, col, problems)?;
+                if t.is_empty() {
+                    problems.push(*row.problem(col, format!("{what} is empty")));
+                    return None;
                 }
-                text.into_owned()
+                Some(t)
             };
-            let id = required(c.asset_id, "the asset id");
-            let fixed = [required(c.exchange, "the exchange"), required(c.country, "the country"), required(c.currency, "the currency")];
-            if ok {
+            let id = required(c.asset_id, "the asset id", &mut problems);
+            let fixed = [
+                required(c.exchange, "the exchange", &mut problems),
+                required(c.country, "the country", &mut problems),
+                required(c.currency, "the currency", &mut problems),
+            ];
+            if let (Some(id), [Some(exchange), Some(country), Some(currency)]) = (id, fixed) {
                 match first_line.get(&id) {
-                    Some(first) => {
-                        let message = format!("asset id repeated (first on line {first})");
-                        problems.push(cell_problem(label, line, c.asset_id, &c.names, &cells[c.asset_id], message));
-                    }
+                    Some(first) => problems.push(*row.problem(c.asset_id, format!("asset id repeated (first on line {first})"))),
                     None => {
-                        first_line.insert(id.clone(), line);
-                        let alt = c.alt.iter().map(|(i, _)| optional(&cells[*i])).collect();
-                        rows.push((id, alt, fixed, c.name.and_then(|i| optional(&cells[i]))));
+                        first_line.insert(id.clone(), row.line());
+                        let mut optional = |i: usize| text(row, i, &mut problems).filter(|t| !t.is_empty());
+                        let alt = c.alt.iter().map(|(i, _)| optional(*i)).collect();
+                        let name = c.name.and_then(&mut optional);
+                        rows.push((id, alt, [exchange, country, currency], name));
                     }
                 }
             }
@@ -525,33 +303,55 @@ fn read_series(
                 return Err(header_problem(label, Some(i), Some(&names[i]), format!("unknown column (expected date, asset_id, {value})")));
             }
             let find = |n: &str| lower.iter().position(|m| m == n).unwrap_or_default();
-            Ok((find("date"), find("asset_id"), find(value), names.to_vec()))
+            let columns = (find("date"), find("asset_id"), find(value));
+            Ok((columns, vec![(columns.0, Kind::Date), (columns.1, Kind::Text), (columns.2, Kind::F64)]))
         },
-        |(date_col, id_col, value_col, names), line, cells| {
-            let date = cells[*date_col].date();
-            if date.is_none() {
-                problems.push(cell_problem(label, line, *date_col, names, &cells[*date_col], "not a valid date (expected YYYY-MM-DD)"));
-            }
-            let id = cells[*id_col].text();
-            let index = assets.index_of(&id);
-            if id.is_empty() {
-                problems.push(cell_problem(label, line, *id_col, names, &cells[*id_col], "the asset id is empty"));
-            } else if index.is_none() {
-                problems.push(cell_problem(label, line, *id_col, names, &cells[*id_col], format!("asset id not in {assets_label}")));
-            }
-            let number = cells[*value_col].number().filter(|v| v.is_finite() && (!positive || *v > 0.0));
-            if number.is_none() {
-                let expected = if positive { "a finite number greater than 0" } else { "a finite number" };
-                problems.push(cell_problem(label, line, *value_col, names, &cells[*value_col], format!("the {what} is not {expected}")));
-            }
+        |&(date_col, id_col, value_col), row| {
+            let date = match row.date(date_col) {
+                Ok(Some(d)) => Some(d),
+                Ok(None) => {
+                    problems.push(*row.problem(date_col, "not a valid date (expected YYYY-MM-DD)"));
+                    None
+                }
+                Err(p) => {
+                    problems.push(*p);
+                    None
+                }
+            };
+            let index = match text(row, id_col, problems) {
+                Some(id) if id.is_empty() => {
+                    problems.push(*row.problem(id_col, "the asset id is empty"));
+                    None
+                }
+                Some(id) => {
+                    let index = assets.index_of(&id);
+                    if index.is_none() {
+                        problems.push(*row.problem(id_col, format!("asset id not in {assets_label}")));
+                    }
+                    index
+                }
+                None => None,
+            };
+            let expected = if positive { "a finite number greater than 0" } else { "a finite number" };
+            let number = match row.f64(value_col) {
+                Ok(Some(v)) if v.is_finite() && (!positive || v > 0.0) => Some(v),
+                Ok(_) => {
+                    problems.push(*row.problem(value_col, format!("the {what} is not {expected}")));
+                    None
+                }
+                Err(p) => {
+                    problems.push((*p).saying(format!("the {what} is not {expected}")));
+                    None
+                }
+            };
             if let (Some(date), Some(index), Some(number)) = (date, index, number) {
                 match first_line.get(&(date, index)) {
                     Some(first) => {
                         let message = format!("date {} and asset id repeated (first on line {first})", crate::date::format(date));
-                        problems.push(cell_problem(label, line, *id_col, names, &cells[*id_col], message));
+                        problems.push(*row.problem(id_col, message));
                     }
                     None => {
-                        first_line.insert((date, index), line);
+                        first_line.insert((date, index), row.line());
                         out.push((date, index, number));
                     }
                 }

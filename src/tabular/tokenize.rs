@@ -2,7 +2,8 @@
 //! `""` an escaped quote, `\n` or `\r\n` line ends, newlines allowed inside quotes).
 //!
 //! Unquoted and plainly quoted fields are slices of the input; only fields with escaped quotes
-//! are copied (unescaped) into a scratch buffer.
+//! are copied (unescaped) into a scratch buffer. The tokenizer keeps only positions: every call
+//! is given the same input, so its owner may hold the bytes borrowed or owned.
 
 /// The index of the first `,` or `\n` at or after `i` (or the input's length), eight bytes at a
 /// time: fields are short, so this beats a vectorized search that must be set up per field.
@@ -35,8 +36,7 @@ enum Span {
 }
 
 /// One record at a time, reusing its buffers.
-pub struct Tokenizer<'a> {
-    input: &'a [u8],
+pub struct Tokenizer {
     pos: usize,
     /// 1-based line of the next record.
     line: u64,
@@ -50,15 +50,15 @@ pub struct TokenError {
     pub message: String,
 }
 
-impl<'a> Tokenizer<'a> {
-    pub fn new(input: &'a [u8]) -> Self {
-        Tokenizer { input, pos: 0, line: 1, spans: Vec::with_capacity(128), scratch: Vec::new() }
+impl Tokenizer {
+    /// A tokenizer starting at byte `start` of its input (after a byte-order mark, say), on line 1.
+    pub fn new(start: usize) -> Self {
+        Tokenizer { pos: start, line: 1, spans: Vec::with_capacity(128), scratch: Vec::new() }
     }
 
     /// Reads the next record; `Ok(None)` at the end. Blank lines are skipped.
     /// Returns the record's first line.
-    pub fn next_record(&mut self) -> Result<Option<u64>, TokenError> {
-        let input = self.input;
+    pub fn next_record(&mut self, input: &[u8]) -> Result<Option<u64>, TokenError> {
         loop {
             if self.pos >= input.len() {
                 return Ok(None);
@@ -83,7 +83,7 @@ impl<'a> Tokenizer<'a> {
         self.scratch.clear();
         loop {
             if input.get(self.pos) == Some(&b'"') {
-                self.quoted(first_line)?;
+                self.quoted(input, first_line)?;
             } else {
                 let start = self.pos;
                 let end = field_end(input, start);
@@ -104,8 +104,7 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    fn quoted(&mut self, first_line: u64) -> Result<(), TokenError> {
-        let input = self.input;
+    fn quoted(&mut self, input: &[u8], first_line: u64) -> Result<(), TokenError> {
         let start = self.pos + 1;
         let mut i = start;
         let mut escaped = false;
@@ -150,11 +149,11 @@ impl<'a> Tokenizer<'a> {
         self.spans.len()
     }
 
-    /// Field `i` of the current record.
+    /// Field `i` of the current record, read from `input`.
     #[inline]
-    pub fn get(&self, i: usize) -> &[u8] {
+    pub fn get<'s>(&'s self, input: &'s [u8], i: usize) -> &'s [u8] {
         match self.spans[i] {
-            Span::Input(a, b) => &self.input[a..b],
+            Span::Input(a, b) => &input[a..b],
             Span::Scratch(a, b) => &self.scratch[a..b],
         }
     }
@@ -165,10 +164,10 @@ mod tests {
     use super::*;
 
     fn records(text: &str) -> Vec<(u64, Vec<String>)> {
-        let mut t = Tokenizer::new(text.as_bytes());
+        let mut t = Tokenizer::new(0);
         let mut out = Vec::new();
-        while let Some(line) = t.next_record().ok().flatten() {
-            out.push((line, (0..t.len()).map(|i| String::from_utf8(t.get(i).to_vec()).unwrap()).collect()));
+        while let Some(line) = t.next_record(text.as_bytes()).ok().flatten() {
+            out.push((line, (0..t.len()).map(|i| String::from_utf8(t.get(text.as_bytes(), i).to_vec()).unwrap()).collect()));
         }
         out
     }
@@ -185,9 +184,7 @@ mod tests {
                 (6, vec![String::new(), "last".into()]),
             ]
         );
-        let mut t = Tokenizer::new(b"\"open");
-        assert!(t.next_record().is_err());
-        let mut t = Tokenizer::new(b"\"a\"b,c");
-        assert!(t.next_record().is_err());
+        assert!(Tokenizer::new(0).next_record(b"\"open").is_err());
+        assert!(Tokenizer::new(0).next_record(b"\"a\"b,c").is_err());
     }
 }
