@@ -229,3 +229,31 @@ fn the_cli_prints_findings_as_json_and_fails_when_a_check_fails() {
     let strict_fails_left = ["not_one_hot", "market_not_one"];
     assert!(strict_fails_left.iter().all(|c| text.contains(c)) && out.status.code() == Some(1), "{text}");
 }
+
+#[test]
+fn a_nan_cell_in_a_wide_file_is_a_missing_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let days = dir.path().join("wide");
+    let opts = DemoOptions { assets: 300, days: 1, layout: riskdesk::demo::DemoLayout::Wide, ..DemoOptions::default() };
+    riskdesk::demo::write_exposures(&days, &opts, &Progress::none()).unwrap();
+    let path = file(&days, "2025-05-01");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let col = lines[0].split(',').position(|h| h == "style.Value").expect("a style.Value column");
+    let mut nans = 0;
+    for line in lines.iter_mut().skip(1).step_by(10) {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        cells[col] = "NaN";
+        *line = cells.join(",");
+        nans += 1;
+    }
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let b = LocalBackend::open(&dir.path().join("home")).unwrap();
+    let staged = b.stage(D, &[days], false, &Progress::none()).unwrap();
+    assert!(staged[0].success, "{staged:?}");
+    let f = b.check(D, &CheckRequest { staging: true, ..CheckRequest::default() }).unwrap();
+    let missing =
+        f.iter().find(|x| x.check == CheckId::MissingValues && x.factor.as_deref() == Some("Value")).expect("missing values found");
+    // The NaN cells (and the demo's own 1% of empty cells) are counted as missing, not refused.
+    assert!(missing.value >= nans as f64 / 300.0 && missing.value < 0.2, "{missing:?}");
+}

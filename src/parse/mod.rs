@@ -131,7 +131,8 @@ fn read(mut table: Reader<'_>, src: &Source<'_>) -> Result<Parsed, Vec<Diagnosti
         };
         if cols.layout == Layout::Wide {
             for &(c, group, factor) in &wide_codes {
-                if let Some(value) = b.number(&mut row, c)
+                // A NaN cell is a missing value, as files written by polars or pandas have them.
+                if let Some(value) = b.number(&mut row, c, true)
                     && let (Some(d), Some(a), Some(t), Some(v)) = (date, asset, id_type, value)
                 {
                     categorical.see(group, v);
@@ -141,7 +142,7 @@ fn read(mut table: Reader<'_>, src: &Source<'_>) -> Result<Parsed, Vec<Diagnosti
         } else {
             let group = b.string(2, &row, cols.factor_group);
             let factor = b.string(3, &row, cols.factor);
-            let value = match b.number(&mut row, cols.exposure) {
+            let value = match b.number(&mut row, cols.exposure, false) {
                 Some(value) => value,
                 None => {
                     b.problem(*row.problem(cols.exposure, "missing exposure value"));
@@ -435,11 +436,14 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Reads and checks an exposure: `None` when the cell is missing, `Some(None)` when refused.
+    /// Reads and checks an exposure: `None` when the cell is missing (with `nan_is_missing`, a
+    /// NaN cell too: wide files written by polars or pandas mark missing values so), `Some(None)`
+    /// when refused.
     #[inline(always)]
-    fn number(&mut self, row: &mut Row<'_, '_>, col: usize) -> Option<Option<f32>> {
+    fn number(&mut self, row: &mut Row<'_, '_>, col: usize, nan_is_missing: bool) -> Option<Option<f32>> {
         match row.f32(col) {
             Ok(Some(v)) if v.is_finite() => Some(Some(v)),
+            Ok(Some(v)) if nan_is_missing && v.is_nan() => None,
             Ok(None) => None,
             other => {
                 self.bad_number(row, col, other);
