@@ -39,8 +39,11 @@ pub struct Chart {
 /// The per-day charts of a detail summary.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct DayCharts {
-    /// The dates on the x axis, in order.
+    /// The dates with data, in order.
     pub dates: Vec<String>,
+    /// Every calendar day on the x axis, first date to last: the axis is proportional to time,
+    /// so a date without data is a gap (and lines break there). Slot `i` of a chart is `days[i]`.
+    pub days: Vec<String>,
     /// The series (see [`series_of`]), in this order and in [`PALETTE`] colours.
     pub series: Vec<String>,
     pub charts: Vec<Chart>,
@@ -206,45 +209,61 @@ pub fn series_of(row: &DetailRow) -> String {
 pub fn day_charts(rows: &[DetailRow], size: (u32, u32)) -> Result<DayCharts> {
     let dates: Vec<String> = rows.iter().map(|r| r.date.clone()).collect::<BTreeSet<_>>().into_iter().collect();
     let names: Vec<String> = rows.iter().map(series_of).collect::<BTreeSet<_>>().into_iter().collect();
-    if rows.is_empty() {
-        return Ok(DayCharts { dates, series: names, charts: vec![] });
-    }
-    let n = dates.len();
-    // series[s][i]: the row of name s on date i.
+    let day_of = |d: &str| crate::date::parse(d.as_bytes()).unwrap_or(0);
+    let (Some(first), Some(last)) = (dates.first().map(|d| day_of(d)), dates.last().map(|d| day_of(d))) else {
+        return Ok(DayCharts { dates, days: vec![], series: names, charts: vec![] });
+    };
+    let days: Vec<String> = (first..=last).map(crate::date::format).collect();
+    let n = days.len();
+    // series[s][i]: the row of name s on calendar day i.
     let mut series: Vec<Vec<Option<&DetailRow>>> = vec![vec![None; n]; names.len()];
     for r in rows {
         let s = names.binary_search(&series_of(r)).unwrap_or(0);
-        let i = dates.binary_search(&r.date).unwrap_or(0);
+        let i = (day_of(&r.date) - first) as usize;
         series[s][i].get_or_insert(r);
     }
     let x = -0.5..n as f64 - 0.5;
-    let points = |s: usize, f: &dyn Fn(&DetailRow) -> f32| -> Vec<(f64, f64)> {
-        series[s].iter().enumerate().filter_map(|(i, r)| r.map(|r| (i as f64, f(r) as f64))).filter(|p| p.1.is_finite()).collect()
-    };
-    let line = |chart: &mut Ctx<'_, '_>, pts: Vec<(f64, f64)>, c: RGBColor, width: u32, dashed: bool| -> Drawn {
-        if dashed {
-            chart.draw_series(DashedLineSeries::new(pts.clone(), 5, 4, c.stroke_width(width)))?;
-        } else {
-            chart.draw_series(LineSeries::new(pts.clone(), c.stroke_width(width)))?;
+    // The runs of consecutive days with a value: lines break where a day has none.
+    let runs = |s: usize, f: &dyn Fn(&DetailRow) -> f32| -> Vec<Vec<(f64, f64)>> {
+        let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for (i, r) in series[s].iter().enumerate() {
+            match r.map(|r| f64::from(f(r))).filter(|v| v.is_finite()) {
+                Some(v) => out.last_mut().expect("a run").push((i as f64, v)),
+                None if out.last().is_some_and(|run| !run.is_empty()) => out.push(Vec::new()),
+                None => {}
+            }
         }
-        if pts.len() < 40 {
-            chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 2, c.filled())))?;
+        out.retain(|run| !run.is_empty());
+        out
+    };
+    let line = |chart: &mut Ctx<'_, '_>, runs: Vec<Vec<(f64, f64)>>, c: RGBColor, width: u32, dashed: bool| -> Drawn {
+        let dots = runs.iter().map(Vec::len).sum::<usize>() < 40;
+        for pts in runs {
+            if dashed {
+                chart.draw_series(DashedLineSeries::new(pts.clone(), 5, 4, c.stroke_width(width)))?;
+            } else {
+                chart.draw_series(LineSeries::new(pts.clone(), c.stroke_width(width)))?;
+            }
+            if dots {
+                chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 2, c.filled())))?;
+            }
         }
         Ok(())
     };
 
     let all = |f: &dyn Fn(&DetailRow) -> f32| rows.iter().map(|r| f(r) as f64).collect::<Vec<_>>();
     let mut charts = Vec::with_capacity(3);
+    // The asset count scales to its own range (not from zero), so that a drop of a few percent shows.
     charts.push(draw(
         "assets",
         "Assets per day".into(),
         size,
-        (x.clone(), y_range(all(&|r| r.n_assets as f32).into_iter(), true)),
-        XLabels::Days(&dates),
+        (x.clone(), y_range(all(&|r| r.n_assets as f32).into_iter(), false)),
+        XLabels::Days(&days),
         true,
         |chart| {
             for s in 0..names.len() {
-                line(chart, points(s, &|r| r.n_assets as f32), colour(s), 2, false)?;
+                line(chart, runs(s, &|r| r.n_assets as f32), colour(s), 2, false)?;
             }
             Ok(())
         },
@@ -255,25 +274,25 @@ pub fn day_charts(rows: &[DetailRow], size: (u32, u32)) -> Result<DayCharts> {
         "Min–max band, mean (solid) and median (dashed)".into(),
         size,
         (x.clone(), y_range(band_values, false)),
-        XLabels::Days(&dates),
+        XLabels::Days(&days),
         false,
         |chart| {
             for s in 0..names.len() {
                 let c = colour(s);
-                let upper = points(s, &|r| r.max_exposure);
-                let lower = points(s, &|r| r.min_exposure);
-                let mut outline = upper.clone();
-                outline.extend(lower.iter().rev());
-                if upper.len() > 1 {
-                    chart.draw_series(std::iter::once(Polygon::new(outline, c.mix(0.14).filled())))?;
-                } else if let (Some(&hi), Some(&lo)) = (upper.first(), lower.first()) {
-                    // A single day has no band to fill: its range is a bar.
-                    chart.draw_series(std::iter::once(PathElement::new(vec![lo, hi], c.mix(0.45).stroke_width(6))))?;
+                for (upper, lower) in runs(s, &|r| r.max_exposure).into_iter().zip(runs(s, &|r| r.min_exposure)) {
+                    let mut outline = upper.clone();
+                    outline.extend(lower.iter().rev());
+                    if upper.len() > 1 {
+                        chart.draw_series(std::iter::once(Polygon::new(outline, c.mix(0.14).filled())))?;
+                    } else if let (Some(&hi), Some(&lo)) = (upper.first(), lower.first()) {
+                        // A lone day has no band to fill: its range is a bar.
+                        chart.draw_series(std::iter::once(PathElement::new(vec![lo, hi], c.mix(0.45).stroke_width(6))))?;
+                    }
+                    chart.draw_series(LineSeries::new(upper, c.mix(0.45).stroke_width(1)))?;
+                    chart.draw_series(LineSeries::new(lower, c.mix(0.45).stroke_width(1)))?;
                 }
-                chart.draw_series(LineSeries::new(upper, c.mix(0.45).stroke_width(1)))?;
-                chart.draw_series(LineSeries::new(lower, c.mix(0.45).stroke_width(1)))?;
-                line(chart, points(s, &|r| r.mean_exposure), c, 2, false)?;
-                line(chart, points(s, &|r| r.median_exposure), INK, 1, true)?;
+                line(chart, runs(s, &|r| r.mean_exposure), c, 2, false)?;
+                line(chart, runs(s, &|r| r.median_exposure), INK, 1, true)?;
             }
             Ok(())
         },
@@ -283,16 +302,16 @@ pub fn day_charts(rows: &[DetailRow], size: (u32, u32)) -> Result<DayCharts> {
         "Standard deviation per day".into(),
         size,
         (x, y_range(all(&|r| r.std_exposure).into_iter(), true)),
-        XLabels::Days(&dates),
+        XLabels::Days(&days),
         false,
         |chart| {
             for s in 0..names.len() {
-                line(chart, points(s, &|r| r.std_exposure), colour(s), 2, false)?;
+                line(chart, runs(s, &|r| r.std_exposure), colour(s), 2, false)?;
             }
             Ok(())
         },
     )?);
-    Ok(DayCharts { dates, series: names, charts })
+    Ok(DayCharts { dates, days, series: names, charts })
 }
 
 /// A histogram of `values` in `bins` equal bins between their minimum and maximum. Missing
@@ -344,6 +363,22 @@ mod tests {
             median_exposure: mean,
             std_exposure: std,
         }
+    }
+
+    #[test]
+    fn the_time_axis_is_proportional_so_a_missing_day_is_a_gap() {
+        let day = |d: &str, n: u32| row(&format!("a_{d}"), d, n, -1.0, 2.0, 0.0, 1.0);
+        let c = day_charts(&[day("2025-01-02", 90), day("2025-01-03", 95), day("2025-01-05", 30)], (600, 200)).unwrap();
+        assert_eq!(c.dates, ["2025-01-02", "2025-01-03", "2025-01-05"]);
+        assert_eq!(c.days, ["2025-01-02", "2025-01-03", "2025-01-04", "2025-01-05"]);
+        // The data lines (2 px): one joins the two consecutive days; none crosses the gap.
+        let data_lines: Vec<&str> = c.charts[0]
+            .svg
+            .lines()
+            .filter(|l| l.starts_with("<polyline") && l.contains(r#"stroke-width="2""#) && l.matches(',').count() >= 2)
+            .collect();
+        assert_eq!(data_lines.len(), 1, "{data_lines:?}");
+        assert_eq!(data_lines[0].matches(',').count(), 2, "{data_lines:?}");
     }
 
     #[test]

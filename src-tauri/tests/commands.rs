@@ -441,7 +441,7 @@ fn day_charts_of_a_dataset_with_nothing_staged_are_empty() {
     let names: Vec<String> = h.demo_files().iter().map(|p| stem(p)).collect();
     h.ok("wipe_staged", json!({ "dataset": DATASET, "names": names }));
     let charts = h.ok("day_charts", json!({ "dataset": DATASET, "width": 640, "height": 220 }));
-    assert_eq!(charts, json!({ "dates": [], "series": [], "charts": [] }));
+    assert_eq!(charts, json!({ "dates": [], "days": [], "series": [], "charts": [] }));
 }
 
 #[test]

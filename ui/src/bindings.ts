@@ -197,9 +197,14 @@ distribution_shift: number,
 rank_instability: number, };
 export type DayCharts = { 
 /**
- * The dates on the x axis, in order.
+ * The dates with data, in order.
  */
 dates: Array<string>, 
+/**
+ * Every calendar day on the x axis, first date to last: the axis is proportional to time,
+ * so a date without data is a gap (and lines break there). Slot `i` of a chart is `days[i]`.
+ */
+days: Array<string>, 
 /**
  * The series (see [`series_of`]), in this order and in [`PALETTE`] colours.
  */

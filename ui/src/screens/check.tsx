@@ -320,10 +320,19 @@ function Charts() {
   const c = charts.value;
   if (!c || c.charts.length === 0) return null;
   const rows = detail.value;
-  const selected = day.value === null ? null : c.dates.indexOf(day.value);
-  const rowsOn = (i: number) => rows.filter((r) => r.date === c.dates[i]);
+  // Slots are calendar days (the axis is proportional to time); days without data are gaps.
+  const selected = day.value === null ? null : c.days.indexOf(day.value);
+  const rowsOn = (i: number) => rows.filter((r) => r.date === c.days[i]);
   const each = (i: number, f: (r: DetailRow) => string) =>
-    `${c.dates[i]} · ` + (rowsOn(i).map((r) => (c.series.length > 1 ? `${(r._name ?? "")}: ` : "") + f(r)).join(" · ") || "no data");
+    `${c.days[i]} · ` + (rowsOn(i).map((r) => (c.series.length > 1 ? `${(r._name ?? "")}: ` : "") + f(r)).join(" · ") || "no data");
+  // A gap picks the next day with data in the direction of travel (for ←/→ and clicks alike).
+  const pickSlot = (i: number) => {
+    const from = selected ?? 0;
+    const step = i >= from ? 1 : -1;
+    for (let j = Math.max(0, Math.min(c.days.length - 1, i)); j >= 0 && j < c.days.length; j += step) {
+      if (c.dates.includes(c.days[j])) return selectDate(c.days[j]);
+    }
+  };
   const text: Record<string, (i: number) => string> = {
     assets: (i) => each(i, (r) => `${int(r.n_assets)} assets`),
     range: (i) => each(i, (r) => `${f32(r.min_exposure)} … ${f32(r.max_exposure)} · mean ${f32(r.mean_exposure)} · median ${f32(r.median_exposure)}`),
@@ -333,8 +342,8 @@ function Charts() {
   return (
     <section class="charts" id="charts">
       {c.charts.map((ch) => (
-        <ChartFigure key={ch.id} chart={ch} slots={c.dates.length} describe={text[ch.id] ?? ((i) => c.dates[i])} hint={hint}
-          selected={selected !== null && selected >= 0 ? selected : null} pick={selectDay} />
+        <ChartFigure key={ch.id} chart={ch} slots={c.days.length} describe={text[ch.id] ?? ((i) => c.days[i])} hint={hint}
+          selected={selected !== null && selected >= 0 ? selected : null} pick={pickSlot} />
       ))}
       <Histogram />
     </section>
