@@ -267,8 +267,17 @@ pub(crate) struct StylePair {
     pub psi: f64,
     /// Spearman rank correlation (none with fewer than 10 shared values).
     pub rank_correlation: Option<f64>,
-    /// The assets whose rank moved most.
-    pub movers: Vec<String>,
+    /// The shared values (before, now) and the asset index (in the later date) of each.
+    before: Vec<f32>,
+    now: Vec<f32>,
+    assets: Vec<usize>,
+}
+
+impl StylePair {
+    /// The assets whose rank moved most (asked for only when the ranking is flagged).
+    pub fn movers(&self, day: &DayView) -> Vec<String> {
+        stats::movers(&self.before, &self.now, EXAMPLES).into_iter().map(|k| day.assets[self.assets[k]].clone()).collect()
+    }
 }
 
 /// Every style of `day` that `prev` has too, compared.
@@ -279,26 +288,31 @@ pub(crate) fn aligned_styles(prev: &DayView, day: &DayView) -> Vec<StylePair> {
         .filter(|c| c.kind == Kind::Style)
         .filter_map(|c| {
             let p = prev.columns.iter().find(|p| p.kind == Kind::Style && p.group == c.group && p.factor == c.factor)?;
-            let (mut a, mut b, mut who) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut before, mut now, mut assets) = (Vec::new(), Vec::new(), Vec::new());
             for &(i, j) in &common {
                 let (x, y) = (p.values[i], c.values[j]);
                 if !x.is_nan() && !y.is_nan() {
-                    a.push(x);
-                    b.push(y);
-                    who.push(j);
+                    before.push(x);
+                    now.push(y);
+                    assets.push(j);
                 }
             }
-            let identical = a.iter().zip(&b).filter(|(x, y)| x.to_bits() == y.to_bits()).count();
-            let before: Vec<f32> = p.values.iter().copied().filter(|v| !v.is_nan()).collect();
-            let now: Vec<f32> = c.values.iter().copied().filter(|v| !v.is_nan()).collect();
-            let psi = stats::psi(&before, &now);
-            let (rank_correlation, movers) = if a.len() >= 10 {
-                let (rho, moved) = stats::spearman(&a, &b);
-                (Some(rho), moved.into_iter().take(EXAMPLES).map(|k| day.assets[who[k]].clone()).collect())
-            } else {
-                (None, Vec::new())
-            };
-            Some(StylePair { group: c.group.clone(), factor: c.factor.clone(), shared: a.len(), identical, psi, rank_correlation, movers })
+            let identical = before.iter().zip(&now).filter(|(x, y)| x.to_bits() == y.to_bits()).count();
+            let all_before: Vec<f32> = p.values.iter().copied().filter(|v| !v.is_nan()).collect();
+            let all_now: Vec<f32> = c.values.iter().copied().filter(|v| !v.is_nan()).collect();
+            let psi = stats::psi(&all_before, &all_now);
+            let rank_correlation = (before.len() >= 10).then(|| stats::spearman(&before, &now));
+            Some(StylePair {
+                group: c.group.clone(),
+                factor: c.factor.clone(),
+                shared: before.len(),
+                identical,
+                psi,
+                rank_correlation,
+                before,
+                now,
+                assets,
+            })
         })
         .collect()
 }

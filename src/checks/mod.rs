@@ -233,19 +233,33 @@ impl<'t> Checker<'t> {
         Checker { t, findings: Vec::new(), dates: Vec::new(), counts: Vec::new(), prev: None, persistence: BTreeMap::new() }
     }
 
-    /// Checks one date (after every earlier one).
-    pub(crate) fn day(&mut self, day: DayView) {
-        let mut found = Vec::new();
-        self.coverage(&day, &mut found);
-        let factor_findings = day::check_columns(&day, self.t);
-        found.extend(factor_findings);
-        if let Some(prev) = self.prev.take() {
-            self.against_previous(&prev, &day, &mut found);
+    /// Checks consecutive dates (after every earlier one). The work of each date alone and
+    /// against the one before runs in parallel across the batch; what carries from date to
+    /// date (the coverage window, persistence) follows in order.
+    pub(crate) fn days(&mut self, batch: Vec<DayView>) {
+        use rayon::prelude::*;
+        let before = self.prev.take();
+        let t = self.t;
+        let work: Vec<(Vec<Finding>, Option<Vec<day::StylePair>>)> = (0..batch.len())
+            .into_par_iter()
+            .map(|i| {
+                let prev = if i == 0 { before.as_ref() } else { Some(&batch[i - 1]) };
+                (day::check_columns(&batch[i], t), prev.map(|p| day::aligned_styles(p, &batch[i])))
+            })
+            .collect();
+        self.prev = before;
+        for (day, (columns, pairs)) in batch.into_iter().zip(work) {
+            let mut found = Vec::new();
+            self.coverage(&day, &mut found);
+            found.extend(columns);
+            if let (Some(prev), Some(pairs)) = (self.prev.take(), pairs) {
+                self.against_previous(&prev, &day, pairs, &mut found);
+            }
+            self.findings.extend(found);
+            self.dates.push(day.date);
+            self.counts.push(day.assets.len() as u32);
+            self.prev = Some(day);
         }
-        self.findings.extend(found);
-        self.dates.push(day.date);
-        self.counts.push(day.assets.len() as u32);
-        self.prev = Some(day);
     }
 
     fn coverage(&self, day: &DayView, found: &mut Vec<Finding>) {
@@ -282,7 +296,7 @@ impl<'t> Checker<'t> {
         found.push(f);
     }
 
-    fn against_previous(&mut self, prev: &DayView, day: &DayView, found: &mut Vec<Finding>) {
+    fn against_previous(&mut self, prev: &DayView, day: &DayView, pairs: Vec<day::StylePair>, found: &mut Vec<Finding>) {
         // Schema: groups, and the factors of non-categorical groups (a categorical factor with
         // no member that day has no rows in long data: that is no change of schema).
         let keys = |d: &DayView| {
@@ -354,7 +368,6 @@ impl<'t> Checker<'t> {
         }
 
         // Style by style against the previous date: stale values, shifts, rank changes.
-        let pairs = day::aligned_styles(prev, day);
         let (mut shared, mut identical) = (0u64, 0u64);
         for p in &pairs {
             shared += p.shared as u64;
@@ -419,7 +432,7 @@ impl<'t> Checker<'t> {
                     );
                     f.factor_group = Some(p.group.clone());
                     f.factor = Some(p.factor.clone());
-                    f.assets = p.movers;
+                    f.assets = p.movers(day);
                     found.push(f);
                 }
                 self.persistence.insert(key, rho);

@@ -84,9 +84,8 @@ fn ranks(values: &[f32]) -> Vec<f64> {
     out
 }
 
-/// Spearman's rank correlation of paired values, and the positions ordered by how far their
-/// rank moved (most first).
-pub(crate) fn spearman(a: &[f32], b: &[f32]) -> (f64, Vec<usize>) {
+/// Spearman's rank correlation of paired values.
+pub(crate) fn spearman(a: &[f32], b: &[f32]) -> f64 {
     let (ra, rb) = (ranks(a), ranks(b));
     let n = ra.len() as f64;
     let mean = (n + 1.0) / 2.0;
@@ -96,10 +95,20 @@ pub(crate) fn spearman(a: &[f32], b: &[f32]) -> (f64, Vec<usize>) {
         saa += (x - mean).powi(2);
         sbb += (y - mean).powi(2);
     }
-    let rho = if saa > 0.0 && sbb > 0.0 { sab / (saa * sbb).sqrt() } else { 1.0 };
-    let mut moved: Vec<usize> = (0..ra.len()).collect();
-    moved.sort_unstable_by(|&i, &j| (rb[j] - ra[j]).abs().total_cmp(&(rb[i] - ra[i]).abs()));
-    (rho, moved)
+    if saa > 0.0 && sbb > 0.0 { sab / (saa * sbb).sqrt() } else { 1.0 }
+}
+
+/// The positions of the `k` pairs whose rank moved most, most first.
+pub(crate) fn movers(a: &[f32], b: &[f32], k: usize) -> Vec<usize> {
+    let (ra, rb) = (ranks(a), ranks(b));
+    let moved = |i: usize| (rb[i] - ra[i]).abs();
+    let mut order: Vec<usize> = (0..ra.len()).collect();
+    if order.len() > k {
+        order.select_nth_unstable_by(k, |&i, &j| moved(j).total_cmp(&moved(i)));
+        order.truncate(k);
+    }
+    order.sort_unstable_by(|&i, &j| moved(j).total_cmp(&moved(i)));
+    order
 }
 
 #[cfg(test)]
@@ -125,9 +134,10 @@ mod tests {
         let shifted: Vec<f32> = same.iter().map(|x| x + 50.0).collect();
         assert!(psi(&same, &shifted) > 1.0);
         assert_eq!(ranks(&[10.0, 30.0, 20.0, 20.0]), [1.0, 4.0, 2.5, 2.5]);
-        assert!((spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]).0 + 1.0).abs() < 1e-12);
-        let (rho, moved) = spearman(&[1.0, 2.0, 3.0, 4.0], &[1.0, 2.0, 4.0, 3.0]);
-        assert!((rho - 0.8).abs() < 1e-12);
-        assert!(moved[..2].contains(&2) && moved[..2].contains(&3));
+        assert!((spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        let (a, b) = ([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 4.0, 3.0]);
+        assert!((spearman(&a, &b) - 0.8).abs() < 1e-12);
+        let moved = movers(&a, &b, 2);
+        assert!(moved.contains(&2) && moved.contains(&3), "{moved:?}");
     }
 }

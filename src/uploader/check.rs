@@ -64,7 +64,7 @@ impl Uploader<'_> {
                     Ok(DayView::of(&frame, &frame.rows_of_date(s.date), s.date))
                 })
                 .collect::<Result<_>>()?;
-            views.into_iter().for_each(|v| checker.day(v));
+            checker.days(views);
         }
         Ok(checker.finish(overlaps))
     }
