@@ -13,6 +13,7 @@ use ts_rs::TS;
 
 use super::Uploader;
 use crate::frame::{Dict, Exposures};
+use crate::store::home::DataDir;
 use crate::store::{catalog, parts};
 use crate::{Error, Result};
 
@@ -74,49 +75,113 @@ struct Sides {
     to: BTreeMap<i32, (i64, String)>,
 }
 
-/// Rows of one date that differ, sorted by key.
-fn date_changes(date: i32, old: Option<&Exposures>, new: Option<&Exposures>) -> Vec<RowChange> {
-    let mut dict = Dict::default();
-    let mut key = |f: &Exposures, r: usize| {
-        [f.asset_id.get(r), f.asset_id_type.get(r), f.factor_group.get(r), f.factor.get(r)].map(|s| dict.intern_str(s))
-    };
-    let mut before: FxHashMap<[u32; 4], f32> = FxHashMap::default();
-    if let Some(o) = old {
-        for r in 0..o.len() {
-            before.insert(key(o, r), o.exposure[r]);
+/// The changes of one date: keys as codes into `dict` (asset, id type, group, factor), with the
+/// value before and after. Compact, so that a summary never holds a row as strings.
+struct DateDiff {
+    date: i32,
+    dict: Dict,
+    changes: Vec<([u32; 4], Option<f32>, Option<f32>)>,
+}
+
+impl DateDiff {
+    fn of(date: i32, old: Option<&Exposures>, new: Option<&Exposures>) -> DateDiff {
+        let mut dict = Dict::default();
+        let mut key = |f: &Exposures, r: usize| {
+            [f.asset_id.get(r), f.asset_id_type.get(r), f.factor_group.get(r), f.factor.get(r)].map(|s| dict.intern_str(s))
+        };
+        let mut before: FxHashMap<[u32; 4], f32> = FxHashMap::default();
+        if let Some(o) = old {
+            before.reserve(o.len());
+            for r in 0..o.len() {
+                before.insert(key(o, r), o.exposure[r]);
+            }
         }
+        let mut changes = Vec::new();
+        if let Some(n) = new {
+            for r in 0..n.len() {
+                let k = key(n, r);
+                let v = n.exposure[r];
+                match before.remove(&k) {
+                    Some(o) if o.to_bits() == v.to_bits() => {}
+                    o => changes.push((k, o, Some(v))),
+                }
+            }
+        }
+        changes.extend(before.into_iter().map(|(k, o)| (k, Some(o), None)));
+        DateDiff { date, dict, changes }
     }
-    let mut out = Vec::new();
-    let row = |dict: &Dict, k: [u32; 4], old: Option<f32>, new: Option<f32>| RowChange {
-        date: crate::date::format(date),
-        asset_id: dict.get(k[0]).to_owned(),
-        asset_id_type: dict.get(k[1]).to_owned(),
-        factor_group: dict.get(k[2]).to_owned(),
-        factor: dict.get(k[3]).to_owned(),
-        old,
-        new,
-    };
-    let mut added = Vec::new();
-    if let Some(n) = new {
-        for r in 0..n.len() {
-            let k = key(n, r);
-            let v = n.exposure[r];
-            match before.remove(&k) {
-                Some(o) if o.to_bits() == v.to_bits() => {}
-                Some(o) => added.push((k, Some(o), Some(v))),
-                None => added.push((k, None, Some(v))),
+
+    /// The changes as rows, sorted by key.
+    fn rows(mut self) -> Vec<RowChange> {
+        let dict = &self.dict;
+        self.changes.sort_unstable_by(|a, b| a.0.map(|c| dict.get(c)).cmp(&b.0.map(|c| dict.get(c))));
+        let date = crate::date::format(self.date);
+        self.changes
+            .iter()
+            .map(|(k, old, new)| RowChange {
+                date: date.clone(),
+                asset_id: dict.get(k[0]).to_owned(),
+                asset_id_type: dict.get(k[1]).to_owned(),
+                factor_group: dict.get(k[2]).to_owned(),
+                factor: dict.get(k[3]).to_owned(),
+                old: *old,
+                new: *new,
+            })
+            .collect()
+    }
+
+    /// Per factor: values added, removed, changed and the largest change.
+    fn factors(&self) -> BTreeMap<(String, String), FactorDiff> {
+        let mut by_code: FxHashMap<(u32, u32), FactorDiff> = FxHashMap::default();
+        for (k, old, new) in &self.changes {
+            let f = by_code.entry((k[2], k[3])).or_insert_with(|| FactorDiff {
+                factor_group: self.dict.get(k[2]).to_owned(),
+                factor: self.dict.get(k[3]).to_owned(),
+                added: 0,
+                removed: 0,
+                changed: 0,
+                largest_change: 0.0,
+                largest_at: None,
+            });
+            match (old, new) {
+                (None, _) => f.added += 1,
+                (_, None) => f.removed += 1,
+                (Some(o), Some(n)) => {
+                    f.changed += 1;
+                    let delta = (f64::from(*n) - f64::from(*o)).abs();
+                    if delta > f.largest_change || f.largest_at.is_none() {
+                        f.largest_change = delta;
+                        f.largest_at = Some(format!("{} {}", crate::date::format(self.date), self.dict.get(k[0])));
+                    }
+                }
+            }
+        }
+        by_code.into_values().map(|f| ((f.factor_group.clone(), f.factor.clone()), f)).collect()
+    }
+}
+
+/// Adds `more` into `into`: counts add up, the larger change wins.
+fn merge(into: &mut BTreeMap<(String, String), FactorDiff>, more: BTreeMap<(String, String), FactorDiff>) {
+    for (k, m) in more {
+        match into.get_mut(&k) {
+            None => {
+                into.insert(k, m);
+            }
+            Some(f) => {
+                f.added += m.added;
+                f.removed += m.removed;
+                f.changed += m.changed;
+                if m.changed > 0 && (m.largest_change > f.largest_change || f.largest_at.is_none()) {
+                    f.largest_change = m.largest_change;
+                    f.largest_at = m.largest_at;
+                }
             }
         }
     }
-    added.extend(before.into_iter().map(|(k, o)| (k, Some(o), None)));
-    for (k, o, n) in added {
-        out.push(row(&dict, k, o, n));
-    }
-    out.sort_by(|a, b| {
-        (&a.asset_id, &a.asset_id_type, &a.factor_group, &a.factor).cmp(&(&b.asset_id, &b.asset_id_type, &b.factor_group, &b.factor))
-    });
-    out
 }
+
+/// Dates read and compared at once when listing rows.
+const ROW_BATCH: usize = 4;
 
 impl Uploader<'_> {
     fn sides(&self, from: u32, to: u32) -> Result<Sides> {
@@ -132,9 +197,9 @@ impl Uploader<'_> {
         Ok(Sides { from: side(from)?, to: side(to)? })
     }
 
-    /// Every changed row of the dates that differ, date by date (in parallel), in date order.
-    fn changes(&self, sides: &Sides) -> Result<Vec<(i32, Vec<RowChange>)>> {
-        let dates: Vec<i32> = sides
+    /// The dates whose data differ (their parts differ), in order.
+    fn differing(sides: &Sides) -> Vec<i32> {
+        sides
             .from
             .keys()
             .chain(sides.to.keys())
@@ -142,74 +207,75 @@ impl Uploader<'_> {
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .filter(|d| sides.from.get(d).map(|p| p.0) != sides.to.get(d).map(|p| p.0))
-            .collect();
-        let data = self.home.data();
-        let read = |side: &BTreeMap<i32, (i64, String)>, d: i32| side.get(&d).map(|(_, f)| parts::read(&data.path(f))).transpose();
-        dates
-            .par_iter()
-            .map(|&d| {
-                let (old, new) = (read(&sides.from, d)?, read(&sides.to, d)?);
-                Ok((d, date_changes(d, old.as_ref(), new.as_ref())))
-            })
             .collect()
+    }
+
+    /// Compares one date of two versions.
+    fn date_diff(data: &DataDir, sides: &Sides, date: i32) -> Result<DateDiff> {
+        let read = |side: &BTreeMap<i32, (i64, String)>| side.get(&date).map(|(_, f)| parts::read(&data.path(f))).transpose();
+        let (old, new) = (read(&sides.from)?, read(&sides.to)?);
+        Ok(DateDiff::of(date, old.as_ref(), new.as_ref()))
     }
 
     /// What changed from version `from` to version `to`.
     pub fn diff(&self, from: u32, to: u32) -> Result<VersionDiff> {
-        let sides = self.sides(from, to)?;
-        let changes = self.changes(&sides)?;
+        let (sides, data) = (self.sides(from, to)?, self.home.data());
+        // Per date in parallel, only counts leave the worker: memory stays that of a few dates.
+        let per_date: Vec<(i32, u64, BTreeMap<(String, String), FactorDiff>)> = Self::differing(&sides)
+            .par_iter()
+            .map(|&d| {
+                let dd = Self::date_diff(data, &sides, d)?;
+                Ok((d, dd.changes.len() as u64, dd.factors()))
+            })
+            .collect::<Result<_>>()?;
         let fmt = |d: &i32| crate::date::format(*d);
-        let mut factors: BTreeMap<(String, String), FactorDiff> = BTreeMap::new();
-        let mut dates_changed = Vec::new();
-        let mut rows_changed = 0u64;
-        for (date, rows) in &changes {
-            if !rows.is_empty() && sides.from.contains_key(date) && sides.to.contains_key(date) {
-                dates_changed.push(fmt(date));
+        let both = |d: &i32| sides.from.contains_key(d) && sides.to.contains_key(d);
+        let mut factors = BTreeMap::new();
+        let (mut dates_changed, mut rows_changed, mut same_data) = (Vec::new(), 0u64, 0usize);
+        for (date, n, f) in per_date {
+            match (n, both(&date)) {
+                (0, true) => same_data += 1,
+                (_, true) => dates_changed.push(fmt(&date)),
+                _ => {}
             }
-            rows_changed += rows.len() as u64;
-            for r in rows {
-                let f = factors.entry((r.factor_group.clone(), r.factor.clone())).or_insert_with(|| FactorDiff {
-                    factor_group: r.factor_group.clone(),
-                    factor: r.factor.clone(),
-                    added: 0,
-                    removed: 0,
-                    changed: 0,
-                    largest_change: 0.0,
-                    largest_at: None,
-                });
-                match (r.old, r.new) {
-                    (None, _) => f.added += 1,
-                    (_, None) => f.removed += 1,
-                    (Some(o), Some(n)) => {
-                        f.changed += 1;
-                        let delta = (f64::from(n) - f64::from(o)).abs();
-                        if delta > f.largest_change || f.largest_at.is_none() {
-                            f.largest_change = delta;
-                            f.largest_at = Some(format!("{} {}", r.date, r.asset_id));
-                        }
-                    }
-                }
-            }
+            rows_changed += n;
+            merge(&mut factors, f);
         }
-        let unchanged = sides.from.iter().filter(|(d, p)| sides.to.get(d).is_some_and(|q| q.0 == p.0)).count()
-            + changes.iter().filter(|(d, rows)| rows.is_empty() && sides.from.contains_key(d) && sides.to.contains_key(d)).count();
+        let shared_parts = sides.from.iter().filter(|(d, p)| sides.to.get(d).is_some_and(|q| q.0 == p.0)).count();
         Ok(VersionDiff {
             from,
             to,
             dates_added: sides.to.keys().filter(|d| !sides.from.contains_key(d)).map(fmt).collect(),
             dates_removed: sides.from.keys().filter(|d| !sides.to.contains_key(d)).map(fmt).collect(),
             dates_changed,
-            dates_unchanged: unchanged,
+            dates_unchanged: shared_parts + same_data,
             factors: factors.into_values().collect(),
             rows_changed,
         })
     }
 
     /// Changed rows `offset..offset + limit` from version `from` to `to`, by date then key.
+    /// Dates are compared a few at a time; only the rows of the page become strings.
     pub fn diff_rows(&self, from: u32, to: u32, offset: usize, limit: usize) -> Result<RowChanges> {
-        let changes = self.changes(&self.sides(from, to)?)?;
-        let total = changes.iter().map(|(_, r)| r.len() as u64).sum();
-        let rows = changes.into_iter().flat_map(|(_, r)| r).skip(offset).take(limit).collect();
+        let (sides, data) = (self.sides(from, to)?, self.home.data());
+        let (mut rows, mut total, mut skip) = (Vec::new(), 0u64, offset);
+        for batch in Self::differing(&sides).chunks(ROW_BATCH) {
+            let diffs: Vec<DateDiff> = batch.par_iter().map(|&d| Self::date_diff(data, &sides, d)).collect::<Result<_>>()?;
+            for dd in diffs {
+                let n = dd.changes.len();
+                total += n as u64;
+                if rows.len() >= limit || n == 0 {
+                    continue;
+                }
+                if skip >= n {
+                    skip -= n;
+                    continue;
+                }
+                let want = limit - rows.len();
+                rows.extend(dd.rows().into_iter().skip(skip).take(want));
+                skip = 0;
+            }
+        }
         Ok(RowChanges { rows, total })
     }
 }
