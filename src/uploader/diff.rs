@@ -75,6 +75,22 @@ struct Sides {
     to: BTreeMap<i32, (i64, String)>,
 }
 
+/// Each key column's codes of `f` mapped to codes of `dict` (asset, id type, group, factor).
+fn remap(f: &Exposures, dict: &mut Dict) -> [Vec<u32>; 4] {
+    [&f.asset_id, &f.asset_id_type, &f.factor_group, &f.factor].map(|c| c.dict.values().iter().map(|v| dict.intern_str(v)).collect())
+}
+
+/// The key of row `r` of `f` in codes of the shared dictionary.
+#[inline]
+fn key(f: &Exposures, maps: &[Vec<u32>; 4], r: usize) -> [u32; 4] {
+    [
+        maps[0][f.asset_id.codes[r] as usize],
+        maps[1][f.asset_id_type.codes[r] as usize],
+        maps[2][f.factor_group.codes[r] as usize],
+        maps[3][f.factor.codes[r] as usize],
+    ]
+}
+
 /// The changes of one date: keys as codes into `dict` (asset, id type, group, factor), with the
 /// value before and after. Compact, so that a summary never holds a row as strings.
 struct DateDiff {
@@ -85,21 +101,22 @@ struct DateDiff {
 
 impl DateDiff {
     fn of(date: i32, old: Option<&Exposures>, new: Option<&Exposures>) -> DateDiff {
+        // One dictionary for both frames: each frame's codes are mapped once per distinct string,
+        // then rows are keyed by codes alone.
         let mut dict = Dict::default();
-        let mut key = |f: &Exposures, r: usize| {
-            [f.asset_id.get(r), f.asset_id_type.get(r), f.factor_group.get(r), f.factor.get(r)].map(|s| dict.intern_str(s))
-        };
         let mut before: FxHashMap<[u32; 4], f32> = FxHashMap::default();
         if let Some(o) = old {
+            let maps = remap(o, &mut dict);
             before.reserve(o.len());
             for r in 0..o.len() {
-                before.insert(key(o, r), o.exposure[r]);
+                before.insert(key(o, &maps, r), o.exposure[r]);
             }
         }
         let mut changes = Vec::new();
         if let Some(n) = new {
+            let maps = remap(n, &mut dict);
             for r in 0..n.len() {
-                let k = key(n, r);
+                let k = key(n, &maps, r);
                 let v = n.exposure[r];
                 match before.remove(&k) {
                     Some(o) if o.to_bits() == v.to_bits() => {}
