@@ -87,7 +87,7 @@ fn every_operation_of_the_upload_half() {
     let styles = &day.iter().find(|g| g.group == "style").unwrap().values;
     assert_eq!(histogram.histogram.bins.iter().map(|b| u64::from(b.count)).sum::<u64>(), styles.len() as u64);
 
-    let wiped = b.wipe_staging(DATASET, Some(&[first.name.clone()])).unwrap();
+    let wiped = b.wipe_staging(DATASET, Some(std::slice::from_ref(&first.name))).unwrap();
     assert_eq!(wiped.len(), 1);
     assert_eq!(b.staging_results(DATASET).unwrap().len(), 3);
     let commit = b.commit(DATASET, CommitMode::Append, None, &Progress::none()).unwrap();

@@ -148,7 +148,7 @@ impl DateDiff {
     }
 
     /// Per factor: values added, removed, changed and the largest change.
-    fn factors(&self) -> BTreeMap<(String, String), FactorDiff> {
+    fn factors(&self) -> Factors {
         let mut by_code: FxHashMap<(u32, u32), FactorDiff> = FxHashMap::default();
         for (k, old, new) in &self.changes {
             let f = by_code.entry((k[2], k[3])).or_insert_with(|| FactorDiff {
@@ -177,8 +177,11 @@ impl DateDiff {
     }
 }
 
+/// Factor changes by (group, factor).
+type Factors = BTreeMap<(String, String), FactorDiff>;
+
 /// Adds `more` into `into`: counts add up, the larger change wins.
-fn merge(into: &mut BTreeMap<(String, String), FactorDiff>, more: BTreeMap<(String, String), FactorDiff>) {
+fn merge(into: &mut Factors, more: Factors) {
     for (k, m) in more {
         match into.get_mut(&k) {
             None => {
@@ -238,7 +241,7 @@ impl Uploader<'_> {
     pub fn diff(&self, from: u32, to: u32) -> Result<VersionDiff> {
         let (sides, data) = (self.sides(from, to)?, self.home.data());
         // Per date in parallel, only counts leave the worker: memory stays that of a few dates.
-        let per_date: Vec<(i32, u64, BTreeMap<(String, String), FactorDiff>)> = Self::differing(&sides)
+        let per_date: Vec<(i32, u64, Factors)> = Self::differing(&sides)
             .par_iter()
             .map(|&d| {
                 let dd = Self::date_diff(data, &sides, d)?;
