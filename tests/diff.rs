@@ -116,3 +116,36 @@ fn changed_rows_come_by_date_and_key_a_page_at_a_time() {
     assert_eq!(text.lines().count(), 4, "{text}");
     assert!(text.contains("2025-05-02,C,bayesid,style,Size,,2"), "{text}");
 }
+
+#[test]
+fn a_commit_preview_shows_what_each_mode_would_replace() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = LocalBackend::open(&dir.path().join("home")).unwrap();
+    commit(
+        &b,
+        dir.path(),
+        1,
+        CommitMode::Append,
+        &[(D1, "A", "Size", 1.0), (D1, "B", "Size", 3.0), (D2, "A", "Size", 5.0), (D2, "B", "Size", 7.0)],
+    );
+    // Staged again: day 2 with A alone, at 2.
+    let again = dir.path().join("again");
+    std::fs::create_dir_all(&again).unwrap();
+    std::fs::write(
+        again.join(format!("y_{D2}.csv")),
+        format!("date,asset_id,asset_id_type,factor_group,factor,exposure\n{D2},A,bayesid,style,Size,2\n"),
+    )
+    .unwrap();
+    b.stage(D, &[again], false, &Progress::none()).unwrap();
+    assert!(b.commit_preview(D, CommitMode::Append).unwrap().is_empty(), "append replaces nothing");
+    let upsert = b.commit_preview(D, CommitMode::Upsert).unwrap();
+    assert_eq!(upsert.len(), 1);
+    let d2 = &upsert[0];
+    assert_eq!((d2.date.as_str(), d2.old_assets, d2.new_assets), (D2, 2, 1));
+    let size = &d2.factors[0];
+    assert_eq!((size.factor.as_str(), size.old_mean, size.new_mean), ("Size", Some(6.0), Some(2.0)));
+    assert_eq!((size.old_std.map(|s| (s * s * 1e9).round() / 1e9), size.new_std), (Some(2.0), Some(0.0)));
+    let overwrite = b.commit_preview(D, CommitMode::Overwrite).unwrap();
+    let dates: Vec<(&str, u32)> = overwrite.iter().map(|r| (r.date.as_str(), r.new_assets)).collect();
+    assert_eq!(dates, [(D1, 0), (D2, 1)], "overwrite drops day 1");
+}

@@ -15,7 +15,9 @@ use riskdesk::reference::ReferenceInfo;
 use riskdesk::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
 use riskdesk::scan::ScanReport;
 use riskdesk::table::Format;
-use riskdesk::uploader::{CommitMode, CommitResult, DatasetInfo, DetailRow, RowChanges, StagingResult, VersionDiff, VersionInfo};
+use riskdesk::uploader::{
+    CommitMode, CommitResult, DatasetInfo, DateReplacement, DetailRow, RowChanges, StagingResult, VersionDiff, VersionInfo,
+};
 use riskdesk::{Backend, Error, Progress};
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -150,6 +152,12 @@ pub async fn day_histogram(
 #[tauri::command]
 pub async fn commit(app: App<'_>, dataset: String, mode: String, on_progress: Channel<Step>, job: u64) -> Reply<CommitResult> {
     run(&app, Some((job, on_progress)), move |b, p| b.commit(&dataset, CommitMode::parse(&mode)?, None, p)).await
+}
+
+/// The committed dates a commit in `mode` would replace, before and after (for the confirmation).
+#[tauri::command]
+pub async fn commit_preview(app: App<'_>, dataset: String, mode: String) -> Reply<Vec<DateReplacement>> {
+    run(&app, None, move |b, _| b.commit_preview(&dataset, CommitMode::parse(&mode)?)).await
 }
 
 /// Deletes an exposure dataset with every version and staged name.

@@ -64,6 +64,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
         wipe_staged,
         day_charts,
         day_histogram,
+        commit_preview,
         commit,
         destroy_dataset,
         history,

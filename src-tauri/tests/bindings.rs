@@ -38,7 +38,7 @@ fn generated() -> String {
         // Charts.
         DayCharts, Chart, PlotBox, Histogram, Bin, DayHistogram,
         // Commits and versions.
-        CommitMode, CommitResult, VersionInfo, VersionDiff, FactorDiff, RowChanges, RowChange,
+        CommitMode, CommitResult, DateReplacement, FactorShift, VersionInfo, VersionDiff, FactorDiff, RowChanges, RowChange,
         // References and risk datasets.
         ReferenceInfo, Exchange, RiskDatasetInfo, DatasetKind, Status, Description, UniverseSettingsMenu,
         CreationReport, SourceVersion, UpdateResult,

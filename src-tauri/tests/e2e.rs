@@ -33,7 +33,7 @@ const WORKFLOW_SHOTS: [&str; 8] = [
 ];
 
 /// The screenshots the sanity checks test writes.
-const CHECK_SHOTS: [&str; 2] = ["12-findings.png", "13-version-diff.png"];
+const CHECK_SHOTS: [&str; 3] = ["12-findings.png", "13-version-diff.png", "14-commit-replaces.png"];
 
 /// The screenshots the defects test writes.
 const DEFECT_SHOTS: [&str; 3] = ["09-industry-with-commas.png", "10-reference-data.png", "11-reloaded.png"];
@@ -646,7 +646,9 @@ fn sanity_checks_flag_the_bad_days() {
     pick_with_mouse(&s, "#mode", 1);
     s.click_when_ready("#commit");
     s.click_when_ready("#confirm");
-    s.wait_text("#confirm-text", "mode upsert");
+    s.wait_text("#confirm-text", "It replaces 8 committed dates");
+    s.wait_text("#confirm-table", "2025-05-03");
+    shot(&s, "14-commit-replaces.png");
     s.click_when_ready("#confirm");
     s.wait_text("#committed", "version 2");
     s.click_when_ready("#nav-history");

@@ -14,8 +14,8 @@ use crate::scan::FileStatus;
 use crate::store::Home;
 use crate::table::{Format, Table};
 use crate::uploader::{
-    Column, CommitMode, CommitResult, DatasetInfo, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult, VersionDiff,
-    VersionInfo,
+    Column, CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult,
+    VersionDiff, VersionInfo,
 };
 use crate::{Error, Result};
 
@@ -133,6 +133,10 @@ impl Backend for LocalBackend {
 
     fn wipe_staging(&self, dataset: &str, names: Option<&[String]>) -> Result<Vec<StagingResult>> {
         self.with(|h| h.uploader(dataset)?.wipe_staging(names))
+    }
+
+    fn commit_preview(&self, dataset: &str, mode: CommitMode) -> Result<Vec<DateReplacement>> {
+        self.with(|h| h.uploader(dataset)?.commit_preview(mode))
     }
 
     fn commit(&self, dataset: &str, mode: CommitMode, names: Option<&[String]>, progress: &Progress<'_>) -> Result<CommitResult> {

@@ -34,7 +34,8 @@ use crate::riskdataset::{CreationReport, Description, ExposureQuery, RiskDataset
 use crate::scan::{FileStatus, ScanReport};
 use crate::table::{Format, Table};
 use crate::uploader::{
-    CommitMode, CommitResult, DatasetInfo, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult, VersionDiff, VersionInfo,
+    CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult, VersionDiff,
+    VersionInfo,
 };
 use crate::{Error, Result};
 
@@ -74,6 +75,10 @@ pub trait Backend: Send + Sync {
 
     /// Removes staged names (all when `None`); returns what was removed.
     fn wipe_staging(&self, dataset: &str, names: Option<&[String]>) -> Result<Vec<StagingResult>>;
+
+    /// The committed dates a commit in `mode` would replace, with asset counts and the moments
+    /// of market and style factors before and after (for the confirmation).
+    fn commit_preview(&self, dataset: &str, mode: CommitMode) -> Result<Vec<DateReplacement>>;
 
     /// Commits staged names (all when `None`) with a mode into a new version.
     fn commit(&self, dataset: &str, mode: CommitMode, names: Option<&[String]>, progress: &Progress<'_>) -> Result<CommitResult>;

@@ -4,13 +4,40 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use super::Uploader;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{CommitMode, Uploader};
 use crate::checks::{Checker, DayView, Finding, Overlaps, Thresholds};
 use crate::store::{catalog, parts};
 use crate::{Error, Result};
 
 /// Dates read and turned into views at once (in parallel), before they are checked in order.
 const BATCH: usize = 8;
+
+/// A factor's cross-section on a date, before and after a commit replaces it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FactorShift {
+    pub factor_group: String,
+    pub factor: String,
+    /// Mean and standard deviation now committed (None: the factor is not committed that date).
+    pub old_mean: Option<f64>,
+    pub old_std: Option<f64>,
+    /// Mean and standard deviation of the staged values (None: not staged that date).
+    pub new_mean: Option<f64>,
+    pub new_std: Option<f64>,
+}
+
+/// A committed date that a commit would replace: asset counts and market/style factors, before
+/// (committed) and after (staged).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DateReplacement {
+    pub date: String,
+    pub old_assets: u32,
+    /// 0 when `overwrite` drops the date.
+    pub new_assets: u32,
+    pub factors: Vec<FactorShift>,
+}
 
 /// One date to check: the file that holds it.
 struct Source {
@@ -51,6 +78,68 @@ impl Uploader<'_> {
         let sources =
             catalog::version_parts(self.home.db(), self.id, v)?.into_iter().map(|p| Source { date: p.stats.date, file: p.file }).collect();
         self.run_checks(sources, t, &Overlaps::default())
+    }
+
+    /// What a commit in `mode` would replace: the committed dates it rewrites (those staged again
+    /// for `upsert` and `overwrite_dates`, every committed date for `overwrite`; none for
+    /// `append`, which refuses existing keys), with asset counts and factor moments before and after.
+    pub fn commit_preview(&self, mode: CommitMode) -> Result<Vec<DateReplacement>> {
+        let db = self.home.db();
+        let latest = catalog::latest_version(db, self.id)?;
+        if mode == CommitMode::Append || latest == 0 {
+            return Ok(Vec::new());
+        }
+        let committed: BTreeMap<i32, String> =
+            catalog::version_parts(db, self.id, latest)?.into_iter().map(|p| (p.stats.date, p.file)).collect();
+        let mut staged: BTreeMap<i32, String> = BTreeMap::new();
+        for s in catalog::staged(db, self.id)? {
+            for d in &s.days {
+                staged.insert(d.date, s.file.clone());
+            }
+        }
+        let dates: Vec<i32> = committed.keys().copied().filter(|d| mode == CommitMode::Overwrite || staged.contains_key(d)).collect();
+        let data = self.home.data();
+        let view = |file: &str, date: i32| -> Result<DayView> {
+            let frame = parts::read(&data.path(file))?;
+            Ok(DayView::of(&frame, &frame.rows_of_date(date), date))
+        };
+        dates
+            .par_iter()
+            .map(|&date| {
+                let old = view(&committed[&date], date)?;
+                let new = staged.get(&date).map(|f| view(f, date)).transpose()?;
+                let mut factors: BTreeMap<(String, String), FactorShift> = BTreeMap::new();
+                let known = |v: f64| v.is_finite().then_some(v);
+                for (g, f, mean, std) in old.factor_moments() {
+                    let shift = FactorShift {
+                        factor_group: g.clone(),
+                        factor: f.clone(),
+                        old_mean: known(mean),
+                        old_std: known(std),
+                        new_mean: None,
+                        new_std: None,
+                    };
+                    factors.insert((g, f), shift);
+                }
+                for (g, f, mean, std) in new.as_ref().map(DayView::factor_moments).unwrap_or_default() {
+                    let shift = factors.entry((g.clone(), f.clone())).or_insert(FactorShift {
+                        factor_group: g,
+                        factor: f,
+                        old_mean: None,
+                        old_std: None,
+                        new_mean: None,
+                        new_std: None,
+                    });
+                    (shift.new_mean, shift.new_std) = (known(mean), known(std));
+                }
+                Ok(DateReplacement {
+                    date: crate::date::format(date),
+                    old_assets: old.assets.len() as u32,
+                    new_assets: new.map_or(0, |n| n.assets.len() as u32),
+                    factors: factors.into_values().collect(),
+                })
+            })
+            .collect()
     }
 
     fn run_checks(&self, sources: Vec<Source>, t: &Thresholds, overlaps: &Overlaps) -> Result<Vec<Finding>> {

@@ -18,6 +18,7 @@ use crate::scan::FileStatus;
 use crate::store::{Home, catalog};
 use crate::{Error, Result};
 
+pub use check::{DateReplacement, FactorShift};
 pub use commit::{CommitMode, CommitResult};
 pub use diff::{FactorDiff, RowChange, RowChanges, VersionDiff};
 pub use query::{Column, DateSummary, DetailRow, StagedSummary, VersionInfo};

@@ -8,12 +8,12 @@ import type {
   AppInfo, Bin, Chart, CommitResult, CreationReport, DatasetInfo, DayCharts, DayHistogram, Description, DetailRow, Diagnostic,
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
   StagingResult, Step, UpdateResult, VersionInfo,
-  ErrorBody, StageState, Finding, Thresholds, VersionDiff, RowChanges,
+  ErrorBody, StageState, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement,
 } from "./bindings";
 export type {
   AppInfo, Bin, Chart, CommitResult, CreationReport, DatasetInfo, DayCharts, DayHistogram, Description, DetailRow, Diagnostic,
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
-  StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges,
+  StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement,
 };
 /** A failed command: the engine's stable code, its message and detail lines. */
 export type UiError = ErrorBody;
@@ -55,6 +55,7 @@ export const api = {
   dayHistogram: (dataset: string, name: string, date: string, group: string | null, width: number, height: number) =>
     call<DayHistogram>("day_histogram", { dataset, name, date, group, width, height }),
   commit: (dataset: string, mode: string, job: Job) => call<CommitResult>("commit", { dataset, mode, ...jobArgs(job) }),
+  commitPreview: (dataset: string, mode: string) => call<DateReplacement[]>("commit_preview", { dataset, mode }),
   versionDiff: (dataset: string, from: number, to: number) => call<VersionDiff>("version_diff", { dataset, from, to }),
   versionDiffRows: (dataset: string, from: number, to: number, offset: number, limit: number) =>
     call<RowChanges>("version_diff_rows", { dataset, from, to, offset, limit }),

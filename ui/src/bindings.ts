@@ -232,6 +232,20 @@ export type CommitResult = { version: number, committed_names: Array<string>, mo
  * Rows and dates of the new version as a whole.
  */
 rows: number, dates: number, };
+export type DateReplacement = { date: string, old_assets: number, 
+/**
+ * 0 when `overwrite` drops the date.
+ */
+new_assets: number, factors: Array<FactorShift>, };
+export type FactorShift = { factor_group: string, factor: string, 
+/**
+ * Mean and standard deviation now committed (None: the factor is not committed that date).
+ */
+old_mean: number | null, old_std: number | null, 
+/**
+ * Mean and standard deviation of the staged values (None: not staged that date).
+ */
+new_mean: number | null, new_std: number | null, };
 export type VersionInfo = { version: number, 
 /**
  * Commit time, RFC 3339 UTC.

@@ -1,7 +1,7 @@
 // The sanity checks' findings, arranged for the Check screen: a calendar strip of the dates
 // coloured by their worst finding (missing dates as gaps), and the fails a commit must name.
 // Pure functions, unit-tested.
-import type { Finding } from "./bindings";
+import type { DateReplacement, Finding } from "./bindings";
 
 /** One day of the strip: `missing` when the data has no such date. */
 export interface StripDay { date: string; worst: "fail" | "warn" | "ok" | "missing"; count: number }
@@ -45,4 +45,27 @@ export function measured(f: Finding): string {
   if (["not_standardized", "distribution_shift", "rank_instability"].includes(f.check)) return `${f.value.toFixed(3)} (threshold ${f.threshold})`;
   if (f.check === "missing_day") return "—";
   return Number.isInteger(f.value) ? `${f.value}` : f.value.toFixed(3);
+}
+
+/** Rows for the commit confirmation: per replaced date, its assets and the factors that move most. */
+export function replacementRows(dates: DateReplacement[], max = 10): { head: string[]; rows: string[][]; more?: string } {
+  const n = (v: number | null) => (v === null ? "–" : v.toFixed(3));
+  const grouped = (v: number) => v.toLocaleString("en-US");
+  const rows = dates.slice(0, max).map((d) => {
+    const moved = (f: (x: DateReplacement["factors"][number]) => number) =>
+      d.factors.filter((x) => x.old_mean !== null && x.new_mean !== null).sort((a, b) => f(b) - f(a))[0];
+    const meanMove = (x: DateReplacement["factors"][number]) => Math.abs((x.new_mean ?? 0) - (x.old_mean ?? 0));
+    const stdMove = (x: DateReplacement["factors"][number]) => Math.abs((x.new_std ?? 0) - (x.old_std ?? 0));
+    const mean = moved(meanMove);
+    const std = moved(stdMove);
+    const still = 5e-4; // below what 3 decimals show
+    return [
+      d.date,
+      `${grouped(d.old_assets)} → ${d.new_assets === 0 ? "removed" : grouped(d.new_assets)}`,
+      !mean ? "–" : meanMove(mean) < still ? "unchanged" : `${mean.factor}: ${n(mean.old_mean)} → ${n(mean.new_mean)}`,
+      !std ? "–" : stdMove(std) < still ? "unchanged" : `${std.factor}: ${n(std.old_std)} → ${n(std.new_std)}`,
+    ];
+  });
+  const more = dates.length > max ? `… and ${dates.length - max} more dates` : undefined;
+  return { head: ["Date", "Assets", "Largest mean move", "Largest std move"], rows, more };
 }

@@ -31,6 +31,8 @@ export interface Confirm {
   run: () => void;
   /** A destructive action: the confirm button is red. */
   danger?: boolean;
+  /** A small table under the text (e.g. what a commit replaces). */
+  table?: { head: string[]; rows: string[][]; more?: string };
 }
 export const confirm = signal<Confirm | null>(null);
 

@@ -70,9 +70,18 @@ export function ConfirmDialog() {
   const close = () => (confirm.value = null);
   return (
     <div class="overlay" onClick={(e) => { if (e.target === e.currentTarget) close(); }} onKeyDown={(e) => { if (e.key === "Escape") close(); }}>
-      <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
+      <div class={c.table ? "dialog wide" : "dialog"} role="dialog" aria-modal="true" aria-labelledby="confirm-title">
         <h2 id="confirm-title">{c.title}</h2>
         <p id="confirm-text">{c.text}</p>
+        {c.table
+          ? <div class="tablewrap dialogtable">
+              <table id="confirm-table">
+                <thead><tr>{c.table.head.map((h) => <th key={h}>{h}</th>)}</tr></thead>
+                <tbody>{c.table.rows.map((r, i) => <tr key={i}>{r.map((cell, j) => <td key={j}>{cell}</td>)}</tr>)}</tbody>
+              </table>
+              {c.table.more ? <p class="muted">{c.table.more}</p> : null}
+            </div>
+          : null}
         <div class="actions right">
           <button id="confirm-cancel" onClick={close}>Cancel</button>
           <button class={c.danger ? "primary danger" : "primary"} id="confirm" ref={button} onClick={() => { confirm.value = null; c.run(); }}>{c.action}</button>

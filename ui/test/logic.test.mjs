@@ -180,3 +180,19 @@ test("the strip runs over the staged dates, coloured by the worst finding, with 
   assert.deepEqual(findings.daysBetween("2025-02-27", "2025-03-01"), ["2025-02-27", "2025-02-28", "2025-03-01"]);
   assert.equal(findings.measured({ ...f("d", "coverage_drop", "fail"), value: 0.668, threshold: 0.8 }), "66.8% (threshold 80.0%)");
 });
+
+test("the commit confirmation names, per replaced date, assets before → after and the factors that move most", () => {
+  const f = (factor, old_mean, new_mean, old_std, new_std) => ({ factor_group: "style", factor, old_mean, new_mean, old_std, new_std });
+  const t = findings.replacementRows([
+    { date: "2025-05-02", old_assets: 35800, new_assets: 23000, factors: [f("Size", 0.1, 0.12, 1, 3), f("Value", 0, 0.9, 1, 1.01)] },
+    { date: "2025-05-03", old_assets: 35800, new_assets: 0, factors: [f("Size", 0.1, null, 1, null)] },
+  ], 1);
+  assert.deepEqual(t.rows, [["2025-05-02", "35,800 → 23,000", "Value: 0.000 → 0.900", "Size: 1.000 → 3.000"]]);
+  assert.equal(t.more, "… and 1 more dates");
+});
+
+test("a replaced date whose factors do not move says so", () => {
+  const f = { factor_group: "style", factor: "Size", old_mean: 0.1, new_mean: 0.1, old_std: 1, new_std: 1 };
+  const t = findings.replacementRows([{ date: "2025-05-02", old_assets: 10, new_assets: 10, factors: [f] }]);
+  assert.deepEqual(t.rows[0].slice(2), ["unchanged", "unchanged"]);
+});

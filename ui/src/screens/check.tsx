@@ -7,7 +7,7 @@ import { api, type Chart, type CommitResult, type DayCharts, type DayHistogram, 
 import { Action } from "../action";
 import { slotAt, slotCentre, svgX } from "../charts";
 import { count, f32, int, listSome, sortRows } from "../format";
-import { failLines, measured, strip } from "../findings";
+import { failLines, measured, replacementRows, strip } from "../findings";
 import { merge, outcome, replaceQuestion, summarizeDiagnostics, summary } from "../staging";
 import { ask, current, dataset, go, touched } from "../store";
 import { F32Cell, Outcome, Select } from "../ui";
@@ -197,20 +197,28 @@ function askCommit() {
       text: `${listSome(fails, 6)}. Commit anyway?`,
       action: "Commit anyway…",
       danger: true,
-      run: () => window.setTimeout(confirmCommit, 0),
+      run: () => window.setTimeout(() => void confirmCommit(), 0),
     });
     return;
   }
-  confirmCommit();
+  void confirmCommit();
 }
 
-function confirmCommit() {
+async function confirmCommit() {
   const ds = dataset.value;
   const m = mode.value;
   const dates = new Set(detail.value.map((r) => r.date)).size;
+  let replaced: Awaited<ReturnType<typeof api.commitPreview>> = [];
+  try {
+    replaced = m === "append" ? [] : await api.commitPreview(ds, m);
+  } catch (e) {
+    committing.fail(e);
+    return;
+  }
   ask({
+    table: replaced.length > 0 ? replacementRows(replaced) : undefined,
     title: `Commit to ${ds}?`,
-    text: `${count(detail.value.length, "staged name × date row")} (${count(dates, "date")}), mode ${m}: ${MODES[m]}. A new version is made; older versions stay readable.`,
+    text: `${count(detail.value.length, "staged name × date row")} (${count(dates, "date")}), mode ${m}: ${MODES[m]}. A new version is made; older versions stay readable.${replaced.length > 0 ? ` It replaces ${count(replaced.length, "committed date")}, committed → staged:` : ""}`,
     action: `Commit (${m})`,
     run: () => void doCommit(ds, m),
   });
