@@ -345,3 +345,26 @@ fn style_lists_pick_columns_and_a_replaced_reference_makes_the_dataset_stale() {
     assert!(home.update_risk_dataset("R", &Progress::none()).unwrap().updated);
     assert_eq!(home.describe_risk_dataset("R").unwrap().status.as_str(), "ready");
 }
+
+#[test]
+fn the_report_warns_of_a_style_missing_for_a_date_and_of_thin_coverage() {
+    let (env, home) = setup();
+    let mut rows = vec![];
+    for a in ["A", "B"] {
+        rows.extend([(a, "market", "Market", 1.0), (a, "industry", "Tech", 1.0), (a, "region", "US", 1.0), (a, "style", "Value", 1.5)]);
+    }
+    let mut d1 = rows.clone();
+    d1.extend([("A", "style", "Size", 1.0), ("B", "style", "Size", 2.0)]);
+    let text = String::from("date,asset_id,asset_id_type,factor_group,factor,exposure\n") + &day(D1, &d1) + &day(D2, &rows);
+    let path = env.file("exp2", "exp2.csv", text);
+    env.ok(&["upload", "stage", "-d", "Exp2", s(&path)]);
+    env.ok(&["upload", "commit", "-d", "Exp2", "--mode", "append"]);
+    let json = r#"{"reference_dataset": "Ref", "trim_assets": "none", "exposures": [{"exposure_type": "uploaded", "exposure_source": "Exp2",
+        "market_factor_group": "market", "style_factor_group": "style", "industry_factor_group": "industry", "region_factor_group": "region"}]}"#;
+    let report = create(&home, "Thin", &RiskDatasetSettings::from_json(json, "test").unwrap()).unwrap();
+    assert_eq!(report.warnings.len(), 2, "{:?}", report.warnings);
+    assert!(report.warnings[0].contains("style.style.Size has no uploaded value on 2025-05-02"), "{:?}", report.warnings);
+    assert!(report.warnings[1].contains("only 2 of the 6 assets of the coverage universe have exposures (33%)"), "{:?}", report.warnings);
+    // A full dataset has none.
+    assert!(create(&home, "R", &settings("")).unwrap().warnings.is_empty());
+}

@@ -799,6 +799,9 @@ fn print_report(r: &riskdesk::riskdataset::CreationReport) {
     for (label, n) in r.filled.iter().filter(|(l, _)| !r.clipped.contains_key(*l)) {
         println!("  {label}: {} values filled", thousands(*n));
     }
+    for w in &r.warnings {
+        println!("  warning: {w}");
+    }
     let sources: Vec<String> = r.sources.iter().map(|s| format!("{} version {}", s.dataset, s.version)).collect();
     println!("  built from {} and reference {}", sources.join(", "), r.reference_dataset);
 }

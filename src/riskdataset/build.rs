@@ -106,12 +106,21 @@ pub struct CreationReport {
     pub reference_dataset: String,
     /// When the reference dataset used was created (to see when it is replaced).
     pub reference_created: String,
+    /// What a user should know before trusting the dataset: a style without any value on a
+    /// date, a small share of the coverage universe with exposures.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 struct Source<'a> {
     settings: &'a UploadedExposures,
     version: u32,
     frame: Exposures,
+}
+
+/// Up to `n` items, then how many more.
+fn list_some(items: &[String], n: usize) -> String {
+    if items.len() <= n { items.join(", ") } else { format!("{} and {} more dates", items[..n].join(", "), items.len() - n) }
 }
 
 fn list(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
@@ -474,6 +483,21 @@ pub fn build(
 
     progress.report("create", 4, 5, "huberizing and filling styles");
     let days = day_ranges(&built.date);
+    for (col, &(_, fill)) in column_flags.iter().enumerate() {
+        let c = &built.layout.numeric[col];
+        if c.role != Role::Style {
+            continue;
+        }
+        let empty: Vec<String> = days
+            .iter()
+            .filter(|d| built.values[col][(*d).clone()].iter().all(|v| v.is_nan()))
+            .map(|d| crate::date::format(built.date[d.start]))
+            .collect();
+        if !empty.is_empty() {
+            let what = if fill { "every asset's value there is filled from industry means" } else { "its values there are empty" };
+            report.warnings.push(format!("{} has no uploaded value on {}: {what}", c.label(), list_some(&empty, 5)));
+        }
+    }
     for (col, &(huberize, fill)) in column_flags.iter().enumerate() {
         let label = built.layout.numeric[col].label();
         if huberize {
@@ -491,6 +515,14 @@ pub fn build(
     report.first_date = built.date.first().map(|&d| crate::date::format(d));
     report.last_date = built.date.last().map(|&d| crate::date::format(d));
     report.assets = built.asset.dict.len() as u32;
+    if report.coverage_assets > 0 && f64::from(report.assets) < 0.5 * f64::from(report.coverage_assets) {
+        report.warnings.push(format!(
+            "only {} of the {} assets of the coverage universe have exposures ({:.0}%)",
+            crate::text::thousands(u64::from(report.assets)),
+            crate::text::thousands(u64::from(report.coverage_assets)),
+            100.0 * f64::from(report.assets) / f64::from(report.coverage_assets)
+        ));
+    }
     Ok((built, report))
 }
 

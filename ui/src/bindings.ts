@@ -358,7 +358,12 @@ filled: { [key in string]: number }, sources: Array<SourceVersion>, reference_da
 /**
  * When the reference dataset used was created (to see when it is replaced).
  */
-reference_created: string, };
+reference_created: string, 
+/**
+ * What a user should know before trusting the dataset: a style without any value on a
+ * date, a small share of the coverage universe with exposures.
+ */
+warnings: Array<string>, };
 export type SourceVersion = { dataset: string, version: number, };
 export type UpdateResult = { name: string, updated: boolean, previous_sources: Array<SourceVersion>, report: CreationReport, };
 export type RiskDatasetSettings = { 

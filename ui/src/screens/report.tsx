@@ -7,6 +7,9 @@ export function CreationReportView({ report }: { report: CreationReport }) {
   const styles = [...new Set([...Object.keys(report.clipped), ...Object.keys(report.filled)])];
   return (
     <div class="report">
+      {report.warnings.length > 0
+        ? <ul class="warnings" id="report-warnings">{report.warnings.map((w) => <li key={w}>{w}</li>)}</ul>
+        : null}
       <p>{`${count(report.rows, "row")}: ${count(report.assets, "asset")} over ${count(report.dates, "date")} (${report.first_date ?? "–"} – ${report.last_date ?? "–"}); coverage universe ${count(report.coverage_assets, "asset")} on ${count(report.exchanges.length, "exchange")}.`}</p>
       {report.unmatched_ids > 0 ? <p>{`${int(report.unmatched_ids)} uploaded ids match no reference asset, e.g. ${report.unmatched_sample.join(", ")}`}</p> : null}
       {report.outside_universe_assets > 0 ? <p>{`${int(report.outside_universe_assets)} uploaded assets fall outside the universe and were left out.`}</p> : null}
