@@ -122,6 +122,12 @@ pub async fn check_staging(app: App<'_>, dataset: String, thresholds: Option<Thr
     .await
 }
 
+/// The sanity checks' default thresholds.
+#[tauri::command]
+pub fn default_thresholds() -> Thresholds {
+    Thresholds::default()
+}
+
 /// Removes staged names; returns what was removed.
 #[tauri::command]
 pub async fn wipe_staged(app: App<'_>, dataset: String, names: Vec<String>) -> Reply<Vec<StagingResult>> {

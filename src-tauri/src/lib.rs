@@ -61,6 +61,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
         stage,
         staging_detail,
         check_staging,
+        default_thresholds,
         wipe_staged,
         day_charts,
         day_histogram,

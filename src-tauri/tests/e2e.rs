@@ -624,6 +624,19 @@ fn sanity_checks_flag_the_bad_days() {
     s.wait_text("#findings-list tr.assets", "Assets behind it");
     s.wait_text("#chart-histogram figcaption", "2025-05-08");
     shot(&s, "12-findings.png");
+    // A threshold changed in Settings changes what the Check screen flags; reset brings it back.
+    s.click_when_ready("#nav-settings");
+    type_into(&s, "#threshold-stale_day", "1.5");
+    s.click_when_ready("#copy-home");
+    s.click_when_ready("#nav-check");
+    s.wait("stale_day to be silenced", |s| {
+        let Some(el) = s.find("#findings-list")? else { return Ok(None) };
+        Ok((!s.text(&el)?.contains("stale_day")).then_some(()))
+    });
+    s.click_when_ready("#nav-settings");
+    s.click_when_ready("#thresholds-reset");
+    s.click_when_ready("#nav-check");
+    s.wait_text("#findings-list", "stale_day");
     // Commit asks about the failing checks first, then as usual.
     s.click_when_ready("#commit");
     s.wait_text("#confirm-text", "stale_day on 2025-05-06");

@@ -49,6 +49,7 @@ export const api = {
     call<StagingResult[]>("stage", { dataset, paths, replace, ...jobArgs(job) }),
   stagingDetail: (dataset: string) => call<DetailRow[]>("staging_detail", { dataset }),
   checkStaging: (dataset: string, thresholds: Thresholds | null = null) => call<Finding[]>("check_staging", { dataset, thresholds }),
+  defaultThresholds: () => call<Thresholds>("default_thresholds"),
   wipeStaged: (dataset: string, names: string[]) => call<StagingResult[]>("wipe_staged", { dataset, names }),
   destroyDataset: (dataset: string) => call<null>("destroy_dataset", { dataset }),
   dayCharts: (dataset: string, width: number, height: number) => call<DayCharts>("day_charts", { dataset, width, height }),

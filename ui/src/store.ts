@@ -2,7 +2,7 @@
 // for the sidebar, the buttons and every screen), what the home folder holds, the confirmation
 // dialog and the startup notice. Each screen keeps its own state in its module.
 import { computed, signal } from "@preact/signals";
-import { api, type AppInfo, type ReferenceInfo, type RiskForm } from "./api";
+import { api, type AppInfo, type ReferenceInfo, type RiskForm, type Thresholds } from "./api";
 
 export type Screen = "start" | "check" | "history" | "risk" | "dataset" | "settings";
 
@@ -22,6 +22,27 @@ export const references = signal<ReferenceInfo[] | null>(null);
 export const userRisk = computed(() => form.value?.risk_datasets.filter((d) => d.kind === "user") ?? []);
 /** Set when the shell reloaded the page after the web process crashed. */
 export const notice = signal<string | null>(null);
+
+const THRESHOLDS_KEY = "riskdesk.thresholds";
+
+function storedThresholds(): Thresholds | null {
+  try {
+    const text = globalThis.localStorage?.getItem(THRESHOLDS_KEY);
+    return text ? (JSON.parse(text) as Thresholds) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The sanity checks' thresholds the user set (null: the engine's defaults), kept across runs. */
+export const thresholds = signal<Thresholds | null>(storedThresholds());
+
+/** Sets (or with null, resets) the thresholds and keeps them. */
+export function setThresholds(t: Thresholds | null) {
+  thresholds.value = t;
+  if (t) globalThis.localStorage?.setItem(THRESHOLDS_KEY, JSON.stringify(t));
+  else globalThis.localStorage?.removeItem(THRESHOLDS_KEY);
+}
 
 export interface Confirm {
   title: string;

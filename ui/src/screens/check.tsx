@@ -9,7 +9,7 @@ import { slotAt, slotCentre, svgX } from "../charts";
 import { count, f32, int, listSome, sortRows } from "../format";
 import { failLines, measured, replacementRows, strip } from "../findings";
 import { merge, outcome, replaceQuestion, summarizeDiagnostics, summary } from "../staging";
-import { ask, current, dataset, go, touched } from "../store";
+import { ask, current, dataset, go, thresholds, touched } from "../store";
 import { F32Cell, Outcome, Select } from "../ui";
 
 /** The last staging run into a dataset: its results and what it said. */
@@ -76,7 +76,7 @@ export async function refreshDetail() {
     const known = current.value !== null;
     const rows = known ? await api.stagingDetail(ds) : [];
     const { width, height } = chartSize();
-    const [drawn, found] = rows.length > 0 ? await Promise.all([api.dayCharts(ds, width, height), api.checkStaging(ds)]) : [null, []];
+    const [drawn, found] = rows.length > 0 ? await Promise.all([api.dayCharts(ds, width, height), api.checkStaging(ds, thresholds.value)]) : [null, []];
     if (seq !== loadSeq) return;
     const names = new Set(rows.map((r) => (r._name ?? "")));
     const dates = drawn?.dates ?? [];
@@ -567,7 +567,7 @@ export function CheckScreen() {
       });
     }
     void refreshDetail();
-  }, [ds]);
+  }, [ds, thresholds.value]);
   useEffect(() => () => [loading, replacing, committing, wiping].forEach((a) => a.leave()), []);
   const hasRows = detail.value.length > 0;
   const c = committed.value;

@@ -2,11 +2,11 @@
 // (open, update when stale, delete), reference data (import, delete) and the demo data.
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { api } from "../api";
+import { api, type Thresholds } from "../api";
 import { Action } from "../action";
 import { count, int, timestamp } from "../format";
 import { deleteReference, deleteRisk, destroyDataset, importReference, updateRisk } from "../library";
-import { form, info, references, refreshAll } from "../store";
+import { form, info, references, refreshAll, setThresholds, thresholds } from "../store";
 import { Outcome } from "../ui";
 import { openDataset } from "./dataset";
 import { tryDemo } from "./upload";
@@ -173,6 +173,55 @@ function ReferenceData() {
   );
 }
 
+/** What each threshold means, for its label. */
+const THRESHOLD_LABELS: Record<string, string> = {
+  coverage_drop: "coverage_drop: warn below this share of the recent median of assets",
+  coverage_drop_fail: "coverage_drop: fail below this share",
+  asset_churn: "asset_churn: warn above this share entering + leaving",
+  missing_values: "missing_values: warn above this share of assets without a style value",
+  missing_values_fail: "missing_values: fail above this share",
+  outliers: "outliers: warn above this share of a style's values",
+  outliers_sd: "outliers: robust standard deviations from the median",
+  not_standardized_mean: "not_standardized: largest |mean|",
+  not_standardized_std: "not_standardized: largest |std − 1|",
+  stale_day: "stale_day: fail at this share of identical values",
+  distribution_shift: "distribution_shift: warn above this stability index",
+  rank_instability: "rank_instability: warn below this rank correlation",
+};
+
+const defaults = signal<Thresholds | null>(null);
+
+/** The sanity checks' thresholds: the engine's defaults, changed here for the Check screen. */
+function ThresholdsCard() {
+  useEffect(() => {
+    if (!defaults.value) void api.defaultThresholds().then((d) => (defaults.value = d));
+  }, []);
+  const base = defaults.value;
+  if (!base) return null;
+  const now = thresholds.value ?? base;
+  const changed = thresholds.value !== null;
+  return (
+    <section class="card" id="thresholds">
+      <h2>Sanity check thresholds</h2>
+      <p class="muted">The Check screen flags a date when a check crosses its threshold; the command line takes the same names as <code>--threshold NAME=VALUE</code>.</p>
+      <div class="thresholdgrid">
+        {(Object.keys(base) as (keyof Thresholds)[]).map((k) => (
+          <label key={k} class="threshold">
+            <span>{THRESHOLD_LABELS[k] ?? k}</span>
+            <input type="number" step="any" id={`threshold-${k}`} value={String(now[k])}
+              class={now[k] !== base[k] ? "changed" : ""}
+              onChange={(e) => {
+                const v = Number(e.currentTarget.value);
+                if (Number.isFinite(v)) setThresholds({ ...now, [k]: v });
+              }} />
+          </label>
+        ))}
+      </div>
+      <button id="thresholds-reset" disabled={!changed} onClick={() => setThresholds(null)}>Reset to defaults</button>
+    </section>
+  );
+}
+
 export function SettingsScreen() {
   useEffect(() => {
     void (async () => {
@@ -199,6 +248,7 @@ export function SettingsScreen() {
       <ExposureDatasets />
       <RiskDatasets />
       <ReferenceData />
+      <ThresholdsCard />
       <section class="card" id="demo-data">
         <h2>Demo data</h2>
         <p class="muted">{`A month of demo exposures (${count(35800, "asset")}, written once to the home folder's demo folder) and the Demo-Global reference dataset they match.`}</p>
