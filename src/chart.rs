@@ -314,6 +314,108 @@ pub fn day_charts(rows: &[DetailRow], size: (u32, u32)) -> Result<DayCharts> {
     Ok(DayCharts { dates, days, series: names, charts })
 }
 
+/// What a factor × date heatmap colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum HeatMetric {
+    /// The share of the date's assets without a value.
+    Missing,
+    /// How far a style is from standardised: |mean| + |std − 1|.
+    Standardization,
+}
+
+/// A factor × date heatmap: one row per factor, one column per calendar day.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct Heatmap {
+    pub metric: HeatMetric,
+    pub chart: Chart,
+    /// The columns: every calendar day from the first date to the last.
+    pub days: Vec<String>,
+    /// The rows, top to bottom: `group.factor`.
+    pub factors: Vec<String>,
+    /// `values[row][column]`; `None` where the factor has no data that day.
+    pub values: Vec<Vec<Option<f64>>>,
+}
+
+/// White (0) to red (1 and beyond).
+fn heat(v: f64) -> RGBColor {
+    let t = v.clamp(0.0, 1.0);
+    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
+    RGBColor(mix(0xf4, 0xb4), mix(0xf6, 0x23), mix(0xf8, 0x18))
+}
+
+/// A heatmap of per date × factor statistics (see [`HeatMetric`]): missing share as is,
+/// standardisation deviation scaled so that 0.5 is full red. Days without data stay blank.
+pub fn factor_heatmap(stats: &[crate::checks::FactorDayStats], metric: HeatMetric, size: (u32, u32)) -> Result<Heatmap> {
+    let day_of = |d: &str| crate::date::parse(d.as_bytes()).unwrap_or(0);
+    let factors: Vec<String> =
+        stats.iter().map(|s| format!("{}.{}", s.factor_group, s.factor)).collect::<BTreeSet<_>>().into_iter().collect();
+    let (first, last) = stats.iter().fold((i32::MAX, i32::MIN), |(a, b), s| (a.min(day_of(&s.date)), b.max(day_of(&s.date))));
+    let days: Vec<String> = if stats.is_empty() { Vec::new() } else { (first..=last).map(crate::date::format).collect() };
+    let mut values = vec![vec![None; days.len()]; factors.len()];
+    for s in stats {
+        let row = factors.binary_search(&format!("{}.{}", s.factor_group, s.factor)).unwrap_or(0);
+        let v = match metric {
+            HeatMetric::Missing => Some(1.0 - s.coverage),
+            HeatMetric::Standardization => s.mean.zip(s.std).map(|(m, d)| m.abs() + (d - 1.0).abs()),
+        };
+        values[row][(day_of(&s.date) - first) as usize] = v;
+    }
+    // Tall enough for a readable row per factor.
+    let (width, height) = (size.0, size.1.max(50 + 16 * factors.len() as u32));
+    let (title, scale) = match metric {
+        HeatMetric::Missing => ("Share of assets without a value, by factor and date", 1.0),
+        HeatMetric::Standardization => ("Distance from standardised (|mean| + |std − 1|), by factor and date", 2.0),
+    };
+    let mut svg = String::new();
+    let plot = {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(failed)?;
+        let (n_days, n_rows) = (days.len().max(1) as f64, factors.len().max(1) as f64);
+        let mut chart = ChartBuilder::on(&root)
+            .margin_top(8)
+            .margin_right(14)
+            .margin_left(4)
+            .x_label_area_size(26)
+            .y_label_area_size(150)
+            .build_cartesian_2d(-0.5..n_days - 0.5, -0.5..n_rows - 0.5)
+            .map_err(failed)?;
+        chart.configure_mesh().disable_mesh().x_labels(0).y_labels(0).axis_style(MUTED.mix(0.6)).draw().map_err(failed)?;
+        chart
+            .draw_series(values.iter().enumerate().flat_map(|(r, row)| {
+                let y = n_rows - 1.0 - r as f64;
+                row.iter().enumerate().filter_map(move |(c, v)| {
+                    v.map(|v| Rectangle::new([(c as f64 - 0.5, y - 0.5), (c as f64 + 0.5, y + 0.5)], heat(v * scale).filled()))
+                })
+            }))
+            .map_err(failed)?;
+        let (xs, ys) = chart.plotting_area().get_pixel_range();
+        let row_px = f64::from(ys.end - ys.start) / n_rows;
+        if row_px >= 9.0 {
+            let style = label_font().pos(Pos::new(HPos::Right, VPos::Center));
+            for (r, f) in factors.iter().enumerate() {
+                let (_, py) = chart.backend_coord(&(0.0, n_rows - 1.0 - r as f64));
+                let label: String = if f.chars().count() > 22 { f.chars().take(21).chain(['…']).collect() } else { f.clone() };
+                root.draw(&Text::new(label, (xs.start - 6, py), style.clone())).map_err(failed)?;
+            }
+        }
+        let fit = ((xs.end - xs.start).max(0) / 56).max(2) as usize;
+        let step = days.len().div_ceil(fit).max(1);
+        let style = label_font().pos(Pos::new(HPos::Center, VPos::Top));
+        for (i, d) in days.iter().enumerate().step_by(step) {
+            let (px, _) = chart.backend_coord(&(i as f64, 0.0));
+            root.draw(&Text::new(d.get(5..).unwrap_or(d).to_string(), (px, ys.end + 6), style.clone())).map_err(failed)?;
+        }
+        root.present().map_err(failed)?;
+        PlotBox { left: xs.start, right: xs.end, top: ys.start, bottom: ys.end }
+    };
+    let id = match metric {
+        HeatMetric::Missing => "heat-missing",
+        HeatMetric::Standardization => "heat-standardization",
+    };
+    Ok(Heatmap { metric, chart: Chart { id: id.to_owned(), title: title.to_owned(), width, height, svg, plot }, days, factors, values })
+}
+
 /// A histogram of `values` in `bins` equal bins between their minimum and maximum. Missing
 /// (non-finite) values are counted, not drawn.
 pub fn histogram(values: &[f32], bins: usize, title: String, size: (u32, u32)) -> Result<Histogram> {

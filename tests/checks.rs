@@ -126,7 +126,7 @@ fn every_injected_fault_is_found_on_its_date_and_factor() {
     std::fs::copy(file(&days, "2025-05-03"), copy.join("again_2025-05-03.csv")).unwrap();
     let b = LocalBackend::open(&dir.path().join("home")).unwrap();
     b.stage(D, &[days, copy], false, &Progress::none()).unwrap();
-    let f = b.check(D, &CheckRequest { staging: true, ..CheckRequest::default() }).unwrap();
+    let f = b.check(D, &CheckRequest { staging: true, ..CheckRequest::default() }).unwrap().findings;
     let listing =
         f.iter().map(|x| format!("{} {} {:?} {:?} {}", x.date, x.check.name(), x.severity, x.factor, x.message)).collect::<Vec<_>>();
 
@@ -176,10 +176,10 @@ fn clean_data_raises_no_fail_and_few_warnings_staged_or_committed() {
     riskdesk::demo::write_exposures(&days, &DemoOptions { assets: 600, days: 31, ..DemoOptions::default() }, &Progress::none()).unwrap();
     let b = LocalBackend::open(&dir.path().join("home")).unwrap();
     b.stage(D, &[days], false, &Progress::none()).unwrap();
-    let staged = b.check(D, &CheckRequest { staging: true, ..CheckRequest::default() }).unwrap();
+    let staged = b.check(D, &CheckRequest { staging: true, ..CheckRequest::default() }).unwrap().findings;
     assert!(staged.iter().all(|x| x.severity == Severity::Warn) && staged.len() <= 5, "{staged:#?}");
     b.commit(D, CommitMode::Append, None, &Progress::none()).unwrap();
-    let committed = b.check(D, &CheckRequest::default()).unwrap();
+    let committed = b.check(D, &CheckRequest::default()).unwrap().findings;
     assert_eq!(committed, staged.into_iter().filter(|x| x.check != CheckId::DuplicateDay).collect::<Vec<_>>());
     // Staged again, every date is already committed: a warning each, no failure.
     let more = dir.path().join("more");
@@ -190,7 +190,7 @@ fn clean_data_raises_no_fail_and_few_warnings_staged_or_committed() {
     )
     .unwrap();
     b.stage(D, &[more], false, &Progress::none()).unwrap();
-    let again = b.check(D, &CheckRequest { staging: true, ..CheckRequest::default() }).unwrap();
+    let again = b.check(D, &CheckRequest { staging: true, ..CheckRequest::default() }).unwrap().findings;
     assert_eq!(again.iter().filter(|x| x.check == CheckId::DuplicateDay).count(), 2, "{again:#?}");
 }
 
@@ -251,7 +251,7 @@ fn a_nan_cell_in_a_wide_file_is_a_missing_value() {
     let b = LocalBackend::open(&dir.path().join("home")).unwrap();
     let staged = b.stage(D, &[days], false, &Progress::none()).unwrap();
     assert!(staged[0].success, "{staged:?}");
-    let f = b.check(D, &CheckRequest { staging: true, ..CheckRequest::default() }).unwrap();
+    let f = b.check(D, &CheckRequest { staging: true, ..CheckRequest::default() }).unwrap().findings;
     let missing =
         f.iter().find(|x| x.check == CheckId::MissingValues && x.factor.as_deref() == Some("Value")).expect("missing values found");
     // The NaN cells (and the demo's own 1% of empty cells) are counted as missing, not refused.

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use riskdesk::api::{CheckRequest, DayHistogram, Exchange, Page};
-use riskdesk::chart::DayCharts;
+use riskdesk::chart::{DayCharts, HeatMetric, Heatmap};
 use riskdesk::checks::{Finding, Thresholds};
 use riskdesk::demo::DemoOptions;
 use riskdesk::progress::Step;
@@ -113,11 +113,24 @@ pub async fn staging_detail(app: App<'_>, dataset: String) -> Reply<Vec<DetailRo
     run(&app, None, move |b, _| b.staging_detail(&dataset)).await
 }
 
-/// The sanity checks' findings over what is staged, most severe first.
+/// The sanity checks over what is staged: findings, most severe first, and the factor × date
+/// heatmaps of missing values and of standardisation, `width` × `height` SVG pixels each.
+#[derive(Debug, Serialize, Deserialize, TS)]
+pub struct StagingCheck {
+    pub findings: Vec<Finding>,
+    pub heatmaps: Vec<Heatmap>,
+}
+
+/// Runs the sanity checks over what is staged (see [`StagingCheck`]).
 #[tauri::command]
-pub async fn check_staging(app: App<'_>, dataset: String, thresholds: Option<Thresholds>) -> Reply<Vec<Finding>> {
+pub async fn check_staging(app: App<'_>, dataset: String, thresholds: Option<Thresholds>, width: u32, height: u32) -> Reply<StagingCheck> {
     run(&app, None, move |b, _| {
-        b.check(&dataset, &CheckRequest { staging: true, version: None, thresholds: thresholds.unwrap_or_default() })
+        let report = b.check(&dataset, &CheckRequest { staging: true, version: None, thresholds: thresholds.unwrap_or_default() })?;
+        let heatmaps = [HeatMetric::Missing, HeatMetric::Standardization]
+            .into_iter()
+            .map(|m| riskdesk::chart::factor_heatmap(&report.stats, m, (width, height)))
+            .collect::<riskdesk::Result<_>>()?;
+        Ok(StagingCheck { findings: report.findings, heatmaps })
     })
     .await
 }

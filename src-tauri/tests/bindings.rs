@@ -23,10 +23,10 @@ fn generated() -> String {
     use riskdesk::riskdataset::*;
     use riskdesk::scan::*;
     use riskdesk::uploader::*;
-    use riskdesk_app::commands::{AppInfo, History, PreviewQuery, RiskForm};
+    use riskdesk_app::commands::{AppInfo, History, PreviewQuery, RiskForm, StagingCheck};
     let decls = declarations![cfg;
         // The shell's own replies and queries.
-        AppInfo, History, RiskForm, PreviewQuery,
+        AppInfo, History, RiskForm, PreviewQuery, StagingCheck,
         // Errors and progress.
         riskdesk::error::ErrorBody, riskdesk::progress::Step,
         // Scanning and staging.
@@ -36,7 +36,7 @@ fn generated() -> String {
         // Sanity checks.
         riskdesk::checks::Finding, riskdesk::checks::CheckId, riskdesk::checks::Severity, riskdesk::checks::Thresholds,
         // Charts.
-        DayCharts, Chart, PlotBox, Histogram, Bin, DayHistogram,
+        DayCharts, Chart, PlotBox, Histogram, Bin, DayHistogram, Heatmap, HeatMetric,
         // Commits and versions.
         CommitMode, CommitResult, DateReplacement, FactorShift, VersionInfo, VersionDiff, FactorDiff, RowChanges, RowChange,
         // References and risk datasets.

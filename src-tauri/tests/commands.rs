@@ -501,14 +501,20 @@ fn check_staging_finds_a_stale_day() {
     let third = std::fs::read_to_string(&h.demo_files()[2]).unwrap();
     std::fs::write(h.folder.join("exposures_2025-05-04.csv"), third.replace(DATES[2], "2025-05-04")).unwrap();
     h.stage_demo();
-    let findings = h.ok("check_staging", json!({ "dataset": DATASET }));
+    let check = h.ok("check_staging", json!({ "dataset": DATASET, "width": 600, "height": 240 }));
+    let findings = &check["findings"];
     let stale: Vec<&Value> = findings.as_array().unwrap().iter().filter(|f| f["check"] == "stale_day").collect();
     assert_eq!(stale.len(), 1, "{findings}");
     assert_eq!((stale[0]["date"].as_str(), stale[0]["severity"].as_str()), (Some("2025-05-04"), Some("fail")));
     assert_eq!(stale[0]["threshold"], 0.999);
     // A looser threshold silences it.
-    let loose = h.ok("check_staging", json!({ "dataset": DATASET, "thresholds": { "stale_day": 1.5 } }));
-    assert!(loose.as_array().unwrap().iter().all(|f| f["check"] != "stale_day"), "{loose}");
+    // The heatmaps: one row per market and style factor, one column per day.
+    let heat = &check["heatmaps"][0];
+    assert_eq!((heat["metric"].as_str(), heat["days"].as_array().map(Vec::len)), (Some("missing"), Some(4)), "{heat}");
+    assert_eq!(heat["factors"].as_array().map(Vec::len), Some(8), "market + 7 styles: {}", heat["factors"]);
+    assert!(heat["chart"]["svg"].as_str().is_some_and(|s| s.starts_with("<svg")));
+    let loose = h.ok("check_staging", json!({ "dataset": DATASET, "thresholds": { "stale_day": 1.5 }, "width": 600, "height": 240 }));
+    assert!(loose["findings"].as_array().unwrap().iter().all(|f| f["check"] != "stale_day"), "{loose}");
 }
 
 #[test]

@@ -604,6 +604,8 @@ fn sanity_checks_flag_the_bad_days() {
             s.fail(&format!("the strip shows {date} as {class}, expected {worst}"));
         }
     }
+    // The factor × date heatmap: a row per market and style factor, the missing day left blank.
+    s.wait_for("#heatmap svg");
     let list = s.wait_text("#findings-list", "stale_day");
     for needle in ["coverage_drop", "2025-05-06", "2025-05-08"] {
         if !list.contains(needle) {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{Backend, CheckRequest, DataRequest, Exchange, GroupValues, Page};
-use crate::checks::Finding;
+use crate::checks::CheckReport;
 use crate::demo::DemoOptions;
 use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
@@ -167,7 +167,7 @@ impl Backend for LocalBackend {
         self.with(|h| h.uploader(dataset)?.factor_groups(version))
     }
 
-    fn check(&self, dataset: &str, request: &CheckRequest) -> Result<Vec<Finding>> {
+    fn check(&self, dataset: &str, request: &CheckRequest) -> Result<CheckReport> {
         self.with(|h| {
             let up = h.uploader(dataset)?;
             if request.staging { up.check_staging(&request.thresholds) } else { up.check_version(request.version, &request.thresholds) }

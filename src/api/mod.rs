@@ -26,7 +26,7 @@ pub use local::LocalBackend;
 pub use types::{CheckRequest, DataRequest, DayHistogram, Exchange, GroupValues, Page};
 
 use crate::chart::DayCharts;
-use crate::checks::Finding;
+use crate::checks::CheckReport;
 use crate::demo::DemoOptions;
 use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
@@ -102,8 +102,9 @@ pub trait Backend: Send + Sync {
     /// The distinct factor groups of a version (the latest when `None`), sorted.
     fn factor_groups(&self, dataset: &str, version: Option<u32>) -> Result<Vec<String>>;
 
-    /// The sanity checks' findings over the staging area or a committed version, most severe first.
-    fn check(&self, dataset: &str, request: &CheckRequest) -> Result<Vec<Finding>>;
+    /// The sanity checks over the staging area or a committed version: findings, most severe
+    /// first, and the statistics per date and factor behind them.
+    fn check(&self, dataset: &str, request: &CheckRequest) -> Result<CheckReport>;
 
     /// Committed rows of a version, in the columns asked for.
     fn data(&self, dataset: &str, request: &DataRequest) -> Result<Table>;

@@ -549,7 +549,7 @@ fn upload(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {
             for a in &thresholds {
                 t.apply(a)?;
             }
-            let findings = backend.check(&d.dataset, &CheckRequest { staging, version, thresholds: t })?;
+            let findings = backend.check(&d.dataset, &CheckRequest { staging, version, thresholds: t })?.findings;
             let fails = findings.iter().filter(|f| f.severity == Severity::Fail).count();
             match format {
                 ListFormat::Json => print_json(&findings)?,

@@ -101,6 +101,33 @@ impl DayView {
         DayView { date, assets: assets.into_iter().map(|(_, s)| s.to_owned()).collect(), columns }
     }
 
+    /// Coverage, mean, standard deviation, min and max of every market and style factor.
+    pub fn factor_stats(&self) -> Vec<super::FactorDayStats> {
+        let n = self.assets.len().max(1) as f64;
+        let date = crate::date::format(self.date);
+        let known = |v: f64| v.is_finite().then_some(v);
+        self.columns
+            .iter()
+            .filter(|c| c.kind != Kind::Categorical)
+            .map(|c| {
+                let present: Vec<f32> = c.values.iter().copied().filter(|v| !v.is_nan()).collect();
+                let (mean, std) = if present.is_empty() { (f64::NAN, f64::NAN) } else { stats::mean_std(&present) };
+                let (lo, hi) =
+                    present.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(f64::from(v)), h.max(f64::from(v))));
+                super::FactorDayStats {
+                    date: date.clone(),
+                    factor_group: c.group.clone(),
+                    factor: c.factor.clone(),
+                    coverage: present.len() as f64 / n,
+                    mean: known(mean),
+                    std: known(std),
+                    min: known(lo),
+                    max: known(hi),
+                }
+            })
+            .collect()
+    }
+
     /// Mean and standard deviation of every market and style factor: (group, factor, mean, std).
     pub fn factor_moments(&self) -> Vec<(String, String, f64, f64)> {
         self.columns

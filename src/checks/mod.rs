@@ -106,6 +106,30 @@ pub struct Finding {
     pub assets: Vec<String>,
 }
 
+/// One market or style factor on one date: the statistics behind the factor × date heatmaps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FactorDayStats {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub factor_group: String,
+    pub factor: String,
+    /// Share of the date's assets with a value.
+    pub coverage: f64,
+    pub mean: Option<f64>,
+    pub std: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// The findings of a check run, and the per date × factor statistics it saw.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct CheckReport {
+    /// Most severe first.
+    pub findings: Vec<Finding>,
+    /// By date, then group and factor (market and style factors).
+    pub stats: Vec<FactorDayStats>,
+}
+
 /// When the checks speak. Every field has a default; `set("coverage_drop", 0.9)` changes one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -206,6 +230,7 @@ pub struct Checker<'t> {
     prev: Option<DayView>,
     /// Per style factor, its rank correlation with the day before on the previous date.
     persistence: BTreeMap<(String, String), f64>,
+    stats: Vec<FactorDayStats>,
 }
 
 fn finding(check: CheckId, severity: Severity, date: i32, value: f64, threshold: f64, message: String) -> Finding {
@@ -230,7 +255,15 @@ fn pct(share: f64) -> String {
 impl<'t> Checker<'t> {
     /// A checker with these thresholds.
     pub fn new(t: &'t Thresholds) -> Self {
-        Checker { t, findings: Vec::new(), dates: Vec::new(), counts: Vec::new(), prev: None, persistence: BTreeMap::new() }
+        Checker {
+            t,
+            findings: Vec::new(),
+            dates: Vec::new(),
+            counts: Vec::new(),
+            prev: None,
+            persistence: BTreeMap::new(),
+            stats: Vec::new(),
+        }
     }
 
     /// Checks consecutive dates (after every earlier one). The work of each date alone and
@@ -240,15 +273,17 @@ impl<'t> Checker<'t> {
         use rayon::prelude::*;
         let before = self.prev.take();
         let t = self.t;
-        let work: Vec<(Vec<Finding>, Option<Vec<day::StylePair>>)> = (0..batch.len())
+        type Work = (Vec<Finding>, Option<Vec<day::StylePair>>, Vec<FactorDayStats>);
+        let work: Vec<Work> = (0..batch.len())
             .into_par_iter()
             .map(|i| {
                 let prev = if i == 0 { before.as_ref() } else { Some(&batch[i - 1]) };
-                (day::check_columns(&batch[i], t), prev.map(|p| day::aligned_styles(p, &batch[i])))
+                (day::check_columns(&batch[i], t), prev.map(|p| day::aligned_styles(p, &batch[i])), batch[i].factor_stats())
             })
             .collect();
         self.prev = before;
-        for (day, (columns, pairs)) in batch.into_iter().zip(work) {
+        for (day, (columns, pairs, stats)) in batch.into_iter().zip(work) {
+            self.stats.extend(stats);
             let mut found = Vec::new();
             self.coverage(&day, &mut found);
             found.extend(columns);
@@ -440,8 +475,9 @@ impl<'t> Checker<'t> {
         }
     }
 
-    /// The findings, with missing and duplicate dates added, sorted by severity, date, check.
-    pub fn finish(mut self, overlaps: &Overlaps) -> Vec<Finding> {
+    /// The findings (with missing and duplicate dates added, sorted by severity, date, check)
+    /// and the statistics per date and factor.
+    pub fn finish(mut self, overlaps: &Overlaps) -> CheckReport {
         self.missing_days();
         for (date, names) in overlaps.names.iter().filter(|(_, n)| n.len() > 1) {
             self.findings.push(finding(
@@ -468,7 +504,7 @@ impl<'t> Checker<'t> {
             }
         }
         self.findings.sort_by(|a, b| (a.severity, &a.date, a.check).cmp(&(b.severity, &b.date, b.check)));
-        self.findings
+        CheckReport { findings: self.findings, stats: self.stats }
     }
 
     fn missing_days(&mut self) {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{CommitMode, Uploader};
-use crate::checks::{Checker, DayView, Finding, Overlaps, Thresholds};
+use crate::checks::{CheckReport, Checker, DayView, Overlaps, Thresholds};
 use crate::store::{catalog, parts};
 use crate::{Error, Result};
 
@@ -46,9 +46,9 @@ struct Source {
 }
 
 impl Uploader<'_> {
-    /// The findings of every check over what is staged (one date in two staged names is checked
+    /// The findings of every check (and the statistics behind them) over what is staged (one date in two staged names is checked
     /// once, from the name that sorts last, and reported as `duplicate_day`).
-    pub fn check_staging(&self, t: &Thresholds) -> Result<Vec<Finding>> {
+    pub fn check_staging(&self, t: &Thresholds) -> Result<CheckReport> {
         let db = self.home.db();
         let staged = catalog::staged(db, self.id)?;
         let mut holders: BTreeMap<i32, Vec<&catalog::StagedRow>> = BTreeMap::new();
@@ -70,7 +70,7 @@ impl Uploader<'_> {
     }
 
     /// The findings of every check over a committed version (the latest when `None`).
-    pub fn check_version(&self, version: Option<u32>, t: &Thresholds) -> Result<Vec<Finding>> {
+    pub fn check_version(&self, version: Option<u32>, t: &Thresholds) -> Result<CheckReport> {
         let v = self.resolve_version(version)?;
         if v == 0 {
             return Err(Error::invalid(format!("nothing is committed in '{}' yet: check the staging area instead", self.name)));
@@ -142,7 +142,7 @@ impl Uploader<'_> {
             .collect()
     }
 
-    fn run_checks(&self, sources: Vec<Source>, t: &Thresholds, overlaps: &Overlaps) -> Result<Vec<Finding>> {
+    fn run_checks(&self, sources: Vec<Source>, t: &Thresholds, overlaps: &Overlaps) -> Result<CheckReport> {
         let data = self.home.data();
         let mut checker = Checker::new(t);
         for batch in sources.chunks(BATCH) {

@@ -8,12 +8,12 @@ import type {
   AppInfo, Bin, Chart, CommitResult, CreationReport, DatasetInfo, DayCharts, DayHistogram, Description, DetailRow, Diagnostic,
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
   StagingResult, Step, UpdateResult, VersionInfo,
-  ErrorBody, StageState, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement,
+  ErrorBody, StageState, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap,
 } from "./bindings";
 export type {
   AppInfo, Bin, Chart, CommitResult, CreationReport, DatasetInfo, DayCharts, DayHistogram, Description, DetailRow, Diagnostic,
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
-  StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement,
+  StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap,
 };
 /** A failed command: the engine's stable code, its message and detail lines. */
 export type UiError = ErrorBody;
@@ -48,7 +48,8 @@ export const api = {
   stage: (dataset: string, paths: string[], replace: boolean, job: Job) =>
     call<StagingResult[]>("stage", { dataset, paths, replace, ...jobArgs(job) }),
   stagingDetail: (dataset: string) => call<DetailRow[]>("staging_detail", { dataset }),
-  checkStaging: (dataset: string, thresholds: Thresholds | null = null) => call<Finding[]>("check_staging", { dataset, thresholds }),
+  checkStaging: (dataset: string, thresholds: Thresholds | null, width: number, height: number) =>
+    call<StagingCheck>("check_staging", { dataset, thresholds, width, height }),
   defaultThresholds: () => call<Thresholds>("default_thresholds"),
   wipeStaged: (dataset: string, names: string[]) => call<StagingResult[]>("wipe_staged", { dataset, names }),
   destroyDataset: (dataset: string) => call<null>("destroy_dataset", { dataset }),

@@ -25,6 +25,7 @@ end: string | null,
  * The id type of the id column; the reference's primary id type when `None` or empty.
  */
 id_type: string | null, industries: Selection, regions: Selection, styles: Selection, standardize: boolean, };
+export type StagingCheck = { findings: Array<Finding>, heatmaps: Array<Heatmap>, };
 export type ErrorBody = { code: string, message: string, details: Array<string>, };
 export type Step = { 
 /**
@@ -226,6 +227,20 @@ export type DayHistogram = {
  * The factor groups of that day; `group` is the one drawn.
  */
 groups: Array<string>, group: string, histogram: Histogram, };
+export type Heatmap = { metric: HeatMetric, chart: Chart, 
+/**
+ * The columns: every calendar day from the first date to the last.
+ */
+days: Array<string>, 
+/**
+ * The rows, top to bottom: `group.factor`.
+ */
+factors: Array<string>, 
+/**
+ * `values[row][column]`; `None` where the factor has no data that day.
+ */
+values: Array<Array<number | null>>, };
+export type HeatMetric = "missing" | "standardization";
 export type CommitMode = "append" | "upsert" | "overwrite_dates" | "overwrite";
 export type CommitResult = { version: number, committed_names: Array<string>, mode: CommitMode, 
 /**

@@ -18,3 +18,9 @@ export function slotAt(plot: PlotBox, n: number, x: number): number | null {
 export function slotCentre(plot: PlotBox, n: number, i: number, svgWidth: number): number {
   return (plot.left + ((i + 0.5) * (plot.right - plot.left)) / n) / svgWidth;
 }
+
+/** Which of `n` equal rows across the plot box holds `y` (SVG pixels); null outside the box. */
+export function rowAt(plot: PlotBox, n: number, y: number): number | null {
+  if (n <= 0 || y < plot.top || y > plot.bottom || plot.bottom <= plot.top) return null;
+  return Math.min(n - 1, Math.floor(((y - plot.top) / (plot.bottom - plot.top)) * n));
+}

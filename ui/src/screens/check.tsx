@@ -3,9 +3,9 @@
 import { batch, computed, signal } from "@preact/signals";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ComponentChildren } from "preact";
-import { api, type Chart, type CommitResult, type DayCharts, type DayHistogram, type DetailRow, type Finding, type StagingResult } from "../api";
+import { api, type Chart, type CommitResult, type DayCharts, type DayHistogram, type DetailRow, type Finding, type Heatmap, type StagingResult } from "../api";
 import { Action } from "../action";
-import { slotAt, slotCentre, svgX } from "../charts";
+import { rowAt, slotAt, slotCentre, svgX } from "../charts";
 import { count, f32, int, listSome, sortRows } from "../format";
 import { failLines, measured, replacementRows, strip } from "../findings";
 import { merge, outcome, replaceQuestion, summarizeDiagnostics, summary } from "../staging";
@@ -29,6 +29,10 @@ const day = signal<string | null>(null);
 const histogram = signal<DayHistogram | null>(null);
 /** The sanity checks' findings over what is staged, most severe first. */
 const findings = signal<Finding[]>([]);
+/** The factor × date heatmaps of the staged data (missing values, standardisation). */
+const heatmaps = signal<Heatmap[]>([]);
+/** The heatmap shown (its index). */
+const heatShown = signal(0);
 /** The finding opened in the list (its index), showing the assets behind it. */
 const opened = signal<number | null>(null);
 /** The factor group the user picked for the histogram; null: the style group. */
@@ -76,7 +80,9 @@ export async function refreshDetail() {
     const known = current.value !== null;
     const rows = known ? await api.stagingDetail(ds) : [];
     const { width, height } = chartSize();
-    const [drawn, found] = rows.length > 0 ? await Promise.all([api.dayCharts(ds, width, height), api.checkStaging(ds, thresholds.value)]) : [null, []];
+    const [drawn, checked] = rows.length > 0
+      ? await Promise.all([api.dayCharts(ds, width, height), api.checkStaging(ds, thresholds.value, 2 * width + 40, 60 + 18 * 9)])
+      : [null, null];
     if (seq !== loadSeq) return;
     const names = new Set(rows.map((r) => (r._name ?? "")));
     const dates = drawn?.dates ?? [];
@@ -84,7 +90,8 @@ export async function refreshDetail() {
       detail.value = rows;
       detailFor.value = ds;
       charts.value = drawn;
-      findings.value = found;
+      findings.value = checked?.findings ?? [];
+      heatmaps.value = checked?.heatmaps ?? [];
       opened.value = null;
       wipe.value = new Set([...wipe.value].filter((n) => names.has(n)));
       // The selected day stays selected while it is staged.
@@ -483,6 +490,42 @@ function FindingsCard() {
   );
 }
 
+/** The factor × date heatmaps: which one, a read-out of the cell under the pointer, a click picks its day. */
+function HeatmapCard() {
+  const maps = heatmaps.value;
+  const [hover, setHover] = useState<{ r: number; c: number } | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  if (maps.length === 0 || maps[0].factors.length === 0) return null;
+  const hm = maps[Math.min(heatShown.value, maps.length - 1)];
+  const at = (e: MouseEvent) => {
+    const rect = box.current!.getBoundingClientRect();
+    const x = svgX(e.clientX, rect.left, rect.width, hm.chart.width);
+    const y = ((e.clientY - rect.top) * hm.chart.height) / Math.max(1, rect.height);
+    const c = slotAt(hm.chart.plot, hm.days.length, x);
+    const r = rowAt(hm.chart.plot, hm.factors.length, y);
+    return c === null || r === null ? null : { r, c };
+  };
+  const readout = (h: { r: number; c: number }) => {
+    const v = hm.values[h.r]?.[h.c];
+    const what = v === null || v === undefined ? "no data" : hm.metric === "missing" ? `${(100 * v).toFixed(1)}% without a value` : `|mean| + |std − 1| = ${v.toFixed(3)}`;
+    return `${hm.days[h.c]} · ${hm.factors[h.r]} · ${what}`;
+  };
+  return (
+    <figure class="chart heatmap" id="heatmap">
+      <figcaption>
+        <span class="title">{hm.chart.title}</span>
+        <Select id="heatmetric" label="Heatmap" value={String(heatShown.value)} onChange={(v) => (heatShown.value = Number(v))}
+          options={maps.map((m, i) => ({ value: String(i), label: m.metric === "missing" ? "missing values" : "standardisation" }))} />
+      </figcaption>
+      <div class="svg" ref={box} onMouseMove={(e) => setHover(at(e))} onMouseLeave={() => setHover(null)}
+        onClick={(e) => { const h = at(e); if (h) selectDate(hm.days[h.c]); }}>
+        <SvgHost svg={hm.chart.svg} />
+      </div>
+      <div class="readout">{hover ? readout(hover) : "Point at a cell for its value; click to pick its day"}</div>
+    </figure>
+  );
+}
+
 const COLUMNS: [keyof DetailRow, string, boolean][] = [
   ["_name", "Name", false], ["date", "Date", false], ["n_assets", "Assets", true], ["min_exposure", "Min", true],
   ["max_exposure", "Max", true], ["mean_exposure", "Mean", true], ["median_exposure", "Median", true], ["std_exposure", "Std", true],
@@ -579,6 +622,7 @@ export function CheckScreen() {
       <CommittedCard />
       {!hasRows ? <p class="muted">{c && c.dataset === ds ? "Nothing else is staged." : "Nothing is staged: drop files on the Upload screen."}</p> : null}
       {hasRows ? <FindingsCard /> : null}
+      {hasRows ? <HeatmapCard /> : null}
       {hasRows ? <Charts /> : null}
       {hasRows ? <DetailCard /> : null}
     </main>
