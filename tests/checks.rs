@@ -257,3 +257,27 @@ fn a_nan_cell_in_a_wide_file_is_a_missing_value() {
     // The NaN cells (and the demo's own 1% of empty cells) are counted as missing, not refused.
     assert!(missing.value >= nans as f64 / 300.0 && missing.value < 0.2, "{missing:?}");
 }
+
+#[test]
+fn a_repeated_check_is_served_again_until_the_staging_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let days = dir.path().join("days");
+    riskdesk::demo::write_exposures(&days, &DemoOptions { assets: 300, days: 5, ..DemoOptions::default() }, &Progress::none()).unwrap();
+    let b = LocalBackend::open(&dir.path().join("home")).unwrap();
+    b.stage(D, &[days.clone()], false, &Progress::none()).unwrap();
+    let staging = CheckRequest { staging: true, ..CheckRequest::default() };
+    let first = b.check(D, &staging).unwrap();
+    assert_eq!(b.check(D, &staging).unwrap(), first);
+    // A re-sent day staged under the next date: the next check sees it.
+    let resent = dir.path().join("resent");
+    std::fs::create_dir_all(&resent).unwrap();
+    let text = std::fs::read_to_string(file(&days, "2025-05-05")).unwrap().replace("2025-05-05", "2025-05-06");
+    std::fs::write(file(&resent, "2025-05-06"), text).unwrap();
+    b.stage(D, &[resent], false, &Progress::none()).unwrap();
+    let after = b.check(D, &staging).unwrap().findings;
+    assert!(has(&after, CheckId::StaleDay, "2025-05-06", None), "{after:?}");
+    // And committing it: the committed version is checked, not the old staging.
+    b.commit(D, CommitMode::Append, None, &Progress::none()).unwrap();
+    assert!(has(&b.check(D, &CheckRequest::default()).unwrap().findings, CheckId::StaleDay, "2025-05-06", None));
+    assert!(b.check(D, &staging).unwrap().findings.is_empty(), "nothing staged after the commit");
+}

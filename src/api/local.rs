@@ -32,6 +32,9 @@ pub struct LocalBackend {
     /// The last exposures query (dataset, its stored file, the query) and its table, so that
     /// paging and export reuse it. A rebuilt dataset has a new file, so a stale table is never served.
     preview: Mutex<Option<(PreviewKey, Arc<Table>)>>,
+    /// The last check run and what it ran on (the request, and the staged entries or the
+    /// version), so that returning to the Check screen does not read every date again.
+    checked: Mutex<Option<(String, CheckReport)>>,
 }
 
 #[derive(PartialEq)]
@@ -54,7 +57,7 @@ impl LocalBackend {
     /// Opens (creating if needed) the home folder at `root`.
     pub fn open(root: &Path) -> Result<LocalBackend> {
         let home = Home::open(root)?;
-        Ok(LocalBackend { root: root.to_owned(), idle: Mutex::new(vec![home]), preview: Mutex::new(None) })
+        Ok(LocalBackend { root: root.to_owned(), idle: Mutex::new(vec![home]), preview: Mutex::new(None), checked: Mutex::new(None) })
     }
 
     /// The home folder.
@@ -170,7 +173,26 @@ impl Backend for LocalBackend {
     fn check(&self, dataset: &str, request: &CheckRequest) -> Result<CheckReport> {
         self.with(|h| {
             let up = h.uploader(dataset)?;
-            if request.staging { up.check_staging(&request.thresholds) } else { up.check_version(request.version, &request.thresholds) }
+            // What the report depends on: the request, and the staged entries (each new staging
+            // has a new timestamp) or the version with the latest version (for duplicate dates).
+            let state = if request.staging {
+                up.staging_results()?.iter().map(|r| format!("{}@{}", r.name, r.timestamp)).collect::<Vec<_>>().join(",")
+            } else {
+                format!("v{}", up.resolve_version(request.version)?)
+            };
+            let key = format!("{dataset}\n{}\n{state}\n{}", serde_json::to_string(request).unwrap_or_default(), up.resolve_version(None)?);
+            if let Some((k, report)) = lock(&self.checked).as_ref()
+                && *k == key
+            {
+                return Ok(report.clone());
+            }
+            let report = if request.staging {
+                up.check_staging(&request.thresholds)?
+            } else {
+                up.check_version(request.version, &request.thresholds)?
+            };
+            *lock(&self.checked) = Some((key, report.clone()));
+            Ok(report)
         })
     }
 
