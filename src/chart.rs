@@ -417,8 +417,8 @@ pub fn factor_heatmap(stats: &[crate::checks::FactorDayStats], metric: HeatMetri
 }
 
 /// A histogram of `values` in `bins` equal bins between their minimum and maximum. Missing
-/// (non-finite) values are counted, not drawn.
-pub fn histogram(values: &[f32], bins: usize, title: String, size: (u32, u32)) -> Result<Histogram> {
+/// (non-finite) values are counted, not drawn; each of `marks` is a red tick under the bars.
+pub fn histogram(values: &[f32], bins: usize, title: String, size: (u32, u32), marks: &[f32]) -> Result<Histogram> {
     let bins = bins.max(1);
     let finite: Vec<f64> = values.iter().filter(|v| v.is_finite()).map(|&v| v as f64).collect();
     let missing = values.len() - finite.len();
@@ -445,6 +445,13 @@ pub fn histogram(values: &[f32], bins: usize, title: String, size: (u32, u32)) -
             bar.set_margin(0, 0, 1, 1);
             bar
         }))?;
+        let red = RGBColor(0xb4, 0x23, 0x18);
+        chart.draw_series(
+            marks
+                .iter()
+                .filter(|m| m.is_finite())
+                .map(|&m| PathElement::new(vec![(f64::from(m), 0.0), (f64::from(m), top * 0.12)], red.stroke_width(2))),
+        )?;
         Ok(())
     })?;
     Ok(Histogram { chart, bins: out, values: finite.len(), missing })
@@ -509,14 +516,14 @@ mod tests {
     #[test]
     fn histogram_counts_every_finite_value_once() {
         let values = [0.0, 0.1, 0.5, 0.99, 1.0, f32::NAN, 1.0];
-        let h = histogram(&values, 4, "t".into(), (400, 200)).unwrap();
+        let h = histogram(&values, 4, "t".into(), (400, 200), &[]).unwrap();
         assert_eq!(h.values, 6);
         assert_eq!(h.missing, 1);
         assert_eq!(h.bins.iter().map(|b| b.count).collect::<Vec<_>>(), [2, 0, 1, 3]);
         assert_eq!((h.bins[0].lo, h.bins[3].hi), (0.0, 1.0));
         // One bar per non-empty bin.
         assert_eq!(h.chart.svg.matches("<rect").count() - 1, 3, "{}", h.chart.svg);
-        let one = histogram(&[2.0, 2.0], 3, "t".into(), (400, 200)).unwrap();
+        let one = histogram(&[2.0, 2.0], 3, "t".into(), (400, 200), &[]).unwrap();
         assert_eq!(one.bins.iter().map(|b| b.count).sum::<u32>(), 2);
     }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use riskdesk::api::{CheckRequest, DayHistogram, Exchange, Page};
+use riskdesk::api::{CheckRequest, DayHistogram, Drill, Exchange, Page};
 use riskdesk::chart::{DayCharts, HeatMetric, Heatmap};
 use riskdesk::checks::{Finding, Thresholds};
 use riskdesk::demo::DemoOptions;
@@ -133,6 +133,13 @@ pub async fn check_staging(app: App<'_>, dataset: String, thresholds: Option<Thr
         Ok(StagingCheck { findings: report.findings, heatmaps })
     })
     .await
+}
+
+/// The drill-down of a finding over the staging area: its assets with their values (and the
+/// date before's) and the day's histogram with them marked, `width` × `height` SVG pixels.
+#[tauri::command]
+pub async fn drill_down(app: App<'_>, dataset: String, finding: Finding, width: u32, height: u32) -> Reply<Drill> {
+    run(&app, None, move |b, _| b.drill_down(&dataset, &finding, (width, height))).await
 }
 
 /// The sanity checks' default thresholds.

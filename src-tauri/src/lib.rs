@@ -62,6 +62,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
         staging_detail,
         check_staging,
         default_thresholds,
+        drill_down,
         wipe_staged,
         day_charts,
         day_histogram,

@@ -508,6 +508,18 @@ fn check_staging_finds_a_stale_day() {
     assert_eq!((stale[0]["date"].as_str(), stale[0]["severity"].as_str()), (Some("2025-05-04"), Some("fail")));
     assert_eq!(stale[0]["threshold"], 0.999);
     // A looser threshold silences it.
+    // A drill-down of an outlier-like finding on a style: values today, the date before's, a marked histogram.
+    let finding = json!({ "check": "stale_day", "severity": "fail", "date": "2025-05-04", "factor_group": "style", "factor": "Size",
+        "value": 1.0, "threshold": 0.999, "message": "", "assets": ["AAAA", "NOPE"] });
+    let rows = demo_rows(&h.demo_files()[2]);
+    let asset = rows.iter().find(|(_, g)| g == "style").map(|(a, _)| a.clone()).unwrap();
+    let mut finding = finding;
+    finding["assets"][0] = json!(asset);
+    let drill = h.ok("drill_down", json!({ "dataset": DATASET, "finding": finding, "width": 600, "height": 200 }));
+    assert_eq!(drill["previous_date"], "2025-05-03", "{drill}");
+    assert_eq!(drill["assets"][0]["value"], drill["assets"][0]["previous"], "a re-sent day: the same value: {drill}");
+    assert!(drill["assets"][1]["value"].is_null(), "an asset without a value: {drill}");
+    assert!(drill["histogram"]["chart"]["svg"].as_str().is_some_and(|s| s.contains("#B42318") || s.contains("#b42318")), "a red mark");
     // The heatmaps: one row per market and style factor, one column per day.
     let heat = &check["heatmaps"][0];
     assert_eq!((heat["metric"].as_str(), heat["days"].as_array().map(Vec::len)), (Some("missing"), Some(4)), "{heat}");

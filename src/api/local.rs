@@ -134,6 +134,10 @@ impl Backend for LocalBackend {
         Ok(groups.into_iter().map(|(group, values)| GroupValues { group, values }).collect())
     }
 
+    fn staged_factor(&self, dataset: &str, date: &str, group: &str, factor: &str) -> Result<Vec<(String, f32)>> {
+        self.with(|h| h.uploader(dataset)?.staged_factor(date, group, factor))
+    }
+
     fn wipe_staging(&self, dataset: &str, names: Option<&[String]>) -> Result<Vec<StagingResult>> {
         self.with(|h| h.uploader(dataset)?.wipe_staging(names))
     }

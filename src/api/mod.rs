@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use local::LocalBackend;
-pub use types::{CheckRequest, DataRequest, DayHistogram, Exchange, GroupValues, Page};
+pub use types::{AssetValue, CheckRequest, DataRequest, DayHistogram, Drill, Exchange, GroupValues, Page};
 
 use crate::chart::DayCharts;
 use crate::checks::CheckReport;
@@ -72,6 +72,9 @@ pub trait Backend: Send + Sync {
 
     /// The staged values of one name on one date (`YYYY-MM-DD`), by factor group.
     fn staged_day(&self, dataset: &str, name: &str, date: &str) -> Result<Vec<GroupValues>>;
+
+    /// The staged values of one factor on one date, by asset id (empty when the date is not staged).
+    fn staged_factor(&self, dataset: &str, date: &str, group: &str, factor: &str) -> Result<Vec<(String, f32)>>;
 
     /// Removes staged names (all when `None`); returns what was removed.
     fn wipe_staging(&self, dataset: &str, names: Option<&[String]>) -> Result<Vec<StagingResult>>;
@@ -182,6 +185,40 @@ pub trait Backend: Send + Sync {
         crate::chart::day_charts(&self.staging_detail(dataset)?, size)
     }
 
+    /// The drill-down of a finding over the staging area: the assets behind it with their
+    /// values (and the date before's, for checks that compare with it), and the day's histogram
+    /// of the factor with those values marked.
+    fn drill_down(&self, dataset: &str, finding: &crate::checks::Finding, size: (u32, u32)) -> Result<Drill> {
+        use crate::checks::CheckId;
+        let compares = matches!(
+            finding.check,
+            CheckId::StaleDay | CheckId::DistributionShift | CheckId::RankInstability | CheckId::CoverageDrop | CheckId::AssetChurn
+        );
+        let previous_date = if compares {
+            let dates: std::collections::BTreeSet<String> = self.staging_detail(dataset)?.into_iter().map(|r| r.date).collect();
+            dates.range(..finding.date.clone()).next_back().cloned()
+        } else {
+            None
+        };
+        let (Some(group), Some(factor)) = (&finding.factor_group, &finding.factor) else {
+            let assets = finding.assets.iter().map(|a| AssetValue { asset: a.clone(), value: None, previous: None }).collect();
+            return Ok(Drill { previous_date, assets, histogram: None });
+        };
+        let today = self.staged_factor(dataset, &finding.date, group, factor)?;
+        let before = match &previous_date {
+            Some(d) => self.staged_factor(dataset, d, group, factor)?,
+            None => Vec::new(),
+        };
+        let find = |v: &[(String, f32)], a: &str| v.binary_search_by(|x| x.0.as_str().cmp(a)).ok().map(|i| v[i].1);
+        let assets: Vec<AssetValue> =
+            finding.assets.iter().map(|a| AssetValue { asset: a.clone(), value: find(&today, a), previous: find(&before, a) }).collect();
+        let values: Vec<f32> = today.iter().map(|x| x.1).collect();
+        let marks: Vec<f32> = assets.iter().filter_map(|a| a.value).collect();
+        let title = format!("{group}.{factor} on {} (the flagged assets marked)", finding.date);
+        let histogram = Some(crate::chart::histogram(&values, 60, title, size, &marks)?);
+        Ok(Drill { previous_date, assets, histogram })
+    }
+
     /// A histogram of one staged day's values of `group` (by default the group named like
     /// "style", else the first).
     fn day_histogram(&self, dataset: &str, name: &str, date: &str, group: Option<&str>, size: (u32, u32)) -> Result<DayHistogram> {
@@ -195,7 +232,7 @@ pub trait Backend: Send + Sync {
         Ok(DayHistogram {
             groups: groups.iter().map(|g| g.group.clone()).collect(),
             group: chosen.group.clone(),
-            histogram: crate::chart::histogram(&chosen.values, 60, title, size)?,
+            histogram: crate::chart::histogram(&chosen.values, 60, title, size, &[])?,
         })
     }
 }

@@ -65,3 +65,22 @@ pub struct CheckRequest {
     #[serde(default)]
     pub thresholds: Thresholds,
 }
+
+/// One asset behind a finding: its value that date and the date before (when that explains it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AssetValue {
+    pub asset: String,
+    pub value: Option<f32>,
+    pub previous: Option<f32>,
+}
+
+/// The drill-down of a finding: the assets behind it with their values, and the day's histogram
+/// of the factor with those assets' values marked.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Drill {
+    /// The date before, when the finding compares with it.
+    pub previous_date: Option<String>,
+    pub assets: Vec<AssetValue>,
+    /// None for a finding without a factor.
+    pub histogram: Option<Histogram>,
+}

@@ -159,6 +159,21 @@ impl Uploader<'_> {
         Ok(groups.into_iter().map(|(g, v)| (g.to_owned(), v)).collect())
     }
 
+    /// The staged values of one factor on one date (from the staged name that sorts last, if
+    /// two hold the date), by asset id; empty when the date is not staged.
+    pub fn staged_factor(&self, date: &str, group: &str, factor: &str) -> Result<Vec<(String, f32)>> {
+        let day = crate::date::parse_arg(date)?;
+        let staged = catalog::staged(self.home.db(), self.id)?;
+        let Some(entry) = staged.iter().filter(|s| s.days.iter().any(|d| d.date == day)).next_back() else { return Ok(Vec::new()) };
+        let frame = parts::read(&self.home.path(&entry.file))?;
+        let mut out: Vec<(String, f32)> = (0..frame.len())
+            .filter(|&r| frame.date[r] == day && frame.factor_group.get(r) == group && frame.factor.get(r) == factor)
+            .map(|r| (frame.asset_id.get(r).to_owned(), frame.exposure[r]))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
     /// One row per committed date of a version (latest when `None`).
     pub fn data_summary(&self, version: Option<u32>) -> Result<Vec<DateSummary>> {
         let v = self.resolve_version(version)?;

@@ -8,12 +8,12 @@ import type {
   AppInfo, Bin, Chart, CommitResult, CreationReport, DatasetInfo, DayCharts, DayHistogram, Description, DetailRow, Diagnostic,
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
   StagingResult, Step, UpdateResult, VersionInfo,
-  ErrorBody, StageState, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap,
+  ErrorBody, StageState, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
 } from "./bindings";
 export type {
   AppInfo, Bin, Chart, CommitResult, CreationReport, DatasetInfo, DayCharts, DayHistogram, Description, DetailRow, Diagnostic,
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
-  StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap,
+  StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
 };
 /** A failed command: the engine's stable code, its message and detail lines. */
 export type UiError = ErrorBody;
@@ -51,6 +51,7 @@ export const api = {
   checkStaging: (dataset: string, thresholds: Thresholds | null, width: number, height: number) =>
     call<StagingCheck>("check_staging", { dataset, thresholds, width, height }),
   defaultThresholds: () => call<Thresholds>("default_thresholds"),
+  drillDown: (dataset: string, finding: Finding, width: number, height: number) => call<Drill>("drill_down", { dataset, finding, width, height }),
   wipeStaged: (dataset: string, names: string[]) => call<StagingResult[]>("wipe_staged", { dataset, names }),
   destroyDataset: (dataset: string) => call<null>("destroy_dataset", { dataset }),
   dayCharts: (dataset: string, width: number, height: number) => call<DayCharts>("day_charts", { dataset, width, height }),

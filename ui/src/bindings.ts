@@ -124,6 +124,16 @@ unique: boolean,
  */
 version: number | null, };
 export type Column = "date" | "asset_id" | "asset_id_type" | "factor_group" | "factor" | "exposure";
+export type Drill = { 
+/**
+ * The date before, when the finding compares with it.
+ */
+previous_date: string | null, assets: Array<AssetValue>, 
+/**
+ * None for a finding without a factor.
+ */
+histogram: Histogram | null, };
+export type AssetValue = { asset: string, value: number | null, previous: number | null, };
 export type Finding = { check: CheckId, severity: Severity, 
 /**
  * `YYYY-MM-DD`.

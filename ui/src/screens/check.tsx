@@ -3,7 +3,7 @@
 import { batch, computed, signal } from "@preact/signals";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ComponentChildren } from "preact";
-import { api, type Chart, type CommitResult, type DayCharts, type DayHistogram, type DetailRow, type Finding, type Heatmap, type StagingResult } from "../api";
+import { api, type Chart, type CommitResult, type DayCharts, type DayHistogram, type DetailRow, type Drill, type Finding, type Heatmap, type StagingResult } from "../api";
 import { Action } from "../action";
 import { rowAt, slotAt, slotCentre, svgX } from "../charts";
 import { count, f32, int, listSome, sortRows } from "../format";
@@ -35,6 +35,26 @@ const heatmaps = signal<Heatmap[]>([]);
 const heatShown = signal(0);
 /** The finding opened in the list (its index), showing the assets behind it. */
 const opened = signal<number | null>(null);
+/** The drill-down of the opened finding: its assets' values and the marked histogram. */
+const drill = signal<{ index: number; data: Drill } | null>(null);
+
+/** Opens (or closes) finding `i`: selects its day and loads its drill-down. */
+async function openFinding(i: number) {
+  if (opened.value === i) {
+    opened.value = null;
+    return;
+  }
+  const f = findings.value[i];
+  opened.value = i;
+  selectDate(f.date);
+  try {
+    const { width } = chartSize();
+    const data = await api.drillDown(dataset.value, f, width, 180);
+    if (opened.value === i) drill.value = { index: i, data };
+  } catch (e) {
+    loading.fail(e);
+  }
+}
 /** The factor group the user picked for the histogram; null: the style group. */
 const histGroup = signal<string | null>(null);
 /** Staged names ticked for wiping. */
@@ -468,7 +488,7 @@ function FindingsCard() {
               {list.map((f, i) => (
                 <>
                   <tr key={`f${i}`} id={`finding-${i}`} class={`${f.severity} ${opened.value === i ? "open" : ""}`}
-                    onClick={() => { opened.value = opened.value === i ? null : i; selectDate(f.date); }}>
+                    onClick={() => void openFinding(i)}>
                     <td><span class={`badge ${f.severity}`}>{f.severity}</span></td>
                     <td>{f.date}</td>
                     <td><code>{f.check}</code></td>
@@ -478,7 +498,7 @@ function FindingsCard() {
                   </tr>
                   {opened.value === i
                     ? <tr key={`a${i}`} class="assets"><td /><td colSpan={5}>
-                        {f.assets.length > 0 ? <>{`Assets behind it${f.assets.length === 20 ? " (first 20)" : ""}: `}<code>{f.assets.join("  ")}</code></> : "No single assets behind it: it is about the whole date."}
+                        <DrillView f={f} d={drill.value?.index === i ? drill.value.data : null} />
                       </td></tr>
                     : null}
                 </>
@@ -487,6 +507,28 @@ function FindingsCard() {
           </table>
         : <p class="muted">Every check passed on every staged date.</p>}
     </section>
+  );
+}
+
+/** The assets behind a finding with their values (and the date before's), and the marked histogram. */
+function DrillView({ f, d }: { f: Finding; d: Drill | null }) {
+  if (f.assets.length === 0) return <span>No single assets behind it: it is about the whole date.</span>;
+  const title = `Assets behind it${f.assets.length === 20 ? " (first 20)" : ""}`;
+  if (!d || d.assets.every((a) => a.value === null && a.previous === null)) {
+    return <>{`${title}: `}<code>{f.assets.join("  ")}</code></>;
+  }
+  return (
+    <div class="drill">
+      <table class="compact" id="drill-assets">
+        <thead><tr><th>{title}</th><th class="num">{f.date}</th>{d.previous_date ? <th class="num">{d.previous_date}</th> : null}</tr></thead>
+        <tbody>
+          {d.assets.map((a) => (
+            <tr key={a.asset}><td>{a.asset}</td><F32Cell value={a.value} />{d.previous_date ? <F32Cell value={a.previous} /> : null}</tr>
+          ))}
+        </tbody>
+      </table>
+      {d.histogram ? <figure class="drillchart"><figcaption>{d.histogram.chart.title}</figcaption><SvgHost svg={d.histogram.chart.svg} /></figure> : null}
+    </div>
   );
 }
 
