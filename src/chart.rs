@@ -84,6 +84,8 @@ fn colour(series: usize) -> RGBColor {
 enum XLabels<'a> {
     Days(&'a [String]),
     Numbers,
+    /// No labels under the x axis (bars told apart by the read-out).
+    Nothing,
 }
 
 /// Axis labels: 12 px in the viewer (plotters draws text at about 0.8 of the given size).
@@ -162,7 +164,7 @@ fn draw(
         let x_fmt = |v: &f64| axis_number(*v, false);
         let ticks = match &x_labels {
             XLabels::Numbers => 8,
-            XLabels::Days(_) => 0,
+            XLabels::Days(_) | XLabels::Nothing => 0,
         };
         chart
             .configure_mesh()
@@ -312,6 +314,24 @@ pub fn day_charts(rows: &[DetailRow], size: (u32, u32)) -> Result<DayCharts> {
         },
     )?);
     Ok(DayCharts { dates, days, series: names, charts })
+}
+
+/// Bars of `counts` (label, count), in the order given: bin `i` is `counts[i]`.
+pub fn category_counts(counts: &[(String, u32)], title: String, size: (u32, u32)) -> Result<Histogram> {
+    let out: Vec<Bin> = counts.iter().enumerate().map(|(i, c)| Bin { lo: i as f64, hi: i as f64 + 1.0, count: c.1 }).collect();
+    let top = counts.iter().map(|c| c.1).max().unwrap_or(0).max(1) as f64 * 1.06;
+    let n = counts.len().max(1) as f64;
+    let chart = draw("histogram", title, size, (0.0..n, 0.0..top), XLabels::Nothing, true, |chart| {
+        let c = colour(0);
+        chart.draw_series(out.iter().map(|b| {
+            let mut bar = Rectangle::new([(b.lo, 0.0), (b.hi, f64::from(b.count))], c.mix(0.75).filled());
+            bar.set_margin(0, 0, 1, 1);
+            bar
+        }))?;
+        Ok(())
+    })?;
+    let values = counts.iter().map(|c| c.1 as usize).sum();
+    Ok(Histogram { chart, bins: out, values, missing: 0 })
 }
 
 /// What a factor × date heatmap colours.

@@ -82,10 +82,21 @@ fn every_operation_of_the_upload_half() {
     assert_eq!(groups, ["industry", "market", "region", "style"]);
     let charts = b.day_charts(DATASET, (600, 200)).unwrap();
     assert_eq!(charts.dates.len(), 4);
-    let histogram = b.day_histogram(DATASET, &first.name, first.first_date.as_deref().unwrap(), None, (600, 200)).unwrap();
+    let histogram = b.day_histogram(DATASET, &first.name, first.first_date.as_deref().unwrap(), None, None, (600, 200)).unwrap();
     assert_eq!(histogram.group, "style");
-    let styles = &day.iter().find(|g| g.group == "style").unwrap().values;
+    let styles = day.iter().find(|g| g.group == "style").unwrap().values();
     assert_eq!(histogram.histogram.bins.iter().map(|b| u64::from(b.count)).sum::<u64>(), styles.len() as u64);
+    // One style alone, and a categorical group counted per factor.
+    let date = first.first_date.as_deref().unwrap();
+    let size = b.day_histogram(DATASET, &first.name, date, Some("style"), Some("Size"), (600, 200)).unwrap();
+    let sizes = day.iter().find(|g| g.group == "style").unwrap().factors.iter().find(|f| f.factor == "Size").unwrap().values.len();
+    assert_eq!((size.factor.as_deref(), size.histogram.bins.iter().map(|b| b.count as usize).sum::<usize>()), (Some("Size"), sizes));
+    let industries = b.day_histogram(DATASET, &first.name, date, Some("industry"), None, (600, 200)).unwrap();
+    assert_eq!(industries.categories.len(), industries.factors.len());
+    let counts: Vec<u32> = industries.histogram.bins.iter().map(|b| b.count).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "most members first: {counts:?}");
+    let members = day.iter().find(|g| g.group == "industry").unwrap().values().len();
+    assert_eq!(counts.iter().sum::<u32>() as usize, members, "one bar per industry, every member counted");
 
     let wiped = b.wipe_staging(DATASET, Some(std::slice::from_ref(&first.name))).unwrap();
     assert_eq!(wiped.len(), 1);

@@ -160,7 +160,8 @@ pub async fn day_charts(app: App<'_>, dataset: String, width: u32, height: u32) 
     run(&app, None, move |b, _| b.day_charts(&dataset, (width, height))).await
 }
 
-/// Draws a staged day's values of `group` (by default the group named like "style", else the first).
+/// Draws a staged day's values of `group` (by default the group named like "style", else the
+/// first), of one `factor` of it, or its members per factor when it is categorical.
 #[tauri::command]
 pub async fn day_histogram(
     app: App<'_>,
@@ -168,10 +169,11 @@ pub async fn day_histogram(
     name: String,
     date: String,
     group: Option<String>,
+    factor: Option<String>,
     width: u32,
     height: u32,
 ) -> Reply<DayHistogram> {
-    run(&app, None, move |b, _| b.day_histogram(&dataset, &name, &date, group.as_deref(), (width, height))).await
+    run(&app, None, move |b, _| b.day_histogram(&dataset, &name, &date, group.as_deref(), factor.as_deref(), (width, height))).await
 }
 
 /// Commits everything staged with a mode (`append`, `upsert`, `overwrite_dates`, `overwrite`).

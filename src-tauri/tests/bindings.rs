@@ -32,7 +32,7 @@ fn generated() -> String {
         // Scanning and staging.
         ScanReport, ScannedFile, RejectedFile, YearCount, FileStatus, riskdesk::names::Format,
         DatasetInfo, StagingResult, StageState, riskdesk::parse::Diagnostic,
-        DetailRow, StagedSummary, DateSummary, GroupValues, DataRequest, Column, Drill, AssetValue,
+        DetailRow, StagedSummary, DateSummary, GroupValues, FactorValues, DataRequest, Column, Drill, AssetValue,
         // Sanity checks.
         riskdesk::checks::Finding, riskdesk::checks::CheckId, riskdesk::checks::Severity, riskdesk::checks::Thresholds,
         // Charts.

@@ -452,7 +452,7 @@ fn day_histogram_counts_every_value_of_the_chosen_group() {
     let ask = |group: Value| {
         h.ok(
             "day_histogram",
-            json!({ "dataset": DATASET, "name": stem(file), "date": DATES[1], "group": group, "width": 500, "height": 200 }),
+            json!({ "dataset": DATASET, "name": stem(file), "date": DATES[1], "group": group, "factor": null, "width": 500, "height": 200 }),
         )
     };
     let total =
@@ -476,6 +476,10 @@ fn day_histogram_counts_every_value_of_the_chosen_group() {
     assert_eq!(market["group"], "market");
     assert_eq!(total(&market), group_rows(file, "market"));
     assert_eq!(ask(json!("nope"))["group"], "style");
+    // A categorical group: members counted per factor, most first.
+    let industry = ask(json!("industry"));
+    assert_eq!(total(&industry), group_rows(file, "industry"), "{}", industry["categories"]);
+    assert!(industry["histogram"]["chart"]["title"].as_str().unwrap().contains("industry members"));
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::{Backend, CheckRequest, DataRequest, Exchange, GroupValues, Page};
+use super::{Backend, CheckRequest, DataRequest, Exchange, FactorValues, GroupValues, Page};
 use crate::checks::CheckReport;
 use crate::demo::DemoOptions;
 use crate::progress::Progress;
@@ -131,7 +131,13 @@ impl Backend for LocalBackend {
 
     fn staged_day(&self, dataset: &str, name: &str, date: &str) -> Result<Vec<GroupValues>> {
         let groups = self.with(|h| h.uploader(dataset)?.staged_day(name, date))?;
-        Ok(groups.into_iter().map(|(group, values)| GroupValues { group, values }).collect())
+        Ok(groups
+            .into_iter()
+            .map(|(group, factors)| GroupValues {
+                group,
+                factors: factors.into_iter().map(|(factor, values)| FactorValues { factor, values }).collect(),
+            })
+            .collect())
     }
 
     fn staged_factor(&self, dataset: &str, date: &str, group: &str, factor: &str) -> Result<Vec<(String, f32)>> {

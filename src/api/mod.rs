@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use local::LocalBackend;
-pub use types::{AssetValue, CheckRequest, DataRequest, DayHistogram, Drill, Exchange, GroupValues, Page};
+pub use types::{AssetValue, CheckRequest, DataRequest, DayHistogram, Drill, Exchange, FactorValues, GroupValues, Page};
 
 use crate::chart::DayCharts;
 use crate::checks::CheckReport;
@@ -219,20 +219,47 @@ pub trait Backend: Send + Sync {
         Ok(Drill { previous_date, assets, histogram })
     }
 
-    /// A histogram of one staged day's values of `group` (by default the group named like
-    /// "style", else the first).
-    fn day_histogram(&self, dataset: &str, name: &str, date: &str, group: Option<&str>, size: (u32, u32)) -> Result<DayHistogram> {
+    /// One staged day's chart of `group` (by default the group named like "style", else the
+    /// first): for a categorical group the assets counted per factor, else a histogram of the
+    /// values of `factor` (all the group's factors pooled when `None`).
+    fn day_histogram(
+        &self,
+        dataset: &str,
+        name: &str,
+        date: &str,
+        group: Option<&str>,
+        factor: Option<&str>,
+        size: (u32, u32),
+    ) -> Result<DayHistogram> {
         let groups = self.staged_day(dataset, name, date)?;
         let chosen = group
             .and_then(|g| groups.iter().find(|v| v.group == g))
             .or_else(|| groups.iter().find(|v| v.group.to_lowercase().contains("style")))
             .or_else(|| groups.first())
             .ok_or_else(|| Error::invalid(format!("{name} has no values on {date}")))?;
-        let title = format!("{} exposures on {date}", chosen.group);
+        let factors: Vec<String> = chosen.factors.iter().map(|f| f.factor.clone()).collect();
+        let (factor, categories, histogram) = if chosen.is_categorical() {
+            let mut counts: Vec<(String, u32)> =
+                chosen.factors.iter().map(|f| (f.factor.clone(), f.values.iter().filter(|&&v| v == 1.0).count() as u32)).collect();
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let title = format!("{} members on {date}", chosen.group);
+            (None, counts.iter().map(|c| c.0.clone()).collect(), crate::chart::category_counts(&counts, title, size)?)
+        } else {
+            let one = factor.and_then(|f| chosen.factors.iter().find(|x| x.factor == f));
+            let (values, label) = match one {
+                Some(f) => (f.values.clone(), format!("{}.{}", chosen.group, f.factor)),
+                None => (chosen.values(), chosen.group.clone()),
+            };
+            let title = format!("{label} exposures on {date}");
+            (one.map(|f| f.factor.clone()), Vec::new(), crate::chart::histogram(&values, 60, title, size, &[])?)
+        };
         Ok(DayHistogram {
             groups: groups.iter().map(|g| g.group.clone()).collect(),
             group: chosen.group.clone(),
-            histogram: crate::chart::histogram(&chosen.values, 60, title, size, &[])?,
+            factors,
+            factor,
+            categories,
+            histogram,
         })
     }
 }

@@ -8,19 +8,44 @@ use crate::chart::Histogram;
 use crate::checks::Thresholds;
 use crate::uploader::Column;
 
-/// The values of one factor group on one staged day.
+/// The values of one factor on one staged day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct GroupValues {
-    pub group: String,
+pub struct FactorValues {
+    pub factor: String,
     pub values: Vec<f32>,
 }
 
-/// A histogram of one staged day's values of one factor group.
+/// The values of one factor group on one staged day, factor by factor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct GroupValues {
+    pub group: String,
+    pub factors: Vec<FactorValues>,
+}
+
+impl GroupValues {
+    /// Every value of the group, factor after factor.
+    pub fn values(&self) -> Vec<f32> {
+        self.factors.iter().flat_map(|f| f.values.iter().copied()).collect()
+    }
+
+    /// Whether every value is 0 or 1 (industries, regions, a market group of ones).
+    pub fn is_categorical(&self) -> bool {
+        self.factors.iter().all(|f| f.values.iter().all(|&v| v == 0.0 || v == 1.0))
+    }
+}
+
+/// A chart of one staged day's values of one factor group: a histogram of its values (or of
+/// one factor's), or, for a categorical group, the assets counted per factor.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct DayHistogram {
     /// The factor groups of that day; `group` is the one drawn.
     pub groups: Vec<String>,
     pub group: String,
+    /// The group's factors; `factor` is the one drawn (all pooled when `None`).
+    pub factors: Vec<String>,
+    pub factor: Option<String>,
+    /// For a categorical group: the factor of each bar (most members first); empty otherwise.
+    pub categories: Vec<String>,
     pub histogram: Histogram,
 }
 

@@ -146,17 +146,18 @@ impl Uploader<'_> {
             .collect())
     }
 
-    /// The staged values of one name on one date, by factor group (groups sorted by name).
-    pub fn staged_day(&self, name: &str, date: &str) -> Result<Vec<(String, Vec<f32>)>> {
+    /// The staged values of one name on one date, by factor group and factor (both sorted).
+    pub fn staged_day(&self, name: &str, date: &str) -> Result<Vec<(String, Vec<(String, Vec<f32>)>)>> {
         let day = crate::date::parse_arg(date)?;
         let staged = catalog::staged(self.home.db(), self.id)?;
         let entry = staged.iter().find(|s| s.name == name).ok_or_else(|| Error::not_found("staged name", name))?;
         let frame = parts::read(&self.home.path(&entry.file))?;
-        let mut groups: std::collections::BTreeMap<&str, Vec<f32>> = Default::default();
+        type Factors<'f> = std::collections::BTreeMap<&'f str, Vec<f32>>;
+        let mut groups: std::collections::BTreeMap<&str, Factors<'_>> = Default::default();
         for row in (0..frame.len()).filter(|&r| frame.date[r] == day) {
-            groups.entry(frame.factor_group.get(row)).or_default().push(frame.exposure[row]);
+            groups.entry(frame.factor_group.get(row)).or_default().entry(frame.factor.get(row)).or_default().push(frame.exposure[row]);
         }
-        Ok(groups.into_iter().map(|(g, v)| (g.to_owned(), v)).collect())
+        Ok(groups.into_iter().map(|(g, f)| (g.to_owned(), f.into_iter().map(|(f, v)| (f.to_owned(), v)).collect())).collect())
     }
 
     /// The staged values of one factor on one date (from the staged name that sorts last, if

@@ -55,8 +55,8 @@ export const api = {
   wipeStaged: (dataset: string, names: string[]) => call<StagingResult[]>("wipe_staged", { dataset, names }),
   destroyDataset: (dataset: string) => call<null>("destroy_dataset", { dataset }),
   dayCharts: (dataset: string, width: number, height: number) => call<DayCharts>("day_charts", { dataset, width, height }),
-  dayHistogram: (dataset: string, name: string, date: string, group: string | null, width: number, height: number) =>
-    call<DayHistogram>("day_histogram", { dataset, name, date, group, width, height }),
+  dayHistogram: (dataset: string, name: string, date: string, group: string | null, factor: string | null, width: number, height: number) =>
+    call<DayHistogram>("day_histogram", { dataset, name, date, group, factor, width, height }),
   commit: (dataset: string, mode: string, job: Job) => call<CommitResult>("commit", { dataset, mode, ...jobArgs(job) }),
   commitPreview: (dataset: string, mode: string) => call<DateReplacement[]>("commit_preview", { dataset, mode }),
   versionDiff: (dataset: string, from: number, to: number) => call<VersionDiff>("version_diff", { dataset, from, to }),

@@ -109,7 +109,8 @@ message: string, };
 export type DetailRow = { _name: string | null, date: string, n_assets: number, min_exposure: number, max_exposure: number, mean_exposure: number, median_exposure: number, std_exposure: number, };
 export type StagedSummary = { _name: string, source: string, parser: string, rows: number, dates: number, first_date: string, last_date: string, assets: number, factor_groups: string, factors: number, };
 export type DateSummary = { date: string, rows: number, n_assets: number, factor_groups: string, factors: number, };
-export type GroupValues = { group: string, values: Array<number>, };
+export type GroupValues = { group: string, factors: Array<FactorValues>, };
+export type FactorValues = { factor: string, values: Array<number>, };
 export type DataRequest = { 
 /**
  * The columns, in order; all six when empty.
@@ -236,7 +237,15 @@ export type DayHistogram = {
 /**
  * The factor groups of that day; `group` is the one drawn.
  */
-groups: Array<string>, group: string, histogram: Histogram, };
+groups: Array<string>, group: string, 
+/**
+ * The group's factors; `factor` is the one drawn (all pooled when `None`).
+ */
+factors: Array<string>, factor: string | null, 
+/**
+ * For a categorical group: the factor of each bar (most members first); empty otherwise.
+ */
+categories: Array<string>, histogram: Histogram, };
 export type Heatmap = { metric: HeatMetric, chart: Chart, 
 /**
  * The columns: every calendar day from the first date to the last.

@@ -57,6 +57,8 @@ async function openFinding(i: number) {
 }
 /** The factor group the user picked for the histogram; null: the style group. */
 const histGroup = signal<string | null>(null);
+/** The factor of that group the user picked; null: all its factors pooled. */
+const histFactor = signal<string | null>(null);
 /** Staged names ticked for wiping. */
 const wipe = signal<ReadonlySet<string>>(new Set());
 const sort = signal<{ key: keyof DetailRow; asc: boolean }>({ key: "date", asc: true });
@@ -138,7 +140,7 @@ async function loadHistogram() {
   }
   try {
     const { width, height } = chartSize();
-    const h = await api.dayHistogram(dataset.value, row._name ?? "", date, histGroup.value, width, height);
+    const h = await api.dayHistogram(dataset.value, row._name ?? "", date, histGroup.value, histFactor.value, width, height);
     if (seq === histSeq) histogram.value = h;
   } catch (e) {
     if (seq === histSeq) loading.fail(e);
@@ -396,15 +398,27 @@ function Histogram() {
     );
   }
   const bins = hg.histogram.bins;
-  const picker = hg.groups.length > 1
-    ? <Select id="histgroup" label="Factor group" value={hg.group} options={hg.groups.map((g) => ({ value: g }))}
-        onChange={(g) => { histGroup.value = g; void loadHistogram(); }} />
-    : null;
-  const summaryText = `${int(hg.histogram.values)} values${hg.histogram.missing > 0 ? `, ${int(hg.histogram.missing)} missing` : ""}`;
-  return (
-    <ChartFigure id="chart-histogram" chart={hg.histogram.chart} slots={bins.length} hint={summaryText} selected={null} extra={picker}
-      describe={(i) => `[${f32(bins[i].lo)}, ${f32(bins[i].hi)}${i === bins.length - 1 ? "]" : ")"}: ${int(bins[i].count)} values`} />
+  const categorical = hg.categories.length > 0;
+  const picker = (
+    <span class="pickers">
+      {hg.groups.length > 1
+        ? <Select id="histgroup" label="Factor group" value={hg.group} options={hg.groups.map((g) => ({ value: g }))}
+            onChange={(g) => { histGroup.value = g; histFactor.value = null; void loadHistogram(); }} />
+        : null}
+      {!categorical && hg.factors.length > 1
+        ? <Select id="histfactor" label="Factor" value={hg.factor ?? ""}
+            options={[{ value: "", label: "all factors" }, ...hg.factors.map((f) => ({ value: f }))]}
+            onChange={(f) => { histFactor.value = f || null; void loadHistogram(); }} />
+        : null}
+    </span>
   );
+  const summaryText = categorical
+    ? `${int(hg.histogram.values)} members in ${count(hg.categories.length, "factor")}; point at a bar for its name`
+    : `${int(hg.histogram.values)} values${hg.histogram.missing > 0 ? `, ${int(hg.histogram.missing)} missing` : ""}`;
+  const describe = categorical
+    ? (i: number) => `${hg.categories[i]}: ${count(bins[i].count, "asset")}`
+    : (i: number) => `[${f32(bins[i].lo)}, ${f32(bins[i].hi)}${i === bins.length - 1 ? "]" : ")"}: ${int(bins[i].count)} values`;
+  return <ChartFigure id="chart-histogram" chart={hg.histogram.chart} slots={bins.length} hint={summaryText} selected={null} extra={picker} describe={describe} />;
 }
 
 /** What the last staging run did: the counts, and each failed file with its messages (repeats summarised). */
