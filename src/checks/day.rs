@@ -128,19 +128,6 @@ impl DayView {
             .collect()
     }
 
-    /// Mean and standard deviation of every market and style factor: (group, factor, mean, std).
-    pub fn factor_moments(&self) -> Vec<(String, String, f64, f64)> {
-        self.columns
-            .iter()
-            .filter(|c| c.kind != Kind::Categorical)
-            .map(|c| {
-                let present: Vec<f32> = c.values.iter().copied().filter(|v| !v.is_nan()).collect();
-                let (mean, std) = if present.is_empty() { (f64::NAN, f64::NAN) } else { stats::mean_std(&present) };
-                (c.group.clone(), c.factor.clone(), mean, std)
-            })
-            .collect()
-    }
-
     /// The asset ids at `indexes`.
     fn names(&self, indexes: impl Iterator<Item = usize>) -> Vec<String> {
         indexes.take(EXAMPLES).map(|i| self.assets[i].clone()).collect()

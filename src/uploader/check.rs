@@ -109,28 +109,22 @@ impl Uploader<'_> {
                 let old = view(&committed[&date], date)?;
                 let new = staged.get(&date).map(|f| view(f, date)).transpose()?;
                 let mut factors: BTreeMap<(String, String), FactorShift> = BTreeMap::new();
-                let known = |v: f64| v.is_finite().then_some(v);
-                for (g, f, mean, std) in old.factor_moments() {
-                    let shift = FactorShift {
-                        factor_group: g.clone(),
-                        factor: f.clone(),
-                        old_mean: known(mean),
-                        old_std: known(std),
-                        new_mean: None,
-                        new_std: None,
-                    };
-                    factors.insert((g, f), shift);
-                }
-                for (g, f, mean, std) in new.as_ref().map(DayView::factor_moments).unwrap_or_default() {
-                    let shift = factors.entry((g.clone(), f.clone())).or_insert(FactorShift {
-                        factor_group: g,
-                        factor: f,
-                        old_mean: None,
-                        old_std: None,
-                        new_mean: None,
-                        new_std: None,
-                    });
-                    (shift.new_mean, shift.new_std) = (known(mean), known(std));
+                for (before, view) in [(true, Some(&old)), (false, new.as_ref())] {
+                    for st in view.map(DayView::factor_stats).unwrap_or_default() {
+                        let shift = factors.entry((st.factor_group.clone(), st.factor.clone())).or_insert(FactorShift {
+                            factor_group: st.factor_group,
+                            factor: st.factor,
+                            old_mean: None,
+                            old_std: None,
+                            new_mean: None,
+                            new_std: None,
+                        });
+                        if before {
+                            (shift.old_mean, shift.old_std) = (st.mean, st.std);
+                        } else {
+                            (shift.new_mean, shift.new_std) = (st.mean, st.std);
+                        }
+                    }
                 }
                 Ok(DateReplacement {
                     date: crate::date::format(date),
