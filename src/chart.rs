@@ -138,6 +138,20 @@ fn axis_number(v: f64, whole: bool) -> String {
     }
 }
 
+/// `MM-DD` labels under the x axis of a chart whose slot `i` is `days[i]`: under the middle of
+/// each labelled slot, at least 56 px apart.
+fn day_labels(root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>, chart: &Ctx<'_, '_>, days: &[String]) -> Result<()> {
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let fit = ((xs.end - xs.start).max(0) / 56).max(2) as usize;
+    let step = days.len().div_ceil(fit).max(1);
+    let style = label_font().pos(Pos::new(HPos::Center, VPos::Top));
+    for (i, d) in days.iter().enumerate().step_by(step) {
+        let (px, _) = chart.backend_coord(&(i as f64, 0.0));
+        root.draw(&Text::new(d.get(5..).unwrap_or(d).to_string(), (px, ys.end + 6), style.clone())).map_err(failed)?;
+    }
+    Ok(())
+}
+
 /// Draws one chart: axes over `x` and `y`, then `paint` on them.
 fn draw(
     id: &'static str,
@@ -182,14 +196,7 @@ fn draw(
         paint(&mut chart).map_err(failed)?;
         let (xs, ys) = chart.plotting_area().get_pixel_range();
         if let XLabels::Days(dates) = x_labels {
-            // Labels on whole days, under the middle of each labelled slot, at least 56 px apart.
-            let fit = ((xs.end - xs.start).max(0) / 56).max(2) as usize;
-            let step = dates.len().div_ceil(fit).max(1);
-            let style = label_font().pos(Pos::new(HPos::Center, VPos::Top));
-            for (i, d) in dates.iter().enumerate().step_by(step) {
-                let (px, _) = chart.backend_coord(&(i as f64, 0.0));
-                root.draw(&Text::new(d.get(5..).unwrap_or(d).to_string(), (px, ys.end + 6), style.clone())).map_err(failed)?;
-            }
+            day_labels(&root, &chart, dates)?;
         }
         root.present().map_err(failed)?;
         PlotBox { left: xs.start, right: xs.end, top: ys.start, bottom: ys.end }
@@ -419,13 +426,7 @@ pub fn factor_heatmap(stats: &[crate::checks::FactorDayStats], metric: HeatMetri
                 root.draw(&Text::new(label, (xs.start - 6, py), style.clone())).map_err(failed)?;
             }
         }
-        let fit = ((xs.end - xs.start).max(0) / 56).max(2) as usize;
-        let step = days.len().div_ceil(fit).max(1);
-        let style = label_font().pos(Pos::new(HPos::Center, VPos::Top));
-        for (i, d) in days.iter().enumerate().step_by(step) {
-            let (px, _) = chart.backend_coord(&(i as f64, 0.0));
-            root.draw(&Text::new(d.get(5..).unwrap_or(d).to_string(), (px, ys.end + 6), style.clone())).map_err(failed)?;
-        }
+        day_labels(&root, &chart, &days)?;
         root.present().map_err(failed)?;
         PlotBox { left: xs.start, right: xs.end, top: ys.start, bottom: ys.end }
     };

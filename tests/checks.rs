@@ -264,7 +264,7 @@ fn a_repeated_check_is_served_again_until_the_staging_changes() {
     let days = dir.path().join("days");
     riskdesk::demo::write_exposures(&days, &DemoOptions { assets: 300, days: 5, ..DemoOptions::default() }, &Progress::none()).unwrap();
     let b = LocalBackend::open(&dir.path().join("home")).unwrap();
-    b.stage(D, &[days.clone()], false, &Progress::none()).unwrap();
+    b.stage(D, std::slice::from_ref(&days), false, &Progress::none()).unwrap();
     let staging = CheckRequest { staging: true, ..CheckRequest::default() };
     let first = b.check(D, &staging).unwrap();
     assert_eq!(b.check(D, &staging).unwrap(), first);

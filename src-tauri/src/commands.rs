@@ -162,6 +162,7 @@ pub async fn day_charts(app: App<'_>, dataset: String, width: u32, height: u32) 
 
 /// Draws a staged day's values of `group` (by default the group named like "style", else the
 /// first), of one `factor` of it, or its members per factor when it is categorical.
+#[allow(clippy::too_many_arguments)] // one per argument the UI sends
 #[tauri::command]
 pub async fn day_histogram(
     app: App<'_>,

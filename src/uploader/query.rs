@@ -8,6 +8,9 @@ use crate::frame::{DayStats, Exposures};
 use crate::store::{catalog, parts};
 use crate::{Error, Result};
 
+/// A factor group of a staged day: its name and, per factor, the values.
+pub type StagedGroup = (String, Vec<(String, Vec<f32>)>);
+
 /// One row of a detail summary: cross-sectional statistics of one date (of one staged name).
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct DetailRow {
@@ -147,7 +150,7 @@ impl Uploader<'_> {
     }
 
     /// The staged values of one name on one date, by factor group and factor (both sorted).
-    pub fn staged_day(&self, name: &str, date: &str) -> Result<Vec<(String, Vec<(String, Vec<f32>)>)>> {
+    pub fn staged_day(&self, name: &str, date: &str) -> Result<Vec<StagedGroup>> {
         let day = crate::date::parse_arg(date)?;
         let staged = catalog::staged(self.home.db(), self.id)?;
         let entry = staged.iter().find(|s| s.name == name).ok_or_else(|| Error::not_found("staged name", name))?;
@@ -165,7 +168,7 @@ impl Uploader<'_> {
     pub fn staged_factor(&self, date: &str, group: &str, factor: &str) -> Result<Vec<(String, f32)>> {
         let day = crate::date::parse_arg(date)?;
         let staged = catalog::staged(self.home.db(), self.id)?;
-        let Some(entry) = staged.iter().filter(|s| s.days.iter().any(|d| d.date == day)).next_back() else { return Ok(Vec::new()) };
+        let Some(entry) = staged.iter().rfind(|s| s.days.iter().any(|d| d.date == day)) else { return Ok(Vec::new()) };
         let frame = parts::read(&self.home.path(&entry.file))?;
         let mut out: Vec<(String, f32)> = (0..frame.len())
             .filter(|&r| frame.date[r] == day && frame.factor_group.get(r) == group && frame.factor.get(r) == factor)
