@@ -60,11 +60,6 @@ impl LocalBackend {
         Ok(LocalBackend { root: root.to_owned(), idle: Mutex::new(vec![home]), preview: Mutex::new(None), checked: Mutex::new(None) })
     }
 
-    /// The home folder.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// Runs `work` with a catalog connection of its own.
     fn with<T>(&self, work: impl FnOnce(&Home) -> Result<T>) -> Result<T> {
         let taken = lock(&self.idle).pop();

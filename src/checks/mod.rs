@@ -214,7 +214,7 @@ impl Thresholds {
 
 /// What a date of the checked data is also known as, for `duplicate_day`.
 #[derive(Debug, Clone, Default)]
-pub struct Overlaps {
+pub(crate) struct Overlaps {
     /// Per date, the staged names that hold it (two or more: a duplicate).
     pub names: BTreeMap<i32, Vec<String>>,
     /// Dates already committed, with the latest version.
@@ -222,7 +222,7 @@ pub struct Overlaps {
 }
 
 /// Runs every check over `days` (in date order, one view per date).
-pub struct Checker<'t> {
+pub(crate) struct Checker<'t> {
     t: &'t Thresholds,
     findings: Vec<Finding>,
     dates: Vec<i32>,
@@ -254,7 +254,7 @@ fn pct(share: f64) -> String {
 
 impl<'t> Checker<'t> {
     /// A checker with these thresholds.
-    pub fn new(t: &'t Thresholds) -> Self {
+    pub(crate) fn new(t: &'t Thresholds) -> Self {
         Checker {
             t,
             findings: Vec::new(),
@@ -477,7 +477,7 @@ impl<'t> Checker<'t> {
 
     /// The findings (with missing and duplicate dates added, sorted by severity, date, check)
     /// and the statistics per date and factor.
-    pub fn finish(mut self, overlaps: &Overlaps) -> CheckReport {
+    pub(crate) fn finish(mut self, overlaps: &Overlaps) -> CheckReport {
         self.missing_days();
         for (date, names) in overlaps.names.iter().filter(|(_, n)| n.len() > 1) {
             self.findings.push(finding(
