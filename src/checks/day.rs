@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::stats;
+use super::stats::{self, NO_SLOT, Sorted};
 use super::{CheckId, EXAMPLES, Finding, Severity, Thresholds, finding, pct};
 use crate::frame::Exposures;
 
@@ -25,6 +25,14 @@ pub(crate) struct Column {
     pub factor: String,
     pub kind: Kind,
     pub values: Vec<f32>,
+    /// For styles, the positions of the present values by ascending value (else empty).
+    pub order: Vec<u32>,
+}
+
+impl Column {
+    fn sorted(&self) -> Sorted<'_> {
+        Sorted { values: &self.values, order: &self.order }
+    }
 }
 
 /// One date of exposures: its assets (sorted) and one column per (group, factor), sorted.
@@ -85,7 +93,7 @@ impl DayView {
             *categorical.entry(g).or_insert(true) &= all01;
         }
         let columns = factors
-            .iter()
+            .par_iter()
             .zip(values)
             .map(|((_, (g, f)), values)| {
                 let kind = if g.to_lowercase().contains("market") {
@@ -95,7 +103,8 @@ impl DayView {
                 } else {
                     Kind::Style
                 };
-                Column { group: (*g).to_owned(), factor: (*f).to_owned(), kind, values }
+                let order = if kind == Kind::Style { stats::sorted_order(&values) } else { Vec::new() };
+                Column { group: (*g).to_owned(), factor: (*f).to_owned(), kind, values, order }
             })
             .collect();
         DayView { date, assets: assets.into_iter().map(|(_, s)| s.to_owned()).collect(), columns }
@@ -172,17 +181,13 @@ pub(crate) fn check_columns(day: &DayView, t: &Thresholds) -> Vec<Finding> {
     let mut groups: Vec<&str> = day.columns.iter().filter(|c| c.kind == Kind::Categorical).map(|c| c.group.as_str()).collect();
     groups.dedup();
     for g in groups {
-        let members: Vec<&Column> = day.columns.iter().filter(|c| c.group == g).collect();
-        let count = |i: usize| members.iter().filter(|c| c.values[i] == 1.0).count();
-        let (none, many): (Vec<usize>, Vec<usize>) =
-            (0..n).map(|i| (i, count(i))).filter(|(_, k)| *k != 1).fold((Vec::new(), Vec::new()), |(mut none, mut many), (i, k)| {
-                if k == 0 {
-                    none.push(i)
-                } else {
-                    many.push(i)
-                }
-                (none, many)
-            });
+        // Memberships per asset, counted column by column.
+        let mut count = vec![0u32; n];
+        for c in day.columns.iter().filter(|c| c.group == g) {
+            count.iter_mut().zip(&c.values).for_each(|(k, &v)| *k += u32::from(v == 1.0));
+        }
+        let none: Vec<usize> = (0..n).filter(|&i| count[i] == 0).collect();
+        let many: Vec<usize> = (0..n).filter(|&i| count[i] > 1).collect();
         if none.is_empty() && many.is_empty() {
             continue;
         }
@@ -251,7 +256,7 @@ fn style_findings(day: &DayView, c: &Column, t: &Thresholds, n: usize) -> Vec<Fi
         );
         out.push(on(f, c, Vec::new()));
     }
-    let (median, robust_sd) = stats::median_robust_sd(&present);
+    let (median, robust_sd) = c.sorted().median_robust_sd();
     if robust_sd > 0.0 {
         let limit = t.outliers_sd * robust_sd;
         let mut far: Vec<(usize, f64)> = (0..n)
@@ -294,9 +299,10 @@ pub(crate) struct StylePair {
     pub psi: f64,
     /// Spearman rank correlation (none with fewer than 10 shared values).
     pub rank_correlation: Option<f64>,
-    /// The shared values (before, now) and the asset index (in the later date) of each.
-    before: Vec<f32>,
-    now: Vec<f32>,
+    /// The ranks of the shared values (before, now; empty without a correlation) and the asset
+    /// index (in the later date) of each.
+    before: Vec<f64>,
+    now: Vec<f64>,
     assets: Vec<usize>,
 }
 
@@ -315,26 +321,31 @@ pub(crate) fn aligned_styles(prev: &DayView, day: &DayView) -> Vec<StylePair> {
         .filter(|c| c.kind == Kind::Style)
         .filter_map(|c| {
             let p = prev.columns.iter().find(|p| p.kind == Kind::Style && p.group == c.group && p.factor == c.factor)?;
-            let (mut before, mut now, mut assets) = (Vec::new(), Vec::new(), Vec::new());
+            // Each asset valued on both dates gets a slot, in both dates' positions.
+            let (mut slot_before, mut slot_now) = (vec![NO_SLOT; prev.assets.len()], vec![NO_SLOT; day.assets.len()]);
+            let (mut assets, mut identical) = (Vec::new(), 0);
             for &(i, j) in &common {
                 let (x, y) = (p.values[i], c.values[j]);
                 if !x.is_nan() && !y.is_nan() {
-                    before.push(x);
-                    now.push(y);
+                    slot_before[i] = assets.len() as u32;
+                    slot_now[j] = assets.len() as u32;
                     assets.push(j);
+                    identical += usize::from(x.to_bits() == y.to_bits());
                 }
             }
-            let identical = before.iter().zip(&now).filter(|(x, y)| x.to_bits() == y.to_bits()).count();
-            let all_before: Vec<f32> = p.values.iter().copied().filter(|v| !v.is_nan()).collect();
-            let all_now: Vec<f32> = c.values.iter().copied().filter(|v| !v.is_nan()).collect();
-            let psi = stats::psi(&all_before, &all_now);
-            let rank_correlation = (before.len() >= 10).then(|| stats::spearman(&before, &now));
+            let shared = assets.len();
+            let (before, now) = if shared >= 10 {
+                (p.sorted().ranks_of(&slot_before, shared), c.sorted().ranks_of(&slot_now, shared))
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            let rank_correlation = (shared >= 10).then(|| stats::spearman(&before, &now));
             Some(StylePair {
                 group: c.group.clone(),
                 factor: c.factor.clone(),
-                shared: before.len(),
+                shared,
                 identical,
-                psi,
+                psi: stats::psi(p.sorted(), c.sorted()),
                 rank_correlation,
                 before,
                 now,

@@ -37,60 +37,104 @@ pub(crate) fn mean_std(values: &[f32]) -> (f64, f64) {
     (mean, if values.len() > 1 { (ss / (n - 1.0)).sqrt() } else { 0.0 })
 }
 
-/// Median and robust standard deviation (1.4826 × the median absolute deviation).
-pub(crate) fn median_robust_sd(values: &[f32]) -> (f64, f64) {
-    let mut v = values.to_vec();
-    let median = crate::frame::median(&mut v);
-    let mut dev: Vec<f32> = values.iter().map(|&x| (f64::from(x) - median).abs() as f32).collect();
-    (median, 1.4826 * crate::frame::median(&mut dev))
+/// A column's values with the positions of its present (non-NaN) ones in ascending order: sorted
+/// once per factor and date, then read by the median, the deciles and the ranks.
+#[derive(Clone, Copy)]
+pub(crate) struct Sorted<'a> {
+    pub values: &'a [f32],
+    pub order: &'a [u32],
 }
 
+/// The positions of the present (non-NaN) `values`, by ascending value. Sorting `u64` keys (an
+/// order-preserving `u32` image of the value above the position) is about three times as fast as
+/// sorting positions with a comparison closure (measured on 35,800 values).
+pub(crate) fn sorted_order(values: &[f32]) -> Vec<u32> {
+    let key = |v: f32| {
+        let b = v.to_bits();
+        if b >> 31 == 1 { !b } else { b | 1 << 31 }
+    };
+    let mut keys: Vec<u64> =
+        values.iter().enumerate().filter(|(_, v)| !v.is_nan()).map(|(i, &v)| (u64::from(key(v)) << 32) | i as u64).collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|k| k as u32).collect()
+}
+
+impl Sorted<'_> {
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The `k`-th smallest present value.
+    fn at(&self, k: usize) -> f32 {
+        self.values[self.order[k] as usize]
+    }
+
+    /// Median and robust standard deviation (1.4826 × the median absolute deviation).
+    pub fn median_robust_sd(&self) -> (f64, f64) {
+        let n = self.len();
+        if n == 0 {
+            return (f64::NAN, f64::NAN);
+        }
+        let median = if n % 2 == 1 { f64::from(self.at(n / 2)) } else { (f64::from(self.at(n / 2 - 1)) + f64::from(self.at(n / 2))) / 2.0 };
+        let mut dev: Vec<f32> = (0..n).map(|k| (f64::from(self.at(k)) - median).abs() as f32).collect();
+        (median, 1.4826 * crate::frame::median(&mut dev))
+    }
+
+    /// Average ranks (1-based; ties share their mean rank) of the values whose `slot` is set,
+    /// among themselves, stored at their slot (`slots` long).
+    pub fn ranks_of(&self, slot: &[u32], slots: usize) -> Vec<f64> {
+        let members: Vec<u32> = self.order.iter().copied().filter(|&i| slot[i as usize] != NO_SLOT).collect();
+        let mut out = vec![0.0; slots];
+        let mut k = 0;
+        while k < members.len() {
+            let value = self.values[members[k] as usize];
+            let mut end = k;
+            while end + 1 < members.len() && self.values[members[end + 1] as usize] == value {
+                end += 1;
+            }
+            let rank = (k + end) as f64 / 2.0 + 1.0;
+            for &i in &members[k..=end] {
+                out[slot[i as usize] as usize] = rank;
+            }
+            k = end + 1;
+        }
+        out
+    }
+}
+
+/// A position without a slot in [`Sorted::ranks_of`].
+pub(crate) const NO_SLOT: u32 = u32::MAX;
+
 /// Population stability index of `now` against `before`, over `before`'s deciles.
-pub(crate) fn psi(before: &[f32], now: &[f32]) -> f64 {
-    if before.len() < 10 || now.is_empty() {
+pub(crate) fn psi(before: Sorted, now: Sorted) -> f64 {
+    if before.len() < 10 || now.len() == 0 {
         return 0.0;
     }
-    let mut sorted = before.to_vec();
-    sorted.sort_unstable_by(f32::total_cmp);
-    let mut edges: Vec<f32> = (1..10).map(|k| sorted[k * sorted.len() / 10]).collect();
+    let mut edges: Vec<f32> = (1..10).map(|k| before.at(k * before.len() / 10)).collect();
     edges.dedup();
-    let bin = |x: f32| edges.partition_point(|&e| e <= x);
-    let share = |values: &[f32]| {
+    // Values ascend, so the bin (the number of edges at or below the value) only moves up.
+    let share = |s: Sorted| {
         let mut counts = vec![0u64; edges.len() + 1];
-        values.iter().for_each(|&x| counts[bin(x)] += 1);
-        counts.into_iter().map(|c| (c as f64 / values.len() as f64).max(1e-4)).collect::<Vec<f64>>()
+        let mut bin = 0;
+        for k in 0..s.len() {
+            let x = s.at(k);
+            while bin < edges.len() && edges[bin] <= x {
+                bin += 1;
+            }
+            counts[bin] += 1;
+        }
+        counts.into_iter().map(|c| (c as f64 / s.len() as f64).max(1e-4)).collect::<Vec<f64>>()
     };
     let (e, a) = (share(before), share(now));
     e.iter().zip(&a).map(|(e, a)| (a - e) * (a / e).ln()).sum()
 }
 
-/// Average ranks (1-based; ties share their mean rank).
-fn ranks(values: &[f32]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_unstable_by(|&i, &j| values[i].total_cmp(&values[j]));
-    let mut out = vec![0.0; values.len()];
-    let mut k = 0;
-    while k < order.len() {
-        let mut end = k;
-        while end + 1 < order.len() && values[order[end + 1]] == values[order[k]] {
-            end += 1;
-        }
-        let rank = (k + end) as f64 / 2.0 + 1.0;
-        for &i in &order[k..=end] {
-            out[i] = rank;
-        }
-        k = end + 1;
-    }
-    out
-}
-
-/// Spearman's rank correlation of paired values.
-pub(crate) fn spearman(a: &[f32], b: &[f32]) -> f64 {
-    let (ra, rb) = (ranks(a), ranks(b));
+/// Spearman's rank correlation from the paired ranks of two samples.
+pub(crate) fn spearman(ra: &[f64], rb: &[f64]) -> f64 {
     let n = ra.len() as f64;
     let mean = (n + 1.0) / 2.0;
     let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
-    for (x, y) in ra.iter().zip(&rb) {
+    for (x, y) in ra.iter().zip(rb) {
         sab += (x - mean) * (y - mean);
         saa += (x - mean).powi(2);
         sbb += (y - mean).powi(2);
@@ -99,8 +143,7 @@ pub(crate) fn spearman(a: &[f32], b: &[f32]) -> f64 {
 }
 
 /// The positions of the `k` pairs whose rank moved most, most first.
-pub(crate) fn movers(a: &[f32], b: &[f32], k: usize) -> Vec<usize> {
-    let (ra, rb) = (ranks(a), ranks(b));
+pub(crate) fn movers(ra: &[f64], rb: &[f64], k: usize) -> Vec<usize> {
     let moved = |i: usize| (rb[i] - ra[i]).abs();
     let mut order: Vec<usize> = (0..ra.len()).collect();
     if order.len() > k {
@@ -124,16 +167,29 @@ mod tests {
         assert_eq!(common_indexes(&a, &b), [(1, 0), (2, 2)]);
     }
 
+    /// The sorted view and every statistic read from it, on values whose answers are known.
+    fn sorted(values: &[f32]) -> (Vec<f32>, Vec<u32>) {
+        (values.to_vec(), sorted_order(values))
+    }
+
     #[test]
     fn spread_stability_and_ranks_by_hand() {
         assert_eq!(mean_std(&[1.0, 2.0, 3.0]), (2.0, 1.0));
-        let (median, sd) = median_robust_sd(&[1.0, 2.0, 3.0, 4.0, 100.0]);
-        assert_eq!((median, sd), (3.0, 1.4826));
-        let same: Vec<f32> = (0..100).map(|i| i as f32).collect();
-        assert!(psi(&same, &same).abs() < 1e-12);
-        let shifted: Vec<f32> = same.iter().map(|x| x + 50.0).collect();
-        assert!(psi(&same, &shifted) > 1.0);
-        assert_eq!(ranks(&[10.0, 30.0, 20.0, 20.0]), [1.0, 4.0, 2.5, 2.5]);
+        let (_, o) = sorted(&[4.0, f32::NAN, -0.5, 100.0, 1.0, 0.0, -0.0, 2.0, 3.0]);
+        assert_eq!(o, [2, 6, 5, 4, 7, 8, 0, 3], "NaN left out, -0.5 first, 100 last");
+        let (v5, o5) = sorted(&[1.0, 2.0, 3.0, 4.0, 100.0]);
+        assert_eq!(Sorted { values: &v5, order: &o5 }.median_robust_sd(), (3.0, 1.4826));
+        let (v4, o4) = sorted(&[4.0, 1.0, 3.0, 2.0]);
+        assert_eq!(Sorted { values: &v4, order: &o4 }.median_robust_sd().0, 2.5);
+        let (same, so) = sorted(&(0..100).map(|i| i as f32).collect::<Vec<_>>());
+        let same = Sorted { values: &same, order: &so };
+        assert!(psi(same, same).abs() < 1e-12);
+        let (shifted, sho) = sorted(&(0..100).map(|i| i as f32 + 50.0).collect::<Vec<_>>());
+        assert!(psi(same, Sorted { values: &shifted, order: &sho }) > 1.0);
+        // Ranks among the slotted values only, ties sharing their mean rank.
+        let (t, to) = sorted(&[10.0, 30.0, 20.0, 20.0, 5.0]);
+        let slot = [0, 1, 2, 3, NO_SLOT];
+        assert_eq!(Sorted { values: &t, order: &to }.ranks_of(&slot, 4), [1.0, 4.0, 2.5, 2.5]);
         assert!((spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
         let (a, b) = ([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 4.0, 3.0]);
         assert!((spearman(&a, &b) - 0.8).abs() < 1e-12);

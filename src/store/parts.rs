@@ -1,4 +1,4 @@
-//! Exposure frames as Parquet files (strings typed as Arrow dictionaries, LZ4, one row group).
+//! Exposure frames as Parquet files (strings as dictionaries, LZ4, one row group).
 //!
 //! Files are written under a temporary name, synced, then renamed, so a file that exists under
 //! its final name is always complete.
@@ -61,13 +61,19 @@ pub fn to_batch(frame: Exposures) -> Result<RecordBatch> {
 /// Writer settings shared by every Parquet file the engine writes.
 pub fn writer_properties() -> WriterProperties {
     let mut props = WriterProperties::builder()
-        // Plain pages + LZ4 stage a month about 30% faster than dictionary pages + zstd; files
-        // are about twice as large (still a tenth of the CSV).
+        // LZ4 stages a month about 30% faster than zstd; files are about twice as large (still
+        // a tenth of the CSV). Numbers are stored plain (dictionaries do not shrink them).
         .set_compression(Compression::LZ4_RAW)
         .set_dictionary_enabled(false);
+    // Strings as dictionary pages: reading a plain string column into an Arrow dictionary hashes
+    // every value, a dictionary page only copies its keys. Measured on the demo month (31 days x
+    // 35,800 assets, 2 cores): staging 1.12 -> 1.30 s, all checks 1.57 -> 1.08 s, files 51 -> 44
+    // MB; files are written once and read by every check, commit, build and query.
     // Min/max statistics of string columns cost a comparison per value and serve no query.
     for column in ["asset_id", "asset_id_type", "factor_group", "factor"] {
-        props = props.set_column_statistics_enabled(ColumnPath::from(column), EnabledStatistics::None);
+        props = props
+            .set_column_dictionary_enabled(ColumnPath::from(column), true)
+            .set_column_statistics_enabled(ColumnPath::from(column), EnabledStatistics::None);
     }
     props.build()
 }
@@ -108,7 +114,11 @@ pub fn read(path: &Path) -> Result<Exposures> {
     for batch in reader {
         let batch = batch?;
         let part = from_batch(&batch).map_err(|e| Error::Storage(format!("{}: {e}", path.display())))?;
-        frame.append(&part);
+        if frame.is_empty() {
+            frame = part; // the usual single batch: no re-coding
+        } else {
+            frame.append(&part);
+        }
     }
     Ok(frame)
 }
