@@ -14,8 +14,8 @@ use crate::scan::FileStatus;
 use crate::store::Home;
 use crate::table::{Format, Table};
 use crate::uploader::{
-    Column, CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult,
-    VersionDiff, VersionInfo,
+    Column, CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, DiffCounts, RowChanges, StagedSummary,
+    StagingResult, VersionDiff, VersionInfo,
 };
 use crate::{Error, Result};
 
@@ -35,6 +35,8 @@ pub struct LocalBackend {
     /// The last check run and what it ran on (the request, and the staged entries or the
     /// version), so that returning to the Check screen does not read every date again.
     checked: Mutex<Option<(String, CheckReport)>>,
+    /// Changed rows per date of the last version comparison, so that its pages read only their dates.
+    diffed: Mutex<DiffCounts>,
 }
 
 #[derive(PartialEq)]
@@ -57,7 +59,13 @@ impl LocalBackend {
     /// Opens (creating if needed) the home folder at `root`.
     pub fn open(root: &Path) -> Result<LocalBackend> {
         let home = Home::open(root)?;
-        Ok(LocalBackend { root: root.to_owned(), idle: Mutex::new(vec![home]), preview: Mutex::new(None), checked: Mutex::new(None) })
+        Ok(LocalBackend {
+            root: root.to_owned(),
+            idle: Mutex::new(vec![home]),
+            preview: Mutex::new(None),
+            checked: Mutex::new(None),
+            diffed: Mutex::default(),
+        })
     }
 
     /// Runs `work` with a catalog connection of its own.
@@ -156,11 +164,11 @@ impl Backend for LocalBackend {
     }
 
     fn diff(&self, dataset: &str, from: u32, to: u32) -> Result<VersionDiff> {
-        self.with(|h| h.uploader(dataset)?.diff(from, to))
+        self.with(|h| h.uploader(dataset)?.diff(from, to, &mut lock(&self.diffed)))
     }
 
     fn diff_rows(&self, dataset: &str, from: u32, to: u32, offset: usize, limit: usize) -> Result<RowChanges> {
-        self.with(|h| h.uploader(dataset)?.diff_rows(from, to, offset, limit))
+        self.with(|h| h.uploader(dataset)?.diff_rows(from, to, offset, limit, &mut lock(&self.diffed)))
     }
 
     fn data_summary(&self, dataset: &str, version: Option<u32>) -> Result<Vec<DateSummary>> {

@@ -13,7 +13,7 @@ use riskdesk::progress::Step;
 use riskdesk::riskdataset::{ExposureQuery, RiskDatasetSettings, Selection};
 use riskdesk::table::{Format, Table};
 use riskdesk::text::thousands;
-use riskdesk::uploader::{Column, CommitMode, StageState};
+use riskdesk::uploader::{Column, CommitMode, StageState, VersionDiff};
 use riskdesk::{Backend, Error, LocalBackend, Progress, Result};
 
 #[derive(Parser)]
@@ -407,6 +407,46 @@ fn with_progress<T>(f: impl FnOnce(&Progress<'_>) -> Result<T>) -> Result<T> {
     result
 }
 
+/// Changed rows shown by `upload diff --rows` as a text table; CSV and JSON list them all.
+const TEXT_ROWS: usize = 100_000;
+
+/// Writes every changed row as CSV or JSON (`{"summary": ..., "rows": [...]}`), a page at a time,
+/// so that memory holds one page however many rows changed.
+fn print_diff_rows(backend: &dyn Backend, dataset: &str, from: u32, to: u32, diff: &VersionDiff, format: ListFormat) -> Result<()> {
+    const PAGE: usize = 100_000;
+    let io = |e: std::io::Error| Error::io("cannot write the output", e);
+    let json = matches!(format, ListFormat::Json);
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    if json {
+        let summary = serde_json::to_string(diff).map_err(|e| Error::Storage(e.to_string()))?;
+        write!(out, "{{\"summary\": {summary},\n\"rows\": [").map_err(io)?;
+    }
+    let mut offset = 0;
+    loop {
+        let page = backend.diff_rows(dataset, from, to, offset, PAGE)?;
+        if json {
+            for (i, row) in page.rows.iter().enumerate() {
+                out.write_all(if offset + i == 0 { b"\n" } else { b",\n" }).map_err(io)?;
+                serde_json::to_writer(&mut out, row).map_err(|e| Error::Storage(e.to_string()))?;
+            }
+        } else if offset == 0 || !page.rows.is_empty() {
+            // The CSV of every page, with the header line of the first one only.
+            let mut csv = Vec::new();
+            Table::from_records(&page.rows).write(Format::Csv, &mut csv, None)?;
+            let body = if offset == 0 { 0 } else { csv.iter().position(|&b| b == b'\n').map_or(csv.len(), |p| p + 1) };
+            out.write_all(&csv[body..]).map_err(io)?;
+        }
+        offset += page.rows.len();
+        if page.rows.is_empty() || offset as u64 >= page.total {
+            break;
+        }
+    }
+    if json {
+        out.write_all(b"\n]}\n").map_err(io)?;
+    }
+    out.flush().map_err(io)
+}
+
 fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Storage(e.to_string()))?;
     println!("{text}");
@@ -591,15 +631,6 @@ fn upload(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {
         }
         Upload::Diff { d, from, to, rows, format } => {
             let diff = backend.diff(&d.dataset, from, to)?;
-            if matches!(format, ListFormat::Json) {
-                if rows {
-                    let changed = backend.diff_rows(&d.dataset, from, to, 0, usize::MAX)?;
-                    print_json(&serde_json::json!({"summary": diff, "rows": changed.rows}))?;
-                } else {
-                    print_json(&diff)?;
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
             if matches!(format, ListFormat::Table) {
                 let list = |v: &[String]| if v.is_empty() { "none".to_owned() } else { v.join(", ") };
                 println!("From version {from} to {to} of {}:", d.dataset);
@@ -608,13 +639,23 @@ fn upload(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {
                 println!("  dates changed: {}", list(&diff.dates_changed));
                 println!("  dates unchanged: {}; rows added, removed or changed: {}", diff.dates_unchanged, thousands(diff.rows_changed));
             }
-            let table = if rows {
-                Table::from_records(&backend.diff_rows(&d.dataset, from, to, 0, usize::MAX)?.rows)
-            } else {
-                Table::from_records(&diff.factors)
-            };
-            if table.rows() > 0 {
-                print_table(&table, format)?;
+            match (rows, format) {
+                (false, ListFormat::Json) => print_json(&diff)?,
+                (false, _) if !diff.factors.is_empty() => print_table(&Table::from_records(&diff.factors), format)?,
+                (false, _) => {}
+                (true, ListFormat::Table) => {
+                    let page = backend.diff_rows(&d.dataset, from, to, 0, TEXT_ROWS)?;
+                    if !page.rows.is_empty() {
+                        print_table(&Table::from_records(&page.rows), format)?;
+                    }
+                    if page.total > page.rows.len() as u64 {
+                        println!(
+                            "... {} more changed rows: --format csv or json lists them all",
+                            thousands(page.total - page.rows.len() as u64)
+                        );
+                    }
+                }
+                (true, _) => print_diff_rows(backend, &d.dataset, from, to, &diff, format)?,
             }
         }
         Upload::History { d, json } => {

@@ -80,15 +80,28 @@ fn remap(f: &Exposures, dict: &mut Dict) -> [Vec<u32>; 4] {
     [&f.asset_id, &f.asset_id_type, &f.factor_group, &f.factor].map(|c| c.dict.values().iter().map(|v| dict.intern_str(v)).collect())
 }
 
-/// The key of row `r` of `f` in codes of the shared dictionary.
-#[inline]
-fn key(f: &Exposures, maps: &[Vec<u32>; 4], r: usize) -> [u32; 4] {
-    [
-        maps[0][f.asset_id.codes[r] as usize],
-        maps[1][f.asset_id_type.codes[r] as usize],
-        maps[2][f.factor_group.codes[r] as usize],
-        maps[3][f.factor.codes[r] as usize],
-    ]
+/// The rows of `f` as (packed key, value), sorted by key: the asset's code in `dict` above the
+/// code of its (id type, group, factor) in `kinds`. Frames are stored in key order, so the sort
+/// mostly confirms runs; sorted keys then merge in one cache-friendly pass, which measured about
+/// twice as fast as a hash map of one side probed by the other (a month: 3.0 -> 1.5 s).
+fn keyed(f: &Exposures, dict: &mut Dict, kinds: &mut FxHashMap<[u32; 3], u32>, kind_keys: &mut Vec<[u32; 3]>) -> Vec<(u64, f32)> {
+    let maps = remap(f, dict);
+    let mut rows: Vec<(u64, f32)> = (0..f.len())
+        .map(|r| {
+            let kind = [
+                maps[1][f.asset_id_type.codes[r] as usize],
+                maps[2][f.factor_group.codes[r] as usize],
+                maps[3][f.factor.codes[r] as usize],
+            ];
+            let code = *kinds.entry(kind).or_insert_with(|| {
+                kind_keys.push(kind);
+                kind_keys.len() as u32 - 1
+            });
+            ((u64::from(maps[0][f.asset_id.codes[r] as usize]) << 32) | u64::from(code), f.exposure[r])
+        })
+        .collect();
+    rows.sort_unstable_by_key(|r| r.0);
+    rows
 }
 
 /// The changes of one date: keys as codes into `dict` (asset, id type, group, factor), with the
@@ -103,28 +116,41 @@ impl DateDiff {
     fn of(date: i32, old: Option<&Exposures>, new: Option<&Exposures>) -> DateDiff {
         // One dictionary for both frames: each frame's codes are mapped once per distinct string,
         // then rows are keyed by codes alone.
-        let mut dict = Dict::default();
-        let mut before: FxHashMap<[u32; 4], f32> = FxHashMap::default();
-        if let Some(o) = old {
-            let maps = remap(o, &mut dict);
-            before.reserve(o.len());
-            for r in 0..o.len() {
-                before.insert(key(o, &maps, r), o.exposure[r]);
-            }
-        }
+        let (mut dict, mut kinds, mut kind_keys) = (Dict::default(), FxHashMap::default(), Vec::new());
+        let mut side = |f: Option<&Exposures>| f.map(|f| keyed(f, &mut dict, &mut kinds, &mut kind_keys)).unwrap_or_default();
+        let (before, after) = (side(old), side(new));
+        let full = |k: u64| {
+            let kind = kind_keys[(k & u64::from(u32::MAX)) as usize];
+            [(k >> 32) as u32, kind[0], kind[1], kind[2]]
+        };
         let mut changes = Vec::new();
-        if let Some(n) = new {
-            let maps = remap(n, &mut dict);
-            for r in 0..n.len() {
-                let k = key(n, &maps, r);
-                let v = n.exposure[r];
-                match before.remove(&k) {
-                    Some(o) if o.to_bits() == v.to_bits() => {}
-                    o => changes.push((k, o, Some(v))),
+        let (mut i, mut j) = (0, 0);
+        loop {
+            use std::cmp::Ordering::{Equal, Greater, Less};
+            let order = match (before.get(i), after.get(j)) {
+                (Some(b), Some(a)) => b.0.cmp(&a.0),
+                (Some(_), None) => Less,
+                (None, Some(_)) => Greater,
+                (None, None) => break,
+            };
+            match order {
+                Equal => {
+                    let (b, a) = (before[i], after[j]);
+                    if b.1.to_bits() != a.1.to_bits() {
+                        changes.push((full(a.0), Some(b.1), Some(a.1)));
+                    }
+                    (i, j) = (i + 1, j + 1);
+                }
+                Less => {
+                    changes.push((full(before[i].0), Some(before[i].1), None));
+                    i += 1;
+                }
+                Greater => {
+                    changes.push((full(after[j].0), None, Some(after[j].1)));
+                    j += 1;
                 }
             }
         }
-        changes.extend(before.into_iter().map(|(k, o)| (k, Some(o), None)));
         DateDiff { date, dict, changes }
     }
 
@@ -203,6 +229,22 @@ fn merge(into: &mut Factors, more: Factors) {
 /// Dates read and compared at once when listing rows.
 const ROW_BATCH: usize = 4;
 
+/// The number of changed rows per date of one comparison, which a caller keeps between pages of
+/// [`Uploader::diff_rows`] so that a page reads only the dates it shows. It knows which stored
+/// files it counted, so it is never applied to another comparison.
+#[derive(Debug, Default)]
+pub struct DiffCounts {
+    files: Vec<String>,
+    per_date: FxHashMap<i32, u64>,
+}
+
+impl Sides {
+    /// The files of both sides, which identify the comparison.
+    fn files(&self) -> Vec<String> {
+        self.from.values().chain(self.to.values()).map(|(_, f)| f.clone()).collect()
+    }
+}
+
 impl Uploader<'_> {
     fn sides(&self, from: u32, to: u32) -> Result<Sides> {
         let latest = catalog::latest_version(self.home.db(), self.id)?;
@@ -237,8 +279,8 @@ impl Uploader<'_> {
         Ok(DateDiff::of(date, old.as_ref(), new.as_ref()))
     }
 
-    /// What changed from version `from` to version `to`.
-    pub fn diff(&self, from: u32, to: u32) -> Result<VersionDiff> {
+    /// What changed from version `from` to version `to` (the counts per date are kept in `counts`).
+    pub fn diff(&self, from: u32, to: u32, counts: &mut DiffCounts) -> Result<VersionDiff> {
         let (sides, data) = (self.sides(from, to)?, self.home.data());
         // Per date in parallel, only counts leave the worker: memory stays that of a few dates.
         let per_date: Vec<(i32, u64, Factors)> = Self::differing(&sides)
@@ -252,6 +294,8 @@ impl Uploader<'_> {
         let both = |d: &i32| sides.from.contains_key(d) && sides.to.contains_key(d);
         let mut factors = BTreeMap::new();
         let (mut dates_changed, mut rows_changed, mut same_data) = (Vec::new(), 0u64, 0usize);
+        counts.files = sides.files();
+        counts.per_date = per_date.iter().map(|(d, n, _)| (*d, *n)).collect();
         for (date, n, f) in per_date {
             match (n, both(&date)) {
                 (0, true) => same_data += 1,
@@ -275,14 +319,45 @@ impl Uploader<'_> {
     }
 
     /// Changed rows `offset..offset + limit` from version `from` to `to`, by date then key.
-    /// Dates are compared a few at a time; only the rows of the page become strings.
-    pub fn diff_rows(&self, from: u32, to: u32, offset: usize, limit: usize) -> Result<RowChanges> {
+    /// Only the rows of the page become strings. The first call compares every changed date, a
+    /// few at a time, and counts their rows into `counts`; later calls on the same comparison
+    /// read only the dates of their page.
+    pub fn diff_rows(&self, from: u32, to: u32, offset: usize, limit: usize, counts: &mut DiffCounts) -> Result<RowChanges> {
         let (sides, data) = (self.sides(from, to)?, self.home.data());
+        let files = sides.files();
+        if counts.files != files {
+            *counts = DiffCounts { files, per_date: FxHashMap::default() };
+        }
+        let dates = Self::differing(&sides);
+        if dates.iter().all(|d| counts.per_date.contains_key(d)) {
+            // Which rows of which dates the page holds.
+            let (mut total, mut skip, mut room, mut page) = (0u64, offset, limit, Vec::new());
+            for &d in &dates {
+                let n = counts.per_date[&d] as usize;
+                total += n as u64;
+                if n == 0 || room == 0 {
+                    continue;
+                }
+                if skip >= n {
+                    skip -= n;
+                    continue;
+                }
+                let take = (n - skip).min(room);
+                page.push((d, skip, take));
+                (skip, room) = (0, room - take);
+            }
+            let parts: Vec<Vec<RowChange>> = page
+                .par_iter()
+                .map(|&(d, skip, take)| Ok(Self::date_diff(data, &sides, d)?.rows().into_iter().skip(skip).take(take).collect()))
+                .collect::<Result<_>>()?;
+            return Ok(RowChanges { rows: parts.into_iter().flatten().collect(), total });
+        }
         let (mut rows, mut total, mut skip) = (Vec::new(), 0u64, offset);
-        for batch in Self::differing(&sides).chunks(ROW_BATCH) {
+        for batch in dates.chunks(ROW_BATCH) {
             let diffs: Vec<DateDiff> = batch.par_iter().map(|&d| Self::date_diff(data, &sides, d)).collect::<Result<_>>()?;
             for dd in diffs {
                 let n = dd.changes.len();
+                counts.per_date.insert(dd.date, n as u64);
                 total += n as u64;
                 if rows.len() >= limit || n == 0 {
                     continue;

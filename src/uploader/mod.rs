@@ -20,7 +20,7 @@ use crate::{Error, Result};
 
 pub use check::{DateReplacement, FactorShift};
 pub use commit::{CommitMode, CommitResult};
-pub use diff::{FactorDiff, RowChange, RowChanges, VersionDiff};
+pub use diff::{DiffCounts, FactorDiff, RowChange, RowChanges, VersionDiff};
 pub use query::{Column, DateSummary, DetailRow, StagedSummary, VersionInfo};
 
 /// What became of one name when staging.
