@@ -152,6 +152,14 @@ fn every_injected_fault_is_found_on_its_date_and_factor() {
         assert_eq!(found.severity, severity, "{found:?}");
         assert!(!found.message.is_empty() && found.assets.len() <= 20, "{found:?}");
     }
+    // The quick checks (no data read) find the same missing and duplicate dates and coverage drops.
+    let quick = b.check(D, &CheckRequest { staging: true, quick: true, ..CheckRequest::default() }).unwrap();
+    assert!(quick.quick && quick.stats.is_empty(), "{quick:?}");
+    let key = |x: &Finding| (x.check, x.date.clone(), x.severity, x.value.to_bits(), x.message.clone());
+    let cheap = [CheckId::MissingDay, CheckId::DuplicateDay, CheckId::CoverageDrop];
+    let expected: Vec<_> = f.iter().filter(|x| cheap.contains(&x.check)).map(key).collect();
+    assert_eq!(expected.len(), 3, "{listing:#?}");
+    assert_eq!(quick.findings.iter().map(key).collect::<Vec<_>>(), expected);
     // The assets behind a finding are the right ones.
     let one_hot = f.iter().find(|x| x.check == CheckId::NotOneHot).unwrap();
     assert_eq!(one_hot.assets.len(), 1, "{one_hot:?}");

@@ -125,7 +125,8 @@ pub struct StagingCheck {
 #[tauri::command]
 pub async fn check_staging(app: App<'_>, dataset: String, thresholds: Option<Thresholds>, width: u32, height: u32) -> Reply<StagingCheck> {
     run(&app, None, move |b, _| {
-        let report = b.check(&dataset, &CheckRequest { staging: true, version: None, thresholds: thresholds.unwrap_or_default() })?;
+        let request = CheckRequest { staging: true, version: None, thresholds: thresholds.unwrap_or_default(), quick: false };
+        let report = b.check(&dataset, &request)?;
         let heatmaps = [HeatMetric::Missing, HeatMetric::Standardization]
             .into_iter()
             .map(|m| riskdesk::chart::factor_heatmap(&report.stats, m, (width, height)))
@@ -140,6 +141,17 @@ pub async fn check_staging(app: App<'_>, dataset: String, thresholds: Option<Thr
 #[tauri::command]
 pub async fn drill_down(app: App<'_>, dataset: String, finding: Finding, width: u32, height: u32) -> Reply<Drill> {
     run(&app, None, move |b, _| b.drill_down(&dataset, &finding, (width, height))).await
+}
+
+/// The checks over what is staged that need no data read (missing and duplicate dates, coverage
+/// drops): instant, shown while [`check_staging`] runs the others.
+#[tauri::command]
+pub async fn quick_check(app: App<'_>, dataset: String, thresholds: Option<Thresholds>) -> Reply<Vec<Finding>> {
+    run(&app, None, move |b, _| {
+        let request = CheckRequest { staging: true, version: None, thresholds: thresholds.unwrap_or_default(), quick: true };
+        Ok(b.check(&dataset, &request)?.findings)
+    })
+    .await
 }
 
 /// The sanity checks' default thresholds.

@@ -61,6 +61,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
         stage,
         staging_detail,
         check_staging,
+        quick_check,
         default_thresholds,
         drill_down,
         wipe_staged,

@@ -534,6 +534,23 @@ fn check_staging_finds_a_stale_day() {
 }
 
 #[test]
+fn quick_check_finds_a_missing_date_without_reading_the_data() {
+    let h = Harness::new();
+    // A fifth day after a gap: 2025-05-04 is missing from a daily cadence.
+    let third = std::fs::read_to_string(&h.demo_files()[2]).unwrap();
+    std::fs::write(h.folder.join("exposures_2025-05-05.csv"), third.replace(DATES[2], "2025-05-05")).unwrap();
+    h.stage_demo();
+    let quick = h.ok("quick_check", json!({ "dataset": DATASET }));
+    let found: Vec<(&str, &str)> =
+        quick.as_array().unwrap().iter().map(|f| (f["check"].as_str().unwrap(), f["date"].as_str().unwrap())).collect();
+    assert_eq!(found, [("missing_day", "2025-05-04")], "{quick}");
+    // The full run finds it too, with the checks that read the data (the copied day is stale).
+    let full = h.ok("check_staging", json!({ "dataset": DATASET, "width": 600, "height": 240 }));
+    let checks: Vec<&str> = full["findings"].as_array().unwrap().iter().map(|f| f["check"].as_str().unwrap()).collect();
+    assert!(checks.contains(&"missing_day") && checks.contains(&"stale_day"), "{checks:?}");
+}
+
+#[test]
 fn wipe_staged_removes_only_the_names_given() {
     let h = Harness::new();
     h.stage_demo();

@@ -200,9 +200,9 @@ impl Backend for LocalBackend {
                 return Ok(report.clone());
             }
             let report = if request.staging {
-                up.check_staging(&request.thresholds)?
+                up.check_staging(&request.thresholds, request.quick)?
             } else {
-                up.check_version(request.version, &request.thresholds)?
+                up.check_version(request.version, &request.thresholds, request.quick)?
             };
             *lock(&self.checked) = Some((key, report.clone()));
             Ok(report)

@@ -89,6 +89,9 @@ pub struct CheckRequest {
     pub version: Option<u32>,
     #[serde(default)]
     pub thresholds: Thresholds,
+    /// Only the checks that need no data read (instant; see [`crate::checks::CheckReport::quick`]).
+    #[serde(default)]
+    pub quick: bool,
 }
 
 /// One asset behind a finding: its value that date and the date before (when that explains it).

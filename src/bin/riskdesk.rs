@@ -241,6 +241,9 @@ enum Upload {
         /// Change a threshold, e.g. coverage_drop=0.9; repeat for more (see README for the names).
         #[arg(long = "threshold", value_name = "CHECK=VALUE")]
         thresholds: Vec<String>,
+        /// Only the checks that read no data (missing_day, duplicate_day, coverage_drop): instant.
+        #[arg(long)]
+        quick: bool,
         #[arg(long, value_enum, default_value = "table")]
         format: ListFormat,
     },
@@ -407,6 +410,24 @@ fn with_progress<T>(f: impl FnOnce(&Progress<'_>) -> Result<T>) -> Result<T> {
     result
 }
 
+/// After staging: the checks that read no data (dates and asset counts), a line each, and how to
+/// run the others.
+fn print_quick_checks(backend: &dyn Backend, dataset: &str) -> Result<()> {
+    let request = CheckRequest { staging: true, version: None, thresholds: Thresholds::default(), quick: true };
+    let findings = backend.check(dataset, &request)?.findings;
+    if findings.is_empty() {
+        println!("Quick checks: no missing or duplicate date, no coverage drop.");
+    } else {
+        println!("Quick checks: {} finding(s):", findings.len());
+        for f in &findings {
+            let severity = if f.severity == Severity::Fail { "fail" } else { "warn" };
+            println!("  {severity} {} {}: {}", f.date, f.check.name(), f.message);
+        }
+    }
+    println!("Run `riskdesk upload check --dataset {dataset} --staging` for every check before committing.");
+    Ok(())
+}
+
 /// Changed rows shown by `upload diff --rows` as a text table; CSV and JSON list them all.
 const TEXT_ROWS: usize = 100_000;
 
@@ -568,6 +589,9 @@ fn upload(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {
                 let unchanged = results.iter().filter(|r| r.state == StageState::Unchanged).count();
                 let staged = results.len() - failed - unchanged;
                 println!("Staged {staged} of {} names into {} ({unchanged} unchanged, {failed} refused).", results.len(), d.dataset);
+                if results.iter().any(|r| r.success) {
+                    print_quick_checks(backend, &d.dataset)?;
+                }
             }
             return Ok(if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
         }
@@ -584,15 +608,18 @@ fn upload(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {
                 print_table(&table, format)?;
             }
         }
-        Upload::Check { d, staging, version, thresholds, format } => {
+        Upload::Check { d, staging, version, thresholds, quick, format } => {
             let mut t = Thresholds::default();
             for a in &thresholds {
                 t.apply(a)?;
             }
-            let findings = backend.check(&d.dataset, &CheckRequest { staging, version, thresholds: t })?.findings;
+            let findings = backend.check(&d.dataset, &CheckRequest { staging, version, thresholds: t, quick })?.findings;
             let fails = findings.iter().filter(|f| f.severity == Severity::Fail).count();
             match format {
                 ListFormat::Json => print_json(&findings)?,
+                _ if findings.is_empty() && quick => {
+                    println!("No findings: no missing or duplicate date, no coverage drop (quick checks only).")
+                }
                 _ if findings.is_empty() => println!("No findings: every check passed."),
                 _ => {
                     let rows: Vec<serde_json::Value> = findings

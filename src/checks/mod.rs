@@ -128,6 +128,11 @@ pub struct CheckReport {
     pub findings: Vec<Finding>,
     /// By date, then group and factor (market and style factors).
     pub stats: Vec<FactorDayStats>,
+    /// Only the checks that need no data read ran: `missing_day`, `duplicate_day` and
+    /// `coverage_drop`, from the dates and asset counts that staging and commits record (no
+    /// statistics, and no example assets for a coverage drop).
+    #[serde(default)]
+    pub quick: bool,
 }
 
 /// When the checks speak. Every field has a default; `set("coverage_drop", 0.9)` changes one.
@@ -284,8 +289,7 @@ impl<'t> Checker<'t> {
         self.prev = before;
         for (day, (columns, pairs, stats)) in batch.into_iter().zip(work) {
             self.stats.extend(stats);
-            let mut found = Vec::new();
-            self.coverage(&day, &mut found);
+            let mut found: Vec<Finding> = self.coverage(day.date, day.assets.len(), self.prev.as_ref(), Some(&day)).into_iter().collect();
             found.extend(columns);
             if let (Some(prev), Some(pairs)) = (self.prev.take(), pairs) {
                 self.against_previous(&prev, &day, pairs, &mut found);
@@ -297,38 +301,52 @@ impl<'t> Checker<'t> {
         }
     }
 
-    fn coverage(&self, day: &DayView, found: &mut Vec<Finding>) {
+    /// `coverage_drop`: the date's asset count against the median of the previous dates' (the
+    /// assets that left since the previous date as examples, when it is known).
+    fn coverage(&self, date: i32, n_assets: usize, prev: Option<&DayView>, now: Option<&DayView>) -> Option<Finding> {
         if self.counts.len() < COVERAGE_MIN_HISTORY {
-            return;
+            return None;
         }
         let mut window: Vec<f32> = self.counts.iter().rev().take(COVERAGE_WINDOW).map(|&c| c as f32).collect();
         let median = crate::frame::median(&mut window);
-        let ratio = day.assets.len() as f64 / median;
+        let ratio = n_assets as f64 / median;
         let (severity, threshold) = if ratio < self.t.coverage_drop_fail {
             (Severity::Fail, self.t.coverage_drop_fail)
         } else if ratio < self.t.coverage_drop {
             (Severity::Warn, self.t.coverage_drop)
         } else {
-            return;
+            return None;
         };
         let mut f = finding(
             CheckId::CoverageDrop,
             severity,
-            day.date,
+            date,
             ratio,
             threshold,
             format!(
                 "{} assets, {} of the median of the previous {} dates ({})",
-                crate::text::thousands(day.assets.len() as u64),
+                crate::text::thousands(n_assets as u64),
                 pct(ratio),
                 window.len(),
                 crate::text::thousands(median as u64)
             ),
         );
-        if let Some(prev) = &self.prev {
-            f.assets = stats::difference(&prev.assets, &day.assets).take(EXAMPLES).cloned().collect();
+        if let (Some(prev), Some(now)) = (prev, now) {
+            f.assets = stats::difference(&prev.assets, &now.assets).take(EXAMPLES).cloned().collect();
         }
-        found.push(f);
+        Some(f)
+    }
+
+    /// The checks that need no data read, from each date's asset count alone (what staging and
+    /// commits record): `coverage_drop` here, `missing_day` and `duplicate_day` in [`Self::finish`].
+    pub(crate) fn counts_only(&mut self, dates: &[(i32, u32)]) {
+        for &(date, n) in dates {
+            if let Some(f) = self.coverage(date, n as usize, None, None) {
+                self.findings.push(f);
+            }
+            self.dates.push(date);
+            self.counts.push(n);
+        }
     }
 
     fn against_previous(&mut self, prev: &DayView, day: &DayView, pairs: Vec<day::StylePair>, found: &mut Vec<Finding>) {
@@ -477,7 +495,7 @@ impl<'t> Checker<'t> {
 
     /// The findings (with missing and duplicate dates added, sorted by severity, date, check)
     /// and the statistics per date and factor.
-    pub(crate) fn finish(mut self, overlaps: &Overlaps) -> CheckReport {
+    pub(crate) fn finish(mut self, overlaps: &Overlaps, quick: bool) -> CheckReport {
         self.missing_days();
         for (date, names) in overlaps.names.iter().filter(|(_, n)| n.len() > 1) {
             self.findings.push(finding(
@@ -504,7 +522,7 @@ impl<'t> Checker<'t> {
             }
         }
         self.findings.sort_by(|a, b| (a.severity, &a.date, a.check).cmp(&(b.severity, &b.date, b.check)));
-        CheckReport { findings: self.findings, stats: self.stats }
+        CheckReport { findings: self.findings, stats: self.stats, quick }
     }
 
     fn missing_days(&mut self) {

@@ -39,16 +39,18 @@ pub struct DateReplacement {
     pub factors: Vec<FactorShift>,
 }
 
-/// One date to check: the file that holds it.
+/// One date to check: the file that holds it and its asset count.
 struct Source {
     date: i32,
     file: String,
+    assets: u32,
 }
 
 impl Uploader<'_> {
-    /// The findings of every check (and the statistics behind them) over what is staged (one date in two staged names is checked
-    /// once, from the name that sorts last, and reported as `duplicate_day`).
-    pub fn check_staging(&self, t: &Thresholds) -> Result<CheckReport> {
+    /// The findings of every check (and the statistics behind them) over what is staged (one
+    /// date in two staged names is checked once, from the name that sorts last, and reported as
+    /// `duplicate_day`). `quick` runs only the checks that need no data read (see [`CheckReport::quick`]).
+    pub fn check_staging(&self, t: &Thresholds, quick: bool) -> Result<CheckReport> {
         let db = self.home.db();
         let staged = catalog::staged(db, self.id)?;
         let mut holders: BTreeMap<i32, Vec<&catalog::StagedRow>> = BTreeMap::new();
@@ -65,19 +67,29 @@ impl Uploader<'_> {
         };
         let overlaps =
             Overlaps { names: holders.iter().map(|(d, rows)| (*d, rows.iter().map(|s| s.name.clone()).collect())).collect(), committed };
-        let sources = holders.iter().map(|(d, rows)| Source { date: *d, file: rows.last().expect("a holder").file.clone() }).collect();
-        self.run_checks(sources, t, &overlaps)
+        let sources = holders
+            .iter()
+            .map(|(d, rows)| {
+                let holder = rows.last().expect("a holder");
+                let assets = holder.days.iter().find(|s| s.date == *d).map_or(0, |s| s.n_assets);
+                Source { date: *d, file: holder.file.clone(), assets }
+            })
+            .collect();
+        self.run_checks(sources, t, &overlaps, quick)
     }
 
-    /// The findings of every check over a committed version (the latest when `None`).
-    pub fn check_version(&self, version: Option<u32>, t: &Thresholds) -> Result<CheckReport> {
+    /// The findings of every check over a committed version (the latest when `None`); `quick`
+    /// as for [`Self::check_staging`].
+    pub fn check_version(&self, version: Option<u32>, t: &Thresholds, quick: bool) -> Result<CheckReport> {
         let v = self.resolve_version(version)?;
         if v == 0 {
             return Err(Error::invalid(format!("nothing is committed in '{}' yet: check the staging area instead", self.name)));
         }
-        let sources =
-            catalog::version_parts(self.home.db(), self.id, v)?.into_iter().map(|p| Source { date: p.stats.date, file: p.file }).collect();
-        self.run_checks(sources, t, &Overlaps::default())
+        let sources = catalog::version_parts(self.home.db(), self.id, v)?
+            .into_iter()
+            .map(|p| Source { date: p.stats.date, file: p.file, assets: p.stats.n_assets })
+            .collect();
+        self.run_checks(sources, t, &Overlaps::default(), quick)
     }
 
     /// What a commit in `mode` would replace: the committed dates it rewrites (those staged again
@@ -136,9 +148,13 @@ impl Uploader<'_> {
             .collect()
     }
 
-    fn run_checks(&self, sources: Vec<Source>, t: &Thresholds, overlaps: &Overlaps) -> Result<CheckReport> {
+    fn run_checks(&self, sources: Vec<Source>, t: &Thresholds, overlaps: &Overlaps, quick: bool) -> Result<CheckReport> {
         let data = self.home.data();
         let mut checker = Checker::new(t);
+        if quick {
+            checker.counts_only(&sources.iter().map(|s| (s.date, s.assets)).collect::<Vec<_>>());
+            return Ok(checker.finish(overlaps, true));
+        }
         for batch in sources.chunks(BATCH) {
             let views: Vec<DayView> = batch
                 .par_iter()
@@ -149,6 +165,6 @@ impl Uploader<'_> {
                 .collect::<Result<_>>()?;
             checker.days(views);
         }
-        Ok(checker.finish(overlaps))
+        Ok(checker.finish(overlaps, false))
     }
 }

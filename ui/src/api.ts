@@ -48,6 +48,7 @@ export const api = {
   stage: (dataset: string, paths: string[], replace: boolean, job: Job) =>
     call<StagingResult[]>("stage", { dataset, paths, replace, ...jobArgs(job) }),
   stagingDetail: (dataset: string) => call<DetailRow[]>("staging_detail", { dataset }),
+  quickCheck: (dataset: string, thresholds: Thresholds | null) => call<Finding[]>("quick_check", { dataset, thresholds }),
   checkStaging: (dataset: string, thresholds: Thresholds | null, width: number, height: number) =>
     call<StagingCheck>("check_staging", { dataset, thresholds, width, height }),
   defaultThresholds: () => call<Thresholds>("default_thresholds"),

@@ -29,6 +29,8 @@ const day = signal<string | null>(null);
 const histogram = signal<DayHistogram | null>(null);
 /** The sanity checks' findings over what is staged, most severe first. */
 const findings = signal<Finding[]>([]);
+/** While the checks that read the data run: `findings` holds the quick ones only. */
+const checkingAll = signal(false);
 /** The factor × date heatmaps of the staged data (missing values, standardisation). */
 const heatmaps = signal<Heatmap[]>([]);
 /** The heatmap shown (its index). */
@@ -101,6 +103,17 @@ export async function refreshDetail() {
   try {
     const known = current.value !== null;
     const rows = known ? await api.stagingDetail(ds) : [];
+    // The checks that need no data read come at once; the others follow with the charts.
+    const quick = rows.length > 0 ? await api.quickCheck(ds, thresholds.value) : [];
+    if (seq !== loadSeq) return;
+    batch(() => {
+      if (detailFor.value !== ds) charts.value = null;
+      detail.value = rows;
+      detailFor.value = ds;
+      findings.value = quick;
+      opened.value = null;
+      checkingAll.value = rows.length > 0;
+    });
     const { width, height } = chartSize();
     const [drawn, checked] = rows.length > 0
       ? await Promise.all([api.dayCharts(ds, width, height), api.checkStaging(ds, thresholds.value, 2 * width + 40, 60 + 18 * 9)])
@@ -114,6 +127,7 @@ export async function refreshDetail() {
       charts.value = drawn;
       findings.value = checked?.findings ?? [];
       heatmaps.value = checked?.heatmaps ?? [];
+      checkingAll.value = false;
       opened.value = null;
       wipe.value = new Set([...wipe.value].filter((n) => names.has(n)));
       // The selected day stays selected while it is staged.
@@ -123,7 +137,10 @@ export async function refreshDetail() {
     });
     await loadHistogram();
   } catch (e) {
-    if (seq === loadSeq) loading.fail(e);
+    if (seq === loadSeq) {
+      checkingAll.value = false;
+      loading.fail(e);
+    }
   }
 }
 
@@ -219,6 +236,16 @@ async function afterChange() {
 }
 
 function askCommit() {
+  if (checkingAll.value) {
+    ask({
+      title: "The sanity checks are still running",
+      text: "Missing and duplicate dates and coverage are checked; the checks that read the data have not finished. Commit without waiting for them?",
+      action: "Commit without waiting…",
+      danger: true,
+      run: () => window.setTimeout(() => void confirmCommit(), 0),
+    });
+    return;
+  }
   const fails = failLines(findings.value);
   if (fails.length > 0) {
     ask({
@@ -479,13 +506,18 @@ function selectDate(date: string) {
 /** The sanity checks: a strip of the staged dates coloured by their worst finding, and the findings, fails first. */
 function FindingsCard() {
   const list = findings.value;
-  const dates = charts.value?.dates ?? [];
+  const partial = checkingAll.value;
+  const dates = charts.value?.dates ?? [...new Set(detail.value.map((r) => r.date))].sort();
   const days = strip(dates, list);
   const selected = day.value;
   const fails = list.filter((f) => f.severity === "fail").length;
+  const found = list.length === 0 ? "nothing found" : `${count(fails, "fail")}, ${count(list.length - fails, "warning")}`;
   return (
-    <section class={`card findings ${fails > 0 ? "bad" : list.length > 0 ? "warn" : "clean"}`} id="findings">
-      <h2>{list.length === 0 ? "Sanity checks: nothing found" : `Sanity checks: ${count(fails, "fail")}, ${count(list.length - fails, "warning")}`}</h2>
+    <section class={`card findings ${fails > 0 ? "bad" : list.length > 0 ? "warn" : partial ? "pending" : "clean"}`} id="findings" aria-busy={partial}>
+      <h2>
+        {partial ? `Sanity checks: ${found} so far` : `Sanity checks: ${found}`}
+        {partial ? <span class="muted running" id="checks-running">{" · dates and asset counts checked; reading the data for the other checks…"}</span> : null}
+      </h2>
       <div class="strip" id="strip" role="list" aria-label="Staged dates by their worst finding">
         {days.map((d) => (
           <button key={d.date} role="listitem" class={`day ${d.worst} ${d.date === selected ? "selected" : ""}`} id={`strip-${d.date}`}
@@ -519,7 +551,7 @@ function FindingsCard() {
               ))}
             </tbody>
           </table>
-        : <p class="muted">Every check passed on every staged date.</p>}
+        : <p class="muted">{partial ? "No missing or duplicate date, no coverage drop." : "Every check passed on every staged date."}</p>}
     </section>
   );
 }
