@@ -13,6 +13,11 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `n` and the noun, singular for one: `count(1, "asset", "assets")` → `1 asset`, `count(2, ..)` → `2 assets`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// How many of `total` detail lines a message lists: "" when all, else "; the first 50 are listed".
 pub fn listed(shown: usize, total: u64) -> String {
     if shown as u64 >= total { String::new() } else { format!("; the first {} are listed", thousands(shown as u64)) }
@@ -25,6 +30,7 @@ mod tests {
     #[test]
     fn separates_thousands() {
         assert_eq!([0, 999, 1000, 35_800, 1_108_816].map(thousands), ["0", "999", "1,000", "35,800", "1,108,816"]);
+        assert_eq!((count(1, "asset", "assets"), count(1200, "asset", "assets")), ("1 asset".into(), "1,200 assets".into()));
         assert_eq!(listed(50, 50), "");
         assert_eq!(listed(50, 1234), "; the first 50 are listed");
     }

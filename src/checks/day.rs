@@ -198,8 +198,8 @@ pub(crate) fn check_columns(day: &DayView, t: &Thresholds) -> Vec<Finding> {
             (none.len() + many.len()) as f64,
             0.0,
             format!(
-                "in {g}, {} assets have no member and {} more than one (each needs exactly one)",
-                crate::text::thousands(none.len() as u64),
+                "in {g}, {} no member and {} more than one (each needs exactly one)",
+                crate::text::count(none.len() as u64, "asset has", "assets have"),
                 crate::text::thousands(many.len() as u64)
             ),
         );

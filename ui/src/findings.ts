@@ -31,6 +31,30 @@ export function strip(dates: string[], findings: Finding[]): StripDay[] {
     });
 }
 
+/** One month of the strip: `YYYY-MM` and its days by day of month (`days[0]` is the 1st; null: not in the strip). */
+export interface StripMonth { month: string; days: (StripDay | null)[] }
+
+/**
+ * The strip as a calendar: a row per month, each day in the column of its day of month, so that
+ * a year reads month by month and gaps (weekends of weekday data, missing dates) line up.
+ */
+export function stripMonths(days: StripDay[]): StripMonth[] {
+  const out: StripMonth[] = [];
+  for (const d of days) {
+    const month = d.date.slice(0, 7);
+    if (out.length === 0 || out[out.length - 1].month !== month) out.push({ month, days: new Array<StripDay | null>(31).fill(null) });
+    out[out.length - 1].days[Number(d.date.slice(8, 10)) - 1] = d;
+  }
+  return out;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "May 2025" for "2025-05". */
+export function monthLabel(month: string): string {
+  return `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
+}
+
 /** "stale_day on 2025-05-10", one line per failing finding. */
 export function failLines(findings: Finding[]): string[] {
   return findings

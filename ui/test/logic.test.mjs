@@ -177,6 +177,11 @@ test("the strip runs over the staged dates, coloured by the worst finding, with 
     ["2025-05-01", "ok", 0], ["2025-05-02", "fail", 2], ["2025-05-03", "missing", 0], ["2025-05-04", "ok", 0],
   ]);
   assert.deepEqual(findings.failLines([f("2025-05-02", "stale_day", "fail"), f("2025-05-02", "outliers", "warn")]), ["stale_day on 2025-05-02"]);
+  // As a calendar: a row per month, each day under its day of month.
+  const months = findings.stripMonths(findings.strip(["2025-01-30", "2025-01-31", "2025-02-03"], [f("2025-02-01", "missing_day", "warn")]));
+  assert.deepEqual(months.map((m) => findings.monthLabel(m.month)), ["Jan 2025", "Feb 2025"]);
+  assert.deepEqual(months[0].days.map((d, i) => (d ? i + 1 : 0)).filter(Boolean), [30, 31]);
+  assert.deepEqual(months[1].days.map((d) => d?.worst ?? null).slice(0, 4), ["missing", null, "ok", null]);
   assert.deepEqual(findings.daysBetween("2025-02-27", "2025-03-01"), ["2025-02-27", "2025-02-28", "2025-03-01"]);
   assert.equal(findings.measured({ ...f("d", "coverage_drop", "fail"), value: 0.668, threshold: 0.8 }), "66.8% (threshold 80.0%)");
 });

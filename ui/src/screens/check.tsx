@@ -7,7 +7,7 @@ import { api, type Chart, type CommitResult, type DayCharts, type DayHistogram, 
 import { Action } from "../action";
 import { rowAt, slotAt, slotCentre, svgX } from "../charts";
 import { count, f32, int, listSome, sortRows } from "../format";
-import { failLines, measured, replacementRows, strip } from "../findings";
+import { failLines, measured, monthLabel, replacementRows, strip, stripMonths } from "../findings";
 import { merge, outcome, replaceQuestion, summarizeDiagnostics, summary } from "../staging";
 import { ask, current, dataset, go, thresholds, touched } from "../store";
 import { F32Cell, Outcome, Select } from "../ui";
@@ -518,13 +518,18 @@ function FindingsCard() {
         {partial ? `Sanity checks: ${found} so far` : `Sanity checks: ${found}`}
         {partial ? <span class="muted running" id="checks-running">{" · dates and asset counts checked; reading the data for the other checks…"}</span> : null}
       </h2>
-      <div class="strip" id="strip" role="list" aria-label="Staged dates by their worst finding">
-        {days.map((d) => (
-          <button key={d.date} role="listitem" class={`day ${d.worst} ${d.date === selected ? "selected" : ""}`} id={`strip-${d.date}`}
-            title={d.worst === "missing" ? `${d.date}: no data` : `${d.date}: ${d.count === 0 ? "no finding" : count(d.count, "finding")}`}
-            disabled={d.worst === "missing"} onClick={() => selectDate(d.date)}>
-            <span>{d.date.slice(8)}</span>
-          </button>
+      <div class="strip" id="strip" role="list" aria-label="Staged dates by their worst finding, a row per month">
+        {stripMonths(days).map((m) => (
+          <div class="month" key={m.month}>
+            <span class="label">{monthLabel(m.month)}</span>
+            {m.days.map((d, i) => d
+              ? <button key={d.date} role="listitem" class={`day ${d.worst} ${d.date === selected ? "selected" : ""}`} id={`strip-${d.date}`}
+                  title={d.worst === "missing" ? `${d.date}: no data` : `${d.date}: ${d.count === 0 ? "no finding" : count(d.count, "finding")}`}
+                  disabled={d.worst === "missing"} onClick={() => selectDate(d.date)}>
+                  <span>{d.date.slice(8)}</span>
+                </button>
+              : <span key={i} class="day none" />)}
+          </div>
         ))}
       </div>
       {list.length > 0
