@@ -289,3 +289,34 @@ fn a_repeated_check_is_served_again_until_the_staging_changes() {
     assert!(has(&b.check(D, &CheckRequest::default()).unwrap().findings, CheckId::StaleDay, "2025-05-06", None));
     assert!(b.check(D, &staging).unwrap().findings.is_empty(), "nothing staged after the commit");
 }
+
+#[test]
+fn a_quick_check_leaves_the_cached_full_report_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let days = dir.path().join("days");
+    riskdesk::demo::write_exposures(&days, &DemoOptions { assets: 300, days: 5, ..DemoOptions::default() }, &Progress::none()).unwrap();
+    let home = dir.path().join("home");
+    let b = LocalBackend::open(&home).unwrap();
+    b.stage(D, &[days], false, &Progress::none()).unwrap();
+    let full = CheckRequest { staging: true, ..CheckRequest::default() };
+    let first = b.check(D, &full).unwrap();
+    // With the staged data gone from disk, only a cached report can answer the full check, and
+    // the quick checks still run from what staging recorded.
+    let staged: Vec<_> = walk(&home).into_iter().filter(|p| p.extension().is_some_and(|e| e == "parquet")).collect();
+    assert_eq!(staged.len(), 5, "{staged:?}");
+    staged.iter().for_each(|p| std::fs::remove_file(p).unwrap());
+    let quick = b.check(D, &CheckRequest { quick: true, ..full.clone() }).unwrap();
+    assert!(quick.quick && quick.findings.iter().all(|f| f.check != CheckId::StaleDay));
+    assert_eq!(b.check(D, &full).unwrap(), first);
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flat_map(|e| {
+            let p = e.unwrap().path();
+            if p.is_dir() { walk(&p) } else { vec![p] }
+        })
+        .collect()
+}

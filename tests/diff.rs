@@ -115,6 +115,14 @@ fn changed_rows_come_by_date_and_key_a_page_at_a_time() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 4, "{text}");
     assert!(text.contains("2025-05-02,C,bayesid,style,Size,,2\n"), "{text}");
+    // Nothing changed: the header alone.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_riskdesk"))
+        .arg("--home")
+        .arg(dir.path().join("home"))
+        .args(["upload", "diff", "-d", D, "--from", "2", "--to", "2", "--rows", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "date,asset_id,asset_id_type,factor_group,factor,old,new\n");
 }
 
 #[test]

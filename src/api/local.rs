@@ -186,6 +186,14 @@ impl Backend for LocalBackend {
     fn check(&self, dataset: &str, request: &CheckRequest) -> Result<CheckReport> {
         self.with(|h| {
             let up = h.uploader(dataset)?;
+            if request.quick {
+                // Instant: computed each time, so that it never displaces the full report cached below.
+                return if request.staging {
+                    up.check_staging(&request.thresholds, true)
+                } else {
+                    up.check_version(request.version, &request.thresholds, true)
+                };
+            }
             // What the report depends on: the request, and the staged entries (each new staging
             // has a new timestamp) or the version with the latest version (for duplicate dates).
             let state = if request.staging {

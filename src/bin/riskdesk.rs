@@ -450,7 +450,9 @@ fn print_diff_rows(backend: &dyn Backend, dataset: &str, from: u32, to: u32, dif
                 out.write_all(if offset + i == 0 { b"\n" } else { b",\n" }).map_err(io)?;
                 serde_json::to_writer(&mut out, row).map_err(|e| Error::Storage(e.to_string()))?;
             }
-        } else if offset == 0 || !page.rows.is_empty() {
+        } else if page.rows.is_empty() && offset == 0 {
+            writeln!(out, "date,asset_id,asset_id_type,factor_group,factor,old,new").map_err(io)?; // no rows: the header alone
+        } else if !page.rows.is_empty() {
             // The CSV of every page, with the header line of the first one only.
             let mut csv = Vec::new();
             Table::from_records(&page.rows).write(Format::Csv, &mut csv, None)?;
@@ -589,8 +591,10 @@ fn upload(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {
                 let unchanged = results.iter().filter(|r| r.state == StageState::Unchanged).count();
                 let staged = results.len() - failed - unchanged;
                 println!("Staged {staged} of {} names into {} ({unchanged} unchanged, {failed} refused).", results.len(), d.dataset);
-                if results.iter().any(|r| r.success) {
-                    print_quick_checks(backend, &d.dataset)?;
+                if results.iter().any(|r| r.success)
+                    && let Err(e) = print_quick_checks(backend, &d.dataset)
+                {
+                    eprintln!("The quick checks could not run: {e}");
                 }
             }
             return Ok(if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });

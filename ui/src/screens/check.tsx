@@ -107,7 +107,10 @@ export async function refreshDetail() {
     const quick = rows.length > 0 ? await api.quickCheck(ds, thresholds.value) : [];
     if (seq !== loadSeq) return;
     batch(() => {
-      if (detailFor.value !== ds) charts.value = null;
+      if (detailFor.value !== ds) {
+        charts.value = null;
+        heatmaps.value = [];
+      }
       detail.value = rows;
       detailFor.value = ds;
       findings.value = quick;
@@ -236,17 +239,19 @@ async function afterChange() {
 }
 
 function askCommit() {
+  const fails = failLines(findings.value);
   if (checkingAll.value) {
+    const known = fails.length > 0 ? ` Already failing: ${listSome(fails, 6)}.` : "";
     ask({
       title: "The sanity checks are still running",
-      text: "Missing and duplicate dates and coverage are checked; the checks that read the data have not finished. Commit without waiting for them?",
+      text: `Missing and duplicate dates and coverage are checked; the checks that read the data have not finished.${known} Commit without waiting for them?`,
       action: "Commit without waiting…",
       danger: true,
-      run: () => window.setTimeout(() => void confirmCommit(), 0),
+      // The checks may have finished meanwhile: then their fails are asked about as usual.
+      run: () => window.setTimeout(() => void (checkingAll.value ? confirmCommit() : askCommit()), 0),
     });
     return;
   }
-  const fails = failLines(findings.value);
   if (fails.length > 0) {
     ask({
       title: `${count(fails.length, "check fails", "checks fail")} on the staged data`,
@@ -281,6 +286,9 @@ async function confirmCommit() {
 }
 
 async function doCommit(ds: string, m: string) {
+  // Checks still reading the staged files would fail once the commit moves them: drop their answer.
+  loadSeq++;
+  checkingAll.value = false;
   const result = await committing.run("Committing", (job) => api.commit(ds, m, job), {
     done: (c, took) => `Committed version ${c.version} of ${ds} ${took}.`,
   });
@@ -507,7 +515,8 @@ function selectDate(date: string) {
 function FindingsCard() {
   const list = findings.value;
   const partial = checkingAll.value;
-  const dates = charts.value?.dates ?? [...new Set(detail.value.map((r) => r.date))].sort();
+  // While the full checks run, the charts may still be those of the staged data before.
+  const dates = (!partial && charts.value?.dates) || [...new Set(detail.value.map((r) => r.date))].sort();
   const days = strip(dates, list);
   const selected = day.value;
   const fails = list.filter((f) => f.severity === "fail").length;
@@ -698,6 +707,7 @@ export function CheckScreen() {
       batch(() => {
         detail.value = [];
         charts.value = null;
+        heatmaps.value = [];
         histogram.value = null;
         wipe.value = new Set();
       });
