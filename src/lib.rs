@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod frame;
 pub mod inputs;
+pub mod keys;
 pub mod names;
 pub mod parse;
 pub mod progress;

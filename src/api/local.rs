@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::{Backend, CheckRequest, DataRequest, Exchange, FactorValues, GroupValues, Page};
 use crate::checks::CheckReport;
 use crate::demo::DemoOptions;
+use crate::keys::ApiKey;
 use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
 use crate::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
@@ -66,6 +67,26 @@ impl LocalBackend {
             checked: Mutex::new(None),
             diffed: Mutex::default(),
         })
+    }
+
+    /// Creates an API key for `user` (for `riskdesk serve`): its record and the key, shown once.
+    pub fn create_key(&self, user: &str) -> Result<(ApiKey, String)> {
+        self.with(|h| h.create_key(user))
+    }
+
+    /// Every API key of this home, oldest first (never the keys themselves).
+    pub fn keys(&self) -> Result<Vec<ApiKey>> {
+        self.with(|h| h.keys())
+    }
+
+    /// Revokes API key `id`.
+    pub fn revoke_key(&self, id: i64) -> Result<ApiKey> {
+        self.with(|h| h.revoke_key(id))
+    }
+
+    /// The user of an API key; `None` for an unknown or revoked one.
+    pub fn key_user(&self, key: &str) -> Result<Option<String>> {
+        self.with(|h| h.key_user(key))
     }
 
     /// Runs `work` with a catalog connection of its own.

@@ -61,6 +61,26 @@ enum Command {
     /// Generate demo data.
     #[command(subcommand)]
     Demo(Demo),
+    /// API keys for `riskdesk serve`, kept in this home as hashes.
+    #[command(subcommand)]
+    Keys(Keys),
+}
+
+#[derive(Subcommand)]
+enum Keys {
+    /// Create a key for a user; the key is the last line printed, shown this once.
+    Create {
+        /// The user's e-mail address (clients qualify dataset names with it).
+        #[arg(long)]
+        user: String,
+    },
+    /// List the keys: id, user, created (never the keys themselves).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a key by its id: it stops working at once.
+    Revoke { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -543,6 +563,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let files = with_progress(|p| riskdesk::demo::write_exposures(&out, &opts, p))?;
             println!("Wrote {} demo files to {}", files.len(), out.display());
         }
+        Command::Keys(cmd) => keys(&backend()?, cmd)?,
         Command::Upload(cmd) => return upload(&backend()?, cmd),
         Command::Reference(cmd) => reference(&backend()?, cmd)?,
         Command::Riskdatasets(cmd) => riskdatasets(&backend()?, cmd)?,
@@ -565,6 +586,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn keys(home: &LocalBackend, cmd: Keys) -> Result<()> {
+    match cmd {
+        Keys::Create { user } => {
+            let (key, secret) = home.create_key(&user)?;
+            println!("Created API key {} for {} in {}.", key.id, key.user, home.location());
+            println!("Copy it now: only its hash is kept, so it cannot be shown again. Revoke it with `riskdesk keys revoke {}`.", key.id);
+            println!("{secret}");
+        }
+        Keys::List { json } => listing(&home.keys()?, json, "No API keys: create one with `riskdesk keys create --user EMAIL`.")?,
+        Keys::Revoke { id } => {
+            let key = home.revoke_key(id)?;
+            println!("Revoked API key {} of {} (created {}).", key.id, key.user, key.created);
+        }
+    }
+    Ok(())
 }
 
 fn upload(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {

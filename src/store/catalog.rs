@@ -84,13 +84,20 @@ CREATE TABLE IF NOT EXISTS risk_dataset (
     file TEXT NOT NULL,
     created TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS api_key (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    created TEXT NOT NULL
+);
 ";
 
 /// The folder (relative to the home folder) holding one folder per reference dataset, named by its id.
 pub const REFERENCES_DIR: &str = "data/references";
 
-/// The schema version this build writes (SQLite's `user_version`).
-const SCHEMA_VERSION: i64 = 2;
+/// The schema version this build writes (SQLite's `user_version`). Version 3 added `api_key`
+/// (created by `SCHEMA`, like every table).
+const SCHEMA_VERSION: i64 = 3;
 
 /// Creates the tables if they are missing and upgrades an older schema; refuses a newer one.
 pub fn migrate(db: &Connection) -> Result<()> {
@@ -515,4 +522,59 @@ pub fn delete_risk_dataset(db: &Connection, name: &str) -> Result<Option<String>
     let file: Option<String> = db.query_row("SELECT file FROM risk_dataset WHERE name = ?1", [name], |r| r.get(0)).optional()?;
     db.execute("DELETE FROM risk_dataset WHERE name = ?1", [name])?;
     Ok(file)
+}
+
+/// A stored API key: its id, user and creation time (the key itself is never stored).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ApiKey {
+    pub id: i64,
+    pub user: String,
+    pub created: String,
+}
+
+/// Records a key by its hash; returns its id (never reused, even after a revocation).
+pub fn insert_key(db: &Connection, user: &str, hash: &str, created: &str) -> Result<i64> {
+    db.execute("INSERT INTO api_key (user, hash, created) VALUES (?1, ?2, ?3)", params![user, hash, created])?;
+    Ok(db.last_insert_rowid())
+}
+
+/// Every key, oldest first.
+pub fn keys(db: &Connection) -> Result<Vec<ApiKey>> {
+    let mut stmt = db.prepare("SELECT id, user, created FROM api_key ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok(ApiKey { id: r.get(0)?, user: r.get(1)?, created: r.get(2)? }))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// Deletes key `id`; returns the deleted row, if there was one.
+pub fn delete_key(db: &Connection, id: i64) -> Result<Option<ApiKey>> {
+    let row = db
+        .query_row("SELECT id, user, created FROM api_key WHERE id = ?1", [id], |r| {
+            Ok(ApiKey { id: r.get(0)?, user: r.get(1)?, created: r.get(2)? })
+        })
+        .optional()?;
+    db.execute("DELETE FROM api_key WHERE id = ?1", [id])?;
+    Ok(row)
+}
+
+/// The user of the key with this hash.
+pub fn key_user(db: &Connection, hash: &str) -> Result<Option<String>> {
+    Ok(db.query_row("SELECT user FROM api_key WHERE hash = ?1", [hash], |r| r.get(0)).optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_catalog_is_upgraded_and_a_newer_one_refused() {
+        let db = Connection::open_in_memory().unwrap();
+        migrate(&db).unwrap();
+        // A version 2 catalog: no key table yet.
+        db.execute_batch("DROP TABLE api_key; PRAGMA user_version = 2;").unwrap();
+        migrate(&db).unwrap();
+        assert_eq!(db.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), SCHEMA_VERSION);
+        assert_eq!(insert_key(&db, "tester@example.com", "h", "t").unwrap(), 1);
+        db.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        assert!(migrate(&db).unwrap_err().to_string().contains("newer Riskdesk"));
+    }
 }
