@@ -61,6 +61,12 @@ enum Command {
     /// Generate demo data.
     #[command(subcommand)]
     Demo(Demo),
+    /// Serve this home over the risk platform's HTTP API, to its Python client and notebooks.
+    Serve {
+        /// Address and port to listen on; port 0 picks a free one.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
     /// API keys for `riskdesk serve`, kept in this home as hashes.
     #[command(subcommand)]
     Keys(Keys),
@@ -564,6 +570,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("Wrote {} demo files to {}", files.len(), out.display());
         }
         Command::Keys(cmd) => keys(&backend()?, cmd)?,
+        Command::Serve { listen } => serve(backend()?, listen)?,
         Command::Upload(cmd) => return upload(&backend()?, cmd),
         Command::Reference(cmd) => reference(&backend()?, cmd)?,
         Command::Riskdatasets(cmd) => riskdatasets(&backend()?, cmd)?,
@@ -586,6 +593,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the server until Ctrl-C or SIGTERM; prints its URL once it listens.
+fn serve(backend: LocalBackend, listen: std::net::SocketAddr) -> Result<()> {
+    let root = backend.location();
+    if backend.keys()?.is_empty() {
+        eprintln!("No API keys yet: every call will be refused until `riskdesk keys create --user EMAIL` makes one.");
+    }
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| Error::io("cannot start the server's runtime", e))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| Error::io(format!("cannot listen on {listen}"), e))?;
+        let ready = |addr: std::net::SocketAddr| {
+            println!("Serving {root} at http://{addr} (Ctrl-C stops)");
+            let _ = std::io::stdout().flush();
+        };
+        riskdesk_server::serve(backend, listener, riskdesk_server::shutdown_signal(), ready)
+            .await
+            .map_err(|e| Error::io("the server stopped", e))
+    })?;
+    println!("Stopped: the requests in flight were answered.");
+    Ok(())
 }
 
 fn keys(home: &LocalBackend, cmd: Keys) -> Result<()> {

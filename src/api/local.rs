@@ -141,6 +141,10 @@ impl Backend for LocalBackend {
         self.with(|h| h.get_or_create_uploader(dataset)?.stage(paths, replace, progress))
     }
 
+    fn create_dataset(&self, dataset: &str) -> Result<()> {
+        self.with(|h| h.get_or_create_uploader(dataset).map(|_| ()))
+    }
+
     fn staging_results(&self, dataset: &str) -> Result<Vec<StagingResult>> {
         self.with(|h| h.uploader(dataset)?.staging_results())
     }

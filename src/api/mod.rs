@@ -64,6 +64,10 @@ pub trait Backend: Send + Sync {
     /// The results of every staged name.
     fn staging_results(&self, dataset: &str) -> Result<Vec<StagingResult>>;
 
+    /// Creates an empty exposure dataset (committed version 0); an existing one is left as it is.
+    /// (Staging creates its dataset too: this is for clients that create first.)
+    fn create_dataset(&self, dataset: &str) -> Result<()>;
+
     /// One row per staged name.
     fn staging_summary(&self, dataset: &str) -> Result<Vec<StagedSummary>>;
 

@@ -1,0 +1,61 @@
+//! Errors in the platform's shape: `{"detail": {"type", "message", "stacktrace"}}` with a 4xx
+//! status for everything a caller can act on (the client turns `type` into a Python exception;
+//! a 5xx bypasses that mapping, so it is kept for real server faults).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// An error answered over HTTP.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    /// The Python exception class the client raises: `KeyError`, `ValueError`, `UploadError`, ….
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> Self {
+        ApiError { status, kind, message: message.into() }
+    }
+
+    /// A server fault (500).
+    pub fn internal(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", message)
+    }
+
+    /// No key, or a key that opens nothing (403 `PermissionDeniedError`, which every client call maps).
+    pub fn denied(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::FORBIDDEN, "PermissionDeniedError", message)
+    }
+}
+
+impl From<riskdesk::Error> for ApiError {
+    fn from(e: riskdesk::Error) -> Self {
+        // The engine's stable codes, mapped onto the exceptions the client knows.
+        let (status, kind) = match e.code() {
+            "not_found" => (StatusCode::BAD_REQUEST, "KeyError"),
+            "invalid_input" => (StatusCode::BAD_REQUEST, "ValueError"),
+            "conflict" | "cancelled" => (StatusCode::BAD_REQUEST, "UploadError"),
+            "busy" => (StatusCode::CONFLICT, "UploadError"),
+            _ => (StatusCode::INTERNAL_SERVER_ERROR, "InternalError"),
+        };
+        let mut message = e.to_string();
+        let details = e.details();
+        if !details.is_empty() {
+            message = format!("{message}\n{}", details.join("\n"));
+        }
+        ApiError::new(status, kind, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        // The client JSON-decodes `message` when it can: send it as a JSON string literal so
+        // that a message which happens to be valid JSON (a number, say) stays text.
+        let message = serde_json::to_string(&self.message).unwrap_or_default();
+        let body = serde_json::json!({ "detail": { "type": self.kind, "message": message, "stacktrace": self.message } });
+        (self.status, Json(body)).into_response()
+    }
+}

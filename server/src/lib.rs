@@ -1,0 +1,89 @@
+//! `riskdesk serve`: the risk platform's HTTP API (see `platform-http-api.md` in the shared
+//! reference) over a home folder, so that the platform's own Python client and notebooks work
+//! against Riskdesk. A thin adapter: handlers parse the wire format, call the engine off the
+//! async threads, and answer in the platform's shapes; the engine knows nothing of HTTP.
+
+mod auth;
+mod error;
+mod uploaders;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+use riskdesk::LocalBackend;
+
+pub use error::ApiError;
+
+/// The client version the root endpoint announces (the current official client's).
+pub const CLIENT_VERSION: &str = "0.24.2";
+
+/// What every handler shares: the engine over the served home.
+#[derive(Clone)]
+pub struct AppState {
+    pub backend: Arc<LocalBackend>,
+}
+
+impl AppState {
+    /// Runs blocking engine work on tokio's blocking pool, so request threads stay free.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&LocalBackend) -> riskdesk::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let backend = Arc::clone(&self.backend);
+        match tokio::task::spawn_blocking(move || work(&backend)).await {
+            Ok(result) => result.map_err(ApiError::from),
+            Err(e) => Err(ApiError::internal(format!("the work stopped unexpectedly: {e}"))),
+        }
+    }
+}
+
+/// The whole API: the unauthenticated version check, and every `/v1` route behind an API key.
+pub fn router(state: AppState) -> Router {
+    let v1 = Router::new()
+        .route("/auth/users/whoami", get(auth::whoami))
+        .merge(uploaders::routes())
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key));
+    Router::new().route("/", get(version)).nest("/v1", v1).with_state(state)
+}
+
+/// `GET /`: the version check the client makes when it is created.
+async fn version() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "client_version": CLIENT_VERSION, "name": "riskdesk", "version": env!("CARGO_PKG_VERSION") }))
+}
+
+/// Serves `backend` on `listener` until `shutdown` resolves; then stops accepting and lets the
+/// requests in flight finish. `ready` gets the bound address once connections are accepted.
+pub async fn serve(
+    backend: LocalBackend,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let app = router(AppState { backend: Arc::new(backend) });
+    ready(listener.local_addr()?);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

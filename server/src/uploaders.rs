@@ -1,0 +1,152 @@
+//! `/v1/equity/uploaders`: the exposure uploader's datasets (list, create, existence through
+//! their schema) and staging results. Only the `exposures` data type exists here.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use crate::{ApiError, AppState};
+
+/// The one data type this server uploads.
+const EXPOSURES: &str = "exposures";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/equity/uploaders", get(data_types))
+        .route("/equity/uploaders/{data_type}", get(datasets))
+        .route("/equity/uploaders/{data_type}/{dataset}", axum::routing::post(create))
+        .route("/equity/uploaders/{data_type}/{dataset}/schema", get(schema))
+        .route("/equity/uploaders/{data_type}/{dataset}/staging-results", get(staging_results))
+}
+
+fn exposures_only(data_type: &str) -> Result<(), ApiError> {
+    if data_type == EXPOSURES {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "KeyError",
+            format!("no uploader for '{data_type}': this server uploads exposures only"),
+        ))
+    }
+}
+
+/// `GET /v1/equity/uploaders`: the data types.
+async fn data_types() -> Json<Vec<&'static str>> {
+    Json(vec![EXPOSURES])
+}
+
+/// `GET /v1/equity/uploaders/exposures`: the exposure datasets' names.
+async fn datasets(State(state): State<AppState>, Path(data_type): Path<String>) -> Result<Json<Vec<String>>, ApiError> {
+    exposures_only(&data_type)?;
+    let list = state.run(|b| riskdesk::Backend::datasets(b)).await?;
+    Ok(Json(list.into_iter().map(|d| d.name).collect()))
+}
+
+/// `POST /v1/equity/uploaders/exposures/{dataset}`: creates an empty dataset (version 0).
+async fn create(
+    State(state): State<AppState>,
+    Path((data_type, dataset)): Path<(String, String)>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    exposures_only(&data_type)?;
+    let name = dataset.clone();
+    state.run(move |b| riskdesk::Backend::create_dataset(b, &name)).await?;
+    Ok(Json(serde_json::json!({ "name": dataset })))
+}
+
+#[derive(Deserialize)]
+struct Which {
+    which: Option<String>,
+}
+
+/// `GET …/{dataset}/schema?which=data|staging`: the columns and their polars dtypes (each a JSON
+/// string holding a JSON string literal, as the client evaluates it). An unknown dataset is a
+/// 400, which the client reads as "no such dataset".
+async fn schema(
+    State(state): State<AppState>,
+    Path((data_type, dataset)): Path<(String, String)>,
+    Query(which): Query<Which>,
+) -> Result<Json<serde_json::Map<String, serde_json::Value>>, ApiError> {
+    exposures_only(&data_type)?;
+    let staging = match which.which.as_deref().filter(|w| !w.is_empty()) {
+        None | Some("data") => false,
+        Some("staging") => true,
+        Some(other) => {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("which is data or staging, not '{other}'")));
+        }
+    };
+    let name = dataset.clone();
+    let known = state.run(move |b| Ok(riskdesk::Backend::datasets(b)?.iter().any(|d| d.name == name))).await?;
+    if !known {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "KeyError", format!("Dataset '{dataset}' not found.")));
+    }
+    // In the stored order; staging frames lead with the staged name.
+    let staged_name = staging.then_some(("_name", "String"));
+    let stored = [
+        ("date", "Date"),
+        ("asset_id", "String"),
+        ("asset_id_type", "String"),
+        ("factor_group", "String"),
+        ("factor", "String"),
+        ("exposure", "Float32"),
+    ];
+    let columns =
+        staged_name.into_iter().chain(stored).map(|(c, t)| (c.to_owned(), serde_json::Value::String(format!("\"{t}\"")))).collect();
+    Ok(Json(columns))
+}
+
+/// One parser's part in a staging result.
+#[derive(Serialize)]
+struct ParserResult {
+    parser: Option<String>,
+    success: bool,
+    messages: Vec<String>,
+}
+
+/// The platform's `UploadStagingResult` (its fields exactly: the client forbids others).
+#[derive(Serialize)]
+struct StagingResult {
+    name: String,
+    timestamp: String,
+    success: bool,
+    results: Vec<ParserResult>,
+}
+
+impl From<riskdesk::uploader::StagingResult> for StagingResult {
+    fn from(r: riskdesk::uploader::StagingResult) -> Self {
+        StagingResult {
+            name: r.name,
+            timestamp: r.timestamp,
+            success: r.success,
+            results: vec![ParserResult {
+                parser: r.parser,
+                success: r.success,
+                messages: r.messages.iter().map(ToString::to_string).collect(),
+            }],
+        }
+    }
+}
+
+/// `GET …/{dataset}/staging-results[?names=…]`: the staged entries by name.
+async fn staging_results(
+    State(state): State<AppState>,
+    Path((data_type, dataset)): Path<(String, String)>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Json<BTreeMap<String, StagingResult>>, ApiError> {
+    exposures_only(&data_type)?;
+    let names: Vec<String> = query
+        .map(|q| form_urlencoded::parse(q.as_bytes()).filter(|(k, v)| k == "names" && !v.is_empty()).map(|(_, v)| v.into_owned()).collect())
+        .unwrap_or_default();
+    let results = state.run(move |b| riskdesk::Backend::staging_results(b, &dataset)).await?;
+    Ok(Json(
+        results
+            .into_iter()
+            .filter(|r| names.is_empty() || names.contains(&r.name))
+            .map(|r| (r.name.clone(), StagingResult::from(r)))
+            .collect(),
+    ))
+}

@@ -1,0 +1,133 @@
+//! The server over real HTTP on loopback: version check, keys, and the uploader's dataset calls,
+//! answered in the platform's shapes.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use reqwest::StatusCode;
+use reqwest::blocking::Client;
+use riskdesk::{Backend, LocalBackend, Progress};
+use serde_json::{Value, json};
+
+/// A server on a free port over `home`, stopped when dropped.
+struct Server {
+    url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+impl Server {
+    fn start(home: &Path) -> Server {
+        let backend = LocalBackend::open(home).unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+                let shutdown = async move {
+                    let _ = stopped.await;
+                };
+                riskdesk_server::serve(backend, listener, shutdown, move |addr| tx.send(addr).unwrap()).await
+            })
+        });
+        let addr = rx.recv().unwrap();
+        Server { url: format!("http://{addr}"), stop: Some(stop), thread: Some(thread) }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.stop.take().map(|s| s.send(()));
+        if let Some(t) = self.thread.take() {
+            t.join().unwrap().unwrap();
+        }
+    }
+}
+
+fn get(client: &Client, url: &str) -> (StatusCode, Value) {
+    let r = client.get(url).send().unwrap();
+    (r.status(), r.json().unwrap_or(Value::Null))
+}
+
+/// The platform's error body: the exception's type and its message (a JSON string literal).
+fn error_of(body: &Value) -> (&str, String) {
+    let detail = &body["detail"];
+    let message: String = serde_json::from_str(detail["message"].as_str().unwrap()).unwrap();
+    (detail["type"].as_str().unwrap(), message)
+}
+
+#[test]
+fn keys_open_the_api_and_uploader_datasets_answer_in_the_platform_shapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let local = LocalBackend::open(&home).unwrap();
+    let (_, key) = local.create_key("tester@example.com").unwrap();
+    let (revoked, old_key) = local.create_key("gone@example.com").unwrap();
+    local.revoke_key(revoked.id).unwrap();
+    let server = Server::start(&home);
+    let client = Client::new();
+    let url = |path: &str| format!("{}{path}", server.url);
+    let with_key = |path: &str| format!("{}{path}{}api_key={key}", server.url, if path.contains('?') { "&" } else { "?" });
+
+    // The version check needs no key.
+    let (status, body) = get(&client, &url("/"));
+    assert_eq!((status, body["client_version"].as_str()), (StatusCode::OK, Some(riskdesk_server::CLIENT_VERSION)));
+    // Without a key, with a wrong or revoked one: refused the way the client maps to PermissionDeniedError.
+    for bad in [
+        url("/v1/equity/uploaders"),
+        url("/v1/equity/uploaders?api_key=rdk_wrong"),
+        url(&format!("/v1/equity/uploaders?api_key={old_key}")),
+    ] {
+        let (status, body) = get(&client, &bad);
+        assert_eq!(status, StatusCode::FORBIDDEN, "{bad}");
+        assert_eq!(error_of(&body).0, "PermissionDeniedError", "{body}");
+    }
+    // A key in the query or as a bearer token.
+    assert_eq!(get(&client, &with_key("/v1/equity/uploaders")), (StatusCode::OK, json!(["exposures"])));
+    let bearer = client.get(url("/v1/auth/users/whoami")).bearer_auth(&key).send().unwrap();
+    assert_eq!(bearer.json::<Value>().unwrap()["email"], "tester@example.com");
+
+    // Datasets: created empty, listed, known through their schema; an unknown one is a 400 KeyError.
+    assert_eq!(get(&client, &with_key("/v1/equity/uploaders/exposures")), (StatusCode::OK, json!([])));
+    let created = client.post(with_key("/v1/equity/uploaders/exposures/My-Exposures")).json(&json!({})).send().unwrap();
+    assert_eq!(created.status(), StatusCode::OK);
+    assert_eq!(get(&client, &with_key("/v1/equity/uploaders/exposures")).1, json!(["My-Exposures"]));
+    let (status, schema) = get(&client, &with_key("/v1/equity/uploaders/exposures/My-Exposures/schema?which=data"));
+    assert_eq!(status, StatusCode::OK);
+    let columns: Vec<(&str, &str)> = schema.as_object().unwrap().iter().map(|(k, v)| (k.as_str(), v.as_str().unwrap())).collect();
+    assert_eq!(columns[0], ("date", "\"Date\""));
+    assert_eq!(columns[5], ("exposure", "\"Float32\""));
+    assert_eq!(
+        get(&client, &with_key("/v1/equity/uploaders/exposures/My-Exposures/schema?which=staging"))
+            .1
+            .as_object()
+            .unwrap()
+            .keys()
+            .next()
+            .unwrap(),
+        "_name"
+    );
+    let (status, body) = get(&client, &with_key("/v1/equity/uploaders/exposures/Nope/schema?which=data"));
+    assert_eq!((status, error_of(&body)), (StatusCode::BAD_REQUEST, ("KeyError", "Dataset 'Nope' not found.".to_owned())));
+    let (status, body) = get(&client, &with_key("/v1/equity/uploaders/portfolios"));
+    assert_eq!((status, error_of(&body).0), (StatusCode::BAD_REQUEST, "KeyError"));
+
+    // Staging results, by staged name, with exactly the platform's fields.
+    assert_eq!(get(&client, &with_key("/v1/equity/uploaders/exposures/My-Exposures/staging-results")).1, json!({}));
+    let days = dir.path().join("days");
+    let opts = riskdesk::demo::DemoOptions { assets: 50, days: 2, ..Default::default() };
+    riskdesk::demo::write_exposures(&days, &opts, &Progress::none()).unwrap();
+    local.stage("My-Exposures", &[days], false, &Progress::none()).unwrap();
+    let (status, staged) = get(&client, &with_key("/v1/equity/uploaders/exposures/My-Exposures/staging-results"));
+    assert_eq!(status, StatusCode::OK);
+    let names: Vec<&String> = staged.as_object().unwrap().keys().collect();
+    assert_eq!(names, ["exposures_2025-05-01", "exposures_2025-05-02"]);
+    let one = &staged["exposures_2025-05-01"];
+    let mut fields: Vec<&String> = one.as_object().unwrap().keys().collect();
+    fields.sort();
+    assert_eq!(fields, ["name", "results", "success", "timestamp"]);
+    assert_eq!((one["success"].as_bool(), one["results"][0]["parser"].as_str()), (Some(true), Some("long")));
+    let only = get(&client, &with_key("/v1/equity/uploaders/exposures/My-Exposures/staging-results?names=exposures_2025-05-02")).1;
+    assert_eq!(only.as_object().unwrap().len(), 1);
+}
