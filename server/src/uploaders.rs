@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use riskdesk::Backend;
 use serde::{Deserialize, Serialize};
 
 use crate::{ApiError, AppState};
@@ -43,7 +44,7 @@ async fn data_types() -> Json<Vec<&'static str>> {
 /// `GET /v1/equity/uploaders/exposures`: the exposure datasets' names.
 async fn datasets(State(state): State<AppState>, Path(data_type): Path<String>) -> Result<Json<Vec<String>>, ApiError> {
     exposures_only(&data_type)?;
-    let list = state.run(|b| riskdesk::Backend::datasets(b)).await?;
+    let list = state.run(|b| b.datasets()).await?;
     Ok(Json(list.into_iter().map(|d| d.name).collect()))
 }
 
@@ -54,7 +55,7 @@ async fn create(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     exposures_only(&data_type)?;
     let name = dataset.clone();
-    state.run(move |b| riskdesk::Backend::create_dataset(b, &name)).await?;
+    state.run(move |b| b.create_dataset(&name)).await?;
     Ok(Json(serde_json::json!({ "name": dataset })))
 }
 
@@ -80,7 +81,7 @@ async fn schema(
         }
     };
     let name = dataset.clone();
-    let known = state.run(move |b| Ok(riskdesk::Backend::datasets(b)?.iter().any(|d| d.name == name))).await?;
+    let known = state.run(move |b| Ok(b.datasets()?.iter().any(|d| d.name == name))).await?;
     if !known {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "KeyError", format!("Dataset '{dataset}' not found.")));
     }
@@ -141,7 +142,7 @@ async fn staging_results(
     let names: Vec<String> = query
         .map(|q| form_urlencoded::parse(q.as_bytes()).filter(|(k, v)| k == "names" && !v.is_empty()).map(|(_, v)| v.into_owned()).collect())
         .unwrap_or_default();
-    let results = state.run(move |b| riskdesk::Backend::staging_results(b, &dataset)).await?;
+    let results = state.run(move |b| b.staging_results(&dataset)).await?;
     Ok(Json(
         results
             .into_iter()
