@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 /// An error answered over HTTP.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
     /// The Python exception class the client raises: `KeyError`, `ValueError`, `UploadError`, ….
@@ -18,6 +18,14 @@ pub struct ApiError {
 impl ApiError {
     pub fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> Self {
         ApiError { status, kind, message: message.into() }
+    }
+
+    /// The same error raised as another exception class (a 4xx only: a 5xx keeps its kind).
+    pub fn kind(mut self, kind: &'static str) -> Self {
+        if self.status.is_client_error() && self.status != StatusCode::FORBIDDEN {
+            self.kind = kind;
+        }
+        self
     }
 
     /// A server fault (500).

@@ -5,6 +5,8 @@
 
 mod auth;
 mod error;
+mod frames;
+mod tasks;
 mod uploaders;
 
 use std::net::SocketAddr;
@@ -23,6 +25,7 @@ pub const CLIENT_VERSION: &str = "0.24.2";
 #[derive(Clone)]
 pub struct AppState {
     pub backend: Arc<LocalBackend>,
+    pub tasks: Arc<tasks::Tasks>,
 }
 
 impl AppState {
@@ -44,6 +47,7 @@ pub fn router(state: AppState) -> Router {
     let v1 = Router::new()
         .route("/auth/users/whoami", get(auth::whoami))
         .merge(uploaders::routes())
+        .merge(tasks::routes())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key));
     Router::new().route("/", get(version)).nest("/v1", v1).with_state(state)
 }
@@ -61,7 +65,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
-    let app = router(AppState { backend: Arc::new(backend) });
+    let app = router(AppState { backend: Arc::new(backend), tasks: Arc::default() });
     ready(listener.local_addr()?);
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

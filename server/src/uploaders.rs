@@ -10,6 +10,9 @@ use axum::{Json, Router};
 use riskdesk::Backend;
 use serde::{Deserialize, Serialize};
 
+use axum::response::Response;
+
+use crate::tasks::Outcome;
 use crate::{ApiError, AppState};
 
 /// The one data type this server uploads.
@@ -22,6 +25,15 @@ pub fn routes() -> Router<AppState> {
         .route("/equity/uploaders/{data_type}/{dataset}", axum::routing::post(create))
         .route("/equity/uploaders/{data_type}/{dataset}/schema", get(schema))
         .route("/equity/uploaders/{data_type}/{dataset}/staging-results", get(staging_results))
+        .route("/equity/uploaders/{data_type}/{dataset}/staging-data-detail-summary", get(staging_detail_summary))
+        .route("/equity/uploaders/{data_type}/{dataset}/commit", axum::routing::post(commit))
+}
+
+/// The values of a repeated query key (`names=a&names=b`); empty values count as absent.
+fn repeated(query: Option<&str>, key: &str) -> Vec<String> {
+    query
+        .map(|q| form_urlencoded::parse(q.as_bytes()).filter(|(k, v)| k == key && !v.is_empty()).map(|(_, v)| v.into_owned()).collect())
+        .unwrap_or_default()
 }
 
 fn exposures_only(data_type: &str) -> Result<(), ApiError> {
@@ -139,9 +151,7 @@ async fn staging_results(
     axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Result<Json<BTreeMap<String, StagingResult>>, ApiError> {
     exposures_only(&data_type)?;
-    let names: Vec<String> = query
-        .map(|q| form_urlencoded::parse(q.as_bytes()).filter(|(k, v)| k == "names" && !v.is_empty()).map(|(_, v)| v.into_owned()).collect())
-        .unwrap_or_default();
+    let names = repeated(query.as_deref(), "names");
     let results = state.run(move |b| b.staging_results(&dataset)).await?;
     Ok(Json(
         results
@@ -150,4 +160,41 @@ async fn staging_results(
             .map(|r| (r.name.clone(), StagingResult::from(r)))
             .collect(),
     ))
+}
+
+/// `GET …/{dataset}/staging-data-detail-summary[?names=…]`: a task whose `dataframe` result is
+/// one row per staged name and date (see [`crate::frames::detail_summary`]).
+async fn staging_detail_summary(
+    State(state): State<AppState>,
+    Path((data_type, dataset)): Path<(String, String)>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Response, ApiError> {
+    exposures_only(&data_type)?;
+    let names = repeated(query.as_deref(), "names");
+    Ok(state.spawn_task(move |b, _| {
+        let rows: Vec<_> = b
+            .staging_detail(&dataset)?
+            .into_iter()
+            .filter(|r| names.is_empty() || r.name.as_ref().is_some_and(|n| names.contains(n)))
+            .collect();
+        Ok(Outcome::Parquet(crate::frames::detail_summary(&rows)?))
+    }))
+}
+
+/// `POST …/{dataset}/commit?mode=…[&names=…]`: a task whose `json` result is the platform's
+/// `UploadCommitResult` (`version`, `committed_names`).
+async fn commit(
+    State(state): State<AppState>,
+    Path((data_type, dataset)): Path<(String, String)>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Response, ApiError> {
+    exposures_only(&data_type)?;
+    let mode = repeated(query.as_deref(), "mode").pop().unwrap_or_else(|| "append".to_owned());
+    let mode = riskdesk::uploader::CommitMode::parse(&mode).map_err(|e| ApiError::from(e).kind("UploadError"))?;
+    let names = repeated(query.as_deref(), "names");
+    Ok(state.spawn_task(move |b, progress| {
+        let names = (!names.is_empty()).then_some(names);
+        let done = b.commit(&dataset, mode, names.as_deref(), progress).map_err(|e| ApiError::from(e).kind("UploadError"))?;
+        Ok(Outcome::Json(serde_json::json!({ "version": done.version, "committed_names": done.committed_names })))
+    }))
 }

@@ -131,3 +131,75 @@ fn keys_open_the_api_and_uploader_datasets_answer_in_the_platform_shapes() {
     let only = get(&client, &with_key("/v1/equity/uploaders/exposures/My-Exposures/staging-results?names=exposures_2025-05-02")).1;
     assert_eq!(only.as_object().unwrap().len(), 1);
 }
+
+/// Polls a task the way the client does (progress, ready) until it ends; returns its last progress.
+fn wait(client: &Client, base: &str, key: &str, id: &str) -> Value {
+    for _ in 0..600 {
+        let (status, progress) = get(client, &format!("{base}/v1/tasks/{id}/progress?api_key={key}"));
+        assert_eq!(status, StatusCode::OK, "{progress}");
+        if get(client, &format!("{base}/v1/tasks/{id}/ready?api_key={key}")).1 == json!(true) {
+            return get(client, &format!("{base}/v1/tasks/{id}/progress?api_key={key}")).1;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("task {id} never ended");
+}
+
+/// The task id of a 202 answer (exactly `task_id` and `extra`).
+fn task_id(response: reqwest::blocking::Response) -> String {
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let body: Value = response.json().unwrap();
+    assert_eq!(body["extra"], json!({}), "{body}");
+    body["task_id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn summaries_and_commits_run_as_tasks_with_the_platforms_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let local = LocalBackend::open(&home).unwrap();
+    let (_, key) = local.create_key("tester@example.com").unwrap();
+    let days = dir.path().join("days");
+    let opts = riskdesk::demo::DemoOptions { assets: 60, days: 3, ..Default::default() };
+    riskdesk::demo::write_exposures(&days, &opts, &Progress::none()).unwrap();
+    local.stage("My-Exposures", &[days], false, &Progress::none()).unwrap();
+    let server = Server::start(&home);
+    let client = Client::new();
+    let u = format!("{}/v1/equity/uploaders/exposures/My-Exposures", server.url);
+
+    // The detail summary: a task whose dataframe is typed as the client expects, equal to the engine's.
+    let id = task_id(client.get(format!("{u}/staging-data-detail-summary?api_key={key}")).send().unwrap());
+    let progress = wait(&client, &server.url, &key, &id);
+    assert_eq!((progress["state"].as_str(), progress["last_progress"].as_u64()), (Some("COMPLETED"), Some(100)), "{progress}");
+    let bytes = client.get(format!("{}/v1/tasks/{id}/result?type=dataframe&api_key={key}", server.url)).send().unwrap().bytes().unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(bytes).unwrap().build().unwrap();
+    let batches: Vec<_> = reader.map(Result::unwrap).collect();
+    let schema = batches[0].schema();
+    let types: Vec<String> = schema.fields().iter().map(|f| format!("{}:{}", f.name(), f.data_type())).collect();
+    assert_eq!(types[..4], ["_name:Utf8", "date:Date32", "n_assets:UInt32", "min_exposure:Float32"]);
+    let engine = local.staging_detail("My-Exposures").unwrap();
+    assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), engine.len());
+    let n_assets = batches[0].column(2).as_any().downcast_ref::<arrow_array::UInt32Array>().unwrap();
+    assert_eq!(n_assets.value(0), engine[0].n_assets);
+
+    // A commit: its result is exactly `version` and `committed_names`.
+    let id = task_id(client.post(format!("{u}/commit?mode=append&api_key={key}")).json(&json!({})).send().unwrap());
+    wait(&client, &server.url, &key, &id);
+    let (status, done) = get(&client, &format!("{}/v1/tasks/{id}/result?type=json&api_key={key}", server.url));
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(done, json!({ "version": 1, "committed_names": ["exposures_2025-05-01", "exposures_2025-05-02", "exposures_2025-05-03"] }));
+    assert_eq!(get(&client, &format!("{u}/staging-results?api_key={key}")).1, json!({}), "committed names leave staging");
+    // Nothing left to commit: the task fails with an UploadError, and ready still turns true.
+    let id = task_id(client.post(format!("{u}/commit?mode=append&api_key={key}")).json(&json!({})).send().unwrap());
+    assert_eq!(wait(&client, &server.url, &key, &id)["state"], "FAILED");
+    let (status, body) = get(&client, &format!("{}/v1/tasks/{id}/result?type=json&api_key={key}", server.url));
+    assert_eq!((status, error_of(&body).0), (StatusCode::BAD_REQUEST, "UploadError"), "{body}");
+    // An unknown mode is refused at once; an unknown task is a 404.
+    let bad = client.post(format!("{u}/commit?mode=sideways&api_key={key}")).json(&json!({})).send().unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_of(&bad.json().unwrap()).0, "UploadError");
+    for call in ["progress", "ready", "result?type=json"] {
+        let sep = if call.contains('?') { "&" } else { "?" };
+        assert_eq!(get(&client, &format!("{}/v1/tasks/nope/{call}{sep}api_key={key}", server.url)).0, StatusCode::NOT_FOUND);
+    }
+}

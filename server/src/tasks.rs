@@ -1,0 +1,181 @@
+//! The platform's task protocol: a long operation answers 202 `{"task_id", "extra": {}}` at once
+//! and runs on the blocking pool; the client polls `/v1/tasks/{id}/progress` and `/ready`, then
+//! fetches `/result?type=json|dataframe`, or cancels with `DELETE /v1/tasks/{id}`. Progress is
+//! the engine's own; cancellation is the engine's cooperative cancel.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use riskdesk::{LocalBackend, Progress};
+
+use crate::{ApiError, AppState};
+
+/// What a finished task produced.
+pub enum Outcome {
+    /// Served by `result?type=json`.
+    Json(serde_json::Value),
+    /// A data frame as Parquet, served by `result?type=dataframe`.
+    Parquet(Vec<u8>),
+}
+
+/// Where a task is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Running,
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+impl Status {
+    fn name(self) -> &'static str {
+        match self {
+            Status::Running => "RUNNING",
+            Status::Completed => "COMPLETED",
+            Status::Failed => "FAILED",
+            Status::Cancelled => "CANCELLED",
+        }
+    }
+}
+
+struct TaskState {
+    status: Status,
+    percent: u8,
+    message: String,
+    outcome: Option<Result<Outcome, ApiError>>,
+}
+
+/// One task: its state and its cancel flag.
+struct Task {
+    state: Mutex<TaskState>,
+    cancel: AtomicBool,
+}
+
+impl Task {
+    fn state(&self) -> MutexGuard<'_, TaskState> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The server's tasks, by id.
+#[derive(Default)]
+pub struct Tasks {
+    next: AtomicU64,
+    map: Mutex<HashMap<String, Arc<Task>>>,
+}
+
+impl Tasks {
+    fn get(&self, id: &str) -> Result<Arc<Task>, ApiError> {
+        let map = self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.get(id).cloned().ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "KeyError", format!("Task {id} not found")))
+    }
+
+    /// A new task id: unique in this process, and not guessable across servers.
+    fn new_id(&self) -> String {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let mut salt = [0u8; 8];
+        let _ = getrandom::fill(&mut salt);
+        format!("{n:08x}{}", salt.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    }
+}
+
+impl AppState {
+    /// Starts `work` as a task on the blocking pool and answers 202 with its id. `work` reports
+    /// through the engine's progress and stops when the client cancels.
+    pub fn spawn_task(&self, work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError> + Send + 'static) -> Response {
+        let task = Arc::new(Task {
+            state: Mutex::new(TaskState { status: Status::Running, percent: 0, message: String::new(), outcome: None }),
+            cancel: AtomicBool::new(false),
+        });
+        let id = self.tasks.new_id();
+        self.tasks.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(id.clone(), Arc::clone(&task));
+        let backend = Arc::clone(&self.backend);
+        tokio::task::spawn_blocking(move || {
+            let sink = |step: &riskdesk::progress::Step| {
+                let mut s = task.state();
+                if let Some(percent) = (100 * step.done.min(step.total)).checked_div(step.total) {
+                    s.percent = percent as u8;
+                }
+                s.message = if step.message.is_empty() { step.phase.clone() } else { format!("{}: {}", step.phase, step.message) };
+            };
+            let progress = Progress::new(&sink).cancellable(&task.cancel);
+            let outcome = work(&backend, &progress);
+            let mut s = task.state();
+            s.status = match &outcome {
+                Ok(_) => Status::Completed,
+                Err(_) if task.cancel.load(Ordering::Relaxed) => Status::Cancelled,
+                Err(_) => Status::Failed,
+            };
+            if s.status == Status::Completed {
+                s.percent = 100;
+            }
+            s.outcome = Some(outcome);
+        });
+        (StatusCode::ACCEPTED, Json(serde_json::json!({ "task_id": id, "extra": {} }))).into_response()
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tasks/{id}", axum::routing::delete(cancel))
+        .route("/tasks/{id}/progress", get(progress))
+        .route("/tasks/{id}/ready", get(ready))
+        .route("/tasks/{id}/result", get(result))
+}
+
+/// `GET /v1/tasks/{id}/progress`: the platform's `TaskProgress`.
+async fn progress(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
+    let task = state.tasks.get(&id)?;
+    let s = task.state();
+    Ok(Json(serde_json::json!({
+        "state": s.status.name(), "last_progress": s.percent, "last_message": s.message, "last_context": "", "queue_position": null
+    })))
+}
+
+/// `GET /v1/tasks/{id}/ready`: `true` once the task ended, however it ended.
+async fn ready(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<bool>, ApiError> {
+    Ok(Json(state.tasks.get(&id)?.state().status != Status::Running))
+}
+
+#[derive(serde::Deserialize)]
+struct ResultType {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+/// `GET /v1/tasks/{id}/result?type=json|dataframe`: what the task produced, or its error.
+async fn result(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    axum::extract::Query(want): axum::extract::Query<ResultType>,
+) -> Result<Response, ApiError> {
+    let task = state.tasks.get(&id)?;
+    let s = task.state();
+    let Some(outcome) = &s.outcome else {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("task {id} is still running: poll its ready call first")));
+    };
+    let kind = want.kind.as_deref().unwrap_or("json");
+    match (outcome, kind) {
+        (Err(e), _) => Err(e.clone()),
+        (Ok(Outcome::Json(v)), "json") => Ok(Json(v.clone()).into_response()),
+        (Ok(Outcome::Parquet(bytes)), "dataframe") => {
+            Ok(([(header::CONTENT_TYPE, "application/vnd.apache.parquet")], Body::from(bytes.clone())).into_response())
+        }
+        (Ok(Outcome::Json(_)), other) | (Ok(Outcome::Parquet(_)), other) => {
+            Err(ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("task {id} has no result of type '{other}'")))
+        }
+    }
+}
+
+/// `DELETE /v1/tasks/{id}`: asks the task to stop; the engine undoes what it started.
+async fn cancel(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
+    state.tasks.get(&id)?.cancel.store(true, Ordering::Relaxed);
+    Ok(Json(serde_json::json!({})))
+}
