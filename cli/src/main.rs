@@ -66,6 +66,9 @@ enum Command {
         /// Address and port to listen on; port 0 picks a free one.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
+        /// The largest upload accepted, in MB (1 MB = 10^6 bytes); larger ones get 413.
+        #[arg(long, value_name = "MB", default_value_t = riskdesk_server::DEFAULT_UPLOAD_LIMIT / 1_000_000)]
+        max_upload_mb: u64,
     },
     /// API keys for `riskdesk serve`, kept in this home as hashes.
     #[command(subcommand)]
@@ -570,7 +573,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("Wrote {} demo files to {}", files.len(), out.display());
         }
         Command::Keys(cmd) => keys(&backend()?, cmd)?,
-        Command::Serve { listen } => serve(backend()?, listen)?,
+        Command::Serve { listen, max_upload_mb } => serve(backend()?, listen, max_upload_mb.saturating_mul(1_000_000))?,
         Command::Upload(cmd) => return upload(&backend()?, cmd),
         Command::Reference(cmd) => reference(&backend()?, cmd)?,
         Command::Riskdatasets(cmd) => riskdatasets(&backend()?, cmd)?,
@@ -596,7 +599,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Runs the server until Ctrl-C or SIGTERM; prints its URL once it listens.
-fn serve(backend: LocalBackend, listen: std::net::SocketAddr) -> Result<()> {
+fn serve(backend: LocalBackend, listen: std::net::SocketAddr, upload_limit: u64) -> Result<()> {
     let root = backend.location();
     if backend.keys()?.is_empty() {
         eprintln!("No API keys yet: every call will be refused until `riskdesk keys create --user EMAIL` makes one.");
@@ -609,7 +612,7 @@ fn serve(backend: LocalBackend, listen: std::net::SocketAddr) -> Result<()> {
             println!("Serving {root} at http://{addr} (Ctrl-C stops)");
             let _ = std::io::stdout().flush();
         };
-        riskdesk_server::serve(backend, listener, riskdesk_server::shutdown_signal(), ready)
+        riskdesk_server::serve(backend, upload_limit, listener, riskdesk_server::shutdown_signal(), ready)
             .await
             .map_err(|e| Error::io("the server stopped", e))
     })?;

@@ -7,6 +7,7 @@ mod auth;
 mod error;
 mod frames;
 mod tasks;
+mod upload;
 mod uploaders;
 
 use std::net::SocketAddr;
@@ -26,6 +27,8 @@ pub const CLIENT_VERSION: &str = "0.24.2";
 pub struct AppState {
     pub backend: Arc<LocalBackend>,
     pub tasks: Arc<tasks::Tasks>,
+    /// The largest upload accepted, in bytes (larger ones get 413).
+    pub upload_limit: u64,
 }
 
 impl AppState {
@@ -44,11 +47,14 @@ impl AppState {
 
 /// The whole API: the unauthenticated version check, and every `/v1` route behind an API key.
 pub fn router(state: AppState) -> Router {
+    // Uploads stream to disk: the body limit is this server's upload limit, checked as bytes arrive.
+    let body_limit = axum::extract::DefaultBodyLimit::max(usize::try_from(state.upload_limit).unwrap_or(usize::MAX));
     let v1 = Router::new()
         .route("/auth/users/whoami", get(auth::whoami))
         .merge(uploaders::routes())
         .merge(tasks::routes())
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key));
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key))
+        .layer(body_limit);
     Router::new().route("/", get(version)).nest("/v1", v1).with_state(state)
 }
 
@@ -57,15 +63,19 @@ async fn version() -> axum::Json<serde_json::Value> {
     axum::Json(serde_json::json!({ "client_version": CLIENT_VERSION, "name": "riskdesk", "version": env!("CARGO_PKG_VERSION") }))
 }
 
+/// The upload limit when none is given: 4 GB (a year of daily files zipped is about 0.8 GB).
+pub const DEFAULT_UPLOAD_LIMIT: u64 = 4_000_000_000;
+
 /// Serves `backend` on `listener` until `shutdown` resolves; then stops accepting and lets the
 /// requests in flight finish. `ready` gets the bound address once connections are accepted.
 pub async fn serve(
     backend: LocalBackend,
+    upload_limit: u64,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
-    let app = router(AppState { backend: Arc::new(backend), tasks: Arc::default() });
+    let app = router(AppState { backend: Arc::new(backend), tasks: Arc::default(), upload_limit });
     ready(listener.local_addr()?);
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/equity/uploaders/{data_type}/{dataset}/staging-results", get(staging_results))
         .route("/equity/uploaders/{data_type}/{dataset}/staging-data-detail-summary", get(staging_detail_summary))
         .route("/equity/uploaders/{data_type}/{dataset}/commit", axum::routing::post(commit))
+        .route("/equity/uploaders/{data_type}/{dataset}/stage-file", axum::routing::post(crate::upload::stage_file))
 }
 
 /// The values of a repeated query key (`names=a&names=b`); empty values count as absent.
@@ -36,7 +37,7 @@ fn repeated(query: Option<&str>, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn exposures_only(data_type: &str) -> Result<(), ApiError> {
+pub(crate) fn exposures_only(data_type: &str) -> Result<(), ApiError> {
     if data_type == EXPOSURES {
         Ok(())
     } else {

@@ -18,6 +18,10 @@ struct Server {
 
 impl Server {
     fn start(home: &Path) -> Server {
+        Server::start_with(home, riskdesk_server::DEFAULT_UPLOAD_LIMIT)
+    }
+
+    fn start_with(home: &Path, upload_limit: u64) -> Server {
         let backend = LocalBackend::open(home).unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
@@ -28,7 +32,7 @@ impl Server {
                 let shutdown = async move {
                     let _ = stopped.await;
                 };
-                riskdesk_server::serve(backend, listener, shutdown, move |addr| tx.send(addr).unwrap()).await
+                riskdesk_server::serve(backend, upload_limit, listener, shutdown, move |addr| tx.send(addr).unwrap()).await
             })
         });
         let addr = rx.recv().unwrap();
@@ -202,4 +206,70 @@ fn summaries_and_commits_run_as_tasks_with_the_platforms_results() {
         let sep = if call.contains('?') { "&" } else { "?" };
         assert_eq!(get(&client, &format!("{}/v1/tasks/nope/{call}{sep}api_key={key}", server.url)).0, StatusCode::NOT_FOUND);
     }
+}
+
+/// Posts `bytes` as the multipart `file` part named `file_name` to `stage-file`.
+fn stage_file(client: &Client, u: &str, key: &str, file_name: &str, bytes: Vec<u8>) -> reqwest::blocking::Response {
+    let part = reqwest::blocking::multipart::Part::bytes(bytes).file_name(file_name.to_owned());
+    let form = reqwest::blocking::multipart::Form::new().part("file", part);
+    client.post(format!("{u}/stage-file?name=&replace=false&api_key={key}")).multipart(form).send().unwrap()
+}
+
+#[test]
+fn an_annual_zip_is_staged_one_name_per_member_and_bad_uploads_are_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let local = LocalBackend::open(&home).unwrap();
+    let (_, key) = local.create_key("tester@example.com").unwrap();
+    let days = dir.path().join("days");
+    let opts = riskdesk::demo::DemoOptions { assets: 80, days: 4, ..Default::default() };
+    riskdesk::demo::write_exposures(&days, &opts, &Progress::none()).unwrap();
+    let zips = dir.path().join("zips");
+    let archives = riskdesk::batch::batch(&days, &zips, 6, &Progress::none()).unwrap();
+    let zip_path = &archives[0].path;
+    let server = Server::start_with(&home, 200_000);
+    let client = Client::new();
+    let u = format!("{}/v1/equity/uploaders/exposures/My-Exposures", server.url);
+    local.create_dataset("My-Exposures").unwrap();
+
+    // The ZIP: one staged name per member, the result named after the upload.
+    let id = task_id(stage_file(&client, &u, &key, "exposures_2025.zip", std::fs::read(zip_path).unwrap()));
+    assert_eq!(wait(&client, &server.url, &key, &id)["state"], "COMPLETED");
+    let (_, result) = get(&client, &format!("{}/v1/tasks/{id}/result?type=json&api_key={key}", server.url));
+    assert_eq!((result["name"].as_str(), result["success"].as_bool()), (Some("exposures_2025"), Some(true)), "{result}");
+    let mut fields: Vec<&String> = result.as_object().unwrap().keys().collect();
+    fields.sort();
+    assert_eq!(fields, ["name", "results", "success", "timestamp"]);
+    assert_eq!(result["results"][0]["messages"].as_array().unwrap().len(), 4, "{result}");
+    let staged = get(&client, &format!("{u}/staging-results?api_key={key}")).1;
+    assert_eq!(staged.as_object().unwrap().len(), 4);
+    // The staged data equals staging the same files locally.
+    let other = dir.path().join("other");
+    let local2 = LocalBackend::open(&other).unwrap();
+    local2.stage("Same", &[days.clone()], false, &Progress::none()).unwrap();
+    let strip = |rows: Vec<riskdesk::uploader::DetailRow>| {
+        rows.into_iter().map(|r| (r.date, r.n_assets, r.mean_exposure.to_bits())).collect::<Vec<_>>()
+    };
+    assert_eq!(strip(local.staging_detail("My-Exposures").unwrap()), strip(local2.staging_detail("Same").unwrap()));
+
+    // A bad CSV: success false, its messages name the file, line, column and value; nothing staged.
+    let bad = "date,asset_id,asset_id_type,factor_group,factor,exposure\n2025-06-02,AAA,bayesid,style,Size,oops\n";
+    let id = task_id(stage_file(&client, &u, &key, "exposures_2025-06-02.csv", bad.as_bytes().to_vec()));
+    wait(&client, &server.url, &key, &id);
+    let (_, result) = get(&client, &format!("{}/v1/tasks/{id}/result?type=json&api_key={key}", server.url));
+    assert_eq!(result["success"], false, "{result}");
+    let said = result["results"][0]["messages"].to_string();
+    assert!(said.contains("exposures_2025-06-02.csv") && said.contains("oops") && said.contains("line 2"), "{said}");
+    assert_eq!(get(&client, &format!("{u}/staging-results?api_key={key}")).1.as_object().unwrap().len(), 4);
+
+    // Over the size limit: 413 in the platform's shape, and no upload left behind.
+    let big = vec![b'x'; 300_000];
+    let refused = stage_file(&client, &u, &key, "exposures_2025-07-01.csv", big);
+    assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(error_of(&refused.json().unwrap()).0, "UploadError");
+    let left: Vec<_> = std::fs::read_dir(home.join("uploads")).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+    // A path in the file name is refused.
+    let sneaky = stage_file(&client, &u, &key, "../../etc/.profile", b"x".to_vec());
+    assert_eq!(sneaky.status(), StatusCode::BAD_REQUEST);
 }

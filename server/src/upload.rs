@@ -1,0 +1,142 @@
+//! `POST …/{dataset}/stage-file`: a multipart upload (field `file`: a ZIP of daily files, or one
+//! CSV or Parquet file) streamed to a private folder of the home, never held in memory, then
+//! staged by a task. Above the size limit the request is refused with 413 and nothing is kept.
+
+use std::path::{Path as FsPath, PathBuf};
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use riskdesk::Backend;
+use tokio::io::AsyncWriteExt;
+
+use crate::tasks::Outcome;
+use crate::{ApiError, AppState};
+
+/// A folder that removes itself (and the upload in it) when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The base name of an uploaded file, safe as a file name here (no folders, no dot files).
+fn safe_file_name(raw: &str) -> Result<String, ApiError> {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    if base.is_empty() || base.starts_with('.') || base.chars().any(char::is_control) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "UploadError",
+            format!("the uploaded file needs a plain file name, not '{raw}'"),
+        ));
+    }
+    Ok(base.to_owned())
+}
+
+/// The query of a stage call: `name` (empty: from the file), `replace`.
+#[derive(serde::Deserialize)]
+pub struct StageQuery {
+    name: Option<String>,
+    replace: Option<String>,
+}
+
+/// Streams the `file` field of `multipart` into `dir`; returns its path.
+async fn receive(mut multipart: Multipart, dir: &FsPath, limit: u64) -> Result<PathBuf, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "UploadError",
+            format!("the upload is larger than this server's limit of {} MB", limit / 1_000_000),
+        )
+    };
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::new(StatusCode::BAD_REQUEST, "UploadError", format!("the upload broke off: {e}"))
+        }
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(broken)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = safe_file_name(field.file_name().unwrap_or(""))?;
+        let path = dir.join(&name);
+        let mut out = tokio::fs::File::create(&path).await.map_err(|e| ApiError::internal(format!("cannot store the upload: {e}")))?;
+        let mut written = 0u64;
+        while let Some(chunk) = field.chunk().await.map_err(broken)? {
+            written += chunk.len() as u64;
+            if written > limit {
+                return Err(too_large());
+            }
+            out.write_all(&chunk).await.map_err(|e| ApiError::internal(format!("cannot store the upload: {e}")))?;
+        }
+        out.flush().await.map_err(|e| ApiError::internal(format!("cannot store the upload: {e}")))?;
+        return Ok(path);
+    }
+    Err(ApiError::new(StatusCode::BAD_REQUEST, "UploadError", "the upload has no part named 'file'"))
+}
+
+/// `POST …/exposures/{dataset}/stage-file?name=&replace=false`, multipart `file`: a task whose
+/// `json` result is the platform's `UploadStagingResult` for the whole upload (a ZIP stages one
+/// name per member; `success` only if every one staged).
+pub async fn stage_file(
+    State(state): State<AppState>,
+    Path((data_type, dataset)): Path<(String, String)>,
+    axum::extract::Query(query): axum::extract::Query<StageQuery>,
+    multipart: Multipart,
+) -> Result<Response, ApiError> {
+    crate::uploaders::exposures_only(&data_type)?;
+    let replace = matches!(query.replace.as_deref(), Some("true" | "True" | "1"));
+    let root = PathBuf::from(state.backend.location()).join("uploads");
+    let dir = root.join(format!("{:016x}", rand_u64()));
+    tokio::fs::create_dir_all(&dir).await.map_err(|e| ApiError::internal(format!("cannot store the upload: {e}")))?;
+    let scratch = Scratch(dir);
+    let path = receive(multipart, &scratch.0, state.upload_limit).await?;
+    let stem = path.file_name().and_then(|n| n.to_str()).map(|n| n.split('.').next().unwrap_or(n).to_owned()).unwrap_or_default();
+    let name = query.name.filter(|n| !n.is_empty()).unwrap_or(stem);
+    Ok(state.spawn_task(move |b, progress| {
+        let _scratch = scratch; // the upload goes once staged (the staged data is the engine's own copy)
+        let results = b.stage(&dataset, &[path], replace, progress)?;
+        let success = !results.is_empty() && results.iter().all(|r| r.success);
+        let parser = results.iter().find_map(|r| r.parser.clone());
+        let messages: Vec<String> = results.iter().flat_map(describe).collect();
+        Ok(Outcome::Json(serde_json::json!({
+            "name": name,
+            "timestamp": riskdesk::store::catalog::now(),
+            "success": success,
+            "results": [{ "parser": parser, "success": success, "messages": messages }],
+        })))
+    }))
+}
+
+/// What became of one staged name, in the result's messages (the located errors of a bad file).
+fn describe(r: &riskdesk::uploader::StagingResult) -> Vec<String> {
+    use riskdesk::uploader::StageState;
+    let thousands = |n: u64| riskdesk::text::thousands(n);
+    match r.state {
+        StageState::Staged => {
+            vec![format!(
+                "{}: staged {} rows ({} dates, {} assets) as {}",
+                r.source,
+                thousands(r.rows),
+                r.dates,
+                thousands(u64::from(r.assets)),
+                r.name
+            )]
+        }
+        StageState::Unchanged => vec![format!("{}: unchanged, {} is already staged from an identical file", r.source, r.name)],
+        StageState::Exists => {
+            vec![format!("{}: {} is already staged from a different file; stage with replace=true to replace it", r.source, r.name)]
+        }
+        StageState::Failed => r.messages.iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn rand_u64() -> u64 {
+    let mut b = [0u8; 8];
+    let _ = getrandom::fill(&mut b);
+    u64::from_le_bytes(b)
+}
