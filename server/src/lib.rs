@@ -47,14 +47,11 @@ impl AppState {
 
 /// The whole API: the unauthenticated version check, and every `/v1` route behind an API key.
 pub fn router(state: AppState) -> Router {
-    // Uploads stream to disk: the body limit is this server's upload limit, checked as bytes arrive.
-    let body_limit = axum::extract::DefaultBodyLimit::max(usize::try_from(state.upload_limit).unwrap_or(usize::MAX));
     let v1 = Router::new()
         .route("/auth/users/whoami", get(auth::whoami))
         .merge(uploaders::routes())
         .merge(tasks::routes())
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key))
-        .layer(body_limit);
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key));
     Router::new().route("/", get(version)).nest("/v1", v1).with_state(state)
 }
 

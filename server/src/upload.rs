@@ -69,6 +69,16 @@ async fn receive(mut multipart: Multipart, dir: &FsPath, limit: u64) -> Result<P
         while let Some(chunk) = field.chunk().await.map_err(broken)? {
             written += chunk.len() as u64;
             if written > limit {
+                // Read on (storing nothing, up to the limit again) so that the client, still
+                // sending, gets to read the 413 instead of a reset connection.
+                drop(out);
+                let _ = tokio::fs::remove_file(&path).await;
+                while written <= limit.saturating_mul(2) {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => written += chunk.len() as u64,
+                        _ => break,
+                    }
+                }
                 return Err(too_large());
             }
             out.write_all(&chunk).await.map_err(|e| ApiError::internal(format!("cannot store the upload: {e}")))?;

@@ -27,7 +27,12 @@ pub fn routes() -> Router<AppState> {
         .route("/equity/uploaders/{data_type}/{dataset}/staging-results", get(staging_results))
         .route("/equity/uploaders/{data_type}/{dataset}/staging-data-detail-summary", get(staging_detail_summary))
         .route("/equity/uploaders/{data_type}/{dataset}/commit", axum::routing::post(commit))
-        .route("/equity/uploaders/{data_type}/{dataset}/stage-file", axum::routing::post(crate::upload::stage_file))
+        // Uploads stream to disk, where `upload` enforces the server's upload limit as bytes
+        // arrive; other bodies keep axum's default limit (2 MB).
+        .route(
+            "/equity/uploaders/{data_type}/{dataset}/stage-file",
+            axum::routing::post(crate::upload::stage_file).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
 }
 
 /// The values of a repeated query key (`names=a&names=b`); empty values count as absent.

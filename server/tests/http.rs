@@ -246,7 +246,7 @@ fn an_annual_zip_is_staged_one_name_per_member_and_bad_uploads_are_refused_whole
     // The staged data equals staging the same files locally.
     let other = dir.path().join("other");
     let local2 = LocalBackend::open(&other).unwrap();
-    local2.stage("Same", &[days.clone()], false, &Progress::none()).unwrap();
+    local2.stage("Same", std::slice::from_ref(&days), false, &Progress::none()).unwrap();
     let strip = |rows: Vec<riskdesk::uploader::DetailRow>| {
         rows.into_iter().map(|r| (r.date, r.n_assets, r.mean_exposure.to_bits())).collect::<Vec<_>>()
     };
