@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/equity/uploaders/{data_type}/{dataset}/staging-results", get(staging_results))
         .route("/equity/uploaders/{data_type}/{dataset}/staging-data-detail-summary", get(staging_detail_summary))
         .route("/equity/uploaders/{data_type}/{dataset}/commit", axum::routing::post(commit))
+        .route("/equity/uploaders/{data_type}/{dataset}/data", axum::routing::post(data))
         // Uploads stream to disk, where `upload` enforces the server's upload limit as bytes
         // arrive; other bodies keep axum's default limit (2 MB).
         .route(
@@ -202,5 +203,60 @@ async fn commit(
         let names = (!names.is_empty()).then_some(names);
         let done = b.commit(&dataset, mode, names.as_deref(), progress).map_err(|e| ApiError::from(e).kind("UploadError"))?;
         Ok(Outcome::Json(serde_json::json!({ "version": done.version, "committed_names": done.committed_names })))
+    }))
+}
+
+/// The body of a data call.
+#[derive(Deserialize)]
+struct DataBody {
+    #[serde(default)]
+    columns: Vec<String>,
+    #[serde(default)]
+    unique: bool,
+    #[serde(default)]
+    filters: Option<serde_json::Value>,
+}
+
+/// One query value as a number, with a message naming it when it is not one.
+fn number<T: std::str::FromStr>(query: Option<&str>, key: &str) -> Result<Option<T>, ApiError> {
+    match repeated(query, key).pop() {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("{key} must be a whole number here, not '{v}'"))),
+    }
+}
+
+/// `POST …/{dataset}/data[?version=N][&head=N]`, body `{"columns": [...], "unique": bool}`: a
+/// task whose `dataframe` result holds the committed rows (the latest version by default).
+async fn data(
+    State(state): State<AppState>,
+    Path((data_type, dataset)): Path<(String, String)>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+    body: Option<Json<DataBody>>,
+) -> Result<Response, ApiError> {
+    exposures_only(&data_type)?;
+    let body = body.map(|Json(b)| b).unwrap_or(DataBody { columns: Vec::new(), unique: false, filters: None });
+    if body.filters.as_ref().is_some_and(|f| !f.is_null()) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "ValueError",
+            "filters are not served yet: ask for the columns and filter the frame",
+        ));
+    }
+    let version: Option<u32> = number(query.as_deref(), "version")?;
+    let head: Option<usize> = number(query.as_deref(), "head")?;
+    let columns = body.columns.iter().map(|c| riskdesk::uploader::Column::parse(c)).collect::<riskdesk::Result<Vec<_>>>()?;
+    let request = riskdesk::api::DataRequest { columns, unique: body.unique, version };
+    Ok(state.spawn_task(move |b, _| {
+        let batch = b.data(&dataset, &request)?.to_batch()?;
+        let batch = match head {
+            Some(n) => batch.slice(0, n.min(batch.num_rows())),
+            None => batch,
+        };
+        let mut bytes = Vec::new();
+        riskdesk::store::parts::write_batches(&mut bytes, batch.schema(), &[batch])?;
+        Ok(Outcome::Parquet(bytes))
     }))
 }

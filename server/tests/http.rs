@@ -193,6 +193,27 @@ fn summaries_and_commits_run_as_tasks_with_the_platforms_results() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(done, json!({ "version": 1, "committed_names": ["exposures_2025-05-01", "exposures_2025-05-02", "exposures_2025-05-03"] }));
     assert_eq!(get(&client, &format!("{u}/staging-results?api_key={key}")).1, json!({}), "committed names leave staging");
+    // The notebook's data call: the distinct factor groups of the committed data, as Parquet.
+    let id =
+        task_id(client.post(format!("{u}/data?api_key={key}")).json(&json!({"unique": true, "columns": ["factor_group"]})).send().unwrap());
+    wait(&client, &server.url, &key, &id);
+    let bytes = client.get(format!("{}/v1/tasks/{id}/result?type=dataframe&api_key={key}", server.url)).send().unwrap().bytes().unwrap();
+    let batch =
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(bytes).unwrap().build().unwrap().next().unwrap().unwrap();
+    let groups = arrow_array::cast::AsArray::as_string::<i32>(batch.column(0));
+    assert_eq!(groups.iter().map(Option::unwrap).collect::<Vec<_>>(), ["industry", "market", "region", "style"]);
+    // head, version, and what is refused with a reason.
+    let id = task_id(client.post(format!("{u}/data?version=1&head=5&api_key={key}")).json(&json!({})).send().unwrap());
+    wait(&client, &server.url, &key, &id);
+    let bytes = client.get(format!("{}/v1/tasks/{id}/result?type=dataframe&api_key={key}", server.url)).send().unwrap().bytes().unwrap();
+    let batch =
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(bytes).unwrap().build().unwrap().next().unwrap().unwrap();
+    assert_eq!((batch.num_rows(), batch.num_columns()), (5, 6));
+    for (query, body) in [("head=five", json!({})), ("", json!({"filters": {"filters": []}})), ("", json!({"columns": ["colour"]}))] {
+        let r = client.post(format!("{u}/data?{query}&api_key={key}")).json(&body).send().unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{query} {body}");
+        assert_eq!(error_of(&r.json().unwrap()).0, "ValueError");
+    }
     // Nothing left to commit: the task fails with an UploadError, and ready still turns true.
     let id = task_id(client.post(format!("{u}/commit?mode=append&api_key={key}")).json(&json!({})).send().unwrap());
     assert_eq!(wait(&client, &server.url, &key, &id)["state"], "FAILED");
