@@ -608,15 +608,16 @@ fn serve(backend: LocalBackend, listen: std::net::SocketAddr, upload_limit: u64)
         tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| Error::io("cannot start the server's runtime", e))?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| Error::io(format!("cannot listen on {listen}"), e))?;
+        // Whoever reads our output may be gone (a closed pipe): the server serves on regardless.
         let ready = |addr: std::net::SocketAddr| {
-            println!("Serving {root} at http://{addr} (Ctrl-C stops)");
-            let _ = std::io::stdout().flush();
+            let mut out = std::io::stdout();
+            let _ = writeln!(out, "Serving {root} at http://{addr} (Ctrl-C stops)").and_then(|()| out.flush());
         };
         riskdesk_server::serve(backend, upload_limit, listener, riskdesk_server::shutdown_signal(), ready)
             .await
             .map_err(|e| Error::io("the server stopped", e))
     })?;
-    println!("Stopped: the requests in flight were answered.");
+    let _ = writeln!(std::io::stdout(), "Stopped: the requests in flight were answered.");
     Ok(())
 }
 
