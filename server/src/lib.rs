@@ -6,7 +6,7 @@
 mod auth;
 mod error;
 mod frames;
-mod tasks;
+pub mod tasks;
 mod upload;
 mod uploaders;
 

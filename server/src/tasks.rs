@@ -50,6 +50,8 @@ struct TaskState {
     percent: u8,
     message: String,
     outcome: Option<Result<Outcome, ApiError>>,
+    /// When it ended (results are dropped a while after, see [`Tasks::keep`]).
+    ended: Option<std::time::Instant>,
 }
 
 /// One task: its state and its cancel flag.
@@ -64,14 +66,36 @@ impl Task {
     }
 }
 
+/// How long an ended task's result stays available by default (the client fetches it at once).
+pub const KEEP_RESULTS: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// The server's tasks, by id.
-#[derive(Default)]
 pub struct Tasks {
     next: AtomicU64,
     map: Mutex<HashMap<String, Arc<Task>>>,
+    /// How long an ended task (and its result, which may be a large frame) is kept.
+    keep: std::time::Duration,
+}
+
+impl Default for Tasks {
+    fn default() -> Self {
+        Tasks::keeping(KEEP_RESULTS)
+    }
 }
 
 impl Tasks {
+    /// Tasks whose results are dropped `keep` after they end.
+    pub fn keeping(keep: std::time::Duration) -> Self {
+        Tasks { next: AtomicU64::new(0), map: Mutex::new(HashMap::new()), keep }
+    }
+
+    /// Forgets the tasks that ended more than `keep` ago (so that results do not pile up in memory).
+    fn prune(&self) {
+        let keep = self.keep;
+        let mut map = self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.retain(|_, t| t.state().ended.is_none_or(|at| at.elapsed() <= keep));
+    }
+
     fn get(&self, id: &str) -> Result<Arc<Task>, ApiError> {
         let map = self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         map.get(id).cloned().ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "KeyError", format!("Task {id} not found")))
@@ -91,9 +115,10 @@ impl AppState {
     /// through the engine's progress and stops when the client cancels.
     pub fn spawn_task(&self, work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError> + Send + 'static) -> Response {
         let task = Arc::new(Task {
-            state: Mutex::new(TaskState { status: Status::Running, percent: 0, message: String::new(), outcome: None }),
+            state: Mutex::new(TaskState { status: Status::Running, percent: 0, message: String::new(), outcome: None, ended: None }),
             cancel: AtomicBool::new(false),
         });
+        self.tasks.prune();
         let id = self.tasks.new_id();
         self.tasks.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(id.clone(), Arc::clone(&task));
         let backend = Arc::clone(&self.backend);
@@ -117,6 +142,7 @@ impl AppState {
                 s.percent = 100;
             }
             s.outcome = Some(outcome);
+            s.ended = Some(std::time::Instant::now());
         });
         (StatusCode::ACCEPTED, Json(serde_json::json!({ "task_id": id, "extra": {} }))).into_response()
     }

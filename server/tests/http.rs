@@ -294,3 +294,35 @@ fn an_annual_zip_is_staged_one_name_per_member_and_bad_uploads_are_refused_whole
     let sneaky = stage_file(&client, &u, &key, "../../etc/.profile", b"x".to_vec());
     assert_eq!(sneaky.status(), StatusCode::BAD_REQUEST);
 }
+
+#[test]
+fn ended_tasks_are_forgotten_after_their_keeping_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let local = LocalBackend::open(&home).unwrap();
+    let (_, key) = local.create_key("tester@example.com").unwrap();
+    local.create_dataset("My-Exposures").unwrap();
+    // A server whose ended tasks are dropped at once (at the next task's start).
+    let state = riskdesk_server::AppState {
+        backend: std::sync::Arc::new(LocalBackend::open(&home).unwrap()),
+        tasks: std::sync::Arc::new(riskdesk_server::tasks::Tasks::keeping(std::time::Duration::ZERO)),
+        upload_limit: 1_000_000,
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, riskdesk_server::router(state)).await.unwrap();
+        })
+    });
+    let base = format!("http://{}", rx.recv().unwrap());
+    let client = Client::new();
+    let summary = format!("{base}/v1/equity/uploaders/exposures/My-Exposures/staging-data-detail-summary?api_key={key}");
+    let first = task_id(client.get(&summary).send().unwrap());
+    wait(&client, &base, &key, &first);
+    assert_eq!(client.get(format!("{base}/v1/tasks/{first}/result?type=dataframe&api_key={key}")).send().unwrap().status(), StatusCode::OK);
+    let second = task_id(client.get(&summary).send().unwrap());
+    assert_eq!(get(&client, &format!("{base}/v1/tasks/{first}/progress?api_key={key}")).0, StatusCode::NOT_FOUND);
+    wait(&client, &base, &key, &second);
+}
