@@ -12,9 +12,14 @@ use crate::{Error, Result};
 /// What every key starts with, so that a leaked one is recognisable.
 const PREFIX: &str = "rdk_";
 
+/// Lowercase hexadecimal.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The stored form of a key.
 fn hash(key: &str) -> String {
-    Sha256::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(key.as_bytes()))
 }
 
 /// Checks that `user` looks like an e-mail address (the platform's clients qualify dataset names with it).
@@ -35,7 +40,7 @@ impl Home {
         check_user(user)?;
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no random numbers from the system: {e}")))?;
-        let key = format!("{PREFIX}{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let key = format!("{PREFIX}{}", hex(&bytes));
         let created = catalog::now();
         let id = catalog::insert_key(self.db(), user, &hash(&key), &created)?;
         Ok((ApiKey { id, user: user.to_owned(), created }, key))

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -21,8 +21,8 @@ use crate::{ApiError, AppState};
 pub enum Outcome {
     /// Served by `result?type=json`.
     Json(serde_json::Value),
-    /// A data frame as Parquet, served by `result?type=dataframe`.
-    Parquet(Vec<u8>),
+    /// A data frame as Parquet, served by `result?type=dataframe` (shared, not copied, per fetch).
+    Parquet(Bytes),
 }
 
 /// Where a task is.
@@ -101,8 +101,9 @@ impl Tasks {
         map.get(id).cloned().ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "KeyError", format!("Task {id} not found")))
     }
 
-    /// A new task id: unique in this process, and not guessable across servers.
-    fn new_id(&self) -> String {
+    /// A new id (of a task, or of an upload's scratch folder): unique in this process, and not
+    /// guessable across servers.
+    pub(crate) fn new_id(&self) -> String {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         let mut salt = [0u8; 8];
         let _ = getrandom::fill(&mut salt);

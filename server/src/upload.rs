@@ -101,7 +101,7 @@ pub async fn stage_file(
     crate::uploaders::exposures_only(&data_type)?;
     let replace = matches!(query.replace.as_deref(), Some("true" | "True" | "1"));
     let root = PathBuf::from(state.backend.location()).join("uploads");
-    let dir = root.join(format!("{:016x}", rand_u64()));
+    let dir = root.join(state.tasks.new_id());
     tokio::fs::create_dir_all(&dir).await.map_err(|e| ApiError::internal(format!("cannot store the upload: {e}")))?;
     let scratch = Scratch(dir);
     let path = receive(multipart, &scratch.0, state.upload_limit).await?;
@@ -143,10 +143,4 @@ fn describe(r: &riskdesk::uploader::StagingResult) -> Vec<String> {
         }
         StageState::Failed => r.messages.iter().map(ToString::to_string).collect(),
     }
-}
-
-fn rand_u64() -> u64 {
-    let mut b = [0u8; 8];
-    let _ = getrandom::fill(&mut b);
-    u64::from_le_bytes(b)
 }

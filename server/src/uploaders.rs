@@ -104,19 +104,26 @@ async fn schema(
     if !known {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "KeyError", format!("Dataset '{dataset}' not found.")));
     }
-    // In the stored order; staging frames lead with the staged name.
-    let staged_name = staging.then_some(("_name", "String"));
-    let stored = [
-        ("date", "Date"),
-        ("asset_id", "String"),
-        ("asset_id_type", "String"),
-        ("factor_group", "String"),
-        ("factor", "String"),
-        ("exposure", "Float32"),
-    ];
-    let columns =
-        staged_name.into_iter().chain(stored).map(|(c, t)| (c.to_owned(), serde_json::Value::String(format!("\"{t}\"")))).collect();
+    // The engine's stored schema, in its order; staging frames lead with the staged name.
+    let stored = riskdesk::store::parts::schema();
+    let stored = stored.fields().iter().map(|f| (f.name().as_str(), polars_dtype(f.data_type())));
+    let columns = staging
+        .then_some(("_name", "String"))
+        .into_iter()
+        .chain(stored)
+        .map(|(c, t)| (c.to_owned(), serde_json::Value::String(format!("\"{t}\""))))
+        .collect();
     Ok(Json(columns))
+}
+
+/// The polars dtype name of a stored Arrow type (strings are stored as dictionaries).
+fn polars_dtype(t: &arrow_schema::DataType) -> &'static str {
+    use arrow_schema::DataType;
+    match t {
+        DataType::Date32 => "Date",
+        DataType::Float32 => "Float32",
+        _ => "String",
+    }
 }
 
 /// One parser's part in a staging result.
@@ -184,7 +191,7 @@ async fn staging_detail_summary(
             .into_iter()
             .filter(|r| names.is_empty() || r.name.as_ref().is_some_and(|n| names.contains(n)))
             .collect();
-        Ok(Outcome::Parquet(crate::frames::detail_summary(&rows)?))
+        Ok(Outcome::Parquet(crate::frames::detail_summary(&rows)?.into()))
     }))
 }
 
@@ -257,6 +264,6 @@ async fn data(
         };
         let mut bytes = Vec::new();
         riskdesk::store::parts::write_batches(&mut bytes, batch.schema(), &[batch])?;
-        Ok(Outcome::Parquet(bytes))
+        Ok(Outcome::Parquet(bytes.into()))
     }))
 }

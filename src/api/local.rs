@@ -211,13 +211,16 @@ impl Backend for LocalBackend {
     fn check(&self, dataset: &str, request: &CheckRequest) -> Result<CheckReport> {
         self.with(|h| {
             let up = h.uploader(dataset)?;
+            let run = || {
+                if request.staging {
+                    up.check_staging(&request.thresholds, request.quick)
+                } else {
+                    up.check_version(request.version, &request.thresholds, request.quick)
+                }
+            };
             if request.quick {
                 // Instant: computed each time, so that it never displaces the full report cached below.
-                return if request.staging {
-                    up.check_staging(&request.thresholds, true)
-                } else {
-                    up.check_version(request.version, &request.thresholds, true)
-                };
+                return run();
             }
             // What the report depends on: the request, and the staged entries (each new staging
             // has a new timestamp) or the version with the latest version (for duplicate dates).
@@ -232,11 +235,7 @@ impl Backend for LocalBackend {
             {
                 return Ok(report.clone());
             }
-            let report = if request.staging {
-                up.check_staging(&request.thresholds, request.quick)?
-            } else {
-                up.check_version(request.version, &request.thresholds, request.quick)?
-            };
+            let report = run()?;
             *lock(&self.checked) = Some((key, report.clone()));
             Ok(report)
         })

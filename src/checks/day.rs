@@ -1,5 +1,7 @@
 //! One date's exposures as a dense matrix (assets × factors) and the checks that need only it.
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -25,13 +27,14 @@ pub(crate) struct Column {
     pub factor: String,
     pub kind: Kind,
     pub values: Vec<f32>,
-    /// For styles, the positions of the present values by ascending value (else empty).
-    pub order: Vec<u32>,
+    /// The positions of the present values by ascending value, sorted once when first asked for
+    /// (by the checks of styles; a commit preview never needs it).
+    order: OnceLock<Vec<u32>>,
 }
 
 impl Column {
     fn sorted(&self) -> Sorted<'_> {
-        Sorted { values: &self.values, order: &self.order }
+        Sorted { values: &self.values, order: self.order.get_or_init(|| stats::sorted_order(&self.values)) }
     }
 }
 
@@ -93,7 +96,7 @@ impl DayView {
             *categorical.entry(g).or_insert(true) &= all01;
         }
         let columns = factors
-            .par_iter()
+            .iter()
             .zip(values)
             .map(|((_, (g, f)), values)| {
                 let kind = if g.to_lowercase().contains("market") {
@@ -103,8 +106,7 @@ impl DayView {
                 } else {
                     Kind::Style
                 };
-                let order = if kind == Kind::Style { stats::sorted_order(&values) } else { Vec::new() };
-                Column { group: (*g).to_owned(), factor: (*f).to_owned(), kind, values, order }
+                Column { group: (*g).to_owned(), factor: (*f).to_owned(), kind, values, order: OnceLock::new() }
             })
             .collect();
         DayView { date, assets: assets.into_iter().map(|(_, s)| s.to_owned()).collect(), columns }

@@ -226,9 +226,6 @@ fn merge(into: &mut Factors, more: Factors) {
     }
 }
 
-/// Dates read and compared at once when listing rows.
-const ROW_BATCH: usize = 4;
-
 /// The number of changed rows per date of one comparison, which a caller keeps between pages of
 /// [`Uploader::diff_rows`] so that a page reads only the dates it shows. It knows which stored
 /// files it counted, so it is never applied to another comparison.
@@ -319,58 +316,34 @@ impl Uploader<'_> {
     }
 
     /// Changed rows `offset..offset + limit` from version `from` to `to`, by date then key.
-    /// Only the rows of the page become strings. The first call compares every changed date, a
-    /// few at a time, and counts their rows into `counts`; later calls on the same comparison
-    /// read only the dates of their page.
+    /// Only the rows of the page become strings, and only the dates of the page are read once
+    /// `counts` holds this comparison's rows per date (a [`Self::diff`] fills it; a first page
+    /// without it runs that summary first).
     pub fn diff_rows(&self, from: u32, to: u32, offset: usize, limit: usize, counts: &mut DiffCounts) -> Result<RowChanges> {
         let (sides, data) = (self.sides(from, to)?, self.home.data());
-        let files = sides.files();
-        if counts.files != files {
-            *counts = DiffCounts { files, per_date: FxHashMap::default() };
+        if counts.files != sides.files() {
+            self.diff(from, to, counts)?;
         }
-        let dates = Self::differing(&sides);
-        if dates.iter().all(|d| counts.per_date.contains_key(d)) {
-            // Which rows of which dates the page holds.
-            let (mut total, mut skip, mut room, mut page) = (0u64, offset, limit, Vec::new());
-            for &d in &dates {
-                let n = counts.per_date[&d] as usize;
-                total += n as u64;
-                if n == 0 || room == 0 {
-                    continue;
-                }
-                if skip >= n {
-                    skip -= n;
-                    continue;
-                }
-                let take = (n - skip).min(room);
-                page.push((d, skip, take));
-                (skip, room) = (0, room - take);
+        // Which rows of which dates the page holds.
+        let (mut total, mut skip, mut room, mut page) = (0u64, offset, limit, Vec::new());
+        for d in Self::differing(&sides) {
+            let n = counts.per_date.get(&d).copied().unwrap_or(0) as usize;
+            total += n as u64;
+            if n == 0 || room == 0 {
+                continue;
             }
-            let parts: Vec<Vec<RowChange>> = page
-                .par_iter()
-                .map(|&(d, skip, take)| Ok(Self::date_diff(data, &sides, d)?.rows().into_iter().skip(skip).take(take).collect()))
-                .collect::<Result<_>>()?;
-            return Ok(RowChanges { rows: parts.into_iter().flatten().collect(), total });
-        }
-        let (mut rows, mut total, mut skip) = (Vec::new(), 0u64, offset);
-        for batch in dates.chunks(ROW_BATCH) {
-            let diffs: Vec<DateDiff> = batch.par_iter().map(|&d| Self::date_diff(data, &sides, d)).collect::<Result<_>>()?;
-            for dd in diffs {
-                let n = dd.changes.len();
-                counts.per_date.insert(dd.date, n as u64);
-                total += n as u64;
-                if rows.len() >= limit || n == 0 {
-                    continue;
-                }
-                if skip >= n {
-                    skip -= n;
-                    continue;
-                }
-                let want = limit - rows.len();
-                rows.extend(dd.rows().into_iter().skip(skip).take(want));
-                skip = 0;
+            if skip >= n {
+                skip -= n;
+                continue;
             }
+            let take = (n - skip).min(room);
+            page.push((d, skip, take));
+            (skip, room) = (0, room - take);
         }
-        Ok(RowChanges { rows, total })
+        let parts: Vec<Vec<RowChange>> = page
+            .par_iter()
+            .map(|&(d, skip, take)| Ok(Self::date_diff(data, &sides, d)?.rows().into_iter().skip(skip).take(take).collect()))
+            .collect::<Result<_>>()?;
+        Ok(RowChanges { rows: parts.into_iter().flatten().collect(), total })
     }
 }
