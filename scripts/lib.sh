@@ -72,16 +72,22 @@ ensure_tauri_driver() {
   export TAURI_DRIVER="$root/bin/tauri-driver"
 }
 
-# Installs the platform's official Python client, pinned, into a venv under ~/.cache/riskdesk
-# (once); exports RISKDESK_CLIENT_PYTHON for the conformance test that drives it.
+# Installs the platform's official Python client, pinned, at 0.5.0 and 0.24.2, into venvs under
+# ~/.cache/riskdesk (once); exports the two pythons for the conformance tests that drive them.
 ensure_client_venv() {
-  local venv="$HOME/.cache/riskdesk/client-venv-0.24.2"
-  if ! "$venv/bin/python" -c 'import bayesline.apiclient' 2>/dev/null; then
-    echo "Installing bayesline-apiclient 0.24.2 into $venv." >&2
-    command -v python3 >/dev/null 2>&1 || ensure_packages python3
-    python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; rm -rf "$venv"; python3 -m venv "$venv"; }
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "bayesline-apiclient==0.24.2" "bayesline-api==0.24.2"
-  fi
-  export RISKDESK_CLIENT_PYTHON="$venv/bin/python"
+  # The official client at the seed notebook's version (0.5.0) and at the current one.
+  local version venv
+  for version in 0.5.0 0.24.2; do
+    venv="$HOME/.cache/riskdesk/client-venv-$version"
+    if ! "$venv/bin/python" -c 'import bayesline.apiclient, polars, tqdm' 2>/dev/null; then
+      echo "Installing bayesline-apiclient $version into $venv." >&2
+      command -v python3 >/dev/null 2>&1 || ensure_packages python3
+      python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; rm -rf "$venv"; python3 -m venv "$venv"; }
+      "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+        "bayesline-apiclient==$version" "bayesline-api==$version" polars tqdm
+    fi
+  done
+  export RISKDESK_CLIENT_PYTHON="$HOME/.cache/riskdesk/client-venv-0.24.2/bin/python"
+  export RISKDESK_CLIENT_050_PYTHON="$HOME/.cache/riskdesk/client-venv-0.5.0/bin/python"
 }
 

@@ -374,6 +374,13 @@ enum Demo {
         #[arg(long, default_value = "exposures")]
         prefix: String,
     },
+    /// Write the demo reference as a folder to import (assets.csv, market_caps.csv, returns.csv),
+    /// matching `demo exposures` with the same options.
+    Reference {
+        out: PathBuf,
+        #[command(flatten)]
+        size: DemoSize,
+    },
 }
 
 /// The size and seed of demo data (the same for exposures and their reference).
@@ -571,6 +578,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let opts = DemoOptions { layout, prefix, ..size.options()? };
             let files = with_progress(|p| riskdesk::demo::write_exposures(&out, &opts, p))?;
             println!("Wrote {} demo files to {}", files.len(), out.display());
+        }
+        Command::Demo(Demo::Reference { out, size }) => {
+            let files = riskdesk::reference::demo::write_folder(&size.options()?, &out)?;
+            println!("Wrote {} reference files to {} (riskdesk reference import NAME {})", files.len(), out.display(), out.display());
         }
         Command::Keys(cmd) => keys(&backend()?, cmd)?,
         Command::Serve { listen, max_upload_mb } => serve(backend()?, listen, max_upload_mb.saturating_mul(1_000_000))?,

@@ -4,8 +4,12 @@
 //! async threads, and answer in the platform's shapes; the engine knows nothing of HTTP.
 
 mod auth;
+mod dialect;
 mod error;
 mod frames;
+mod menus;
+mod reports;
+mod riskdatasets;
 pub mod tasks;
 mod upload;
 mod uploaders;
@@ -25,13 +29,20 @@ pub const CLIENT_VERSION: &str = "0.24.2";
 /// What every handler shares: the engine over the served home.
 #[derive(Clone)]
 pub struct AppState {
-    pub backend: Arc<LocalBackend>,
-    pub tasks: Arc<tasks::Tasks>,
+    backend: Arc<LocalBackend>,
+    tasks: Arc<tasks::Tasks>,
+    /// The exposure reports calculated, by accessor id.
+    accessors: Arc<reports::Accessors>,
     /// The largest upload accepted, in bytes (larger ones get 413).
-    pub upload_limit: u64,
+    upload_limit: u64,
 }
 
 impl AppState {
+    /// The state of a server over `backend` keeping its tasks in `tasks`.
+    pub fn new(backend: LocalBackend, tasks: tasks::Tasks, upload_limit: u64) -> Self {
+        AppState { backend: Arc::new(backend), tasks: Arc::new(tasks), accessors: Arc::default(), upload_limit }
+    }
+
     /// Runs blocking engine work on tokio's blocking pool, so request threads stay free.
     pub async fn run<T: Send + 'static>(
         &self,
@@ -50,6 +61,8 @@ pub fn router(state: AppState) -> Router {
     let v1 = Router::new()
         .route("/auth/users/whoami", get(auth::whoami))
         .merge(uploaders::routes())
+        .merge(riskdatasets::routes())
+        .merge(reports::routes())
         .merge(tasks::routes())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key));
     Router::new().route("/", get(version)).nest("/v1", v1).with_state(state)
@@ -72,7 +85,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
-    let app = router(AppState { backend: Arc::new(backend), tasks: Arc::default(), upload_limit });
+    let app = router(AppState::new(backend, tasks::Tasks::default(), upload_limit));
     ready(listener.local_addr()?);
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

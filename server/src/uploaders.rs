@@ -37,7 +37,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The values of a repeated query key (`names=a&names=b`); empty values count as absent.
-fn repeated(query: Option<&str>, key: &str) -> Vec<String> {
+pub(crate) fn repeated(query: Option<&str>, key: &str) -> Vec<String> {
     query
         .map(|q| form_urlencoded::parse(q.as_bytes()).filter(|(k, v)| k == key && !v.is_empty()).map(|(_, v)| v.into_owned()).collect())
         .unwrap_or_default()

@@ -303,11 +303,11 @@ fn ended_tasks_are_forgotten_after_their_keeping_time() {
     let (_, key) = local.create_key("tester@example.com").unwrap();
     local.create_dataset("My-Exposures").unwrap();
     // A server whose ended tasks are dropped at once (at the next task's start).
-    let state = riskdesk_server::AppState {
-        backend: std::sync::Arc::new(LocalBackend::open(&home).unwrap()),
-        tasks: std::sync::Arc::new(riskdesk_server::tasks::Tasks::keeping(std::time::Duration::ZERO)),
-        upload_limit: 1_000_000,
-    };
+    let state = riskdesk_server::AppState::new(
+        LocalBackend::open(&home).unwrap(),
+        riskdesk_server::tasks::Tasks::keeping(std::time::Duration::ZERO),
+        1_000_000,
+    );
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async move {

@@ -270,3 +270,39 @@ mod tests {
         assert!((c1 / c0 - 1.0 - r1).abs() < 1e-12);
     }
 }
+
+/// Writes the demo reference as a folder `riskdesk reference import` reads: `assets.csv`
+/// (`asset_id`, `ticker`, `isin`, `exchange`, `country`, `currency`, `name`), `market_caps.csv`
+/// and `returns.csv` (`date`, `asset_id`, value). Returns the files written.
+pub fn write_folder(opts: &DemoOptions, dir: &std::path::Path) -> crate::Result<Vec<std::path::PathBuf>> {
+    use crate::error::IoContext;
+    use crate::table::{Format, Table, Values};
+    std::fs::create_dir_all(dir).at("cannot create", dir)?;
+    let r = build(opts, String::new());
+    let a = &r.assets;
+    let text = |v: &[Option<String>]| Values::Text(v.iter().map(|x| x.clone().unwrap_or_default()).collect());
+    let mut assets = Table::default().with("asset_id", Values::Text(a.asset_id.clone()));
+    for (id_type, ids) in &a.alt_ids {
+        assets = assets.with(id_type, text(ids));
+    }
+    let assets = assets
+        .with("exchange", Values::Text(a.exchange.clone()))
+        .with("country", Values::Text(a.country.clone()))
+        .with("currency", Values::Text(a.currency.clone()))
+        .with("name", text(&a.name));
+    let series = |rows: &[(i32, u32, f64)], value: &str| {
+        Table::default()
+            .with("date", Values::Date(rows.iter().map(|x| x.0).collect()))
+            .with("asset_id", Values::Text(rows.iter().map(|x| a.asset_id[x.1 as usize].clone()).collect()))
+            .with(value, Values::F64(rows.iter().map(|x| x.2).collect()))
+    };
+    let files =
+        [("assets.csv", assets), ("market_caps.csv", series(&r.market_caps, "market_cap")), ("returns.csv", series(&r.returns, "return"))];
+    let mut written = Vec::new();
+    for (name, table) in files {
+        let path = dir.join(name);
+        table.save(Format::Csv, &path)?;
+        written.push(path);
+    }
+    Ok(written)
+}

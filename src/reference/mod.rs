@@ -7,7 +7,7 @@
 //! transaction afterwards, so a failed or killed import leaves nothing visible; the next writer
 //! deletes the unrecorded folder.
 
-mod demo;
+pub mod demo;
 mod files;
 mod import;
 

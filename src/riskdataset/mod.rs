@@ -97,6 +97,8 @@ pub struct Description {
     pub last_date: Option<String>,
     pub settings: RiskDatasetSettings,
     pub universe_settings_menu: UniverseSettingsMenu,
+    /// The built columns: market, style and other factors, industries and regions.
+    pub layout: build::Layout,
     pub report: CreationReport,
 }
 
@@ -265,6 +267,7 @@ impl Home {
                 industry_labels,
                 region_labels,
             },
+            layout: row.layout,
             report: row.report,
         })
     }

@@ -354,7 +354,11 @@ export type RiskDatasetInfo = { name: string, kind: DatasetKind, status: Status,
 stale_reason: string | null, reference_dataset: string | null, first_date: string | null, last_date: string | null, assets: number, created: string, };
 export type DatasetKind = "reference" | "user";
 export type Status = "ready" | "stale";
-export type Description = { name: string, status: Status, stale_reason: string | null, created: string, first_date: string | null, last_date: string | null, settings: RiskDatasetSettings, universe_settings_menu: UniverseSettingsMenu, report: CreationReport, };
+export type Description = { name: string, status: Status, stale_reason: string | null, created: string, first_date: string | null, last_date: string | null, settings: RiskDatasetSettings, universe_settings_menu: UniverseSettingsMenu, 
+/**
+ * The built columns: market, style and other factors, industries and regions.
+ */
+layout: Layout, report: CreationReport, };
 export type UniverseSettingsMenu = { id_types: Array<string>, exchanges: Array<string>, industry: { [key in string]: { [key in string]: Array<string> } }, region: { [key in string]: { [key in string]: Array<string> } }, industry_labels: { [key in string]: { [key in string]: string } }, region_labels: { [key in string]: { [key in string]: string } }, };
 export type CreationReport = { rows: number, dates: number, first_date: string | null, last_date: string | null, 
 /**

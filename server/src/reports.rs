@@ -1,0 +1,384 @@
+//! Exposures over HTTP. The current client asks for an exposure *report*
+//! (`POST /v1/equity/report/calculate`), which names an accessor, then reads the accessor's
+//! wide frame (`POST /v1/equity/report/accessor/data`: `date`, `asset_id`, one Float32 column
+//! `<group>^<factor>^exposure` per factor) or its dates (`…/accessor/{id}/levels`). The
+//! notebook's client (0.5.0) asks in one task (`POST /v1/equity/exposures`) and gets the
+//! engine's own column names (`market.market.Market`, id column named by its type).
+//!
+//! Both translate into the engine's [`ExposureQuery`], so the frames are exactly what
+//! `riskdesk exposures get` writes for the same choices: styles standardized per date, the
+//! universe narrowed by categorical filters. The trading calendar filter is not applied (the
+//! clients send `filter_tradedays: false`), and market cap filters other than "all" and
+//! portfolio filters are refused.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};
+use arrow_schema::{Field, Schema};
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use riskdesk::Backend;
+use riskdesk::riskdataset::build::Layout;
+use riskdesk::riskdataset::{ExposureQuery, Role, Selection};
+use serde_json::{Value, json};
+
+use crate::riskdatasets::bare;
+use crate::tasks::Outcome;
+use crate::{ApiError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/equity/report/calculate", post(calculate))
+        .route("/equity/report/accessor/data", post(data))
+        .route("/equity/report/accessor/{id}/levels", post(levels))
+        .route("/equity/exposures", post(notebook_exposures))
+}
+
+/// A calculated exposure report: what to query and how to name the columns.
+pub struct Accessor {
+    dataset: String,
+    query: ExposureQuery,
+    /// Engine column label → wire name; engine columns not listed are left out.
+    names: HashMap<String, String>,
+}
+
+/// The reports calculated on this server, by accessor id (the oldest forgotten past a bound).
+#[derive(Default)]
+pub struct Accessors {
+    map: Mutex<HashMap<String, (u64, Arc<Accessor>)>>,
+    count: std::sync::atomic::AtomicU64,
+}
+
+/// How many accessors a server remembers (each is a few hundred bytes).
+const KEEP_ACCESSORS: usize = 10_000;
+
+impl Accessors {
+    fn insert(&self, id: String, accessor: Accessor) {
+        let n = self.count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= KEEP_ACCESSORS {
+            map.retain(|_, (at, _)| *at + (KEEP_ACCESSORS as u64 / 2) > n);
+        }
+        map.insert(id, (n, Arc::new(accessor)));
+    }
+
+    fn get(&self, id: &str) -> Result<Arc<Accessor>, ApiError> {
+        let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(id).map(|(_, a)| Arc::clone(a)).ok_or_else(|| {
+            ApiError::new(StatusCode::BAD_REQUEST, "KeyError", format!("no report accessor '{id}' here: calculate the report again"))
+        })
+    }
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "ValueError", message)
+}
+
+/// A non-empty string field, if present.
+fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// `include` ("All" or codes) and `exclude` (codes) as an engine selection.
+fn selection(filter: &Value) -> Selection {
+    let codes = |key: &str| -> Vec<String> {
+        filter
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    };
+    let include = codes("include").into_iter().filter(|c| c != "ALL");
+    let exclude = codes("exclude").into_iter().map(|c| format!("~{c}"));
+    let items: Vec<String> = include.chain(exclude).collect();
+    if items.is_empty() { Selection::All } else { Selection::Only(items) }
+}
+
+/// Whether a filter keeps everything.
+fn keeps_all(filter: &Value) -> bool {
+    selection(filter) == Selection::All
+}
+
+/// The role of a categorical group of the dataset.
+fn categorical_role(layout: &Layout, group: &str) -> Option<Role> {
+    if layout.industry.as_ref().is_some_and(|c| c.group == group) {
+        Some(Role::Industry)
+    } else if layout.region.as_ref().is_some_and(|c| c.group == group) {
+        Some(Role::Region)
+    } else {
+        None
+    }
+}
+
+/// Narrows the universe to a categorical filter's members (columns of the group are not added).
+fn restrict(query: &mut ExposureQuery, layout: &Layout, filter: &Value, columns_of: &HashSet<Role>) -> Result<(), ApiError> {
+    if keeps_all(filter) {
+        return Ok(());
+    }
+    let group = text(filter, "hierarchy").unwrap_or_default();
+    let role = categorical_role(layout, group)
+        .ok_or_else(|| invalid(format!("the universe filter's hierarchy '{group}' is not a categorical group of the dataset")))?;
+    if columns_of.contains(&role) {
+        return Err(invalid(format!(
+            "filtering the universe by '{group}' while asking for its columns is not served: ask for one of the two"
+        )));
+    }
+    let target = if role == Role::Industry { &mut query.industries } else { &mut query.regions };
+    *target = selection(filter);
+    Ok(())
+}
+
+/// The checks both clients' universes share: no portfolio filter, market caps unfiltered.
+fn plain_universe(universe: &Value, mcap_key: &str) -> Result<(), ApiError> {
+    if universe.get("portfolio_filter").is_some_and(|p| !p.is_null()) {
+        return Err(invalid("portfolio filters are not served: Riskdesk has no portfolios"));
+    }
+    if let Some(m) = universe.get(mcap_key).filter(|m| !m.is_null()) {
+        let lower = m.get("lower").and_then(Value::as_f64).unwrap_or(0.0);
+        let upper = m.get("upper").and_then(Value::as_f64).unwrap_or(1e20);
+        if lower > 0.0 || upper < 1e20 {
+            return Err(invalid("market cap filters are not served: every asset of the risk dataset is returned"));
+        }
+    }
+    Ok(())
+}
+
+/// The current client's report settings as an accessor.
+fn current_accessor(body: &Value, layout: &Layout) -> Result<Accessor, ApiError> {
+    let settings = &body["settings"];
+    if text(settings, "report_type").is_some_and(|t| t != "exposure") {
+        return Err(invalid(format!("report type '{}' is not served: only exposure reports", settings["report_type"])));
+    }
+    let dataset = bare(text(body, "dataset").ok_or_else(|| invalid("the report names no dataset"))?).to_owned();
+    let universe = &settings["universe_settings"];
+    plain_universe(universe, "mcap_filter")?;
+    let kwargs = &body["report_kwargs"];
+    let mut query = ExposureQuery {
+        start: text(kwargs, "start_date").map(str::to_owned),
+        end: text(kwargs, "end_date").map(str::to_owned),
+        id_type: text(universe, "id_type").map(str::to_owned),
+        industries: Selection::None,
+        regions: Selection::None,
+        styles: Selection::All,
+        standardize: true,
+    };
+    let wire = |group: &str, factor: &str| format!("{group}^{factor}^exposure");
+    let mut names = HashMap::new();
+    let mut columns_of = HashSet::new();
+    let groups = settings["exposure_settings"]["exposures"].as_array().cloned().unwrap_or_default();
+    if groups.is_empty() {
+        // No groups listed: the continuous ones (market, styles, other), as the platform answers.
+        names.extend(layout.numeric.iter().map(|c| (c.label(), wire(&c.group, &c.factor))));
+    }
+    for g in &groups {
+        let group = text(g, "factor_group").or_else(|| text(g, "hierarchy")).unwrap_or_default();
+        let numeric: Vec<_> = layout.numeric.iter().filter(|c| c.group == group).collect();
+        if let Some(first) = numeric.first() {
+            if first.role == Role::Style {
+                query.styles = selection(g);
+                names.extend(numeric.iter().map(|c| (c.label(), wire(&c.group, &c.factor))));
+            } else {
+                let Selection::Only(items) = selection(g) else {
+                    names.extend(numeric.iter().map(|c| (c.label(), wire(&c.group, &c.factor))));
+                    continue;
+                };
+                let listed =
+                    |f: &str, c: &riskdesk::riskdataset::build::FactorColumn| f == c.factor || f == format!("{}.{}", c.group, c.factor);
+                let includes: Vec<&String> = items.iter().filter(|i| !i.starts_with('~')).collect();
+                for c in &numeric {
+                    let kept = (includes.is_empty() || includes.iter().any(|i| listed(i, c)))
+                        && !items.iter().any(|i| i.strip_prefix('~').is_some_and(|e| listed(e, c)));
+                    if kept {
+                        names.insert(c.label(), wire(&c.group, &c.factor));
+                    }
+                }
+            }
+        } else if let Some(role) = categorical_role(layout, group) {
+            let cats = if role == Role::Industry { layout.industry.as_ref() } else { layout.region.as_ref() };
+            for f in cats.map(|c| c.factors.as_slice()).unwrap_or_default() {
+                names.insert(format!("{}.{group}.{f}", role.name()), wire(group, f));
+            }
+            *(if role == Role::Industry { &mut query.industries } else { &mut query.regions }) = selection(g);
+            columns_of.insert(role);
+        } else {
+            return Err(invalid(format!("the exposures ask for factor group '{group}', which the dataset does not have")));
+        }
+    }
+    if !names.keys().any(|l| l.starts_with("style.")) {
+        query.styles = Selection::None;
+    }
+    for filter in universe["categorical_filters"].as_array().cloned().unwrap_or_default() {
+        restrict(&mut query, layout, &filter, &columns_of)?;
+    }
+    Ok(Accessor { dataset, query, names })
+}
+
+/// `POST /v1/equity/report/calculate`: checks the report against the dataset and answers its
+/// accessor at once (the platform's inline form); the data is read when the accessor is.
+async fn calculate(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
+    let body: Value = serde_json::from_slice(&body).map_err(|e| invalid(format!("the report is not JSON: {e}")))?;
+    let dataset = bare(text(&body, "dataset").unwrap_or_default()).to_owned();
+    let d = state.run(move |b| b.describe_risk_dataset(&dataset)).await?;
+    let accessor = current_accessor(&body, &d.layout)?;
+    let id = state.tasks.new_id();
+    state.accessors.insert(id.clone(), accessor);
+    Ok(Json(json!({
+        "accessor_id": id,
+        "accessor_params": {
+            "axes": { "date": ["date"], "asset": ["asset_id"], "factor": ["factor_group", "factor"] },
+            "metric_cols": ["exposure"], "pivot_cols": ["factor_group", "factor"],
+            "available_scenario_types": [], "scenario_settings": [],
+        },
+    })))
+}
+
+/// The accessor's frame with wire names; rows whose values are all missing left out when `drop`.
+fn frame(b: &riskdesk::LocalBackend, a: &Accessor, id_name: Option<&str>, drop: bool) -> riskdesk::Result<RecordBatch> {
+    let batch = b.exposures(&a.dataset, &a.query)?.to_batch()?;
+    let schema = batch.schema();
+    let mut fields: Vec<Field> = Vec::new();
+    let mut arrays: Vec<ArrayRef> = Vec::new();
+    for (i, f) in schema.fields().iter().enumerate() {
+        let name = match i {
+            0 => Some(f.name().clone()),
+            1 => Some(id_name.map_or_else(|| f.name().clone(), str::to_owned)),
+            _ => a.names.get(f.name()).cloned(),
+        };
+        if let Some(name) = name {
+            fields.push(f.as_ref().clone().with_name(name));
+            arrays.push(Arc::clone(batch.column(i)));
+        }
+    }
+    let out = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)?;
+    if !drop || out.num_columns() <= 2 {
+        return Ok(out);
+    }
+    let keep: BooleanArray = (0..out.num_rows()).map(|r| Some(out.columns()[2..].iter().any(|c| c.is_valid(r)))).collect();
+    Ok(arrow_select::filter::filter_record_batch(&out, &keep)?)
+}
+
+fn parquet(batch: &RecordBatch) -> riskdesk::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    riskdesk::store::parts::write_batches(&mut bytes, batch.schema(), std::slice::from_ref(batch))?;
+    Ok(bytes)
+}
+
+fn parquet_response(bytes: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, "application/vnd.apache.parquet")], Body::from(bytes)).into_response()
+}
+
+/// `POST /v1/equity/report/accessor/data`: the report's wide frame as Parquet.
+async fn data(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+    let body: Value = serde_json::from_slice(&body).map_err(|e| invalid(format!("the request is not JSON: {e}")))?;
+    if body.get("path").and_then(Value::as_array).is_some_and(|p| !p.is_empty()) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "IllegalPathError", "exposure reports have no paths below their root"));
+    }
+    if body.get("filters").is_some_and(|f| !f.is_null()) {
+        return Err(invalid("accessor filters are not served: narrow the report's dates and universe instead"));
+    }
+    let accessor = state.accessors.get(text(&body, "accessor_id").unwrap_or_default())?;
+    let drop = text(&body, "absent") == Some("drop");
+    let bytes = state.run(move |b| parquet(&frame(b, &accessor, Some("asset_id"), drop)?)).await?;
+    Ok(parquet_response(bytes))
+}
+
+/// `POST /v1/equity/report/accessor/{id}/levels`: the report's distinct dates.
+async fn levels(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let wanted: Vec<&str> = body["levels"].as_array().map(|l| l.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    if wanted != ["date"] {
+        return Err(invalid(format!("levels {wanted:?} are not served: only [\"date\"]")));
+    }
+    let accessor = state.accessors.get(&id)?;
+    let bytes = state
+        .run(move |b| {
+            let table = b.exposures(&accessor.dataset, &accessor.query)?;
+            let batch = table.to_batch()?;
+            let dates =
+                batch.column(0).as_any().downcast_ref::<arrow_array::Date32Array>().map(|d| d.values().to_vec()).unwrap_or_default();
+            let mut distinct = dates;
+            distinct.dedup();
+            let column: ArrayRef = Arc::new(arrow_array::Date32Array::from(distinct));
+            let schema = Arc::new(Schema::new(vec![Field::new("date", arrow_schema::DataType::Date32, false)]));
+            parquet(&RecordBatch::try_new(schema, vec![column])?)
+        })
+        .await?;
+    Ok(parquet_response(bytes))
+}
+
+/// The notebook client's (0.5.0) request as an accessor with the engine's column names.
+fn notebook_accessor(query: Option<&str>, body: &Value, layout: &Layout) -> Result<Accessor, ApiError> {
+    let param = |key: &str| crate::uploaders::repeated(query, key).pop();
+    let universe = &body["universe_settings"];
+    plain_universe(universe, "mcap")?;
+    let exposures = &body["exposure_settings"];
+    let dataset = bare(text(universe, "dataset").ok_or_else(|| invalid("the universe names no dataset"))?).to_owned();
+    let styles = match exposures.get("styles").filter(|s| !s.is_null()) {
+        None => Selection::All,
+        Some(Value::Object(m)) => Selection::Only(
+            m.values().flat_map(|v| v.as_array().cloned().unwrap_or_default()).filter_map(|c| c.as_str().map(str::to_owned)).collect(),
+        ),
+        Some(other) => return Err(invalid(format!("styles {other} must be a map of style to sub-styles"))),
+    };
+    let chosen = |key: &str| if exposures.get(key).is_some_and(|v| !v.is_null()) { Selection::All } else { Selection::None };
+    let mut query = ExposureQuery {
+        start: param("start"),
+        end: param("end"),
+        id_type: param("id_type").or_else(|| text(universe, "id_type").map(str::to_owned)),
+        industries: chosen("industries"),
+        regions: chosen("regions"),
+        styles,
+        standardize: exposures.get("standardize_styles").and_then(Value::as_bool).unwrap_or(true),
+    };
+    let market = exposures.get("market").and_then(Value::as_bool).unwrap_or(true);
+    let other = exposures.get("other").and_then(Value::as_object).is_some_and(|o| !o.is_empty());
+    let mut names: HashMap<String, String> = layout
+        .numeric
+        .iter()
+        .filter(|c| match c.role {
+            Role::Market => market,
+            Role::Other => other,
+            _ => true,
+        })
+        .map(|c| (c.label(), c.label()))
+        .collect();
+    let mut columns_of = HashSet::new();
+    for (role, cats) in [(Role::Industry, &layout.industry), (Role::Region, &layout.region)] {
+        let on = if role == Role::Industry { &query.industries } else { &query.regions };
+        if *on == Selection::None {
+            continue;
+        }
+        columns_of.insert(role);
+        for f in cats.iter().flat_map(|c| c.factors.iter().map(move |f| format!("{}.{}.{f}", role.name(), c.group))) {
+            names.insert(f.clone(), f);
+        }
+    }
+    for key in ["industry", "region"] {
+        if let Some(filter) = universe.get(key).filter(|f| !f.is_null()) {
+            restrict(&mut query, layout, filter, &columns_of)?;
+        }
+    }
+    Ok(Accessor { dataset, query, names })
+}
+
+/// `POST /v1/equity/exposures[?start=&end=&id_type=]` (the notebook's client): a task whose
+/// `dataframe` result is the exposures with the engine's column names.
+async fn notebook_exposures(
+    State(state): State<AppState>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let body: Value = serde_json::from_slice(&body).map_err(|e| invalid(format!("the request is not JSON: {e}")))?;
+    let dataset = bare(text(&body["universe_settings"], "dataset").unwrap_or_default()).to_owned();
+    let d = state.run(move |b| b.describe_risk_dataset(&dataset)).await?;
+    let accessor = notebook_accessor(query.as_deref(), &body, &d.layout)?;
+    Ok(state.spawn_task(move |b, progress| {
+        progress.report("exposures", 0, 1, "reading the risk dataset");
+        Ok(Outcome::Parquet(Bytes::from(parquet(&frame(b, &accessor, None, false)?)?)))
+    }))
+}
