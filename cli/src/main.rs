@@ -797,7 +797,7 @@ fn upload(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {
                 DataFormat::Json => Format::Json,
                 DataFormat::Parquet => Format::Parquet,
             };
-            let table = backend.data(&d.dataset, &DataRequest { columns, unique, version })?;
+            let table = backend.data(&d.dataset, &DataRequest { columns, unique, version, filters: Vec::new() })?;
             write_output(&table, format, out.as_deref())?;
         }
         Upload::Staged { d, json } => {

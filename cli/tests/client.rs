@@ -59,8 +59,9 @@ fn python(var: &str) -> String {
 }
 
 /// Runs a notebook script against a fresh server over a home holding the notebook's reference
-/// dataset, and checks every result against the engine's answers.
-fn notebook(python: &str, name: &str) -> Value {
+/// dataset, and checks every result against the engine's answers; returns the home, the
+/// server and the script's results.
+fn notebook(python: &str, name: &str) -> (Env, Served, Value) {
     let env = Env::new();
     let days = env.demo("days", 400, 6, &[]);
     let reference = env.folder("reference");
@@ -89,13 +90,13 @@ fn notebook(python: &str, name: &str) -> Value {
     assert_eq!(same["equal"], true, "{same}");
     assert!(got["rows"].as_u64().unwrap() > 2000, "{got}");
     println!("{name}: the notebook ran in {} s against the server", got["seconds"]);
-    got
+    (env, served, got)
 }
 
 #[test]
 #[ignore = "needs the official client's venv: run scripts/test"]
 fn the_notebook_runs_verbatim_with_the_client_it_was_written_for() {
-    let got = notebook(&python("RISKDESK_CLIENT_050_PYTHON"), "notebook_050.py");
+    let (_, _, got) = notebook(&python("RISKDESK_CLIENT_050_PYTHON"), "notebook_050.py");
     // 0.5.0 lists names; its frame keeps the engine's column names, as the notebook shows them.
     assert_eq!(got["dataset_names"], json!(["Bayesline-US-All-1y"]));
     assert_eq!(got["columns"].as_array().unwrap()[0..3], json!(["date", "bayesid", "market.market.Market"]).as_array().unwrap()[..]);
@@ -105,8 +106,73 @@ fn the_notebook_runs_verbatim_with_the_client_it_was_written_for() {
 #[test]
 #[ignore = "needs the official client's venv: run scripts/test"]
 fn the_adapted_notebook_runs_with_the_current_client() {
-    let got = notebook(&python("RISKDESK_CLIENT_PYTHON"), "notebook_current.py");
+    let python = python("RISKDESK_CLIENT_PYTHON");
+    let (env, served, got) = notebook(&python, "notebook_current.py");
     assert_eq!(got["dataset_names"], json!(["Bayesline-US-All-1y"]));
     assert_eq!(got["columns"].as_array().unwrap()[0..3], json!(["date", "bayesid", "market.Market"]).as_array().unwrap()[..]);
     assert_eq!(got["industries"][0], "Academic & Educational Services");
+    beyond_the_notebook(&python, &env, &served);
+}
+
+/// The calls of the reference's section 7, after the notebook, on the same server.
+fn beyond_the_notebook(python: &str, env: &Env, served: &Served) {
+    // A seventh day; a file with a bad value; a later day with a tenth of the rows.
+    let seven = env.demo("seven", 400, 7, &[]);
+    let day = std::fs::read_to_string(seven.join("exposures_2025-05-07.csv")).unwrap();
+    let files = env.folder("more");
+    let new_day = files.join("exposures_2025-05-07.csv");
+    std::fs::write(&new_day, &day).unwrap();
+    let mut lines: Vec<String> = day.lines().map(|l| l.replacen("2025-05-07", "2025-05-08", 1)).collect();
+    let short: String = lines[..lines.len() / 10].iter().map(|l| l.replacen("2025-05-08", "2025-05-09", 1) + "\n").collect();
+    lines[2] = format!("{},abc", lines[2].rsplit_once(',').unwrap().0);
+    let bad = files.join("bad").join("exposures_2025-05-08.csv");
+    std::fs::create_dir_all(bad.parent().unwrap()).unwrap();
+    std::fs::write(&bad, lines.join("\n") + "\n").unwrap();
+    let short_day = files.join("short").join("exposures_2025-05-09.csv");
+    std::fs::create_dir_all(short_day.parent().unwrap()).unwrap();
+    std::fs::write(&short_day, short).unwrap();
+
+    // The CLI's answers: the committed detail summary, and its message for the bad file.
+    let detail = env.json(&["upload", "summary", "--dataset", "My-Exposures", "--detail", "--format", "json"]);
+    let n_assets: Vec<Value> = detail.as_array().unwrap().iter().map(|r| r["n_assets"].clone()).collect();
+    let refused = Env::new().run(&["upload", "stage", "--dataset", "Other", bad.to_str().unwrap()]);
+    let cli_message = common::stderr(&refused) + &common::stdout(&refused);
+    assert!(cli_message.contains("line 3, column 6 (exposure)"), "{cli_message}");
+
+    let paths = [new_day.to_str().unwrap(), bad.to_str().unwrap(), short_day.to_str().unwrap()];
+    let got = run(
+        python,
+        "beyond_notebook.py",
+        &[
+            &served.url,
+            &env.ok(&["keys", "create", "--user", "b@example.com"]).lines().last().unwrap().to_owned(),
+            paths[0],
+            paths[1],
+            paths[2],
+        ],
+    );
+    assert_eq!(got["versions"], json!([0, 1]), "{got}");
+    assert_eq!(got["summary"][0], 1);
+    assert_eq!(got["summary"][2], 6);
+    assert_eq!(got["summary_at_commit_time"], 1);
+    assert_eq!(got["detail_n_assets"], Value::Array(n_assets));
+    assert_eq!(got["commit_modes"], json!(["append", "overwrite", "overwrite_dates", "upsert"]));
+    assert_eq!((&got["filtered_equal"], &got["or_groups"]), (&json!(true), &json!(["market", "region"])));
+    assert!(got["filtered_rows"].as_u64().unwrap() > 1000);
+    assert_eq!(got["staged"], json!([true, ["exposures_2025-05-07"]]));
+    assert_eq!(got["bad_upload"][0], false);
+    let message = got["bad_upload"][1].as_str().unwrap();
+    assert!(message.contains("exposures_2025-05-08.csv: line 3, column 6 (exposure)") && message.contains("'abc'"), "{message}");
+    assert!(cli_message.contains(message.split(": ").last().unwrap()), "{cli_message} vs {message}");
+    assert_eq!(got["staging_summary"][0][0], "exposures_2025-05-07");
+    assert_eq!(got["staging_rows"][0], json!(["_name", "asset_id", "exposure"]));
+    assert_eq!(got["validation_clean"], json!({}));
+    let flagged: Vec<&Value> = got["validation"].as_object().unwrap().values().collect();
+    assert!(!flagged.is_empty() && flagged.iter().all(|f| f[1].as_array().unwrap().iter().all(|n| n == "exposures_2025-05-09")), "{got}");
+    assert_eq!(got["wiped"], json!(["exposures_2025-05-07", "exposures_2025-05-09"]));
+    assert_eq!(got["staging_after_wipe"], json!([]));
+    assert_eq!(got["listed"], json!([["Bayesline-US-All-1y", "System"], ["My-Risk-Dataset", "User"]]));
+    assert_eq!((&got["status_after_commit"], &got["status_after_update"]), (&json!("data_stale"), &json!("ready")));
+    assert_eq!(got["dates"].as_array().unwrap().len(), 7);
+    assert_eq!((&got["after_delete"], &got["after_destroy"]), (&json!(["Bayesline-US-All-1y"]), &json!([])));
 }

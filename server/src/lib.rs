@@ -10,6 +10,7 @@ mod frames;
 mod menus;
 mod reports;
 mod riskdatasets;
+mod staging;
 pub mod tasks;
 mod upload;
 mod uploaders;
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
     let v1 = Router::new()
         .route("/auth/users/whoami", get(auth::whoami))
         .merge(uploaders::routes())
+        .merge(staging::routes())
         .merge(riskdatasets::routes())
         .merge(reports::routes())
         .merge(tasks::routes())

@@ -23,6 +23,10 @@ pub enum Outcome {
     Json(serde_json::Value),
     /// A data frame as Parquet, served by `result?type=dataframe` (shared, not copied, per fetch).
     Parquet(Bytes),
+    /// Named data frames (a dict of frames on the client's side), served by
+    /// `result?type=dataframe`: 204 when there are none, one at once, several as a 206 list of
+    /// part ids fetched with `&path=ID`; each frame's name in `Content-Disposition`.
+    Frames(Vec<(String, Bytes)>),
 }
 
 /// Where a task is.
@@ -175,6 +179,21 @@ async fn ready(State(state): State<AppState>, Path(id): Path<String>) -> Result<
 struct ResultType {
     #[serde(rename = "type")]
     kind: Option<String>,
+    /// One part of a result in parts.
+    path: Option<String>,
+}
+
+fn parquet(bytes: &Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/vnd.apache.parquet")], Body::from(bytes.clone())).into_response()
+}
+
+/// A named frame: the client takes the dict key from an unquoted file name without dots.
+fn named(name: &str, bytes: &Bytes) -> Response {
+    let mut response = parquet(bytes);
+    if let Ok(value) = format!("attachment; filename={name}.parquet").parse() {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }
 
 /// `GET /v1/tasks/{id}/result?type=json|dataframe`: what the task produced, or its error.
@@ -192,12 +211,19 @@ async fn result(
     match (outcome, kind) {
         (Err(e), _) => Err(e.clone()),
         (Ok(Outcome::Json(v)), "json") => Ok(Json(v.clone()).into_response()),
-        (Ok(Outcome::Parquet(bytes)), "dataframe") => {
-            Ok(([(header::CONTENT_TYPE, "application/vnd.apache.parquet")], Body::from(bytes.clone())).into_response())
-        }
-        (Ok(Outcome::Json(_)), other) | (Ok(Outcome::Parquet(_)), other) => {
-            Err(ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("task {id} has no result of type '{other}'")))
-        }
+        (Ok(Outcome::Parquet(bytes)), "dataframe") => Ok(parquet(bytes)),
+        (Ok(Outcome::Frames(frames)), "dataframe") => match (want.path.as_deref().filter(|p| !p.is_empty()), frames.as_slice()) {
+            (Some(part), _) => match frames.iter().find(|(n, _)| n == part) {
+                Some((n, bytes)) => Ok(named(n, bytes)),
+                None => Err(ApiError::new(StatusCode::BAD_REQUEST, "KeyError", format!("task {id} has no part '{part}'"))),
+            },
+            (None, []) => Ok(StatusCode::NO_CONTENT.into_response()),
+            (None, [(n, bytes)]) => Ok(named(n, bytes)),
+            (None, several) => {
+                Ok((StatusCode::PARTIAL_CONTENT, Json(several.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())).into_response())
+            }
+        },
+        (Ok(_), other) => Err(ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("task {id} has no result of type '{other}'"))),
     }
 }
 

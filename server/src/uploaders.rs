@@ -8,12 +8,13 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use riskdesk::Backend;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use axum::response::Response;
 
 use crate::tasks::Outcome;
 use crate::{ApiError, AppState};
+use riskdesk::uploader::filter::Filter;
 
 /// The one data type this server uploads.
 const EXPOSURES: &str = "exposures";
@@ -21,11 +22,16 @@ const EXPOSURES: &str = "exposures";
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/equity/uploaders", get(data_types))
+        .route("/equity/uploaders/freshness", get(freshness))
         .route("/equity/uploaders/{data_type}", get(datasets))
-        .route("/equity/uploaders/{data_type}/{dataset}", axum::routing::post(create))
+        .route("/equity/uploaders/{data_type}/{dataset}", axum::routing::post(create).delete(destroy))
         .route("/equity/uploaders/{data_type}/{dataset}/schema", get(schema))
-        .route("/equity/uploaders/{data_type}/{dataset}/staging-results", get(staging_results))
-        .route("/equity/uploaders/{data_type}/{dataset}/staging-data-detail-summary", get(staging_detail_summary))
+        .route("/equity/uploaders/{data_type}/{dataset}/summary-schema", get(summary_schema))
+        .route("/equity/uploaders/{data_type}/{dataset}/detail-summary-schema", get(detail_summary_schema))
+        .route("/equity/uploaders/{data_type}/{dataset}/summary", get(summary))
+        .route("/equity/uploaders/{data_type}/{dataset}/detail-summary", get(detail_summary))
+        .route("/equity/uploaders/{data_type}/{dataset}/version-history", get(version_history))
+        .route("/equity/uploaders/{data_type}/{dataset}/commit-modes", get(commit_modes))
         .route("/equity/uploaders/{data_type}/{dataset}/commit", axum::routing::post(commit))
         .route("/equity/uploaders/{data_type}/{dataset}/data", axum::routing::post(data))
         // Uploads stream to disk, where `upload` enforces the server's upload limit as bytes
@@ -83,6 +89,136 @@ struct Which {
     which: Option<String>,
 }
 
+impl Which {
+    /// Whether the staging frames are meant (else the committed data's).
+    fn staging(&self) -> Result<bool, ApiError> {
+        match self.which.as_deref().filter(|w| !w.is_empty()) {
+            None | Some("data") => Ok(false),
+            Some("staging") => Ok(true),
+            Some(other) => Err(ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("which is data or staging, not '{other}'"))),
+        }
+    }
+}
+
+type Dtypes = Json<serde_json::Map<String, serde_json::Value>>;
+
+/// `GET …/summary-schema?which=data|staging`: the columns of the summary frames.
+async fn summary_schema(Path((data_type, _)): Path<(String, String)>, Query(which): Query<Which>) -> Result<Dtypes, ApiError> {
+    exposures_only(&data_type)?;
+    let frame = if which.staging()? { crate::frames::staging_summary(&[])? } else { crate::frames::data_summary(0, &[])? };
+    Ok(Json(crate::frames::dtypes(&frame.schema())))
+}
+
+/// `GET …/detail-summary-schema?which=data|staging`: the columns of the detail summary frames.
+async fn detail_summary_schema(Path((data_type, _)): Path<(String, String)>, Query(which): Query<Which>) -> Result<Dtypes, ApiError> {
+    exposures_only(&data_type)?;
+    Ok(Json(crate::frames::dtypes(&crate::frames::detail_summary(&[], which.staging()?)?.schema())))
+}
+
+/// A `version` query value: a number, or a moment (`2026-11-30 12:03:47.788596+00:00`, as the
+/// client sends a datetime) meaning the newest version committed by then.
+fn version_at(b: &riskdesk::LocalBackend, dataset: &str, raw: Option<String>) -> Result<Option<u32>, ApiError> {
+    let Some(raw) = raw else { return Ok(None) };
+    if let Ok(n) = raw.trim().parse::<u32>() {
+        return Ok(Some(n));
+    }
+    let moment = |s: &str| chrono::DateTime::parse_from_rfc3339(&s.trim().replacen(' ', "T", 1)).ok();
+    let at = moment(&raw).ok_or_else(|| {
+        ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("version must be a number or a date and time, not '{raw}'"))
+    })?;
+    b.version_history(dataset)?
+        .iter()
+        .filter(|v| moment(&v.created).is_some_and(|c| c <= at))
+        .map(|v| v.version)
+        .next_back()
+        .map(Some)
+        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "KeyError", format!("'{dataset}' has no version committed by {raw}")))
+}
+
+/// `GET …/summary[?version=]`: a task whose `dataframe` result is one row summing a version up.
+async fn summary(
+    State(state): State<AppState>,
+    Path((data_type, dataset)): Path<(String, String)>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Response, ApiError> {
+    exposures_only(&data_type)?;
+    let raw = repeated(query.as_deref(), "version").pop();
+    Ok(state.spawn_task(move |b, _| {
+        let version = match version_at(b, &dataset, raw)? {
+            Some(v) => v,
+            None => b.version_history(&dataset)?.last().map_or(0, |v| v.version),
+        };
+        let rows = b.data_summary(&dataset, Some(version))?;
+        Ok(Outcome::Parquet(crate::frames::parquet(&[crate::frames::data_summary(version, &rows)?])?))
+    }))
+}
+
+/// `GET …/detail-summary[?version=]`: a task whose `dataframe` result has one row per date of
+/// a version (the staging detail summary's columns without `_name`).
+async fn detail_summary(
+    State(state): State<AppState>,
+    Path((data_type, dataset)): Path<(String, String)>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Response, ApiError> {
+    exposures_only(&data_type)?;
+    let raw = repeated(query.as_deref(), "version").pop();
+    Ok(state.spawn_task(move |b, _| {
+        let version = version_at(b, &dataset, raw)?;
+        let rows = b.data_detail(&dataset, version)?;
+        Ok(Outcome::Parquet(crate::frames::parquet(&[crate::frames::detail_summary(&rows, false)?])?))
+    }))
+}
+
+/// `GET …/version-history`: `{version: commit time}`, version 0 being the dataset's creation.
+async fn version_history(
+    State(state): State<AppState>,
+    Path((data_type, dataset)): Path<(String, String)>,
+) -> Result<Json<BTreeMap<u32, String>>, ApiError> {
+    exposures_only(&data_type)?;
+    let (created, history) = state
+        .run(move |b| {
+            let created = b.datasets()?.into_iter().find(|d| d.name == dataset).map(|d| d.created);
+            let created = created.ok_or_else(|| riskdesk::Error::not_found("dataset", &dataset))?;
+            Ok((created, b.version_history(&dataset)?))
+        })
+        .await?;
+    let mut versions: BTreeMap<u32, String> = history.into_iter().map(|v| (v.version, v.created)).collect();
+    versions.entry(0).or_insert(created);
+    Ok(Json(versions))
+}
+
+/// `GET …/commit-modes`: `{mode: what it does}`.
+async fn commit_modes(Path((data_type, _)): Path<(String, String)>) -> Result<Json<BTreeMap<&'static str, &'static str>>, ApiError> {
+    exposures_only(&data_type)?;
+    Ok(Json(riskdesk::uploader::CommitMode::ALL.iter().map(|m| (m.name(), m.description())).collect()))
+}
+
+/// `DELETE /v1/equity/uploaders/exposures/{dataset}`: deletes the dataset, every version and
+/// staged name.
+async fn destroy(
+    State(state): State<AppState>,
+    Path((data_type, dataset)): Path<(String, String)>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    exposures_only(&data_type)?;
+    state.run(move |b| b.destroy(&dataset)).await?;
+    Ok(Json(serde_json::json!({})))
+}
+
+/// `GET /v1/equity/uploaders/freshness`: when exposures were last committed.
+async fn freshness(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let last = state
+        .run(|b| {
+            let mut last: Option<String> = None;
+            for d in b.datasets()? {
+                let newest = b.version_history(&d.name)?.into_iter().filter(|v| v.version > 0).map(|v| v.created).max();
+                last = last.max(newest);
+            }
+            Ok(last)
+        })
+        .await?;
+    Ok(Json(serde_json::json!([{ "data_type": EXPOSURES, "last_committed_at": last }])))
+}
+
 /// `GET …/{dataset}/schema?which=data|staging`: the columns and their polars dtypes (each a JSON
 /// string holding a JSON string literal, as the client evaluates it). An unknown dataset is a
 /// 400, which the client reads as "no such dataset".
@@ -92,107 +228,19 @@ async fn schema(
     Query(which): Query<Which>,
 ) -> Result<Json<serde_json::Map<String, serde_json::Value>>, ApiError> {
     exposures_only(&data_type)?;
-    let staging = match which.which.as_deref().filter(|w| !w.is_empty()) {
-        None | Some("data") => false,
-        Some("staging") => true,
-        Some(other) => {
-            return Err(ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("which is data or staging, not '{other}'")));
-        }
-    };
+    let staging = which.staging()?;
     let name = dataset.clone();
     let known = state.run(move |b| Ok(b.datasets()?.iter().any(|d| d.name == name))).await?;
     if !known {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "KeyError", format!("Dataset '{dataset}' not found.")));
     }
     // The engine's stored schema, in its order; staging frames lead with the staged name.
-    let stored = riskdesk::store::parts::schema();
-    let stored = stored.fields().iter().map(|f| (f.name().as_str(), polars_dtype(f.data_type())));
-    let columns = staging
-        .then_some(("_name", "String"))
-        .into_iter()
-        .chain(stored)
-        .map(|(c, t)| (c.to_owned(), serde_json::Value::String(format!("\"{t}\""))))
-        .collect();
+    let mut columns = serde_json::Map::new();
+    if staging {
+        columns.insert("_name".into(), serde_json::Value::String("\"String\"".into()));
+    }
+    columns.extend(crate::frames::dtypes(&riskdesk::store::parts::schema()));
     Ok(Json(columns))
-}
-
-/// The polars dtype name of a stored Arrow type (strings are stored as dictionaries).
-fn polars_dtype(t: &arrow_schema::DataType) -> &'static str {
-    use arrow_schema::DataType;
-    match t {
-        DataType::Date32 => "Date",
-        DataType::Float32 => "Float32",
-        _ => "String",
-    }
-}
-
-/// One parser's part in a staging result.
-#[derive(Serialize)]
-struct ParserResult {
-    parser: Option<String>,
-    success: bool,
-    messages: Vec<String>,
-}
-
-/// The platform's `UploadStagingResult` (its fields exactly: the client forbids others).
-#[derive(Serialize)]
-struct StagingResult {
-    name: String,
-    timestamp: String,
-    success: bool,
-    results: Vec<ParserResult>,
-}
-
-impl From<riskdesk::uploader::StagingResult> for StagingResult {
-    fn from(r: riskdesk::uploader::StagingResult) -> Self {
-        StagingResult {
-            name: r.name,
-            timestamp: r.timestamp,
-            success: r.success,
-            results: vec![ParserResult {
-                parser: r.parser,
-                success: r.success,
-                messages: r.messages.iter().map(ToString::to_string).collect(),
-            }],
-        }
-    }
-}
-
-/// `GET …/{dataset}/staging-results[?names=…]`: the staged entries by name.
-async fn staging_results(
-    State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-    axum::extract::RawQuery(query): axum::extract::RawQuery,
-) -> Result<Json<BTreeMap<String, StagingResult>>, ApiError> {
-    exposures_only(&data_type)?;
-    let names = repeated(query.as_deref(), "names");
-    let results = state.run(move |b| b.staging_results(&dataset)).await?;
-    Ok(Json(
-        results
-            .into_iter()
-            .filter(|r| names.is_empty() || names.contains(&r.name))
-            .map(|r| (r.name.clone(), StagingResult::from(r)))
-            .collect(),
-    ))
-}
-
-/// `GET …/{dataset}/staging-data-detail-summary[?names=…]`: a task whose `dataframe` result is
-/// one row per staged name and date (see [`crate::frames::detail_summary`]).
-async fn staging_detail_summary(
-    State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-    axum::extract::RawQuery(query): axum::extract::RawQuery,
-) -> Result<Response, ApiError> {
-    exposures_only(&data_type)?;
-    let names = repeated(query.as_deref(), "names");
-    Ok(state.spawn_task(move |b, _| {
-        let rows: Vec<_> = b
-            .staging_detail(&dataset)?
-            .into_iter()
-            .filter(|r| names.is_empty() || r.name.as_ref().is_some_and(|n| names.contains(n)))
-            .collect();
-        Ok(Outcome::Parquet(crate::frames::detail_summary(&rows)?.into()))
-    }))
 }
 
 /// `POST …/{dataset}/commit?mode=…[&names=…]`: a task whose `json` result is the platform's
@@ -224,6 +272,25 @@ struct DataBody {
     filters: Option<serde_json::Value>,
 }
 
+/// The platform's filters (`{"filters": [...]}`: a list of filters is one AND group, a list of
+/// lists is an OR of AND groups) as the engine's groups.
+fn dnf(filters: Option<serde_json::Value>) -> Result<Vec<Vec<Filter>>, ApiError> {
+    let bad = |e: String| ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("filters: {e}"));
+    let list = match filters {
+        None | Some(serde_json::Value::Null) => return Ok(Vec::new()),
+        Some(serde_json::Value::Object(mut m)) => m.remove("filters").unwrap_or_default(),
+        Some(other) => other,
+    };
+    let serde_json::Value::Array(items) = list else { return Err(bad(format!("expected a list, not {list}"))) };
+    if items.iter().all(serde_json::Value::is_array) {
+        items.into_iter().map(|g| serde_json::from_value(g).map_err(|e| bad(e.to_string()))).collect()
+    } else if items.iter().any(serde_json::Value::is_array) {
+        Err(bad("mixes single filters and groups of filters; use one or the other".into()))
+    } else {
+        Ok(vec![serde_json::from_value(serde_json::Value::Array(items)).map_err(|e| bad(e.to_string()))?])
+    }
+}
+
 /// One query value as a number, with a message naming it when it is not one.
 fn number<T: std::str::FromStr>(query: Option<&str>, key: &str) -> Result<Option<T>, ApiError> {
     match repeated(query, key).pop() {
@@ -245,17 +312,11 @@ async fn data(
 ) -> Result<Response, ApiError> {
     exposures_only(&data_type)?;
     let body = body.map(|Json(b)| b).unwrap_or(DataBody { columns: Vec::new(), unique: false, filters: None });
-    if body.filters.as_ref().is_some_and(|f| !f.is_null()) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "ValueError",
-            "filters are not served yet: ask for the columns and filter the frame",
-        ));
-    }
+    let filters = dnf(body.filters)?;
     let version: Option<u32> = number(query.as_deref(), "version")?;
     let head: Option<usize> = number(query.as_deref(), "head")?;
     let columns = body.columns.iter().map(|c| riskdesk::uploader::Column::parse(c)).collect::<riskdesk::Result<Vec<_>>>()?;
-    let request = riskdesk::api::DataRequest { columns, unique: body.unique, version };
+    let request = riskdesk::api::DataRequest { columns, unique: body.unique, version, filters };
     Ok(state.spawn_task(move |b, _| {
         let batch = b.data(&dataset, &request)?.to_batch()?;
         let batch = match head {

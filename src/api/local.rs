@@ -157,6 +157,12 @@ impl Backend for LocalBackend {
         self.with(|h| h.uploader(dataset)?.staging_detail_summary())
     }
 
+    fn staging_data(&self, dataset: &str, names: Option<&[String]>, columns: &[Column], unique: bool) -> Result<Vec<(String, Table)>> {
+        let columns = if columns.is_empty() { Column::ALL.to_vec() } else { columns.to_vec() };
+        let staged = self.with(|h| h.uploader(dataset)?.staged_data(names))?;
+        Ok(staged.into_iter().map(|(name, frame)| (name, Table::from_exposures(&frame, &columns, unique))).collect())
+    }
+
     fn staged_day(&self, dataset: &str, name: &str, date: &str) -> Result<Vec<GroupValues>> {
         let groups = self.with(|h| h.uploader(dataset)?.staged_day(name, date))?;
         Ok(groups
@@ -243,7 +249,10 @@ impl Backend for LocalBackend {
 
     fn data(&self, dataset: &str, request: &DataRequest) -> Result<Table> {
         let columns = if request.columns.is_empty() { Column::ALL.to_vec() } else { request.columns.clone() };
-        let frame = self.with(|h| h.uploader(dataset)?.data(request.version))?;
+        let mut frame = self.with(|h| h.uploader(dataset)?.data(request.version))?;
+        if !request.filters.is_empty() {
+            frame = frame.take(&crate::uploader::filter::rows(&frame, &request.filters)?);
+        }
         Ok(Table::from_exposures(&frame, &columns, request.unique))
     }
 

@@ -34,8 +34,8 @@ use crate::riskdataset::{CreationReport, Description, ExposureQuery, RiskDataset
 use crate::scan::{FileStatus, ScanReport};
 use crate::table::{Format, Table};
 use crate::uploader::{
-    CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult, VersionDiff,
-    VersionInfo,
+    Column, CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult,
+    VersionDiff, VersionInfo,
 };
 use crate::{Error, Result};
 
@@ -73,6 +73,10 @@ pub trait Backend: Send + Sync {
 
     /// The detail summary of the staging area: one row per staged name and date.
     fn staging_detail(&self, dataset: &str) -> Result<Vec<DetailRow>>;
+
+    /// The staged rows of each staged name (of `names` only, when given) in `columns` (all six
+    /// when empty), distinct and sorted when `unique`, by name.
+    fn staging_data(&self, dataset: &str, names: Option<&[String]>, columns: &[Column], unique: bool) -> Result<Vec<(String, Table)>>;
 
     /// The staged values of one name on one date (`YYYY-MM-DD`), by factor group.
     fn staged_day(&self, dataset: &str, name: &str, date: &str) -> Result<Vec<GroupValues>>;

@@ -76,6 +76,9 @@ pub struct DataRequest {
     /// A version; the latest when `None`.
     #[serde(default)]
     pub version: Option<u32>,
+    /// Rows kept: those passing every filter of some group (all rows when empty).
+    #[serde(default)]
+    pub filters: Vec<Vec<crate::uploader::filter::Filter>>,
 }
 
 /// What [`Backend::check`](super::Backend::check) checks.

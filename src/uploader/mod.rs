@@ -6,6 +6,7 @@
 mod check;
 mod commit;
 mod diff;
+pub mod filter;
 mod query;
 mod stage;
 

@@ -149,6 +149,19 @@ impl Uploader<'_> {
             .collect())
     }
 
+    /// The staged rows of each staged name (of `names` only, when given), by name.
+    pub fn staged_data(&self, names: Option<&[String]>) -> Result<Vec<(String, Exposures)>> {
+        let staged = catalog::staged(self.home.db(), self.id)?;
+        if let Some(missing) = names.into_iter().flatten().find(|n| !staged.iter().any(|s| &s.name == *n)) {
+            return Err(Error::not_found("staged name", missing));
+        }
+        staged
+            .into_iter()
+            .filter(|s| names.is_none_or(|n| n.contains(&s.name)))
+            .map(|s| Ok((s.name.clone(), parts::read(&self.home.path(&s.file))?)))
+            .collect()
+    }
+
     /// The staged values of one name on one date, by factor group and factor (both sorted).
     pub fn staged_day(&self, name: &str, date: &str) -> Result<Vec<StagedGroup>> {
         let day = crate::date::parse_arg(date)?;

@@ -123,7 +123,11 @@ unique: boolean,
 /**
  * A version; the latest when `None`.
  */
-version: number | null, };
+version: number | null, 
+/**
+ * Rows kept: those passing every filter of some group (all rows when empty).
+ */
+filters: Array<Array<Filter>>, };
 export type Column = "date" | "asset_id" | "asset_id_type" | "factor_group" | "factor" | "exposure";
 export type Drill = { 
 /**
