@@ -64,11 +64,14 @@ impl Named {
 /// Checks the name of a dataset of `kind` ("dataset", "reference dataset", …): 1 to 128
 /// characters, no slashes, control characters or surrounding spaces.
 pub fn check_name(kind: &str, name: &str) -> crate::Result<()> {
-    let bad =
-        name.trim().is_empty() || name.len() > 128 || name.trim() != name || name.chars().any(|c| c.is_control() || c == '/' || c == '\\');
+    let bad = name.trim().is_empty()
+        || name.len() > 128
+        || name.trim() != name
+        || matches!(name, "." | "..")
+        || name.chars().any(|c| c.is_control() || c == '/' || c == '\\');
     if bad {
         return Err(crate::Error::invalid(format!(
-            "'{name}' is not a valid {kind} name (1 to 128 characters, no slashes, control characters or surrounding spaces)"
+            "'{name}' is not a valid {kind} name (1 to 128 characters, not . or .., no slashes, control characters or surrounding spaces)"
         )));
     }
     Ok(())
@@ -103,6 +106,16 @@ pub fn parse(file_name: &str) -> Result<Named, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dataset_names_that_could_break_paths_are_refused() {
+        for bad in ["", " x", "x ", ".", "..", "a/b", "a\\b", "tab\tname"] {
+            assert!(check_name("dataset", bad).is_err(), "{bad:?}");
+        }
+        for good in ["My-Exposures", "a.b", "Équipe 2025", "x..y"] {
+            assert!(check_name("dataset", good).is_ok(), "{good:?}");
+        }
+    }
 
     #[test]
     fn reads_daily_and_annual_names() {

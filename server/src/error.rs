@@ -22,7 +22,7 @@ impl ApiError {
 
     /// The same error raised as another exception class (a 4xx only: a 5xx keeps its kind).
     pub fn kind(mut self, kind: &'static str) -> Self {
-        if self.status.is_client_error() && self.status != StatusCode::FORBIDDEN {
+        if self.status.is_client_error() && self.status != StatusCode::UNAUTHORIZED {
             self.kind = kind;
         }
         self
@@ -33,9 +33,10 @@ impl ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", message)
     }
 
-    /// No key, or a key that opens nothing (403 `PermissionDeniedError`, which every client call maps).
+    /// No key, or a key that opens nothing: 401, typed `PermissionDeniedError` (the official
+    /// client raises it as an HTTP error whose text carries the message).
     pub fn denied(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::FORBIDDEN, "PermissionDeniedError", message)
+        ApiError::new(StatusCode::UNAUTHORIZED, "PermissionDeniedError", message)
     }
 }
 

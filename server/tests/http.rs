@@ -77,14 +77,14 @@ fn keys_open_the_api_and_uploader_datasets_answer_in_the_platform_shapes() {
     // The version check needs no key.
     let (status, body) = get(&client, &url("/"));
     assert_eq!((status, body["client_version"].as_str()), (StatusCode::OK, Some(riskdesk_server::CLIENT_VERSION)));
-    // Without a key, with a wrong or revoked one: refused the way the client maps to PermissionDeniedError.
+    // Without a key, with a wrong or revoked one: 401 in the platform's error shape.
     for bad in [
         url("/v1/equity/uploaders"),
         url("/v1/equity/uploaders?api_key=rdk_wrong"),
         url(&format!("/v1/equity/uploaders?api_key={old_key}")),
     ] {
         let (status, body) = get(&client, &bad);
-        assert_eq!(status, StatusCode::FORBIDDEN, "{bad}");
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{bad}");
         assert_eq!(error_of(&body).0, "PermissionDeniedError", "{body}");
     }
     // A key in the query or as a bearer token.
@@ -209,7 +209,7 @@ fn summaries_and_commits_run_as_tasks_with_the_platforms_results() {
     let batch =
         parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(bytes).unwrap().build().unwrap().next().unwrap().unwrap();
     assert_eq!((batch.num_rows(), batch.num_columns()), (5, 6));
-    for (query, body) in [("head=five", json!({})), ("", json!({"filters": {"filters": []}})), ("", json!({"columns": ["colour"]}))] {
+    for (query, body) in [("head=five", json!({})), ("", json!({"filters": {"filters": "x"}})), ("", json!({"columns": ["colour"]}))] {
         let r = client.post(format!("{u}/data?{query}&api_key={key}")).json(&body).send().unwrap();
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{query} {body}");
         assert_eq!(error_of(&r.json().unwrap()).0, "ValueError");
@@ -325,4 +325,118 @@ fn ended_tasks_are_forgotten_after_their_keeping_time() {
     let second = task_id(client.get(&summary).send().unwrap());
     assert_eq!(get(&client, &format!("{base}/v1/tasks/{first}/progress?api_key={key}")).0, StatusCode::NOT_FOUND);
     wait(&client, &base, &key, &second);
+}
+
+/// A ZIP of `(member name, bytes)`, deflated.
+fn zip_of(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut out);
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in members {
+        z.start_file(*name, options).unwrap();
+        std::io::Write::write_all(&mut z, bytes).unwrap();
+    }
+    z.finish().unwrap();
+    out.into_inner()
+}
+
+/// Stages `bytes` as `file_name` and returns the task's result (an `UploadStagingResult`).
+fn staged_result(client: &Client, server: &Server, key: &str, file_name: &str, bytes: Vec<u8>) -> Value {
+    let u = format!("{}/v1/equity/uploaders/exposures/My-Exposures", server.url);
+    let id = task_id(stage_file(client, &u, key, file_name, bytes));
+    wait(client, &server.url, key, &id);
+    get(client, &format!("{}/v1/tasks/{id}/result?type=json&api_key={key}", server.url)).1
+}
+
+#[test]
+fn corrupt_zips_bombs_and_escaping_members_stage_nothing_and_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let local = LocalBackend::open(&home).unwrap();
+    let (_, key) = local.create_key("tester@example.com").unwrap();
+    local.create_dataset("My-Exposures").unwrap();
+    let server = Server::start(&home);
+    let client = Client::new();
+    let good = b"date,asset_id,asset_id_type,factor_group,factor,exposure\n2025-05-01,AAA,bayesid,style,Size,0.5\n".to_vec();
+    let said = |r: &Value| r["results"][0]["messages"].to_string();
+
+    let corrupt = staged_result(&client, &server, &key, "exposures_2025.zip", b"PK\x03\x04 this is not a zip".to_vec());
+    assert_eq!(corrupt["success"], false, "{corrupt}");
+    assert!(said(&corrupt).contains("exposures_2025.zip"), "{corrupt}");
+
+    let escaping = zip_of(&[("../exposures_2025-05-01.csv", good.clone())]);
+    let r = staged_result(&client, &server, &key, "exposures_2025.zip", escaping);
+    assert_eq!(r["success"], false, "{r}");
+    assert!(said(&r).contains("escapes the archive"), "{r}");
+
+    // 80 MB of zeros deflate to about 80 KB: far beyond the safe inflation ratio.
+    let bomb = zip_of(&[("exposures_2025-05-02.csv", vec![0u8; 80 << 20])]);
+    assert!(bomb.len() < 1 << 20);
+    let r = staged_result(&client, &server, &key, "exposures_2025.zip", bomb);
+    assert_eq!(r["success"], false, "{r}");
+    assert!(said(&r).contains("zip bomb"), "{r}");
+
+    // Nothing of the three was staged, and their upload folders are gone.
+    assert!(local.staging_results("My-Exposures").unwrap().is_empty());
+    assert_eq!(std::fs::read_dir(home.join("uploads")).unwrap().count(), 0);
+    // A good member still stages.
+    let r = staged_result(&client, &server, &key, "exposures_2025.zip", zip_of(&[("exposures_2025-05-01.csv", good)]));
+    assert_eq!(r["success"], true, "{r}");
+}
+
+#[test]
+fn a_cancelled_task_ends_cancelled_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let local = LocalBackend::open(&home).unwrap();
+    let (_, key) = local.create_key("tester@example.com").unwrap();
+    let days = dir.path().join("days");
+    let opts = riskdesk::demo::DemoOptions { assets: 3000, days: 12, ..Default::default() };
+    riskdesk::demo::write_exposures(&days, &opts, &Progress::none()).unwrap();
+    let zips = dir.path().join("zips");
+    let zip = std::fs::read(&riskdesk::batch::batch(&days, &zips, 6, &Progress::none()).unwrap()[0].path).unwrap();
+    local.create_dataset("My-Exposures").unwrap();
+    let server = Server::start(&home);
+    let client = Client::new();
+    let u = format!("{}/v1/equity/uploaders/exposures/My-Exposures", server.url);
+
+    // Cancelled as soon as it starts: twelve days of 3,000 assets take far longer to stage.
+    let id = task_id(stage_file(&client, &u, &key, "exposures_2025.zip", zip));
+    let cancel = client.delete(format!("{}/v1/tasks/{id}?api_key={key}", server.url)).send().unwrap();
+    assert_eq!(cancel.status(), StatusCode::OK);
+    let progress = wait(&client, &server.url, &key, &id);
+    assert_eq!(progress["state"], "CANCELLED", "{progress}");
+    let (status, body) = get(&client, &format!("{}/v1/tasks/{id}/result?type=json&api_key={key}", server.url));
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(local.staging_results("My-Exposures").unwrap().is_empty());
+    assert_eq!(std::fs::read_dir(home.join("uploads")).unwrap().count(), 0);
+}
+
+#[test]
+fn a_wrong_key_touches_nothing_and_bad_names_are_refused_at_creation() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let local = LocalBackend::open(&home).unwrap();
+    let (_, key) = local.create_key("tester@example.com").unwrap();
+    local.create_dataset("My-Exposures").unwrap();
+    let server = Server::start(&home);
+    let client = Client::new();
+    let u = format!("{}/v1/equity/uploaders/exposures/My-Exposures", server.url);
+    let good = b"date,asset_id,asset_id_type,factor_group,factor,exposure\n2025-05-01,AAA,bayesid,style,Size,0.5\n".to_vec();
+
+    let refused = stage_file(&client, &u, "rdk_wrong", "exposures_2025-05-01.csv", good);
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let destroy = client.delete(format!("{u}?api_key=rdk_wrong")).send().unwrap();
+    assert_eq!(destroy.status(), StatusCode::UNAUTHORIZED);
+    assert!(local.staging_results("My-Exposures").unwrap().is_empty());
+    assert_eq!(local.datasets().unwrap().len(), 1);
+
+    // Names that could break paths: refused for uploader and risk datasets alike.
+    for name in ["%20padded", "trailing%20", "tab%09name"] {
+        let r = client.post(format!("{}/v1/equity/uploaders/exposures/{name}?api_key={key}", server.url)).json(&json!({})).send().unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{name}");
+        let r = client.post(format!("{}/v1/equity/dataset/create/{name}?api_key={key}", server.url)).body("{}").send().unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{name}");
+    }
+    assert_eq!(local.datasets().unwrap().len(), 1);
 }
