@@ -36,12 +36,15 @@ pub struct AppState {
     accessors: Arc<reports::Accessors>,
     /// The largest upload accepted, in bytes (larger ones get 413).
     upload_limit: u64,
+    /// Held by whatever writes to the home, so that this server's writers queue instead of
+    /// failing on the home's write lock (which still keeps other processes out).
+    writing: Arc<std::sync::Mutex<()>>,
 }
 
 impl AppState {
     /// The state of a server over `backend` keeping its tasks in `tasks`.
     pub fn new(backend: LocalBackend, tasks: tasks::Tasks, upload_limit: u64) -> Self {
-        AppState { backend: Arc::new(backend), tasks: Arc::new(tasks), accessors: Arc::default(), upload_limit }
+        AppState { backend: Arc::new(backend), tasks: Arc::new(tasks), accessors: Arc::default(), upload_limit, writing: Arc::default() }
     }
 
     /// Runs blocking engine work on tokio's blocking pool, so request threads stay free.
@@ -49,8 +52,28 @@ impl AppState {
         &self,
         work: impl FnOnce(&LocalBackend) -> riskdesk::Result<T> + Send + 'static,
     ) -> Result<T, ApiError> {
+        self.blocking(None, work).await
+    }
+
+    /// [`AppState::run`] for work that writes: it waits for this server's writes before it.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&LocalBackend) -> riskdesk::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        self.blocking(Some(Arc::clone(&self.writing)), work).await
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        writing: Option<Arc<std::sync::Mutex<()>>>,
+        work: impl FnOnce(&LocalBackend) -> riskdesk::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
         let backend = Arc::clone(&self.backend);
-        match tokio::task::spawn_blocking(move || work(&backend)).await {
+        let run = move || {
+            let _writer = writing.as_ref().map(|w| w.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+            work(&backend)
+        };
+        match tokio::task::spawn_blocking(run).await {
             Ok(result) => result.map_err(ApiError::from),
             Err(e) => Err(ApiError::internal(format!("the work stopped unexpectedly: {e}"))),
         }

@@ -134,7 +134,7 @@ async fn create(State(state): State<AppState>, Path(name): Path<String>, body: B
     let (settings, dialect) = dialect::read(value)?;
     let name = bare(&name).to_owned();
     riskdesk::names::check_name("risk dataset", &name)?;
-    Ok(state.spawn_task(move |b, progress| {
+    Ok(state.spawn_write_task(move |b, progress| {
         b.create_risk_dataset(&name, &settings, false, progress)?;
         Ok(Outcome::Json(json!({ "dataset_name": name, "settings": dialect::write(&settings, dialect) })))
     }))
@@ -144,7 +144,7 @@ async fn create(State(state): State<AppState>, Path(name): Path<String>, body: B
 /// newest versions of its sources (`{}` when done).
 async fn update(State(state): State<AppState>, Path(name): Path<String>) -> Response {
     let name = bare(&name).to_owned();
-    state.spawn_task(move |b, progress| {
+    state.spawn_write_task(move |b, progress| {
         b.update_risk_dataset(&name, progress)?;
         Ok(Outcome::Json(json!({})))
     })
@@ -162,7 +162,7 @@ fn raw_settings(name: &str, settings: &riskdesk::riskdataset::RiskDatasetSetting
 async fn delete(State(state): State<AppState>, Path(name): Path<String>) -> Result<Json<Value>, ApiError> {
     let name = bare(&name).to_owned();
     let (name, settings) = state
-        .run(move |b| {
+        .write(move |b| {
             let d = b.describe_risk_dataset(&name)?;
             b.delete_risk_dataset(&name, false)?;
             Ok((name, d.settings))

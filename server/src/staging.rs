@@ -91,7 +91,7 @@ async fn wipe(
 ) -> Result<Json<BTreeMap<String, StagingResult>>, ApiError> {
     exposures_only(&data_type)?;
     let names = names_of(query.as_deref());
-    let removed = state.run(move |b| b.wipe_staging(&dataset, names.as_deref())).await.map_err(|e| e.kind("UploadError"))?;
+    let removed = state.write(move |b| b.wipe_staging(&dataset, names.as_deref())).await.map_err(|e| e.kind("UploadError"))?;
     Ok(Json(by_name(removed)))
 }
 

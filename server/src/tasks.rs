@@ -32,6 +32,8 @@ pub enum Outcome {
 /// Where a task is.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Status {
+    /// Waiting for the server's writes before it.
+    Queued,
     Running,
     Completed,
     Failed,
@@ -41,6 +43,7 @@ enum Status {
 impl Status {
     fn name(self) -> &'static str {
         match self {
+            Status::Queued => "QUEUED",
             Status::Running => "RUNNING",
             Status::Completed => "COMPLETED",
             Status::Failed => "FAILED",
@@ -119,15 +122,43 @@ impl AppState {
     /// Starts `work` as a task on the blocking pool and answers 202 with its id. `work` reports
     /// through the engine's progress and stops when the client cancels.
     pub fn spawn_task(&self, work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError> + Send + 'static) -> Response {
+        self.start(false, work)
+    }
+
+    /// [`AppState::spawn_task`] for work that writes: it waits (`QUEUED`) for the server's
+    /// writes before it instead of failing on the home's write lock.
+    pub fn spawn_write_task(
+        &self,
+        work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError> + Send + 'static,
+    ) -> Response {
+        self.start(true, work)
+    }
+
+    fn start(
+        &self,
+        writes: bool,
+        work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError> + Send + 'static,
+    ) -> Response {
+        let status = if writes { Status::Queued } else { Status::Running };
         let task = Arc::new(Task {
-            state: Mutex::new(TaskState { status: Status::Running, percent: 0, message: String::new(), outcome: None, ended: None }),
+            state: Mutex::new(TaskState { status, percent: 0, message: String::new(), outcome: None, ended: None }),
             cancel: AtomicBool::new(false),
         });
         self.tasks.prune();
         let id = self.tasks.new_id();
         self.tasks.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(id.clone(), Arc::clone(&task));
         let backend = Arc::clone(&self.backend);
+        let writing = writes.then(|| Arc::clone(&self.writing));
         tokio::task::spawn_blocking(move || {
+            if writes {
+                task.state().message = "waiting for the writes before it".into();
+            }
+            let _writer = writing.as_ref().map(|w| w.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+            {
+                let mut s = task.state();
+                s.status = Status::Running;
+                s.message.clear();
+            }
             let sink = |step: &riskdesk::progress::Step| {
                 let mut s = task.state();
                 if let Some(percent) = (100 * step.done.min(step.total)).checked_div(step.total) {
@@ -172,7 +203,7 @@ async fn progress(State(state): State<AppState>, Path(id): Path<String>) -> Resu
 
 /// `GET /v1/tasks/{id}/ready`: `true` once the task ended, however it ended.
 async fn ready(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<bool>, ApiError> {
-    Ok(Json(state.tasks.get(&id)?.state().status != Status::Running))
+    Ok(Json(!matches!(state.tasks.get(&id)?.state().status, Status::Queued | Status::Running)))
 }
 
 #[derive(serde::Deserialize)]

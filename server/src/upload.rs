@@ -107,7 +107,7 @@ pub async fn stage_file(
     let path = receive(multipart, &scratch.0, state.upload_limit).await?;
     let stem = path.file_name().and_then(|n| n.to_str()).map(|n| n.split('.').next().unwrap_or(n).to_owned()).unwrap_or_default();
     let name = query.name.filter(|n| !n.is_empty()).unwrap_or(stem);
-    Ok(state.spawn_task(move |b, progress| {
+    Ok(state.spawn_write_task(move |b, progress| {
         let _scratch = scratch; // the upload goes once staged (the staged data is the engine's own copy)
         let results = b.stage(&dataset, &[path], replace, progress)?;
         let success = !results.is_empty() && results.iter().all(|r| r.success);

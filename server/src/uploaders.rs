@@ -80,7 +80,7 @@ async fn create(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     exposures_only(&data_type)?;
     let name = dataset.clone();
-    state.run(move |b| b.create_dataset(&name)).await?;
+    state.write(move |b| b.create_dataset(&name)).await?;
     Ok(Json(serde_json::json!({ "name": dataset })))
 }
 
@@ -200,7 +200,7 @@ async fn destroy(
     Path((data_type, dataset)): Path<(String, String)>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     exposures_only(&data_type)?;
-    state.run(move |b| b.destroy(&dataset)).await?;
+    state.write(move |b| b.destroy(&dataset)).await?;
     Ok(Json(serde_json::json!({})))
 }
 
@@ -254,7 +254,7 @@ async fn commit(
     let mode = repeated(query.as_deref(), "mode").pop().unwrap_or_else(|| "append".to_owned());
     let mode = riskdesk::uploader::CommitMode::parse(&mode).map_err(|e| ApiError::from(e).kind("UploadError"))?;
     let names = repeated(query.as_deref(), "names");
-    Ok(state.spawn_task(move |b, progress| {
+    Ok(state.spawn_write_task(move |b, progress| {
         let names = (!names.is_empty()).then_some(names);
         let done = b.commit(&dataset, mode, names.as_deref(), progress).map_err(|e| ApiError::from(e).kind("UploadError"))?;
         Ok(Outcome::Json(serde_json::json!({ "version": done.version, "committed_names": done.committed_names })))

@@ -1,65 +1,13 @@
 //! The server over real HTTP on loopback: version check, keys, and the uploader's dataset calls,
 //! answered in the platform's shapes.
 
-use std::net::SocketAddr;
-use std::path::Path;
+mod common;
 
+use common::{Server, error_of, get, task_id, wait};
 use reqwest::StatusCode;
 use reqwest::blocking::Client;
 use riskdesk::{Backend, LocalBackend, Progress};
 use serde_json::{Value, json};
-
-/// A server on a free port over `home`, stopped when dropped.
-struct Server {
-    url: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
-}
-
-impl Server {
-    fn start(home: &Path) -> Server {
-        Server::start_with(home, riskdesk_server::DEFAULT_UPLOAD_LIMIT)
-    }
-
-    fn start_with(home: &Path, upload_limit: u64) -> Server {
-        let backend = LocalBackend::open(home).unwrap();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-                let shutdown = async move {
-                    let _ = stopped.await;
-                };
-                riskdesk_server::serve(backend, upload_limit, listener, shutdown, move |addr| tx.send(addr).unwrap()).await
-            })
-        });
-        let addr = rx.recv().unwrap();
-        Server { url: format!("http://{addr}"), stop: Some(stop), thread: Some(thread) }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.stop.take().map(|s| s.send(()));
-        if let Some(t) = self.thread.take() {
-            t.join().unwrap().unwrap();
-        }
-    }
-}
-
-fn get(client: &Client, url: &str) -> (StatusCode, Value) {
-    let r = client.get(url).send().unwrap();
-    (r.status(), r.json().unwrap_or(Value::Null))
-}
-
-/// The platform's error body: the exception's type and its message (a JSON string literal).
-fn error_of(body: &Value) -> (&str, String) {
-    let detail = &body["detail"];
-    let message: String = serde_json::from_str(detail["message"].as_str().unwrap()).unwrap();
-    (detail["type"].as_str().unwrap(), message)
-}
 
 #[test]
 fn keys_open_the_api_and_uploader_datasets_answer_in_the_platform_shapes() {
@@ -134,27 +82,6 @@ fn keys_open_the_api_and_uploader_datasets_answer_in_the_platform_shapes() {
     assert_eq!((one["success"].as_bool(), one["results"][0]["parser"].as_str()), (Some(true), Some("long")));
     let only = get(&client, &with_key("/v1/equity/uploaders/exposures/My-Exposures/staging-results?names=exposures_2025-05-02")).1;
     assert_eq!(only.as_object().unwrap().len(), 1);
-}
-
-/// Polls a task the way the client does (progress, ready) until it ends; returns its last progress.
-fn wait(client: &Client, base: &str, key: &str, id: &str) -> Value {
-    for _ in 0..600 {
-        let (status, progress) = get(client, &format!("{base}/v1/tasks/{id}/progress?api_key={key}"));
-        assert_eq!(status, StatusCode::OK, "{progress}");
-        if get(client, &format!("{base}/v1/tasks/{id}/ready?api_key={key}")).1 == json!(true) {
-            return get(client, &format!("{base}/v1/tasks/{id}/progress?api_key={key}")).1;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("task {id} never ended");
-}
-
-/// The task id of a 202 answer (exactly `task_id` and `extra`).
-fn task_id(response: reqwest::blocking::Response) -> String {
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let body: Value = response.json().unwrap();
-    assert_eq!(body["extra"], json!({}), "{body}");
-    body["task_id"].as_str().unwrap().to_owned()
 }
 
 #[test]
