@@ -617,7 +617,7 @@ fn serve(backend: LocalBackend, listen: std::net::SocketAddr, upload_limit: u64)
     }
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| Error::io("cannot start the server's runtime", e))?;
-    runtime.block_on(async {
+    let cancelled = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| Error::io(format!("cannot listen on {listen}"), e))?;
         // Whoever reads our output may be gone (a closed pipe): the server serves on regardless.
         let ready = |addr: std::net::SocketAddr| {
@@ -628,7 +628,13 @@ fn serve(backend: LocalBackend, listen: std::net::SocketAddr, upload_limit: u64)
             .await
             .map_err(|e| Error::io("the server stopped", e))
     })?;
-    let _ = writeln!(std::io::stdout(), "Stopped: the requests in flight were answered.");
+    // Dropping the runtime waits for the cancelled tasks to end (each at its next progress step).
+    drop(runtime);
+    let note = match cancelled {
+        0 => String::new(),
+        n => format!("; {n} running task(s) were cancelled, keeping nothing they had started"),
+    };
+    let _ = writeln!(std::io::stdout(), "Stopped: the requests in flight were answered{note}.");
     Ok(())
 }
 

@@ -101,18 +101,22 @@ async fn version() -> axum::Json<serde_json::Value> {
 /// The upload limit when none is given: 4 GB (a year of daily files zipped is about 0.8 GB).
 pub const DEFAULT_UPLOAD_LIMIT: u64 = 4_000_000_000;
 
-/// Serves `backend` on `listener` until `shutdown` resolves; then stops accepting and lets the
-/// requests in flight finish. `ready` gets the bound address once connections are accepted.
+/// Serves `backend` on `listener` until `shutdown` resolves; then stops accepting, lets the
+/// requests in flight finish, and cancels the tasks still running (the engine keeps nothing a
+/// cancelled task started). `ready` gets the bound address once connections are accepted.
+/// Returns how many tasks were cancelled; they have ended when the runtime is dropped.
 pub async fn serve(
     backend: LocalBackend,
     upload_limit: u64,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ready: impl FnOnce(SocketAddr),
-) -> std::io::Result<()> {
-    let app = router(AppState::new(backend, tasks::Tasks::default(), upload_limit));
+) -> std::io::Result<usize> {
+    let state = AppState::new(backend, tasks::Tasks::default(), upload_limit);
+    let app = router(state.clone());
     ready(listener.local_addr()?);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    Ok(state.tasks.cancel_all())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

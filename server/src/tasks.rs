@@ -108,6 +108,14 @@ impl Tasks {
         map.get(id).cloned().ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "KeyError", format!("Task {id} not found")))
     }
 
+    /// Asks every task still queued or running to stop (at shutdown); how many were asked.
+    pub fn cancel_all(&self) -> usize {
+        let map = self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let running: Vec<&Arc<Task>> = map.values().filter(|t| matches!(t.state().status, Status::Queued | Status::Running)).collect();
+        running.iter().for_each(|t| t.cancel.store(true, Ordering::Relaxed));
+        running.len()
+    }
+
     /// A new id (of a task, or of an upload's scratch folder): unique in this process, and not
     /// guessable across servers.
     pub(crate) fn new_id(&self) -> String {

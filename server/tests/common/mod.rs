@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 pub struct Server {
     pub url: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<usize>>>,
 }
 
 impl Server {
