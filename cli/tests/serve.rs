@@ -1,5 +1,7 @@
 //! `riskdesk serve`: prints its URL once it listens, answers, and stops cleanly on SIGTERM.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 
@@ -32,4 +34,58 @@ fn serve_prints_its_url_answers_and_stops_on_sigterm() {
     assert!(status.success(), "{status:?} {rest:?} {err}");
     assert!(rest.iter().any(|l| l.starts_with("Stopped")), "{rest:?}");
     assert!(err.contains("No API keys yet"), "{err}");
+}
+
+/// Sends a raw HTTP/1.1 request and returns the whole reply (the connection closes after it).
+fn http(addr: &str, head: &str, body: &[u8]) -> String {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    reply
+}
+
+#[test]
+fn sigterm_during_a_task_cancels_it_and_keeps_nothing_it_started() {
+    let env = common::Env::new();
+    let days = env.demo("days", 4000, 12, &[]);
+    let zips = env.folder("zips");
+    env.ok(&["batch", days.to_str().unwrap(), "--out", zips.to_str().unwrap()]);
+    let zip = std::fs::read(zips.join("exposures_2025.zip")).unwrap();
+    let key = env.ok(&["keys", "create", "--user", "t@example.com"]).lines().last().unwrap().to_owned();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_riskdesk"))
+        .arg("--home")
+        .arg(env.home())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap().trim_start_matches("http://").to_owned();
+
+    // Twelve days of 4,000 assets: staging them takes far longer than the stop below.
+    let boundary = "riskdeskboundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"exposures_2025.zip\"\r\nContent-Type: application/zip\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&zip);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let head = format!(
+        "POST /v1/equity/uploaders/exposures/X/stage-file?name=&replace=false&api_key={key} HTTP/1.1\r\nHost: localhost\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let reply = http(&addr, &head, &body);
+    assert!(reply.starts_with("HTTP/1.1 202"), "{reply}");
+
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    assert!(child.wait().unwrap().success());
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    assert!(rest.iter().any(|l| l.contains("1 running task(s) were cancelled")), "{rest:?}");
+    // Nothing staged, no upload left behind.
+    assert_eq!(env.json(&["upload", "staged", "-d", "X", "--json"]), serde_json::json!([]));
+    assert_eq!(std::fs::read_dir(env.home().join("uploads")).map(|d| d.count()).unwrap_or(0), 0);
 }

@@ -32,7 +32,8 @@ fn generated() -> String {
         // Scanning and staging.
         ScanReport, ScannedFile, RejectedFile, YearCount, FileStatus, riskdesk::names::Format,
         DatasetInfo, StagingResult, StageState, riskdesk::parse::Diagnostic,
-        DetailRow, StagedSummary, DateSummary, GroupValues, FactorValues, DataRequest, Column, Drill, AssetValue,
+        DetailRow, StagedSummary, DateSummary, GroupValues, FactorValues, DataRequest, riskdesk::uploader::filter::Filter, Column,
+        Drill, AssetValue,
         // Sanity checks.
         riskdesk::checks::Finding, riskdesk::checks::CheckId, riskdesk::checks::Severity, riskdesk::checks::Thresholds,
         // Charts.
@@ -41,6 +42,7 @@ fn generated() -> String {
         CommitMode, CommitResult, DateReplacement, FactorShift, VersionInfo, VersionDiff, FactorDiff, RowChanges, RowChange,
         // References and risk datasets.
         ReferenceInfo, Exchange, RiskDatasetInfo, DatasetKind, Status, Description, UniverseSettingsMenu,
+        riskdesk::riskdataset::build::Layout, riskdesk::riskdataset::build::FactorColumn, riskdesk::riskdataset::build::Categories,
         CreationReport, SourceVersion, UpdateResult,
         RiskDatasetSettings, ExposureSource, UploadedExposures, TrimAssets, Role,
         // Exposures.

@@ -128,6 +128,7 @@ version: number | null,
  * Rows kept: those passing every filter of some group (all rows when empty).
  */
 filters: Array<Array<Filter>>, };
+export type Filter = { column: string, operator: string, value: unknown, };
 export type Column = "date" | "asset_id" | "asset_id_type" | "factor_group" | "factor" | "exposure";
 export type Drill = { 
 /**
@@ -364,6 +365,13 @@ export type Description = { name: string, status: Status, stale_reason: string |
  */
 layout: Layout, report: CreationReport, };
 export type UniverseSettingsMenu = { id_types: Array<string>, exchanges: Array<string>, industry: { [key in string]: { [key in string]: Array<string> } }, region: { [key in string]: { [key in string]: Array<string> } }, industry_labels: { [key in string]: { [key in string]: string } }, region_labels: { [key in string]: { [key in string]: string } }, };
+export type Layout = { 
+/**
+ * Market, style and other factors, in that order.
+ */
+numeric: Array<FactorColumn>, industry: Categories | null, region: Categories | null, };
+export type FactorColumn = { role: Role, group: string, factor: string, };
+export type Categories = { group: string, factors: Array<string>, };
 export type CreationReport = { rows: number, dates: number, first_date: string | null, last_date: string | null, 
 /**
  * Distinct assets with exposures in the dataset.
