@@ -77,6 +77,20 @@ fn notebook(python: &str, name: &str) -> (Env, Served, Value) {
     let detail = other.json(&["upload", "summary", "--dataset", "Same", "--staging", "--detail", "--format", "json"]);
     let n_assets: Vec<Value> = detail.as_array().unwrap().iter().map(|r| r["n_assets"].clone()).collect();
     assert_eq!(got["n_assets"], Value::Array(n_assets), "{got}");
+    // Every figure of the detail summary, to the last bit of its Float32.
+    let rows = got["summary"].as_array().unwrap();
+    assert_eq!(rows.len(), detail.as_array().unwrap().len());
+    for (row, cli) in rows.iter().zip(detail.as_array().unwrap()) {
+        assert_eq!(
+            (&row[0], &row[1], &row[2]),
+            (&json!(format!("exposures_{}", cli["date"].as_str().unwrap())), &cli["date"], &cli["n_assets"])
+        );
+        let stats = ["min_exposure", "max_exposure", "mean_exposure", "median_exposure", "std_exposure"];
+        for (i, stat) in stats.iter().enumerate() {
+            let (ours, theirs) = (row[3 + i].as_f64().unwrap() as f32, cli[*stat].as_f64().unwrap() as f32);
+            assert_eq!(ours.to_bits(), theirs.to_bits(), "{stat} on {}: {ours} vs {theirs}", cli["date"]);
+        }
+    }
     assert_eq!(got["version"], 1);
     let names: Vec<String> = (1..=6).map(|d| format!("exposures_2025-05-0{d}")).collect();
     assert_eq!(got["committed"], json!(names));

@@ -89,3 +89,40 @@ fn sigterm_during_a_task_cancels_it_and_keeps_nothing_it_started() {
     assert_eq!(env.json(&["upload", "staged", "-d", "X", "--json"]), serde_json::json!([]));
     assert_eq!(std::fs::read_dir(env.home().join("uploads")).map(|d| d.count()).unwrap_or(0), 0);
 }
+
+#[test]
+fn the_cli_and_the_server_work_on_one_home_side_by_side() {
+    let env = common::Env::new();
+    let days = env.demo("days", 50, 2, &[]);
+    let key = env.ok(&["keys", "create", "--user", "t@example.com"]).lines().last().unwrap().to_owned();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_riskdesk"))
+        .arg("--home")
+        .arg(env.home())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let first = BufReader::new(child.stdout.take().unwrap()).lines().next().unwrap().unwrap();
+    let addr = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap().trim_start_matches("http://").to_owned();
+    let get = |path: &str| http(&addr, &format!("GET {path}?api_key={key} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), b"");
+
+    // What the CLI stages and commits, the server shows at once.
+    env.ok(&["upload", "stage", "-d", "Shared", days.to_str().unwrap()]);
+    let staged = get("/v1/equity/uploaders/exposures/Shared/staging-results");
+    assert!(staged.contains("\"exposures_2025-05-01\"") && staged.contains("\"exposures_2025-05-02\""), "{staged}");
+    env.ok(&["upload", "commit", "-d", "Shared", "--mode", "append"]);
+    let history = get("/v1/equity/uploaders/exposures/Shared/version-history");
+    assert!(history.contains("\"1\":"), "{history}");
+    // And what the server is asked to create, the CLI lists.
+    let created = http(
+        &addr,
+        &format!(
+            "POST /v1/equity/uploaders/exposures/Other?api_key={key} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n"
+        ),
+        b"{}",
+    );
+    assert!(created.starts_with("HTTP/1.1 200"), "{created}");
+    assert!(env.ok(&["upload", "datasets"]).contains("Other"));
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = child.wait();
+}

@@ -99,6 +99,7 @@ print(json.dumps({
     "seconds": round(time.perf_counter() - started, 2),
     "summary_rows": staging_data_summary_df.height,
     "n_assets": staging_data_summary_df["n_assets"].to_list(),
+    "summary": [[str(x) for x in row[:2]] + list(row[2:]) for row in staging_data_summary_df.rows()],
     "version": commit.version,
     "committed": sorted(commit.committed_names),
     "dataset_names": sorted(dataset_names),
