@@ -34,6 +34,8 @@ pub struct AppState {
     tasks: Arc<tasks::Tasks>,
     /// The exposure reports calculated, by accessor id.
     accessors: Arc<reports::Accessors>,
+    /// The exposure frames served last, shared by clients asking for the same.
+    frames: Arc<reports::Frames>,
     /// The largest upload accepted, in bytes (larger ones get 413).
     upload_limit: u64,
     /// Held by whatever writes to the home, so that this server's writers queue instead of
@@ -44,7 +46,14 @@ pub struct AppState {
 impl AppState {
     /// The state of a server over `backend` keeping its tasks in `tasks`.
     pub fn new(backend: LocalBackend, tasks: tasks::Tasks, upload_limit: u64) -> Self {
-        AppState { backend: Arc::new(backend), tasks: Arc::new(tasks), accessors: Arc::default(), upload_limit, writing: Arc::default() }
+        AppState {
+            backend: Arc::new(backend),
+            tasks: Arc::new(tasks),
+            accessors: Arc::default(),
+            frames: Arc::default(),
+            upload_limit,
+            writing: Arc::default(),
+        }
     }
 
     /// Runs blocking engine work on tokio's blocking pool, so request threads stay free.
@@ -63,10 +72,11 @@ impl AppState {
         self.blocking(Some(Arc::clone(&self.writing)), work).await
     }
 
-    async fn blocking<T: Send + 'static>(
+    /// Runs `work` on the blocking pool (after this server's writes before it, given `writing`).
+    async fn blocking<T: Send + 'static, E: Into<ApiError> + Send + 'static>(
         &self,
         writing: Option<Arc<std::sync::Mutex<()>>>,
-        work: impl FnOnce(&LocalBackend) -> riskdesk::Result<T> + Send + 'static,
+        work: impl FnOnce(&LocalBackend) -> Result<T, E> + Send + 'static,
     ) -> Result<T, ApiError> {
         let backend = Arc::clone(&self.backend);
         let run = move || {
@@ -74,7 +84,7 @@ impl AppState {
             work(&backend)
         };
         match tokio::task::spawn_blocking(run).await {
-            Ok(result) => result.map_err(ApiError::from),
+            Ok(result) => result.map_err(Into::into),
             Err(e) => Err(ApiError::internal(format!("the work stopped unexpectedly: {e}"))),
         }
     }

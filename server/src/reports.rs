@@ -57,6 +57,50 @@ pub struct Accessors {
 /// How many accessors a server remembers (each is a few hundred bytes).
 const KEEP_ACCESSORS: usize = 10_000;
 
+/// How many recent exposure frames are kept for clients asking the same again.
+const KEEP_FRAMES: usize = 3;
+
+/// One frame being made or made: clients asking for it meanwhile wait for the one computation.
+type Shared = Arc<std::sync::OnceLock<Result<Bytes, ApiError>>>;
+
+/// The exposure frames served last, by everything they were made from (the dataset's build,
+/// the query, the column names), so that a team pulling the same month shares one computation.
+#[derive(Default)]
+pub struct Frames {
+    recent: Mutex<std::collections::VecDeque<(String, Shared)>>,
+}
+
+impl Frames {
+    /// The frame for `key`, made by `make` unless it was made (or is being made) already.
+    fn get_or_make(&self, key: String, make: impl FnOnce() -> Result<Bytes, ApiError>) -> Result<Bytes, ApiError> {
+        let shared = {
+            let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+            match recent.iter().position(|(k, _)| *k == key) {
+                Some(i) => {
+                    let hit = recent.remove(i).expect("found");
+                    let shared = Arc::clone(&hit.1);
+                    recent.push_back(hit);
+                    shared
+                }
+                None => {
+                    let shared: Shared = Arc::default();
+                    recent.push_back((key.clone(), Arc::clone(&shared)));
+                    if recent.len() > KEEP_FRAMES {
+                        recent.pop_front();
+                    }
+                    shared
+                }
+            }
+        };
+        let out = shared.get_or_init(make).clone();
+        if out.is_err() {
+            // A failure is not kept: the next client tries again.
+            self.recent.lock().unwrap_or_else(|p| p.into_inner()).retain(|(k, _)| *k != key);
+        }
+        out
+    }
+}
+
 impl Accessors {
     fn insert(&self, id: String, accessor: Accessor) {
         let n = self.count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -262,14 +306,23 @@ fn frame(b: &riskdesk::LocalBackend, a: &Accessor, id_name: Option<&str>, drop: 
     Ok(arrow_select::filter::filter_record_batch(&out, &keep)?)
 }
 
+/// [`frame`] as Parquet, shared with every client asking for the same frame of the same build.
+fn shared_frame(b: &riskdesk::LocalBackend, frames: &Frames, a: &Accessor, id_name: Option<&str>, drop: bool) -> Result<Bytes, ApiError> {
+    let build = b.risk_dataset_build(&a.dataset)?;
+    let mut names: Vec<(&String, &String)> = a.names.iter().collect();
+    names.sort();
+    let key = serde_json::json!([build, a.dataset, a.query, names, id_name, drop]).to_string();
+    frames.get_or_make(key, || Ok(Bytes::from(parquet(&frame(b, a, id_name, drop)?)?)))
+}
+
 fn parquet(batch: &RecordBatch) -> riskdesk::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     riskdesk::store::parts::write_batches(&mut bytes, batch.schema(), std::slice::from_ref(batch))?;
     Ok(bytes)
 }
 
-fn parquet_response(bytes: Vec<u8>) -> Response {
-    ([(header::CONTENT_TYPE, "application/vnd.apache.parquet")], Body::from(bytes)).into_response()
+fn parquet_response(bytes: impl Into<Bytes>) -> Response {
+    ([(header::CONTENT_TYPE, "application/vnd.apache.parquet")], Body::from(bytes.into())).into_response()
 }
 
 /// `POST /v1/equity/report/accessor/data`: the report's wide frame as Parquet.
@@ -283,7 +336,8 @@ async fn data(State(state): State<AppState>, body: Bytes) -> Result<Response, Ap
     }
     let accessor = state.accessors.get(text(&body, "accessor_id").unwrap_or_default())?;
     let drop = text(&body, "absent") == Some("drop");
-    let bytes = state.run(move |b| parquet(&frame(b, &accessor, Some("asset_id"), drop)?)).await?;
+    let frames = Arc::clone(&state.frames);
+    let bytes = state.blocking(None, move |b| shared_frame(b, &frames, &accessor, Some("asset_id"), drop)).await?;
     Ok(parquet_response(bytes))
 }
 
@@ -377,8 +431,9 @@ async fn notebook_exposures(
     let dataset = bare(text(&body["universe_settings"], "dataset").unwrap_or_default()).to_owned();
     let d = state.run(move |b| b.describe_risk_dataset(&dataset)).await?;
     let accessor = notebook_accessor(query.as_deref(), &body, &d.layout)?;
+    let frames = Arc::clone(&state.frames);
     Ok(state.spawn_task(move |b, progress| {
         progress.report("exposures", 0, 1, "reading the risk dataset");
-        Ok(Outcome::Parquet(Bytes::from(parquet(&frame(b, &accessor, None, false)?)?)))
+        Ok(Outcome::Parquet(shared_frame(b, &frames, &accessor, None, false)?))
     }))
 }

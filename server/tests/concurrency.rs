@@ -1,6 +1,7 @@
 //! Fifty real HTTP clients at once on one server: a third stage files, a third read committed
 //! summaries, a third query exposures through the report calls, each several times over. No
-//! upload is lost, no request fails, and every answer equals the one a lone client gets.
+//! upload is lost, no request fails, and every answer equals the one a lone client gets (shared
+//! between clients asking the same, never across rebuilds).
 
 mod common;
 
@@ -114,4 +115,15 @@ fn fifty_clients_at_once_lose_nothing_and_get_the_lone_clients_answers() {
     names.dedup();
     assert_eq!(names.len(), stagers * ROUNDS);
     assert!(staged.iter().all(|s| s.rows > 0 && s.dates == 1));
+
+    // Clients asking for the same frame share it, but never across builds: a day committed and
+    // the dataset rebuilt (here, outside the server) shows in the next answer.
+    let fifth = dir.path().join("fifth");
+    let more = riskdesk::demo::DemoOptions { assets: 300, days: 5, ..Default::default() };
+    riskdesk::demo::write_exposures(&fifth, &more, &Progress::none()).unwrap();
+    local.stage("Base", &[fifth.join("exposures_2025-05-05.csv")], false, &Progress::none()).unwrap();
+    local.commit("Base", riskdesk::uploader::CommitMode::Append, None, &Progress::none()).unwrap();
+    local.update_risk_dataset("Risk", &Progress::none()).unwrap();
+    let after = exposures(&client, &server.url, &key);
+    assert!(after != expected_exposures && after.len() > expected_exposures.len());
 }

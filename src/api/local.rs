@@ -74,6 +74,12 @@ impl LocalBackend {
         self.with(|h| h.create_key(user))
     }
 
+    /// What identifies one build of a risk dataset (its stored file): a rebuild changes it, so
+    /// a server can share a frame between clients while it stays the same.
+    pub fn risk_dataset_build(&self, name: &str) -> Result<String> {
+        self.with(|h| h.risk_dataset_file(name))
+    }
+
     /// Every API key of this home, oldest first (never the keys themselves).
     pub fn keys(&self) -> Result<Vec<ApiKey>> {
         self.with(|h| h.keys())
