@@ -7,40 +7,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-use common::Env;
+use common::{Env, Served};
 use serde_json::{Value, json};
-
-/// A `riskdesk serve` process on a free port, stopped (SIGTERM) when dropped.
-struct Served {
-    child: Child,
-    url: String,
-}
-
-impl Served {
-    fn start(env: &Env) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_riskdesk"))
-            .arg("--home")
-            .arg(env.home())
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let first = BufReader::new(child.stdout.take().unwrap()).lines().next().unwrap().unwrap();
-        let url = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_owned();
-        Served { child, url }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
-        let _ = self.child.wait();
-    }
-}
 
 fn script(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/client").join(name)
@@ -68,7 +39,7 @@ fn notebook(python: &str, name: &str) -> (Env, Served, Value) {
     env.ok(&["demo", "reference", reference.to_str().unwrap(), "--assets", "400", "--days", "6"]);
     env.ok(&["reference", "import", "Bayesline-US-All-1y", reference.to_str().unwrap()]);
     let key = env.ok(&["keys", "create", "--user", "tester@example.com"]).lines().last().unwrap().to_owned();
-    let served = Served::start(&env);
+    let served = env.serve();
     let got = run(python, name, &[&served.url, &key, days.to_str().unwrap()]);
 
     // The engine's answers for the same files, in another home.

@@ -1,40 +1,11 @@
-//! `riskdesk serve`: prints its URL once it listens, answers, and stops cleanly on SIGTERM.
+//! `riskdesk serve`: prints its URL once it listens, answers, stops cleanly on SIGTERM (cancelling
+//! running tasks), and shares its home with the CLI.
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
 
-#[test]
-fn serve_prints_its_url_answers_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_riskdesk"))
-        .arg("--home")
-        .arg(dir.path())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| panic!("no URL in {first:?}")).to_owned();
-    // A plain HTTP request to the version check.
-    let mut stream = std::net::TcpStream::connect(url.trim_start_matches("http://")).unwrap();
-    stream.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
-    let mut reply = String::new();
-    stream.read_to_string(&mut reply).unwrap();
-    assert!(reply.starts_with("HTTP/1.1 200") && reply.contains("\"client_version\""), "{reply}");
-    // SIGTERM: a graceful stop, exit status 0.
-    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
-    let status = child.wait().unwrap();
-    let rest: Vec<String> = lines.map(Result::unwrap).collect();
-    let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-    assert!(status.success(), "{status:?} {rest:?} {err}");
-    assert!(rest.iter().any(|l| l.starts_with("Stopped")), "{rest:?}");
-    assert!(err.contains("No API keys yet"), "{err}");
-}
+use common::Env;
 
 /// Sends a raw HTTP/1.1 request and returns the whole reply (the connection closes after it).
 fn http(addr: &str, head: &str, body: &[u8]) -> String {
@@ -47,23 +18,28 @@ fn http(addr: &str, head: &str, body: &[u8]) -> String {
 }
 
 #[test]
+fn serve_prints_its_url_answers_and_stops_on_sigterm() {
+    let env = Env::new();
+    let served = env.serve();
+    // A plain HTTP request to the version check.
+    let reply = http(served.addr(), "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", b"");
+    assert!(reply.starts_with("HTTP/1.1 200") && reply.contains("\"client_version\""), "{reply}");
+    // SIGTERM: a graceful stop, exit status 0.
+    let (status, rest, err) = served.stop();
+    assert!(status.success(), "{status:?} {rest:?} {err}");
+    assert!(rest.iter().any(|l| l.starts_with("Stopped")), "{rest:?}");
+    assert!(err.contains("No API keys yet"), "{err}");
+}
+
+#[test]
 fn sigterm_during_a_task_cancels_it_and_keeps_nothing_it_started() {
-    let env = common::Env::new();
+    let env = Env::new();
     let days = env.demo("days", 4000, 12, &[]);
     let zips = env.folder("zips");
     env.ok(&["batch", days.to_str().unwrap(), "--out", zips.to_str().unwrap()]);
     let zip = std::fs::read(zips.join("exposures_2025.zip")).unwrap();
     let key = env.ok(&["keys", "create", "--user", "t@example.com"]).lines().last().unwrap().to_owned();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_riskdesk"))
-        .arg("--home")
-        .arg(env.home())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let addr = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap().trim_start_matches("http://").to_owned();
+    let served = env.serve();
 
     // Twelve days of 4,000 assets: staging them takes far longer than the stop below.
     let boundary = "riskdeskboundary";
@@ -78,12 +54,11 @@ fn sigterm_during_a_task_cancels_it_and_keeps_nothing_it_started() {
          Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    let reply = http(&addr, &head, &body);
+    let reply = http(served.addr(), &head, &body);
     assert!(reply.starts_with("HTTP/1.1 202"), "{reply}");
 
-    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
-    assert!(child.wait().unwrap().success());
-    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    let (status, rest, _) = served.stop();
+    assert!(status.success());
     assert!(rest.iter().any(|l| l.contains("1 running task(s) were cancelled")), "{rest:?}");
     // Nothing staged, no upload left behind.
     assert_eq!(env.json(&["upload", "staged", "-d", "X", "--json"]), serde_json::json!([]));
@@ -92,19 +67,12 @@ fn sigterm_during_a_task_cancels_it_and_keeps_nothing_it_started() {
 
 #[test]
 fn the_cli_and_the_server_work_on_one_home_side_by_side() {
-    let env = common::Env::new();
+    let env = Env::new();
     let days = env.demo("days", 50, 2, &[]);
     let key = env.ok(&["keys", "create", "--user", "t@example.com"]).lines().last().unwrap().to_owned();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_riskdesk"))
-        .arg("--home")
-        .arg(env.home())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let first = BufReader::new(child.stdout.take().unwrap()).lines().next().unwrap().unwrap();
-    let addr = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap().trim_start_matches("http://").to_owned();
-    let get = |path: &str| http(&addr, &format!("GET {path}?api_key={key} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), b"");
+    let served = env.serve();
+    let addr = served.addr();
+    let get = |path: &str| http(addr, &format!("GET {path}?api_key={key} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), b"");
 
     // What the CLI stages and commits, the server shows at once.
     env.ok(&["upload", "stage", "-d", "Shared", days.to_str().unwrap()]);
@@ -115,7 +83,7 @@ fn the_cli_and_the_server_work_on_one_home_side_by_side() {
     assert!(history.contains("\"1\":"), "{history}");
     // And what the server is asked to create, the CLI lists.
     let created = http(
-        &addr,
+        addr,
         &format!(
             "POST /v1/equity/uploaders/exposures/Other?api_key={key} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n"
         ),
@@ -123,6 +91,4 @@ fn the_cli_and_the_server_work_on_one_home_side_by_side() {
     );
     assert!(created.starts_with("HTTP/1.1 200"), "{created}");
     assert!(env.ok(&["upload", "datasets"]).contains("Other"));
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    let _ = child.wait();
 }

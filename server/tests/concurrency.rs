@@ -7,11 +7,11 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{Server, task_id, wait};
+use common::{Fixture, Server, task_id, wait};
 use reqwest::StatusCode;
 use reqwest::blocking::Client;
 use riskdesk::riskdataset::RiskDatasetSettings;
-use riskdesk::{Backend, LocalBackend, Progress};
+use riskdesk::{Backend, Progress};
 use serde_json::{Value, json};
 
 const CLIENTS: usize = 50;
@@ -48,10 +48,7 @@ fn detail(client: &Client, base: &str, key: &str) -> Vec<u8> {
 
 #[test]
 fn fifty_clients_at_once_lose_nothing_and_get_the_lone_clients_answers() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let local = LocalBackend::open(&home).unwrap();
-    let (_, key) = local.create_key("tester@example.com").unwrap();
+    let Fixture { dir, home, local, key } = Fixture::new();
     let opts = riskdesk::demo::DemoOptions { assets: 300, days: 4, ..Default::default() };
     let base_days = dir.path().join("base");
     riskdesk::demo::write_exposures(&base_days, &opts, &Progress::none()).unwrap();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Server, error_of, get, task_id, wait};
+use common::{Fixture, Server, demo_days, error_of, get, task_id, wait};
 use reqwest::StatusCode;
 use reqwest::blocking::Client;
 use riskdesk::{Backend, LocalBackend, Progress};
@@ -11,10 +11,7 @@ use serde_json::{Value, json};
 
 #[test]
 fn keys_open_the_api_and_uploader_datasets_answer_in_the_platform_shapes() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let local = LocalBackend::open(&home).unwrap();
-    let (_, key) = local.create_key("tester@example.com").unwrap();
+    let Fixture { dir, home, local, key } = Fixture::new();
     let (revoked, old_key) = local.create_key("gone@example.com").unwrap();
     local.revoke_key(revoked.id).unwrap();
     let server = Server::start(&home);
@@ -67,9 +64,7 @@ fn keys_open_the_api_and_uploader_datasets_answer_in_the_platform_shapes() {
 
     // Staging results, by staged name, with exactly the platform's fields.
     assert_eq!(get(&client, &with_key("/v1/equity/uploaders/exposures/My-Exposures/staging-results")).1, json!({}));
-    let days = dir.path().join("days");
-    let opts = riskdesk::demo::DemoOptions { assets: 50, days: 2, ..Default::default() };
-    riskdesk::demo::write_exposures(&days, &opts, &Progress::none()).unwrap();
+    let days = demo_days(dir.path(), "days", 50, 2);
     local.stage("My-Exposures", &[days], false, &Progress::none()).unwrap();
     let (status, staged) = get(&client, &with_key("/v1/equity/uploaders/exposures/My-Exposures/staging-results"));
     assert_eq!(status, StatusCode::OK);
@@ -86,13 +81,8 @@ fn keys_open_the_api_and_uploader_datasets_answer_in_the_platform_shapes() {
 
 #[test]
 fn summaries_and_commits_run_as_tasks_with_the_platforms_results() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let local = LocalBackend::open(&home).unwrap();
-    let (_, key) = local.create_key("tester@example.com").unwrap();
-    let days = dir.path().join("days");
-    let opts = riskdesk::demo::DemoOptions { assets: 60, days: 3, ..Default::default() };
-    riskdesk::demo::write_exposures(&days, &opts, &Progress::none()).unwrap();
+    let Fixture { dir, home, local, key } = Fixture::new();
+    let days = demo_days(dir.path(), "days", 60, 3);
     local.stage("My-Exposures", &[days], false, &Progress::none()).unwrap();
     let server = Server::start(&home);
     let client = Client::new();
@@ -165,13 +155,8 @@ fn stage_file(client: &Client, u: &str, key: &str, file_name: &str, bytes: Vec<u
 
 #[test]
 fn an_annual_zip_is_staged_one_name_per_member_and_bad_uploads_are_refused_whole() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let local = LocalBackend::open(&home).unwrap();
-    let (_, key) = local.create_key("tester@example.com").unwrap();
-    let days = dir.path().join("days");
-    let opts = riskdesk::demo::DemoOptions { assets: 80, days: 4, ..Default::default() };
-    riskdesk::demo::write_exposures(&days, &opts, &Progress::none()).unwrap();
+    let Fixture { dir, home, local, key } = Fixture::new();
+    let days = demo_days(dir.path(), "days", 80, 4);
     let zips = dir.path().join("zips");
     let archives = riskdesk::batch::batch(&days, &zips, 6, &Progress::none()).unwrap();
     let zip_path = &archives[0].path;
@@ -224,10 +209,7 @@ fn an_annual_zip_is_staged_one_name_per_member_and_bad_uploads_are_refused_whole
 
 #[test]
 fn ended_tasks_are_forgotten_after_their_keeping_time() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let local = LocalBackend::open(&home).unwrap();
-    let (_, key) = local.create_key("tester@example.com").unwrap();
+    let Fixture { dir: _dir, home, local, key } = Fixture::new();
     local.create_dataset("My-Exposures").unwrap();
     // A server whose ended tasks are dropped at once (at the next task's start).
     let state = riskdesk_server::AppState::new(
@@ -277,10 +259,7 @@ fn staged_result(client: &Client, server: &Server, key: &str, file_name: &str, b
 
 #[test]
 fn corrupt_zips_bombs_and_escaping_members_stage_nothing_and_say_why() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let local = LocalBackend::open(&home).unwrap();
-    let (_, key) = local.create_key("tester@example.com").unwrap();
+    let Fixture { dir: _dir, home, local, key } = Fixture::new();
     local.create_dataset("My-Exposures").unwrap();
     let server = Server::start(&home);
     let client = Client::new();
@@ -313,13 +292,8 @@ fn corrupt_zips_bombs_and_escaping_members_stage_nothing_and_say_why() {
 
 #[test]
 fn a_cancelled_task_ends_cancelled_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let local = LocalBackend::open(&home).unwrap();
-    let (_, key) = local.create_key("tester@example.com").unwrap();
-    let days = dir.path().join("days");
-    let opts = riskdesk::demo::DemoOptions { assets: 3000, days: 12, ..Default::default() };
-    riskdesk::demo::write_exposures(&days, &opts, &Progress::none()).unwrap();
+    let Fixture { dir, home, local, key } = Fixture::new();
+    let days = demo_days(dir.path(), "days", 3000, 12);
     let zips = dir.path().join("zips");
     let zip = std::fs::read(&riskdesk::batch::batch(&days, &zips, 6, &Progress::none()).unwrap()[0].path).unwrap();
     local.create_dataset("My-Exposures").unwrap();
@@ -341,10 +315,7 @@ fn a_cancelled_task_ends_cancelled_and_changes_nothing() {
 
 #[test]
 fn a_wrong_key_touches_nothing_and_bad_names_are_refused_at_creation() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let local = LocalBackend::open(&home).unwrap();
-    let (_, key) = local.create_key("tester@example.com").unwrap();
+    let Fixture { dir: _dir, home, local, key } = Fixture::new();
     local.create_dataset("My-Exposures").unwrap();
     let server = Server::start(&home);
     let client = Client::new();

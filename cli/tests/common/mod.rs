@@ -1,8 +1,9 @@
 //! Helpers shared by the integration tests: a temporary home, the CLI binary, small files.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader, Lines, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Output, Stdio};
 
 /// A temporary workspace with a home folder and a folder for input files.
 pub struct Env {
@@ -56,6 +57,22 @@ impl Env {
         serde_json::from_str(&self.ok(args)).unwrap()
     }
 
+    /// Starts `riskdesk serve` over this home on a free port, once it listens.
+    pub fn serve(&self) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_riskdesk"))
+            .arg("--home")
+            .arg(self.home())
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let url = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| panic!("no URL in {first:?}")).to_owned();
+        Served { child, url, lines }
+    }
+
     /// Writes demo files into a subfolder.
     pub fn demo(&self, folder: &str, assets: usize, days: usize, extra: &[&str]) -> PathBuf {
         let p = self.folder(folder);
@@ -96,4 +113,40 @@ pub fn data_lines(env: &Env, dataset: &str, extra: &[&str]) -> Vec<String> {
     let mut lines: Vec<String> = env.ok(&args).lines().skip(1).map(str::to_owned).collect();
     lines.sort();
     lines
+}
+
+/// A `riskdesk serve` process (see [`Env::serve`]), stopped with SIGTERM when dropped.
+pub struct Served {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    lines: Lines<BufReader<ChildStdout>>,
+}
+
+impl Served {
+    /// `127.0.0.1:PORT`.
+    pub fn addr(&self) -> &str {
+        self.url.trim_start_matches("http://")
+    }
+
+    /// Sends SIGTERM and waits: the exit status, the rest of standard output, standard error.
+    pub fn stop(mut self) -> (ExitStatus, Vec<String>, String) {
+        self.terminate();
+        let status = self.child.wait().unwrap();
+        let rest: Vec<String> = self.lines.by_ref().map(Result::unwrap).collect();
+        let mut err = String::new();
+        self.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        (status, rest, err)
+    }
+
+    fn terminate(&self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.terminate();
+        let _ = self.child.wait();
+    }
 }

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use reqwest::StatusCode;
 use reqwest::blocking::Client;
@@ -81,4 +81,30 @@ pub fn task_id(response: reqwest::blocking::Response) -> String {
     let body: Value = response.json().unwrap();
     assert_eq!(body["extra"], json!({}), "{body}");
     body["task_id"].as_str().unwrap().to_owned()
+}
+
+/// A temporary home folder with an API key for tester@example.com.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub home: PathBuf,
+    pub local: LocalBackend,
+    pub key: String,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        let local = LocalBackend::open(&home).unwrap();
+        let (_, key) = local.create_key("tester@example.com").unwrap();
+        Fixture { dir, home, local, key }
+    }
+}
+
+/// Demo daily files (`assets` x `days` from 2025-05-01) written into `dir/folder`.
+pub fn demo_days(dir: &Path, folder: &str, assets: usize, days: usize) -> PathBuf {
+    let out = dir.join(folder);
+    let opts = riskdesk::demo::DemoOptions { assets, days, ..Default::default() };
+    riskdesk::demo::write_exposures(&out, &opts, &riskdesk::Progress::none()).unwrap();
+    out
 }
