@@ -106,14 +106,15 @@ pub const REGIONS: [(&str, &str, &str, &str); 60] = [
 ];
 
 /// Which file layout to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DemoLayout {
     Long,
     Wide,
 }
 
 /// What to generate.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DemoOptions {
     /// Assets per day (before churn).
     pub assets: usize,

@@ -304,6 +304,65 @@ impl Table {
     }
 
     /// The table as one Arrow record batch.
+    /// A table from Arrow batches of one schema (as read from Parquet): dates, text (nulls as
+    /// empty text), Float32 and Float64 (nulls as NaN), unsigned integers and booleans.
+    pub fn from_batches(schema: &Schema, batches: &[RecordBatch]) -> Result<Table> {
+        use arrow_array::cast::AsArray;
+        let mut table = Table::default();
+        for (i, field) in schema.fields().iter().enumerate() {
+            let parts: Vec<&ArrayRef> = batches.iter().map(|b| b.column(i)).collect();
+            let values = match field.data_type() {
+                DataType::Date32 => Values::Date(
+                    parts
+                        .iter()
+                        .flat_map(|a| a.as_primitive::<arrow_array::types::Date32Type>().iter().map(|d| d.unwrap_or_default()))
+                        .collect(),
+                ),
+                DataType::Float32 => Values::F32(
+                    parts
+                        .iter()
+                        .flat_map(|a| a.as_primitive::<arrow_array::types::Float32Type>().iter().map(|x| x.unwrap_or(f32::NAN)))
+                        .collect(),
+                ),
+                DataType::Float64 => Values::F64(
+                    parts
+                        .iter()
+                        .flat_map(|a| a.as_primitive::<arrow_array::types::Float64Type>().iter().map(|x| x.unwrap_or(f64::NAN)))
+                        .collect(),
+                ),
+                DataType::UInt64 | DataType::UInt32 | DataType::Int64 | DataType::Int32 => {
+                    let mut out = Vec::new();
+                    for a in &parts {
+                        let a = arrow_cast::cast(a, &DataType::UInt64)?;
+                        out.extend(a.as_primitive::<arrow_array::types::UInt64Type>().iter().map(|x| x.unwrap_or_default()));
+                    }
+                    Values::U64(out)
+                }
+                DataType::Boolean => {
+                    Values::Bool(parts.iter().flat_map(|a| a.as_boolean().iter().map(|x| x.unwrap_or_default())).collect())
+                }
+                _ => {
+                    let mut out = Vec::new();
+                    for a in &parts {
+                        let a = arrow_cast::cast(a, &DataType::Utf8)?;
+                        out.extend(a.as_string::<i32>().iter().map(|x| x.unwrap_or_default().to_owned()));
+                    }
+                    Values::Text(out)
+                }
+            };
+            table = table.with(field.name(), values);
+        }
+        Ok(table)
+    }
+
+    /// A table from a Parquet file's bytes.
+    pub fn from_parquet(bytes: bytes::Bytes) -> Result<Table> {
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(bytes)?.build()?;
+        let schema = arrow_array::RecordBatchReader::schema(&reader);
+        let batches = reader.collect::<std::result::Result<Vec<_>, _>>()?;
+        Table::from_batches(&schema, &batches)
+    }
+
     pub fn to_batch(&self) -> Result<RecordBatch> {
         let arrays: Vec<ArrayRef> = self
             .columns

@@ -13,11 +13,14 @@ pub struct ApiError {
     /// The Python exception class the client raises: `KeyError`, `ValueError`, `UploadError`, ….
     pub kind: &'static str,
     pub message: String,
+    /// The engine's error as it was (stable code, message, details), for Riskdesk's own remote
+    /// client; the platform's client ignores it.
+    pub engine: Option<riskdesk::error::ErrorBody>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, kind, message: message.into() }
+        ApiError { status, kind, message: message.into(), engine: None }
     }
 
     /// The same error raised as another exception class (a 4xx only: a 5xx keeps its kind).
@@ -55,7 +58,7 @@ impl From<riskdesk::Error> for ApiError {
         if !details.is_empty() {
             message = format!("{message}\n{}", details.join("\n"));
         }
-        ApiError::new(status, kind, message)
+        ApiError { engine: Some(riskdesk::error::ErrorBody::from(&e)), ..ApiError::new(status, kind, message) }
     }
 }
 
@@ -64,7 +67,11 @@ impl IntoResponse for ApiError {
         // The client JSON-decodes `message` when it can: send it as a JSON string literal so
         // that a message which happens to be valid JSON (a number, say) stays text.
         let message = serde_json::to_string(&self.message).unwrap_or_default();
-        let body = serde_json::json!({ "detail": { "type": self.kind, "message": message, "stacktrace": self.message } });
+        let mut detail = serde_json::json!({ "type": self.kind, "message": message, "stacktrace": self.message });
+        if let Some(engine) = &self.engine {
+            detail["error"] = serde_json::to_value(engine).unwrap_or_default();
+        }
+        let body = serde_json::json!({ "detail": detail });
         (self.status, Json(body)).into_response()
     }
 }

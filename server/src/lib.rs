@@ -6,6 +6,7 @@
 mod auth;
 mod dialect;
 mod error;
+mod extensions;
 mod frames;
 mod menus;
 mod reports;
@@ -98,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .merge(staging::routes())
         .merge(riskdatasets::routes())
         .merge(reports::routes())
+        .merge(extensions::routes())
         .merge(tasks::routes())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key));
     Router::new().route("/", get(version)).nest("/v1", v1).with_state(state)

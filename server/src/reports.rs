@@ -43,8 +43,16 @@ pub fn routes() -> Router<AppState> {
 pub struct Accessor {
     dataset: String,
     query: ExposureQuery,
-    /// Engine column label → wire name; engine columns not listed are left out.
-    names: HashMap<String, String>,
+    /// Engine column label → wire name; engine columns not listed are left out (all kept, with
+    /// their engine names, when `None`).
+    names: Option<HashMap<String, String>>,
+}
+
+impl Accessor {
+    /// The whole frame of a query, with the engine's column names.
+    pub fn everything(dataset: String, query: ExposureQuery) -> Accessor {
+        Accessor { dataset, query, names: None }
+    }
 }
 
 /// The reports calculated on this server, by accessor id (the oldest forgotten past a bound).
@@ -259,7 +267,7 @@ fn current_accessor(body: &Value, layout: &Layout) -> Result<Accessor, ApiError>
     for filter in universe["categorical_filters"].as_array().cloned().unwrap_or_default() {
         restrict(&mut query, layout, &filter, &columns_of)?;
     }
-    Ok(Accessor { dataset, query, names })
+    Ok(Accessor { dataset, query, names: Some(names) })
 }
 
 /// `POST /v1/equity/report/calculate`: checks the report against the dataset and answers its
@@ -291,7 +299,10 @@ fn frame(b: &riskdesk::LocalBackend, a: &Accessor, id_name: Option<&str>, drop: 
         let name = match i {
             0 => Some(f.name().clone()),
             1 => Some(id_name.map_or_else(|| f.name().clone(), str::to_owned)),
-            _ => a.names.get(f.name()).cloned(),
+            _ => match &a.names {
+                Some(names) => names.get(f.name()).cloned(),
+                None => Some(f.name().clone()),
+            },
         };
         if let Some(name) = name {
             fields.push(f.as_ref().clone().with_name(name));
@@ -307,10 +318,12 @@ fn frame(b: &riskdesk::LocalBackend, a: &Accessor, id_name: Option<&str>, drop: 
 }
 
 /// [`frame`] as Parquet, shared with every client asking for the same frame of the same build.
-fn shared_frame(b: &riskdesk::LocalBackend, frames: &Frames, a: &Accessor, id_name: Option<&str>, drop: bool) -> Result<Bytes, ApiError> {
+pub(crate) fn shared_frame(b: &riskdesk::LocalBackend, frames: &Frames, a: &Accessor, id_name: Option<&str>, drop: bool) -> Result<Bytes, ApiError> {
     let build = b.risk_dataset_build(&a.dataset)?;
-    let mut names: Vec<(&String, &String)> = a.names.iter().collect();
-    names.sort();
+    let mut names: Option<Vec<(&String, &String)>> = a.names.as_ref().map(|n| n.iter().collect());
+    if let Some(n) = names.as_mut() {
+        n.sort();
+    }
     let key = serde_json::json!([build, a.dataset, a.query, names, id_name, drop]).to_string();
     frames.get_or_make(key, || Ok(Bytes::from(parquet(&frame(b, a, id_name, drop)?)?)))
 }
@@ -321,7 +334,7 @@ fn parquet(batch: &RecordBatch) -> riskdesk::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn parquet_response(bytes: impl Into<Bytes>) -> Response {
+pub(crate) fn parquet_response(bytes: impl Into<Bytes>) -> Response {
     ([(header::CONTENT_TYPE, "application/vnd.apache.parquet")], Body::from(bytes.into())).into_response()
 }
 
@@ -417,7 +430,7 @@ fn notebook_accessor(query: Option<&str>, body: &Value, layout: &Layout) -> Resu
             restrict(&mut query, layout, filter, &columns_of)?;
         }
     }
-    Ok(Accessor { dataset, query, names })
+    Ok(Accessor { dataset, query, names: Some(names) })
 }
 
 /// `POST /v1/equity/exposures[?start=&end=&id_type=]` (the notebook's client): a task whose

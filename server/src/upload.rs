@@ -14,12 +14,19 @@ use crate::tasks::Outcome;
 use crate::{ApiError, AppState};
 
 /// A folder that removes itself (and the upload in it) when dropped.
-struct Scratch(PathBuf);
+pub(crate) struct Scratch(pub(crate) PathBuf);
 
 impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// A new private folder for an upload, under the home's `uploads/`.
+pub(crate) async fn scratch(state: &AppState) -> Result<Scratch, ApiError> {
+    let dir = PathBuf::from(state.backend.location()).join("uploads").join(state.tasks.new_id());
+    tokio::fs::create_dir_all(&dir).await.map_err(|e| ApiError::internal(format!("cannot store the upload: {e}")))?;
+    Ok(Scratch(dir))
 }
 
 /// The base name of an uploaded file, safe as a file name here (no folders, no dot files).
@@ -35,15 +42,24 @@ fn safe_file_name(raw: &str) -> Result<String, ApiError> {
     Ok(base.to_owned())
 }
 
-/// The query of a stage call: `name` (empty: from the file), `replace`.
+/// The query of a stage call: `name` (empty: from the file), `replace`, and for Riskdesk's own
+/// client `riskdesk_results=true` (the engine's result per staged name instead of the
+/// platform's one result for the upload).
 #[derive(serde::Deserialize)]
 pub struct StageQuery {
     name: Option<String>,
     replace: Option<String>,
+    riskdesk_results: Option<String>,
 }
 
-/// Streams the `file` field of `multipart` into `dir`; returns its path.
-async fn receive(mut multipart: Multipart, dir: &FsPath, limit: u64) -> Result<PathBuf, ApiError> {
+/// Whether a query flag is set.
+pub(crate) fn flag(value: Option<&str>) -> bool {
+    matches!(value, Some("true" | "True" | "1"))
+}
+
+/// Streams every `file` field of `multipart` into `dir` (at most `limit` bytes in all); returns
+/// their paths, at least one.
+pub(crate) async fn receive(mut multipart: Multipart, dir: &FsPath, limit: u64) -> Result<Vec<PathBuf>, ApiError> {
     let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -58,14 +74,18 @@ async fn receive(mut multipart: Multipart, dir: &FsPath, limit: u64) -> Result<P
             ApiError::new(StatusCode::BAD_REQUEST, "UploadError", format!("the upload broke off: {e}"))
         }
     };
+    let mut paths = Vec::new();
+    let mut written = 0u64;
     while let Some(mut field) = multipart.next_field().await.map_err(broken)? {
         if field.name() != Some("file") {
             continue;
         }
         let name = safe_file_name(field.file_name().unwrap_or(""))?;
         let path = dir.join(&name);
+        if paths.contains(&path) {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "UploadError", format!("the upload holds two files named {name}")));
+        }
         let mut out = tokio::fs::File::create(&path).await.map_err(|e| ApiError::internal(format!("cannot store the upload: {e}")))?;
-        let mut written = 0u64;
         while let Some(chunk) = field.chunk().await.map_err(broken)? {
             written += chunk.len() as u64;
             if written > limit {
@@ -84,9 +104,12 @@ async fn receive(mut multipart: Multipart, dir: &FsPath, limit: u64) -> Result<P
             out.write_all(&chunk).await.map_err(|e| ApiError::internal(format!("cannot store the upload: {e}")))?;
         }
         out.flush().await.map_err(|e| ApiError::internal(format!("cannot store the upload: {e}")))?;
-        return Ok(path);
+        paths.push(path);
     }
-    Err(ApiError::new(StatusCode::BAD_REQUEST, "UploadError", "the upload has no part named 'file'"))
+    if paths.is_empty() {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "UploadError", "the upload has no part named 'file'"));
+    }
+    Ok(paths)
 }
 
 /// `POST …/exposures/{dataset}/stage-file?name=&replace=false`, multipart `file`: a task whose
@@ -99,17 +122,18 @@ pub async fn stage_file(
     multipart: Multipart,
 ) -> Result<Response, ApiError> {
     crate::uploaders::exposures_only(&data_type)?;
-    let replace = matches!(query.replace.as_deref(), Some("true" | "True" | "1"));
-    let root = PathBuf::from(state.backend.location()).join("uploads");
-    let dir = root.join(state.tasks.new_id());
-    tokio::fs::create_dir_all(&dir).await.map_err(|e| ApiError::internal(format!("cannot store the upload: {e}")))?;
-    let scratch = Scratch(dir);
-    let path = receive(multipart, &scratch.0, state.upload_limit).await?;
-    let stem = path.file_name().and_then(|n| n.to_str()).map(|n| n.split('.').next().unwrap_or(n).to_owned()).unwrap_or_default();
+    let replace = flag(query.replace.as_deref());
+    let engine_results = flag(query.riskdesk_results.as_deref());
+    let scratch = scratch(&state).await?;
+    let paths = receive(multipart, &scratch.0, state.upload_limit).await?;
+    let stem = paths[0].file_name().and_then(|n| n.to_str()).map(|n| n.split('.').next().unwrap_or(n).to_owned()).unwrap_or_default();
     let name = query.name.filter(|n| !n.is_empty()).unwrap_or(stem);
     Ok(state.spawn_write_task(move |b, progress| {
         let _scratch = scratch; // the upload goes once staged (the staged data is the engine's own copy)
-        let results = b.stage(&dataset, &[path], replace, progress)?;
+        let results = b.stage(&dataset, &paths, replace, progress)?;
+        if engine_results {
+            return Ok(Outcome::Json(serde_json::to_value(&results).unwrap_or_default()));
+        }
         let success = !results.is_empty() && results.iter().all(|r| r.success);
         let parser = results.iter().find_map(|r| r.parser.clone());
         let messages: Vec<String> = results.iter().flat_map(describe).collect();

@@ -16,12 +16,14 @@
 //! the caller's folder and asks the backend which names it knows; [`Backend::day_charts`] and
 //! [`Backend::day_histogram`] draw the backend's numbers on the caller's side.
 
+pub mod call;
 mod local;
 mod types;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub use call::Call;
 pub use local::LocalBackend;
 pub use types::{AssetValue, CheckRequest, DataRequest, DayHistogram, Drill, Exchange, FactorValues, GroupValues, Page};
 

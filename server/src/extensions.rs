@@ -1,0 +1,91 @@
+//! Riskdesk's own calls under `/v1/riskdesk`, beside the platform's API, for Riskdesk's remote
+//! client (the app and the CLI working against a server): every [`Call`] of the engine's API
+//! (`POST /v1/riskdesk/call`, a task when the call is long), exposures as Parquet with the
+//! engine's column names, and a reference folder uploaded for import. A plain platform server
+//! has none of these; the remote client says so instead of failing.
+
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use riskdesk::Backend;
+use riskdesk::api::Call;
+use riskdesk::riskdataset::ExposureQuery;
+use serde::Deserialize;
+
+use crate::reports::{Accessor, shared_frame};
+use crate::tasks::Outcome;
+use crate::{ApiError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/riskdesk/call", post(call))
+        .route("/riskdesk/exposures", post(exposures))
+        .route(
+            "/riskdesk/references/{name}",
+            post(import_reference).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+}
+
+fn invalid(message: String) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "ValueError", message)
+}
+
+/// `POST /v1/riskdesk/call`, body a [`Call`]: its reply as JSON, at once for a short call,
+/// else as a task (202) whose `json` result is the reply.
+async fn call(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+    let call: Call = serde_json::from_slice(&body).map_err(|e| invalid(format!("not a Riskdesk call: {e}")))?;
+    let writes = call.writes();
+    if call.is_long() {
+        let work = move |b: &riskdesk::LocalBackend, progress: &riskdesk::Progress<'_>| Ok(Outcome::Json(call.run(b, progress)?));
+        return Ok(if writes { state.spawn_write_task(work) } else { state.spawn_task(work) });
+    }
+    let reply = if writes {
+        state.write(move |b| call.run(b, &riskdesk::Progress::none())).await?
+    } else {
+        state.run(move |b| call.run(b, &riskdesk::Progress::none())).await?
+    };
+    Ok(Json(reply).into_response())
+}
+
+#[derive(Deserialize)]
+struct ExposuresBody {
+    dataset: String,
+    query: ExposureQuery,
+}
+
+/// `POST /v1/riskdesk/exposures`, body `{dataset, query}`: the wide exposures as Parquet with the
+/// engine's column names (`riskdesk exposures get`'s frame), shared with clients asking the same.
+async fn exposures(State(state): State<AppState>, Json(body): Json<ExposuresBody>) -> Result<Response, ApiError> {
+    let frames = std::sync::Arc::clone(&state.frames);
+    let accessor = Accessor::everything(body.dataset, body.query);
+    let bytes = state.blocking(None, move |b| shared_frame(b, &frames, &accessor, None, false)).await?;
+    Ok(crate::reports::parquet_response(bytes))
+}
+
+#[derive(Deserialize)]
+struct ImportQuery {
+    id_type: Option<String>,
+    replace: Option<String>,
+}
+
+/// `POST /v1/riskdesk/references/{name}?id_type=&replace=`, multipart `file` parts (the folder's
+/// `assets`, `market_caps`, `returns` as CSV or Parquet): a task importing them; its `json`
+/// result is the imported reference's listing.
+async fn import_reference(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(q): Query<ImportQuery>,
+    multipart: Multipart,
+) -> Result<Response, ApiError> {
+    let scratch = crate::upload::scratch(&state).await?;
+    crate::upload::receive(multipart, &scratch.0, state.upload_limit).await?;
+    let id_type = q.id_type.filter(|t| !t.is_empty()).unwrap_or_else(|| "bayesid".to_owned());
+    let replace = crate::upload::flag(q.replace.as_deref());
+    Ok(state.spawn_write_task(move |b, progress| {
+        let info = b.import_reference(&name, &scratch.0, &id_type, replace, progress)?;
+        Ok(Outcome::Json(serde_json::to_value(info).unwrap_or_default()))
+    }))
+}
