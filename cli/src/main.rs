@@ -22,6 +22,12 @@ struct Cli {
     /// Home folder holding the catalog and data [default: $RISKDESK_HOME, else the platform data folder]
     #[arg(long, global = true, value_name = "DIR")]
     home: Option<PathBuf>,
+    /// Work against this server (`riskdesk serve` or the risk platform) instead of a home folder
+    #[arg(long, global = true, value_name = "URL", env = "RISKDESK_ENDPOINT", hide_env_values = true)]
+    endpoint: Option<String>,
+    /// The API key for --endpoint
+    #[arg(long, global = true, value_name = "KEY", env = "RISKDESK_API_KEY", hide_env_values = true)]
+    api_key: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -538,7 +544,24 @@ fn megabytes(bytes: u64) -> String {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let home_root = cli.home.clone().unwrap_or_else(LocalBackend::default_root);
-    let backend = || LocalBackend::open(&home_root);
+    let endpoint = cli.endpoint.clone().filter(|e| !e.trim().is_empty());
+    let api_key = cli.api_key.clone().unwrap_or_default();
+    // The workflow's store: the server given with --endpoint, else the home folder.
+    let backend = || -> Result<Box<dyn Backend>> {
+        match &endpoint {
+            Some(url) => Ok(Box::new(riskdesk_remote::RemoteBackend::connect(url, &api_key)?)),
+            None => Ok(Box::new(LocalBackend::open(&home_root)?)),
+        }
+    };
+    // Keys and serving manage a home folder itself, on the machine that holds it.
+    let home = || -> Result<LocalBackend> {
+        if let Some(url) = &endpoint {
+            return Err(Error::invalid(format!(
+                "this command works on a home folder, not on a server ({url}): run it on the server's machine, without --endpoint"
+            )));
+        }
+        LocalBackend::open(&home_root)
+    };
     match cli.command {
         Command::Scan { folder, dataset, json } => {
             let report = match &dataset {
@@ -583,11 +606,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let files = riskdesk::reference::demo::write_folder(&size.options()?, &out)?;
             println!("Wrote {} reference files to {} (riskdesk reference import NAME {})", files.len(), out.display(), out.display());
         }
-        Command::Keys(cmd) => keys(&backend()?, cmd)?,
-        Command::Serve { listen, max_upload_mb } => serve(backend()?, listen, max_upload_mb.saturating_mul(1_000_000))?,
-        Command::Upload(cmd) => return upload(&backend()?, cmd),
-        Command::Reference(cmd) => reference(&backend()?, cmd)?,
-        Command::Riskdatasets(cmd) => riskdatasets(&backend()?, cmd)?,
+        Command::Keys(cmd) => keys(&home()?, cmd)?,
+        Command::Serve { listen, max_upload_mb } => serve(home()?, listen, max_upload_mb.saturating_mul(1_000_000))?,
+        Command::Upload(cmd) => return upload(backend()?.as_ref(), cmd),
+        Command::Reference(cmd) => reference(backend()?.as_ref(), cmd)?,
+        Command::Riskdatasets(cmd) => riskdatasets(backend()?.as_ref(), cmd)?,
         Command::Exposures(Exposures::Get { dataset, start, end, id_type, industries, regions, styles, no_standardize, format, out }) => {
             let query = ExposureQuery {
                 start,

@@ -23,10 +23,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/riskdesk/call", post(call))
         .route("/riskdesk/exposures", post(exposures))
-        .route(
-            "/riskdesk/references/{name}",
-            post(import_reference).layer(axum::extract::DefaultBodyLimit::disable()),
-        )
+        .route("/riskdesk/references/{name}", post(import_reference).layer(axum::extract::DefaultBodyLimit::disable()))
 }
 
 fn invalid(message: String) -> ApiError {

@@ -318,7 +318,13 @@ fn frame(b: &riskdesk::LocalBackend, a: &Accessor, id_name: Option<&str>, drop: 
 }
 
 /// [`frame`] as Parquet, shared with every client asking for the same frame of the same build.
-pub(crate) fn shared_frame(b: &riskdesk::LocalBackend, frames: &Frames, a: &Accessor, id_name: Option<&str>, drop: bool) -> Result<Bytes, ApiError> {
+pub(crate) fn shared_frame(
+    b: &riskdesk::LocalBackend,
+    frames: &Frames,
+    a: &Accessor,
+    id_name: Option<&str>,
+    drop: bool,
+) -> Result<Bytes, ApiError> {
     let build = b.risk_dataset_build(&a.dataset)?;
     let mut names: Option<Vec<(&String, &String)>> = a.names.as_ref().map(|n| n.iter().collect());
     if let Some(n) = names.as_mut() {

@@ -59,6 +59,14 @@ pub struct StagingResult {
     pub messages: Vec<Diagnostic>,
 }
 
+impl StagingResult {
+    /// The result of a name that could not be staged, with why (for front ends that refuse a
+    /// file before it reaches the engine, as a remote client does).
+    pub fn failed(name: &str, source: &str, messages: Vec<crate::parse::Diagnostic>) -> StagingResult {
+        stage::failed(name, source, messages)
+    }
+}
+
 /// A dataset as listed.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct DatasetInfo {

@@ -15,7 +15,7 @@ use crate::store::{catalog, parts};
 use crate::{Error, Result};
 
 /// A failed result for `name`.
-fn failed(name: &str, source: &str, messages: Vec<Diagnostic>) -> StagingResult {
+pub(super) fn failed(name: &str, source: &str, messages: Vec<Diagnostic>) -> StagingResult {
     refused(name, source, StageState::Failed, messages)
 }
 
