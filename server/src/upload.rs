@@ -22,6 +22,19 @@ impl Drop for Scratch {
     }
 }
 
+/// Removes the upload folders a killed server left behind (an hour old or more, so that another
+/// server's uploads in flight are left alone). An upload is staged from its folder, never
+/// referenced afterwards, so nothing staged or committed depends on them.
+pub fn forget_old_uploads(home: &FsPath) {
+    let Ok(entries) = std::fs::read_dir(home.join("uploads")) else { return };
+    for entry in entries.flatten() {
+        let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() >= 3600));
+        if old {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// A new private folder for an upload, under the home's `uploads/`.
 pub(crate) async fn scratch(state: &AppState) -> Result<Scratch, ApiError> {
     let dir = PathBuf::from(state.backend.location()).join("uploads").join(state.tasks.new_id());

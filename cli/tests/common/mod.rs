@@ -139,6 +139,17 @@ impl Served {
         (status, rest, err)
     }
 
+    /// Kills the server (SIGKILL, no goodbye) as soon as `now` holds (checked every 10 ms, for a
+    /// minute at most).
+    pub fn kill_when(mut self, now: impl Fn() -> bool) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !now() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     fn terminate(&self) {
         let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
     }
