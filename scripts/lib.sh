@@ -38,7 +38,7 @@ ensure_build_tools() {
 
 # System packages to build the desktop app: WebKitGTK and friends.
 ensure_app_packages() {
-  ensure_packages libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev file
+  ensure_packages libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev libdbus-1-dev file
 }
 
 # What the end-to-end test needs on top: a virtual display (Xvfb, with xauth for xvfb-run),

@@ -384,3 +384,76 @@ pub async fn make_demo(app: App<'_>, on_progress: Channel<Step>, job: u64) -> Re
 pub fn cancel(app: App<'_>, job: u64) {
     app.jobs.cancel(job);
 }
+
+// ----- where the app works -----
+
+/// Where the app works now ("This computer" or a saved server) and the saved servers.
+#[tauri::command]
+pub async fn connection(app: App<'_>) -> Reply<crate::connection::Connection> {
+    let shared = Arc::clone(&app);
+    blocking(move || shared.connection()).await
+}
+
+/// Tries a server: reachable, a platform server, the key accepted; what it said.
+#[tauri::command]
+pub async fn test_connection(endpoint: String, key: String) -> Reply<crate::connection::ServerCheck> {
+    blocking(move || crate::connection::connect(&endpoint, &key).map(|(_, check)| check)).await
+}
+
+/// Connects to a server and works on it from now on. With a key, the server is saved (or its
+/// key replaced) under `name`; without, the saved server `name` is used with its kept key.
+#[tauri::command]
+pub async fn connect_server(
+    app: App<'_>,
+    name: String,
+    endpoint: Option<String>,
+    key: Option<String>,
+) -> Reply<crate::connection::Connection> {
+    let shared = Arc::clone(&app);
+    blocking(move || {
+        let servers = shared.servers();
+        let (endpoint, key) = match (endpoint, key.filter(|k| !k.trim().is_empty())) {
+            (Some(endpoint), Some(key)) => (endpoint, key),
+            _ => {
+                let saved = servers.list()?.into_iter().find(|s| s.name == name).ok_or_else(|| Error::not_found("saved server", &name))?;
+                let key = servers.key(&saved)?;
+                (saved.endpoint, key)
+            }
+        };
+        let (backend, check) = crate::connection::connect(&endpoint, &key)?;
+        servers.save(&name, &endpoint, &key)?;
+        shared.switch(Some((name, backend, check)));
+        shared.connection()
+    })
+    .await
+}
+
+/// Works on this computer's home folder again.
+#[tauri::command]
+pub async fn disconnect(app: App<'_>) -> Reply<crate::connection::Connection> {
+    let shared = Arc::clone(&app);
+    blocking(move || {
+        shared.switch(None);
+        shared.connection()
+    })
+    .await
+}
+
+/// Forgets a saved server and its key (working on this computer if it was in use).
+#[tauri::command]
+pub async fn forget_server(app: App<'_>, name: String) -> Reply<crate::connection::Connection> {
+    let shared = Arc::clone(&app);
+    blocking(move || {
+        if shared.connection()?.server.as_deref() == Some(name.as_str()) {
+            shared.switch(None);
+        }
+        shared.servers().forget(&name)?;
+        shared.connection()
+    })
+    .await
+}
+
+/// Runs blocking work that needs no backend off the window's thread.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Reply<T> + Send + 'static) -> Reply<T> {
+    tauri::async_runtime::spawn_blocking(work).await.map_err(|e| Error::Internal(format!("the work stopped unexpectedly: {e}")))?
+}

@@ -5,11 +5,12 @@
 //! Native dialogs sit behind [`dialogs::Dialogs`] so that tests can answer them.
 
 pub mod commands;
+pub mod connection;
 pub mod dialogs;
 pub mod jobs;
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use riskdesk::{Backend, LocalBackend};
 use tauri::{Manager, Runtime};
@@ -19,7 +20,12 @@ use jobs::Jobs;
 
 /// The app's state: the backend it works on, the dialogs, the running jobs.
 pub struct Shared {
-    backend: Arc<dyn Backend>,
+    /// What the commands use: this computer's home folder, or a server.
+    backend: RwLock<Arc<dyn Backend>>,
+    /// This computer's home folder (kept while a server is used, so switching back keeps its state).
+    local: Arc<dyn Backend>,
+    /// The saved server in use (`None`: this computer) and what it said when connected.
+    place: Mutex<(Option<String>, Option<connection::ServerCheck>)>,
     pub dialogs: Box<dyn Dialogs>,
     pub jobs: Jobs,
     /// Where "Try with demo data" writes the demo month (on this computer).
@@ -31,12 +37,42 @@ pub struct Shared {
 impl Shared {
     /// State over `backend`; the demo month goes to `demo_folder`.
     pub fn new(backend: Arc<dyn Backend>, dialogs: Box<dyn Dialogs>, demo_folder: PathBuf) -> Arc<Shared> {
-        Arc::new(Shared { backend, dialogs, jobs: Jobs::default(), demo_folder, notice: Mutex::new(None) })
+        Arc::new(Shared {
+            backend: RwLock::new(Arc::clone(&backend)),
+            local: backend,
+            place: Mutex::new((None, None)),
+            dialogs,
+            jobs: Jobs::default(),
+            demo_folder,
+            notice: Mutex::new(None),
+        })
     }
 
     /// The backend the commands use.
     pub fn backend(&self) -> Arc<dyn Backend> {
-        Arc::clone(&self.backend)
+        Arc::clone(&self.backend.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// The saved servers, kept in this computer's home folder.
+    pub fn servers(&self) -> connection::Servers {
+        connection::Servers::new(std::path::Path::new(&self.local.location()))
+    }
+
+    /// Works on a server from now on (`Some`), or on this computer again (`None`). Work already
+    /// running carries on where it started.
+    pub fn switch(&self, to: Option<(String, Arc<dyn Backend>, connection::ServerCheck)>) {
+        let (backend, place) = match to {
+            Some((name, backend, check)) => (backend, (Some(name), Some(check))),
+            None => (Arc::clone(&self.local), (None, None)),
+        };
+        *self.backend.write().unwrap_or_else(|p| p.into_inner()) = backend;
+        *self.place.lock().unwrap_or_else(|p| p.into_inner()) = place;
+    }
+
+    /// Where the app works now, and the saved servers.
+    pub fn connection(&self) -> riskdesk::Result<connection::Connection> {
+        let (server, check) = self.place.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        Ok(connection::Connection { server, check, home: self.local.location(), servers: self.servers().list()? })
     }
 
     /// Leaves a message for the UI to show once.
@@ -85,7 +121,12 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
         exposures_page,
         export_exposures,
         make_demo,
-        cancel
+        cancel,
+        connection,
+        test_connection,
+        connect_server,
+        disconnect,
+        forget_server
     ])
 }
 

@@ -27,6 +27,8 @@ fn generated() -> String {
     let decls = declarations![cfg;
         // The shell's own replies and queries.
         AppInfo, History, RiskForm, PreviewQuery, StagingCheck,
+        // Where the app works.
+        riskdesk_app::connection::Connection, riskdesk_app::connection::SavedServer, riskdesk_app::connection::ServerCheck,
         // Errors and progress.
         riskdesk::error::ErrorBody, riskdesk::progress::Step,
         // Scanning and staging.

@@ -26,6 +26,42 @@ end: string | null,
  */
 id_type: string | null, industries: Selection, regions: Selection, styles: Selection, standardize: boolean, };
 export type StagingCheck = { findings: Array<Finding>, heatmaps: Array<Heatmap>, };
+export type Connection = { 
+/**
+ * The saved server's name, or `None` for "This computer".
+ */
+server: string | null, 
+/**
+ * The connected server's answer (`None` on this computer).
+ */
+check: ServerCheck | null, 
+/**
+ * The home folder (always this computer's).
+ */
+home: string, servers: Array<SavedServer>, };
+export type SavedServer = { 
+/**
+ * What the user calls it (unique).
+ */
+name: string, endpoint: string, 
+/**
+ * Where its key is kept: `keychain` or `file` (no keychain service here).
+ */
+key_store: string, };
+export type ServerCheck = { endpoint: string, 
+/**
+ * The platform client version it announces.
+ */
+client_version: string, 
+/**
+ * Riskdesk's version on a `riskdesk serve`; `None` on a plain platform server (uploads and
+ * data work there; checks, charts, history and references need Riskdesk).
+ */
+riskdesk: string | null, 
+/**
+ * The key's user.
+ */
+user: string, };
 export type ErrorBody = { code: string, message: string, details: Array<string>, };
 export type Step = { 
 /**

@@ -7,9 +7,10 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { api } from "./api";
 import { Action } from "./action";
 import { busy } from "./jobs";
-import { current, dataset, datasetInput, go, info, notice, refreshAll, screen, userRisk, type Screen } from "./store";
+import { current, dataset, datasetInput, go, info, notice, place, placeName, refreshAll, screen, userRisk, type Screen } from "./store";
 import { ConfirmDialog, installTableCopy, Outcome, ProgressBar, StartupNotice } from "./ui";
 import { checkable, CheckScreen, onResize, refreshDetail } from "./screens/check";
+import { ConnectionScreen } from "./screens/connection";
 import { DatasetScreen } from "./screens/dataset";
 import { HistoryScreen } from "./screens/history";
 import { RiskScreen } from "./screens/riskDataset";
@@ -26,6 +27,7 @@ const steps = computed(() => ({
   risk: info.value?.datasets.some((d) => d.latest_version > 0) ?? false,
   dataset: userRisk.value.length > 0,
   settings: true,
+  connection: true,
 }));
 
 function Step({ id, n, label }: { id: Screen; n: string; label: string }) {
@@ -48,8 +50,13 @@ function Sidebar() {
       <Step id="risk" n="4" label="Risk dataset" />
       <Step id="dataset" n="5" label="Dataset" />
       <div class="spacer" />
+      <Step id="connection" n="⇄" label="Connection" />
       <Step id="settings" n="⚙" label="Settings" />
-      <div class="home"><div class="muted">Dataset</div><code id="current-dataset">{dataset.value || "–"}</code></div>
+      <div class="home">
+        <div class="muted">Works on</div>
+        <button class={`place ${place.value?.server ? "remote" : ""}`} id="current-place" title={place.value?.check?.endpoint ?? place.value?.home ?? ""} onClick={() => go("connection")}>{placeName.value}</button>
+        <div class="muted">Dataset</div><code id="current-dataset">{dataset.value || "–"}</code>
+      </div>
     </nav>
   );
 }
@@ -63,6 +70,7 @@ const SCREENS: Record<Screen, () => preact.JSX.Element> = {
   risk: RiskScreen,
   dataset: DatasetScreen,
   settings: SettingsScreen,
+  connection: ConnectionScreen,
 };
 
 function App() {
@@ -91,6 +99,7 @@ async function main() {
   installTableCopy();
   render(<App />, document.getElementById("app")!);
   api.startupNotice().then((n) => (notice.value = n), () => {});
+  api.connection().then((c) => (place.value = c), () => {});
   try {
     await refreshAll();
     // Pick up where the user left off: a dataset with staged names, else the default name.

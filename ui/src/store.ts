@@ -2,9 +2,9 @@
 // for the sidebar, the buttons and every screen), what the home folder holds, the confirmation
 // dialog and the startup notice. Each screen keeps its own state in its module.
 import { computed, signal } from "@preact/signals";
-import { api, type AppInfo, type ReferenceInfo, type RiskForm, type Thresholds } from "./api";
+import { api, type AppInfo, type Connection, type ReferenceInfo, type RiskForm, type Thresholds } from "./api";
 
-export type Screen = "start" | "check" | "history" | "risk" | "dataset" | "settings";
+export type Screen = "start" | "check" | "history" | "risk" | "dataset" | "settings" | "connection";
 
 export const screen = signal<Screen>("start");
 export const info = signal<AppInfo | null>(null);
@@ -89,4 +89,27 @@ export const revision = signal(0);
 export async function touched() {
   revision.value += 1;
   await Promise.all([refreshInfo(), refreshForm()]);
+}
+
+/** Where the app works ("This computer" or a server) and the saved servers. */
+export const place = signal<Connection | null>(null);
+/** "This computer", or the server's name. */
+export const placeName = computed(() => place.value?.server ?? "This computer");
+
+/** The dataset chosen in each place, so that switching back finds it again. */
+const datasetByPlace = new Map<string, string>();
+
+/**
+ * Switches to a server or back to this computer (`change` does it and answers the new place):
+ * the current dataset is remembered for the place left, restored for the place reached, and
+ * every list is read again from the new place.
+ */
+export async function switchPlace(change: () => Promise<Connection>) {
+  datasetByPlace.set(placeName.value, datasetInput.value);
+  place.value = await change();
+  revision.value += 1;
+  await refreshAll();
+  const datasets = info.value?.datasets ?? [];
+  const remembered = datasetByPlace.get(placeName.value);
+  datasetInput.value = remembered ?? (datasets.find((d) => d.staged > 0) ?? datasets[0])?.name ?? "My-Exposures";
 }

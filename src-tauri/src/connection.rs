@@ -1,0 +1,194 @@
+//! Where the app works: "This computer" (the home folder) or a server (`riskdesk serve` or the
+//! risk platform) through [`RemoteBackend`]. Saved servers (a name and an address) are kept in
+//! `servers.json` in the home folder; their API keys in the operating system's keychain
+//! (`keyring`: the Secret Service on Linux, the Keychain on macOS, the Credential Manager on
+//! Windows), or, where no keychain service runs, in a file only the user can read
+//! (`server-keys/<name>.key`, mode 0600), and the app says which.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use riskdesk::{Backend, Error, Result};
+use riskdesk_remote::RemoteBackend;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The keychain's service name for the keys.
+const SERVICE: &str = "riskdesk";
+
+/// A saved server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SavedServer {
+    /// What the user calls it (unique).
+    pub name: String,
+    pub endpoint: String,
+    /// Where its key is kept: `keychain` or `file` (no keychain service here).
+    pub key_store: String,
+}
+
+/// What a server said when tested or connected to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ServerCheck {
+    pub endpoint: String,
+    /// The platform client version it announces.
+    pub client_version: String,
+    /// Riskdesk's version on a `riskdesk serve`; `None` on a plain platform server (uploads and
+    /// data work there; checks, charts, history and references need Riskdesk).
+    pub riskdesk: Option<String>,
+    /// The key's user.
+    pub user: String,
+}
+
+impl From<&riskdesk_remote::ServerInfo> for ServerCheck {
+    fn from(i: &riskdesk_remote::ServerInfo) -> Self {
+        ServerCheck {
+            endpoint: i.endpoint.clone(),
+            client_version: i.client_version.clone(),
+            riskdesk: i.riskdesk.clone(),
+            user: i.user.clone(),
+        }
+    }
+}
+
+/// Where the app works now, and the servers it knows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Connection {
+    /// The saved server's name, or `None` for "This computer".
+    pub server: Option<String>,
+    /// The connected server's answer (`None` on this computer).
+    pub check: Option<ServerCheck>,
+    /// The home folder (always this computer's).
+    pub home: String,
+    pub servers: Vec<SavedServer>,
+}
+
+/// The saved servers and their keys, under a home folder.
+pub struct Servers {
+    file: PathBuf,
+    keys_dir: PathBuf,
+}
+
+impl Servers {
+    pub fn new(home: &Path) -> Servers {
+        Servers { file: home.join("servers.json"), keys_dir: home.join("server-keys") }
+    }
+
+    /// The saved servers, by name.
+    pub fn list(&self) -> Result<Vec<SavedServer>> {
+        match std::fs::read_to_string(&self.file) {
+            Ok(text) => {
+                serde_json::from_str(&text).map_err(|e| Error::invalid(format!("{} is not a list of servers: {e}", self.file.display())))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(Error::io(format!("cannot read {}", self.file.display()), e)),
+        }
+    }
+
+    fn write(&self, servers: &[SavedServer]) -> Result<()> {
+        let text = serde_json::to_string_pretty(servers).map_err(|e| Error::Internal(e.to_string()))?;
+        riskdesk::store::parts::write_atomically(&self.file, |mut f| {
+            std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| Error::io("cannot write the server list", e))
+        })
+    }
+
+    /// Saves (or updates) a server and its key; returns where the key went.
+    pub fn save(&self, name: &str, endpoint: &str, key: &str) -> Result<SavedServer> {
+        let name = name.trim();
+        if name.is_empty() || name.contains(['/', '\\']) || name.chars().any(char::is_control) {
+            return Err(Error::invalid(format!("'{name}' cannot name a server (no slashes; not empty)")));
+        }
+        let key_store = self.store_key(name, key)?;
+        let saved = SavedServer { name: name.to_owned(), endpoint: endpoint.trim().trim_end_matches('/').to_owned(), key_store };
+        let mut servers = self.list()?;
+        servers.retain(|s| s.name != name);
+        servers.push(saved.clone());
+        servers.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        self.write(&servers)?;
+        Ok(saved)
+    }
+
+    /// Forgets a server and its key.
+    pub fn forget(&self, name: &str) -> Result<()> {
+        let mut servers = self.list()?;
+        servers.retain(|s| s.name != name);
+        self.write(&servers)?;
+        if let Ok(entry) = keyring::Entry::new(SERVICE, name) {
+            let _ = entry.delete_credential();
+        }
+        let _ = std::fs::remove_file(self.key_file(name));
+        Ok(())
+    }
+
+    fn key_file(&self, name: &str) -> PathBuf {
+        self.keys_dir.join(format!("{name}.key"))
+    }
+
+    /// Keeps a key in the keychain, or in a user-only file where no keychain service runs.
+    fn store_key(&self, name: &str, key: &str) -> Result<String> {
+        let in_keychain = keyring::Entry::new(SERVICE, name).and_then(|e| e.set_password(key).and_then(|()| e.get_password()));
+        if in_keychain.is_ok_and(|k| k == key) {
+            let _ = std::fs::remove_file(self.key_file(name));
+            return Ok("keychain".into());
+        }
+        let mut folder = std::fs::DirBuilder::new();
+        folder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+        folder.create(&self.keys_dir).map_err(|e| Error::io(format!("cannot create {}", self.keys_dir.display()), e))?;
+        let path = self.key_file(name);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&path).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        std::io::Write::write_all(&mut file, key.as_bytes()).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        Ok("file".into())
+    }
+
+    /// A saved server's key.
+    pub fn key(&self, server: &SavedServer) -> Result<String> {
+        if server.key_store == "keychain" {
+            return keyring::Entry::new(SERVICE, &server.name).and_then(|e| e.get_password()).map_err(|e| {
+                Error::invalid(format!("the keychain has no key for {} any more ({e}): connect with its key again", server.name))
+            });
+        }
+        std::fs::read_to_string(self.key_file(&server.name))
+            .map(|k| k.trim().to_owned())
+            .map_err(|e| Error::io(format!("cannot read the key of {}", server.name), e))
+    }
+}
+
+/// Connects to a server: its backend and what it said.
+pub fn connect(endpoint: &str, key: &str) -> Result<(Arc<dyn Backend>, ServerCheck)> {
+    let remote = RemoteBackend::connect(endpoint, key)?;
+    let check = ServerCheck::from(remote.info());
+    Ok((Arc::new(remote), check))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn servers_are_saved_with_their_keys_and_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let servers = Servers::new(dir.path());
+        assert!(servers.list().unwrap().is_empty());
+        let saved = servers.save("Team", "http://127.0.0.1:8080/", "rdk_secret").unwrap();
+        assert_eq!(saved.endpoint, "http://127.0.0.1:8080");
+        assert_eq!(servers.key(&saved).unwrap(), "rdk_secret");
+        if saved.key_store == "file" {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(dir.path().join("server-keys/Team.key")).unwrap().permissions().mode();
+                assert_eq!(mode & 0o777, 0o600, "the key file is readable by others");
+            }
+        }
+        assert_eq!(servers.list().unwrap(), vec![saved]);
+        servers.forget("Team").unwrap();
+        assert!(servers.list().unwrap().is_empty());
+        assert!(!dir.path().join("server-keys/Team.key").exists());
+        assert!(servers.save("a/b", "http://x", "k").is_err());
+    }
+}
