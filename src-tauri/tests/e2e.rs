@@ -1,7 +1,8 @@
 //! End to end: the real app binary in a real webview (WebKitGTK under Xvfb), driven through
 //! WebDriver (`tauri-driver` in front of Debian's `WebKitWebDriver`) across the whole workflow:
 //! upload, check, commit, history, risk dataset, dataset, settings; then a bad file dragged in
-//! from another window (a real native drop) and the folder dialog. Screenshots of each step go
+//! from another window (a real native drop) and the folder dialog; and the same workflow against
+//! a real `riskdesk serve` on loopback, connected through the Connection screen. Screenshots of each step go
 //! to `$RISKDESK_E2E_ARTIFACTS`, else `$CARGO_TARGET_DIR/e2e-artifacts`, else
 //! `target/e2e-artifacts`.
 //!
@@ -34,6 +35,9 @@ const WORKFLOW_SHOTS: [&str; 8] = [
 
 /// The screenshots the sanity checks test writes.
 const CHECK_SHOTS: [&str; 3] = ["12-findings.png", "13-version-diff.png", "14-commit-replaces.png"];
+
+/// The screenshots the remote test writes.
+const REMOTE_SHOTS: [&str; 4] = ["16-connection.png", "17-remote-check.png", "18-remote-risk.png", "19-remote-dataset.png"];
 
 /// The screenshots the defects test writes.
 const DEFECT_SHOTS: [&str; 3] = ["09-industry-with-commas.png", "10-reference-data.png", "11-reloaded.png"];
@@ -688,4 +692,125 @@ fn sanity_checks_flag_the_bad_days() {
     s.wait_text("#diff-rows", "2.5000");
     shot(&s, "13-version-diff.png");
     drop(s);
+}
+
+/// A real server (`riskdesk_server::serve`) on a free loopback port over `home`, stopped when dropped.
+struct TeamServer {
+    url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TeamServer {
+    fn start(home: &Path) -> TeamServer {
+        let backend = riskdesk::LocalBackend::open(home).expect("open the server's home");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+                let shutdown = async move {
+                    let _ = stopped.await;
+                };
+                let _ = riskdesk_server::serve(backend, riskdesk_server::DEFAULT_UPLOAD_LIMIT, listener, shutdown, move |a| {
+                    let _ = tx.send(a);
+                })
+                .await;
+            });
+        });
+        let addr = rx.recv().expect("the server listens");
+        TeamServer { url: format!("http://{addr}"), stop: Some(stop), thread: Some(thread) }
+    }
+}
+
+impl Drop for TeamServer {
+    fn drop(&mut self) {
+        let _ = self.stop.take().map(|s| s.send(()));
+        let _ = self.thread.take().map(std::thread::JoinHandle::join);
+    }
+}
+
+/// Waits until the sidebar says the app works on `place` (read from the DOM: WebKitWebDriver
+/// gives no element text for that button).
+fn wait_place(s: &Session, place: &str) {
+    s.wait(&format!("the sidebar to say {place}"), |s| {
+        let text = s.execute("return document.getElementById('current-place').textContent;", json!([]))?;
+        Ok(text.as_str().filter(|t| t.contains(place)).map(|_| ()))
+    });
+}
+
+/// Remote mode: the app connects to a real server through the Connection screen and runs the
+/// workflow there (upload, check, commit, history, risk dataset, dataset); the server's home
+/// holds the result and the app's own home stays empty.
+#[test]
+#[ignore = "needs Xvfb, webkit2gtk-driver and tauri-driver: run scripts/test"]
+fn the_workflow_runs_against_a_server() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let server_home = tmp.path().join("server");
+    let app_home = tmp.path().join("app");
+    let folder = tmp.path().join("folder");
+    let opts = riskdesk::demo::DemoOptions { assets: 500, days: 5, ..Default::default() };
+    let key = {
+        let backend = riskdesk::LocalBackend::open(&server_home).expect("open the server's home");
+        backend.demo_reference(&opts).expect("demo reference");
+        riskdesk::demo::write_exposures(&folder, &opts, &riskdesk::Progress::none()).expect("demo exposures");
+        backend.create_key("quant@team.example").expect("a key").1
+    };
+    let server = TeamServer::start(&server_home);
+    let artifacts = artifacts_dir(&REMOTE_SHOTS);
+    let s = open_app(&app_home, &artifacts);
+
+    // Connection: test, then connect; the sidebar says where the app works.
+    s.click_when_ready("#nav-connection");
+    type_into(&s, "#server-endpoint", &server.url);
+    type_into(&s, "#server-key", &key);
+    type_into(&s, "#server-name", "Team server");
+    s.click_when_ready("#test-connection");
+    s.wait_text("#test-result", "quant@team.example");
+    s.click_when_ready("#connect-server");
+    s.wait_text("#place-name", "Team server");
+    wait_place(&s, "Team server");
+    s.wait_text("#server-list", "Team server");
+    shot(&s, "16-connection.png");
+
+    // Upload through the server, check, commit.
+    s.click_when_ready("#nav-start");
+    drop_paths(&s, &[&folder]);
+    s.wait_text("#scan", "Found 5 files");
+    s.click_when_ready("#stage");
+    s.wait_count("#detail tbody tr", "5 rows", |n| n == 5);
+    s.wait_for("#chart-histogram svg");
+    shot(&s, "17-remote-check.png");
+    s.click_when_ready("#commit");
+    s.click_when_ready("#confirm");
+    s.wait_text("#committed", "version 1");
+
+    // History, risk dataset, dataset: all from the server.
+    s.click_when_ready("#nav-history");
+    s.wait_count("#history tbody tr", "1 row", |n| n == 1);
+    s.click_when_ready("#nav-risk");
+    wait_enabled(&s, "#create");
+    s.click_when_ready("#create");
+    s.wait_text("#report", "Created");
+    shot(&s, "18-remote-risk.png");
+    s.click_when_ready("#open-dataset");
+    s.wait_for("#describe");
+    s.wait_count("#preview tbody tr", "at least 1 row", |n| n >= 1);
+    shot(&s, "19-remote-dataset.png");
+
+    // The work is on the server; this computer's home has none of it. Back on this computer,
+    // the sidebar says so and its (empty) home is what the screens show.
+    let on_server = riskdesk::LocalBackend::open(&server_home).expect("open the server's home");
+    let datasets = on_server.datasets().expect("datasets");
+    assert!(datasets.iter().any(|d| d.name == "My-Exposures" && d.latest_version == 1), "{datasets:?}");
+    assert!(on_server.risk_datasets().expect("risk datasets").iter().any(|d| d.name == "My-Risk-Dataset"));
+    s.click_when_ready("#nav-connection");
+    s.click_when_ready("#disconnect");
+    wait_place(&s, "This computer");
+    let local = riskdesk::LocalBackend::open(&app_home).expect("open the app's home");
+    assert!(local.datasets().expect("datasets").is_empty(), "the remote run wrote to this computer's home");
+    drop(s);
+    drop(server);
+    println!("e2e screenshots: {}", artifacts.display());
 }
