@@ -7,7 +7,7 @@ import type { UiError } from "./api";
 import type { Action } from "./action";
 import { cellsText, type CopiedCell } from "./copy";
 import { errorView, moreLine } from "./errors";
-import { f32, fixed, fixedText, int, isIsoDate } from "./format";
+import { bytes, f32, fixed, fixedText, int, isIsoDate } from "./format";
 import { cancelJob, shown } from "./jobs";
 import { confirm, notice } from "./store";
 
@@ -40,6 +40,11 @@ export function Outcome({ action, id, errorsOnly }: { action: Action; id: string
   );
 }
 
+/** How far a step is: bytes for an upload ("12.3 MB of 78.0 MB"), else a count ("12/31"). */
+function stepCount(s: { phase: string; done: number; total: number }): string {
+  return s.phase === "upload" ? `${bytes(s.done)} of ${bytes(s.total)}` : `${int(s.done)}/${int(s.total)}`;
+}
+
 /** The progress bar of the latest run; it overlays the top of the screen instead of pushing it down. */
 export function ProgressBar() {
   const run = shown.value;
@@ -49,7 +54,7 @@ export function ProgressBar() {
   return (
     <div class="progress-slot">
       <div class="progress" id="progress" data-job={run.id}>
-        <div class="label">{`${run.label}… ${s ? `${int(s.done)}/${int(s.total)} ${s.message}` : ""}`}</div>
+        <div class="label">{`${run.label}… ${s ? `${stepCount(s)} ${s.message}` : ""}`}</div>
         <div class="bar"><div class="fill" style={{ width: `${pct}%` }} /></div>
         {run.cancellable
           ? <button id="cancel-job" disabled={run.cancelling} onClick={() => cancelJob(run.id)}>{run.cancelling ? "Cancelling…" : "Cancel"}</button>
