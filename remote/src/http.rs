@@ -148,8 +148,9 @@ impl Http {
             let state: Value =
                 self.send_idempotent(|| self.request(reqwest::Method::GET, &format!("{path}/progress")))?.json().unwrap_or(Value::Null);
             let message = state["last_message"].as_str().unwrap_or_default();
-            let (phase, detail) = message.split_once(": ").unwrap_or(("", message));
-            progress.report(static_phase(phase), state["last_progress"].as_u64().unwrap_or(0), 100, detail.to_owned());
+            // The server's percentage, under the phase `server`, with its own words.
+            let said = if message.is_empty() { "on the server".to_owned() } else { format!("on the server ({message})") };
+            progress.report("server", state["last_progress"].as_u64().unwrap_or(0), 100, said);
             if self.ready(&path)? {
                 break;
             }
@@ -163,10 +164,4 @@ impl Http {
         let r = self.send_idempotent(|| self.request(reqwest::Method::GET, &format!("{path}/ready")))?;
         Ok(r.json::<Value>().map(|v| v == Value::Bool(true)).unwrap_or(false))
     }
-}
-
-/// The engine's phase names, as the server reports them; anything else is the server's work.
-fn static_phase(phase: &str) -> &'static str {
-    const KNOWN: [&str; 8] = ["stage", "commit", "create", "update", "check", "import", "export", "exposures"];
-    KNOWN.iter().find(|k| **k == phase).copied().unwrap_or("server")
 }

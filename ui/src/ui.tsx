@@ -40,9 +40,14 @@ export function Outcome({ action, id, errorsOnly }: { action: Action; id: string
   );
 }
 
-/** How far a step is: bytes for an upload ("12.3 MB of 78.0 MB"), else a count ("12/31"). */
+/**
+ * How far a step is: bytes for an upload ("12.3 MB of 78.0 MB"), a percentage for a server's
+ * task ("6%"), else a count ("12/31").
+ */
 function stepCount(s: { phase: string; done: number; total: number }): string {
-  return s.phase === "upload" ? `${bytes(s.done)} of ${bytes(s.total)}` : `${int(s.done)}/${int(s.total)}`;
+  if (s.phase === "upload") return `${bytes(s.done)} of ${bytes(s.total)}`;
+  if (s.phase === "server") return `${int(s.done)}%`;
+  return `${int(s.done)}/${int(s.total)}`;
 }
 
 /** The progress bar of the latest run; it overlays the top of the screen instead of pushing it down. */
