@@ -303,9 +303,9 @@ impl Table {
         Arc::new(Schema::new(fields))
     }
 
-    /// The table as one Arrow record batch.
     /// A table from Arrow batches of one schema (as read from Parquet): dates, text (nulls as
-    /// empty text), Float32 and Float64 (nulls as NaN), unsigned integers and booleans.
+    /// empty text), Float32 and Float64 (nulls as NaN), unsigned integers, signed integers (as
+    /// Float64) and booleans.
     pub fn from_batches(schema: &Schema, batches: &[RecordBatch]) -> Result<Table> {
         use arrow_array::cast::AsArray;
         let mut table = Table::default();
@@ -330,7 +330,15 @@ impl Table {
                         .flat_map(|a| a.as_primitive::<arrow_array::types::Float64Type>().iter().map(|x| x.unwrap_or(f64::NAN)))
                         .collect(),
                 ),
-                DataType::UInt64 | DataType::UInt32 | DataType::Int64 | DataType::Int32 => {
+                DataType::Int64 | DataType::Int32 => {
+                    let mut out = Vec::new();
+                    for a in &parts {
+                        let a = arrow_cast::cast(a, &DataType::Float64)?;
+                        out.extend(a.as_primitive::<arrow_array::types::Float64Type>().iter().map(|x| x.unwrap_or(f64::NAN)));
+                    }
+                    Values::F64(out)
+                }
+                DataType::UInt64 | DataType::UInt32 => {
                     let mut out = Vec::new();
                     for a in &parts {
                         let a = arrow_cast::cast(a, &DataType::UInt64)?;
@@ -363,6 +371,7 @@ impl Table {
         Table::from_batches(&schema, &batches)
     }
 
+    /// The table as one Arrow record batch.
     pub fn to_batch(&self) -> Result<RecordBatch> {
         let arrays: Vec<ArrayRef> = self
             .columns

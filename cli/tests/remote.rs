@@ -93,6 +93,7 @@ fn a_wrong_key_or_no_server_says_what_to_do() {
     let client = Env::new();
     let err = client.fails(&["--endpoint", &served.url, "--api-key", "rdk_wrong", "upload", "datasets"]);
     assert!(err.contains(&format!("The server at {} refused the API key", served.url)) && err.contains("code: unauthorized"), "{err}");
+    assert!(!err.contains("rdk_wrong"), "the key shows in the message: {err}");
     let gone = "http://127.0.0.1:9";
     let err = client.fails(&["--endpoint", gone, "--api-key", "k", "upload", "datasets"]);
     assert!(err.contains(&format!("Cannot reach the server at {gone}")) && err.contains("code: unreachable"), "{err}");
@@ -127,4 +128,19 @@ fn a_server_killed_mid_upload_leaves_nothing_half_staged() {
     assert!(nothing, "a half-staged name was left: {}{}", stdout(&staged), stderr(&staged));
     files.ok(&["--endpoint", &again.url, "--api-key", &key, "upload", "stage", "--dataset", "D", days.to_str().unwrap()]);
     assert_eq!(server.json(&["upload", "staged", "-d", "D", "--json"]).as_array().unwrap().len(), 20);
+}
+
+#[test]
+fn a_folder_of_annual_zips_stages_through_a_server_as_on_a_home_folder() {
+    let files = Env::new();
+    let days = files.demo("days", 100, 3, &[]);
+    let zips = files.folder("zips");
+    files.ok(&["batch", days.to_str().unwrap(), "--out", zips.to_str().unwrap()]);
+    let server = Env::new();
+    let key = server.ok(&["keys", "create", "--user", "q@example.com"]).lines().last().unwrap().to_owned();
+    let served = server.serve();
+    let here = files.ok(&["upload", "stage", "--dataset", "Z", zips.to_str().unwrap()]);
+    let there = Env::new().ok(&["--endpoint", &served.url, "--api-key", &key, "upload", "stage", "--dataset", "Z", zips.to_str().unwrap()]);
+    assert_eq!(without_times(&there), without_times(&here));
+    assert_eq!(server.json(&["upload", "staged", "-d", "Z", "--json"]).as_array().unwrap().len(), 3);
 }

@@ -11,8 +11,9 @@ use riskdesk::error::ErrorBody;
 use riskdesk::{Error, Progress, Result};
 use serde_json::Value;
 
-/// How often a task is polled.
-const POLL: Duration = Duration::from_millis(40);
+/// How often a task is polled: at first often (most tasks end within a moment), then less.
+const POLL_FIRST: Duration = Duration::from_millis(25);
+const POLL_MOST: Duration = Duration::from_millis(500);
 /// Attempts of an idempotent request when the server cannot be reached or is briefly down.
 const ATTEMPTS: u32 = 3;
 
@@ -24,7 +25,7 @@ pub struct Http {
 }
 
 /// An error of the remote client with its own code.
-pub fn remote_error(code: &str, message: String) -> Error {
+pub(crate) fn remote_error(code: &str, message: String) -> Error {
     Error::Reported(ErrorBody { code: code.to_owned(), message, details: Vec::new() })
 }
 
@@ -42,9 +43,15 @@ impl Http {
         Ok(Http { endpoint, key: key.trim().to_owned(), client })
     }
 
-    /// A request to `path` (below the endpoint) with the API key.
+    /// A request to `path` (below the endpoint) with the API key, sent as a bearer token (so that
+    /// it never appears in a URL, hence in an error message or a log).
     pub fn request(&self, method: reqwest::Method, path: &str) -> RequestBuilder {
-        self.client.request(method, format!("{}{path}", self.endpoint)).query(&[("api_key", self.key.as_str())])
+        self.client.request(method, format!("{}{path}", self.endpoint)).bearer_auth(&self.key)
+    }
+
+    /// A request to `path` without the key (the version check).
+    pub fn anonymous(&self, method: reqwest::Method, path: &str) -> RequestBuilder {
+        self.client.request(method, format!("{}{path}", self.endpoint))
     }
 
     /// Sends a request; a connection failure or a failing status becomes an [`Error`].
@@ -80,7 +87,9 @@ impl Http {
         } else if e.is_timeout() {
             "it did not answer in time".to_owned()
         } else {
-            format!("the connection broke off ({e})")
+            // The cause without reqwest's own text, which names the URL.
+            let cause = std::error::Error::source(e).map(|c| format!(" ({c})")).unwrap_or_default();
+            format!("the connection broke off{cause}")
         };
         remote_error(
             "unreachable",
@@ -112,6 +121,10 @@ impl Http {
                 format!("The server at {server} refused the API key: {message}. Ask its administrator for a key (`riskdesk keys create`)."),
             ),
             StatusCode::PAYLOAD_TOO_LARGE => remote_error("too_large", format!("The server at {server} refused the upload: {message}")),
+            StatusCode::NOT_FOUND if detail["type"] == "KeyError" => remote_error(
+                "not_found",
+                format!("The server at {server} no longer knows this ({message}): it may have restarted; try again"),
+            ),
             StatusCode::NOT_FOUND => remote_error(
                 "unsupported",
                 format!(
@@ -136,14 +149,21 @@ impl Http {
             .map(str::to_owned)
             .ok_or_else(|| remote_error("server_error", "the server's task answer has no task_id".into()))?;
         let path = format!("/v1/tasks/{id}");
+        let mut pause = POLL_FIRST;
         loop {
             if progress.check().is_err() {
                 let _ = self.send(self.request(reqwest::Method::DELETE, &path));
-                // Wait for the task to end, so that whatever it undoes is undone on return.
+                // Wait for the task to end, so that whatever it undoes is undone on return; a
+                // task that finished before the cancel reached it keeps its result.
                 while !self.ready(&path)? {
-                    std::thread::sleep(POLL);
+                    std::thread::sleep(POLL_FIRST);
                 }
-                return Err(Error::Cancelled);
+                let state: Value =
+                    self.send_idempotent(|| self.request(reqwest::Method::GET, &format!("{path}/progress")))?.json().unwrap_or(Value::Null);
+                if state["state"] != "COMPLETED" {
+                    return Err(Error::Cancelled);
+                }
+                break;
             }
             let state: Value =
                 self.send_idempotent(|| self.request(reqwest::Method::GET, &format!("{path}/progress")))?.json().unwrap_or(Value::Null);
@@ -154,7 +174,8 @@ impl Http {
             if self.ready(&path)? {
                 break;
             }
-            std::thread::sleep(POLL);
+            std::thread::sleep(pause);
+            pause = (pause * 3 / 2).min(POLL_MOST);
         }
         self.send_idempotent(|| self.request(reqwest::Method::GET, &format!("{path}/result")).query(&[("type", kind)]))
     }

@@ -27,11 +27,11 @@ use riskdesk::uploader::{
     Column, CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult,
     VersionDiff, VersionInfo,
 };
-use riskdesk::{Backend, Error, Progress, Result};
+use riskdesk::{Backend, Progress, Result};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-pub use http::remote_error;
+use http::remote_error;
 
 /// What a server says about itself when connected to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -55,15 +55,21 @@ pub struct RemoteBackend {
 
 const EXPOSURES: &str = "/v1/equity/uploaders/exposures";
 
+/// A name as one URL path segment: everything but unreserved characters percent-encoded.
+pub(crate) fn segment(name: &str) -> String {
+    name.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
 impl RemoteBackend {
     /// Connects to `endpoint` with `key`: the server must answer its version check and accept
     /// the key (its user is noted). Fails with `unreachable` or `unauthorized` otherwise.
     pub fn connect(endpoint: &str, key: &str) -> Result<RemoteBackend> {
         let http = http::Http::new(endpoint, key)?;
-        let root: Value = http
-            .send_idempotent(|| http.request(Method::GET, "/"))?
-            .json()
-            .map_err(|e| remote_error("unsupported", format!("{} does not answer like a risk platform server: {e}", http.endpoint)))?;
+        let root: Value = http.send_idempotent(|| http.anonymous(Method::GET, "/"))?.json().map_err(|e| {
+            remote_error("unsupported", format!("{} does not answer like a risk platform server: {}", http.endpoint, e.without_url()))
+        })?;
         let who: Value = http.send_idempotent(|| http.request(Method::GET, "/v1/auth/users/whoami"))?.json().unwrap_or(Value::Null);
         let text = |v: &Value| v.as_str().map(str::to_owned);
         let info = ServerInfo {
@@ -92,7 +98,9 @@ impl RemoteBackend {
         let response = if call.writes() { self.http.send(request())? } else { self.http.send_idempotent(request)? };
         let response =
             if response.status() == reqwest::StatusCode::ACCEPTED { self.http.task(response, "json", progress)? } else { response };
-        response.json().map_err(|e| remote_error("server_error", format!("the server's reply does not read as expected: {e}")))
+        response
+            .json()
+            .map_err(|e| remote_error("server_error", format!("the server's reply does not read as expected: {}", e.without_url())))
     }
 
     fn quick<T: DeserializeOwned>(&self, call: Call) -> Result<T> {
@@ -101,7 +109,7 @@ impl RemoteBackend {
 
     /// A Parquet reply as a table.
     fn table(response: reqwest::blocking::Response) -> Result<Table> {
-        let bytes = response.bytes().map_err(|e| remote_error("unreachable", format!("the download broke off: {e}")))?;
+        let bytes = response.bytes().map_err(|e| remote_error("unreachable", format!("the download broke off: {}", e.without_url())))?;
         Table::from_parquet(bytes)
     }
 }
@@ -148,7 +156,7 @@ impl Backend for RemoteBackend {
         for name in names {
             let mut query: Vec<(&str, String)> = vec![("names", name.clone()), ("unique", unique.to_string())];
             query.extend(columns.iter().map(|c| ("columns", c.name().to_owned())));
-            let path = format!("{EXPOSURES}/{dataset}/staging-data");
+            let path = format!("{EXPOSURES}/{}/staging-data", segment(dataset));
             let accepted = self.http.send_idempotent(|| self.http.request(Method::GET, &path).query(&query))?;
             let mut table = Self::table(self.http.task(accepted, "dataframe", &Progress::none())?)?;
             // The platform's frame leads with the staged name.
@@ -221,7 +229,7 @@ impl Backend for RemoteBackend {
         if !filters.is_empty() {
             body["filters"] = json!({ "filters": filters });
         }
-        let mut request_builder = self.http.request(Method::POST, &format!("{EXPOSURES}/{dataset}/data")).json(&body);
+        let mut request_builder = self.http.request(Method::POST, &format!("{EXPOSURES}/{}/data", segment(dataset))).json(&body);
         if let Some(v) = request.version {
             request_builder = request_builder.query(&[("version", v)]);
         }
@@ -306,9 +314,4 @@ impl Backend for RemoteBackend {
         progress.report("export", 2, 2, format!("wrote {}", path.display()));
         Ok(table.rows())
     }
-}
-
-/// An error that a missing capability, not the caller, caused.
-pub fn is_unsupported(e: &Error) -> bool {
-    e.code() == "unsupported"
 }

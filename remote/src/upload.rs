@@ -82,7 +82,7 @@ fn send_files(
     progress.report("upload", sent.load(Ordering::Relaxed), total, format!("sent {label}"));
     http.task(accepted, "json", progress)?
         .json()
-        .map_err(|e| remote_error("server_error", format!("the server's staging result does not read as expected: {e}")))
+        .map_err(|e| remote_error("server_error", format!("the server's staging result does not read as expected: {}", e.without_url())))
 }
 
 /// Stages `paths` (files, folders of daily files, ZIPs) into `dataset` on the server.
@@ -103,12 +103,13 @@ pub fn stage(http: &Http, dataset: &str, paths: &[PathBuf], replace: bool, progr
         }
         // A folder: its daily files as annual ZIPs, its archives as they are, and a data file
         // with a name that does not parse refused here, as staging it locally would.
+        let mut daily = false;
         for (file, verdict) in riskdesk::inputs::list_folder(path)? {
             let label = label_of(&file);
             match verdict {
                 Ok(Named::Annual { .. }) => uploads.push(file),
                 Ok(Named::Daily { format: riskdesk::names::Format::Zip, .. }) => uploads.push(file),
-                Ok(Named::Daily { .. }) => {}
+                Ok(Named::Daily { .. }) => daily = true,
                 Err(reason) if riskdesk::names::Format::split(&label).is_some() => {
                     let name = riskdesk::names::Format::split(&label).map_or(label.clone(), |(stem, _)| stem.to_owned());
                     results.push(StagingResult::failed(&name, &label, vec![Diagnostic::file(&label, reason)]));
@@ -116,14 +117,16 @@ pub fn stage(http: &Http, dataset: &str, paths: &[PathBuf], replace: bool, progr
                 Err(_) => {}
             }
         }
-        let out = batches.path().join(uploads.len().to_string());
-        let archives = riskdesk::batch::batch(path, &out, riskdesk::batch::DEFAULT_LEVEL, progress)?;
-        uploads.extend(archives.into_iter().map(|a| a.path));
+        if daily {
+            let out = batches.path().join(uploads.len().to_string());
+            let archives = riskdesk::batch::batch(path, &out, riskdesk::batch::DEFAULT_LEVEL, progress)?;
+            uploads.extend(archives.into_iter().map(|a| a.path));
+        }
     }
     let total: u64 = uploads.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
     let sent = Arc::new(AtomicU64::new(0));
     let query = [("name", String::new()), ("replace", replace.to_string()), ("riskdesk_results", "true".to_owned())];
-    let target = format!("/v1/equity/uploaders/exposures/{dataset}/stage-file");
+    let target = format!("/v1/equity/uploaders/exposures/{}/stage-file", crate::segment(dataset));
     for upload in &uploads {
         let reply = send_files(http, &target, &query, std::slice::from_ref(upload), &sent, total, progress)?;
         let staged: Vec<StagingResult> = serde_json::from_value(reply).map_err(|_| {
@@ -162,7 +165,7 @@ pub fn import_reference(
     let total: u64 = files.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
     let sent = Arc::new(AtomicU64::new(0));
     let query = [("id_type", id_type.to_owned()), ("replace", replace.to_string())];
-    let reply = send_files(http, &format!("/v1/riskdesk/references/{name}"), &query, &files, &sent, total, progress)?;
+    let reply = send_files(http, &format!("/v1/riskdesk/references/{}", crate::segment(name)), &query, &files, &sent, total, progress)?;
     serde_json::from_value(reply)
         .map_err(|e| remote_error("server_error", format!("the server's import result does not read as expected: {e}")))
 }

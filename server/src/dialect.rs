@@ -11,7 +11,6 @@
 //! not have (gaussianizing, forward filling, hierarchy sources, code overrides, root datasets)
 //! are refused with a message naming them, never dropped silently.
 
-use axum::http::StatusCode;
 use riskdesk::riskdataset::{ExposureSource, RiskDatasetSettings, UploadedExposures};
 use serde_json::{Map, Value, json};
 
@@ -26,20 +25,16 @@ pub enum Dialect {
     Notebook,
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "ValueError", message)
-}
-
 /// Reads settings in either shape; tells which it was.
 pub fn read(body: Value) -> Result<(RiskDatasetSettings, Dialect), ApiError> {
     let Value::Object(mut fields) = body else {
-        return Err(invalid("the risk dataset settings must be a JSON object"));
+        return Err(ApiError::invalid("the risk dataset settings must be a JSON object"));
     };
     if !fields.contains_key("kind") {
         match fields.remove("estimation_universe") {
             None | Some(Value::Null) => {}
             Some(Value::String(s)) if s == "from_reference" => {}
-            Some(other) => return Err(invalid(format!("estimation_universe {other} is not served: only from_reference"))),
+            Some(other) => return Err(ApiError::invalid(format!("estimation_universe {other} is not served: only from_reference"))),
         }
         let settings = engine_settings(Value::Object(fields))?;
         return Ok((settings, Dialect::Notebook));
@@ -47,17 +42,17 @@ pub fn read(body: Value) -> Result<(RiskDatasetSettings, Dialect), ApiError> {
     match fields.remove("kind") {
         Some(Value::String(k)) if k == "derived" => {}
         other => {
-            return Err(invalid(format!(
+            return Err(ApiError::invalid(format!(
                 "kind {} is not served: Riskdesk derives risk datasets from a reference dataset (kind \"derived\")",
                 other.unwrap_or(Value::Null)
             )));
         }
     }
     if fields.remove("is_system_wide").is_some_and(|v| v == Value::Bool(true)) {
-        return Err(invalid("is_system_wide risk datasets are not served: every dataset belongs to the served home"));
+        return Err(ApiError::invalid("is_system_wide risk datasets are not served: every dataset belongs to the served home"));
     }
     if fields.remove("trim_assets_sources").is_some_and(|v| !v.is_null()) {
-        return Err(invalid("trim_assets_sources is not served: the uploaded exposures themselves trim the assets"));
+        return Err(ApiError::invalid("trim_assets_sources is not served: the uploaded exposures themselves trim the assets"));
     }
     if let Some(Value::Array(sources)) = fields.remove("exposures") {
         let mapped = sources.into_iter().map(current_source).collect::<Result<Vec<_>, _>>()?;
@@ -73,14 +68,14 @@ fn engine_settings(value: Value) -> Result<RiskDatasetSettings, ApiError> {
 
 /// One current-shape exposure source in the engine's shape.
 fn current_source(source: Value) -> Result<Value, ApiError> {
-    let Value::Object(mut s) = source else { return Err(invalid("each exposures entry must be a JSON object")) };
+    let Value::Object(mut s) = source else { return Err(ApiError::invalid("each exposures entry must be a JSON object")) };
     if s.get("exposure_type").and_then(Value::as_str) != Some("uploaded") {
         return Ok(Value::Object(s));
     }
     let mut list = |key: &str| -> Result<Vec<String>, ApiError> {
         match s.remove(key) {
             None | Some(Value::Null) => Ok(Vec::new()),
-            Some(v) => serde_json::from_value(v).map_err(|_| invalid(format!("{key} must be a list of factor group names"))),
+            Some(v) => serde_json::from_value(v).map_err(|_| ApiError::invalid(format!("{key} must be a list of factor group names"))),
         }
     };
     let continuous = list("continuous_factor_groups")?;
@@ -88,33 +83,36 @@ fn current_source(source: Value) -> Result<Value, ApiError> {
     let fill = list("factor_groups_fill_miss")?;
     for key in ["factor_groups_forward_fill", "factor_groups_gaussianize", "factor_groups_gaussianize_maintain_zeros"] {
         if !list(key)?.is_empty() {
-            return Err(invalid(format!(
+            return Err(ApiError::invalid(format!(
                 "{key} is not served: Riskdesk huberizes and fills styles, it does not forward-fill or gaussianize"
             )));
         }
     }
     for key in ["hierarchy_sources", "categorical_overrides"] {
         if s.remove(key).is_some_and(|v| v.as_object().is_some_and(|m| !m.is_empty())) {
-            return Err(invalid(format!("{key} is not served: hierarchies are the uploaded factor names")));
+            return Err(ApiError::invalid(format!("{key} is not served: hierarchies are the uploaded factor names")));
         }
     }
     let source = s.remove("exposure_source").unwrap_or(Value::Null);
     if let Some(key) = s.keys().find(|k| *k != "exposure_type") {
-        return Err(invalid(format!("unknown field `{key}` in an uploaded exposures entry")));
+        return Err(ApiError::invalid(format!("unknown field `{key}` in an uploaded exposures entry")));
     }
 
     let (market, rest): (Vec<&String>, Vec<&String>) = continuous.iter().partition(|g| g.to_lowercase().contains("market"));
     if market.len() > 1 {
-        return Err(invalid(format!("continuous_factor_groups {market:?} are two market groups: name one group market")));
+        return Err(ApiError::invalid(format!("continuous_factor_groups {market:?} are two market groups: name one group market")));
     }
     if rest.len() > 2 {
-        return Err(invalid(format!(
+        return Err(ApiError::invalid(format!(
             "continuous_factor_groups {rest:?}: besides the market, Riskdesk takes a style group and one other group"
         )));
     }
     let (style, other) = (rest.first().copied(), rest.get(1).copied());
     if let Some(f) = fill.iter().find(|f| Some(*f) != style) {
-        return Err(invalid(format!("factor_groups_fill_miss '{f}': only the style group ({}) is filled", style.map_or("none", |s| s))));
+        return Err(ApiError::invalid(format!(
+            "factor_groups_fill_miss '{f}': only the style group ({}) is filled",
+            style.map_or("none", |s| s)
+        )));
     }
     let mentions = |g: &str, words: &[&str]| words.iter().any(|w| g.to_lowercase().contains(w));
     let mut industry = categorical.iter().find(|g| mentions(g, &["industr", "sector"]));
@@ -128,7 +126,9 @@ fn current_source(source: Value) -> Result<Value, ApiError> {
         } else if region.is_none() {
             region = Some(g);
         } else {
-            return Err(invalid(format!("categorical_factor_groups {categorical:?}: Riskdesk takes an industry and a region group")));
+            return Err(ApiError::invalid(format!(
+                "categorical_factor_groups {categorical:?}: Riskdesk takes an industry and a region group"
+            )));
         }
     }
     Ok(json!({

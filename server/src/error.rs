@@ -31,6 +31,11 @@ impl ApiError {
         self
     }
 
+    /// A request the server cannot serve as asked (400 `ValueError`).
+    pub fn invalid(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "ValueError", message)
+    }
+
     /// A server fault (500).
     pub fn internal(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", message)

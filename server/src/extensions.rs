@@ -6,7 +6,6 @@
 
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
@@ -26,14 +25,10 @@ pub fn routes() -> Router<AppState> {
         .route("/riskdesk/references/{name}", post(import_reference).layer(axum::extract::DefaultBodyLimit::disable()))
 }
 
-fn invalid(message: String) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "ValueError", message)
-}
-
 /// `POST /v1/riskdesk/call`, body a [`Call`]: its reply as JSON, at once for a short call,
 /// else as a task (202) whose `json` result is the reply.
 async fn call(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
-    let call: Call = serde_json::from_slice(&body).map_err(|e| invalid(format!("not a Riskdesk call: {e}")))?;
+    let call: Call = serde_json::from_slice(&body).map_err(|e| ApiError::invalid(format!("not a Riskdesk call: {e}")))?;
     let writes = call.writes();
     if call.is_long() {
         let work = move |b: &riskdesk::LocalBackend, progress: &riskdesk::Progress<'_>| Ok(Outcome::Json(call.run(b, progress)?));
@@ -59,7 +54,7 @@ async fn exposures(State(state): State<AppState>, Json(body): Json<ExposuresBody
     let frames = std::sync::Arc::clone(&state.frames);
     let accessor = Accessor::everything(body.dataset, body.query);
     let bytes = state.blocking(None, move |b| shared_frame(b, &frames, &accessor, None, false)).await?;
-    Ok(crate::reports::parquet_response(bytes))
+    Ok(crate::frames::parquet_response(bytes))
 }
 
 #[derive(Deserialize)]

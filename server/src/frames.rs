@@ -17,6 +17,12 @@ pub fn batch(columns: Vec<(&str, ArrayRef)>) -> Result<RecordBatch, ApiError> {
         .map_err(|e| ApiError::internal(format!("cannot build a frame: {e}")))
 }
 
+/// A Parquet file as a response.
+pub fn parquet_response(bytes: Bytes) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    ([(axum::http::header::CONTENT_TYPE, "application/vnd.apache.parquet")], axum::body::Body::from(bytes)).into_response()
+}
+
 /// Batches of one schema as one Parquet file.
 pub fn parquet(batches: &[RecordBatch]) -> Result<Bytes, ApiError> {
     let Some(first) = batches.first() else { return Err(ApiError::internal("no frame to send")) };

@@ -16,10 +16,10 @@ use std::sync::{Arc, Mutex};
 
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};
 use arrow_schema::{Field, Schema};
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
 use riskdesk::Backend;
@@ -127,10 +127,6 @@ impl Accessors {
     }
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "ValueError", message)
-}
-
 /// A non-empty string field, if present.
 fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
@@ -174,9 +170,9 @@ fn restrict(query: &mut ExposureQuery, layout: &Layout, filter: &Value, columns_
     }
     let group = text(filter, "hierarchy").unwrap_or_default();
     let role = categorical_role(layout, group)
-        .ok_or_else(|| invalid(format!("the universe filter's hierarchy '{group}' is not a categorical group of the dataset")))?;
+        .ok_or_else(|| ApiError::invalid(format!("the universe filter's hierarchy '{group}' is not a categorical group of the dataset")))?;
     if columns_of.contains(&role) {
-        return Err(invalid(format!(
+        return Err(ApiError::invalid(format!(
             "filtering the universe by '{group}' while asking for its columns is not served: ask for one of the two"
         )));
     }
@@ -188,13 +184,13 @@ fn restrict(query: &mut ExposureQuery, layout: &Layout, filter: &Value, columns_
 /// The checks both clients' universes share: no portfolio filter, market caps unfiltered.
 fn plain_universe(universe: &Value, mcap_key: &str) -> Result<(), ApiError> {
     if universe.get("portfolio_filter").is_some_and(|p| !p.is_null()) {
-        return Err(invalid("portfolio filters are not served: Riskdesk has no portfolios"));
+        return Err(ApiError::invalid("portfolio filters are not served: Riskdesk has no portfolios"));
     }
     if let Some(m) = universe.get(mcap_key).filter(|m| !m.is_null()) {
         let lower = m.get("lower").and_then(Value::as_f64).unwrap_or(0.0);
         let upper = m.get("upper").and_then(Value::as_f64).unwrap_or(1e20);
         if lower > 0.0 || upper < 1e20 {
-            return Err(invalid("market cap filters are not served: every asset of the risk dataset is returned"));
+            return Err(ApiError::invalid("market cap filters are not served: every asset of the risk dataset is returned"));
         }
     }
     Ok(())
@@ -204,9 +200,9 @@ fn plain_universe(universe: &Value, mcap_key: &str) -> Result<(), ApiError> {
 fn current_accessor(body: &Value, layout: &Layout) -> Result<Accessor, ApiError> {
     let settings = &body["settings"];
     if text(settings, "report_type").is_some_and(|t| t != "exposure") {
-        return Err(invalid(format!("report type '{}' is not served: only exposure reports", settings["report_type"])));
+        return Err(ApiError::invalid(format!("report type '{}' is not served: only exposure reports", settings["report_type"])));
     }
-    let dataset = bare(text(body, "dataset").ok_or_else(|| invalid("the report names no dataset"))?).to_owned();
+    let dataset = bare(text(body, "dataset").ok_or_else(|| ApiError::invalid("the report names no dataset"))?).to_owned();
     let universe = &settings["universe_settings"];
     plain_universe(universe, "mcap_filter")?;
     let kwargs = &body["report_kwargs"];
@@ -258,7 +254,7 @@ fn current_accessor(body: &Value, layout: &Layout) -> Result<Accessor, ApiError>
             *(if role == Role::Industry { &mut query.industries } else { &mut query.regions }) = selection(g);
             columns_of.insert(role);
         } else {
-            return Err(invalid(format!("the exposures ask for factor group '{group}', which the dataset does not have")));
+            return Err(ApiError::invalid(format!("the exposures ask for factor group '{group}', which the dataset does not have")));
         }
     }
     if !names.keys().any(|l| l.starts_with("style.")) {
@@ -273,7 +269,7 @@ fn current_accessor(body: &Value, layout: &Layout) -> Result<Accessor, ApiError>
 /// `POST /v1/equity/report/calculate`: checks the report against the dataset and answers its
 /// accessor at once (the platform's inline form); the data is read when the accessor is.
 async fn calculate(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let body: Value = serde_json::from_slice(&body).map_err(|e| invalid(format!("the report is not JSON: {e}")))?;
+    let body: Value = serde_json::from_slice(&body).map_err(|e| ApiError::invalid(format!("the report is not JSON: {e}")))?;
     let dataset = bare(text(&body, "dataset").unwrap_or_default()).to_owned();
     let d = state.run(move |b| b.describe_risk_dataset(&dataset)).await?;
     let accessor = current_accessor(&body, &d.layout)?;
@@ -331,33 +327,23 @@ pub(crate) fn shared_frame(
         n.sort();
     }
     let key = serde_json::json!([build, a.dataset, a.query, names, id_name, drop]).to_string();
-    frames.get_or_make(key, || Ok(Bytes::from(parquet(&frame(b, a, id_name, drop)?)?)))
-}
-
-fn parquet(batch: &RecordBatch) -> riskdesk::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    riskdesk::store::parts::write_batches(&mut bytes, batch.schema(), std::slice::from_ref(batch))?;
-    Ok(bytes)
-}
-
-pub(crate) fn parquet_response(bytes: impl Into<Bytes>) -> Response {
-    ([(header::CONTENT_TYPE, "application/vnd.apache.parquet")], Body::from(bytes.into())).into_response()
+    frames.get_or_make(key, || crate::frames::parquet(&[frame(b, a, id_name, drop)?]))
 }
 
 /// `POST /v1/equity/report/accessor/data`: the report's wide frame as Parquet.
 async fn data(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
-    let body: Value = serde_json::from_slice(&body).map_err(|e| invalid(format!("the request is not JSON: {e}")))?;
+    let body: Value = serde_json::from_slice(&body).map_err(|e| ApiError::invalid(format!("the request is not JSON: {e}")))?;
     if body.get("path").and_then(Value::as_array).is_some_and(|p| !p.is_empty()) {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "IllegalPathError", "exposure reports have no paths below their root"));
     }
     if body.get("filters").is_some_and(|f| !f.is_null()) {
-        return Err(invalid("accessor filters are not served: narrow the report's dates and universe instead"));
+        return Err(ApiError::invalid("accessor filters are not served: narrow the report's dates and universe instead"));
     }
     let accessor = state.accessors.get(text(&body, "accessor_id").unwrap_or_default())?;
     let drop = text(&body, "absent") == Some("drop");
     let frames = Arc::clone(&state.frames);
     let bytes = state.blocking(None, move |b| shared_frame(b, &frames, &accessor, Some("asset_id"), drop)).await?;
-    Ok(parquet_response(bytes))
+    Ok(crate::frames::parquet_response(bytes))
 }
 
 /// `POST /v1/equity/report/accessor/{id}/levels`: the report's distinct dates.
@@ -365,11 +351,11 @@ async fn levels(State(state): State<AppState>, Path(id): Path<String>, body: Byt
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let wanted: Vec<&str> = body["levels"].as_array().map(|l| l.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
     if wanted != ["date"] {
-        return Err(invalid(format!("levels {wanted:?} are not served: only [\"date\"]")));
+        return Err(ApiError::invalid(format!("levels {wanted:?} are not served: only [\"date\"]")));
     }
     let accessor = state.accessors.get(&id)?;
     let bytes = state
-        .run(move |b| {
+        .blocking(None, move |b| {
             let table = b.exposures(&accessor.dataset, &accessor.query)?;
             let batch = table.to_batch()?;
             let dates =
@@ -378,10 +364,12 @@ async fn levels(State(state): State<AppState>, Path(id): Path<String>, body: Byt
             distinct.dedup();
             let column: ArrayRef = Arc::new(arrow_array::Date32Array::from(distinct));
             let schema = Arc::new(Schema::new(vec![Field::new("date", arrow_schema::DataType::Date32, false)]));
-            parquet(&RecordBatch::try_new(schema, vec![column])?)
+            Ok::<_, ApiError>(crate::frames::parquet(&[
+                RecordBatch::try_new(schema, vec![column]).map_err(|e| ApiError::internal(e.to_string()))?
+            ])?)
         })
         .await?;
-    Ok(parquet_response(bytes))
+    Ok(crate::frames::parquet_response(bytes))
 }
 
 /// The notebook client's (0.5.0) request as an accessor with the engine's column names.
@@ -390,13 +378,13 @@ fn notebook_accessor(query: Option<&str>, body: &Value, layout: &Layout) -> Resu
     let universe = &body["universe_settings"];
     plain_universe(universe, "mcap")?;
     let exposures = &body["exposure_settings"];
-    let dataset = bare(text(universe, "dataset").ok_or_else(|| invalid("the universe names no dataset"))?).to_owned();
+    let dataset = bare(text(universe, "dataset").ok_or_else(|| ApiError::invalid("the universe names no dataset"))?).to_owned();
     let styles = match exposures.get("styles").filter(|s| !s.is_null()) {
         None => Selection::All,
         Some(Value::Object(m)) => Selection::Only(
             m.values().flat_map(|v| v.as_array().cloned().unwrap_or_default()).filter_map(|c| c.as_str().map(str::to_owned)).collect(),
         ),
-        Some(other) => return Err(invalid(format!("styles {other} must be a map of style to sub-styles"))),
+        Some(other) => return Err(ApiError::invalid(format!("styles {other} must be a map of style to sub-styles"))),
     };
     let chosen = |key: &str| if exposures.get(key).is_some_and(|v| !v.is_null()) { Selection::All } else { Selection::None };
     let mut query = ExposureQuery {
@@ -446,7 +434,7 @@ async fn notebook_exposures(
     axum::extract::RawQuery(query): axum::extract::RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let body: Value = serde_json::from_slice(&body).map_err(|e| invalid(format!("the request is not JSON: {e}")))?;
+    let body: Value = serde_json::from_slice(&body).map_err(|e| ApiError::invalid(format!("the request is not JSON: {e}")))?;
     let dataset = bare(text(&body["universe_settings"], "dataset").unwrap_or_default()).to_owned();
     let d = state.run(move |b| b.describe_risk_dataset(&dataset)).await?;
     let accessor = notebook_accessor(query.as_deref(), &body, &d.layout)?;

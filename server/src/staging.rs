@@ -141,7 +141,7 @@ async fn data(
     exposures_only(&data_type)?;
     let q = query.as_deref();
     let names = names_of(q);
-    let unique = repeated(q, "unique").pop().is_some_and(|u| u == "true");
+    let unique = crate::upload::flag(repeated(q, "unique").pop().as_deref());
     let columns = repeated(q, "columns").iter().map(|c| Column::parse(c)).collect::<riskdesk::Result<Vec<_>>>()?;
     Ok(state.spawn_task(move |b, _| {
         let mut batches = Vec::new();
@@ -172,7 +172,7 @@ async fn validate(
 ) -> Result<Response, ApiError> {
     exposures_only(&data_type)?;
     let names = names_of(query.as_deref());
-    let short = repeated(query.as_deref(), "short").pop().is_some_and(|s| s == "true");
+    let short = crate::upload::flag(repeated(query.as_deref(), "short").pop().as_deref());
     Ok(state.spawn_task(move |b, _| {
         let report = b.check(&dataset, &CheckRequest { staging: true, ..CheckRequest::default() })?;
         let mut holding: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();

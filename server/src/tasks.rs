@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -161,7 +161,18 @@ impl AppState {
             if writes {
                 task.state().message = "waiting for the writes before it".into();
             }
-            let _writer = writing.as_ref().map(|w| w.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+            // Queued behind this server's other writes; a cancel while queued ends it at once.
+            let _writer = match writing.as_deref().map(|w| wait_for_writer(w, &task.cancel)) {
+                Some(None) => {
+                    let mut s = task.state();
+                    s.status = Status::Cancelled;
+                    s.outcome = Some(Err(ApiError::from(riskdesk::Error::Cancelled)));
+                    s.ended = Some(std::time::Instant::now());
+                    return;
+                }
+                Some(Some(guard)) => Some(guard),
+                None => None,
+            };
             {
                 let mut s = task.state();
                 s.status = Status::Running;
@@ -189,6 +200,18 @@ impl AppState {
             s.ended = Some(std::time::Instant::now());
         });
         (StatusCode::ACCEPTED, Json(serde_json::json!({ "task_id": id, "extra": {} }))).into_response()
+    }
+}
+
+/// Takes the server's writer lock, or `None` when `cancel` is set first.
+fn wait_for_writer<'w>(writing: &'w Mutex<()>, cancel: &AtomicBool) -> Option<MutexGuard<'w, ()>> {
+    loop {
+        match writing.try_lock() {
+            Ok(guard) => return Some(guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) if cancel.load(Ordering::Relaxed) => return None,
+            Err(std::sync::TryLockError::WouldBlock) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
     }
 }
 
@@ -223,7 +246,7 @@ struct ResultType {
 }
 
 fn parquet(bytes: &Bytes) -> Response {
-    ([(header::CONTENT_TYPE, "application/vnd.apache.parquet")], Body::from(bytes.clone())).into_response()
+    crate::frames::parquet_response(bytes.clone())
 }
 
 /// A named frame: the client takes the dict key from an unquoted file name without dots.

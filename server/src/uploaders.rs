@@ -302,7 +302,7 @@ fn number<T: std::str::FromStr>(query: Option<&str>, key: &str) -> Result<Option
     }
 }
 
-/// `POST …/{dataset}/data[?version=N][&head=N]`, body `{"columns": [...], "unique": bool}`: a
+/// `POST …/{dataset}/data[?version=N or a moment][&head=N]`, body `{"columns": [...], "unique": bool}`: a
 /// task whose `dataframe` result holds the committed rows (the latest version by default).
 async fn data(
     State(state): State<AppState>,
@@ -313,18 +313,18 @@ async fn data(
     exposures_only(&data_type)?;
     let body = body.map(|Json(b)| b).unwrap_or(DataBody { columns: Vec::new(), unique: false, filters: None });
     let filters = dnf(body.filters)?;
-    let version: Option<u32> = number(query.as_deref(), "version")?;
+    let raw_version = repeated(query.as_deref(), "version").pop();
     let head: Option<usize> = number(query.as_deref(), "head")?;
     let columns = body.columns.iter().map(|c| riskdesk::uploader::Column::parse(c)).collect::<riskdesk::Result<Vec<_>>>()?;
-    let request = riskdesk::api::DataRequest { columns, unique: body.unique, version, filters };
     Ok(state.spawn_task(move |b, _| {
+        // A version number, or a moment: the newest version committed by then.
+        let version = version_at(b, &dataset, raw_version)?;
+        let request = riskdesk::api::DataRequest { columns, unique: body.unique, version, filters };
         let batch = b.data(&dataset, &request)?.to_batch()?;
         let batch = match head {
             Some(n) => batch.slice(0, n.min(batch.num_rows())),
             None => batch,
         };
-        let mut bytes = Vec::new();
-        riskdesk::store::parts::write_batches(&mut bytes, batch.schema(), &[batch])?;
-        Ok(Outcome::Parquet(bytes.into()))
+        Ok(Outcome::Parquet(crate::frames::parquet(&[batch])?))
     }))
 }

@@ -66,11 +66,27 @@ pub struct Connection {
 pub struct Servers {
     file: PathBuf,
     keys_dir: PathBuf,
+    /// The home folder, in the keychain entries' account (so that two homes keep apart).
+    home: String,
+}
+
+/// A server's name, refused when it could not name a file.
+fn checked(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) || name.chars().any(char::is_control) {
+        return Err(Error::invalid(format!("'{name}' cannot name a server (not empty, no slashes, not starting with a dot)")));
+    }
+    Ok(name)
 }
 
 impl Servers {
     pub fn new(home: &Path) -> Servers {
-        Servers { file: home.join("servers.json"), keys_dir: home.join("server-keys") }
+        Servers { file: home.join("servers.json"), keys_dir: home.join("server-keys"), home: home.display().to_string() }
+    }
+
+    /// The keychain entry of a server's key.
+    fn entry(&self, name: &str) -> keyring::Result<keyring::Entry> {
+        keyring::Entry::new(SERVICE, &format!("{name} ({})", self.home))
     }
 
     /// The saved servers, by name.
@@ -93,10 +109,7 @@ impl Servers {
 
     /// Saves (or updates) a server and its key; returns where the key went.
     pub fn save(&self, name: &str, endpoint: &str, key: &str) -> Result<SavedServer> {
-        let name = name.trim();
-        if name.is_empty() || name.contains(['/', '\\']) || name.chars().any(char::is_control) {
-            return Err(Error::invalid(format!("'{name}' cannot name a server (no slashes; not empty)")));
-        }
+        let name = checked(name)?;
         let key_store = self.store_key(name, key)?;
         let saved = SavedServer { name: name.to_owned(), endpoint: endpoint.trim().trim_end_matches('/').to_owned(), key_store };
         let mut servers = self.list()?;
@@ -109,10 +122,11 @@ impl Servers {
 
     /// Forgets a server and its key.
     pub fn forget(&self, name: &str) -> Result<()> {
+        let name = checked(name)?;
         let mut servers = self.list()?;
         servers.retain(|s| s.name != name);
         self.write(&servers)?;
-        if let Ok(entry) = keyring::Entry::new(SERVICE, name) {
+        if let Ok(entry) = self.entry(name) {
             let _ = entry.delete_credential();
         }
         let _ = std::fs::remove_file(self.key_file(name));
@@ -125,7 +139,7 @@ impl Servers {
 
     /// Keeps a key in the keychain, or in a user-only file where no keychain service runs.
     fn store_key(&self, name: &str, key: &str) -> Result<String> {
-        let in_keychain = keyring::Entry::new(SERVICE, name).and_then(|e| e.set_password(key).and_then(|()| e.get_password()));
+        let in_keychain = self.entry(name).and_then(|e| e.set_password(key).and_then(|()| e.get_password()));
         if in_keychain.is_ok_and(|k| k == key) {
             let _ = std::fs::remove_file(self.key_file(name));
             return Ok("keychain".into());
@@ -141,6 +155,15 @@ impl Servers {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(&path).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        // An older file or folder keeps its mode when opened: make both the user's alone.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let private = |p: &Path, mode: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
+            private(&self.keys_dir, 0o700)
+                .and_then(|()| private(&path, 0o600))
+                .map_err(|e| Error::io(format!("cannot protect {}", path.display()), e))?;
+        }
         std::io::Write::write_all(&mut file, key.as_bytes()).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
         Ok("file".into())
     }
@@ -148,7 +171,7 @@ impl Servers {
     /// A saved server's key.
     pub fn key(&self, server: &SavedServer) -> Result<String> {
         if server.key_store == "keychain" {
-            return keyring::Entry::new(SERVICE, &server.name).and_then(|e| e.get_password()).map_err(|e| {
+            return self.entry(&server.name).and_then(|e| e.get_password()).map_err(|e| {
                 Error::invalid(format!("the keychain has no key for {} any more ({e}): connect with its key again", server.name))
             });
         }
@@ -174,6 +197,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let servers = Servers::new(dir.path());
         assert!(servers.list().unwrap().is_empty());
+        // A name of this test's own: where a keychain runs, its entry is this home's alone.
         let saved = servers.save("Team", "http://127.0.0.1:8080/", "rdk_secret").unwrap();
         assert_eq!(saved.endpoint, "http://127.0.0.1:8080");
         assert_eq!(servers.key(&saved).unwrap(), "rdk_secret");
@@ -190,5 +214,6 @@ mod tests {
         assert!(servers.list().unwrap().is_empty());
         assert!(!dir.path().join("server-keys/Team.key").exists());
         assert!(servers.save("a/b", "http://x", "k").is_err());
+        assert!(servers.forget("../x").is_err());
     }
 }

@@ -157,7 +157,9 @@ impl Served {
 
 impl Drop for Served {
     fn drop(&mut self) {
-        self.terminate();
-        let _ = self.child.wait();
+        if self.child.try_wait().is_ok_and(|ended| ended.is_none()) {
+            self.terminate();
+            let _ = self.child.wait();
+        }
     }
 }
