@@ -6,6 +6,8 @@
 //! interceptor records what each channel receives, so progress forwarding is checked too.
 //! Dialogs are answered by `FixedDialogs`.
 
+mod team;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -20,6 +22,7 @@ use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow};
+use team::TeamServer;
 
 /// The exposure dataset the tests stage into.
 const DATASET: &str = "Demo";
@@ -957,4 +960,54 @@ fn exposures_page_follows_a_replaced_risk_dataset() {
     assert_eq!(report["dates"], 1);
     let after = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 1 }));
     assert_eq!(after["total"], report["rows"], "before the replacement: {}", before["total"]);
+}
+
+/// Remote mode through the commands: test and connect to a real server, stage (the upload's
+/// bytes, then the server's progress), commit, create and export from it, with nothing written
+/// to this computer's home; then back on this computer, and the saved server forgotten.
+#[test]
+fn remote_mode_works_on_the_server_and_exports_from_it() {
+    let server_dir = tempfile::tempdir().expect("a temporary folder");
+    let key = {
+        let backend = riskdesk::LocalBackend::open(server_dir.path()).expect("the server's home");
+        backend.demo_reference(&demo_options()).expect("demo reference");
+        backend.create_key("quant@team.example").expect("a key").1
+    };
+    let server = TeamServer::start(server_dir.path());
+    let h = Harness::new();
+
+    let check = h.ok("test_connection", json!({ "endpoint": server.url, "key": key }));
+    assert_eq!((check["user"].as_str(), check["riskdesk"].is_string()), (Some("quant@team.example"), true), "{check}");
+    let wrong = h.err("test_connection", json!({ "endpoint": server.url, "key": "rdk_wrong" }));
+    assert_eq!(wrong["code"], "unauthorized");
+    let place = h.ok("connect_server", json!({ "name": "Team", "endpoint": server.url, "key": key }));
+    assert_eq!(place["server"], "Team");
+    assert_eq!(h.ok("app_info", json!({}))["home"], json!(server.url));
+
+    // Staging goes up as an annual ZIP: bytes sent, then the server's percentage.
+    let (channel, id) = h.channel();
+    let staged = h.ok("stage", json!({ "dataset": DATASET, "paths": [h.folder], "replace": false, "onProgress": channel, "job": 1 }));
+    assert_eq!(staged.as_array().unwrap().len(), 3, "{staged}");
+    let phases: Vec<String> = h.steps(id).iter().map(|s| s["phase"].as_str().unwrap().to_owned()).collect();
+    assert!(phases.contains(&"upload".to_owned()) && phases.contains(&"server".to_owned()), "{phases:?}");
+    h.create_risk();
+    let page = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 3 }));
+    let (channel, _) = h.channel();
+    let written = h.ok("export_exposures", json!({ "query": preview("", ""), "format": "csv", "onProgress": channel, "job": 1 }));
+    let text = std::fs::read_to_string(written.as_str().unwrap()).expect("the export exists");
+    assert_eq!(text.lines().count() as u64, page["total"].as_u64().unwrap() + 1);
+
+    // The work is on the server; this computer's home holds none of it.
+    let on_server = riskdesk::LocalBackend::open(server_dir.path()).expect("the server's home");
+    assert_eq!(on_server.datasets().unwrap().len(), 1);
+    assert!(riskdesk::LocalBackend::open(&h.home).unwrap().datasets().unwrap().is_empty());
+
+    // Back on this computer; the saved server reconnects by name with its kept key; forgotten.
+    let place = h.ok("disconnect", json!({}));
+    assert!(place["server"].is_null() && place["servers"][0]["name"] == "Team", "{place}");
+    assert_eq!(h.ok("app_info", json!({}))["datasets"], json!([]));
+    assert_eq!(h.ok("connect_server", json!({ "name": "Team", "endpoint": null, "key": null }))["server"], "Team");
+    assert_eq!(h.ok("app_info", json!({}))["datasets"].as_array().unwrap().len(), 1);
+    let place = h.ok("forget_server", json!({ "name": "Team" }));
+    assert!(place["server"].is_null() && place["servers"] == json!([]), "{place}");
 }

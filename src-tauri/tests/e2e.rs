@@ -9,6 +9,7 @@
 //! Run by `scripts/test`, or by hand after building the UI (`ui/dist`):
 //! `xvfb-run -a -s "-screen 0 1920x1080x24" cargo test -p riskdesk-app --test e2e -- --ignored --test-threads=1`.
 
+mod team;
 mod webdriver;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use std::time::Duration;
 
 use riskdesk::Backend;
 use serde_json::{Value, json};
+use team::TeamServer;
 use webdriver::{Driver, Session};
 
 /// How long any one step may take: the engine runs in a debug build.
@@ -692,43 +694,6 @@ fn sanity_checks_flag_the_bad_days() {
     s.wait_text("#diff-rows", "2.5000");
     shot(&s, "13-version-diff.png");
     drop(s);
-}
-
-/// A real server (`riskdesk_server::serve`) on a free loopback port over `home`, stopped when dropped.
-struct TeamServer {
-    url: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl TeamServer {
-    fn start(home: &Path) -> TeamServer {
-        let backend = riskdesk::LocalBackend::open(home).expect("open the server's home");
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
-                let shutdown = async move {
-                    let _ = stopped.await;
-                };
-                let _ = riskdesk_server::serve(backend, riskdesk_server::DEFAULT_UPLOAD_LIMIT, listener, shutdown, move |a| {
-                    let _ = tx.send(a);
-                })
-                .await;
-            });
-        });
-        let addr = rx.recv().expect("the server listens");
-        TeamServer { url: format!("http://{addr}"), stop: Some(stop), thread: Some(thread) }
-    }
-}
-
-impl Drop for TeamServer {
-    fn drop(&mut self) {
-        let _ = self.stop.take().map(|s| s.send(()));
-        let _ = self.thread.take().map(std::thread::JoinHandle::join);
-    }
 }
 
 /// Waits until the sidebar says the app works on `place` (read from the DOM: WebKitWebDriver
