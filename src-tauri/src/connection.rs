@@ -60,6 +60,8 @@ pub struct Connection {
     /// The home folder (always this computer's).
     pub home: String,
     pub servers: Vec<SavedServer>,
+    /// The saved server the app last worked on (to reconnect to at start), if it was a server.
+    pub last: Option<String>,
 }
 
 /// The saved servers and their keys, under a home folder.
@@ -105,6 +107,20 @@ impl Servers {
         riskdesk::store::parts::write_atomically(&self.file, |mut f| {
             std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| Error::io("cannot write the server list", e))
         })
+    }
+
+    /// The saved server the app last worked on, if any.
+    pub fn last(&self) -> Option<String> {
+        std::fs::read_to_string(self.file.with_file_name("last-server")).ok().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
+    }
+
+    /// Notes where the app works now (a saved server's name, or `None` for this computer).
+    pub fn set_last(&self, name: Option<&str>) {
+        let path = self.file.with_file_name("last-server");
+        let _ = match name {
+            Some(n) => std::fs::write(&path, n),
+            None => std::fs::remove_file(&path),
+        };
     }
 
     /// Saves (or updates) a server and its key; returns where the key went.

@@ -65,6 +65,7 @@ impl Shared {
             Some((name, backend, check)) => (backend, (Some(name), Some(check))),
             None => (Arc::clone(&self.local), (None, None)),
         };
+        self.servers().set_last(place.0.as_deref());
         *self.backend.write().unwrap_or_else(|p| p.into_inner()) = backend;
         *self.place.lock().unwrap_or_else(|p| p.into_inner()) = place;
     }
@@ -72,7 +73,8 @@ impl Shared {
     /// Where the app works now, and the saved servers.
     pub fn connection(&self) -> riskdesk::Result<connection::Connection> {
         let (server, check) = self.place.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        Ok(connection::Connection { server, check, home: self.local.location(), servers: self.servers().list()? })
+        let servers = self.servers();
+        Ok(connection::Connection { server, check, home: self.local.location(), servers: servers.list()?, last: servers.last() })
     }
 
     /// Leaves a message for the UI to show once.

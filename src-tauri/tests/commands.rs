@@ -981,7 +981,7 @@ fn remote_mode_works_on_the_server_and_exports_from_it() {
     let wrong = h.err("test_connection", json!({ "endpoint": server.url, "key": "rdk_wrong" }));
     assert_eq!(wrong["code"], "unauthorized");
     let place = h.ok("connect_server", json!({ "name": "Team", "endpoint": server.url, "key": key }));
-    assert_eq!(place["server"], "Team");
+    assert_eq!((&place["server"], &place["last"]), (&json!("Team"), &json!("Team")), "the next start reconnects: {place}");
     assert_eq!(h.ok("app_info", json!({}))["home"], json!(server.url));
 
     // Staging goes up as an annual ZIP: bytes sent, then the server's percentage.
@@ -1004,7 +1004,7 @@ fn remote_mode_works_on_the_server_and_exports_from_it() {
 
     // Back on this computer; the saved server reconnects by name with its kept key; forgotten.
     let place = h.ok("disconnect", json!({}));
-    assert!(place["server"].is_null() && place["servers"][0]["name"] == "Team", "{place}");
+    assert!(place["server"].is_null() && place["last"].is_null() && place["servers"][0]["name"] == "Team", "{place}");
     assert_eq!(h.ok("app_info", json!({}))["datasets"], json!([]));
     assert_eq!(h.ok("connect_server", json!({ "name": "Team", "endpoint": null, "key": null }))["server"], "Team");
     assert_eq!(h.ok("app_info", json!({}))["datasets"].as_array().unwrap().len(), 1);

@@ -38,7 +38,11 @@ check: ServerCheck | null,
 /**
  * The home folder (always this computer's).
  */
-home: string, servers: Array<SavedServer>, };
+home: string, servers: Array<SavedServer>, 
+/**
+ * The saved server the app last worked on (to reconnect to at start), if it was a server.
+ */
+last: string | null, };
 export type SavedServer = { 
 /**
  * What the user calls it (unique).

@@ -7,7 +7,7 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { api } from "./api";
 import { Action } from "./action";
 import { busy } from "./jobs";
-import { current, dataset, datasetInput, go, info, notice, place, placeName, refreshAll, screen, userRisk, type Screen } from "./store";
+import { current, dataset, datasetInput, go, info, notice, place, placeName, refreshAll, screen, switchPlace, userRisk, type Screen } from "./store";
 import { ConfirmDialog, installTableCopy, Outcome, ProgressBar, StartupNotice } from "./ui";
 import { checkable, CheckScreen, onResize, refreshDetail } from "./screens/check";
 import { ConnectionScreen } from "./screens/connection";
@@ -19,6 +19,8 @@ import { dragOver, onDrop, UploadScreen } from "./screens/upload";
 
 /** Loading what the home folder holds at start. */
 const startup = new Action();
+/** Reconnecting to the server the app last worked on. */
+const reconnect = new Action();
 
 const steps = computed(() => ({
   start: true,
@@ -88,6 +90,7 @@ function App() {
         <StartupNotice />
         <ProgressBar />
         <Outcome action={startup} id="startup" />
+        <Outcome action={reconnect} id="reconnect" />
         <Shown />
       </div>
       <ConfirmDialog />
@@ -99,7 +102,17 @@ async function main() {
   installTableCopy();
   render(<App />, document.getElementById("app")!);
   api.startupNotice().then((n) => (notice.value = n), () => {});
-  api.connection().then((c) => (place.value = c), () => {});
+  try {
+    place.value = await api.connection();
+    // Back on the server the app last worked on; if it cannot be reached, on this computer.
+    const last = place.value.last;
+    if (last && !place.value.server) {
+      const back = await reconnect.run(`Reconnecting to ${last}`, () => switchPlace(() => api.connectServer(last, null, null)).then(() => true), { progress: "plain" });
+      if (!back) reconnect.done.value = `Working on this computer: ${last} could not be reached (see Connection).`;
+    }
+  } catch (e) {
+    startup.fail(e);
+  }
   try {
     await refreshAll();
     // Pick up where the user left off: a dataset with staged names, else the default name.
