@@ -128,13 +128,7 @@ fn beyond_the_notebook(python: &str, env: &Env, served: &Served) {
     let got = run(
         python,
         "beyond_notebook.py",
-        &[
-            &served.url,
-            &env.ok(&["keys", "create", "--user", "b@example.com"]).lines().last().unwrap().to_owned(),
-            paths[0],
-            paths[1],
-            paths[2],
-        ],
+        &[&served.url, env.ok(&["keys", "create", "--user", "b@example.com"]).lines().last().unwrap(), paths[0], paths[1], paths[2]],
     );
     assert_eq!(got["versions"], json!([0, 1]), "{got}");
     assert_eq!(got["summary"][0], 1);

@@ -32,7 +32,7 @@ pub fn parquet(batches: &[RecordBatch]) -> Result<Bytes, ApiError> {
 }
 
 fn dates<'a>(values: impl Iterator<Item = &'a str>) -> Result<ArrayRef, ApiError> {
-    let days = values.map(|d| riskdesk::date::parse_arg(d)).collect::<riskdesk::Result<Vec<i32>>>()?;
+    let days = values.map(riskdesk::date::parse_arg).collect::<riskdesk::Result<Vec<i32>>>()?;
     Ok(Arc::new(Date32Array::from(days)))
 }
 

@@ -364,9 +364,7 @@ async fn levels(State(state): State<AppState>, Path(id): Path<String>, body: Byt
             distinct.dedup();
             let column: ArrayRef = Arc::new(arrow_array::Date32Array::from(distinct));
             let schema = Arc::new(Schema::new(vec![Field::new("date", arrow_schema::DataType::Date32, false)]));
-            Ok::<_, ApiError>(crate::frames::parquet(&[
-                RecordBatch::try_new(schema, vec![column]).map_err(|e| ApiError::internal(e.to_string()))?
-            ])?)
+            crate::frames::parquet(&[RecordBatch::try_new(schema, vec![column]).map_err(|e| ApiError::internal(e.to_string()))?])
         })
         .await?;
     Ok(crate::frames::parquet_response(bytes))

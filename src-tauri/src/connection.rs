@@ -131,7 +131,7 @@ impl Servers {
         let mut servers = self.list()?;
         servers.retain(|s| s.name != name);
         servers.push(saved.clone());
-        servers.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        servers.sort_by_key(|s| s.name.to_lowercase());
         self.write(&servers)?;
         Ok(saved)
     }

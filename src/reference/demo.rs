@@ -239,38 +239,6 @@ pub fn build(opts: &DemoOptions, created: String) -> Reference {
     Reference { name: super::DEMO_REFERENCE.to_owned(), id_type: "bayesid".to_owned(), assets, market_caps, returns, created }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn computes_isin_check_digits() {
-        // Published ISINs.
-        for isin in ["US0378331005", "GB0002634946", "AU0000XVGZA3", "DE000BAY0017", "JP3633400001"] {
-            assert_eq!(isin_check_digit(&isin[..11]), isin.chars().last().unwrap(), "{isin}");
-        }
-    }
-
-    #[test]
-    fn returns_and_caps_are_plausible() {
-        let opts = DemoOptions { assets: 3000, days: 5, ..DemoOptions::default() };
-        let r = build(&opts, String::new());
-        let n = r.assets.len();
-        let rets: Vec<f64> = r.returns.iter().map(|x| x.2).collect();
-        let mean = rets.iter().sum::<f64>() / rets.len() as f64;
-        let sd = (rets.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / rets.len() as f64).sqrt();
-        assert!(mean.abs() < 0.002 && (0.017..0.023).contains(&sd), "mean {mean}, sd {sd}");
-        let mut first: Vec<f64> = r.market_caps[..n].iter().map(|x| x.2).collect();
-        first.sort_by(f64::total_cmp);
-        let median = first[n / 2];
-        assert!((3e8..3e9).contains(&median), "median {median}");
-        assert!(first[n / 100] < 1e8 && first[n - n / 100] > 1e10, "wide spread");
-        // Caps move with the returns.
-        let (c0, c1, r1) = (r.market_caps[7].2, r.market_caps[n + 7].2, r.returns[n + 7].2);
-        assert!((c1 / c0 - 1.0 - r1).abs() < 1e-12);
-    }
-}
-
 /// Writes the demo reference as a folder `riskdesk reference import` reads: `assets.csv`
 /// (`asset_id`, `ticker`, `isin`, `exchange`, `country`, `currency`, `name`), `market_caps.csv`
 /// and `returns.csv` (`date`, `asset_id`, value). Returns the files written.
@@ -305,4 +273,36 @@ pub fn write_folder(opts: &DemoOptions, dir: &std::path::Path) -> crate::Result<
         written.push(path);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn computes_isin_check_digits() {
+        // Published ISINs.
+        for isin in ["US0378331005", "GB0002634946", "AU0000XVGZA3", "DE000BAY0017", "JP3633400001"] {
+            assert_eq!(isin_check_digit(&isin[..11]), isin.chars().last().unwrap(), "{isin}");
+        }
+    }
+
+    #[test]
+    fn returns_and_caps_are_plausible() {
+        let opts = DemoOptions { assets: 3000, days: 5, ..DemoOptions::default() };
+        let r = build(&opts, String::new());
+        let n = r.assets.len();
+        let rets: Vec<f64> = r.returns.iter().map(|x| x.2).collect();
+        let mean = rets.iter().sum::<f64>() / rets.len() as f64;
+        let sd = (rets.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / rets.len() as f64).sqrt();
+        assert!(mean.abs() < 0.002 && (0.017..0.023).contains(&sd), "mean {mean}, sd {sd}");
+        let mut first: Vec<f64> = r.market_caps[..n].iter().map(|x| x.2).collect();
+        first.sort_by(f64::total_cmp);
+        let median = first[n / 2];
+        assert!((3e8..3e9).contains(&median), "median {median}");
+        assert!(first[n / 100] < 1e8 && first[n - n / 100] > 1e10, "wide spread");
+        // Caps move with the returns.
+        let (c0, c1, r1) = (r.market_caps[7].2, r.market_caps[n + 7].2, r.returns[n + 7].2);
+        assert!((c1 / c0 - 1.0 - r1).abs() < 1e-12);
+    }
 }
