@@ -32,7 +32,7 @@ ensure_rust() {
 
 # Everything needed to build the engine and the CLI.
 ensure_build_tools() {
-  ensure_packages build-essential pkg-config python3
+  ensure_packages build-essential pkg-config libssl-dev python3
   ensure_rust
 }
 
