@@ -82,14 +82,27 @@ impl Http {
     }
 
     fn unreachable(&self, e: &reqwest::Error) -> Error {
-        let why = if e.is_connect() {
+        // The causes' own words (reqwest's text names the URL, so it is left out).
+        let mut causes = Vec::new();
+        let mut cause = std::error::Error::source(e);
+        while let Some(c) = cause {
+            causes.push(c.to_string());
+            cause = c.source();
+        }
+        causes.dedup();
+        let said = causes.last().cloned().unwrap_or_default();
+        let why = if said.to_lowercase().contains("certificate") {
+            format!("its TLS certificate is not trusted here ({said}); ask its administrator for a certificate your system trusts")
+        } else if said.to_lowercase().contains("ssl") || said.to_lowercase().contains("tls") {
+            format!("the secure connection failed ({said}); check that the address's http or https matches the server")
+        } else if e.is_connect() {
             "nothing answers there".to_owned()
         } else if e.is_timeout() {
             "it did not answer in time".to_owned()
+        } else if said.is_empty() {
+            "the connection broke off".to_owned()
         } else {
-            // The cause without reqwest's own text, which names the URL.
-            let cause = std::error::Error::source(e).map(|c| format!(" ({c})")).unwrap_or_default();
-            format!("the connection broke off{cause}")
+            format!("the connection broke off ({said})")
         };
         remote_error(
             "unreachable",
