@@ -7,7 +7,7 @@
 //! come back as Parquet. Everything else is one of the engine's [`Call`]s on Riskdesk's own
 //! `/v1/riskdesk/call`, which a plain platform server lacks: [`RemoteBackend::connect`] says so
 //! ([`ServerInfo::riskdesk`]), and such calls fail with the code `unsupported` and a sentence
-//! instead of half-working.
+//! instead of half-working (there, only reading committed data works).
 
 mod http;
 mod upload;
@@ -41,7 +41,8 @@ pub struct ServerInfo {
     /// The platform client version it announces.
     pub client_version: String,
     /// Riskdesk's version when the server is a `riskdesk serve`, else `None` (a plain platform
-    /// server: uploads and data reads work, Riskdesk's own calls do not).
+    /// server: reading committed data works; Riskdesk's own calls, and showing staging results,
+    /// do not).
     pub riskdesk: Option<String>,
     /// The e-mail address the API key belongs to.
     pub user: String,
@@ -229,11 +230,10 @@ impl Backend for RemoteBackend {
         if !filters.is_empty() {
             body["filters"] = json!({ "filters": filters });
         }
-        let mut request_builder = self.http.request(Method::POST, &format!("{EXPOSURES}/{}/data", segment(dataset))).json(&body);
-        if let Some(v) = request.version {
-            request_builder = request_builder.query(&[("version", v)]);
-        }
-        let accepted = self.http.send(request_builder)?;
+        let path = format!("{EXPOSURES}/{}/data", segment(dataset));
+        let version: Vec<(&str, u32)> = request.version.map(|v| ("version", v)).into_iter().collect();
+        // A read, though a POST: retried like the other reads.
+        let accepted = self.http.send_idempotent(|| self.http.request(Method::POST, &path).json(&body).query(&version))?;
         Self::table(self.http.task(accepted, "dataframe", &Progress::none())?)
     }
 

@@ -32,8 +32,8 @@ pub struct ServerCheck {
     pub endpoint: String,
     /// The platform client version it announces.
     pub client_version: String,
-    /// Riskdesk's version on a `riskdesk serve`; `None` on a plain platform server (uploads and
-    /// data work there; checks, charts, history and references need Riskdesk).
+    /// Riskdesk's version on a `riskdesk serve`; `None` on a plain platform server (only reading
+    /// committed data works there; everything else needs Riskdesk).
     pub riskdesk: Option<String>,
     /// The key's user.
     pub user: String,

@@ -58,8 +58,8 @@ export type ServerCheck = { endpoint: string,
  */
 client_version: string, 
 /**
- * Riskdesk's version on a `riskdesk serve`; `None` on a plain platform server (uploads and
- * data work there; checks, charts, history and references need Riskdesk).
+ * Riskdesk's version on a `riskdesk serve`; `None` on a plain platform server (only reading
+ * committed data works there; everything else needs Riskdesk).
  */
 riskdesk: string | null, 
 /**

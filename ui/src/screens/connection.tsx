@@ -63,7 +63,7 @@ function Current() {
             <p class="place-line"><strong id="place-name">{placeName.value}</strong> <code>{check.endpoint}</code></p>
             <p class="muted" id="place-detail">{describe(check)}</p>
             {check.riskdesk === null
-              ? <p class="warning" id="place-plain">A plain risk platform server: uploads, commits, risk datasets and exposures work; the sanity checks, charts, history and reference data need a Riskdesk server, and say so when asked.</p>
+              ? <p class="warning" id="place-plain">A plain risk platform server, not Riskdesk: only reading committed data works here, and uploads are staged without their results shown. Everything else needs a Riskdesk server (<code>riskdesk serve</code>) and says so when asked.</p>
               : null}
             <div class="actions left">
               <button id="disconnect" onClick={() => void saved.run("Switching to this computer", () => switchPlace(api.disconnect), { progress: "none" })}>Work on this computer</button>
