@@ -33,8 +33,8 @@ use serde_json::{Value, json};
 
 use http::remote_error;
 
-/// What a server says about itself when connected to.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// What a server says about itself when connected to (also what the app's Connection screen shows).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ServerInfo {
     /// The server's address.
     pub endpoint: String,

@@ -396,7 +396,7 @@ pub async fn connection(app: App<'_>) -> Reply<crate::connection::Connection> {
 
 /// Tries a server: reachable, a platform server, the key accepted; what it said.
 #[tauri::command]
-pub async fn test_connection(endpoint: String, key: String) -> Reply<crate::connection::ServerCheck> {
+pub async fn test_connection(endpoint: String, key: String) -> Reply<riskdesk_remote::ServerInfo> {
     blocking(move || crate::connection::connect(&endpoint, &key).map(|(_, check)| check)).await
 }
 

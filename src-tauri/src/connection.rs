@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use riskdesk::{Backend, Error, Result};
-use riskdesk_remote::RemoteBackend;
+use riskdesk_remote::{RemoteBackend, ServerInfo};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -26,37 +26,13 @@ pub struct SavedServer {
     pub key_store: String,
 }
 
-/// What a server said when tested or connected to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct ServerCheck {
-    pub endpoint: String,
-    /// The platform client version it announces.
-    pub client_version: String,
-    /// Riskdesk's version on a `riskdesk serve`; `None` on a plain platform server (only reading
-    /// committed data works there; everything else needs Riskdesk).
-    pub riskdesk: Option<String>,
-    /// The key's user.
-    pub user: String,
-}
-
-impl From<&riskdesk_remote::ServerInfo> for ServerCheck {
-    fn from(i: &riskdesk_remote::ServerInfo) -> Self {
-        ServerCheck {
-            endpoint: i.endpoint.clone(),
-            client_version: i.client_version.clone(),
-            riskdesk: i.riskdesk.clone(),
-            user: i.user.clone(),
-        }
-    }
-}
-
 /// Where the app works now, and the servers it knows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Connection {
     /// The saved server's name, or `None` for "This computer".
     pub server: Option<String>,
     /// The connected server's answer (`None` on this computer).
-    pub check: Option<ServerCheck>,
+    pub check: Option<ServerInfo>,
     /// The home folder (always this computer's).
     pub home: String,
     pub servers: Vec<SavedServer>,
@@ -198,9 +174,9 @@ impl Servers {
 }
 
 /// Connects to a server: its backend and what it said.
-pub fn connect(endpoint: &str, key: &str) -> Result<(Arc<dyn Backend>, ServerCheck)> {
+pub fn connect(endpoint: &str, key: &str) -> Result<(Arc<dyn Backend>, ServerInfo)> {
     let remote = RemoteBackend::connect(endpoint, key)?;
-    let check = ServerCheck::from(remote.info());
+    let check = remote.info().clone();
     Ok((Arc::new(remote), check))
 }
 

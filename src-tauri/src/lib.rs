@@ -25,7 +25,7 @@ pub struct Shared {
     /// This computer's home folder (kept while a server is used, so switching back keeps its state).
     local: Arc<dyn Backend>,
     /// The saved server in use (`None`: this computer) and what it said when connected.
-    place: Mutex<(Option<String>, Option<connection::ServerCheck>)>,
+    place: Mutex<(Option<String>, Option<riskdesk_remote::ServerInfo>)>,
     pub dialogs: Box<dyn Dialogs>,
     pub jobs: Jobs,
     /// Where "Try with demo data" writes the demo month (on this computer).
@@ -60,7 +60,7 @@ impl Shared {
 
     /// Works on a server from now on (`Some`), or on this computer again (`None`). Work already
     /// running carries on where it started.
-    pub fn switch(&self, to: Option<(String, Arc<dyn Backend>, connection::ServerCheck)>) {
+    pub fn switch(&self, to: Option<(String, Arc<dyn Backend>, riskdesk_remote::ServerInfo)>) {
         let (backend, place) = match to {
             Some((name, backend, check)) => (backend, (Some(name), Some(check))),
             None => (Arc::clone(&self.local), (None, None)),

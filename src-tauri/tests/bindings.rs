@@ -28,7 +28,7 @@ fn generated() -> String {
         // The shell's own replies and queries.
         AppInfo, History, RiskForm, PreviewQuery, StagingCheck,
         // Where the app works.
-        riskdesk_app::connection::Connection, riskdesk_app::connection::SavedServer, riskdesk_app::connection::ServerCheck,
+        riskdesk_app::connection::Connection, riskdesk_app::connection::SavedServer, riskdesk_remote::ServerInfo,
         // Errors and progress.
         riskdesk::error::ErrorBody, riskdesk::progress::Step,
         // Scanning and staging.

@@ -9,13 +9,13 @@ import type {
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
   StagingResult, Step, UpdateResult, VersionInfo,
   ErrorBody, StageState, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
-  Connection, SavedServer, ServerCheck,
+  Connection, SavedServer, ServerInfo,
 } from "./bindings";
 export type {
   AppInfo, Bin, Chart, CommitResult, CreationReport, DatasetInfo, DayCharts, DayHistogram, Description, DetailRow, Diagnostic,
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
   StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
-  Connection, SavedServer, ServerCheck,
+  Connection, SavedServer, ServerInfo,
 };
 /** A failed command: the engine's stable code, its message and detail lines. */
 export type UiError = ErrorBody;
@@ -83,7 +83,7 @@ export const api = {
   demo: (job: Job) => call<string>("make_demo", jobArgs(job)),
   cancel: (job: number) => call<null>("cancel", { job }),
   connection: () => call<Connection>("connection"),
-  testConnection: (endpoint: string, key: string) => call<ServerCheck>("test_connection", { endpoint, key }),
+  testConnection: (endpoint: string, key: string) => call<ServerInfo>("test_connection", { endpoint, key }),
   /** Connects to a server: a new or updated one with its key, or a saved one (no endpoint, no key). */
   connectServer: (name: string, endpoint: string | null, key: string | null) => call<Connection>("connect_server", { name, endpoint, key }),
   disconnect: () => call<Connection>("disconnect"),

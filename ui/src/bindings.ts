@@ -34,7 +34,7 @@ server: string | null,
 /**
  * The connected server's answer (`None` on this computer).
  */
-check: ServerCheck | null, 
+check: ServerInfo | null, 
 /**
  * The home folder (always this computer's).
  */
@@ -52,18 +52,23 @@ name: string, endpoint: string,
  * Where its key is kept: `keychain` or `file` (no keychain service here).
  */
 key_store: string, };
-export type ServerCheck = { endpoint: string, 
+export type ServerInfo = { 
+/**
+ * The server's address.
+ */
+endpoint: string, 
 /**
  * The platform client version it announces.
  */
 client_version: string, 
 /**
- * Riskdesk's version on a `riskdesk serve`; `None` on a plain platform server (only reading
- * committed data works there; everything else needs Riskdesk).
+ * Riskdesk's version when the server is a `riskdesk serve`, else `None` (a plain platform
+ * server: reading committed data works; Riskdesk's own calls, and showing staging results,
+ * do not).
  */
 riskdesk: string | null, 
 /**
- * The key's user.
+ * The e-mail address the API key belongs to.
  */
 user: string, };
 export type ErrorBody = { code: string, message: string, details: Array<string>, };

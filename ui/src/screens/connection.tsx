@@ -2,7 +2,7 @@
 // risk platform's API (a team's `riskdesk serve`): add one with its address and API key, test
 // it, connect, switch between saved servers and this computer, forget one.
 import { signal } from "@preact/signals";
-import { api, type ServerCheck } from "../api";
+import { api, type ServerInfo } from "../api";
 import { Action } from "../action";
 import { place, placeName, switchPlace } from "../store";
 import { Outcome } from "../ui";
@@ -11,7 +11,7 @@ const name = signal("");
 const endpoint = signal("");
 const key = signal("");
 /** What the last test said, for the address and key it was made with. */
-const tested = signal<{ endpoint: string; check: ServerCheck } | null>(null);
+const tested = signal<{ endpoint: string; check: ServerInfo } | null>(null);
 
 const testing = new Action();
 const connecting = new Action();
@@ -26,7 +26,7 @@ function nameFor(url: string): string {
   }
 }
 
-function describe(c: ServerCheck): string {
+function describe(c: ServerInfo): string {
   const kind = c.riskdesk !== null ? `Riskdesk ${c.riskdesk}` : "a risk platform server (not Riskdesk)";
   return `${kind}, platform API ${c.client_version || "?"}; the key belongs to ${c.user || "an unnamed user"}`;
 }
