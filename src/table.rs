@@ -206,51 +206,28 @@ impl Table {
         let io = |e| crate::Error::io("cannot write the output", e);
         match format {
             Format::Text => out.write_all(self.render(max_rows).as_bytes()).map_err(io),
-            Format::Csv => self.write_csv(out).map_err(io),
-            Format::Json => self.write_json(out).map_err(io),
-            Format::Parquet => {
-                // The Parquet writer needs a `Send` sink; encode in memory, then copy.
-                let mut bytes = Vec::new();
-                crate::store::parts::write_batches(&mut bytes, self.schema(), &[self.to_batch()?])?;
-                out.write_all(&bytes).map_err(io)
+            Format::Csv | Format::Json | Format::Parquet => {
+                let mut w = TableWriter::new(format, out, self)?;
+                w.write(self)?;
+                w.finish()
             }
         }
     }
 
-    fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(out);
-        w.write_record(&self.names)?;
-        let mut record = Vec::with_capacity(self.names.len());
-        for row in 0..self.rows() {
-            record.clear();
-            record.extend((0..self.columns.len()).map(|c| self.cell(row, c)));
-            w.write_record(&record)?;
-        }
-        w.flush()
-    }
-
-    fn write_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-        out.write_all(b"[")?;
-        let keys: Vec<String> = self.names.iter().map(|n| serde_json::to_string(n).unwrap()).collect();
-        for row in 0..self.rows() {
-            out.write_all(if row == 0 { b"\n{" } else { b",\n{" })?;
-            for (c, key) in keys.iter().enumerate() {
-                if c > 0 {
-                    out.write_all(b",")?;
-                }
-                write!(out, "{key}:")?;
-                let text = self.cell(row, c);
-                match &self.columns[c] {
-                    Values::Bool(_) | Values::U64(_) => out.write_all(text.as_bytes())?,
-                    v if v.is_number() => out.write_all(if text.is_empty() { b"null" } else { text.as_bytes() })?,
-                    _ => serde_json::to_writer(&mut out, &text)?,
-                }
+    /// Appends the rows of `other`, which has the same columns.
+    pub fn append(&mut self, other: Table) {
+        for (a, b) in self.columns.iter_mut().zip(other.columns) {
+            match (a, b) {
+                (Values::Date(a), Values::Date(b)) => a.extend(b),
+                (Values::Text(a), Values::Text(b)) => a.extend(b),
+                (Values::Dict(a), Values::Dict(b)) => a.append(&b),
+                (Values::F32(a), Values::F32(b)) => a.extend(b),
+                (Values::F64(a), Values::F64(b)) => a.extend(b),
+                (Values::U64(a), Values::U64(b)) => a.extend(b),
+                (Values::Bool(a), Values::Bool(b)) => a.extend(b),
+                _ => panic!("appending a table of other columns"),
             }
-            out.write_all(b"}")?;
         }
-        out.write_all(b"\n]\n")?;
-        out.flush()
     }
 
     /// Aligned text: numbers right-aligned, a header rule, and a note when rows are left out.
@@ -389,5 +366,139 @@ impl Table {
             })
             .collect();
         Ok(RecordBatch::try_new(self.schema(), arrays)?)
+    }
+}
+
+enum Sink<W: Write> {
+    Csv(csv::Writer<W>),
+    Json {
+        out: W,
+        keys: Vec<String>,
+        numbers: Vec<Option<bool>>,
+        rows: usize,
+    },
+    /// The encoder writes into memory; each finished row group's bytes are moved on to `out`.
+    Parquet {
+        encoder: parquet::arrow::ArrowWriter<Vec<u8>>,
+        out: W,
+    },
+}
+
+/// Writes tables with the same columns one after another as one CSV, JSON or Parquet output, so
+/// that a large result never has to be in memory at once.
+pub struct TableWriter<W: Write> {
+    sink: Sink<W>,
+    rows: usize,
+}
+
+impl<W: Write> TableWriter<W> {
+    /// Starts the output; `template` gives the columns (its rows are not written).
+    pub fn new(format: Format, out: W, template: &Table) -> Result<TableWriter<W>> {
+        let io = |e| crate::Error::io("cannot write the output", e);
+        let sink = match format {
+            Format::Csv => {
+                let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(out);
+                w.write_record(&template.names).map_err(|e| io(e.into()))?;
+                Sink::Csv(w)
+            }
+            Format::Json => {
+                let mut out = out;
+                out.write_all(b"[").map_err(io)?;
+                let keys = template.names.iter().map(|n| serde_json::to_string(n).expect("a string")).collect();
+                // Per column: Some(true) for numbers (missing ones as null), Some(false) for
+                // booleans and counts, None for text.
+                let numbers = template
+                    .columns
+                    .iter()
+                    .map(|v| match v {
+                        Values::Bool(_) | Values::U64(_) => Some(false),
+                        v if v.is_number() => Some(true),
+                        _ => None,
+                    })
+                    .collect();
+                Sink::Json { out, keys, numbers, rows: 0 }
+            }
+            Format::Parquet => Sink::Parquet {
+                encoder: parquet::arrow::ArrowWriter::try_new(
+                    Vec::new(),
+                    template.schema(),
+                    Some(crate::store::parts::writer_properties()),
+                )?,
+                out,
+            },
+            Format::Text => return Err(crate::Error::invalid("aligned text is rendered whole (Table::render)")),
+        };
+        Ok(TableWriter { sink, rows: 0 })
+    }
+
+    /// Appends `table`'s rows.
+    pub fn write(&mut self, table: &Table) -> Result<()> {
+        let io = |e| crate::Error::io("cannot write the output", e);
+        match &mut self.sink {
+            Sink::Csv(w) => {
+                let mut record = Vec::with_capacity(table.names.len());
+                for row in 0..table.rows() {
+                    record.clear();
+                    record.extend((0..table.columns.len()).map(|c| table.cell(row, c)));
+                    w.write_record(&record).map_err(|e| io(e.into()))?;
+                }
+            }
+            Sink::Json { out, keys, numbers, rows } => {
+                let mut buf = Vec::with_capacity(1 << 16);
+                for row in 0..table.rows() {
+                    buf.extend_from_slice(if *rows == 0 { b"\n{" } else { b",\n{" });
+                    *rows += 1;
+                    for (c, key) in keys.iter().enumerate() {
+                        if c > 0 {
+                            buf.push(b',');
+                        }
+                        buf.extend_from_slice(key.as_bytes());
+                        buf.push(b':');
+                        let text = table.cell(row, c);
+                        match numbers[c] {
+                            Some(false) => buf.extend_from_slice(text.as_bytes()),
+                            Some(true) => buf.extend_from_slice(if text.is_empty() { b"null" } else { text.as_bytes() }),
+                            None => serde_json::to_writer(&mut buf, &text).expect("a string"),
+                        }
+                    }
+                    buf.push(b'}');
+                    if buf.len() > 1 << 16 {
+                        out.write_all(&buf).map_err(io)?;
+                        buf.clear();
+                    }
+                }
+                out.write_all(&buf).map_err(io)?;
+            }
+            Sink::Parquet { encoder, out } => {
+                if table.rows() > 0 {
+                    encoder.write(&table.to_batch()?)?;
+                    let bytes = encoder.inner_mut();
+                    if !bytes.is_empty() {
+                        out.write_all(bytes).map_err(io)?;
+                        bytes.clear();
+                    }
+                }
+            }
+        }
+        self.rows += table.rows();
+        Ok(())
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Ends the output (CSV flushed, JSON closed, Parquet footer written).
+    pub fn finish(self) -> Result<()> {
+        let io = |e| crate::Error::io("cannot write the output", e);
+        match self.sink {
+            Sink::Csv(mut w) => w.flush().map_err(io),
+            Sink::Json { mut out, .. } => out.write_all(b"\n]\n").and_then(|()| out.flush()).map_err(io),
+            Sink::Parquet { mut encoder, mut out } => {
+                encoder.finish()?; // writes the footer
+                out.write_all(encoder.inner_mut()).and_then(|()| out.flush()).map_err(io)
+            }
+        }
     }
 }

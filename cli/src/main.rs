@@ -621,11 +621,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 styles: Selection::from_items(&styles, Selection::All),
                 standardize: !no_standardize,
             };
-            let table = backend()?.exposures(&dataset, &query)?;
-            match format {
-                FrameFormat::Table if out.is_none() => print!("{}", table.render(Some(40))),
-                FrameFormat::Table | FrameFormat::Csv => write_output(&table, Format::Csv, out.as_deref())?,
-                FrameFormat::Parquet => write_output(&table, Format::Parquet, out.as_deref())?,
+            let format = match format {
+                FrameFormat::Table if out.is_none() => {
+                    print!("{}", backend()?.exposures(&dataset, &query)?.render(Some(40)));
+                    return Ok(ExitCode::SUCCESS);
+                }
+                FrameFormat::Table | FrameFormat::Csv => Format::Csv,
+                FrameFormat::Parquet => Format::Parquet,
+            };
+            match out {
+                // Written date by date: a file of years of exposures never is in memory at once.
+                Some(path) => {
+                    with_progress(|p| backend()?.export_exposures(&dataset, &query, format, &path, p))?;
+                }
+                None => write_output(&backend()?.exposures(&dataset, &query)?, format, None)?,
             }
         }
     }

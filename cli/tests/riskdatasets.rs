@@ -368,3 +368,83 @@ fn the_report_warns_of_a_style_missing_for_a_date_and_of_thin_coverage() {
     // A full dataset has none.
     assert!(create(&home, "R", &settings("")).unwrap().warnings.is_empty());
 }
+
+/// A build date by date in small batches writes the same file, byte for byte, and the same
+/// report as one that assembles every date at once; a multi-date query returns the dates in
+/// order with each date standardized on its own.
+#[test]
+fn batches_of_dates_build_the_same_dataset_as_one_batch() {
+    let env = Env::new();
+    let folder = env.demo("daily", 300, 12, &["--seed", "3"]);
+    // Holes and outliers in the styles, so that filling and huberizing have work on every date.
+    for file in std::fs::read_dir(&folder).unwrap() {
+        let path = file.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut out = String::new();
+        for (i, line) in text.lines().enumerate() {
+            let cells: Vec<&str> = line.split(',').collect();
+            if i > 0 && cells[3] == "style" && i % 17 == 0 {
+                continue;
+            }
+            if i > 0 && cells[3] == "style" && i % 23 == 0 {
+                let v: f32 = cells[5].parse().unwrap();
+                out += &format!("{},{}\n", cells[..5].join(","), v * 40.0 + 9.0);
+                continue;
+            }
+            out += line;
+            out.push('\n');
+        }
+        std::fs::write(&path, out).unwrap();
+    }
+    env.ok(&["upload", "stage", "--dataset", "Demo", folder.to_str().unwrap()]);
+    env.ok(&["upload", "commit", "--dataset", "Demo", "--mode", "append"]);
+    env.ok(&["reference", "demo", "--assets", "300", "--days", "12", "--seed", "3"]);
+    let home = Home::open(&env.home()).unwrap();
+    let settings = RiskDatasetSettings::from_json(
+        r#"{"reference_dataset": "Demo-Global", "exposures": [{"exposure_type": "uploaded", "exposure_source": "Demo",
+            "market_factor_group": "market", "style_factor_group": "style", "industry_factor_group": "industry",
+            "region_factor_group": "region", "style_factor_fill_miss": true}]}"#,
+        "test",
+    )
+    .unwrap();
+    let out = env.folder("built");
+    let pinned = std::collections::HashMap::new();
+    let build = |batch: usize| {
+        let path = out.join(format!("batch-{batch}.parquet"));
+        let (layout, report) = riskdesk::riskdataset::build::build(&home, &settings, &pinned, &Progress::none(), &path, batch).unwrap();
+        (layout, report, std::fs::read(&path).unwrap())
+    };
+    let (one_layout, one_report, one_file) = build(1000);
+    assert_eq!(one_report.dates, 12);
+    assert!(one_report.clipped.values().all(|&n| n > 0), "{:?}", one_report.clipped);
+    assert!(one_report.filled.values().all(|&n| n > 0), "{:?}", one_report.filled);
+    for batch in [1, 5] {
+        let (layout, report, file) = build(batch);
+        assert_eq!(layout, one_layout, "batch {batch}");
+        assert_eq!(report, one_report, "batch {batch}");
+        assert!(file == one_file, "batch {batch}: the files differ");
+    }
+    assert!(std::fs::read_dir(&out).unwrap().all(|e| e.unwrap().path().extension().unwrap() == "parquet"), "no temporary file is left");
+
+    // Queried, every date comes back in order, each standardized by itself.
+    home.create_risk_dataset("Risk", &settings, false, &Progress::none()).unwrap();
+    let all = home.exposures("Risk", &ExposureQuery::default()).unwrap();
+    let dates = match &all.columns[0] {
+        Values::Date(d) => d.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]));
+    let mut rows = 0;
+    for d in dates.iter().copied().collect::<std::collections::BTreeSet<_>>() {
+        let day = riskdesk::date::format(d);
+        let one = home.exposures("Risk", &ExposureQuery { start: Some(day.clone()), end: Some(day), ..Default::default() }).unwrap();
+        let first = dates.iter().position(|&x| x == d).unwrap();
+        for c in 0..one.columns.len() {
+            for r in 0..one.rows() {
+                assert_eq!(one.cell(r, c), all.cell(first + r, c));
+            }
+        }
+        rows += one.rows();
+    }
+    assert_eq!(rows, all.rows());
+}

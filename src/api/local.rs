@@ -335,12 +335,6 @@ impl Backend for LocalBackend {
         path: &Path,
         progress: &Progress<'_>,
     ) -> Result<usize> {
-        progress.report("export", 0, 2, "preparing the exposures");
-        let table = self.table(dataset, query)?;
-        progress.check()?;
-        progress.report("export", 1, 2, format!("writing {} rows", table.rows()));
-        table.save(format, path)?;
-        progress.report("export", 2, 2, "written");
-        Ok(table.rows())
+        self.with(|h| h.export_exposures(dataset, query, format, path, progress))
     }
 }

@@ -161,6 +161,60 @@ impl Columns {
     }
 }
 
+/// A stored daily series (market caps or returns) read forward date by date, a batch at a time:
+/// memory stays flat whatever the length of history.
+pub struct SeriesDays {
+    reader: Option<parquet::arrow::arrow_reader::ParquetRecordBatchReader>,
+    label: String,
+    /// (date, asset, value) rows read but not yet asked for, sorted.
+    pending: std::collections::VecDeque<(i32, u32, f64)>,
+}
+
+impl SeriesDays {
+    /// Opens the series `value` at `path` for dates from `start` on; a missing file reads as empty.
+    pub fn open(path: &Path, value: &str, start: i32) -> Result<SeriesDays> {
+        let label = path.display().to_string();
+        if !path.exists() {
+            return Ok(SeriesDays { reader: None, label, pending: Default::default() });
+        }
+        let file = std::fs::File::open(path).at("cannot open", path)?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
+        let date = builder.parquet_schema().columns().iter().position(|c| c.name() == "date");
+        // Skip the row groups that end before `start`.
+        let groups: Vec<usize> = (0..builder.metadata().num_row_groups())
+            .filter(|&g| match date.and_then(|d| builder.metadata().row_group(g).column(d).statistics().cloned()) {
+                Some(parquet::file::statistics::Statistics::Int32(s)) => s.max_opt().is_none_or(|&m| m >= start),
+                _ => true,
+            })
+            .collect();
+        let mask = parquet::arrow::ProjectionMask::columns(builder.parquet_schema(), ["date", "asset", value]);
+        let reader = builder.with_row_groups(groups).with_projection(mask).with_batch_size(1 << 16).build()?;
+        Ok(SeriesDays { reader: Some(reader), label, pending: Default::default() })
+    }
+
+    /// The (asset, value) rows of `date`; dates before it are skipped. Ask in increasing order.
+    pub fn day(&mut self, date: i32) -> Result<Vec<(u32, f64)>> {
+        let mut out = Vec::new();
+        loop {
+            while let Some(&(d, a, v)) = self.pending.front() {
+                if d > date {
+                    return Ok(out);
+                }
+                if d == date {
+                    out.push((a, v));
+                }
+                self.pending.pop_front();
+            }
+            let Some(batch) = self.reader.as_mut().and_then(Iterator::next).transpose()? else { return Ok(out) };
+            let bad = || Error::Storage(format!("{}: unexpected columns", self.label));
+            let dates = batch.column(0).as_primitive_opt::<Date32Type>().ok_or_else(bad)?;
+            let assets = batch.column(1).as_primitive_opt::<UInt32Type>().ok_or_else(bad)?;
+            let values = batch.column(2).as_primitive_opt::<Float64Type>().ok_or_else(bad)?;
+            self.pending.extend((0..batch.num_rows()).map(|i| (dates.value(i), assets.value(i), values.value(i))));
+        }
+    }
+}
+
 fn read_series(path: &Path, value: &str, assets: usize, expected: u64) -> Result<Vec<(i32, u32, f64)>> {
     if expected == 0 {
         return Ok(Vec::new());
@@ -173,8 +227,9 @@ fn read_series(path: &Path, value: &str, assets: usize, expected: u64) -> Result
     Ok(dates.into_iter().zip(index).zip(values).map(|((d, i), v)| (d, i, v)).collect())
 }
 
-/// Loads the files of the reference recorded as `row` from `dir`.
-pub fn read(dir: &Path, row: &ReferenceRow) -> Result<Stored> {
+/// Loads the files of the reference recorded as `row` from `dir`; market caps and returns only
+/// with `series`.
+pub fn read(dir: &Path, row: &ReferenceRow, series: bool) -> Result<Stored> {
     let c = Columns::read(&dir.join(ASSETS))?;
     let assets = ReferenceAssets {
         asset_id: c.strings("asset_id")?,
@@ -186,6 +241,9 @@ pub fn read(dir: &Path, row: &ReferenceRow) -> Result<Stored> {
     };
     if assets.len() as u64 != row.assets {
         return Err(c.problem(format!("expected {} assets, found {}", row.assets, assets.len())));
+    }
+    if !series {
+        return Ok(Stored { assets, market_caps: Vec::new(), returns: Vec::new() });
     }
     Ok(Stored {
         market_caps: read_series(&dir.join(MARKET_CAPS), "market_cap", assets.len(), row.market_caps)?,

@@ -9,6 +9,7 @@
 
 pub mod demo;
 mod files;
+pub use files::SeriesDays;
 mod import;
 
 use std::collections::HashSet;
@@ -206,8 +207,24 @@ impl Home {
 
     /// A whole reference dataset, loaded from its files.
     pub fn reference(&self, name: &str) -> Result<Reference> {
+        self.read_reference(name, true)
+    }
+
+    /// A reference dataset's assets and ids only: its `market_caps` and `returns` stay empty
+    /// (years of them are large; [`Home::market_caps`] reads them date by date).
+    pub fn reference_assets(&self, name: &str) -> Result<Reference> {
+        self.read_reference(name, false)
+    }
+
+    /// The market caps of a reference dataset, date by date from `start` on.
+    pub fn market_caps(&self, name: &str, start: i32) -> Result<files::SeriesDays> {
         let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
-        let stored = files::read(&self.reference_dir(row.id), &row)?;
+        files::SeriesDays::open(&self.reference_dir(row.id).join(files::MARKET_CAPS), "market_cap", start)
+    }
+
+    fn read_reference(&self, name: &str, series: bool) -> Result<Reference> {
+        let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
+        let stored = files::read(&self.reference_dir(row.id), &row, series)?;
         Ok(Reference {
             name: row.name,
             id_type: row.id_type,

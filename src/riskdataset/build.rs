@@ -1,14 +1,18 @@
 //! Building a risk dataset from settings: roles, id mapping, coverage universe, date trimming,
 //! categorical checks, huberizing and filling of style factors.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::settings::{ExposureSource, RiskDatasetSettings, Role, TrimAssets, TrimDate, UploadedExposures};
+use super::store;
 use crate::frame::{Dict, Exposures, StrColumn};
 use crate::progress::Progress;
 use crate::reference::Reference;
+use crate::store::parts;
 use crate::{Error, Home, Result};
 
 /// Marks "no industry / region" in a categorical column.
@@ -69,6 +73,28 @@ impl Built {
     pub fn is_empty(&self) -> bool {
         self.date.is_empty()
     }
+
+    /// The rows in `rows`, as a dataset of their own (values of unread columns stay empty).
+    pub fn slice(&self, rows: std::ops::Range<usize>) -> Built {
+        let part = |v: &[u16]| if v.is_empty() { Vec::new() } else { v[rows.clone()].to_vec() };
+        Built {
+            layout: self.layout.clone(),
+            date: self.date[rows.clone()].to_vec(),
+            asset: StrColumn { codes: self.asset.codes[rows.clone()].to_vec(), dict: self.asset.dict.clone() },
+            values: self.values.iter().map(|v| if v.is_empty() { Vec::new() } else { v[rows.clone()].to_vec() }).collect(),
+            industry: part(&self.industry),
+            region: part(&self.region),
+        }
+    }
+
+    /// Appends `other`'s rows (same layout and columns read).
+    pub fn append(&mut self, other: &Built) {
+        self.date.extend_from_slice(&other.date);
+        self.asset.append(&other.asset);
+        self.values.iter_mut().zip(&other.values).for_each(|(a, b)| a.extend_from_slice(b));
+        self.industry.extend_from_slice(&other.industry);
+        self.region.extend_from_slice(&other.region);
+    }
 }
 
 /// The exposure dataset version a risk dataset was built from.
@@ -112,10 +138,15 @@ pub struct CreationReport {
     pub warnings: Vec<String>,
 }
 
+/// Dates assembled together (in parallel) before their rows are written: bounds the memory a
+/// build holds, whatever the length of history. The result does not depend on it.
+pub const DATES_PER_BATCH: usize = 8;
+
 struct Source<'a> {
     settings: &'a UploadedExposures,
     version: u32,
-    frame: Exposures,
+    /// The committed files of the version: one per date, by date.
+    parts: Vec<(i32, PathBuf)>,
 }
 
 /// Up to `n` items, then how many more.
@@ -127,13 +158,25 @@ fn list(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     items.into_iter().map(|s| s.as_ref().to_owned()).collect::<Vec<_>>().join(", ")
 }
 
-/// Loads each uploaded source at its pinned version (or the latest) and checks its roles.
-fn load_sources<'a>(
-    home: &Home,
-    settings: &'a RiskDatasetSettings,
-    pinned: &HashMap<String, u32>,
-    progress: &Progress<'_>,
-) -> Result<Vec<Source<'a>>> {
+/// Runs `work` on `items` in parallel, `batch` at a time, handing each result to `take` in order:
+/// at most `batch` results are held at once.
+pub(super) fn in_batches<I: Sync, T: Send>(
+    items: &[I],
+    batch: usize,
+    work: impl Fn(&I) -> Result<T> + Sync,
+    mut take: impl FnMut(T) -> Result<()>,
+) -> Result<()> {
+    for chunk in items.chunks(batch.max(1)) {
+        let results: Vec<Result<T>> = chunk.par_iter().map(&work).collect();
+        for r in results {
+            take(r?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks each uploaded source at its pinned version (or the latest) and lists its files.
+fn load_sources<'a>(home: &Home, settings: &'a RiskDatasetSettings, pinned: &HashMap<String, u32>) -> Result<Vec<Source<'a>>> {
     let mut out = Vec::new();
     for source in &settings.exposures {
         let u = match source {
@@ -164,21 +207,15 @@ fn load_sources<'a>(
                 )));
             }
         }
-        progress.check()?;
-        out.push(Source { settings: u, version, frame: up.data(Some(version))? });
+        out.push(Source { settings: u, version, parts: up.part_files(Some(version))? });
     }
     Ok(out)
 }
 
 /// The (start, end) dates kept, from the rules and the sources' own ranges.
 fn date_range(settings: &RiskDatasetSettings, sources: &[Source<'_>]) -> Result<(i32, i32)> {
-    let ranges: Vec<(i32, i32)> = sources
-        .iter()
-        .map(|s| {
-            let (lo, hi) = s.frame.date.iter().fold((i32::MAX, i32::MIN), |(lo, hi), &d| (lo.min(d), hi.max(d)));
-            (lo, hi)
-        })
-        .collect();
+    let ranges: Vec<(i32, i32)> =
+        sources.iter().map(|s| (s.parts.first().map_or(i32::MAX, |p| p.0), s.parts.last().map_or(i32::MIN, |p| p.0))).collect();
     let start = match settings.trim_start_date {
         TrimDate::None => i32::MIN,
         TrimDate::EarliestStart => ranges.iter().map(|r| r.0).min().unwrap(),
@@ -203,51 +240,96 @@ fn date_range(settings: &RiskDatasetSettings, sources: &[Source<'_>]) -> Result<
     Ok((start, end))
 }
 
-/// Maps each source row's (asset_id_type, asset_id) to a reference asset index.
-fn map_ids(
-    reference: &Reference,
-    frame: &Exposures,
-    report: &mut CreationReport,
-    unmatched: &mut HashSet<String>,
-) -> Result<Vec<Option<u32>>> {
-    let assets = &reference.assets;
-    let mut by_type: HashMap<&str, HashMap<&str, u32>> = HashMap::new();
-    by_type.insert(reference.id_type.as_str(), assets.asset_id.iter().enumerate().map(|(i, a)| (a.as_str(), i as u32)).collect());
-    for (id_type, values) in &assets.alt_ids {
-        let map = values.iter().enumerate().filter_map(|(i, v)| v.as_deref().map(|v| (v, i as u32))).collect();
-        by_type.insert(id_type.as_str(), map);
+/// The reference's assets by id, per id type.
+struct Ids<'r> {
+    reference: &'r Reference,
+    by_type: HashMap<&'r str, HashMap<&'r str, u32>>,
+}
+
+impl<'r> Ids<'r> {
+    fn new(reference: &'r Reference) -> Ids<'r> {
+        let assets = &reference.assets;
+        let mut by_type: HashMap<&str, HashMap<&str, u32>> = HashMap::new();
+        by_type.insert(reference.id_type.as_str(), assets.asset_id.iter().enumerate().map(|(i, a)| (a.as_str(), i as u32)).collect());
+        for (id_type, values) in &assets.alt_ids {
+            let map = values.iter().enumerate().filter_map(|(i, v)| v.as_deref().map(|v| (v, i as u32))).collect();
+            by_type.insert(id_type.as_str(), map);
+        }
+        Ids { reference, by_type }
     }
-    // Resolve per (type code, asset code) once.
-    let mut cache: HashMap<(u32, u32), Option<u32>> = HashMap::new();
-    let mut out = Vec::with_capacity(frame.len());
-    for r in 0..frame.len() {
-        let key = (frame.asset_id_type.codes[r], frame.asset_id.codes[r]);
-        let found = match cache.get(&key) {
-            Some(f) => *f,
-            None => {
-                let id_type = frame.asset_id_type.get(r);
-                let Some(map) = by_type.get(id_type) else {
-                    return Err(Error::invalid(format!(
-                        "asset_id_type '{id_type}' is not an id of reference dataset '{}' (its ids: {})",
-                        reference.name,
-                        list(std::iter::once(reference.id_type.clone()).chain(assets.alt_ids.iter().map(|a| a.0.clone())))
-                    )));
-                };
-                let f = map.get(frame.asset_id.get(r)).copied();
-                if f.is_none() && unmatched.insert(format!("{id_type}:{}", frame.asset_id.get(r))) {
-                    report.unmatched_ids += 1;
+
+    /// Each row's reference asset (`None`: unmatched), and the distinct unmatched `type:id`s.
+    fn map(&self, frame: &Exposures) -> Result<(Vec<Option<u32>>, Vec<String>)> {
+        // Resolve per (type code, asset code) once.
+        let mut cache: HashMap<(u32, u32), Option<u32>> = HashMap::new();
+        let mut unmatched = Vec::new();
+        let mut out = Vec::with_capacity(frame.len());
+        for r in 0..frame.len() {
+            let key = (frame.asset_id_type.codes[r], frame.asset_id.codes[r]);
+            let found = match cache.get(&key) {
+                Some(f) => *f,
+                None => {
+                    let id_type = frame.asset_id_type.get(r);
+                    let Some(map) = self.by_type.get(id_type) else {
+                        let reference = self.reference;
+                        return Err(Error::invalid(format!(
+                            "asset_id_type '{id_type}' is not an id of reference dataset '{}' (its ids: {})",
+                            reference.name,
+                            list(std::iter::once(reference.id_type.clone()).chain(reference.assets.alt_ids.iter().map(|a| a.0.clone())))
+                        )));
+                    };
+                    let f = map.get(frame.asset_id.get(r)).copied();
+                    if f.is_none() {
+                        unmatched.push(format!("{id_type}:{}", frame.asset_id.get(r)));
+                    }
+                    cache.insert(key, f);
+                    f
                 }
-                cache.insert(key, f);
-                f
-            }
-        };
-        out.push(found);
+            };
+            out.push(found);
+        }
+        Ok((out, unmatched))
     }
-    Ok(out)
+}
+
+/// What the first pass learns from one committed file.
+struct PartScan {
+    date: i32,
+    matched: Vec<u32>,
+    unmatched: Vec<String>,
+    mapped_rows: u64,
+    /// (group, factor) pairs present.
+    factors: Vec<(String, String)>,
+}
+
+fn read_part(path: &Path, date: i32) -> Result<Exposures> {
+    let frame = parts::read(path)?;
+    if frame.date.iter().any(|&d| d != date) {
+        return Err(Error::Storage(format!("{}: holds rows of another date than {}", path.display(), crate::date::format(date))));
+    }
+    Ok(frame)
+}
+
+fn scan_part(ids: &Ids<'_>, date: i32, path: &Path) -> Result<PartScan> {
+    let frame = read_part(path, date)?;
+    let (mapped, unmatched) = ids.map(&frame)?;
+    let mut matched: Vec<u32> = mapped.iter().flatten().copied().collect();
+    matched.sort_unstable();
+    matched.dedup();
+    let mut pairs: Vec<(u32, u32)> = (0..frame.len()).map(|r| (frame.factor_group.codes[r], frame.factor.codes[r])).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    Ok(PartScan {
+        date,
+        matched,
+        unmatched,
+        mapped_rows: mapped.iter().filter(|m| m.is_some()).count() as u64,
+        factors: pairs.into_iter().map(|(g, f)| (frame.factor_group.dict.get(g).to_owned(), frame.factor.dict.get(f).to_owned())).collect(),
+    })
 }
 
 /// The coverage universe: a mask over reference assets.
-fn coverage(settings: &RiskDatasetSettings, reference: &Reference, matched: &HashSet<u32>) -> Result<Vec<bool>> {
+fn coverage(settings: &RiskDatasetSettings, reference: &Reference, matched: &[bool]) -> Result<Vec<bool>> {
     let assets = &reference.assets;
     let mut keep = vec![true; assets.asset_id.len()];
     if let Some(codes) = &settings.exchange_codes {
@@ -268,32 +350,214 @@ fn coverage(settings: &RiskDatasetSettings, reference: &Reference, matched: &Has
     }
     match settings.trim_assets {
         TrimAssets::None => {}
-        TrimAssets::AssetUnion => keep.iter_mut().enumerate().for_each(|(i, k)| *k &= matched.contains(&(i as u32))),
+        TrimAssets::AssetUnion => keep.iter_mut().zip(matched).for_each(|(k, m)| *k &= *m),
         TrimAssets::CcyUnion => {
-            let currencies: HashSet<&str> = matched.iter().map(|&i| assets.currency[i as usize].as_str()).collect();
+            let currencies: HashSet<&str> = (0..matched.len()).filter(|&i| matched[i]).map(|i| assets.currency[i].as_str()).collect();
             keep.iter_mut().enumerate().for_each(|(i, k)| *k &= currencies.contains(assets.currency[i].as_str()));
         }
     }
     Ok(keep)
 }
 
-/// Builds a risk dataset from settings. `pinned` fixes source versions (for rebuilding as created).
+/// Where each (source, group, factor) goes: a numeric column, or a categorical slot.
+struct Plan<'r> {
+    ids: Ids<'r>,
+    universe: Vec<bool>,
+    layout: Layout,
+    /// (source, group, factor) → numeric column.
+    numeric: HashMap<(usize, String, String), usize>,
+    /// (huberize, fill) per numeric column.
+    flags: Vec<(bool, bool)>,
+    /// Per categorical slot (industry, region).
+    categorical: [Option<Slot>; 2],
+}
+
+/// Where a categorical role comes from: its source and group, and each factor's category.
+struct Slot {
+    source: usize,
+    group: String,
+    codes: HashMap<String, u16>,
+}
+
+/// Up to 20 messages and how many there were.
+#[derive(Default)]
+struct Sample {
+    messages: Vec<String>,
+    count: u64,
+}
+
+impl Sample {
+    fn push(&mut self, message: impl FnOnce() -> String) {
+        self.count += 1;
+        if self.messages.len() < 20 {
+            self.messages.push(message());
+        }
+    }
+
+    fn extend(&mut self, other: Sample) {
+        self.count += other.count;
+        let room = 20usize.saturating_sub(self.messages.len());
+        self.messages.extend(other.messages.into_iter().take(room));
+    }
+}
+
+/// One date assembled: its rows and what the report needs of it.
+struct Day {
+    built: Built,
+    /// The reference assets of its rows.
+    assets: Vec<u32>,
+    /// Per source: categorical values that are not 0/1 or a second category.
+    offenders: Vec<Sample>,
+    /// Per categorical slot: rows without a category.
+    missing: [Sample; 2],
+    /// Per source: two uploaded ids mapped to one asset.
+    duplicates: Vec<Sample>,
+    /// Style columns without any value that date.
+    empty_styles: Vec<usize>,
+    clipped: Vec<u64>,
+    filled: Vec<u64>,
+}
+
+/// The rows of one date: one per reference asset with any exposure in the universe, sorted by
+/// primary id; styles huberized and filled.
+fn assemble_day(plan: &Plan<'_>, date: i32, parts: &[(usize, &Path)], sources: usize) -> Result<Day> {
+    let reference = plan.ids.reference;
+    let layout = &plan.layout;
+    let mut row_of: Vec<u32> = vec![u32::MAX; reference.assets.asset_id.len()];
+    let mut keys: Vec<u32> = Vec::new();
+    let mut values: Vec<Vec<f32>> = vec![Vec::new(); layout.numeric.len()];
+    let mut cats: [Vec<u16>; 2] = [Vec::new(), Vec::new()];
+    let mut offenders: Vec<Sample> = (0..sources).map(|_| Sample::default()).collect();
+    let mut duplicates: Vec<Sample> = (0..sources).map(|_| Sample::default()).collect();
+    for &(si, path) in parts {
+        let f = read_part(path, date)?;
+        let (mapped, _) = plan.ids.map(&f)?;
+        // Per (group code, factor code) of this file: its numeric column or categorical slot.
+        let mut targets: HashMap<(u32, u32), (Option<usize>, Option<usize>)> = HashMap::new();
+        for r in 0..f.len() {
+            let Some(asset) = mapped[r] else { continue };
+            if !plan.universe[asset as usize] {
+                continue;
+            }
+            let (g, fc) = (f.factor_group.codes[r], f.factor.codes[r]);
+            let (numeric, cat_slot) = *targets.entry((g, fc)).or_insert_with(|| {
+                let (group, factor) = (f.factor_group.dict.get(g), f.factor.dict.get(fc));
+                let numeric = plan.numeric.get(&(si, group.to_owned(), factor.to_owned())).copied();
+                let slot = (0..2).find(|&k| plan.categorical[k].as_ref().is_some_and(|c| c.source == si && c.group == group));
+                (numeric, slot)
+            });
+            if numeric.is_none() && cat_slot.is_none() {
+                continue; // an unmapped group
+            }
+            let row = match row_of[asset as usize] {
+                u32::MAX => {
+                    row_of[asset as usize] = keys.len() as u32;
+                    keys.push(asset);
+                    values.iter_mut().for_each(|v| v.push(f32::NAN));
+                    cats.iter_mut().for_each(|c| c.push(NONE));
+                    keys.len() - 1
+                }
+                row => row as usize,
+            };
+            let v = f.exposure[r];
+            if let Some(col) = numeric {
+                if !values[col][row].is_nan() {
+                    duplicates[si].push(|| {
+                        format!(
+                            "{} on {}: two uploaded ids map to reference asset {}",
+                            layout.numeric[col].label(),
+                            crate::date::format(date),
+                            reference.assets.asset_id[asset as usize]
+                        )
+                    });
+                }
+                values[col][row] = v;
+            } else if let Some(k) = cat_slot {
+                let codes = &plan.categorical[k].as_ref().unwrap().codes;
+                let what = if k == 0 { "industry" } else { "region" };
+                if v == 0.0 {
+                    continue;
+                }
+                if v != 1.0 {
+                    offenders[si].push(|| {
+                        format!("{} {}: {what} {} has exposure {v}, not 1", crate::date::format(date), f.asset_id.get(r), f.factor.get(r))
+                    });
+                } else if cats[k][row] != NONE {
+                    offenders[si].push(|| {
+                        format!("{} {}: more than one {what} (also {})", crate::date::format(date), f.asset_id.get(r), f.factor.get(r))
+                    });
+                } else {
+                    cats[k][row] = codes[f.factor.get(r)];
+                }
+            }
+        }
+    }
+    let mut missing = [Sample::default(), Sample::default()];
+    for (k, what) in [(0, "industry"), (1, "region")] {
+        if plan.categorical[k].is_some() {
+            for (row, &asset) in keys.iter().enumerate() {
+                if cats[k][row] == NONE {
+                    missing[k].push(|| format!("{} {}: no {what}", crate::date::format(date), reference.assets.asset_id[asset as usize]));
+                }
+            }
+        }
+    }
+
+    // Sort rows by primary id (reference assets are sorted by id).
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    order.sort_unstable_by_key(|&r| keys[r as usize]);
+    let mut built = Built {
+        date: vec![date; keys.len()],
+        asset: StrColumn {
+            codes: (0..keys.len() as u32).collect(),
+            dict: Dict::from_values(order.iter().map(|&r| reference.assets.asset_id[keys[r as usize] as usize].clone()).collect()),
+        },
+        values: values.iter().map(|v| order.iter().map(|&r| v[r as usize]).collect()).collect(),
+        industry: if layout.industry.is_some() { order.iter().map(|&r| cats[0][r as usize]).collect() } else { Vec::new() },
+        region: if layout.region.is_some() { order.iter().map(|&r| cats[1][r as usize]).collect() } else { Vec::new() },
+        layout: layout.clone(),
+    };
+    let mut empty_styles = Vec::new();
+    let (mut clipped, mut filled) = (vec![0; layout.numeric.len()], vec![0; layout.numeric.len()]);
+    if !keys.is_empty() {
+        for (col, &(huberize, fill)) in plan.flags.iter().enumerate() {
+            if layout.numeric[col].role == Role::Style && built.values[col].iter().all(|v| v.is_nan()) {
+                empty_styles.push(col);
+            }
+            if huberize {
+                clipped[col] = huberize_day(&mut built.values[col]);
+            }
+            if fill {
+                filled[col] = fill_day(&mut built.values[col], &built.industry);
+            }
+        }
+    }
+    let assets = order.iter().map(|&r| keys[r as usize]).collect();
+    Ok(Day { built, assets, offenders, missing, duplicates, empty_styles, clipped, filled })
+}
+
+/// Builds a risk dataset from settings into a new file at `out`, date by date (see
+/// [`DATES_PER_BATCH`]): memory stays flat whatever the length of history. Two passes over the
+/// committed files: the first maps ids and gathers the factors (which fix the coverage universe
+/// and the columns), the second assembles, huberizes, fills and writes each date. `pinned` fixes
+/// source versions (for rebuilding as created). On any error no file is left at `out`.
 pub fn build(
     home: &Home,
     settings: &RiskDatasetSettings,
     pinned: &HashMap<String, u32>,
     progress: &Progress<'_>,
-) -> Result<(Built, CreationReport)> {
+    out: &Path,
+    dates_per_batch: usize,
+) -> Result<(Layout, CreationReport)> {
     settings.check()?;
-    let reference = home.reference(&settings.reference_dataset).map_err(|e| match e {
+    let reference = home.reference_assets(&settings.reference_dataset).map_err(|e| match e {
         Error::NotFound { .. } => {
             let known = home.references().map(|r| list(r.iter().map(|x| x.name.clone()))).unwrap_or_default();
             Error::invalid(format!("reference dataset '{}' does not exist (reference datasets: {known})", settings.reference_dataset))
         }
         other => other,
     })?;
-    progress.report("create", 1, 5, "loading exposures");
-    let sources = load_sources(home, settings, pinned, progress)?;
+    let sources = load_sources(home, settings, pinned)?;
     let mut report = CreationReport {
         sources: sources.iter().map(|s| SourceVersion { dataset: s.settings.exposure_source.clone(), version: s.version }).collect(),
         reference_dataset: reference.name.clone(),
@@ -307,145 +571,141 @@ pub fn build(
         }
     }
     let (start, end) = date_range(settings, &sources)?;
-    progress.report("create", 2, 5, "mapping ids");
-    let mut unmatched = HashSet::new();
-    let mapped: Vec<Vec<Option<u32>>> =
-        sources.iter().map(|s| map_ids(&reference, &s.frame, &mut report, &mut unmatched)).collect::<Result<_>>()?;
+    let dates: Vec<i32> = {
+        let mut d: Vec<i32> = sources.iter().flat_map(|s| s.parts.iter().map(|p| p.0)).filter(|d| (start..=end).contains(d)).collect();
+        d.sort_unstable();
+        d.dedup();
+        d
+    };
+    let files: usize = sources.iter().map(|s| s.parts.len()).sum();
+    let steps = (files + dates.len() + 1) as u64;
+
+    // First pass: ids and factors of every committed file.
+    let ids = Ids::new(&reference);
+    let mut matched = vec![false; reference.assets.asset_id.len()];
+    let mut unmatched: HashSet<String> = HashSet::new();
+    let mut factors: Vec<HashMap<String, BTreeSet<String>>> = vec![HashMap::new(); sources.len()];
+    let mut done = 0u64;
+    for (si, s) in sources.iter().enumerate() {
+        in_batches(
+            &s.parts,
+            dates_per_batch,
+            |(date, path)| scan_part(&ids, *date, path),
+            |scan| {
+                scan.matched.iter().for_each(|&a| matched[a as usize] = true);
+                for u in scan.unmatched {
+                    if unmatched.insert(u) {
+                        report.unmatched_ids += 1;
+                    }
+                }
+                if !(start..=end).contains(&scan.date) {
+                    report.rows_outside_dates += scan.mapped_rows;
+                }
+                for (g, f) in scan.factors {
+                    factors[si].entry(g).or_default().insert(f);
+                }
+                done += 1;
+                progress.report("create", done, steps, format!("mapping ids: {}", crate::date::format(scan.date)));
+                progress.check()
+            },
+        )?;
+    }
     let mut sample: Vec<String> = unmatched.into_iter().collect();
     sample.sort();
     sample.truncate(10);
     report.unmatched_sample = sample;
-    let matched: HashSet<u32> = mapped.iter().flatten().flatten().copied().collect();
     let universe = coverage(settings, &reference, &matched)?;
     report.coverage_assets = universe.iter().filter(|k| **k).count() as u32;
     let mut exchanges: Vec<String> = (0..universe.len()).filter(|&i| universe[i]).map(|i| reference.assets.exchange[i].clone()).collect();
     exchanges.sort();
     exchanges.dedup();
     report.exchanges = exchanges;
-    report.outside_universe_assets = matched.iter().filter(|&&i| !universe[i as usize]).count() as u32;
-    progress.check()?;
+    report.outside_universe_assets = (0..matched.len()).filter(|&i| matched[i] && !universe[i]).count() as u32;
 
     // Columns: numeric factors in role order (market, style, other), then the categoricals.
-    let mut layout = Layout::default();
-    let mut numeric_index: HashMap<(usize, u32, u32), usize> = HashMap::new();
-    let mut column_flags: Vec<(bool, bool)> = Vec::new(); // (huberize, fill) per numeric column
-    let mut categorical: [Option<(usize, u32, HashMap<u32, u16>)>; 2] = [None, None];
+    let mut plan = Plan { ids, universe, layout: Layout::default(), numeric: HashMap::new(), flags: Vec::new(), categorical: [None, None] };
+    let factors_of =
+        |si: usize, group: &str| -> Vec<String> { factors[si].get(group).map(|f| f.iter().cloned().collect()).unwrap_or_default() };
     for role in [Role::Market, Role::Style, Role::Other] {
         for (si, s) in sources.iter().enumerate() {
             let Some(&(_, group)) = s.settings.roles().iter().find(|(r, _)| *r == role) else { continue };
-            let gcode = s.frame.factor_group.dict.code(group).expect("checked");
-            for factor in factors_of(&s.frame, gcode) {
+            for factor in factors_of(si, group) {
                 let column = FactorColumn { role, group: group.to_owned(), factor: factor.clone() };
-                if layout.numeric.iter().any(|c| c.label() == column.label()) {
+                if plan.layout.numeric.iter().any(|c| c.label() == column.label()) {
                     return Err(Error::invalid(format!("column {} comes from two exposure sources", column.label())));
                 }
-                numeric_index.insert((si, gcode, s.frame.factor.dict.code(&factor).unwrap()), layout.numeric.len());
+                plan.numeric.insert((si, group.to_owned(), factor), plan.layout.numeric.len());
                 let is_style = role == Role::Style;
-                column_flags.push((is_style && s.settings.style_factor_huberize, is_style && s.settings.style_factor_fill_miss));
-                layout.numeric.push(column);
+                plan.flags.push((is_style && s.settings.style_factor_huberize, is_style && s.settings.style_factor_fill_miss));
+                plan.layout.numeric.push(column);
             }
         }
     }
     for (slot, role) in [Role::Industry, Role::Region].into_iter().enumerate() {
         for (si, s) in sources.iter().enumerate() {
             let Some(&(_, group)) = s.settings.roles().iter().find(|(r, _)| *r == role) else { continue };
-            let gcode = s.frame.factor_group.dict.code(group).expect("checked");
-            let factors = factors_of(&s.frame, gcode);
-            let codes = factors.iter().enumerate().map(|(i, f)| (s.frame.factor.dict.code(f).unwrap(), i as u16)).collect();
+            let factors = factors_of(si, group);
+            let codes = factors.iter().enumerate().map(|(i, f)| (f.clone(), i as u16)).collect();
             let cats = Some(Categories { group: group.to_owned(), factors });
             if role == Role::Industry {
-                layout.industry = cats
+                plan.layout.industry = cats
             } else {
-                layout.region = cats
+                plan.layout.region = cats
             }
-            categorical[slot] = Some((si, gcode, codes));
+            plan.categorical[slot] = Some(Slot { source: si, group: group.to_owned(), codes });
         }
     }
 
-    // Rows: one per (date, reference asset) with any exposure in range and in the universe.
-    progress.report("create", 3, 5, "assembling exposures");
-    let mut row_of: HashMap<(i32, u32), u32> = HashMap::new();
-    let mut keys: Vec<(i32, u32)> = Vec::new();
-    let mut values: Vec<Vec<f32>> = vec![Vec::new(); layout.numeric.len()];
-    let mut cats: [Vec<u16>; 2] = [Vec::new(), Vec::new()];
-    let mut offenders: Vec<String> = Vec::new();
-    let mut offender_count = 0u64;
-    let mut offend = |msg: String| {
-        offender_count += 1;
-        if offenders.len() < 20 {
-            offenders.push(msg);
-        }
-    };
-    let mut duplicates: Vec<String> = Vec::new();
-    for (si, s) in sources.iter().enumerate() {
-        let f = &s.frame;
-        for r in 0..f.len() {
-            let date = f.date[r];
-            let Some(asset) = mapped[si][r] else { continue };
-            if date < start || date > end {
-                report.rows_outside_dates += 1;
-                continue;
-            }
-            if !universe[asset as usize] {
-                continue;
-            }
-            let (g, fc) = (f.factor_group.codes[r], f.factor.codes[r]);
-            let numeric = numeric_index.get(&(si, g, fc));
-            let cat_slot = (0..2).find(|&k| categorical[k].as_ref().is_some_and(|(csi, cg, _)| *csi == si && *cg == g));
-            if numeric.is_none() && cat_slot.is_none() {
-                continue; // an unmapped group
-            }
-            let row = *row_of.entry((date, asset)).or_insert_with(|| {
-                keys.push((date, asset));
-                values.iter_mut().for_each(|v| v.push(f32::NAN));
-                cats.iter_mut().for_each(|c| c.push(NONE));
-                (keys.len() - 1) as u32
-            }) as usize;
-            let v = f.exposure[r];
-            if let Some(&col) = numeric {
-                if !values[col][row].is_nan() && duplicates.len() < 20 {
-                    duplicates.push(format!(
-                        "{} on {}: two uploaded ids map to reference asset {}",
-                        layout.numeric[col].label(),
-                        crate::date::format(date),
-                        reference.assets.asset_id[asset as usize]
-                    ));
+    // Second pass: assemble each date and write it.
+    let by_date: Vec<HashMap<i32, &Path>> = sources.iter().map(|s| s.parts.iter().map(|(d, p)| (*d, p.as_path())).collect()).collect();
+    let mut writer = store::Writer::create(out, &plan.layout)?;
+    let mut offenders: Vec<Sample> = (0..sources.len()).map(|_| Sample::default()).collect();
+    let mut missing = [Sample::default(), Sample::default()];
+    let mut duplicates: Vec<Sample> = (0..sources.len()).map(|_| Sample::default()).collect();
+    let mut empty_styles: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let (mut clipped, mut filled) = (vec![0u64; plan.layout.numeric.len()], vec![0u64; plan.layout.numeric.len()]);
+    let mut assets = vec![false; reference.assets.asset_id.len()];
+    let mut failed = false;
+    in_batches(
+        &dates,
+        dates_per_batch,
+        |&date| {
+            let parts: Vec<(usize, &Path)> = (0..sources.len()).filter_map(|si| by_date[si].get(&date).map(|p| (si, *p))).collect();
+            assemble_day(&plan, date, &parts, sources.len())
+        },
+        |day| {
+            let date = day.built.date.first().copied();
+            failed |= day.offenders.iter().chain(&day.missing).chain(&day.duplicates).any(|s| s.count > 0);
+            day.offenders.into_iter().zip(offenders.iter_mut()).for_each(|(d, o)| o.extend(d));
+            day.duplicates.into_iter().zip(duplicates.iter_mut()).for_each(|(d, o)| o.extend(d));
+            day.missing.into_iter().zip(missing.iter_mut()).for_each(|(d, o)| o.extend(d));
+            if let Some(date) = date {
+                for col in day.empty_styles {
+                    empty_styles.entry(col).or_default().push(crate::date::format(date));
                 }
-                values[col][row] = v;
-            } else if let Some(k) = cat_slot {
-                let (_, _, codes) = categorical[k].as_ref().unwrap();
-                let what = if k == 0 { "industry" } else { "region" };
-                if v == 0.0 {
-                    continue;
-                }
-                if v != 1.0 {
-                    offend(format!(
-                        "{} {}: {what} {} has exposure {v}, not 1",
-                        crate::date::format(date),
-                        f.asset_id.get(r),
-                        f.factor.get(r)
-                    ));
-                } else if cats[k][row] != NONE {
-                    offend(format!("{} {}: more than one {what} (also {})", crate::date::format(date), f.asset_id.get(r), f.factor.get(r)));
-                } else {
-                    cats[k][row] = codes[&fc];
+                clipped.iter_mut().zip(&day.clipped).for_each(|(a, b)| *a += b);
+                filled.iter_mut().zip(&day.filled).for_each(|(a, b)| *a += b);
+                day.assets.iter().for_each(|&a| assets[a as usize] = true);
+                report.rows += day.built.len() as u64;
+                report.dates += 1;
+                report.first_date.get_or_insert_with(|| crate::date::format(date));
+                report.last_date = Some(crate::date::format(date));
+                if !failed {
+                    writer.day(&day.built)?;
                 }
             }
-        }
-    }
+            done += 1;
+            progress.report("create", done, steps, format!("assembling {}", date.map(crate::date::format).unwrap_or_default()));
+            progress.check()
+        },
+    )?;
+    let duplicates: Vec<String> = duplicates.into_iter().flat_map(|s| s.messages).take(20).collect();
     if !duplicates.is_empty() {
         return Err(Error::InvalidInput { message: "several uploaded ids map to the same reference asset".into(), details: duplicates });
     }
-    for (k, what) in [(0, "industry"), (1, "region")] {
-        if categorical[k].is_some() {
-            for (row, &(date, asset)) in keys.iter().enumerate() {
-                if cats[k][row] == NONE {
-                    offend(format!("{} {}: no {what}", crate::date::format(date), reference.assets.asset_id[asset as usize]));
-                }
-            }
-        }
-    }
+    let offender_count: u64 = offenders.iter().chain(&missing).map(|s| s.count).sum();
     if offender_count > 0 {
+        let offenders: Vec<String> = offenders.into_iter().chain(missing).flat_map(|s| s.messages).take(20).collect();
         return Err(Error::InvalidInput {
             message: format!(
                 "industry and region groups must be categorical (exactly one factor with exposure 1 per asset and date); {} offending (date, asset) pairs{}",
@@ -455,66 +715,26 @@ pub fn build(
             details: offenders,
         });
     }
-    if keys.is_empty() {
+    if report.rows == 0 {
         return Err(Error::invalid("no exposures are left after mapping ids, the coverage universe and the date range"));
     }
-    progress.check()?;
-
-    // Sort rows by date, then primary id (reference assets are sorted by id).
-    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
-    order.sort_unstable_by_key(|&r| keys[r as usize]);
-    let mut built = Built {
-        date: order.iter().map(|&r| keys[r as usize].0).collect(),
-        values: values.iter().map(|v| order.iter().map(|&r| v[r as usize]).collect()).collect(),
-        industry: if layout.industry.is_some() { order.iter().map(|&r| cats[0][r as usize]).collect() } else { Vec::new() },
-        region: if layout.region.is_some() { order.iter().map(|&r| cats[1][r as usize]).collect() } else { Vec::new() },
-        ..Default::default()
-    };
-    let asset_codes: Vec<u32> = order.iter().map(|&r| keys[r as usize].1).collect();
-    let mut used: Vec<u32> = asset_codes.clone();
-    used.sort_unstable();
-    used.dedup();
-    let remap: HashMap<u32, u32> = used.iter().enumerate().map(|(i, &a)| (a, i as u32)).collect();
-    built.asset = StrColumn {
-        codes: asset_codes.iter().map(|a| remap[a]).collect(),
-        dict: Dict::from_values(used.iter().map(|&a| reference.assets.asset_id[a as usize].clone()).collect()),
-    };
-    built.layout = layout;
-
-    progress.report("create", 4, 5, "huberizing and filling styles");
-    let days = day_ranges(&built.date);
-    for (col, &(_, fill)) in column_flags.iter().enumerate() {
-        let c = &built.layout.numeric[col];
-        if c.role != Role::Style {
-            continue;
-        }
-        let empty: Vec<String> = days
-            .iter()
-            .filter(|d| built.values[col][(*d).clone()].iter().all(|v| v.is_nan()))
-            .map(|d| crate::date::format(built.date[d.start]))
-            .collect();
-        if !empty.is_empty() {
+    for (col, &(_, fill)) in plan.flags.iter().enumerate() {
+        let c = &plan.layout.numeric[col];
+        if let Some(empty) = empty_styles.get(&col) {
             let what = if fill { "every asset's value there is filled from industry means" } else { "its values there are empty" };
-            report.warnings.push(format!("{} has no uploaded value on {}: {what}", c.label(), list_some(&empty, 5)));
+            report.warnings.push(format!("{} has no uploaded value on {}: {what}", c.label(), list_some(empty, 5)));
         }
     }
-    for (col, &(huberize, fill)) in column_flags.iter().enumerate() {
-        let label = built.layout.numeric[col].label();
+    for (col, &(huberize, fill)) in plan.flags.iter().enumerate() {
+        let label = plan.layout.numeric[col].label();
         if huberize {
-            let n: u64 = days.iter().map(|d| huberize_day(&mut built.values[col][d.clone()])).sum();
-            report.clipped.insert(label.clone(), n);
+            report.clipped.insert(label.clone(), clipped[col]);
         }
         if fill {
-            let n: u64 =
-                days.iter().map(|d| fill_day(&mut built.values[col][d.clone()], built.industry.get(d.clone()).unwrap_or(&[]))).sum();
-            report.filled.insert(label, n);
+            report.filled.insert(label, filled[col]);
         }
     }
-    report.rows = built.len() as u64;
-    report.dates = days.len() as u32;
-    report.first_date = built.date.first().map(|&d| crate::date::format(d));
-    report.last_date = built.date.last().map(|&d| crate::date::format(d));
-    report.assets = built.asset.dict.len() as u32;
+    report.assets = assets.iter().filter(|a| **a).count() as u32;
     if report.coverage_assets > 0 && f64::from(report.assets) < 0.5 * f64::from(report.coverage_assets) {
         report.warnings.push(format!(
             "only {} of the {} assets of the coverage universe have exposures ({:.0}%)",
@@ -523,17 +743,10 @@ pub fn build(
             100.0 * f64::from(report.assets) / f64::from(report.coverage_assets)
         ));
     }
-    Ok((built, report))
-}
-
-/// The factors of a group in a frame, sorted.
-fn factors_of(frame: &Exposures, group: u32) -> Vec<String> {
-    let mut codes: Vec<u32> = (0..frame.len()).filter(|&r| frame.factor_group.codes[r] == group).map(|r| frame.factor.codes[r]).collect();
-    codes.sort_unstable();
-    codes.dedup();
-    let mut names: Vec<String> = codes.into_iter().map(|c| frame.factor.dict.get(c).to_owned()).collect();
-    names.sort();
-    names
+    progress.report("create", steps, steps, "saving");
+    progress.check()?;
+    writer.finish()?;
+    Ok((plan.layout, report))
 }
 
 /// Row ranges of each date (rows are sorted by date).

@@ -7,10 +7,14 @@
 //! sample standard deviation 1, over the assets returned that day.
 
 use std::collections::HashMap;
+use std::path::Path;
 
-use super::build::{Built, Categories, NONE, day_ranges};
+use super::build::{Built, Categories, NONE};
 use super::settings::Role;
-use crate::table::{Table, Values};
+use super::store;
+use crate::progress::Progress;
+use crate::reference::Reference;
+use crate::table::{Format, Table, TableWriter, Values};
 use crate::{Error, Home, Result};
 
 /// Which factors of a group to return. Lists hold factor names or `<group>.<factor>` labels;
@@ -149,21 +153,39 @@ fn categorical_columns(table: &mut Table, role: Role, cats: &Option<Categories>,
     }
 }
 
-impl Home {
-    /// The wide exposures of a risk dataset; see the module docs.
-    pub fn exposures(&self, dataset: &str, q: &ExposureQuery) -> Result<Table> {
-        let (start, end) = q.range()?;
-        let row = self.risk_row(dataset)?;
-        let reference = self.reference(&row.report.reference_dataset)?;
-        let built: Built = super::store::read(&self.path(&row.file), &row.layout)?;
-        let layout = &built.layout;
-        let ref_index: HashMap<&str, u32> = reference.assets.asset_id.iter().enumerate().map(|(i, a)| (a.as_str(), i as u32)).collect();
-        let asset_ref: Vec<Option<u32>> = built.asset.dict.values().iter().map(|a| ref_index.get(a.as_str()).copied()).collect();
+/// An exposure query resolved against a risk dataset: which dates and columns to read, and how
+/// to shape each date's rows. Dates are read and shaped one at a time, so memory does not grow
+/// with the length of history.
+pub struct Query {
+    dataset: String,
+    query: ExposureQuery,
+    reader: store::Reader,
+    reference: Reference,
+    range: (i32, i32),
+    /// Reference asset index by primary id.
+    ref_index: HashMap<String, u32>,
+    id_type: String,
+    /// Alternative ids per reference asset, when the id type is not the primary one.
+    alt: Option<Vec<Option<String>>>,
+    industries: Option<Vec<usize>>,
+    regions: Option<Vec<usize>>,
+    /// The numeric columns returned, as indexes into the layout's.
+    numeric: Vec<usize>,
+    standardized: bool,
+}
 
-        // The id column.
+impl Home {
+    /// Resolves `q` against the risk dataset `dataset`; see [`Query`].
+    pub fn exposure_query(&self, dataset: &str, q: &ExposureQuery) -> Result<Query> {
+        let range = q.range()?;
+        let row = self.risk_row(dataset)?;
+        let reference = self.reference_assets(&row.report.reference_dataset)?;
+        let reader = store::Reader::open(&self.path(&row.file), &row.layout)?;
+        let layout = &row.layout;
+
         let id_type = q.id_type.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| reference.id_type.clone());
-        let ids: Vec<Option<String>> = if id_type == reference.id_type {
-            built.asset.dict.values().iter().map(|a| Some(a.clone())).collect()
+        let alt = if id_type == reference.id_type {
+            None
         } else {
             let Some((_, alt)) = reference.assets.alt_ids.iter().find(|(t, _)| *t == id_type) else {
                 let known: Vec<String> =
@@ -173,7 +195,7 @@ impl Home {
                     known.join(", ")
                 )));
             };
-            asset_ref.iter().map(|r| r.and_then(|r| alt[r as usize].clone())).collect()
+            Some(alt.clone())
         };
 
         let empty = Categories { group: String::new(), factors: Vec::new() };
@@ -194,58 +216,170 @@ impl Home {
             q.styles.resolve("style", &style_group, &style_names)?.unwrap_or_default().into_iter().map(|i| style_cols[i]).collect();
         let numeric: Vec<usize> =
             (0..layout.numeric.len()).filter(|c| layout.numeric[*c].role != Role::Style || chosen_styles.contains(c)).collect();
+        let ref_index = reference.assets.asset_id.iter().enumerate().map(|(i, a)| (a.clone(), i as u32)).collect();
+        Ok(Query {
+            dataset: dataset.to_owned(),
+            query: q.clone(),
+            reader,
+            range,
+            ref_index,
+            id_type,
+            alt,
+            industries,
+            regions,
+            standardized: q.standardize && !chosen_styles.is_empty(),
+            numeric,
+            reference,
+        })
+    }
 
-        // Rows kept, sorted by date then id.
+    /// The wide exposures of a risk dataset, all at once; see the module docs and [`Query`].
+    pub fn exposures(&self, dataset: &str, q: &ExposureQuery) -> Result<Table> {
+        let query = self.exposure_query(dataset, q)?;
+        let mut out: Option<Table> = None;
+        query.each_day(self, |day| {
+            match &mut out {
+                None => out = Some(day),
+                Some(t) => t.append(day),
+            }
+            Ok(())
+        })?;
+        Ok(out.unwrap_or_else(|| query.empty()))
+    }
+}
+
+impl Home {
+    /// Writes the wide exposures of a risk dataset to `path` in `format` date by date (memory
+    /// stays flat), atomically; returns the rows written.
+    pub fn export_exposures(
+        &self,
+        dataset: &str,
+        q: &ExposureQuery,
+        format: Format,
+        path: &Path,
+        progress: &Progress<'_>,
+    ) -> Result<usize> {
+        let query = self.exposure_query(dataset, q)?;
+        let total = query.dates()?.len() as u64;
+        let mut rows = 0;
+        crate::store::parts::write_atomically(path, |file| {
+            let mut w = TableWriter::new(format, std::io::BufWriter::with_capacity(1 << 20, file), &query.empty())?;
+            let mut done = 0;
+            query.each_day(self, |day| {
+                w.write(&day)?;
+                done += 1;
+                progress.report("export", done, total, format!("{} rows written", crate::text::thousands(w.rows() as u64)));
+                progress.check()
+            })?;
+            rows = w.rows();
+            w.finish()
+        })?;
+        Ok(rows)
+    }
+}
+
+impl Query {
+    /// The risk dataset queried.
+    pub fn dataset(&self) -> &str {
+        &self.dataset
+    }
+
+    /// The output's column names.
+    pub fn names(&self) -> Vec<String> {
+        self.empty().names
+    }
+
+    /// The output with no rows.
+    pub fn empty(&self) -> Table {
+        let built = Built {
+            layout: self.reader.layout().clone(),
+            values: vec![Vec::new(); self.reader.layout().numeric.len()],
+            ..Default::default()
+        };
+        self.shape(&built, &[])
+    }
+
+    /// Every stored date of the dataset within the query's range.
+    pub fn dates(&self) -> Result<Vec<i32>> {
+        Ok(self.reader.dates()?.into_iter().filter(|d| (self.range.0..=self.range.1).contains(d)).collect())
+    }
+
+    /// Hands each date's rows to `each`, in date order.
+    pub fn each_day(&self, home: &Home, mut each: impl FnMut(Table) -> Result<()>) -> Result<()> {
+        self.days_between(home, self.range.0, self.range.1, &mut each)
+    }
+
+    /// The rows of the dates in `start..=end` (within the query's range), in date order.
+    pub fn days_between(&self, home: &Home, start: i32, end: i32, each: &mut dyn FnMut(Table) -> Result<()>) -> Result<()> {
+        let (start, end) = (start.max(self.range.0), end.min(self.range.1));
+        if start > end {
+            return Ok(());
+        }
+        let dates: Vec<i32> = self.reader.dates()?.into_iter().filter(|d| (start..=end).contains(d)).collect();
+        let mut caps = if self.standardized { Some(home.market_caps(&self.reference.name, start)?) } else { None };
+        // Dates are read and shaped in parallel, a batch at a time, and handed on in order.
+        for chunk in dates.chunks(super::build::DATES_PER_BATCH) {
+            let day_caps: Vec<Vec<(u32, f64)>> = match caps.as_mut() {
+                Some(c) => chunk.iter().map(|&d| c.day(d)).collect::<Result<_>>()?,
+                None => vec![Vec::new(); chunk.len()],
+            };
+            super::build::in_batches(
+                &chunk.iter().zip(day_caps).collect::<Vec<_>>(),
+                chunk.len(),
+                |(date, caps)| Ok(self.shape(&self.reader.day(**date, &self.numeric)?, caps)),
+                &mut *each,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// One date's output from its stored rows and that date's market caps.
+    fn shape(&self, built: &Built, caps: &[(u32, f64)]) -> Table {
+        let layout = &built.layout;
+        let q = &self.query;
+        let asset_ref: Vec<Option<u32>> = built.asset.dict.values().iter().map(|a| self.ref_index.get(a).copied()).collect();
+        let id_of = |r: usize| -> Option<&str> {
+            match &self.alt {
+                None => Some(built.asset.get(r)),
+                Some(alt) => asset_ref[built.asset.codes[r] as usize].and_then(|a| alt[a as usize].as_deref()),
+            }
+        };
         let mut rows: Vec<u32> = (0..built.len())
             .filter(|&r| {
-                let d = built.date[r];
-                d >= start
-                    && d <= end
-                    && ids[built.asset.codes[r] as usize].is_some()
-                    && (!q.industries.restricts() || member(&built.industry, r, &industries))
-                    && (!q.regions.restricts() || member(&built.region, r, &regions))
+                id_of(r).is_some()
+                    && (!q.industries.restricts() || member(&built.industry, r, &self.industries))
+                    && (!q.regions.restricts() || member(&built.region, r, &self.regions))
             })
             .map(|r| r as u32)
             .collect();
-        if id_type != reference.id_type {
-            rows.sort_by(|&a, &b| {
-                let id = |r: u32| ids[built.asset.codes[r as usize] as usize].as_deref().unwrap_or("");
-                built.date[a as usize].cmp(&built.date[b as usize]).then_with(|| id(a).cmp(id(b)))
-            });
+        if self.alt.is_some() {
+            rows.sort_by(|&a, &b| id_of(a as usize).cmp(&id_of(b as usize)));
         }
-        let dates: Vec<i32> = rows.iter().map(|&r| built.date[r as usize]).collect();
-        let mut columns: Vec<Vec<f32>> = numeric.iter().map(|&c| rows.iter().map(|&r| built.values[c][r as usize]).collect()).collect();
-
-        if q.standardize && !chosen_styles.is_empty() {
-            let caps: HashMap<(i32, u32), f64> = reference.market_caps.iter().map(|&(d, a, c)| ((d, a), c)).collect();
-            for day in day_ranges(&dates) {
-                let weights: Vec<f64> = rows[day.clone()]
-                    .iter()
-                    .map(|&r| {
-                        asset_ref[built.asset.codes[r as usize] as usize]
-                            .and_then(|a| caps.get(&(built.date[r as usize], a)).copied())
-                            .unwrap_or(0.0)
-                    })
-                    .collect();
-                let cap_weighted = weights.iter().any(|w| *w > 0.0);
-                for (i, &c) in numeric.iter().enumerate() {
-                    if layout.numeric[c].role == Role::Style {
-                        standardize(&mut columns[i][day.clone()], if cap_weighted { Some(&weights) } else { None });
-                    }
+        let mut columns: Vec<Vec<f32>> =
+            self.numeric.iter().map(|&c| rows.iter().map(|&r| built.values[c][r as usize]).collect()).collect();
+        if self.standardized && !rows.is_empty() {
+            let mut cap_of: HashMap<u32, f64> = HashMap::with_capacity(caps.len());
+            cap_of.extend(caps.iter().copied());
+            let weights: Vec<f64> = rows
+                .iter()
+                .map(|&r| asset_ref[built.asset.codes[r as usize] as usize].and_then(|a| cap_of.get(&a).copied()).unwrap_or(0.0))
+                .collect();
+            let cap_weighted = weights.iter().any(|w| *w > 0.0);
+            for (i, &c) in self.numeric.iter().enumerate() {
+                if layout.numeric[c].role == Role::Style {
+                    standardize(&mut columns[i], if cap_weighted { Some(&weights) } else { None });
                 }
             }
         }
-
-        let mut table = Table::default().with("date", Values::Date(dates)).with(
-            &id_type,
-            Values::Text(rows.iter().map(|&r| ids[built.asset.codes[r as usize] as usize].clone().unwrap_or_default()).collect()),
-        );
-        for (i, &c) in numeric.iter().enumerate() {
+        let mut table = Table::default()
+            .with("date", Values::Date(rows.iter().map(|&r| built.date[r as usize]).collect()))
+            .with(&self.id_type, Values::Text(rows.iter().map(|&r| id_of(r as usize).unwrap_or_default().to_owned()).collect()));
+        for (i, &c) in self.numeric.iter().enumerate() {
             table = table.with(&layout.numeric[c].label(), Values::F32(std::mem::take(&mut columns[i])));
         }
-        categorical_columns(&mut table, Role::Industry, &layout.industry, &built.industry, &industries, &rows);
-        categorical_columns(&mut table, Role::Region, &layout.region, &built.region, &regions, &rows);
-        Ok(table)
+        categorical_columns(&mut table, Role::Industry, &layout.industry, &built.industry, &self.industries, &rows);
+        categorical_columns(&mut table, Role::Region, &layout.region, &built.region, &self.regions, &rows);
+        table
     }
 }
 

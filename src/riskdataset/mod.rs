@@ -190,18 +190,10 @@ impl Home {
         pinned: &HashMap<String, u32>,
         progress: &Progress<'_>,
     ) -> Result<CreationReport> {
-        let (built, report) = build::build(self, settings, pinned, progress)?;
-        progress.report("create", 5, 5, "saving");
         let file = self.data().new_file_in(crate::store::home::RISK)?;
-        store::write(&self.path(&file), &built)?;
-        let row = store::Row {
-            name: name.to_owned(),
-            settings: settings.clone(),
-            layout: built.layout,
-            report: report.clone(),
-            file,
-            created: catalog::now(),
-        };
+        let (layout, report) = build::build(self, settings, pinned, progress, &self.path(&file), build::DATES_PER_BATCH)?;
+        let row =
+            store::Row { name: name.to_owned(), settings: settings.clone(), layout, report: report.clone(), file, created: catalog::now() };
         let old = match progress.check().and_then(|()| store::put(self.db(), &row)) {
             Ok(old) => old,
             Err(e) => {

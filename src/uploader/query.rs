@@ -243,6 +243,13 @@ impl Uploader<'_> {
         Ok(groups)
     }
 
+    /// The committed files of a version (latest when `None`): one per date, by date.
+    pub fn part_files(&self, version: Option<u32>) -> Result<Vec<(i32, std::path::PathBuf)>> {
+        let v = self.resolve_version(version)?;
+        let data = self.home.data();
+        Ok(catalog::version_parts(self.home.db(), self.id, v)?.into_iter().map(|p| (p.stats.date, data.path(&p.file))).collect())
+    }
+
     /// All committed rows of a version (latest when `None`), by date then key.
     pub fn data(&self, version: Option<u32>) -> Result<Exposures> {
         let v = self.resolve_version(version)?;
