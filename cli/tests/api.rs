@@ -10,9 +10,10 @@ use riskdesk::api::DataRequest;
 use riskdesk::demo::DemoOptions;
 use riskdesk::error::ErrorBody;
 use riskdesk::progress::Step;
+use riskdesk::riskdataset::grid::{ColumnKind, GridFilter, GridOp, GridRequest, GridSort};
 use riskdesk::riskdataset::{ExposureQuery, RiskDatasetSettings, Selection, Status};
 use riskdesk::scan::FileStatus;
-use riskdesk::table::Format;
+use riskdesk::table::{Format, Values};
 use riskdesk::uploader::{Column, CommitMode, StageState};
 use riskdesk::{Backend, Error, LocalBackend, Progress};
 
@@ -35,6 +36,11 @@ fn setup() -> Setup {
     riskdesk::demo::write_exposures(&folder, &demo(), &Progress::none()).unwrap();
     let backend = LocalBackend::open(&dir.path().join("home")).unwrap();
     Setup { dir, backend, folder }
+}
+
+/// A grid of `query` over `dataset`, unsorted and unfiltered.
+fn grid(dataset: &str, query: ExposureQuery) -> GridRequest {
+    GridRequest { dataset: dataset.into(), query, sort: None, filters: vec![], search: String::new() }
 }
 
 fn settings() -> RiskDatasetSettings {
@@ -138,9 +144,9 @@ fn every_operation_of_the_risk_half() {
 
     let q = ExposureQuery::default();
     let table = b.exposures("Risk", &q).unwrap();
-    let page = b.exposures_page("Risk", &q, 10, 5).unwrap();
+    let page = b.grid_rows(&grid("Risk", q.clone()), 10, 5).unwrap();
     assert_eq!((page.total, page.rows.len()), (table.rows(), 5));
-    assert_eq!(page.rows[0], (0..table.columns.len()).map(|c| table.cell(10, c)).collect::<Vec<_>>());
+    assert_eq!(page.rows[0][..table.columns.len()], (0..table.columns.len()).map(|c| table.cell(10, c)).collect::<Vec<_>>());
     let out = s.dir.path().join("out.csv");
     assert_eq!(b.export_exposures("Risk", &q, Format::Csv, &out, &Progress::none()).unwrap(), table.rows());
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), table.rows() + 1);
@@ -152,8 +158,8 @@ fn every_operation_of_the_risk_half() {
     let updated = b.update_risk_dataset("Risk", &Progress::none()).unwrap();
     assert!(updated.updated);
     assert_eq!(updated.report.sources[0].version, 2);
-    // The preview never serves the table of the replaced build.
-    assert_eq!(b.exposures_page("Risk", &q, 0, 1).unwrap().total, b.exposures("Risk", &q).unwrap().rows());
+    // The grid never serves the rows of the replaced build.
+    assert_eq!(b.grid_rows(&grid("Risk", q.clone()), 0, 1).unwrap().total, b.exposures("Risk", &q).unwrap().rows());
 
     let refused = b.delete_reference("Demo-Global").unwrap_err();
     assert_eq!((refused.code(), refused.details()), ("conflict", &["Risk".to_owned()][..]), "{refused}");
@@ -168,12 +174,113 @@ fn an_industry_named_with_commas_selects_its_members() {
     let s = setup();
     committed_and_built(&s);
     let q = ExposureQuery { industries: Selection::Only(vec![INSTITUTIONS.into()]), ..ExposureQuery::default() };
-    let page = s.backend.exposures_page("Risk", &q, 0, 10_000).unwrap();
+    let table = s.backend.exposures("Risk", &q).unwrap();
     let column = format!("industry.industry.{INSTITUTIONS}");
-    let c = page.columns.iter().position(|n| *n == column).unwrap_or_else(|| panic!("no {column} in {:?}", page.columns));
-    assert!(page.total > 0, "the demo has members of {INSTITUTIONS}");
-    assert!(page.rows.iter().all(|r| r[c] == "1"), "only members are returned");
-    assert!(page.total < s.backend.exposures_page("Risk", &ExposureQuery::default(), 0, 1).unwrap().total);
+    let c = table.names.iter().position(|n| *n == column).unwrap_or_else(|| panic!("no {column} in {:?}", table.names));
+    assert!(table.rows() > 0, "the demo has members of {INSTITUTIONS}");
+    assert!((0..table.rows()).all(|r| table.cell(r, c) == "1"), "only members are returned");
+    assert!(table.rows() < s.backend.exposures("Risk", &ExposureQuery::default()).unwrap().rows());
+}
+
+/// The grid against the whole frame of `exposures`: its rows, sorted, filtered, searched, with
+/// each column's profile and each date's first row.
+#[test]
+fn the_grid_sorts_filters_searches_and_profiles_the_rows() {
+    let s = setup();
+    committed_and_built(&s);
+    let b = &s.backend;
+    let all_ind = ExposureQuery { industries: Selection::All, ..ExposureQuery::default() };
+    let table = b.exposures("Risk", &all_ind).unwrap();
+    let n = table.rows();
+    let col = |name: &str| table.names.iter().position(|x| x == name).unwrap_or_else(|| panic!("no {name}"));
+    let f32s = |c: usize| match &table.columns[c] {
+        Values::F32(v) => v.clone(),
+        other => panic!("{other:?}"),
+    };
+    let size = f32s(col("style.style.Size"));
+    // Each row's industry, from the 0/1 columns.
+    let industries: Vec<String> = (0..n)
+        .map(|r| {
+            let hit = table.names.iter().enumerate().find(|(c, name)| name.starts_with("industry.") && table.cell(r, *c) == "1");
+            hit.map(|(_, name)| name["industry.industry.".len()..].to_owned()).unwrap_or_default()
+        })
+        .collect();
+
+    // Unsorted: date then id, industries as one column of names.
+    let request = grid("Risk", ExposureQuery::default());
+    let info = b.grid(&request, &Progress::none()).unwrap();
+    assert_eq!((info.total as usize, info.unfiltered as usize), (n, n));
+    let names: Vec<&str> = info.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(&names[..2], ["date", "bayesid"]);
+    assert_eq!(&names[names.len() - 2..], ["industry", "region"]);
+    assert_eq!(info.columns[names.len() - 2].kind, ColumnKind::Category);
+    let page = b.grid_rows(&request, 0, n).unwrap();
+    let ind = names.iter().position(|x| *x == "industry").unwrap();
+    for r in [0, 1, n / 2, n - 1] {
+        assert_eq!(page.rows[r][0], table.cell(r, 0));
+        assert_eq!(page.rows[r][1], table.cell(r, 1));
+        assert_eq!(page.rows[r][ind], industries[r], "row {r}");
+    }
+    // The profile of a style: nulls, min and max of the frame.
+    let present: Vec<f32> = size.iter().copied().filter(|x| !x.is_nan()).collect();
+    let size_col = &info.columns[names.iter().position(|x| *x == "style.style.Size").unwrap()];
+    assert_eq!(size_col.nulls as usize, n - present.len());
+    assert_eq!(size_col.min, Some(present.iter().copied().fold(f32::INFINITY, f32::min).to_string()));
+    assert_eq!(size_col.max, Some(present.iter().copied().fold(f32::NEG_INFINITY, f32::max).to_string()));
+    assert_eq!(info.columns[0].distinct, Some(info.days.len() as u64));
+    // Each date's first row, in date order.
+    let mut first = 0;
+    for day in &info.days {
+        assert_eq!(day.first, Some(first));
+        assert_eq!(page.rows[first as usize][0], day.date);
+        first += day.rows;
+    }
+    assert_eq!(first as usize, n);
+
+    // Sorted by Size, largest first, then filtered to one industry and Size above 0.
+    let sorted = GridRequest { sort: Some(GridSort { column: "style.style.Size".into(), descending: true }), ..request.clone() };
+    let info = b.grid(&sorted, &Progress::none()).unwrap();
+    assert!(info.days.iter().all(|d| d.first.is_none()), "a sorted grid has no date offsets");
+    let page = b.grid_rows(&sorted, 0, n).unwrap();
+    let c = names.iter().position(|x| *x == "style.style.Size").unwrap();
+    let shown: Vec<f32> = page.rows.iter().map(|r| r[c].parse().unwrap_or(f32::NAN)).collect();
+    let mut expected = size.clone();
+    expected.sort_by(|a, b| b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal));
+    assert_eq!(shown.iter().filter(|x| !x.is_nan()).collect::<Vec<_>>(), expected.iter().filter(|x| !x.is_nan()).collect::<Vec<_>>());
+    let filtered = GridRequest {
+        filters: vec![
+            GridFilter { column: "industry".into(), op: GridOp::OneOf, values: vec![INSTITUTIONS.into()] },
+            GridFilter { column: "style.style.Size".into(), op: GridOp::Gt, values: vec!["0".into()] },
+        ],
+        ..sorted.clone()
+    };
+    let page = b.grid_rows(&filtered, 0, n).unwrap();
+    let want = (0..n).filter(|&r| industries[r] == INSTITUTIONS && size[r] > 0.0).count();
+    assert!(want > 0);
+    assert_eq!((page.total, page.rows.len()), (want, want));
+    assert!(page.rows.iter().all(|r| r[ind] == INSTITUTIONS && r[c].parse::<f32>().unwrap() > 0.0));
+
+    // A search by ticker keeps that asset's rows, one per date.
+    let reference = riskdesk::Home::open(&s.dir.path().join("home")).unwrap().reference("Demo-Global").unwrap();
+    let (_, tickers) = reference.assets.alt_ids.iter().find(|(t, _)| t == "ticker").expect("the demo has tickers");
+    let id = &table.cell(0, 1);
+    let i = reference.assets.asset_id.iter().position(|a| a == id).unwrap();
+    let ticker = tickers[i].clone().unwrap();
+    let searched = GridRequest { search: ticker.to_lowercase(), ..request.clone() };
+    let page = b.grid_rows(&searched, 0, n).unwrap();
+    let mine = (0..n).filter(|&r| table.cell(r, 1) == *id).count();
+    assert!(page.total >= mine && page.rows.iter().filter(|r| r[1] == *id).count() == mine, "{ticker}: {} rows", page.total);
+
+    // Bad filters name the column and the value.
+    let bad = GridRequest {
+        filters: vec![GridFilter { column: "style.style.Size".into(), op: GridOp::Lt, values: vec!["abc".into()] }],
+        ..request.clone()
+    };
+    let e = b.grid(&bad, &Progress::none()).unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    assert!(e.to_string().contains("'style.style.Size'") && e.to_string().contains("'abc' is not a number"), "{e}");
+    let unknown = GridRequest { sort: Some(GridSort { column: "nope".into(), descending: false }), ..request };
+    assert!(b.grid(&unknown, &Progress::none()).unwrap_err().to_string().contains("column 'nope' is not a column"));
 }
 
 #[test]

@@ -20,6 +20,7 @@ use riskdesk::api::{Call, CheckRequest, DataRequest, Exchange, GroupValues, Page
 use riskdesk::checks::CheckReport;
 use riskdesk::demo::DemoOptions;
 use riskdesk::reference::ReferenceInfo;
+use riskdesk::riskdataset::grid::{GridInfo, GridRequest};
 use riskdesk::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
 use riskdesk::scan::FileStatus;
 use riskdesk::table::{Format, Table};
@@ -294,8 +295,12 @@ impl Backend for RemoteBackend {
         Self::table(response)
     }
 
-    fn exposures_page(&self, dataset: &str, query: &ExposureQuery, offset: usize, limit: usize) -> Result<Page> {
-        self.quick(Call::ExposuresPage { dataset: dataset.into(), query: query.clone(), offset, limit })
+    fn grid(&self, request: &GridRequest, progress: &Progress<'_>) -> Result<GridInfo> {
+        self.call(Call::Grid { request: request.clone() }, progress)
+    }
+
+    fn grid_rows(&self, request: &GridRequest, offset: usize, limit: usize) -> Result<Page> {
+        self.quick(Call::GridRows { request: request.clone(), offset, limit })
     }
 
     fn export_exposures(

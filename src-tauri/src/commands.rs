@@ -12,6 +12,7 @@ use riskdesk::checks::{Finding, Thresholds};
 use riskdesk::demo::DemoOptions;
 use riskdesk::progress::Step;
 use riskdesk::reference::ReferenceInfo;
+use riskdesk::riskdataset::grid::{GridInfo, GridRequest};
 use riskdesk::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
 use riskdesk::scan::ScanReport;
 use riskdesk::table::Format;
@@ -331,10 +332,17 @@ pub struct PreviewQuery {
     pub query: ExposureQuery,
 }
 
-/// Rows `offset..offset + limit` of the query's wide exposures, with the total row count.
+/// Runs the Dataset screen's grid (every date in range read once): its columns with their
+/// profiles, rows shown and dates.
 #[tauri::command]
-pub async fn exposures_page(app: App<'_>, query: PreviewQuery, offset: usize, limit: usize) -> Reply<Page> {
-    run(&app, None, move |b, _| b.exposures_page(&query.dataset, &query.query, offset, limit)).await
+pub async fn grid(app: App<'_>, request: GridRequest, on_progress: Channel<Step>, job: u64) -> Reply<GridInfo> {
+    run(&app, Some((job, on_progress)), move |b, p| b.grid(&request, p)).await
+}
+
+/// Rows `offset..offset + limit` of the grid, with its total row count.
+#[tauri::command]
+pub async fn grid_rows(app: App<'_>, request: GridRequest, offset: usize, limit: usize) -> Reply<Page> {
+    run(&app, None, move |b, _| b.grid_rows(&request, offset, limit)).await
 }
 
 /// Asks where to save, then writes the query's whole table as `csv` or `parquet`. Returns the

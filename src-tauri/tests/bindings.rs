@@ -49,6 +49,7 @@ fn generated() -> String {
         RiskDatasetSettings, ExposureSource, UploadedExposures, TrimAssets, Role,
         // Exposures.
         ExposureQuery, Selection, Page, riskdesk::table::Format,
+        grid::GridRequest, grid::GridSort, grid::GridFilter, grid::GridOp, grid::GridInfo, grid::GridColumn, grid::ColumnKind, grid::GridDay,
         // Free-form JSON (the settings of referenced exposures).
         serde_json::Value,
     ];

@@ -248,6 +248,13 @@ fn preview(start: &str, end: &str) -> Value {
     })
 }
 
+/// The Dataset screen's grid over `preview(start, end)`: unsorted, unfiltered.
+fn grid(start: &str, end: &str) -> Value {
+    let mut query = preview(start, end);
+    let dataset = query.as_object_mut().unwrap().remove("dataset").unwrap();
+    json!({ "dataset": dataset, "query": query })
+}
+
 /// Rows of a long demo CSV as (asset, factor group), header left out.
 fn demo_rows(path: &Path) -> Vec<(String, String)> {
     std::fs::read_to_string(path)
@@ -714,7 +721,7 @@ fn reads_answer_while_a_risk_dataset_builds() {
         // The build is running (held inside its progress report): history and a page still answer.
         let history = within_a_minute(&h, "history", json!({ "dataset": DATASET }));
         assert_eq!(history["versions"][0]["version"], 1, "{history}");
-        let page = within_a_minute(&h, "exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 5 }));
+        let page = within_a_minute(&h, "grid_rows", json!({ "request": grid("", ""), "offset": 0, "limit": 5 }));
         assert_eq!(page["rows"].as_array().unwrap().len(), 5, "{page}");
     });
     let report = report.expect("the build finished");
@@ -801,8 +808,12 @@ fn create_risk_dataset_reports_progress_and_describe_returns_it() {
     assert_eq!(report["reference_dataset"], "Demo-Global");
     assert_eq!(report["sources"][0]["version"], 1, "{report}");
     let steps = h.steps(id);
-    assert_eq!(steps.iter().map(|s| s["done"].as_u64().unwrap()).collect::<Vec<_>>(), [1, 2, 3, 4, 5], "{steps:?}");
-    assert!(steps.iter().all(|s| s["phase"] == "create" && s["total"] == 5));
+    // A step per committed file (mapping ids), per date (assembling), then saving.
+    let total = 2 * DATES.len() as u64 + 1;
+    assert_eq!(steps.iter().map(|s| s["done"].as_u64().unwrap()).collect::<Vec<_>>(), (1..=total).collect::<Vec<_>>(), "{steps:?}");
+    assert!(steps.iter().all(|s| s["phase"] == "create" && s["total"] == total));
+    assert_eq!(steps[DATES.len()]["message"], format!("assembling {}", DATES[0]));
+    assert_eq!(steps.last().unwrap()["message"], "saving");
 
     let d = h.ok("describe_risk_dataset", json!({ "name": RISK }));
     assert_eq!((d["name"].as_str(), d["status"].as_str()), (Some(RISK), Some("ready")));
@@ -846,55 +857,65 @@ fn create_risk_dataset_refuses_settings_it_cannot_read() {
 // Exposures preview and export
 
 #[test]
-fn exposures_page_returns_limit_rows_and_the_total() {
+fn grid_rows_returns_limit_rows_and_the_total() {
     let h = Harness::with(Setup { reference: true, ..Setup::default() });
     let report = h.create_risk();
     let total = report["rows"].as_u64().unwrap();
 
-    let page = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 25 }));
+    let (channel, id) = h.channel();
+    let info = h.ok("grid", json!({ "request": grid("", ""), "onProgress": channel, "job": 1 }));
+    assert_eq!(info["total"].as_u64(), Some(total), "{info}");
+    assert_eq!(info["days"].as_array().unwrap().len(), DATES.len());
+    assert_eq!(h.steps(id).last().map(|s| (s["phase"].clone(), s["done"].clone())), Some((json!("grid"), json!(DATES.len()))));
+    let page = h.ok("grid_rows", json!({ "request": grid("", ""), "offset": 0, "limit": 25 }));
     assert_eq!(page["total"].as_u64(), Some(total), "{}", page["total"]);
     let columns: Vec<&str> = page["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
     assert_eq!(columns[..3], ["date", "bayesid", "market.market.Market"]);
-    assert_eq!(columns.len(), 3 + riskdesk::demo::STYLES.len(), "{columns:?}");
+    assert_eq!(columns[columns.len() - 2..], ["industry", "region"]);
+    assert_eq!(columns.len(), 5 + riskdesk::demo::STYLES.len(), "{columns:?}");
     let rows = page["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 25);
     assert!(rows.iter().all(|r| r.as_array().unwrap().len() == columns.len()));
     assert!(rows.iter().all(|r| r[0] == DATES[0]), "rows start with the first date");
 
     // The last page is short; past the end is empty.
-    let tail = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": total - 5, "limit": 25 }));
+    let tail = h.ok("grid_rows", json!({ "request": grid("", ""), "offset": total - 5, "limit": 25 }));
     assert_eq!((tail["rows"].as_array().unwrap().len(), tail["total"].as_u64()), (5, Some(total)));
     assert_eq!(tail["rows"][4][0], DATES[2]);
-    let past = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": total + 10, "limit": 25 }));
+    let past = h.ok("grid_rows", json!({ "request": grid("", ""), "offset": total + 10, "limit": 25 }));
     assert_eq!(past["rows"], json!([]));
 
     // A one-day query has as many rows as that day has.
-    let day = h.ok("exposures_page", json!({ "query": preview(DATES[1], DATES[1]), "offset": 0, "limit": 1 }));
+    let day = h.ok("grid_rows", json!({ "request": grid(DATES[1], DATES[1]), "offset": 0, "limit": 1 }));
     let day_total = day["total"].as_u64().unwrap();
     assert!(0 < day_total && day_total < total, "{day_total} of {total}");
     assert_eq!(day["rows"][0][0], DATES[1]);
 }
 
 #[test]
-fn exposures_page_reports_bad_queries_as_invalid_input() {
+fn grid_rows_reports_bad_queries_as_invalid_input() {
     let h = Harness::with(Setup { reference: true, ..Setup::default() });
     h.create_risk();
-    let mut query = preview("2025-13-01", "");
-    let e = h.err("exposures_page", json!({ "query": query, "offset": 0, "limit": 5 }));
+    let mut request = grid("2025-13-01", "");
+    let e = h.err("grid_rows", json!({ "request": request, "offset": 0, "limit": 5 }));
     assert_eq!(e["code"], "invalid_input", "{e}");
-    query = preview("", "");
-    query["id_type"] = json!("isin-nope");
-    assert_eq!(h.err("exposures_page", json!({ "query": query, "offset": 0, "limit": 5 }))["code"], "invalid_input");
-    query = preview("", "");
-    query["dataset"] = json!("Nope");
-    assert_eq!(h.err("exposures_page", json!({ "query": query, "offset": 0, "limit": 5 }))["code"], "not_found");
+    request = grid("", "");
+    request["query"]["id_type"] = json!("isin-nope");
+    assert_eq!(h.err("grid_rows", json!({ "request": request, "offset": 0, "limit": 5 }))["code"], "invalid_input");
+    request = grid("", "");
+    request["filters"] = json!([{ "column": "style.style.Size", "op": "gt", "values": ["big"] }]);
+    let e = h.err("grid_rows", json!({ "request": request, "offset": 0, "limit": 5 }));
+    assert!(e["message"].as_str().unwrap().contains("'big' is not a number"), "{e}");
+    request = grid("", "");
+    request["dataset"] = json!("Nope");
+    assert_eq!(h.err("grid_rows", json!({ "request": request, "offset": 0, "limit": 5 }))["code"], "not_found");
 }
 
 #[test]
 fn export_exposures_writes_the_whole_table_as_csv_where_the_dialog_says() {
     let h = Harness::with(Setup { reference: true, ..Setup::default() });
     h.create_risk();
-    let page = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 3 }));
+    let page = h.ok("grid_rows", json!({ "request": grid("", ""), "offset": 0, "limit": 3 }));
     let (channel, id) = h.channel();
     let written = h.ok("export_exposures", json!({ "query": preview("", ""), "format": "csv", "onProgress": channel, "job": 1 }));
     let save_to = h.save_to.clone().unwrap();
@@ -902,14 +923,16 @@ fn export_exposures_writes_the_whole_table_as_csv_where_the_dialog_says() {
 
     let text = std::fs::read_to_string(&save_to).expect("the export exists");
     let lines: Vec<&str> = text.lines().collect();
+    // The export has the grid's columns but industries and regions (none chosen).
     let columns: Vec<&str> = page["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
-    assert_eq!(lines[0], columns.join(","));
+    assert_eq!(lines[0], columns[..columns.len() - 2].join(","));
     assert_eq!(lines.len() as u64, page["total"].as_u64().unwrap() + 1);
     let first: Vec<&str> = page["rows"][0].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
     assert_eq!(lines[1].split(',').take(2).collect::<Vec<_>>(), first[..2], "the same first row");
 
     let steps = h.steps(id);
-    assert_eq!(steps.iter().map(|s| s["done"].as_u64().unwrap()).collect::<Vec<_>>(), [0, 1, 2], "{steps:?}");
+    assert_eq!(steps.iter().map(|s| s["done"].as_u64().unwrap()).collect::<Vec<_>>(), [1, 2, 3], "one step per date: {steps:?}");
+    assert!(steps.iter().all(|s| s["total"] == DATES.len()), "{steps:?}");
     assert!(steps.iter().all(|s| s["phase"] == "export"));
 }
 
@@ -946,19 +969,19 @@ fn export_exposures_refuses_formats_other_than_csv_and_parquet() {
     assert!(!h.save_to.as_ref().unwrap().exists(), "nothing written");
 }
 
-/// The preview cache must not outlive the risk dataset it was computed from.
+/// The grid kept for paging must not outlive the risk dataset it was computed from.
 #[test]
-fn exposures_page_follows_a_replaced_risk_dataset() {
+fn grid_rows_follow_a_replaced_risk_dataset() {
     let h = Harness::with(Setup { reference: true, ..Setup::default() });
     h.create_risk();
-    let before = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 1 }));
+    let before = h.ok("grid_rows", json!({ "request": grid("", ""), "offset": 0, "limit": 1 }));
     let mut one_day = settings();
     one_day["trim_end_date"] = json!(DATES[0]);
     let (channel, _) = h.channel();
     let report =
         h.ok("create_risk_dataset", json!({ "name": RISK, "settings": one_day, "replace": true, "onProgress": channel, "job": 1 }));
     assert_eq!(report["dates"], 1);
-    let after = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 1 }));
+    let after = h.ok("grid_rows", json!({ "request": grid("", ""), "offset": 0, "limit": 1 }));
     assert_eq!(after["total"], report["rows"], "before the replacement: {}", before["total"]);
 }
 
@@ -991,7 +1014,12 @@ fn remote_mode_works_on_the_server_and_exports_from_it() {
     let phases: Vec<String> = h.steps(id).iter().map(|s| s["phase"].as_str().unwrap().to_owned()).collect();
     assert!(phases.contains(&"upload".to_owned()) && phases.contains(&"server".to_owned()), "{phases:?}");
     h.create_risk();
-    let page = h.ok("exposures_page", json!({ "query": preview("", ""), "offset": 0, "limit": 3 }));
+    // The grid runs on the server (a task, with its progress), then pages come from it.
+    let (channel, id) = h.channel();
+    let info = h.ok("grid", json!({ "request": grid("", ""), "onProgress": channel, "job": 2 }));
+    assert!(h.steps(id).iter().any(|s| s["phase"] == "server"), "{:?}", h.steps(id));
+    let page = h.ok("grid_rows", json!({ "request": grid("", ""), "offset": 0, "limit": 3 }));
+    assert_eq!((page["total"].clone(), page["rows"].as_array().unwrap().len()), (info["total"].clone(), 3));
     let (channel, _) = h.channel();
     let written = h.ok("export_exposures", json!({ "query": preview("", ""), "format": "csv", "onProgress": channel, "job": 1 }));
     let text = std::fs::read_to_string(written.as_str().unwrap()).expect("the export exists");

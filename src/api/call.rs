@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::{Backend, CheckRequest};
 use crate::demo::DemoOptions;
 use crate::progress::Progress;
-use crate::riskdataset::{ExposureQuery, RiskDatasetSettings};
+use crate::riskdataset::RiskDatasetSettings;
+use crate::riskdataset::grid::GridRequest;
 use crate::uploader::CommitMode;
 use crate::{Error, Result};
 
@@ -48,7 +49,8 @@ pub enum Call {
     DescribeRiskDataset { name: String },
     UpdateRiskDataset { name: String },
     DeleteRiskDataset { name: String, if_exists: bool },
-    ExposuresPage { dataset: String, query: ExposureQuery, offset: usize, limit: usize },
+    Grid { request: GridRequest },
+    GridRows { request: GridRequest, offset: usize, limit: usize },
 }
 
 fn json<T: Serialize>(value: T) -> Result<serde_json::Value> {
@@ -66,7 +68,7 @@ impl Call {
             | Call::DemoReference { .. }
             | Call::CreateRiskDataset { .. }
             | Call::UpdateRiskDataset { .. }
-            | Call::ExposuresPage { .. } => true,
+            | Call::Grid { .. } => true,
             _ => false,
         }
     }
@@ -118,7 +120,8 @@ impl Call {
             Call::DescribeRiskDataset { name } => json(b.describe_risk_dataset(name)?),
             Call::UpdateRiskDataset { name } => json(b.update_risk_dataset(name, progress)?),
             Call::DeleteRiskDataset { name, if_exists } => json(b.delete_risk_dataset(name, *if_exists)?),
-            Call::ExposuresPage { dataset, query, offset, limit } => json(b.exposures_page(dataset, query, *offset, *limit)?),
+            Call::Grid { request } => json(b.grid(request, progress)?),
+            Call::GridRows { request, offset, limit } => json(b.grid_rows(request, *offset, *limit)?),
         }
     }
 }

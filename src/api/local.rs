@@ -10,6 +10,7 @@ use crate::demo::DemoOptions;
 use crate::keys::ApiKey;
 use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
+use crate::riskdataset::grid::{Grid, GridInfo, GridRequest};
 use crate::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
 use crate::scan::FileStatus;
 use crate::store::Home;
@@ -30,21 +31,14 @@ const IDLE_CONNECTIONS: usize = 4;
 pub struct LocalBackend {
     root: PathBuf,
     idle: Mutex<Vec<Home>>,
-    /// The last exposures query (dataset, its stored file, the query) and its table, so that
-    /// paging and export reuse it. A rebuilt dataset has a new file, so a stale table is never served.
-    preview: Mutex<Option<(PreviewKey, Arc<Table>)>>,
+    /// The last grid run, with the stored file of its dataset, so that its pages need no new
+    /// run. A rebuilt dataset has a new file, so a stale grid is never served.
+    grid: Mutex<Option<(GridRequest, String, Arc<Grid>)>>,
     /// The last check run and what it ran on (the request, and the staged entries or the
     /// version), so that returning to the Check screen does not read every date again.
     checked: Mutex<Option<(String, CheckReport)>>,
     /// Changed rows per date of the last version comparison, so that its pages read only their dates.
     diffed: Mutex<DiffCounts>,
-}
-
-#[derive(PartialEq)]
-struct PreviewKey {
-    dataset: String,
-    file: String,
-    query: ExposureQuery,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -63,7 +57,7 @@ impl LocalBackend {
         Ok(LocalBackend {
             root: root.to_owned(),
             idle: Mutex::new(vec![home]),
-            preview: Mutex::new(None),
+            grid: Mutex::new(None),
             checked: Mutex::new(None),
             diffed: Mutex::default(),
         })
@@ -111,17 +105,19 @@ impl LocalBackend {
     }
 
     /// The query's table: the cached one when neither the query nor the dataset changed.
-    fn table(&self, dataset: &str, query: &ExposureQuery) -> Result<Arc<Table>> {
+    /// The grid `request`: the last one run when it is the same on the same stored data.
+    fn grid_of(&self, request: &GridRequest, progress: &Progress<'_>) -> Result<Arc<Grid>> {
         self.with(|home| {
-            let key = PreviewKey { dataset: dataset.to_owned(), file: home.risk_dataset_file(dataset)?, query: query.clone() };
-            if let Some((k, t)) = lock(&self.preview).as_ref()
-                && *k == key
+            let file = home.risk_dataset_file(&request.dataset)?;
+            if let Some((r, f, g)) = lock(&self.grid).as_ref()
+                && r == request
+                && *f == file
             {
-                return Ok(Arc::clone(t));
+                return Ok(Arc::clone(g));
             }
-            let table = Arc::new(home.exposures(dataset, query)?);
-            *lock(&self.preview) = Some((key, Arc::clone(&table)));
-            Ok(table)
+            let grid = Arc::new(home.grid(request, progress)?);
+            *lock(&self.grid) = Some((request.clone(), file, Arc::clone(&grid)));
+            Ok(grid)
         })
     }
 }
@@ -320,11 +316,13 @@ impl Backend for LocalBackend {
         self.with(|h| h.exposures(dataset, query))
     }
 
-    fn exposures_page(&self, dataset: &str, query: &ExposureQuery, offset: usize, limit: usize) -> Result<Page> {
-        let table = self.table(dataset, query)?;
-        let end = offset.saturating_add(limit).min(table.rows());
-        let rows = (offset.min(end)..end).map(|r| (0..table.columns.len()).map(|c| table.cell(r, c)).collect()).collect();
-        Ok(Page { columns: table.names.clone(), rows, total: table.rows() })
+    fn grid(&self, request: &GridRequest, progress: &Progress<'_>) -> Result<GridInfo> {
+        Ok(self.grid_of(request, progress)?.info().clone())
+    }
+
+    fn grid_rows(&self, request: &GridRequest, offset: usize, limit: usize) -> Result<Page> {
+        let grid = self.grid_of(request, &Progress::none())?;
+        self.with(|home| grid.page(home, offset, limit))
     }
 
     fn export_exposures(

@@ -32,6 +32,7 @@ use crate::checks::CheckReport;
 use crate::demo::DemoOptions;
 use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
+use crate::riskdataset::grid::{GridInfo, GridRequest};
 use crate::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
 use crate::scan::{FileStatus, ScanReport};
 use crate::table::{Format, Table};
@@ -171,8 +172,13 @@ pub trait Backend: Send + Sync {
     /// The wide exposures of a risk dataset.
     fn exposures(&self, dataset: &str, query: &ExposureQuery) -> Result<Table>;
 
-    /// Rows `offset..offset + limit` of the wide exposures, as text, with the total row count.
-    fn exposures_page(&self, dataset: &str, query: &ExposureQuery, offset: usize, limit: usize) -> Result<Page>;
+    /// Runs a data grid over a risk dataset's exposures (reading each date in range once) and
+    /// describes it: columns with their profiles, rows shown, dates. See [`crate::riskdataset::grid`].
+    fn grid(&self, request: &GridRequest, progress: &Progress<'_>) -> Result<GridInfo>;
+
+    /// Rows `offset..offset + limit` of a grid, as text, with its total row count (running the
+    /// grid first when it is not the one last run).
+    fn grid_rows(&self, request: &GridRequest, offset: usize, limit: usize) -> Result<Page>;
 
     /// Writes the wide exposures to `path` (on the caller's machine) as CSV, JSON or Parquet;
     /// returns the number of rows written.

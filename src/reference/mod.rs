@@ -218,8 +218,17 @@ impl Home {
 
     /// The market caps of a reference dataset, date by date from `start` on.
     pub fn market_caps(&self, name: &str, start: i32) -> Result<files::SeriesDays> {
+        files::SeriesDays::open(&self.market_caps_file(name)?, "market_cap", start)
+    }
+
+    /// The market caps of a reference dataset on the given dates (sorted), date by date.
+    pub fn market_caps_on(&self, name: &str, dates: &[i32]) -> Result<files::SeriesDays> {
+        files::SeriesDays::open_dates(&self.market_caps_file(name)?, "market_cap", dates)
+    }
+
+    fn market_caps_file(&self, name: &str) -> Result<std::path::PathBuf> {
         let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
-        files::SeriesDays::open(&self.reference_dir(row.id).join(files::MARKET_CAPS), "market_cap", start)
+        Ok(self.reference_dir(row.id).join(files::MARKET_CAPS))
     }
 
     fn read_reference(&self, name: &str, series: bool) -> Result<Reference> {

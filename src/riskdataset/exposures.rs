@@ -12,6 +12,7 @@ use std::path::Path;
 use super::build::{Built, Categories, NONE};
 use super::settings::Role;
 use super::store;
+use crate::frame::{Dict, StrColumn};
 use crate::progress::Progress;
 use crate::reference::Reference;
 use crate::table::{Format, Table, TableWriter, Values};
@@ -289,6 +290,16 @@ impl Query {
         self.empty().names
     }
 
+    /// The column names with industries and regions shown as `categorical` says.
+    pub(super) fn names_as(&self, categorical: Categorical) -> Vec<String> {
+        let built = Built {
+            layout: self.reader.layout().clone(),
+            values: vec![Vec::new(); self.reader.layout().numeric.len()],
+            ..Default::default()
+        };
+        self.shape_as(&built, &[], categorical).table.names
+    }
+
     /// The output with no rows.
     pub fn empty(&self) -> Table {
         let built = Built {
@@ -316,8 +327,23 @@ impl Query {
             return Ok(());
         }
         let dates: Vec<i32> = self.reader.dates()?.into_iter().filter(|d| (start..=end).contains(d)).collect();
-        let mut caps = if self.standardized { Some(home.market_caps(&self.reference.name, start)?) } else { None };
-        // Dates are read and shaped in parallel, a batch at a time, and handed on in order.
+        self.map_days(home, &dates, Categorical::Indicators, &|shaped| shaped.table, each)
+    }
+
+    /// Reads and shapes `dates` (sorted) in parallel, a batch at a time, runs `work` on each
+    /// date's output there, and hands the results to `take` in date order.
+    pub(super) fn map_days<T: Send>(
+        &self,
+        home: &Home,
+        dates: &[i32],
+        categorical: Categorical,
+        work: &(dyn Fn(Shaped) -> T + Sync),
+        take: &mut dyn FnMut(T) -> Result<()>,
+    ) -> Result<()> {
+        let mut caps = match (self.standardized, dates.first()) {
+            (true, Some(&first)) => Some(home.market_caps(&self.reference.name, first)?),
+            _ => None,
+        };
         for chunk in dates.chunks(super::build::DATES_PER_BATCH) {
             let day_caps: Vec<Vec<(u32, f64)>> = match caps.as_mut() {
                 Some(c) => chunk.iter().map(|&d| c.day(d)).collect::<Result<_>>()?,
@@ -326,8 +352,8 @@ impl Query {
             super::build::in_batches(
                 &chunk.iter().zip(day_caps).collect::<Vec<_>>(),
                 chunk.len(),
-                |(date, caps)| Ok(self.shape(&self.reader.day(**date, &self.numeric)?, caps)),
-                &mut *each,
+                |(date, caps)| Ok(work(self.shape_as(&self.reader.day(**date, &self.numeric)?, caps, categorical))),
+                &mut *take,
             )?;
         }
         Ok(())
@@ -335,6 +361,12 @@ impl Query {
 
     /// One date's output from its stored rows and that date's market caps.
     fn shape(&self, built: &Built, caps: &[(u32, f64)]) -> Table {
+        self.shape_as(built, caps, Categorical::Indicators).table
+    }
+
+    /// One date's output with each output row's reference asset; industries and regions as
+    /// 0/1 columns per chosen category, or as one column of labels each.
+    pub(super) fn shape_as(&self, built: &Built, caps: &[(u32, f64)], categorical: Categorical) -> Shaped {
         let layout = &built.layout;
         let q = &self.query;
         let asset_ref: Vec<Option<u32>> = built.asset.dict.values().iter().map(|a| self.ref_index.get(a).copied()).collect();
@@ -355,15 +387,13 @@ impl Query {
         if self.alt.is_some() {
             rows.sort_by(|&a, &b| id_of(a as usize).cmp(&id_of(b as usize)));
         }
+        let refs: Vec<Option<u32>> = rows.iter().map(|&r| asset_ref[built.asset.codes[r as usize] as usize]).collect();
         let mut columns: Vec<Vec<f32>> =
             self.numeric.iter().map(|&c| rows.iter().map(|&r| built.values[c][r as usize]).collect()).collect();
         if self.standardized && !rows.is_empty() {
             let mut cap_of: HashMap<u32, f64> = HashMap::with_capacity(caps.len());
             cap_of.extend(caps.iter().copied());
-            let weights: Vec<f64> = rows
-                .iter()
-                .map(|&r| asset_ref[built.asset.codes[r as usize] as usize].and_then(|a| cap_of.get(&a).copied()).unwrap_or(0.0))
-                .collect();
+            let weights: Vec<f64> = refs.iter().map(|a| a.and_then(|a| cap_of.get(&a).copied()).unwrap_or(0.0)).collect();
             let cap_weighted = weights.iter().any(|w| *w > 0.0);
             for (i, &c) in self.numeric.iter().enumerate() {
                 if layout.numeric[c].role == Role::Style {
@@ -377,10 +407,73 @@ impl Query {
         for (i, &c) in self.numeric.iter().enumerate() {
             table = table.with(&layout.numeric[c].label(), Values::F32(std::mem::take(&mut columns[i])));
         }
-        categorical_columns(&mut table, Role::Industry, &layout.industry, &built.industry, &self.industries, &rows);
-        categorical_columns(&mut table, Role::Region, &layout.region, &built.region, &self.regions, &rows);
-        table
+        match categorical {
+            Categorical::Indicators => {
+                categorical_columns(&mut table, Role::Industry, &layout.industry, &built.industry, &self.industries, &rows);
+                categorical_columns(&mut table, Role::Region, &layout.region, &built.region, &self.regions, &rows);
+            }
+            Categorical::Labels => {
+                for (role, cats, codes) in
+                    [(Role::Industry, &layout.industry, &built.industry), (Role::Region, &layout.region, &built.region)]
+                {
+                    if let Some(c) = cats {
+                        // Labels are the factors, then "" for no category.
+                        let mut labels = c.factors.clone();
+                        labels.push(String::new());
+                        let none = c.factors.len() as u32;
+                        let codes =
+                            rows.iter().map(|&r| if codes[r as usize] == NONE { none } else { u32::from(codes[r as usize]) }).collect();
+                        table = table.with(role.name(), Values::Dict(StrColumn { codes, dict: Dict::from_values(labels) }));
+                    }
+                }
+            }
+        }
+        Shaped { table, refs }
     }
+
+    /// The layout of the risk dataset.
+    pub fn layout(&self) -> &super::build::Layout {
+        self.reader.layout()
+    }
+
+    /// The reference's assets (without market caps).
+    pub fn reference(&self) -> &Reference {
+        &self.reference
+    }
+
+    /// The id type of the id column.
+    pub fn id_type(&self) -> &str {
+        &self.id_type
+    }
+
+    /// The market caps of the given dates (sorted) when standardizing, else nothing each.
+    pub(super) fn caps_on(&self, home: &Home, dates: &[i32]) -> Result<Vec<Vec<(u32, f64)>>> {
+        if !self.standardized {
+            return Ok(vec![Vec::new(); dates.len()]);
+        }
+        let mut caps = home.market_caps_on(&self.reference.name, dates)?;
+        dates.iter().map(|&d| caps.day(d)).collect()
+    }
+
+    /// The stored rows of one date.
+    pub(super) fn stored_day(&self, date: i32) -> Result<Built> {
+        self.reader.day(date, &self.numeric)
+    }
+}
+
+/// How [`Query::shape_as`] shows industries and regions.
+#[derive(Clone, Copy)]
+pub(super) enum Categorical {
+    /// A 0/1 column per chosen category (the export's columns).
+    Indicators,
+    /// One column each (`industry`, `region`) holding the category's name ("" for none).
+    Labels,
+}
+
+/// One date's output and each row's reference asset.
+pub(super) struct Shaped {
+    pub table: Table,
+    pub refs: Vec<Option<u32>>,
 }
 
 /// Shifts and scales present values: weighted mean 0 (equal weights when `weights` is `None`),

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod exposures;
+pub mod grid;
 pub mod settings;
 mod store;
 

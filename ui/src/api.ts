@@ -9,13 +9,13 @@ import type {
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
   StagingResult, Step, UpdateResult, VersionInfo,
   ErrorBody, StageState, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
-  Connection, SavedServer, ServerInfo,
+  Connection, SavedServer, ServerInfo, GridRequest, GridInfo, GridColumn, GridDay, GridFilter, GridOp, GridSort, ColumnKind,
 } from "./bindings";
 export type {
   AppInfo, Bin, Chart, CommitResult, CreationReport, DatasetInfo, DayCharts, DayHistogram, Description, DetailRow, Diagnostic,
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
   StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
-  Connection, SavedServer, ServerInfo,
+  Connection, SavedServer, ServerInfo, GridRequest, GridInfo, GridColumn, GridDay, GridFilter, GridOp, GridSort, ColumnKind,
 };
 /** A failed command: the engine's stable code, its message and detail lines. */
 export type UiError = ErrorBody;
@@ -77,7 +77,10 @@ export const api = {
   updateRisk: (name: string, job: Job) => call<UpdateResult>("update_risk_dataset", { name, ...jobArgs(job) }),
   deleteRisk: (name: string) => call<null>("delete_risk_dataset", { name }),
   describeRisk: (name: string) => call<Description>("describe_risk_dataset", { name }),
-  exposuresPage: (query: PreviewQuery, offset: number, limit: number) => call<Page>("exposures_page", { query, offset, limit }),
+  /** Runs the Dataset screen's grid (reads every date in range once). */
+  grid: (request: GridRequest, job: Job) => call<GridInfo>("grid", { request, ...jobArgs(job) }),
+  /** Rows of a grid (running it first when it is not the one last run). */
+  gridRows: (request: GridRequest, offset: number, limit: number) => call<Page>("grid_rows", { request, offset, limit }),
   exportExposures: (query: PreviewQuery, format: "csv" | "parquet", job: Job) =>
     call<string | null>("export_exposures", { query, format, ...jobArgs(job) }),
   demo: (job: Job) => call<string>("make_demo", jobArgs(job)),

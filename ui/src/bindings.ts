@@ -514,4 +514,45 @@ id_type: string | null, industries: Selection, regions: Selection, styles: Selec
 export type Selection = "none" | "all" | { "only": Array<string> };
 export type Page = { columns: Array<string>, rows: Array<Array<string>>, total: number, };
 export type TableFormat = "text" | "csv" | "json" | "parquet";
+export type GridRequest = { dataset: string, query: ExposureQuery, sort: GridSort | null, filters: Array<GridFilter>, 
+/**
+ * Keeps the rows of assets with an id of any type (the primary id, a ticker, …) containing
+ * this text, ignoring case; everything when empty.
+ */
+search: string, };
+export type GridSort = { column: string, descending: boolean, };
+export type GridFilter = { column: string, op: GridOp, 
+/**
+ * One value, all of them for `one_of`, none for `empty` and `not_empty`.
+ */
+values: Array<string>, };
+export type GridOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "contains" | "one_of" | "empty" | "not_empty";
+export type GridInfo = { columns: Array<GridColumn>, 
+/**
+ * Rows shown.
+ */
+total: number, 
+/**
+ * Rows of the query before filters and search.
+ */
+unfiltered: number, days: Array<GridDay>, };
+export type GridColumn = { name: string, kind: ColumnKind, 
+/**
+ * A category column's categories, by name.
+ */
+categories: Array<string>, 
+/**
+ * Rows without a value.
+ */
+nulls: number, 
+/**
+ * The smallest and largest value (numbers exact, dates as `YYYY-MM-DD`); none for ids and categories.
+ */
+min: string | null, max: string | null, 
+/**
+ * Distinct values, for dates and categories.
+ */
+distinct: number | null, };
+export type ColumnKind = "date" | "id" | "number" | "category";
+export type GridDay = { date: string, rows: number, first: number | null, };
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;

@@ -79,7 +79,8 @@ async function loadPage(offset: number) {
   const q = query.value;
   if (!q.dataset) return;
   const seq = ++pageSeq;
-  const p = await paging.run("Loading exposures", () => api.exposuresPage(q, offset, PAGE), { progress: "plain" });
+  const { dataset, ...exposures } = q;
+  const p = await paging.run("Loading exposures", () => api.gridRows({ dataset, query: exposures, sort: null, filters: [], search: "" }, offset, PAGE), { progress: "plain" });
   if (p && seq === pageSeq) page.value = { offset, page: p };
 }
 
