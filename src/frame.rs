@@ -3,33 +3,54 @@
 //! Columns: `date` (days since epoch), `asset_id`, `asset_id_type`, `factor_group`, `factor`
 //! (codes into per-column dictionaries) and `exposure` (f32). The key is the first five columns.
 
+use std::sync::OnceLock;
+
 use rustc_hash::FxHashMap;
 
+type Index = FxHashMap<Box<[u8]>, u32>;
+
 /// A dictionary of distinct strings; codes are indexes into `values`.
+///
+/// The index from string to code is built on first use: a dictionary only read by code (as the
+/// assets of a stored risk dataset, read a date at a time for queries and the grid) never hashes
+/// its strings.
 #[derive(Debug, Clone, Default)]
 pub struct Dict {
     values: Vec<String>,
-    index: FxHashMap<Box<[u8]>, u32>,
+    index: OnceLock<Index>,
+}
+
+fn index_of(values: &[String]) -> Index {
+    values.iter().enumerate().map(|(i, v)| (v.as_bytes().into(), i as u32)).collect()
 }
 
 impl Dict {
+    /// The index, built now if it was not.
+    fn index_mut<'a>(cell: &'a mut OnceLock<Index>, values: &[String]) -> &'a mut Index {
+        if cell.get().is_none() {
+            let _ = cell.set(index_of(values));
+        }
+        cell.get_mut().expect("set above")
+    }
+
     /// The code of `bytes`, adding it if new. `Err` carries bytes that are not UTF-8.
     #[inline]
     pub fn intern(&mut self, bytes: &[u8]) -> Result<u32, ()> {
-        if let Some(&code) = self.index.get(bytes) {
+        let index = Self::index_mut(&mut self.index, &self.values);
+        if let Some(&code) = index.get(bytes) {
             return Ok(code);
         }
         let s = std::str::from_utf8(bytes).map_err(|_| ())?;
         let code = self.values.len() as u32;
         self.values.push(s.to_owned());
-        self.index.insert(bytes.into(), code);
+        index.insert(bytes.into(), code);
         Ok(code)
     }
 
     /// Makes room for `n` more distinct strings.
     pub fn reserve(&mut self, n: usize) {
         self.values.reserve(n);
-        self.index.reserve(n);
+        Self::index_mut(&mut self.index, &self.values).reserve(n);
     }
 
     /// The code of an already valid string, adding it if new.
@@ -39,7 +60,7 @@ impl Dict {
 
     /// The code of `s` if present.
     pub fn code(&self, s: &str) -> Option<u32> {
-        self.index.get(s.as_bytes()).copied()
+        self.index.get_or_init(|| index_of(&self.values)).get(s.as_bytes()).copied()
     }
 
     /// The string of a code.
@@ -65,8 +86,7 @@ impl Dict {
 
     /// A dictionary holding `values` in that order (must be distinct).
     pub fn from_values(values: Vec<String>) -> Self {
-        let index = values.iter().enumerate().map(|(i, v)| (v.as_bytes().into(), i as u32)).collect();
-        Dict { values, index }
+        Dict { values, index: OnceLock::new() }
     }
 
     /// Sorts the strings; returns the map old code → new code.

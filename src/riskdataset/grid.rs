@@ -4,7 +4,7 @@
 //! then read from storage date by date on demand, with the last dates read kept for scrolling.
 //! Industries and regions show as one column of names each.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -201,7 +201,7 @@ struct Profile {
     max: f64,
     seen: bool,
     /// Categories (or dates) present.
-    present: BTreeMap<u32, ()>,
+    present: BTreeSet<u32>,
 }
 
 impl Profile {
@@ -355,18 +355,19 @@ impl Home {
                         x if x.is_nan() => p.nulls += 1,
                         x => p.value(f64::from(x)),
                     }),
-                    Values::Date(v) => kept.iter().for_each(|&r| {
-                        p.value(f64::from(v[r as usize]));
-                        p.present.insert(v[r as usize] as u32, ());
-                    }),
+                    Values::Date(v) => {
+                        // One date per day.
+                        if let Some(&r) = kept.first() {
+                            p.value(f64::from(v[r as usize]));
+                            p.present.insert(v[r as usize] as u32);
+                        }
+                    }
                     Values::Dict(d) => {
                         let none = d.dict.len() as u32 - 1; // the "" label
-                        kept.iter().for_each(|&r| match d.codes[r as usize] {
-                            k if k == none => p.nulls += 1,
-                            k => {
-                                p.present.insert(k, ());
-                            }
-                        })
+                        let mut seen = vec![false; d.dict.len()];
+                        kept.iter().for_each(|&r| seen[d.codes[r as usize] as usize] = true);
+                        p.nulls += kept.iter().filter(|&&r| d.codes[r as usize] == none).count() as u64;
+                        p.present.extend((0..none).filter(|&k| seen[k as usize]));
                     }
                     _ => {}
                 }
