@@ -364,6 +364,13 @@ fn the_report_warns_of_a_style_missing_for_a_date_and_of_thin_coverage() {
     let report = create(&home, "Thin", &RiskDatasetSettings::from_json(json, "test").unwrap()).unwrap();
     assert_eq!(report.warnings.len(), 2, "{:?}", report.warnings);
     assert!(report.warnings[0].contains("style.style.Size has no uploaded value on 2025-05-02"), "{:?}", report.warnings);
+    // Filling (on by default) has no Size of that date to start from: the values stay empty, as said.
+    assert!(report.warnings[0].contains("its values there stay empty"), "{:?}", report.warnings);
+    let raw = home
+        .exposures("Thin", &ExposureQuery { start: Some(D2.into()), end: Some(D2.into()), standardize: false, ..Default::default() })
+        .unwrap();
+    let size = raw.names.iter().position(|n| n == "style.style.Size").unwrap();
+    assert!(raw.rows() == 2 && (0..2).all(|r| raw.cell(r, size).is_empty()), "{}", raw.render(None));
     assert!(report.warnings[1].contains("only 2 of the 6 assets of the coverage universe have exposures (33%)"), "{:?}", report.warnings);
     // A full dataset has none.
     assert!(create(&home, "R", &settings("")).unwrap().warnings.is_empty());

@@ -721,7 +721,12 @@ pub fn build(
     for (col, &(_, fill)) in plan.flags.iter().enumerate() {
         let c = &plan.layout.numeric[col];
         if let Some(empty) = empty_styles.get(&col) {
-            let what = if fill { "every asset's value there is filled from industry means" } else { "its values there are empty" };
+            // Filling takes means of the date's own values: with none, there is nothing to fill from.
+            let what = if fill {
+                "its values there stay empty (filling has no value that date to start from)"
+            } else {
+                "its values there are empty"
+            };
             report.warnings.push(format!("{} has no uploaded value on {}: {what}", c.label(), list_some(empty, 5)));
         }
     }
