@@ -220,6 +220,14 @@ fn the_grid_sorts_filters_searches_and_profiles_the_rows() {
         assert_eq!(page.rows[r][0], table.cell(r, 0));
         assert_eq!(page.rows[r][1], table.cell(r, 1));
         assert_eq!(page.rows[r][ind], industries[r], "row {r}");
+        // Every factor, standardized by the scales the run found (a page reads no market caps).
+        for c in 2..ind {
+            assert_eq!(
+                (page.columns[c].as_str(), page.rows[r][c].as_str()),
+                (table.names[c].as_str(), table.cell(r, c).as_str()),
+                "row {r}"
+            );
+        }
     }
     // The profile of a style: nulls, min and max of the frame.
     let present: Vec<f32> = size.iter().copied().filter(|x| !x.is_nan()).collect();

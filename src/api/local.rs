@@ -322,7 +322,7 @@ impl Backend for LocalBackend {
 
     fn grid_rows(&self, request: &GridRequest, offset: usize, limit: usize) -> Result<Page> {
         let grid = self.grid_of(request, &Progress::none())?;
-        self.with(|home| grid.page(home, offset, limit))
+        grid.page(offset, limit)
     }
 
     fn export_exposures(

@@ -173,20 +173,6 @@ pub struct SeriesDays {
 impl SeriesDays {
     /// Opens the series `value` at `path` for dates from `start` on; a missing file reads as empty.
     pub fn open(path: &Path, value: &str, start: i32) -> Result<SeriesDays> {
-        Self::open_where(path, value, |_, last| last >= start)
-    }
-
-    /// Opens the series `value` at `path` for the given dates only (sorted): the row groups
-    /// holding none of them are skipped.
-    pub fn open_dates(path: &Path, value: &str, dates: &[i32]) -> Result<SeriesDays> {
-        Self::open_where(path, value, |first, last| {
-            let i = dates.partition_point(|&d| d < first);
-            i < dates.len() && dates[i] <= last
-        })
-    }
-
-    /// Opens the series, reading the row groups whose (first, last) dates pass `keep`.
-    fn open_where(path: &Path, value: &str, keep: impl Fn(i32, i32) -> bool) -> Result<SeriesDays> {
         let label = path.display().to_string();
         if !path.exists() {
             return Ok(SeriesDays { reader: None, label, pending: Default::default() });
@@ -194,12 +180,10 @@ impl SeriesDays {
         let file = std::fs::File::open(path).at("cannot open", path)?;
         let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
         let date = builder.parquet_schema().columns().iter().position(|c| c.name() == "date");
+        // Skip the row groups that end before `start`.
         let groups: Vec<usize> = (0..builder.metadata().num_row_groups())
             .filter(|&g| match date.and_then(|d| builder.metadata().row_group(g).column(d).statistics().cloned()) {
-                Some(parquet::file::statistics::Statistics::Int32(s)) => match (s.min_opt(), s.max_opt()) {
-                    (Some(&first), Some(&last)) => keep(first, last),
-                    _ => true,
-                },
+                Some(parquet::file::statistics::Statistics::Int32(s)) => s.max_opt().is_none_or(|&last| last >= start),
                 _ => true,
             })
             .collect();

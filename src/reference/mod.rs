@@ -221,11 +221,6 @@ impl Home {
         files::SeriesDays::open(&self.market_caps_file(name)?, "market_cap", start)
     }
 
-    /// The market caps of a reference dataset on the given dates (sorted), date by date.
-    pub fn market_caps_on(&self, name: &str, dates: &[i32]) -> Result<files::SeriesDays> {
-        files::SeriesDays::open_dates(&self.market_caps_file(name)?, "market_cap", dates)
-    }
-
     fn market_caps_file(&self, name: &str) -> Result<std::path::PathBuf> {
         let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
         Ok(self.reference_dir(row.id).join(files::MARKET_CAPS))

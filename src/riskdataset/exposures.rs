@@ -297,7 +297,7 @@ impl Query {
             values: vec![Vec::new(); self.reader.layout().numeric.len()],
             ..Default::default()
         };
-        self.shape_as(&built, &[], categorical).table.names
+        self.shape_as(&built, Scaling::Caps(&[]), categorical).table.names
     }
 
     /// The output with no rows.
@@ -352,7 +352,7 @@ impl Query {
             super::build::in_batches(
                 &chunk.iter().zip(day_caps).collect::<Vec<_>>(),
                 chunk.len(),
-                |(date, caps)| Ok(work(self.shape_as(&self.reader.day(**date, &self.numeric)?, caps, categorical))),
+                |(date, caps)| Ok(work(self.shape_as(&self.reader.day(**date, &self.numeric)?, Scaling::Caps(caps), categorical))),
                 &mut *take,
             )?;
         }
@@ -361,12 +361,12 @@ impl Query {
 
     /// One date's output from its stored rows and that date's market caps.
     fn shape(&self, built: &Built, caps: &[(u32, f64)]) -> Table {
-        self.shape_as(built, caps, Categorical::Indicators).table
+        self.shape_as(built, Scaling::Caps(caps), Categorical::Indicators).table
     }
 
     /// One date's output with each output row's reference asset; industries and regions as
     /// 0/1 columns per chosen category, or as one column of labels each.
-    pub(super) fn shape_as(&self, built: &Built, caps: &[(u32, f64)], categorical: Categorical) -> Shaped {
+    pub(super) fn shape_as(&self, built: &Built, scaling: Scaling<'_>, categorical: Categorical) -> Shaped {
         let layout = &built.layout;
         let q = &self.query;
         let asset_ref: Vec<Option<u32>> = built.asset.dict.values().iter().map(|a| self.ref_index.get(a).copied()).collect();
@@ -390,14 +390,24 @@ impl Query {
         let refs: Vec<Option<u32>> = rows.iter().map(|&r| asset_ref[built.asset.codes[r as usize] as usize]).collect();
         let mut columns: Vec<Vec<f32>> =
             self.numeric.iter().map(|&c| rows.iter().map(|&r| built.values[c][r as usize]).collect()).collect();
+        let mut scales = vec![None; self.numeric.len()];
         if self.standardized && !rows.is_empty() {
-            let mut cap_of: HashMap<u32, f64> = HashMap::with_capacity(caps.len());
-            cap_of.extend(caps.iter().copied());
-            let weights: Vec<f64> = refs.iter().map(|a| a.and_then(|a| cap_of.get(&a).copied()).unwrap_or(0.0)).collect();
-            let cap_weighted = weights.iter().any(|w| *w > 0.0);
-            for (i, &c) in self.numeric.iter().enumerate() {
-                if layout.numeric[c].role == Role::Style {
-                    standardize(&mut columns[i], if cap_weighted { Some(&weights) } else { None });
+            let styles = (0..self.numeric.len()).filter(|&i| layout.numeric[self.numeric[i]].role == Role::Style);
+            match scaling {
+                Scaling::Caps(caps) => {
+                    let mut cap_of: HashMap<u32, f64> = HashMap::with_capacity(caps.len());
+                    cap_of.extend(caps.iter().copied());
+                    let weights: Vec<f64> = refs.iter().map(|a| a.and_then(|a| cap_of.get(&a).copied()).unwrap_or(0.0)).collect();
+                    let cap_weighted = weights.iter().any(|w| *w > 0.0);
+                    for i in styles {
+                        scales[i] = scale_of(&columns[i], if cap_weighted { Some(&weights) } else { None });
+                    }
+                }
+                Scaling::Known(known) => styles.for_each(|i| scales[i] = known[i]),
+            }
+            for (column, scale) in columns.iter_mut().zip(&scales) {
+                if let Some(scale) = scale {
+                    rescale(column, *scale);
                 }
             }
         }
@@ -428,7 +438,7 @@ impl Query {
                 }
             }
         }
-        Shaped { table, refs }
+        Shaped { table, refs, scales }
     }
 
     /// The layout of the risk dataset.
@@ -446,19 +456,19 @@ impl Query {
         &self.id_type
     }
 
-    /// The market caps of the given dates (sorted) when standardizing, else nothing each.
-    pub(super) fn caps_on(&self, home: &Home, dates: &[i32]) -> Result<Vec<Vec<(u32, f64)>>> {
-        if !self.standardized {
-            return Ok(vec![Vec::new(); dates.len()]);
-        }
-        let mut caps = home.market_caps_on(&self.reference.name, dates)?;
-        dates.iter().map(|&d| caps.day(d)).collect()
-    }
-
     /// The stored rows of one date.
     pub(super) fn stored_day(&self, date: i32) -> Result<Built> {
         self.reader.day(date, &self.numeric)
     }
+}
+
+/// How [`Query::shape_as`] standardizes styles.
+#[derive(Clone, Copy)]
+pub(super) enum Scaling<'a> {
+    /// From that date's market caps (asset, cap).
+    Caps(&'a [(u32, f64)]),
+    /// By the scales a shaping of the same date and query found before (see [`Shaped::scales`]).
+    Known(&'a [Option<(f64, f64)>]),
 }
 
 /// How [`Query::shape_as`] shows industries and regions.
@@ -474,14 +484,24 @@ pub(super) enum Categorical {
 pub(super) struct Shaped {
     pub table: Table,
     pub refs: Vec<Option<u32>>,
+    /// Per numeric column, how it was standardized (see [`scale_of`]).
+    pub scales: Vec<Option<(f64, f64)>>,
 }
 
 /// Shifts and scales present values: weighted mean 0 (equal weights when `weights` is `None`),
 /// equal-weighted sample standard deviation 1.
 pub fn standardize(values: &mut [f32], weights: Option<&[f64]>) {
+    if let Some(scale) = scale_of(values, weights) {
+        rescale(values, scale);
+    }
+}
+
+/// What [`standardize`] shifts by and divides by (`None` when no value is present): the weighted
+/// mean and the sample standard deviation (0 when undefined: values are then only shifted).
+pub fn scale_of(values: &[f32], weights: Option<&[f64]>) -> Option<(f64, f64)> {
     let present: Vec<usize> = (0..values.len()).filter(|&i| !values[i].is_nan()).collect();
     if present.is_empty() {
-        return;
+        return None;
     }
     let (mut wsum, mut wx) = (0.0f64, 0.0f64);
     for &i in &present {
@@ -497,9 +517,14 @@ pub fn standardize(values: &mut [f32], weights: Option<&[f64]>) {
     } else {
         0.0
     };
-    for &i in &present {
-        let x = f64::from(values[i]) - mean_w;
-        values[i] = if std > 0.0 { (x / std) as f32 } else { x as f32 };
+    Some((mean_w, std))
+}
+
+/// Shifts and scales the present values by a [`scale_of`].
+pub fn rescale(values: &mut [f32], (mean_w, std): (f64, f64)) {
+    for v in values.iter_mut().filter(|v| !v.is_nan()) {
+        let x = f64::from(*v) - mean_w;
+        *v = if std > 0.0 { (x / std) as f32 } else { x as f32 };
     }
 }
 

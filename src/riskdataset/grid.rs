@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::exposures::{Categorical, ExposureQuery, Query, Shaped};
+use super::exposures::{Categorical, ExposureQuery, Query, Scaling, Shaped};
 use crate::api::Page;
 use crate::progress::Progress;
 use crate::table::{Table, Values};
@@ -128,6 +128,8 @@ pub struct Grid {
     starts: Vec<u64>,
     /// When sorted: (date index, row) of each row shown, in order.
     order: Option<Vec<(u32, u32)>>,
+    /// Per date: how each numeric column was standardized, so that a page needs no market caps.
+    scales: Vec<Vec<Option<(f64, f64)>>>,
     cache: Mutex<VecDeque<(u32, Arc<Table>)>>,
 }
 
@@ -228,6 +230,7 @@ impl Profile {
 /// What running a grid learns from one date.
 struct DayScan {
     rows: u64,
+    scales: Vec<Option<(f64, f64)>>,
     kept: Option<Vec<u32>>,
     keys: Vec<f32>,
     profiles: Vec<Profile>,
@@ -385,7 +388,7 @@ impl Home {
                     .collect(),
             };
             let kept = if kept.len() == n { None } else { Some(kept) };
-            DayScan { rows: n as u64, kept, keys, profiles }
+            DayScan { rows: n as u64, kept, keys, profiles, scales: shaped.scales }
         };
 
         let mut grid = Grid {
@@ -394,6 +397,7 @@ impl Home {
             kept: Vec::with_capacity(dates.len()),
             starts: Vec::with_capacity(dates.len()),
             order: None,
+            scales: Vec::with_capacity(dates.len()),
             cache: Mutex::new(VecDeque::new()),
             query,
         };
@@ -413,6 +417,7 @@ impl Home {
             }
             day.profiles.into_iter().zip(profiles.iter_mut()).for_each(|(p, all)| all.merge(p));
             grid.kept.push(day.kept);
+            grid.scales.push(day.scales);
             done += 1;
             progress.report("grid", done, total_dates, format!("reading {}", crate::date::format(dates[d])));
             progress.check()
@@ -462,7 +467,7 @@ impl Grid {
     }
 
     /// Rows `offset..offset + limit` of the grid, as text.
-    pub fn page(&self, home: &Home, offset: usize, limit: usize) -> Result<Page> {
+    pub fn page(&self, offset: usize, limit: usize) -> Result<Page> {
         let end = (offset.saturating_add(limit) as u64).min(self.info.total);
         let positions: Vec<(u32, u32)> = (offset as u64..end.max(offset as u64))
             .map(|i| match &self.order {
@@ -477,25 +482,25 @@ impl Grid {
         let mut wanted: Vec<u32> = positions.iter().map(|p| p.0).collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let days = self.days(home, &wanted)?;
+        let days = self.days(&wanted)?;
         let table = |d: u32| &days[wanted.binary_search(&d).expect("read")];
         let rows = positions.iter().map(|&(d, r)| (0..table(d).columns.len()).map(|c| table(d).cell(r as usize, c)).collect()).collect();
         Ok(Page { columns: self.info.columns.iter().map(|c| c.name.clone()).collect(), rows, total: self.info.total as usize })
     }
 
     /// The shaped rows of dates `wanted` (indexes, sorted): from the cache, else read (in parallel).
-    fn days(&self, home: &Home, wanted: &[u32]) -> Result<Vec<Arc<Table>>> {
+    fn days(&self, wanted: &[u32]) -> Result<Vec<Arc<Table>>> {
         let have: Vec<Option<Arc<Table>>> = {
             let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
             wanted.iter().map(|&d| cache.iter().find(|(x, _)| *x == d).map(|(_, t)| Arc::clone(t))).collect()
         };
         let missing: Vec<u32> = wanted.iter().zip(&have).filter(|(_, h)| h.is_none()).map(|(&d, _)| d).collect();
-        let dates: Vec<i32> = missing.iter().map(|&d| self.dates[d as usize]).collect();
-        let caps = self.query.caps_on(home, &dates)?;
-        let read: Vec<Arc<Table>> = dates
+        let read: Vec<Arc<Table>> = missing
             .par_iter()
-            .zip(&caps)
-            .map(|(&date, caps)| Ok(Arc::new(self.query.shape_as(&self.query.stored_day(date)?, caps, Categorical::Labels).table)))
+            .map(|&d| {
+                let stored = self.query.stored_day(self.dates[d as usize])?;
+                Ok(Arc::new(self.query.shape_as(&stored, Scaling::Known(&self.scales[d as usize]), Categorical::Labels).table))
+            })
             .collect::<Result<_>>()?;
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         for (&d, t) in missing.iter().zip(&read) {
