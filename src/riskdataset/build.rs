@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::settings::{ExposureSource, RiskDatasetSettings, Role, TrimAssets, TrimDate, UploadedExposures};
@@ -243,13 +244,13 @@ fn date_range(settings: &RiskDatasetSettings, sources: &[Source<'_>]) -> Result<
 /// The reference's assets by id, per id type.
 struct Ids<'r> {
     reference: &'r Reference,
-    by_type: HashMap<&'r str, HashMap<&'r str, u32>>,
+    by_type: HashMap<&'r str, FxHashMap<&'r str, u32>>,
 }
 
 impl<'r> Ids<'r> {
     fn new(reference: &'r Reference) -> Ids<'r> {
         let assets = &reference.assets;
-        let mut by_type: HashMap<&str, HashMap<&str, u32>> = HashMap::new();
+        let mut by_type: HashMap<&str, FxHashMap<&str, u32>> = HashMap::new();
         by_type.insert(reference.id_type.as_str(), assets.asset_id.iter().enumerate().map(|(i, a)| (a.as_str(), i as u32)).collect());
         for (id_type, values) in &assets.alt_ids {
             let map = values.iter().enumerate().filter_map(|(i, v)| v.as_deref().map(|v| (v, i as u32))).collect();
@@ -260,15 +261,22 @@ impl<'r> Ids<'r> {
 
     /// Each row's reference asset (`None`: unmatched), and the distinct unmatched `type:id`s.
     fn map(&self, frame: &Exposures) -> Result<(Vec<Option<u32>>, Vec<String>)> {
-        // Resolve per (type code, asset code) once.
-        let mut cache: HashMap<(u32, u32), Option<u32>> = HashMap::new();
+        // Resolved per (type code, asset code) once; codes are small and dense, so the cache is a
+        // table (a hash map per row took a quarter of a build).
+        const UNKNOWN: u32 = u32::MAX;
+        const NONE: u32 = u32::MAX - 1;
+        let assets = frame.asset_id.dict.len();
+        let mut cache: Vec<Vec<u32>> = vec![Vec::new(); frame.asset_id_type.dict.len()];
         let mut unmatched = Vec::new();
         let mut out = Vec::with_capacity(frame.len());
         for r in 0..frame.len() {
-            let key = (frame.asset_id_type.codes[r], frame.asset_id.codes[r]);
-            let found = match cache.get(&key) {
-                Some(f) => *f,
-                None => {
+            let (t, a) = (frame.asset_id_type.codes[r] as usize, frame.asset_id.codes[r] as usize);
+            if cache[t].is_empty() {
+                cache[t] = vec![UNKNOWN; assets];
+            }
+            let found = match cache[t][a] {
+                NONE => None,
+                UNKNOWN => {
                     let id_type = frame.asset_id_type.get(r);
                     let Some(map) = self.by_type.get(id_type) else {
                         let reference = self.reference;
@@ -282,9 +290,10 @@ impl<'r> Ids<'r> {
                     if f.is_none() {
                         unmatched.push(format!("{id_type}:{}", frame.asset_id.get(r)));
                     }
-                    cache.insert(key, f);
+                    cache[t][a] = f.unwrap_or(NONE);
                     f
                 }
+                found => Some(found),
             };
             out.push(found);
         }
@@ -313,18 +322,21 @@ fn read_part(path: &Path, date: i32) -> Result<Exposures> {
 fn scan_part(ids: &Ids<'_>, date: i32, path: &Path) -> Result<PartScan> {
     let frame = read_part(path, date)?;
     let (mapped, unmatched) = ids.map(&frame)?;
-    let mut matched: Vec<u32> = mapped.iter().flatten().copied().collect();
-    matched.sort_unstable();
-    matched.dedup();
-    let mut pairs: Vec<(u32, u32)> = (0..frame.len()).map(|r| (frame.factor_group.codes[r], frame.factor.codes[r])).collect();
-    pairs.sort_unstable();
-    pairs.dedup();
+    // Sets as tables over the (small, dense) codes.
+    let mut seen = vec![false; ids.reference.assets.asset_id.len()];
+    mapped.iter().flatten().for_each(|&a| seen[a as usize] = true);
+    let factors = frame.factor.dict.len();
+    let mut pairs = vec![false; frame.factor_group.dict.len() * factors];
+    (0..frame.len()).for_each(|r| pairs[frame.factor_group.codes[r] as usize * factors + frame.factor.codes[r] as usize] = true);
     Ok(PartScan {
         date,
-        matched,
+        matched: (0..seen.len() as u32).filter(|&a| seen[a as usize]).collect(),
         unmatched,
         mapped_rows: mapped.iter().filter(|m| m.is_some()).count() as u64,
-        factors: pairs.into_iter().map(|(g, f)| (frame.factor_group.dict.get(g).to_owned(), frame.factor.dict.get(f).to_owned())).collect(),
+        factors: (0..pairs.len())
+            .filter(|&i| pairs[i])
+            .map(|i| (frame.factor_group.dict.get((i / factors) as u32).to_owned(), frame.factor.dict.get((i % factors) as u32).to_owned()))
+            .collect(),
     })
 }
 
@@ -432,15 +444,17 @@ fn assemble_day(plan: &Plan<'_>, date: i32, parts: &[(usize, &Path)], sources: u
     for &(si, path) in parts {
         let f = read_part(path, date)?;
         let (mapped, _) = plan.ids.map(&f)?;
-        // Per (group code, factor code) of this file: its numeric column or categorical slot.
-        let mut targets: HashMap<(u32, u32), (Option<usize>, Option<usize>)> = HashMap::new();
+        // Per (group code, factor code) of this file: its numeric column or categorical slot (a
+        // table: the codes are small and dense).
+        let factors = f.factor.dict.len();
+        let mut targets: Vec<Option<(Option<usize>, Option<usize>)>> = vec![None; f.factor_group.dict.len() * factors];
         for r in 0..f.len() {
             let Some(asset) = mapped[r] else { continue };
             if !plan.universe[asset as usize] {
                 continue;
             }
             let (g, fc) = (f.factor_group.codes[r], f.factor.codes[r]);
-            let (numeric, cat_slot) = *targets.entry((g, fc)).or_insert_with(|| {
+            let (numeric, cat_slot) = *targets[g as usize * factors + fc as usize].get_or_insert_with(|| {
                 let (group, factor) = (f.factor_group.dict.get(g), f.factor.dict.get(fc));
                 let numeric = plan.numeric.get(&(si, group.to_owned(), factor.to_owned())).copied();
                 let slot = (0..2).find(|&k| plan.categorical[k].as_ref().is_some_and(|c| c.source == si && c.group == group));

@@ -6,7 +6,7 @@
 //! reference has no market caps that day; assets without a cap get no weight) and equal-weighted
 //! sample standard deviation 1, over the assets returned that day.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use super::build::{Built, Categories, NONE};
@@ -164,7 +164,7 @@ pub struct Query {
     reference: Reference,
     range: (i32, i32),
     /// Reference asset index by primary id.
-    ref_index: HashMap<String, u32>,
+    ref_index: FxHashMap<String, u32>,
     id_type: String,
     /// Alternative ids per reference asset, when the id type is not the primary one.
     alt: Option<Vec<Option<String>>>,
@@ -395,7 +395,7 @@ impl Query {
             let styles = (0..self.numeric.len()).filter(|&i| layout.numeric[self.numeric[i]].role == Role::Style);
             match scaling {
                 Scaling::Caps(caps) => {
-                    let mut cap_of: HashMap<u32, f64> = HashMap::with_capacity(caps.len());
+                    let mut cap_of: FxHashMap<u32, f64> = FxHashMap::default();
                     cap_of.extend(caps.iter().copied());
                     let weights: Vec<f64> = refs.iter().map(|a| a.and_then(|a| cap_of.get(&a).copied()).unwrap_or(0.0)).collect();
                     let cap_weighted = weights.iter().any(|w| *w > 0.0);
