@@ -126,8 +126,11 @@ pub struct Grid {
     kept: Vec<Option<Vec<u32>>>,
     /// Per date: rows shown before it, in date order.
     starts: Vec<u64>,
-    /// When sorted: (date index, row) of each row shown, in order.
-    order: Option<Vec<(u32, u32)>>,
+    /// When sorted: each row shown, in order, as its sort key's bits (high half) and its index
+    /// among all the query's rows in date order (low half): 8 bytes a row.
+    order: Option<Vec<u64>>,
+    /// Per date: the query's rows before it (filters and search aside).
+    unfiltered_starts: Vec<u64>,
     /// Per date: how each numeric column was standardized, so that a page needs no market caps.
     scales: Vec<Vec<Option<(f64, f64)>>>,
     cache: Mutex<VecDeque<(u32, Arc<Table>)>>,
@@ -193,6 +196,17 @@ impl Test {
             }
         }
     }
+}
+
+/// A sort key as bits whose unsigned order is the sort's: ascending or descending by value (as
+/// `f32::total_cmp`), a missing value last either way.
+fn sort_bits(x: f32, descending: bool) -> u32 {
+    if x.is_nan() {
+        return u32::MAX;
+    }
+    let b = x.to_bits();
+    let ascending = if b >> 31 == 1 { !b } else { b | 1 << 31 };
+    if descending { !ascending } else { ascending }
 }
 
 /// A column's profile, gathered date by date.
@@ -397,24 +411,34 @@ impl Home {
             kept: Vec::with_capacity(dates.len()),
             starts: Vec::with_capacity(dates.len()),
             order: None,
+            unfiltered_starts: Vec::with_capacity(dates.len()),
             scales: Vec::with_capacity(dates.len()),
             cache: Mutex::new(VecDeque::new()),
             query,
         };
         let mut profiles = vec![Profile::default(); ncols];
-        let mut keyed: Vec<(f32, u32, u32)> = Vec::new();
+        let mut keyed: Vec<u64> = Vec::new();
+        let descending = sort.is_some_and(|(_, d)| d);
         let mut done = 0u64;
         let total_dates = dates.len() as u64;
         grid.query.map_days(self, &dates, Categorical::Labels, &scan, &mut |day: DayScan| {
             let d = grid.kept.len();
             let shown = day.kept.as_ref().map_or(day.rows, |k| k.len() as u64);
             grid.starts.push(grid.info.total);
+            grid.unfiltered_starts.push(grid.info.unfiltered);
             grid.info.days.push(GridDay { date: crate::date::format(dates[d]), rows: shown, first: None });
             grid.info.total += shown;
-            grid.info.unfiltered += day.rows;
             if sort.is_some() {
-                keyed.extend(day.keys.iter().enumerate().map(|(i, &k)| (k, d as u32, day.kept.as_ref().map_or(i as u32, |kept| kept[i]))));
+                if grid.info.unfiltered + day.rows > u64::from(u32::MAX) {
+                    return Err(Error::invalid("more than 4 billion rows cannot be sorted: narrow the dates first"));
+                }
+                let base = grid.info.unfiltered;
+                keyed.extend(day.keys.iter().enumerate().map(|(i, &k)| {
+                    let row = day.kept.as_ref().map_or(i as u64, |kept| u64::from(kept[i]));
+                    u64::from(sort_bits(k, descending)) << 32 | (base + row)
+                }));
             }
+            grid.info.unfiltered += day.rows;
             day.profiles.into_iter().zip(profiles.iter_mut()).for_each(|(p, all)| all.merge(p));
             grid.kept.push(day.kept);
             grid.scales.push(day.scales);
@@ -422,16 +446,10 @@ impl Home {
             progress.report("grid", done, total_dates, format!("reading {}", crate::date::format(dates[d])));
             progress.check()
         })?;
-        if let Some((_, descending)) = sort {
-            // Missing values last either way; ties keep date then id order (a stable sort).
-            keyed.par_sort_by(|a, b| match (a.0.is_nan(), b.0.is_nan()) {
-                (true, true) => std::cmp::Ordering::Equal,
-                (true, false) => std::cmp::Ordering::Greater,
-                (false, true) => std::cmp::Ordering::Less,
-                _ if descending => b.0.total_cmp(&a.0),
-                _ => a.0.total_cmp(&b.0),
-            });
-            grid.order = Some(keyed.into_iter().map(|(_, d, r)| (d, r)).collect());
+        if sort.is_some() {
+            // Keys then row indexes: ties keep date then id order.
+            keyed.par_sort_unstable();
+            grid.order = Some(keyed);
         } else {
             grid.info.days.iter_mut().zip(&grid.starts).for_each(|(day, &s)| day.first = Some(s));
         }
@@ -471,7 +489,11 @@ impl Grid {
         let end = (offset.saturating_add(limit) as u64).min(self.info.total);
         let positions: Vec<(u32, u32)> = (offset as u64..end.max(offset as u64))
             .map(|i| match &self.order {
-                Some(order) => order[i as usize],
+                Some(order) => {
+                    let index = order[i as usize] & u64::from(u32::MAX);
+                    let d = self.unfiltered_starts.partition_point(|&s| s <= index) - 1;
+                    (d as u32, (index - self.unfiltered_starts[d]) as u32)
+                }
                 None => {
                     let d = self.starts.partition_point(|&s| s <= i) - 1;
                     let within = (i - self.starts[d]) as u32;
@@ -511,5 +533,26 @@ impl Grid {
         }
         let mut read = read.into_iter();
         Ok(have.into_iter().map(|h| h.unwrap_or_else(|| read.next().expect("one read per missing date"))).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_bits_order_values_either_way_with_missing_values_last() {
+        let values = [f32::NAN, 3.0, -0.0, 0.0, -2.5, f32::INFINITY, f32::NEG_INFINITY, 1e-30];
+        for descending in [false, true] {
+            let mut order: Vec<f32> = values.to_vec();
+            order.sort_by_key(|&x| sort_bits(x, descending));
+            let mut expected: Vec<f32> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+            expected.sort_by(|a, b| if descending { b.total_cmp(a) } else { a.total_cmp(b) });
+            assert_eq!(
+                order[..7].iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                expected.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+            );
+            assert!(order[7].is_nan(), "missing last ({descending})");
+        }
     }
 }
