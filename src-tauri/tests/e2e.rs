@@ -24,13 +24,15 @@ use webdriver::{Driver, Session};
 const STEP_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The screenshots the workflow test writes, in order (removed first so that none is stale).
-const WORKFLOW_SHOTS: [&str; 8] = [
+const WORKFLOW_SHOTS: [&str; 10] = [
     "01-upload.png",
     "02-check.png",
     "03-history.png",
     "04-risk.png",
     "05-report.png",
     "06-dataset.png",
+    "06b-dataset-sorted-filtered.png",
+    "06c-dataset-jump.png",
     "07-settings.png",
     "08-bad-input.png",
 ];
@@ -257,6 +259,151 @@ fn shot(s: &Session, name: &str) {
     }
 }
 
+/// Waits until the Dataset screen's grid has no run going on and shows loaded rows.
+fn wait_grid_rows(s: &Session) {
+    s.wait("the grid's rows", |s| {
+        let ready = s.execute(
+            "const g = document.getElementById('grid');
+             return !!g && g.getAttribute('aria-busy') === 'false' && g.querySelectorAll('.grow.loaded').length > 0
+                 && g.querySelectorAll('.grow.pending').length === 0;",
+            json!([]),
+        )?;
+        Ok(ready.as_bool().filter(|&b| b).map(|_| ()))
+    });
+}
+
+/// The grid's column names, in order.
+fn grid_columns(s: &Session) -> Vec<String> {
+    let v = js(s, "Array.from(document.querySelectorAll('#grid .gh')).map(h => h.dataset.column)", json!([]));
+    serde_json::from_value(v).unwrap_or_else(|e| s.fail(&format!("the grid's columns did not read: {e}")))
+}
+
+/// The exact values (a cell's data-exact, else its text) of column `name` in the grid's loaded
+/// rows, top to bottom.
+fn grid_values(s: &Session, name: &str) -> Vec<String> {
+    let v = js(
+        s,
+        "(() => { const i = Array.from(document.querySelectorAll('#grid .gh')).findIndex(h => h.dataset.column === arguments[0]);
+            if (i < 0) return null;
+            return Array.from(document.querySelectorAll('#grid .grow.loaded')).map(r => { const c = r.children[i]; return c.dataset.exact ?? c.textContent.trim(); }); })()",
+        json!([name]),
+    );
+    if v.is_null() {
+        s.fail(&format!("the grid has no column {name}: {:?}", grid_columns(s)));
+    }
+    serde_json::from_value(v).unwrap_or_else(|e| s.fail(&format!("the grid's {name} values did not read: {e}")))
+}
+
+/// Parses a grid cell's exact value as a number (an empty cell is none).
+fn number(cell: &str) -> Option<f64> {
+    cell.parse::<f64>().ok()
+}
+
+/// The Dataset screen's grid, driven as a user does: its rows match the data (as many as the
+/// description says, in date order from the first date); a header sorts by a style column
+/// (ascending, then descending: the first rows' values do not increase); a filter from the
+/// header's popover shows as a chip and holds for every row; a search by an id keeps that id's
+/// rows; a jump to the last date highlights its first row. The view is left unsorted and unfiltered.
+fn drive_grid(s: &Session) {
+    wait_grid_rows(s);
+    let describe = s.wait_text("#describe", "rows");
+    // "Ready · 2025-05-01 – 2025-05-04 · 500 assets · 1,996 rows · reference Demo-Global"
+    let range =
+        describe.split(" · ").find(|p| p.contains(" – ")).unwrap_or_else(|| s.fail(&format!("no dates in the description: {describe}")));
+    let (first_date, last_date) = range.split_once(" – ").map(|(a, b)| (a.trim(), b.trim())).unwrap_or_default();
+    let rows_described = describe
+        .split(" · ")
+        .find(|p| p.ends_with(" rows"))
+        .and_then(|p| parse_count(p.trim_end_matches(" rows")))
+        .unwrap_or_else(|| s.fail(&format!("no row count in the description: {describe}")));
+    let status = s.wait_text("#grid-status", "rows");
+    let shown = status.split(" rows").next().and_then(parse_count);
+    if shown != Some(rows_described) {
+        s.fail(&format!("the grid says {status:?}; the description {rows_described} rows"));
+    }
+    let columns = grid_columns(s);
+    if columns.first().map(String::as_str) != Some("date") || !columns.iter().any(|c| c == "industry") {
+        s.fail(&format!("the grid's columns: {columns:?}"));
+    }
+    let dates = grid_values(s, "date");
+    if dates.first().map(String::as_str) != Some(first_date) || dates.windows(2).any(|w| w[0] > w[1]) {
+        s.fail(&format!("the first rows are not in date order from {first_date}: {dates:?}"));
+    }
+
+    // Sort by a style column: ascending, then descending.
+    let style =
+        columns.iter().find(|c| c.starts_with("style.")).cloned().unwrap_or_else(|| s.fail(&format!("no style column in {columns:?}")));
+    let header = format!("#grid .gh[data-column=\"{style}\"]");
+    for order in ["ascending", "descending"] {
+        s.click_when_ready(&format!("{header} .gh-sort"));
+        s.wait(&format!("the grid sorted by {style}, {order}"), |s| {
+            let v = s.execute("return document.querySelector(arguments[0]).getAttribute('aria-sort');", json!([header]))?;
+            Ok((v.as_str() == Some(order)).then_some(()))
+        });
+    }
+    wait_grid_rows(s);
+    s.wait_text("#grid-sort-chip", "descending");
+    let values: Vec<f64> = grid_values(s, &style).iter().filter_map(|c| number(c)).collect();
+    if values.len() < 5 || values.windows(2).any(|w| w[0] < w[1]) {
+        s.fail(&format!("sorted by {style} descending, the first rows read {values:?}"));
+    }
+    if js(s, "document.getElementById('grid-jump').disabled", json!([])) != json!(true) {
+        s.fail("jump to date is enabled while the grid is sorted");
+    }
+
+    // A filter from the header: > 0, shown as a chip, holding for every row shown.
+    s.click_when_ready(&format!("{header} .gh-filter"));
+    s.click_when_ready("#grid-filter-op-gt");
+    type_into(s, "#grid-filter-value", "0");
+    s.click_when_ready("#grid-filter-apply");
+    s.wait_text("#grid-chips", &format!("{style} > 0"));
+    s.wait_text("#grid-status", "(filtered)");
+    wait_grid_rows(s);
+    let values: Vec<f64> = grid_values(s, &style).iter().filter_map(|c| number(c)).collect();
+    if values.is_empty() || values.iter().any(|&x| x <= 0.0) || values.windows(2).any(|w| w[0] < w[1]) {
+        s.fail(&format!("filtered on {style} > 0 and sorted descending, the rows read {values:?}"));
+    }
+    shot(s, "06b-dataset-sorted-filtered.png");
+
+    // Clear the filter and the sort; search by the id of a row.
+    s.click_when_ready("#grid-clear");
+    s.wait("the filter chips to go", |s| Ok(s.find("#grid-chip-0")?.is_none().then_some(())));
+    s.click_when_ready("#grid-sort-chip .chipx");
+    s.wait("the sort to go", |s| Ok(s.find("#grid-sort-chip")?.is_none().then_some(())));
+    wait_grid_rows(s);
+    let id_column = columns[1].clone();
+    let ids = grid_values(s, &id_column);
+    let id = ids.get(2).cloned().unwrap_or_else(|| s.fail(&format!("fewer than 3 rows: {ids:?}")));
+    let search = s.wait_for("#grid-search");
+    if let Err(e) = s.type_text(&search, &format!("{}\u{E007}", id.to_lowercase())) {
+        s.fail(&format!("cannot type into the search box: {e}"));
+    }
+    s.wait_text("#grid-chip-search", &id.to_lowercase());
+    wait_grid_rows(s);
+    let found = grid_values(s, &id_column);
+    if found.is_empty() || !found.contains(&id) {
+        s.fail(&format!("searching {id:?} shows {found:?}"));
+    }
+    // Ids of another type may match too (a ticker containing the text); the primary ids here do.
+    s.click_when_ready("#grid-chip-search .chipx");
+    s.wait("the search to go", |s| Ok(s.find("#grid-chip-search")?.is_none().then_some(())));
+    wait_grid_rows(s);
+
+    // Jump to the last date: its first row is highlighted and shown.
+    let jump = s.wait_for("#grid-jump");
+    if let Err(e) = s.clear(&jump).and_then(|_| s.type_text(&jump, &format!("{last_date}\u{E007}"))) {
+        s.fail(&format!("cannot type into the jump field: {e}"));
+    }
+    s.wait(&format!("the first row of {last_date} highlighted"), |s| {
+        let v = s.execute(
+            "const r = document.querySelector('#grid .grow.sel.loaded'); return r ? r.children[0].textContent.trim() : null;",
+            json!([]),
+        )?;
+        Ok((v.as_str() == Some(last_date)).then_some(()))
+    });
+    s.wait_text("#grid-position", "highlighted");
+}
+
 #[test]
 #[ignore = "needs Xvfb, webkit2gtk-driver and tauri-driver: run scripts/test"]
 fn upload_check_commit_and_build_a_risk_dataset() {
@@ -348,15 +495,16 @@ fn upload_check_commit_and_build_a_risk_dataset() {
     s.wait_text("#report", "Created");
     shot(&s, "05-report.png");
 
-    // Dataset: describe and a first page of exposures with style columns.
+    // Dataset: describe and the exposures' grid with style columns; sort, filter, search, jump.
     s.click_when_ready("#open-dataset");
     s.wait_for("#describe");
-    s.wait_count("#preview tbody tr", "at least 1 row", |n| n >= 1);
-    let header = s.table_rows("#preview thead tr");
-    if !header.iter().flatten().any(|c| c.contains("style")) {
-        s.fail(&format!("the preview header has no style column: {header:?}"));
+    wait_grid_rows(&s);
+    if !grid_columns(&s).iter().any(|c| c.starts_with("style.")) {
+        s.fail(&format!("the grid has no style column: {:?}", grid_columns(&s)));
     }
     shot(&s, "06-dataset.png");
+    drive_grid(&s);
+    shot(&s, "06c-dataset-jump.png");
 
     // Settings: shows the home folder.
     s.click_when_ready("#nav-settings");
@@ -483,16 +631,25 @@ fn the_defects_a_user_found_stay_fixed() {
     // 1. 7. and the comma-named industry: the Dataset screen's drop-downs chosen with the mouse,
     // the industry picked by its whole name, values aligned with the exact one on hover.
     s.click_when_ready("#open-dataset");
-    s.wait_count("#preview tbody tr", "rows", |n| n >= 1);
+    wait_grid_rows(&s);
     pick_with_mouse(&s, "#preview-idtype", 1);
-    s.wait_text("#preview thead", "ticker");
+    s.wait("the grid's id column to be the ticker", |s| Ok((grid_columns(s).get(1).map(String::as_str) == Some("ticker")).then_some(())));
+    wait_grid_rows(&s);
+    // Chosen industries keep only their members: every row's industry is the one chosen.
     pick_with_mouse(&s, "#include-Industries", 2);
     s.click_when_ready(&format!("[id=\"include-Industries-industry.{INSTITUTIONS}\"]"));
-    s.wait_text("#preview thead", INSTITUTIONS);
+    s.wait(&format!("only members of {INSTITUTIONS}"), |s| {
+        let ready = s.execute("const g = document.getElementById('grid'); return g.getAttribute('aria-busy') === 'false' && g.querySelectorAll('.grow.pending').length === 0;", json!([]))?;
+        if ready.as_bool() != Some(true) {
+            return Ok(None);
+        }
+        let members = grid_values(s, "industry");
+        Ok((!members.is_empty() && members.iter().all(|m| m == INSTITUTIONS)).then_some(()))
+    });
     let (cell, exact) = {
         let v = js(
             &s,
-            "(() => { const c = document.querySelector('#preview tbody tr td:nth-child(4)'); return [c.innerText.trim(), c.title]; })()",
+            "(() => { const c = document.querySelector('#grid .grow.loaded .gc.num[title]'); return c ? [c.innerText.trim(), c.title] : ['', '']; })()",
             json!([]),
         );
         (v[0].as_str().unwrap_or_default().to_owned(), v[1].as_str().unwrap_or_default().to_owned())
@@ -501,16 +658,10 @@ fn the_defects_a_user_found_stay_fixed() {
     if decimals != Some(4) || exact.parse::<f64>().map(|x| (x - cell.parse::<f64>().unwrap_or(f64::NAN)).abs() > 1e-4).unwrap_or(true) {
         s.fail(&format!("a value shows as {cell:?} (4 decimals expected) with the exact value {exact:?} on hover"));
     }
-    let column = js(&s, "Array.from(document.querySelectorAll('#preview thead th')).map(th => th.innerText.trim())", json!([]));
-    let col = column.as_array().and_then(|c| c.iter().position(|h| h.as_str().is_some_and(|h| h.ends_with(INSTITUTIONS))));
-    let Some(col) = col else { s.fail(&format!("no {INSTITUTIONS} column in {column}")) };
-    let members = js(
-        &s,
-        "Array.from(document.querySelectorAll('#preview tbody tr')).map(r => r.children[arguments[0]].innerText.trim())",
-        json!([col]),
-    );
-    if !members.as_array().is_some_and(|m| !m.is_empty() && m.iter().all(|v| v.as_str().is_some_and(|v| v.starts_with('1')))) {
-        s.fail(&format!("the rows are not all members of {INSTITUTIONS}: {members}"));
+    // The long category name is whole in the cell's title (the cell itself may cut it short).
+    let title = js(&s, "document.querySelector('#grid .grow.loaded .gc[title]:not(.num)').title", json!([]));
+    if title.as_str() != Some(INSTITUTIONS) {
+        s.fail(&format!("the industry cell's title is {title}"));
     }
     shot(&s, "09-industry-with-commas.png");
 
@@ -761,7 +912,7 @@ fn the_workflow_runs_against_a_server() {
     shot(&s, "18-remote-risk.png");
     s.click_when_ready("#open-dataset");
     s.wait_for("#describe");
-    s.wait_count("#preview tbody tr", "at least 1 row", |n| n >= 1);
+    wait_grid_rows(&s);
     shot(&s, "19-remote-dataset.png");
 
     // The work is on the server; this computer's home has none of it. Back on this computer,

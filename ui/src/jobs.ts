@@ -24,13 +24,28 @@ function patch(id: number, change: Partial<Running>) {
   running.value = running.value.map((r) => (r.id === id ? { ...r, ...change } : r));
 }
 
+/** Steps are shown at most this often: a fast job (a grid reads dozens of dates a second) would
+ * otherwise re-render the screen so often that clicks, Cancel's too, wait behind the updates. */
+const STEP_EVERY_MS = 80;
+
 /** Runs `work` with the progress bar; `cancellable` work gets a Cancel button for its job. */
 export async function withJob<T>(label: string, work: (job: Job) => Promise<T>, cancellable = true): Promise<T> {
   const id = nextJobId();
   running.value = [...running.value, { id, label, step: null, cancellable, cancelling: false }];
+  let latest: Step | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onStep = (s: Step) => {
+    latest = s;
+    if (timer !== undefined) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      patch(id, { step: latest });
+    }, STEP_EVERY_MS);
+  };
   try {
-    return await work({ id, onStep: (s) => patch(id, { step: s }) });
+    return await work({ id, onStep });
   } finally {
+    clearTimeout(timer);
     running.value = running.value.filter((r) => r.id !== id);
   }
 }

@@ -12,6 +12,7 @@ import { ConfirmDialog, installTableCopy, Outcome, ProgressBar, StartupNotice } 
 import { checkable, CheckScreen, onResize, refreshDetail } from "./screens/check";
 import { ConnectionScreen } from "./screens/connection";
 import { DatasetScreen } from "./screens/dataset";
+import { timings } from "./screens/grid";
 import { HistoryScreen } from "./screens/history";
 import { RiskScreen } from "./screens/riskDataset";
 import { SettingsScreen, setReferenceFolder } from "./screens/settings";
@@ -139,11 +140,13 @@ window.addEventListener("resize", () => {
   }, 250);
 });
 
-// Hooks reachable from scripts: the end-to-end test feeds a folder through the drop handler, and
-// can fill the reference import's folder as if chosen in the dialog.
-(window as unknown as { __riskdesk: { drop: (paths: string[]) => Promise<void>; referenceFolder: (path: string) => void } }).__riskdesk = {
+// Hooks reachable from scripts: the end-to-end test feeds a folder through the drop handler, can
+// fill the reference import's folder as if chosen in the dialog, and reads how long the Dataset
+// screen's grid runs and row reads took.
+(window as unknown as { __riskdesk: { drop: (paths: string[]) => Promise<void>; referenceFolder: (path: string) => void; gridTimings: () => typeof timings } }).__riskdesk = {
   drop: onDrop,
   referenceFolder: setReferenceFolder,
+  gridTimings: () => timings,
 };
 
 void main();

@@ -131,7 +131,7 @@ export function Select({ id, value, options, onChange, label }: { id?: string; v
  * component never re-renders the text while the user types; a new `value` from outside is
  * written to it only when it differs. `onCommit` gets each complete date (or "" when cleared).
  */
-export function DateInput({ id, value, onCommit, min, max, label }: { id?: string; value: string; onCommit: (v: string) => void; min?: string; max?: string; label?: string }) {
+export function DateInput({ id, value, onCommit, min, max, label, disabled, title }: { id?: string; value: string; onCommit: (v: string) => void; min?: string; max?: string; label?: string; disabled?: boolean; title?: string }) {
   const text = useRef<HTMLInputElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const [invalid, setInvalid] = useState(false);
@@ -149,9 +149,9 @@ export function DateInput({ id, value, onCommit, min, max, label }: { id?: strin
   return (
     <span class="datefield">
       <input type="text" class={invalid ? "date invalid" : "date"} id={id} ref={text} aria-label={label} aria-invalid={invalid}
-        placeholder="YYYY-MM-DD" maxLength={10} spellcheck={false} autocomplete="off" title={min && max ? `${min} to ${max}` : "YYYY-MM-DD"}
+        placeholder="YYYY-MM-DD" maxLength={10} spellcheck={false} autocomplete="off" disabled={disabled} title={title ?? (min && max ? `${min} to ${max}` : "YYYY-MM-DD")}
         onChange={(e) => commit(e.currentTarget.value.trim())} />
-      <button type="button" class="calendar" aria-label={`Choose ${label ?? "a date"}`} title="Choose a date"
+      <button type="button" class="calendar" aria-label={`Choose ${label ?? "a date"}`} title={title ?? "Choose a date"} disabled={disabled}
         onClick={() => {
           const p = picker.current;
           if (!p) return;
@@ -194,19 +194,23 @@ export function Card({ id, class: cls, children }: { id?: string; class?: string
 }
 
 /**
- * Copying cells of a table copies their exact values (a cell's data-exact, else its text),
- * tab-separated, one line per row; tick boxes are left out. Selections outside tables copy as usual.
+ * Copying cells of a table (or of a data grid, `role="grid"`) copies their exact values (a cell's
+ * data-exact, else its text), tab-separated, one line per row; tick boxes are left out.
+ * Selections outside tables copy as usual.
  */
 export function installTableCopy() {
   document.addEventListener("copy", (e) => {
     const sel = document.getSelection();
     if (!sel || sel.isCollapsed || sel.rangeCount === 0 || !e.clipboardData) return;
     const node = sel.getRangeAt(0).commonAncestorContainer;
-    const table = (node instanceof Element ? node : node.parentElement)?.closest("table");
+    const table = (node instanceof Element ? node : node.parentElement)?.closest("table, [role=grid]");
     if (!table) return;
     const rows: CopiedCell[][] = [];
-    for (const tr of Array.from(table.rows)) {
-      const cells = Array.from(tr.cells).filter((c) => !c.classList.contains("tick") && sel.containsNode(c, true));
+    const lines: HTMLElement[][] = table instanceof HTMLTableElement
+      ? Array.from(table.rows).map((tr) => Array.from(tr.cells))
+      : Array.from(table.querySelectorAll<HTMLElement>("[role=row]")).map((r) => Array.from(r.querySelectorAll<HTMLElement>("[role=gridcell], [role=columnheader]")));
+    for (const line of lines) {
+      const cells = line.filter((c) => !c.classList.contains("tick") && sel.containsNode(c, true));
       if (cells.length > 0) rows.push(cells.map((c) => ({ text: (c.textContent ?? "").trim(), exact: c.dataset.exact ?? null })));
     }
     if (rows.length === 0) return;

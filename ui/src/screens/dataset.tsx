@@ -1,17 +1,20 @@
-// Screen 5, Dataset: describe (update when stale, delete), coverage, and the paged exposures
-// preview with export.
+// Screen 5, Dataset: describe (update when stale, delete), coverage, the query (dates, id type,
+// standardization, industry and region choices) with export, and the exposures as a data grid:
+// every row of the query behind one virtual scroll, sorted, filtered and searched by the engine
+// (a grid run reads each date once), with jumps to a date.
 import { batch, computed, signal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { api, type Description, type Page } from "../api";
+import { useEffect, useRef } from "preact/hooks";
+import { api, type Description } from "../api";
 import { Action } from "../action";
 import { count, int } from "../format";
+import { filterLabel, gridFilters, jumpTarget, narrows, nextSort, NO_VIEW, renameColumn, setFilter, statusLine, type View, type ViewFilter } from "../grid";
+import { cancelJob } from "../jobs";
 import { deleteRisk, updateRisk } from "../library";
 import { includeLabel, keepOffered, previewQuery, toggle, type Include, type IncludeMode, type PreviewChoices } from "../selection";
 import { go, refreshForm, userRisk } from "../store";
-import { DateInput, Outcome, Select, TextNumCell } from "../ui";
+import { DateInput, Outcome, Select } from "../ui";
+import { DataGrid, paging, timings, type Shown } from "./grid";
 import { CreationReportView } from "./report";
-
-export const PAGE = 100;
 
 type Prefs = Omit<PreviewChoices, "dataset">;
 
@@ -19,25 +22,44 @@ type Prefs = Omit<PreviewChoices, "dataset">;
 const chosen = signal<string | null>(null);
 const describe = signal<Description | null>(null);
 const prefs = signal<Prefs>({ start: "", end: "", idType: "", industries: { mode: "none", chosen: [] }, regions: { mode: "none", chosen: [] }, standardize: true });
-const page = signal<{ offset: number; page: Page } | null>(null);
 const exported = signal<string | null>(null);
+/** The grid shown: its request, the sort, filters and search it applied, its columns and dates. */
+const shown = signal<Shown | null>(null);
+/** The grid run going on: its label, its view, and its job once started. */
+const run = signal<{ label: string; view: View; job: number | null } | null>(null);
+/** The search box's text (applied on Enter or after a pause). */
+const searchDraft = signal("");
+/** A jump: the row to show at the top and highlight. */
+const reveal = signal<{ row: number; seq: number; gen: number } | null>(null);
+/** The date typed into "Jump to date", and what the jump did when it did not land on it. */
+const jumpDate = signal("");
+const jumpNote = signal<string | null>(null);
 
 const query = computed(() => previewQuery({ dataset: chosen.value ?? "", ...prefs.value }));
 
 const loading = new Action();
-const paging = new Action();
+const gridding = new Action();
 const exporting = new Action();
 const updating = new Action();
 const deleting = new Action();
 
 /** Shows the Dataset screen on risk dataset `name`. */
 export function openDataset(name: string) {
-  if (chosen.value !== name) {
+  if (chosen.value !== name) forget(name);
+  go("dataset");
+}
+
+/** A new dataset: nothing of the previous one's grid, sort, filters or search stays. */
+function forget(name: string | null) {
+  batch(() => {
     chosen.value = name;
     describe.value = null;
-    page.value = null;
-  }
-  go("dataset");
+    shown.value = null;
+    searchDraft.value = "";
+    jumpDate.value = "";
+    jumpNote.value = null;
+    gridding.error.value = null;
+  });
 }
 
 function options(d: Description, which: "industry" | "region"): string[] {
@@ -46,8 +68,8 @@ function options(d: Description, which: "industry" | "region"): string[] {
 
 /**
  * Loads the description of `name`. A newly chosen dataset (`fresh`) starts the date pickers and
- * id type at the dataset's own and shows the first page; otherwise the choices and the page
- * shown stay (reloaded, as an update may have changed the data).
+ * id type at the dataset's own and runs its grid unsorted and unfiltered; otherwise the choices
+ * and the view stay and the grid runs again (at once when nothing changed: the engine keeps it).
  */
 async function loadDescribe(name: string, fresh: boolean) {
   try {
@@ -67,27 +89,124 @@ async function loadDescribe(name: string, fresh: boolean) {
         regions: { ...p.regions, chosen: keepOffered(p.regions.chosen, options(d, "region")) },
       };
     });
-    await loadPage(fresh ? 0 : page.value?.offset ?? 0);
+    await runGrid(fresh ? NO_VIEW : shown.value?.view ?? NO_VIEW, "Reading exposures");
   } catch (e) {
     if (chosen.value === name) loading.fail(e);
   }
 }
 
-let pageSeq = 0;
+/** A run asked for while another goes on: it starts once that one has stopped (cancelled). */
+let queued: { view: View; label: string } | null = null;
+let gen = 0;
 
-async function loadPage(offset: number) {
+/**
+ * Runs the grid of the query with `view` (sort, filters, search), with progress and Cancel. Runs
+ * never overlap (the engine keeps one grid, which row reads use): a new one cancels the one going
+ * on and starts after it. A cancelled or failed run leaves the grid shown as it was.
+ */
+async function runGrid(view: View, label: string) {
   const q = query.value;
   if (!q.dataset) return;
-  const seq = ++pageSeq;
+  if (run.value) {
+    queued = { view, label };
+    if (run.value.job !== null) cancelJob(run.value.job);
+    return;
+  }
   const { dataset, ...exposures } = q;
-  const p = await paging.run("Loading exposures", () => api.gridRows({ dataset, query: exposures, sort: null, filters: [], search: "" }, offset, PAGE), { progress: "plain" });
-  if (p && seq === pageSeq) page.value = { offset, page: p };
+  const request = { dataset, query: exposures, sort: view.sort, filters: gridFilters(view.filters), search: view.search.trim() };
+  run.value = { label, view, job: null };
+  jumpNote.value = null;
+  const started = performance.now();
+  const info = await gridding.run(label, (job) => {
+    run.value = { label, view, job: job.id };
+    return api.grid(request, job);
+  }, { done: () => null });
+  const ms = performance.now() - started;
+  const next = queued;
+  queued = null;
+  batch(() => {
+    run.value = null;
+    if (info && chosen.value === dataset) {
+      gen += 1;
+      timings.grid.push({ label, ms, total: info.total });
+      // The same request again (back on the screen) comes from the engine's memory: the time
+      // shown stays the one the grid took to run.
+      const before = shown.value;
+      const same = before !== null && JSON.stringify(before.request) === JSON.stringify(request);
+      shown.value = { gen, request, view: { ...view, search: view.search.trim() }, info, ms: same ? before.ms : ms };
+    } else if (!next && !gridding.error.value) {
+      // Cancelled by the user: the controls show what the grid shows.
+      searchDraft.value = shown.value?.view.search ?? "";
+    }
+  });
+  if (next) await runGrid(next.view, next.label);
 }
 
-/** Changes the preview's choices and loads their first page. */
+/**
+ * The view the next change starts from: the one asked for last (a run queued or going on), else
+ * the one shown, else none yet. (Sorting, then filtering before the sort is done, does both.)
+ */
+function currentView(): View {
+  return queued?.view ?? run.value?.view ?? shown.value?.view ?? { ...NO_VIEW, search: searchDraft.value.trim() };
+}
+
+/** Changes the query's choices and runs the grid again (sort and filters follow a new id type). */
 function choose(change: Partial<Prefs>) {
-  prefs.value = { ...prefs.value, ...change };
-  void loadPage(0);
+  const before = prefs.value;
+  prefs.value = { ...before, ...change };
+  let view = currentView();
+  const idColumn = shown.value?.info.columns.find((c) => c.kind === "id")?.name ?? "";
+  if (change.idType !== undefined && change.idType !== before.idType) view = renameColumn(view, idColumn, change.idType);
+  void runGrid(view, "Reading exposures");
+}
+
+function sortBy(column: string) {
+  const view = currentView();
+  const sort = nextSort(view.sort, column);
+  void runGrid({ ...view, sort }, sort ? `Sorting by ${column}${sort.descending ? " (descending)" : ""}` : "Clearing the sort");
+}
+
+function filterBy(column: string, f: ViewFilter | null) {
+  const view = currentView();
+  void runGrid({ ...view, filters: setFilter(view.filters, column, f) }, f ? "Filtering" : "Removing a filter");
+}
+
+function clearFilters() {
+  searchDraft.value = "";
+  void runGrid({ ...currentView(), filters: [], search: "" }, "Clearing the filters");
+}
+
+let searchTimer: number | undefined;
+
+/** Runs the search typed (now, or `after` ms once typing pauses) unless the grid already shows it. */
+function search(after = 0) {
+  window.clearTimeout(searchTimer);
+  const go = () => {
+    const text = searchDraft.value.trim();
+    const view = currentView();
+    if (text === view.search && !run.value) return;
+    void runGrid({ ...view, search: text }, text ? `Searching “${text}”` : "Clearing the search");
+  };
+  if (after > 0) searchTimer = window.setTimeout(go, after);
+  else go();
+}
+
+/** Scrolls to `date`'s first row (or the next date's with rows). */
+function jump(date: string) {
+  jumpDate.value = date;
+  const s = shown.value;
+  if (!s || date === "") {
+    jumpNote.value = null;
+    return;
+  }
+  const target = jumpTarget(s.info.days, date);
+  if (!target) {
+    jumpNote.value = "No rows to jump to.";
+    return;
+  }
+  reveal.value = { row: target.row, seq: (reveal.value?.seq ?? 0) + 1, gen: s.gen };
+  // The highlighted row and the grid's footer say where it landed; a note only when not on the date asked.
+  jumpNote.value = target.date === date ? null : `No rows on ${date}: showing ${target.date}`;
 }
 
 async function exportPreview(format: "csv" | "parquet") {
@@ -105,13 +224,7 @@ async function enter() {
   }
   const names = userRisk.value.map((d) => d.name);
   const name = chosen.value !== null && names.includes(chosen.value) ? chosen.value : names[0] ?? null;
-  if (name !== chosen.value) {
-    batch(() => {
-      chosen.value = name;
-      describe.value = null;
-      page.value = null;
-    });
-  }
+  if (name !== chosen.value) forget(name);
   if (name) await loadDescribe(name, describe.value?.name !== name);
 }
 
@@ -154,51 +267,52 @@ function Describe({ d }: { d: Description }) {
   const stale = d.status === "stale";
   return (
     <section class="card" id="describe">
-      <p>
-        <strong id="risk-status">{stale ? `Stale: ${d.stale_reason ?? "a source changed"}` : "Ready"}</strong>
-        {` · ${d.first_date ?? "–"} – ${d.last_date ?? "–"} · ${count(d.report.assets, "asset")} · ${count(d.report.rows, "row")} · reference ${d.report.reference_dataset}`}
-      </p>
-      <div class="toolbar">
+      <div class="describe-head">
+        <p>
+          <strong id="risk-status">{stale ? `Stale: ${d.stale_reason ?? "a source changed"}` : "Ready"}</strong>
+          {` · ${d.first_date ?? "–"} – ${d.last_date ?? "–"} · ${count(d.report.assets, "asset")} · ${count(d.report.rows, "row")} · reference ${d.report.reference_dataset}`}
+        </p>
+        <span class="spacer" />
         {stale ? <button class="primary" id="update-risk" disabled={updating.pending.value} onClick={() => void update(d.name)}>Update from the newest data</button> : null}
         <button id="delete-risk" class="danger" onClick={() => deleteRisk(deleting, d.name, () => void enter())}>Delete…</button>
       </div>
       <Outcome action={updating} id="risk-update" />
       <Outcome action={deleting} id="risk-delete" />
-      <details id="coverage">
-        <summary>{`Coverage report: ${int(d.report.assets)} of ${int(d.report.coverage_assets)} universe assets have exposures`}</summary>
-        <CreationReportView report={d.report} />
-      </details>
-      <div class="muted">Id types</div>
-      <div class="chips">{d.universe_settings_menu.id_types.map((x) => <span class="chip" key={x}>{x}</span>)}</div>
-      <details>
-        <summary>{`Exchanges (${d.universe_settings_menu.exchanges.length})`}</summary>
-        <div class="chips">{d.universe_settings_menu.exchanges.map((x) => <span class="chip" key={x}>{x}</span>)}</div>
-      </details>
-      {Object.entries(d.universe_settings_menu.industry).map(([g, l]) => (
-        <details key={`i-${g}`}>
-          <summary>{`Industries: ${g} (${(l.ALL ?? []).length})`}</summary>
-          <div class="chips">{(l.ALL ?? []).map((x) => <span class="chip" key={x}>{x}</span>)}</div>
+      <div class="facts">
+        <details id="coverage">
+          <summary>{`Coverage: ${int(d.report.assets)} of ${int(d.report.coverage_assets)} universe assets have exposures`}</summary>
+          <CreationReportView report={d.report} />
         </details>
-      ))}
-      {Object.entries(d.universe_settings_menu.region).map(([g, l]) => (
-        <details key={`r-${g}`}>
-          <summary>{`Regions: ${g} (${(l.ALL ?? []).length})`}</summary>
-          <div class="chips">{(l.ALL ?? []).map((x) => <span class="chip" key={x}>{x}</span>)}</div>
+        <details>
+          <summary>{`Id types (${d.universe_settings_menu.id_types.length})`}</summary>
+          <div class="chips">{d.universe_settings_menu.id_types.map((x) => <span class="chip" key={x}>{x}</span>)}</div>
         </details>
-      ))}
+        <details>
+          <summary>{`Exchanges (${d.universe_settings_menu.exchanges.length})`}</summary>
+          <div class="chips">{d.universe_settings_menu.exchanges.map((x) => <span class="chip" key={x}>{x}</span>)}</div>
+        </details>
+        {Object.entries(d.universe_settings_menu.industry).map(([g, l]) => (
+          <details key={`i-${g}`}>
+            <summary>{`Industries: ${g} (${(l.ALL ?? []).length})`}</summary>
+            <div class="chips">{(l.ALL ?? []).map((x) => <span class="chip" key={x}>{x}</span>)}</div>
+          </details>
+        ))}
+        {Object.entries(d.universe_settings_menu.region).map(([g, l]) => (
+          <details key={`r-${g}`}>
+            <summary>{`Regions: ${g} (${(l.ALL ?? []).length})`}</summary>
+            <div class="chips">{(l.ALL ?? []).map((x) => <span class="chip" key={x}>{x}</span>)}</div>
+          </details>
+        ))}
+      </div>
     </section>
   );
 }
 
-function Preview({ d }: { d: Description }) {
+/** The query: dates, id type, industry and region choices, standardization; export of its rows. */
+function QueryCard({ d }: { d: Description }) {
   const p = prefs.value;
-  const shown = page.value;
-  const pg = shown?.page ?? null;
-  const offset = shown?.offset ?? 0;
-  const numeric = (c: string) => c.includes(".");
-  const last = pg ? Math.max(0, Math.floor((pg.total - 1) / PAGE) * PAGE) : 0;
   return (
-    <section class="card">
+    <section class="card" id="query">
       <div class="toolbar">
         <label class="control"><span class="muted">From</span>
           <DateInput id="preview-start" label="From" value={p.start} min={d.first_date ?? undefined} max={d.last_date ?? undefined} onCommit={(v) => choose({ start: v })} />
@@ -214,37 +328,72 @@ function Preview({ d }: { d: Description }) {
         <label class="check">
           <input type="checkbox" id="standardize" checked={p.standardize} onChange={(e) => choose({ standardize: e.currentTarget.checked })} /> Standardize styles
         </label>
+        <span class="spacer" />
+        <button id="export-csv" onClick={() => void exportPreview("csv")}>Export CSV…</button>
+        <button id="export-parquet" onClick={() => void exportPreview("parquet")}>Export Parquet…</button>
       </div>
       <IncludeList label="Industries" inc={p.industries} options={options(d, "industry")} set={(inc) => choose({ industries: inc })} />
       <IncludeList label="Regions" inc={p.regions} options={options(d, "region")} set={(inc) => choose({ regions: inc })} />
-      <div class="toolbar">
-        <button id="export-csv" disabled={!pg} onClick={() => void exportPreview("csv")}>Export CSV…</button>
-        <button id="export-parquet" disabled={!pg} onClick={() => void exportPreview("parquet")}>Export Parquet…</button>
-        {exported.value ? <span class="muted" id="exported">{`Exported to ${exported.value}`}</span> : null}
-        <span class="spacer" />
-        {pg ? <span class="muted" id="preview-rows">{`Rows ${int(pg.total === 0 ? 0 : offset + 1)}–${int(Math.min(offset + PAGE, pg.total))} of ${int(pg.total)}`}</span> : null}
-        <button id="page-first" disabled={!pg || offset === 0} onClick={() => void loadPage(0)}>« First</button>
-        <button id="page-prev" disabled={!pg || offset === 0} onClick={() => void loadPage(Math.max(0, offset - PAGE))}>‹ Prev</button>
-        <button id="page-next" disabled={!pg || offset + PAGE >= pg.total} onClick={() => void loadPage(offset + PAGE)}>Next ›</button>
-        <button id="page-last" disabled={!pg || offset + PAGE >= pg.total} onClick={() => void loadPage(last)}>Last »</button>
-      </div>
+      <p class="muted hint" id="export-hint">
+        {"Exports the query's rows, with the industry and region 0/1 columns chosen above; sort, filters and search apply to the view only."}
+        {exported.value ? <span id="exported">{` Last export: ${exported.value}`}</span> : null}
+      </p>
       <Outcome action={exporting} id="export" errorsOnly />
-      <Outcome action={paging} id="preview" errorsOnly />
-      {pg
-        ? <div class="tablewrap">
-            <table id="preview">
-              <thead><tr>{pg.columns.map((c) => <th key={c} class={numeric(c) ? "num" : ""}>{c}</th>)}</tr></thead>
-              <tbody>
-                {pg.rows.map((r, i) => (
-                  <tr key={offset + i}>
-                    {r.map((cell, j) => (numeric(pg.columns[j]) ? <TextNumCell key={j} text={cell} /> : <td key={j}>{cell}</td>))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+    </section>
+  );
+}
+
+/** The grid's toolbar, its filter chips, the grid and its states. */
+function GridCard({ d }: { d: Description }) {
+  const s = shown.value;
+  const sorted = s?.view.sort ?? null;
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const el = input.current;
+    if (el && el.value !== searchDraft.value && document.activeElement !== el) el.value = searchDraft.value;
+  });
+  const p = prefs.value;
+  const view = s?.view ?? NO_VIEW;
+  return (
+    <section class="card gridcard" id="exposures">
+      <div class="toolbar">
+        <span class="searchbox">
+          <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.4"><circle cx="6" cy="6" r="4.2" /><path d="M9.2 9.2l3.3 3.3" /></svg>
+          <input id="grid-search" ref={input} type="search" placeholder="Search id or ticker" aria-label="Search id or ticker" spellcheck={false} autocomplete="off"
+            title="Keeps the rows of assets with an id of any type (primary id, ticker, ISIN…) containing the text, ignoring case"
+            onInput={(e) => { searchDraft.value = e.currentTarget.value; search(600); }}
+            onKeyDown={(e) => { if (e.key === "Enter") search(); else if (e.key === "Escape" && searchDraft.value) { searchDraft.value = ""; e.currentTarget.value = ""; search(); } }} />
+        </span>
+        <label class="control" title={sorted ? "Clear the sort to jump to a date" : "Scrolls to the first row of a date"}
+          onKeyDown={(e) => { const t = e.target as HTMLInputElement; if (e.key === "Enter" && t.id === "grid-jump" && t.value.trim() === jumpDate.value) jump(jumpDate.value); }}>
+          <span class="muted">Jump to date</span>
+          <DateInput id="grid-jump" label="Jump to date" value={jumpDate.value} min={p.start || d.first_date || undefined} max={p.end || d.last_date || undefined}
+            disabled={!s || sorted !== null} title={sorted ? "Clear the sort to jump to a date" : undefined} onCommit={jump} />
+        </label>
+        {!sorted && jumpNote.value ? <span class="muted small" id="grid-jump-note">{jumpNote.value}</span> : null}
+        <span class="spacer" />
+        {s ? <span id="grid-status" class="status">{statusLine(s.info.total, s.info.unfiltered, s.ms)}</span> : null}
+      </div>
+      {narrows(view) || sorted
+        ? <div class="chips filterchips" id="grid-chips">
+            {sorted
+              ? <span class="chip sortchip" id="grid-sort-chip">{`Sorted by ${sorted.column} ${sorted.descending ? "▼ descending" : "▲ ascending"}`}
+                  <button class="chipx" aria-label="Clear the sort" title="Clear the sort" onClick={() => sortBy(sorted.column)}>×</button></span>
+              : null}
+            {view.filters.map((f, i) => (
+              <span class="chip filterchip" key={`${f.column}-${i}`} id={`grid-chip-${i}`}>{filterLabel(f)}
+                <button class="chipx" aria-label={`Remove the filter ${filterLabel(f)}`} title="Remove this filter" onClick={() => filterBy(f.column, null)}>×</button></span>
+            ))}
+            {view.search
+              ? <span class="chip filterchip" id="grid-chip-search">{`id or ticker contains “${view.search}”`}
+                  <button class="chipx" aria-label="Clear the search" title="Clear the search" onClick={() => { searchDraft.value = ""; search(); }}>×</button></span>
+              : null}
+            {narrows(view) ? <button class="link" id="grid-clear" onClick={clearFilters}>Clear filters</button> : null}
           </div>
         : null}
-      {pg ? <p class="muted hint">Values show 4 decimals; point at one for its exact value. Copying selected cells copies the exact values.</p> : null}
+      <Outcome action={gridding} id="grid-run" errorsOnly />
+      <DataGrid shown={s} run={run.value} reveal={reveal.value} onSort={sortBy} onFilter={filterBy} onClear={clearFilters} />
+      <p class="muted hint">Values show 4 decimals; point at one for its exact value. Copying selected cells copies the exact values. Click a header to sort; its funnel filters the column and (i) shows its profile.</p>
     </section>
   );
 }
@@ -252,7 +401,7 @@ function Preview({ d }: { d: Description }) {
 export function DatasetScreen() {
   useEffect(() => {
     void enter();
-    return () => [loading, paging, exporting, updating, deleting].forEach((a) => a.leave());
+    return () => [loading, gridding, paging, exporting, updating, deleting].forEach((a) => a.leave());
   }, []);
   const names = userRisk.value.map((u) => u.name);
   const name = chosen.value;
@@ -263,7 +412,7 @@ export function DatasetScreen() {
         {"Dataset "}
         {names.length > 0
           ? <Select id="risk-dataset" label="Risk dataset" value={name ?? ""} options={names.map((n) => ({ value: n }))}
-              onChange={(v) => { batch(() => { chosen.value = v; describe.value = null; page.value = null; }); void loadDescribe(v, true); }} />
+              onChange={(v) => { forget(v); void loadDescribe(v, true); }} />
           : null}
       </h1>
       <Outcome action={loading} id="dataset-load" />
@@ -272,7 +421,8 @@ export function DatasetScreen() {
         : null}
       {name !== null && !d ? <p class="muted">Loading…</p> : null}
       {d ? <Describe d={d} /> : null}
-      {d ? <Preview d={d} /> : null}
+      {d ? <QueryCard d={d} /> : null}
+      {d ? <GridCard d={d} /> : null}
     </main>
   );
 }
