@@ -158,7 +158,6 @@ fn categorical_columns(table: &mut Table, role: Role, cats: &Option<Categories>,
 /// to shape each date's rows. Dates are read and shaped one at a time, so memory does not grow
 /// with the length of history.
 pub struct Query {
-    dataset: String,
     query: ExposureQuery,
     reader: store::Reader,
     reference: Reference,
@@ -219,7 +218,6 @@ impl Home {
             (0..layout.numeric.len()).filter(|c| layout.numeric[*c].role != Role::Style || chosen_styles.contains(c)).collect();
         let ref_index = reference.assets.asset_id.iter().enumerate().map(|(i, a)| (a.clone(), i as u32)).collect();
         Ok(Query {
-            dataset: dataset.to_owned(),
             query: q.clone(),
             reader,
             range,
@@ -280,34 +278,16 @@ impl Home {
 }
 
 impl Query {
-    /// The risk dataset queried.
-    pub fn dataset(&self) -> &str {
-        &self.dataset
-    }
-
-    /// The output's column names.
-    pub fn names(&self) -> Vec<String> {
-        self.empty().names
-    }
-
-    /// The column names with industries and regions shown as `categorical` says.
-    pub(super) fn names_as(&self, categorical: Categorical) -> Vec<String> {
-        let built = Built {
-            layout: self.reader.layout().clone(),
-            values: vec![Vec::new(); self.reader.layout().numeric.len()],
-            ..Default::default()
-        };
-        self.shape_as(&built, Scaling::Caps(&[]), categorical).table.names
+    /// The output with no rows, industries and regions shown as `categorical` says.
+    pub(super) fn empty_as(&self, categorical: Categorical) -> Table {
+        let layout = self.reader.layout();
+        let built = Built { layout: layout.clone(), values: vec![Vec::new(); layout.numeric.len()], ..Default::default() };
+        self.shape_as(&built, Scaling::Caps(&[]), categorical).table
     }
 
     /// The output with no rows.
     pub fn empty(&self) -> Table {
-        let built = Built {
-            layout: self.reader.layout().clone(),
-            values: vec![Vec::new(); self.reader.layout().numeric.len()],
-            ..Default::default()
-        };
-        self.shape(&built, &[])
+        self.empty_as(Categorical::Indicators)
     }
 
     /// Every stored date of the dataset within the query's range.
@@ -317,17 +297,7 @@ impl Query {
 
     /// Hands each date's rows to `each`, in date order.
     pub fn each_day(&self, home: &Home, mut each: impl FnMut(Table) -> Result<()>) -> Result<()> {
-        self.days_between(home, self.range.0, self.range.1, &mut each)
-    }
-
-    /// The rows of the dates in `start..=end` (within the query's range), in date order.
-    pub fn days_between(&self, home: &Home, start: i32, end: i32, each: &mut dyn FnMut(Table) -> Result<()>) -> Result<()> {
-        let (start, end) = (start.max(self.range.0), end.min(self.range.1));
-        if start > end {
-            return Ok(());
-        }
-        let dates: Vec<i32> = self.reader.dates()?.into_iter().filter(|d| (start..=end).contains(d)).collect();
-        self.map_days(home, &dates, Categorical::Indicators, &|shaped| shaped.table, each)
+        self.map_days(home, &self.dates()?, Categorical::Indicators, &|shaped| shaped.table, &mut each)
     }
 
     /// Reads and shapes `dates` (sorted) in parallel, a batch at a time, runs `work` on each
@@ -357,11 +327,6 @@ impl Query {
             )?;
         }
         Ok(())
-    }
-
-    /// One date's output from its stored rows and that date's market caps.
-    fn shape(&self, built: &Built, caps: &[(u32, f64)]) -> Table {
-        self.shape_as(built, Scaling::Caps(caps), Categorical::Indicators).table
     }
 
     /// One date's output with each output row's reference asset; industries and regions as

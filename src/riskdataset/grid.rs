@@ -254,7 +254,7 @@ impl Home {
     /// Runs the grid `request` (reading every date in range once); see the module docs.
     pub fn grid(&self, request: &GridRequest, progress: &Progress<'_>) -> Result<Grid> {
         let query = self.exposure_query(&request.dataset, &request.query)?;
-        let names = query.names_as(Categorical::Labels);
+        let names = query.empty_as(Categorical::Labels).names;
         let layout = query.layout().clone();
         let kinds: Vec<ColumnKind> = (0..names.len())
             .map(|c| match c {
@@ -282,12 +282,12 @@ impl Home {
             .iter()
             .map(|f| {
                 let c = column(&f.column)?;
-                let needs = match f.op {
-                    GridOp::Empty | GridOp::NotEmpty => 0,
-                    GridOp::OneOf => 1,
-                    _ => 1,
+                let fits = match f.op {
+                    GridOp::Empty | GridOp::NotEmpty => true,
+                    GridOp::OneOf => !f.values.is_empty(),
+                    _ => f.values.len() == 1,
                 };
-                if f.values.len() < needs || (f.op != GridOp::OneOf && needs == 1 && f.values.len() != 1) {
+                if !fits {
                     return Err(Error::invalid(format!("the filter on '{}' needs one value, got {}", f.column, f.values.len())));
                 }
                 let bad = |v: &str, what: &str| Error::invalid(format!("the filter on '{}': '{v}' is not {what}", f.column));
@@ -477,11 +477,6 @@ impl Grid {
     /// The columns, their profiles, the size and the dates.
     pub fn info(&self) -> &GridInfo {
         &self.info
-    }
-
-    /// The risk dataset's file the grid read (a rebuilt dataset has another).
-    pub fn dataset(&self) -> &str {
-        self.query.dataset()
     }
 
     /// Rows `offset..offset + limit` of the grid, as text.
