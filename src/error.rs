@@ -3,7 +3,6 @@
 //! an [`ErrorBody`] `{code, message, details}`; [`Error`] serializes to it and back, so a remote
 //! backend returns the same codes as the local one.
 
-use std::path::PathBuf;
 
 /// Result alias used throughout the engine.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -20,9 +19,9 @@ pub enum Error {
     /// The request contradicts data already there (existing keys, duplicate keys, name taken).
     #[error("{message}")]
     Conflict { message: String, details: Vec<String> },
-    /// Another process holds the write lock of the home folder.
-    #[error("the home folder {} is busy: another Riskdesk process is writing to it; try again when it has finished", path.display())]
-    Busy { path: PathBuf },
+    /// Another writer holds the write lock (of the home folder, or of one dataset in a team store).
+    #[error("{what} is busy: another Riskdesk process is writing to it; try again when it has finished")]
+    Busy { what: String },
     /// The caller cancelled a long operation; nothing was changed.
     #[error("cancelled; nothing was changed")]
     Cancelled,
@@ -33,9 +32,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// The SQLite catalog failed.
+    /// The catalog's database (SQLite or PostgreSQL) failed.
     #[error("catalog: {0}")]
-    Catalog(#[from] rusqlite::Error),
+    Catalog(String),
     /// A stored data file could not be read or written.
     #[error("storage: {0}")]
     Storage(String),

@@ -401,7 +401,7 @@ fn the_orphan_cleanup_keeps_every_kind_of_stored_file() {
     let before = s.backend.exposures("Risk", &ExposureQuery::default()).unwrap().rows();
 
     // Taking the write lock runs the cleanup.
-    drop(riskdesk::Home::open(&s.dir.path().join("home")).unwrap().write_lock().unwrap());
+    drop(riskdesk::Home::open(&s.dir.path().join("home")).unwrap().write_lock(riskdesk::store::Scope::References).unwrap());
     assert_eq!(files_under(&data), stored, "every referenced file stays and every orphan goes");
     assert!(!data.join("99").exists() && !data.join("references").join("99").exists());
     assert_eq!(s.backend.exposures("Risk", &ExposureQuery::default()).unwrap().rows(), before);

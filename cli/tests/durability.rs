@@ -73,7 +73,7 @@ fn killing_a_commit_at_any_moment_leaves_the_previous_version_whole() {
     assert_eq!(env.json(&["upload", "history", "-d", D, "--json"]).as_array().unwrap().len(), 2, "the commit never completed");
     // The next writer removes whatever the killed processes left behind.
     let home = riskdesk::Home::open(&env.home()).unwrap();
-    drop(home.write_lock().unwrap());
+    drop(home.write_lock(riskdesk::store::Scope::References).unwrap());
     assert_eq!(files_in(&parts), 16, "orphaned part files were not removed");
 }
 
@@ -83,10 +83,10 @@ fn a_second_writer_gets_a_clear_busy_error_and_readers_are_not_blocked() {
     let exp = env.demo("exp", 50, 1, &[]);
     env.ok(&["upload", "stage", "-d", D, s(&exp)]);
     let home = riskdesk::Home::open(&env.home()).unwrap();
-    let lock = home.write_lock().unwrap();
+    let lock = home.write_lock(riskdesk::store::Scope::References).unwrap();
     let err = env.fails(&["upload", "commit", "-d", D, "--mode", "append"]);
     assert!(err.contains("is busy") && err.contains("code: busy"), "{err}");
-    assert!(matches!(home.write_lock(), Err(riskdesk::Error::Busy { .. })));
+    assert!(matches!(home.write_lock(riskdesk::store::Scope::References), Err(riskdesk::Error::Busy { .. })));
     // Reading works while the lock is held.
     assert_eq!(env.json(&["upload", "staged", "-d", D, "--json"]).as_array().unwrap().len(), 1);
     drop(lock);
@@ -109,7 +109,7 @@ fn cancelling_staging_or_a_commit_changes_nothing() {
     let result = up.stage(&[exp.clone()], false, &progress);
     assert!(matches!(result, Err(riskdesk::Error::Cancelled)), "{result:?}");
     assert!(up.staging_results().unwrap().is_empty());
-    drop(home.write_lock().unwrap());
+    drop(home.write_lock(riskdesk::store::Scope::References).unwrap());
     let staged_dir = env.home().join("data").join("1").join("staged");
     assert_eq!(files_in(&staged_dir), 0);
     up.stage(&[exp], false, &riskdesk::Progress::none()).unwrap();

@@ -465,7 +465,7 @@ fn the_orphan_cleanup_keeps_reference_files_and_removes_orphaned_ones() {
     std::fs::create_dir_all(env.dir.path().join("home/data/4242/parts")).unwrap();
     assert_ne!(env.data_files(), kept);
 
-    drop(env.home.write_lock().unwrap());
+    drop(env.home.write_lock(riskdesk::store::Scope::References).unwrap());
     assert_eq!(env.data_files(), kept);
     assert!(!refs.join("999").exists() && !refs.join("not-an-id").exists());
     assert!(!env.dir.path().join("home/data/4242").exists());
@@ -477,7 +477,7 @@ fn the_orphan_cleanup_keeps_reference_files_and_removes_orphaned_ones() {
     other.delete_reference("Kept").unwrap();
     std::fs::create_dir_all(refs.join("1")).unwrap();
     std::fs::write(refs.join("1").join("assets.parquet"), b"left behind").unwrap();
-    drop(env.home.write_lock().unwrap());
+    drop(env.home.write_lock(riskdesk::store::Scope::References).unwrap());
     assert!(env.data_files().is_empty(), "{:?}", env.data_files());
 }
 

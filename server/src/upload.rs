@@ -37,7 +37,7 @@ pub fn forget_old_uploads(home: &FsPath) {
 
 /// A new private folder for an upload, under the home's `uploads/`.
 pub(crate) async fn scratch(state: &AppState) -> Result<Scratch, ApiError> {
-    let dir = PathBuf::from(state.backend.location()).join("uploads").join(state.tasks.new_id());
+    let dir = state.backend.scratch().join("uploads").join(state.tasks.new_id());
     tokio::fs::create_dir_all(&dir).await.map_err(|e| ApiError::internal(format!("cannot store the upload: {e}")))?;
     Ok(Scratch(dir))
 }

@@ -13,7 +13,7 @@ use crate::reference::ReferenceInfo;
 use crate::riskdataset::grid::{Grid, GridInfo, GridRequest};
 use crate::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
 use crate::scan::FileStatus;
-use crate::store::Home;
+use crate::store::{Embedded, Home, Storage};
 use crate::table::{Format, Table};
 use crate::uploader::{
     Column, CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, DiffCounts, RowChanges, StagedSummary,
@@ -24,12 +24,13 @@ use crate::{Error, Result};
 /// How many idle catalog connections are kept for reuse.
 const IDLE_CONNECTIONS: usize = 4;
 
-/// The embedded store: a home folder (SQLite catalog and Parquet files) on this machine.
+/// The engine on this machine, over a home folder (the embedded store: SQLite catalog and
+/// Parquet files) or a team store (any [`Storage`]).
 ///
 /// Each call borrows a catalog connection of its own (opened on demand, kept for reuse), so a
-/// read never waits for a long write; writers still take the home's one write lock.
+/// read never waits for a long write; writers still take their scope's write lock.
 pub struct LocalBackend {
-    root: PathBuf,
+    storage: Arc<dyn Storage>,
     idle: Mutex<Vec<Home>>,
     /// The last grid run, with the stored file of its dataset, so that its pages need no new
     /// run. A rebuilt dataset has a new file, so a stale grid is never served.
@@ -53,14 +54,29 @@ impl LocalBackend {
 
     /// Opens (creating if needed) the home folder at `root`.
     pub fn open(root: &Path) -> Result<LocalBackend> {
-        let home = Home::open(root)?;
+        LocalBackend::on(Arc::new(Embedded::new(root)?))
+    }
+
+    /// The engine over `storage` (checked by opening a first catalog connection).
+    pub fn on(storage: Arc<dyn Storage>) -> Result<LocalBackend> {
+        let home = Home::on(Arc::clone(&storage))?;
         Ok(LocalBackend {
-            root: root.to_owned(),
+            storage,
             idle: Mutex::new(vec![home]),
             grid: Mutex::new(None),
             checked: Mutex::new(None),
             diffed: Mutex::default(),
         })
+    }
+
+    /// A folder of this machine for temporary files, such as uploads being received.
+    pub fn scratch(&self) -> PathBuf {
+        self.storage.objects().scratch().to_owned()
+    }
+
+    /// The storage this engine works on.
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.storage
     }
 
     /// Creates an API key for `user` (for `riskdesk serve`): its record and the key, shown once.
@@ -94,7 +110,7 @@ impl LocalBackend {
         let taken = lock(&self.idle).pop();
         let home = match taken {
             Some(h) => h,
-            None => Home::open(&self.root)?,
+            None => Home::on(Arc::clone(&self.storage))?,
         };
         let out = work(&home);
         let mut idle = lock(&self.idle);
@@ -124,7 +140,7 @@ impl LocalBackend {
 
 impl Backend for LocalBackend {
     fn location(&self) -> String {
-        self.root.display().to_string()
+        self.storage.location()
     }
 
     fn datasets(&self) -> Result<Vec<DatasetInfo>> {

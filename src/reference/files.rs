@@ -19,6 +19,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use super::ReferenceAssets;
 use crate::error::IoContext;
 use crate::store::catalog::ReferenceRow;
+use crate::store::objects::Objects;
 use crate::store::parts;
 use crate::{Error, Result};
 
@@ -70,18 +71,19 @@ fn assets_batch(a: &ReferenceAssets) -> Result<RecordBatch> {
     Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
 }
 
-/// Creates `dir` (which must not exist) and writes the reference's files into it.
-pub fn write(dir: &Path, r: &super::Reference) -> Result<()> {
-    if let Some(parent) = dir.parent() {
-        std::fs::create_dir_all(parent).at("cannot create", parent)?;
-    }
-    std::fs::create_dir(dir).at("cannot create", dir)?;
-    write_batch(&dir.join(ASSETS), assets_batch(&r.assets)?)?;
+/// Writes the reference's files as new objects under the folder key `key` (which holds none).
+pub fn write(objects: &dyn Objects, key: &str, r: &super::Reference) -> Result<()> {
+    let mut files = vec![(ASSETS, assets_batch(&r.assets)?)];
     if !r.market_caps.is_empty() {
-        write_batch(&dir.join(MARKET_CAPS), series_batch(&r.market_caps, "market_cap")?)?;
+        files.push((MARKET_CAPS, series_batch(&r.market_caps, "market_cap")?));
     }
     if !r.returns.is_empty() {
-        write_batch(&dir.join(RETURNS), series_batch(&r.returns, "return")?)?;
+        files.push((RETURNS, series_batch(&r.returns, "return")?));
+    }
+    for (name, batch) in files {
+        let file = format!("{key}/{name}");
+        write_batch(&objects.create(&file)?, batch)?;
+        objects.publish(&file)?;
     }
     Ok(())
 }

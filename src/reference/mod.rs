@@ -17,7 +17,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::store::Home;
+use crate::store::sql::transaction;
+use crate::store::{Home, Scope};
 use crate::store::catalog::{self, ReferenceRow};
 use crate::{Error, Result};
 
@@ -166,7 +167,7 @@ impl Home {
     pub fn import_reference(&self, name: &str, dir: &Path, id_type: &str, replace: bool) -> Result<ReferenceInfo> {
         crate::names::check_name("reference dataset", name)?;
         let id_type = check_id_type(id_type)?;
-        let _lock = self.write_lock()?;
+        let _lock = self.write_lock(Scope::References)?;
         let existing = catalog::reference(self.db(), name)?;
         if existing.is_some() && !replace {
             return Err(Error::conflict(
@@ -194,7 +195,7 @@ impl Home {
         if opts.assets == 0 || opts.days == 0 {
             return Err(Error::invalid("the demo needs at least one asset and one day"));
         }
-        let _lock = self.write_lock()?;
+        let _lock = self.write_lock(Scope::References)?;
         let existing = catalog::reference(self.db(), DEMO_REFERENCE)?;
         let reference = demo::build(opts, catalog::now());
         self.store_reference(&reference, existing)
@@ -223,12 +224,25 @@ impl Home {
 
     fn market_caps_file(&self, name: &str) -> Result<std::path::PathBuf> {
         let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
-        Ok(self.reference_dir(row.id).join(files::MARKET_CAPS))
+        self.local(&format!("{}/{}", Home::reference_key(row.id), files::MARKET_CAPS))
+    }
+
+    /// A local folder holding the files of reference `row` that [`files::read`] reads (the market
+    /// caps and returns only with `series`).
+    fn reference_folder(&self, row: &ReferenceRow, series: bool) -> Result<std::path::PathBuf> {
+        let key = Home::reference_key(row.id);
+        let assets = self.local(&format!("{key}/{}", files::ASSETS))?;
+        for (file, rows) in [(files::MARKET_CAPS, row.market_caps), (files::RETURNS, row.returns)] {
+            if series && rows > 0 {
+                self.local(&format!("{key}/{file}"))?;
+            }
+        }
+        Ok(assets.parent().expect("a file in a folder").to_owned())
     }
 
     fn read_reference(&self, name: &str, series: bool) -> Result<Reference> {
         let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
-        let stored = files::read(&self.reference_dir(row.id), &row, series)?;
+        let stored = files::read(&self.reference_folder(&row, series)?, &row, series)?;
         Ok(Reference {
             name: row.name,
             id_type: row.id_type,
@@ -242,7 +256,7 @@ impl Home {
     /// Deletes a reference dataset: its catalog row, then its files. Refused while risk datasets
     /// are built on it (they read its universe, ids and market caps).
     pub fn delete_reference(&self, name: &str) -> Result<()> {
-        let _lock = self.write_lock()?;
+        let _lock = self.write_lock(Scope::References)?;
         let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
         let users = catalog::risk_datasets_on_reference(self.db(), name)?;
         if !users.is_empty() {
@@ -252,37 +266,37 @@ impl Home {
             ));
         }
         catalog::delete_reference(self.db(), row.id)?;
-        let _ = std::fs::remove_dir_all(self.reference_dir(row.id));
+        let _ = self.objects().delete(&Home::reference_key(row.id));
         Ok(())
     }
 
     /// Writes `reference` into a new folder, then records it (replacing `existing`) in one
     /// transaction. The caller holds the write lock.
     fn store_reference(&self, reference: &Reference, existing: Option<ReferenceRow>) -> Result<ReferenceInfo> {
-        // A fresh id whose folder does not exist yet (the orphan cleanup may have failed to
-        // remove a folder; never write into one).
+        // A fresh id whose folder does not exist yet (the orphan cleanup may not have removed
+        // one yet; never write into one: stored objects are never rewritten).
+        let objects = self.objects();
         let mut id = catalog::next_reference_id(self.db())?;
-        while self.reference_dir(id).exists() {
+        while objects.exists(&Home::reference_key(id))? {
             id += 1;
         }
-        let dir = self.reference_dir(id);
-        let written = files::write(&dir, reference);
+        let key = Home::reference_key(id);
+        let written = files::write(objects, &key, reference);
         let row = reference.row(id);
         let recorded = written.and_then(|()| {
-            let tx = self.db().unchecked_transaction()?;
-            if let Some(old) = &existing {
-                catalog::delete_reference(&tx, old.id)?;
-            }
-            catalog::insert_reference(&tx, &row)?;
-            tx.commit()?;
-            Ok(())
+            transaction(self.db(), |tx| {
+                if let Some(old) = &existing {
+                    catalog::delete_reference(tx, old.id)?;
+                }
+                catalog::insert_reference(tx, &row)
+            })
         });
         if let Err(e) = recorded {
-            let _ = std::fs::remove_dir_all(&dir);
+            let _ = objects.delete(&key);
             return Err(e);
         }
         if let Some(old) = existing {
-            let _ = std::fs::remove_dir_all(self.reference_dir(old.id));
+            let _ = objects.delete(&Home::reference_key(old.id));
         }
         Ok(info_of(&row))
     }

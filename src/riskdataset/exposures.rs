@@ -180,7 +180,7 @@ impl Home {
         let range = q.range()?;
         let row = self.risk_row(dataset)?;
         let reference = self.reference_assets(&row.report.reference_dataset)?;
-        let reader = store::Reader::open(&self.path(&row.file), &row.layout)?;
+        let reader = store::Reader::open(&self.local(&row.file)?, &row.layout)?;
         let layout = &row.layout;
 
         let id_type = q.id_type.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| reference.id_type.clone());

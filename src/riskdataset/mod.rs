@@ -16,7 +16,7 @@ pub use exposures::{ExposureQuery, Selection};
 pub use settings::{ExposureSource, RiskDatasetSettings, Role, TrimAssets, TrimDate, UploadedExposures};
 
 use crate::progress::Progress;
-use crate::store::catalog;
+use crate::store::{Scope, catalog, objects};
 use crate::{Error, Home, Result};
 
 /// Whether a dataset in the risk dataset list is a reference dataset or one the user built.
@@ -174,7 +174,7 @@ impl Home {
         progress: &Progress<'_>,
     ) -> Result<CreationReport> {
         crate::names::check_name("risk dataset", name)?;
-        let _lock = self.write_lock()?;
+        let _lock = self.write_lock(Scope::RiskDataset(name.to_owned()))?;
         if self.references()?.iter().any(|r| r.name == name) {
             return Err(Error::conflict(format!("'{name}' is a reference dataset; choose another name"), vec![]));
         }
@@ -191,29 +191,31 @@ impl Home {
         pinned: &HashMap<String, u32>,
         progress: &Progress<'_>,
     ) -> Result<CreationReport> {
-        let file = self.data().new_file_in(crate::store::home::RISK)?;
-        let (layout, report) = build::build(self, settings, pinned, progress, &self.path(&file), build::DATES_PER_BATCH)?;
+        let file = objects::new_key(crate::store::home::RISK);
+        let objects = self.objects();
+        let built = build::build(self, settings, pinned, progress, &objects.create(&file)?, build::DATES_PER_BATCH);
+        let (layout, report) = built.and_then(|b| objects.publish(&file).map(|()| b)).inspect_err(|_| drop(objects.delete(&file)))?;
         let row =
             store::Row { name: name.to_owned(), settings: settings.clone(), layout, report: report.clone(), file, created: catalog::now() };
         let old = match progress.check().and_then(|()| store::put(self.db(), &row)) {
             Ok(old) => old,
             Err(e) => {
-                let _ = std::fs::remove_file(self.path(&row.file));
+                let _ = objects.delete(&row.file);
                 return Err(e);
             }
         };
         if let Some(old) = old {
-            let _ = std::fs::remove_file(self.path(&old));
+            let _ = objects.delete(&old);
         }
         Ok(report)
     }
 
     /// Deletes a risk dataset; with `if_exists`, a missing one is not an error. Returns whether one was deleted.
     pub fn delete_risk_dataset(&self, name: &str, if_exists: bool) -> Result<bool> {
-        let _lock = self.write_lock()?;
+        let _lock = self.write_lock(Scope::RiskDataset(name.to_owned()))?;
         match store::delete(self.db(), name)? {
             Some(file) => {
-                let _ = std::fs::remove_file(self.path(&file));
+                let _ = self.objects().delete(&file);
                 Ok(true)
             }
             None if if_exists => Ok(false),
@@ -268,7 +270,7 @@ impl Home {
     /// Rebuilds a risk dataset from the newest committed versions of its sources (and the
     /// current reference). Does nothing when it is not stale.
     pub fn update_risk_dataset(&self, name: &str, progress: &Progress<'_>) -> Result<UpdateResult> {
-        let _lock = self.write_lock()?;
+        let _lock = self.write_lock(Scope::RiskDataset(name.to_owned()))?;
         let row = self.risk_row(name)?;
         if self.staleness(&row.report)?.is_none() {
             return Ok(UpdateResult { name: row.name, updated: false, previous_sources: row.report.sources.clone(), report: row.report });

@@ -15,12 +15,12 @@ use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::file::statistics::Statistics;
 use parquet::schema::types::SchemaDescriptor;
-use rusqlite::Connection;
 
 use super::build::{Built, CreationReport, Layout};
 use super::settings::RiskDatasetSettings;
 use crate::error::IoContext;
 use crate::frame::{Dict, StrColumn};
+use crate::store::sql::Sql;
 use crate::store::{catalog, parts};
 use crate::{Error, Result};
 
@@ -57,17 +57,17 @@ impl Row {
 }
 
 /// Every risk dataset, by name.
-pub fn all(db: &Connection) -> Result<Vec<Row>> {
+pub fn all(db: &dyn Sql) -> Result<Vec<Row>> {
     catalog::risk_datasets(db)?.into_iter().map(Row::from_catalog).collect()
 }
 
 /// One risk dataset by name.
-pub fn get(db: &Connection, name: &str) -> Result<Option<Row>> {
+pub fn get(db: &dyn Sql, name: &str) -> Result<Option<Row>> {
     catalog::risk_dataset(db, name)?.map(Row::from_catalog).transpose()
 }
 
 /// Replaces (or inserts) the row of `row.name`; returns the old file, if any.
-pub fn put(db: &Connection, row: &Row) -> Result<Option<String>> {
+pub fn put(db: &dyn Sql, row: &Row) -> Result<Option<String>> {
     let r = catalog::RiskRow {
         name: row.name.clone(),
         settings: json(&row.settings),
@@ -80,7 +80,7 @@ pub fn put(db: &Connection, row: &Row) -> Result<Option<String>> {
 }
 
 /// Deletes a row; returns its file.
-pub fn delete(db: &Connection, name: &str) -> Result<Option<String>> {
+pub fn delete(db: &dyn Sql, name: &str) -> Result<Option<String>> {
     catalog::delete_risk_dataset(db, name)
 }
 

@@ -1,15 +1,20 @@
-//! The home folder: `catalog.sqlite` (WAL), `data/` (immutable Parquet files) and a `lock` file
-//! that one writer at a time holds (a second one waits half a second, then fails with `busy`).
-//! Readers never take the lock.
+//! A home: a catalog connection over a [`Storage`], where the catalog and the data objects live.
+//!
+//! [`Embedded`] is a home folder on this machine: `catalog.sqlite` (WAL), `data/` (immutable
+//! Parquet files) and a `lock` file that one writer at a time holds (a second one waits half a
+//! second, then fails with `busy`). A team store (the `riskdesk-team` crate) keeps the catalog in
+//! PostgreSQL and the objects in a bucket. Readers never take a lock.
 
 use std::collections::HashSet;
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use rusqlite::Connection;
 
 use super::catalog;
+use super::objects::{Folder, Objects};
+use super::sql::Sql;
 
 use crate::error::IoContext;
 use crate::{Error, Result};
@@ -17,24 +22,62 @@ use crate::{Error, Result};
 /// Where risk dataset files live, under `data/`.
 pub(crate) const RISK: &str = "risk";
 
-/// How long a writer waits for the lock before failing with [`Error::Busy`].
+/// How long a writer waits for the embedded store's lock before failing with [`Error::Busy`].
 pub const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// An open home folder.
-pub struct Home {
-    root: PathBuf,
-    db: Connection,
-    data: DataDir,
+/// What a writer changes, and so what it must hold alone. The embedded store has one lock for
+/// all; a team store locks each scope on its own, so that writers of different datasets run at
+/// once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// An exposure dataset (by name): its staging area, versions and deletion.
+    Dataset(String),
+    /// A risk dataset (by name): its build and deletion.
+    RiskDataset(String),
+    /// The reference datasets: imports and deletions (risk dataset builds read them).
+    References,
 }
 
-/// Where data files live; shareable across worker threads.
-pub struct DataDir {
-    root: PathBuf,
+impl Scope {
+    /// A stable text naming the scope (a team store hashes it into a lock key).
+    pub fn key(&self) -> String {
+        match self {
+            Scope::Dataset(n) => format!("dataset/{n}"),
+            Scope::RiskDataset(n) => format!("risk_dataset/{n}"),
+            Scope::References => "references".to_owned(),
+        }
+    }
 }
 
-/// Proof that this process is the home's one writer; released when dropped.
+/// Where a home keeps its catalog and its data objects, with the locks of its writers.
+pub trait Storage: Send + Sync {
+    /// A new catalog connection (the schema created or upgraded if needed).
+    fn connect(&self) -> Result<Box<dyn Sql>>;
+    /// The data objects.
+    fn objects(&self) -> &dyn Objects;
+    /// Takes the lock of `scope` for a writer (holding it until the guard drops), or fails with
+    /// [`Error::Busy`] after this storage's patience. `db` is the writer's catalog connection.
+    fn lock(&self, db: &dyn Sql, scope: &Scope) -> Result<WriteLock>;
+    /// Where it is, for people: a folder, or the catalog and bucket URLs.
+    fn location(&self) -> String;
+}
+
+/// Proof that this writer holds its scope; released when dropped.
 pub struct WriteLock {
-    _file: File,
+    _held: Box<dyn Send>,
+}
+
+impl WriteLock {
+    /// A lock held as long as `held` lives.
+    pub fn new(held: impl Send + 'static) -> WriteLock {
+        WriteLock { _held: Box::new(held) }
+    }
+}
+
+/// An open home: a catalog connection of its own over a shared [`Storage`].
+pub struct Home {
+    storage: Arc<dyn Storage>,
+    db: Box<dyn Sql>,
 }
 
 impl Home {
@@ -46,31 +89,84 @@ impl Home {
         }
     }
 
-    /// Opens (creating if needed) the home folder at `root`.
+    /// Opens (creating if needed) the embedded home folder at `root`.
     pub fn open(root: &Path) -> Result<Home> {
+        Home::on(Arc::new(Embedded::new(root)?))
+    }
+
+    /// Opens a home on `storage`, with a new catalog connection.
+    pub fn on(storage: Arc<dyn Storage>) -> Result<Home> {
+        Ok(Home { db: storage.connect()?, storage })
+    }
+
+    /// The storage this home is on.
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.storage
+    }
+
+    /// The catalog connection.
+    pub fn db(&self) -> &dyn Sql {
+        &*self.db
+    }
+
+    /// The data objects.
+    pub fn objects(&self) -> &dyn Objects {
+        self.storage.objects()
+    }
+
+    /// Takes the write lock of `scope` (see [`Storage::lock`]).
+    pub fn write_lock(&self, scope: Scope) -> Result<WriteLock> {
+        self.storage.lock(&*self.db, &scope)
+    }
+
+    /// A local path holding the object `key`.
+    pub(crate) fn local(&self, key: &str) -> Result<PathBuf> {
+        self.objects().local(key)
+    }
+
+    /// The key of the folder holding the files of reference dataset `id`: `data/references/<id>`.
+    pub(crate) fn reference_key(id: i64) -> String {
+        format!("{}/{id}", catalog::REFERENCES_DIR)
+    }
+}
+
+/// The embedded store: a home folder on this machine (SQLite catalog, files, a lock file).
+pub struct Embedded {
+    root: PathBuf,
+    objects: Folder,
+}
+
+impl Embedded {
+    /// The home folder at `root`, created if needed.
+    pub fn new(root: &Path) -> Result<Embedded> {
         std::fs::create_dir_all(root.join("data")).at("cannot create the home folder", root)?;
-        let db = Connection::open(root.join("catalog.sqlite"))?;
+        Ok(Embedded { root: root.to_owned(), objects: Folder::new(root) })
+    }
+
+    /// Opens a SQLite connection to the catalog, upgrading its schema if needed.
+    pub fn sqlite(&self) -> Result<Connection> {
+        let db = Connection::open(self.root.join("catalog.sqlite"))?;
         db.busy_timeout(std::time::Duration::from_secs(10))?;
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "FULL")?;
         db.pragma_update(None, "foreign_keys", "ON")?;
         catalog::migrate(&db)?;
-        Ok(Home { root: root.to_owned(), db, data: DataDir { root: root.to_owned() } })
+        Ok(db)
+    }
+}
+
+impl Storage for Embedded {
+    fn connect(&self) -> Result<Box<dyn Sql>> {
+        Ok(Box::new(self.sqlite()?))
     }
 
-    /// The folder itself.
-    pub fn root(&self) -> &Path {
-        &self.root
+    fn objects(&self) -> &dyn Objects {
+        &self.objects
     }
 
-    /// The catalog connection.
-    pub(crate) fn db(&self) -> &Connection {
-        &self.db
-    }
-
-    /// Takes the write lock, or fails with [`Error::Busy`] after [`LOCK_PATIENCE`]. Removes files
-    /// that a crashed writer left behind (written but never recorded in the catalog).
-    pub fn write_lock(&self) -> Result<WriteLock> {
+    /// One lock for the whole home, whatever the scope. Removes files that a crashed writer left
+    /// behind (written but never recorded in the catalog).
+    fn lock(&self, db: &dyn Sql, _scope: &Scope) -> Result<WriteLock> {
         let path = self.root.join("lock");
         let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).at("cannot open", &path)?;
         // Retry briefly before reporting busy: a lock can look held for a moment after its holder
@@ -82,34 +178,17 @@ impl Home {
                 Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
                     std::thread::sleep(std::time::Duration::from_millis(10));
                 }
-                Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Busy { path: self.root.clone() }),
+                Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Busy { what: format!("the home folder {}", self.root.display()) }),
                 Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(format!("cannot lock {}", path.display()), e)),
             }
         }
-        self.remove_orphans()?;
-        Ok(WriteLock { _file: file })
+        let kept = catalog::referenced_files(db)?;
+        sweep(&self.root.join("data"), "data", &kept)?;
+        Ok(WriteLock::new(file))
     }
 
-    /// The data files' locations.
-    pub(crate) fn data(&self) -> &DataDir {
-        &self.data
-    }
-
-    /// Absolute path of a catalog-relative file path.
-    pub(crate) fn path(&self, relative: &str) -> PathBuf {
-        self.data.path(relative)
-    }
-
-    /// The folder holding the files of reference dataset `id`: `data/references/<id>`.
-    pub(crate) fn reference_dir(&self, id: i64) -> PathBuf {
-        self.root.join(catalog::REFERENCES_DIR).join(id.to_string())
-    }
-
-    /// Deletes what a crashed or refused writer left under `data/`: every file and folder that
-    /// no catalog row references (see [`catalog::referenced_files`]), with folders left empty.
-    fn remove_orphans(&self) -> Result<()> {
-        let kept = catalog::referenced_files(&self.db)?;
-        sweep(&self.root.join("data"), "data", &kept)
+    fn location(&self) -> String {
+        self.root.display().to_string()
     }
 }
 
@@ -133,26 +212,4 @@ fn sweep(dir: &Path, rel: &str, kept: &HashSet<String>) -> Result<()> {
         }
     }
     Ok(())
-}
-
-impl DataDir {
-    /// Absolute path of a catalog-relative file path.
-    pub(crate) fn path(&self, relative: &str) -> PathBuf {
-        self.root.join(relative)
-    }
-
-    /// A new, unused catalog-relative path for a Parquet file of `dataset` in `kind` (staged/parts).
-    pub(crate) fn new_file(&self, dataset: i64, kind: &str) -> Result<String> {
-        self.new_file_in(&format!("{dataset}/{kind}"))
-    }
-
-    /// A new, unused catalog-relative path for a Parquet file in `data/<folder>`.
-    pub(crate) fn new_file_in(&self, folder: &str) -> Result<String> {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let dir = format!("data/{folder}");
-        std::fs::create_dir_all(self.root.join(&dir)).at("cannot create", &self.root.join(&dir))?;
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        Ok(format!("{dir}/{nanos:x}-{:x}-{n:x}.parquet", std::process::id()))
-    }
 }

@@ -1,7 +1,9 @@
-//! Durable storage: the home folder, its SQLite catalog and the immutable Parquet files.
+//! Durable storage: a catalog (SQL) and immutable Parquet objects, on this machine or a team's.
 
 pub mod catalog;
 pub mod home;
+pub mod objects;
 pub mod parts;
+pub mod sql;
 
-pub use home::{Home, WriteLock};
+pub use home::{Embedded, Home, Scope, Storage, WriteLock};

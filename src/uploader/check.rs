@@ -110,9 +110,9 @@ impl Uploader<'_> {
             }
         }
         let dates: Vec<i32> = committed.keys().copied().filter(|d| mode == CommitMode::Overwrite || staged.contains_key(d)).collect();
-        let data = self.home.data();
+        let data = self.home.objects();
         let view = |file: &str, date: i32| -> Result<DayView> {
-            let frame = parts::read(&data.path(file))?;
+            let frame = parts::read(&data.local(file)?)?;
             Ok(DayView::of(&frame, &frame.rows_of_date(date), date))
         };
         dates
@@ -149,7 +149,7 @@ impl Uploader<'_> {
     }
 
     fn run_checks(&self, sources: Vec<Source>, t: &Thresholds, overlaps: &Overlaps, quick: bool) -> Result<CheckReport> {
-        let data = self.home.data();
+        let data = self.home.objects();
         let mut checker = Checker::new(t);
         if quick {
             checker.counts_only(&sources.iter().map(|s| (s.date, s.assets)).collect::<Vec<_>>());
@@ -159,7 +159,7 @@ impl Uploader<'_> {
             let views: Vec<DayView> = batch
                 .par_iter()
                 .map(|s| {
-                    let frame = parts::read(&data.path(&s.file))?;
+                    let frame = parts::read(&data.local(&s.file)?)?;
                     Ok(DayView::of(&frame, &frame.rows_of_date(s.date), s.date))
                 })
                 .collect::<Result<_>>()?;

@@ -6,7 +6,6 @@
 //! has changed; a crash before it leaves only unreferenced files, removed by the next writer.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -16,7 +15,8 @@ use super::stage::groups_and_factors;
 use crate::frame::{DayStats, Exposures};
 use crate::progress::Progress;
 use crate::store::catalog::{self, PartRow, StagedRow, VersionRow};
-use crate::store::home::DataDir;
+use crate::store::objects::{self, Objects};
+use crate::store::sql::transaction;
 use crate::store::parts;
 use crate::text::{listed, thousands};
 use crate::{Error, Result};
@@ -84,16 +84,6 @@ enum DateOutcome {
     Conflicts(u64, Vec<String>),
 }
 
-fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
-    if std::fs::hard_link(from, to).is_ok() {
-        return Ok(());
-    }
-    parts::write_atomically(to, |mut file| {
-        let mut src = std::fs::File::open(from).map_err(|e| Error::io(format!("cannot open {}", from.display()), e))?;
-        std::io::copy(&mut src, &mut file).map(drop).map_err(|e| Error::io(format!("cannot copy {}", from.display()), e))
-    })
-}
-
 impl Uploader<'_> {
     /// Commits staged entries (all when `names` is `None`) with `mode` into a new version.
     ///
@@ -101,7 +91,7 @@ impl Uploader<'_> {
     /// commit, naming both files. In `append` mode a key that is already committed refuses it.
     /// A refused or cancelled commit changes nothing.
     pub fn commit(&self, mode: CommitMode, names: Option<&[String]>, progress: &Progress<'_>) -> Result<CommitResult> {
-        let _lock = self.home.write_lock()?;
+        let _lock = self.home.write_lock(self.scope())?;
         let db = self.home.db();
         let staged = catalog::staged(db, self.id)?;
         let chosen = super::select(&staged, names)?;
@@ -118,7 +108,7 @@ impl Uploader<'_> {
             }
         }
         let work: Vec<(i32, Vec<&StagedRow>)> = by_date.into_iter().collect();
-        let (data, dataset) = (self.home.data(), self.id);
+        let (data, dataset) = (self.home.objects(), self.id);
         let counter = progress.counter("commit", work.len() as u64);
         let outcomes: Vec<Result<DateOutcome>> = work
             .par_iter()
@@ -144,7 +134,7 @@ impl Uploader<'_> {
                 Err(e) => error = error.or(Some(e)),
             }
         }
-        let discard = |parts: &[PartRow]| parts.iter().for_each(|p| drop(std::fs::remove_file(self.home.path(&p.file))));
+        let discard = |parts: &[PartRow]| parts.iter().for_each(|p| drop(self.home.objects().delete(&p.file)));
         if let Some(e) = error.or_else(|| progress.check().err()) {
             discard(&new_parts);
             return Err(e);
@@ -163,29 +153,26 @@ impl Uploader<'_> {
         let mut committed_names: Vec<String> = chosen.iter().map(|s| s.name.clone()).collect();
         committed_names.sort();
         let version = VersionRow { version: latest + 1, created: catalog::now(), mode: mode.name().into(), committed_names };
-        let tx = db.unchecked_transaction()?;
-        let recorded = (|| -> Result<Vec<i64>> {
+        let recorded = transaction(db, |tx| {
             let mut ids = Vec::new();
             for p in &new_parts {
-                ids.push(catalog::insert_part(&tx, self.id, p)?);
+                ids.push(catalog::insert_part(tx, self.id, p)?);
             }
             if mode != CommitMode::Overwrite {
                 ids.extend(current.iter().filter(|p| !touched.contains(&p.stats.date)).map(|p| p.id));
             }
-            catalog::insert_version(&tx, self.id, &version, &ids)?;
+            catalog::insert_version(tx, self.id, &version, &ids)?;
             for s in &chosen {
-                catalog::delete_staged(&tx, self.id, &s.name)?;
+                catalog::delete_staged(tx, self.id, &s.name)?;
             }
-            progress.check()?;
-            tx.commit()?;
-            Ok(ids)
-        })();
+            progress.check()
+        });
         if let Err(e) = recorded {
             discard(&new_parts);
             return Err(e);
         }
         for s in &chosen {
-            let _ = std::fs::remove_file(self.home.path(&s.file));
+            let _ = self.home.objects().delete(&s.file);
         }
         let parts = catalog::version_parts(db, self.id, version.version)?;
         Ok(CommitResult {
@@ -201,7 +188,7 @@ impl Uploader<'_> {
 /// Builds the part of one date: the staged rows of that date, merged with the committed
 /// part when the mode keeps committed rows of touched dates.
 fn commit_date(
-    data: &DataDir,
+    data: &dyn Objects,
     dataset: i64,
     date: i32,
     staged: &[&StagedRow],
@@ -210,11 +197,11 @@ fn commit_date(
     mode: CommitMode,
 ) -> Result<DateOutcome> {
     let merge_old = old.filter(|_| matches!(mode, CommitMode::Append | CommitMode::Upsert));
-    let file = data.new_file(dataset, "parts")?;
+    let file = objects::new_key(&format!("{dataset}/parts"));
     if let ([single], None) = (staged, merge_old)
         && single.days.len() == 1
     {
-        link_or_copy(&data.path(&single.file), &data.path(&file))?;
+        data.copy(&single.file, &file)?;
         let (factor_groups, factors) = (single.factor_groups.clone(), single.factors);
         return Ok(DateOutcome::Part(PartRow { id: 0, file, stats: single.days[0], factor_groups, factors }));
     }
@@ -223,10 +210,10 @@ fn commit_date(
     let mut sources: Vec<(usize, String)> = Vec::new();
     if let Some(old) = merge_old {
         sources.push((0, format!("committed version {latest}")));
-        merged.append(&parts::read(&data.path(&old.file))?);
+        merged.append(&parts::read(&data.local(&old.file)?)?);
     }
     for s in staged {
-        let mut frame = parts::read(&data.path(&s.file))?;
+        let mut frame = parts::read(&data.local(&s.file)?)?;
         if s.days.len() > 1 {
             frame = frame.take(&frame.rows_of_date(date));
         }
@@ -267,6 +254,7 @@ fn commit_date(
     merged.sort();
     let stats = DayStats::of(&merged)[0];
     let (factor_groups, factors) = groups_and_factors(&merged);
-    parts::write(&data.path(&file), merged)?;
+    parts::write(&data.create(&file)?, merged)?;
+    data.publish(&file)?;
     Ok(DateOutcome::Part(PartRow { id: 0, file, stats, factor_groups, factors }))
 }

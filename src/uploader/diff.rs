@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 use super::Uploader;
 use crate::frame::{Dict, Exposures};
-use crate::store::home::DataDir;
+use crate::store::objects::Objects;
 use crate::store::{catalog, parts};
 use crate::{Error, Result};
 
@@ -270,15 +270,15 @@ impl Uploader<'_> {
     }
 
     /// Compares one date of two versions.
-    fn date_diff(data: &DataDir, sides: &Sides, date: i32) -> Result<DateDiff> {
-        let read = |side: &BTreeMap<i32, (i64, String)>| side.get(&date).map(|(_, f)| parts::read(&data.path(f))).transpose();
+    fn date_diff(data: &dyn Objects, sides: &Sides, date: i32) -> Result<DateDiff> {
+        let read = |side: &BTreeMap<i32, (i64, String)>| side.get(&date).map(|(_, f)| parts::read(&data.local(f)?)).transpose();
         let (old, new) = (read(&sides.from)?, read(&sides.to)?);
         Ok(DateDiff::of(date, old.as_ref(), new.as_ref()))
     }
 
     /// What changed from version `from` to version `to` (the counts per date are kept in `counts`).
     pub fn diff(&self, from: u32, to: u32, counts: &mut DiffCounts) -> Result<VersionDiff> {
-        let (sides, data) = (self.sides(from, to)?, self.home.data());
+        let (sides, data) = (self.sides(from, to)?, self.home.objects());
         // Per date in parallel, only counts leave the worker: memory stays that of a few dates.
         let per_date: Vec<(i32, u64, Factors)> = Self::differing(&sides)
             .par_iter()
@@ -320,7 +320,7 @@ impl Uploader<'_> {
     /// `counts` holds this comparison's rows per date (a [`Self::diff`] fills it; a first page
     /// without it runs that summary first).
     pub fn diff_rows(&self, from: u32, to: u32, offset: usize, limit: usize, counts: &mut DiffCounts) -> Result<RowChanges> {
-        let (sides, data) = (self.sides(from, to)?, self.home.data());
+        let (sides, data) = (self.sides(from, to)?, self.home.objects());
         if counts.files != sides.files() {
             self.diff(from, to, counts)?;
         }

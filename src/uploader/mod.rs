@@ -16,7 +16,8 @@ use serde::Serialize;
 
 use crate::parse::Diagnostic;
 use crate::scan::FileStatus;
-use crate::store::{Home, catalog};
+use crate::store::sql::transaction;
+use crate::store::{Home, Scope, catalog};
 use crate::{Error, Result};
 
 pub use check::{DateReplacement, FactorShift};
@@ -111,7 +112,7 @@ impl Home {
         let id = match catalog::dataset_id(self.db(), name)? {
             Some(id) => id,
             None => {
-                let _lock = self.write_lock()?;
+                let _lock = self.write_lock(Scope::Dataset(name.to_owned()))?;
                 match catalog::dataset_id(self.db(), name)? {
                     Some(id) => id,
                     None => catalog::create_dataset(self.db(), name)?,
@@ -126,6 +127,11 @@ impl Uploader<'_> {
     /// The dataset's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// What its writers lock.
+    fn scope(&self) -> Scope {
+        Scope::Dataset(self.name.clone())
     }
 
     /// Staged and committed names, for marking files in a scan.
@@ -149,26 +155,21 @@ impl Uploader<'_> {
 
     /// Removes staged entries (all when `names` is `None`); returns what was removed.
     pub fn wipe_staging(&self, names: Option<&[String]>) -> Result<Vec<StagingResult>> {
-        let _lock = self.home.write_lock()?;
+        let _lock = self.home.write_lock(self.scope())?;
         let staged = catalog::staged(self.home.db(), self.id)?;
         let chosen = select(&staged, names)?;
-        let tx = self.home.db().unchecked_transaction()?;
+        transaction(self.home.db(), |tx| chosen.iter().try_for_each(|s| catalog::delete_staged(tx, self.id, &s.name)))?;
         for s in &chosen {
-            catalog::delete_staged(&tx, self.id, &s.name)?;
-        }
-        tx.commit()?;
-        for s in &chosen {
-            let _ = std::fs::remove_file(self.home.path(&s.file));
+            let _ = self.home.objects().delete(&s.file);
         }
         Ok(chosen.iter().map(stage::result_of).collect())
     }
 
     /// Deletes the dataset: every version, every staged entry, every file.
     pub fn destroy(self) -> Result<()> {
-        let _lock = self.home.write_lock()?;
+        let _lock = self.home.write_lock(self.scope())?;
         catalog::delete_dataset(self.home.db(), self.id)?;
-        let dir = self.home.root().join("data").join(self.id.to_string());
-        let _ = std::fs::remove_dir_all(dir);
+        let _ = self.home.objects().delete(&format!("data/{}", self.id));
         Ok(())
     }
 }

@@ -158,7 +158,7 @@ impl Uploader<'_> {
         staged
             .into_iter()
             .filter(|s| names.is_none_or(|n| n.contains(&s.name)))
-            .map(|s| Ok((s.name.clone(), parts::read(&self.home.path(&s.file))?)))
+            .map(|s| Ok((s.name.clone(), parts::read(&self.home.local(&s.file)?)?)))
             .collect()
     }
 
@@ -167,7 +167,7 @@ impl Uploader<'_> {
         let day = crate::date::parse_arg(date)?;
         let staged = catalog::staged(self.home.db(), self.id)?;
         let entry = staged.iter().find(|s| s.name == name).ok_or_else(|| Error::not_found("staged name", name))?;
-        let frame = parts::read(&self.home.path(&entry.file))?;
+        let frame = parts::read(&self.home.local(&entry.file)?)?;
         type Factors<'f> = std::collections::BTreeMap<&'f str, Vec<f32>>;
         let mut groups: std::collections::BTreeMap<&str, Factors<'_>> = Default::default();
         for row in (0..frame.len()).filter(|&r| frame.date[r] == day) {
@@ -182,7 +182,7 @@ impl Uploader<'_> {
         let day = crate::date::parse_arg(date)?;
         let staged = catalog::staged(self.home.db(), self.id)?;
         let Some(entry) = staged.iter().rfind(|s| s.days.iter().any(|d| d.date == day)) else { return Ok(Vec::new()) };
-        let frame = parts::read(&self.home.path(&entry.file))?;
+        let frame = parts::read(&self.home.local(&entry.file)?)?;
         let mut out: Vec<(String, f32)> = (0..frame.len())
             .filter(|&r| frame.date[r] == day && frame.factor_group.get(r) == group && frame.factor.get(r) == factor)
             .map(|r| (frame.asset_id.get(r).to_owned(), frame.exposure[r]))
@@ -246,16 +246,17 @@ impl Uploader<'_> {
     /// The committed files of a version (latest when `None`): one per date, by date.
     pub fn part_files(&self, version: Option<u32>) -> Result<Vec<(i32, std::path::PathBuf)>> {
         let v = self.resolve_version(version)?;
-        let data = self.home.data();
-        Ok(catalog::version_parts(self.home.db(), self.id, v)?.into_iter().map(|p| (p.stats.date, data.path(&p.file))).collect())
+        let data = self.home.objects();
+        // In parallel: from a team's bucket, each is fetched once into this machine's cache.
+        catalog::version_parts(self.home.db(), self.id, v)?.par_iter().map(|p| Ok((p.stats.date, data.local(&p.file)?))).collect()
     }
 
     /// All committed rows of a version (latest when `None`), by date then key.
     pub fn data(&self, version: Option<u32>) -> Result<Exposures> {
         let v = self.resolve_version(version)?;
         let parts = catalog::version_parts(self.home.db(), self.id, v)?;
-        let data = self.home.data();
-        let frames: Vec<Exposures> = parts.par_iter().map(|p| parts::read(&data.path(&p.file))).collect::<Result<_>>()?;
+        let data = self.home.objects();
+        let frames: Vec<Exposures> = parts.par_iter().map(|p| parts::read(&data.local(&p.file)?)).collect::<Result<_>>()?;
         Ok(Exposures::concat(&frames))
     }
 }

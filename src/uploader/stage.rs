@@ -10,7 +10,8 @@ use crate::frame::{DayStats, Exposures};
 use crate::inputs::{self, Unit};
 use crate::parse::{self, Diagnostic, Source};
 use crate::progress::Progress;
-use crate::store::home::DataDir;
+use crate::store::objects::{self, Objects};
+use crate::store::sql::transaction;
 use crate::store::{catalog, parts};
 use crate::{Error, Result};
 
@@ -79,7 +80,7 @@ enum Outcome {
 /// What is already staged under a name: its entry's digest (if recorded) and its result.
 type Existing = HashMap<String, (Option<String>, StagingResult)>;
 
-fn stage_unit(data: &DataDir, dataset: i64, unit: &Unit, existing: &Existing, replace: bool) -> Result<Outcome> {
+fn stage_unit(data: &dyn Objects, dataset: i64, unit: &Unit, existing: &Existing, replace: bool) -> Result<Outcome> {
     let bytes = match unit.read() {
         Ok(b) => b,
         Err(d) => return Ok(Outcome::Refused(failed(&unit.name, &unit.label, vec![d]))),
@@ -108,7 +109,7 @@ fn stage_unit(data: &DataDir, dataset: i64, unit: &Unit, existing: &Existing, re
         name: unit.name.clone(),
         source: unit.label.clone(),
         parser: parsed.layout.name().to_owned(),
-        file: data.new_file(dataset, "staged")?,
+        file: objects::new_key(&format!("{dataset}/staged")),
         rows: parsed.frame.len() as u64,
         assets: Exposures::used(&parsed.frame.asset_id).len() as u32,
         factor_groups,
@@ -117,7 +118,8 @@ fn stage_unit(data: &DataDir, dataset: i64, unit: &Unit, existing: &Existing, re
         days: DayStats::of(&parsed.frame),
         digest: Some(digest),
     };
-    parts::write(&data.path(&row.file), parsed.frame)?;
+    parts::write(&data.create(&row.file)?, parsed.frame)?;
+    data.publish(&row.file)?;
     Ok(Outcome::Staged(row))
 }
 
@@ -128,7 +130,7 @@ impl Uploader<'_> {
     /// fail. A name already staged from identical bytes is left as it is (`unchanged`); from
     /// different bytes it is refused (`exists`) unless `replace` is set.
     pub fn stage(&self, paths: &[PathBuf], replace: bool, progress: &Progress<'_>) -> Result<Vec<StagingResult>> {
-        let _lock = self.home.write_lock()?;
+        let _lock = self.home.write_lock(self.scope())?;
         let resolved = inputs::resolve(paths);
         let existing: Existing =
             catalog::staged(self.home.db(), self.id)?.into_iter().map(|s| (s.name.clone(), (s.digest.clone(), result_of(&s)))).collect();
@@ -145,7 +147,7 @@ impl Uploader<'_> {
                 todo.push(unit);
             }
         }
-        let (data, dataset) = (self.home.data(), self.id);
+        let (data, dataset) = (self.home.objects(), self.id);
         let counter = progress.counter("stage", todo.len() as u64);
         let outcomes: Vec<Result<Outcome>> = todo
             .par_iter()
@@ -168,30 +170,28 @@ impl Uploader<'_> {
                 Err(e) => error = error.or(Some(e)),
             }
         }
-        let discard = |rows: &[catalog::StagedRow]| rows.iter().for_each(|r| drop(std::fs::remove_file(self.home.path(&r.file))));
+        let discard = |rows: &[catalog::StagedRow]| rows.iter().for_each(|r| drop(self.home.objects().delete(&r.file)));
         if let Some(e) = error.or_else(|| progress.check().err()) {
             discard(&staged);
             return Err(e);
         }
         let old = catalog::staged(self.home.db(), self.id)?;
         let replaced: Vec<&catalog::StagedRow> = old.iter().filter(|o| staged.iter().any(|s| s.name == o.name)).collect();
-        let tx = self.home.db().unchecked_transaction()?;
-        let recorded = (|| {
+        let recorded = transaction(self.home.db(), |tx| {
             for r in &replaced {
-                catalog::delete_staged(&tx, self.id, &r.name)?;
+                catalog::delete_staged(tx, self.id, &r.name)?;
             }
             for s in &staged {
-                catalog::insert_staged(&tx, self.id, s)?;
+                catalog::insert_staged(tx, self.id, s)?;
             }
-            tx.commit()?;
             Ok(())
-        })();
+        });
         if let Err(e) = recorded {
             discard(&staged);
             return Err(e);
         }
         for r in replaced {
-            let _ = std::fs::remove_file(self.home.path(&r.file));
+            let _ = self.home.objects().delete(&r.file);
         }
         results.extend(staged.iter().map(result_of));
         results.sort_by(|a, b| a.name.cmp(&b.name).then(a.source.cmp(&b.source)));
