@@ -10,6 +10,7 @@ use riskdesk::api::{CheckRequest, DataRequest};
 use riskdesk::checks::{Severity, Thresholds};
 use riskdesk::demo::{DemoLayout, DemoOptions};
 use riskdesk::progress::Step;
+use riskdesk::store::Storage;
 use riskdesk::riskdataset::{ExposureQuery, RiskDatasetSettings, Selection};
 use riskdesk::table::{Format, Table};
 use riskdesk::text::thousands;
@@ -28,6 +29,15 @@ struct Cli {
     /// The API key for --endpoint
     #[arg(long, global = true, value_name = "KEY", env = "RISKDESK_API_KEY", hide_env_values = true)]
     api_key: Option<String>,
+    /// A team store's catalog (postgres://USER@HOST/DATABASE), with --store, instead of a home folder
+    #[arg(long, global = true, value_name = "URL", env = "RISKDESK_CATALOG", hide_env_values = true)]
+    catalog: Option<String>,
+    /// A team store's objects (s3://BUCKET/PREFIX; endpoint and keys from the AWS_* variables), with --catalog
+    #[arg(long, global = true, value_name = "URL", env = "RISKDESK_STORE")]
+    store: Option<String>,
+    /// Where this machine caches a team store's objects [default: ~/.cache/riskdesk/store/<hash>]
+    #[arg(long, global = true, value_name = "DIR", env = "RISKDESK_CACHE")]
+    cache: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -79,6 +89,23 @@ enum Command {
     /// API keys for `riskdesk serve`, kept in this home as hashes.
     #[command(subcommand)]
     Keys(Keys),
+    /// The team store given by --catalog and --store: move a home into it, collect its orphans.
+    #[command(subcommand)]
+    Store(Store),
+}
+
+#[derive(Subcommand)]
+enum Store {
+    /// Move a home folder (its datasets, versions, references, risk datasets and keys) into the
+    /// empty team store given by --catalog and --store, then verify the copy. The home is left as it was.
+    Migrate {
+        /// The home folder to move.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+    },
+    /// Delete the objects nobody needs (left by killed or failed writers); never one that a
+    /// version or a running writer on any server still needs.
+    Gc,
 }
 
 #[derive(Subcommand)]
@@ -546,21 +573,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let home_root = cli.home.clone().unwrap_or_else(LocalBackend::default_root);
     let endpoint = cli.endpoint.clone().filter(|e| !e.trim().is_empty());
     let api_key = cli.api_key.clone().unwrap_or_default();
-    // The workflow's store: the server given with --endpoint, else the home folder.
-    let backend = || -> Result<Box<dyn Backend>> {
-        match &endpoint {
-            Some(url) => Ok(Box::new(riskdesk_remote::RemoteBackend::connect(url, &api_key)?)),
-            None => Ok(Box::new(LocalBackend::open(&home_root)?)),
+    let team = || -> Result<Option<riskdesk_team::TeamStore>> {
+        let pick = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        match (pick(&cli.catalog), pick(&cli.store)) {
+            (None, None) => Ok(None),
+            (Some(catalog), Some(store)) => Ok(Some(riskdesk_team::TeamStore::open(&catalog, &store, cli.cache.as_deref())?)),
+            (Some(_), None) => Err(Error::invalid("--catalog needs --store too (s3://BUCKET/PREFIX): a team store is both")),
+            (None, Some(_)) => Err(Error::invalid("--store needs --catalog too (postgres://USER@HOST/DATABASE): a team store is both")),
         }
     };
-    // Keys and serving manage a home folder itself, on the machine that holds it.
+    // Keys and serving manage a store itself (a home folder, or a team store), not a server.
     let home = || -> Result<LocalBackend> {
         if let Some(url) = &endpoint {
             return Err(Error::invalid(format!(
-                "this command works on a home folder, not on a server ({url}): run it on the server's machine, without --endpoint"
+                "this command works on a home folder or a team store, not on a server ({url}): run it without --endpoint"
             )));
         }
-        LocalBackend::open(&home_root)
+        match team()? {
+            Some(t) => LocalBackend::on(t.shared()),
+            None => LocalBackend::open(&home_root),
+        }
+    };
+    // The workflow's store: the server given with --endpoint, else the team store or home folder.
+    let backend = || -> Result<Box<dyn Backend>> {
+        match &endpoint {
+            Some(url) => Ok(Box::new(riskdesk_remote::RemoteBackend::connect(url, &api_key)?)),
+            None => Ok(Box::new(home()?)),
+        }
+    };
+    let team_store = || -> Result<riskdesk_team::TeamStore> {
+        team()?.ok_or_else(|| Error::invalid("this command needs a team store: give --catalog and --store (or RISKDESK_CATALOG and RISKDESK_STORE)"))
     };
     match cli.command {
         Command::Scan { folder, dataset, json } => {
@@ -607,7 +649,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("Wrote {} reference files to {} (riskdesk reference import NAME {})", files.len(), out.display(), out.display());
         }
         Command::Keys(cmd) => keys(&home()?, cmd)?,
-        Command::Serve { listen, max_upload_mb } => serve(home()?, listen, max_upload_mb.saturating_mul(1_000_000))?,
+        Command::Serve { listen, max_upload_mb } => {
+            let backend = home()?;
+            if let Some(t) = team()? {
+                collect_periodically(t);
+            }
+            serve(backend, listen, max_upload_mb.saturating_mul(1_000_000))?
+        }
+        Command::Store(Store::Migrate { from }) => {
+            let to = team_store()?;
+            let moved = with_progress(|p| riskdesk_team::copy::copy(&from, &to, p))?;
+            let rows: Vec<String> = moved.rows.iter().filter(|(_, n)| *n > 0).map(|(t, n)| format!("{n} {t}")).collect();
+            println!("Moved {} into {}: {} objects ({}), catalog rows: {}.", from.display(), to.location(), moved.objects, megabytes(moved.bytes), rows.join(", "));
+            println!("Verified: every table's row count, and every object's content read back from the bucket.");
+        }
+        Command::Store(Store::Gc) => {
+            let c = riskdesk_team::collect::collect(&team_store()?)?;
+            println!(
+                "{} objects: deleted {} orphaned ({}), kept {} being written by running writers.",
+                c.objects,
+                c.deleted.len(),
+                megabytes(c.bytes),
+                c.pending
+            );
+        }
         Command::Upload(cmd) => return upload(backend()?.as_ref(), cmd),
         Command::Reference(cmd) => reference(backend()?.as_ref(), cmd)?,
         Command::Riskdatasets(cmd) => riskdatasets(backend()?.as_ref(), cmd)?,
@@ -639,6 +704,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Collects a team store's orphaned objects now and every hour after, on a thread of its own
+/// (each server of a team does; collections are safe to run at once).
+fn collect_periodically(store: riskdesk_team::TeamStore) {
+    std::thread::spawn(move || {
+        loop {
+            if let Err(e) = riskdesk_team::collect::collect(&store) {
+                eprintln!("Collecting the team store's orphaned objects failed (tried again in an hour): {e}");
+            }
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    });
 }
 
 /// Runs the server until Ctrl-C or SIGTERM; prints its URL once it listens.

@@ -183,11 +183,24 @@ CREATE TABLE api_key (
 );
 CREATE TABLE pending_object (
     key TEXT PRIMARY KEY,
-    owner_pid BIGINT NOT NULL,
-    owner_start TIMESTAMPTZ NOT NULL,
+    owner INTEGER NOT NULL,
     created TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 "];
+
+/// Every catalog table with its columns, parents before children: what moving a catalog from
+/// one database to another copies (see `riskdesk store migrate`).
+pub const TABLES: &[(&str, &str)] = &[
+    ("dataset", "id, name, created"),
+    ("staged", "dataset_id, name, source, parser, file, rows, assets, factor_groups, factors, timestamp, digest"),
+    ("staged_day", "dataset_id, name, date, rows, n_assets, min, max, mean, median, std"),
+    ("part", "id, dataset_id, date, file, rows, n_assets, min, max, mean, median, std, factor_groups, factors"),
+    ("version", "dataset_id, version, created, mode, committed_names"),
+    ("version_part", "dataset_id, version, part_id"),
+    ("reference_dataset", REFERENCE_COLUMNS),
+    ("risk_dataset", "id, name, settings, layout, report, file, created"),
+    ("api_key", "id, \"user\", hash, created"),
+];
 
 /// The folder (relative to the home folder) holding one folder per reference dataset, named by its id.
 pub const REFERENCES_DIR: &str = "data/references";
