@@ -1,23 +1,15 @@
-//! Crashes, concurrent processes and cancellation never damage a home folder.
+//! Crashes, concurrent processes and cancellation never damage a store (a home folder, or a
+//! team store with `RISKDESK_TEST_TEAM=1`).
 
 mod common;
 use common::*;
-use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 const D: &str = "Mine";
 
-fn files_in(dir: &Path) -> usize {
-    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
-}
-
-fn parts_dir(env: &Env) -> std::path::PathBuf {
-    let data = env.home().join("data");
-    let id = std::fs::read_dir(&data).unwrap().next().unwrap().unwrap().file_name();
-    data.join(id).join("parts")
-}
+/// The committed files of the workspace's first (and only) dataset.
+const PARTS: &str = "data/1/parts";
 
 #[test]
 fn killing_a_commit_at_any_moment_leaves_the_previous_version_whole() {
@@ -28,14 +20,12 @@ fn killing_a_commit_at_any_moment_leaves_the_previous_version_whole() {
     let original = data_lines(&env, D, &[]);
     let v2 = env.demo("v2", 1500, 8, &["--seed", "8"]);
     env.ok(&["upload", "stage", "-d", D, s(&v2)]);
-    let parts = parts_dir(&env);
-    assert_eq!(files_in(&parts), 8);
+    assert_eq!(env.objects(PARTS), 8);
     let mut killed_mid_write = 0;
     // First kill once new part files start to appear (certainly mid-commit), then at growing delays.
     for attempt in 0..25 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_riskdesk"))
-            .arg("--home")
-            .arg(env.home())
+        let mut child = env
+            .command()
             .args(["upload", "commit", "-d", D, "--mode", "upsert"])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -43,7 +33,7 @@ fn killing_a_commit_at_any_moment_leaves_the_previous_version_whole() {
             .unwrap();
         let start = Instant::now();
         if attempt < 3 {
-            while files_in(&parts) <= 8 && child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_secs(20) {
+            while env.objects(PARTS) <= 8 && child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_secs(20) {
                 std::thread::sleep(Duration::from_micros(200));
             }
         } else {
@@ -71,33 +61,51 @@ fn killing_a_commit_at_any_moment_leaves_the_previous_version_whole() {
     }
     assert!(killed_mid_write >= 1, "no kill landed while part files were being written");
     assert_eq!(env.json(&["upload", "history", "-d", D, "--json"]).as_array().unwrap().len(), 2, "the commit never completed");
-    // The next writer removes whatever the killed processes left behind.
-    let home = riskdesk::Home::open(&env.home()).unwrap();
-    drop(home.write_lock(riskdesk::store::Scope::References).unwrap());
-    assert_eq!(files_in(&parts), 16, "orphaned part files were not removed");
+    // Whatever the killed processes left behind is removed (by the next writer of a home
+    // folder, by the collector of a team store), and nothing a version needs.
+    env.collect_orphans();
+    assert_eq!(env.objects(PARTS), 16, "orphaned part files were not removed");
+    assert_eq!(data_lines(&env, D, &["--version", "1"]), original);
 }
 
 #[test]
-fn a_second_writer_gets_a_clear_busy_error_and_readers_are_not_blocked() {
+fn a_second_writer_waits_or_gets_a_clear_busy_error_and_readers_are_not_blocked() {
     let env = Env::new();
     let exp = env.demo("exp", 50, 1, &[]);
     env.ok(&["upload", "stage", "-d", D, s(&exp)]);
-    let home = riskdesk::Home::open(&env.home()).unwrap();
-    let lock = home.write_lock(riskdesk::store::Scope::References).unwrap();
-    let err = env.fails(&["upload", "commit", "-d", D, "--mode", "append"]);
-    assert!(err.contains("is busy") && err.contains("code: busy"), "{err}");
-    assert!(matches!(home.write_lock(riskdesk::store::Scope::References), Err(riskdesk::Error::Busy { .. })));
+    let home = env.open_home();
+    let scope = riskdesk::store::Scope::Dataset(D.into());
+    let lock = home.write_lock(scope.clone()).unwrap();
+    if env.team.is_none() {
+        // A home folder: the second writer fails after half a second, saying why.
+        let err = env.fails(&["upload", "commit", "-d", D, "--mode", "append"]);
+        assert!(err.contains("is busy") && err.contains("code: busy"), "{err}");
+        assert!(matches!(home.write_lock(scope), Err(riskdesk::Error::Busy { .. })));
+        assert_eq!(env.json(&["upload", "staged", "-d", D, "--json"]).as_array().unwrap().len(), 1);
+        drop(lock);
+        env.ok(&["upload", "commit", "-d", D, "--mode", "append"]);
+        return;
+    }
+    // A team store: writers of one dataset take turns, so the second waits for the first (on
+    // whichever server), then commits; writers of another dataset do not wait at all.
+    let mut waiting = env.command().args(["upload", "commit", "-d", D, "--mode", "append"]).stdout(std::process::Stdio::null()).spawn().unwrap();
+    let other = env.demo("other", 50, 1, &[]);
+    env.ok(&["upload", "stage", "-d", "Other", s(&other)]);
+    env.ok(&["upload", "commit", "-d", "Other", "--mode", "append"]);
+    assert!(waiting.try_wait().unwrap().is_none(), "the commit did not wait for the lock's holder");
     // Reading works while the lock is held.
     assert_eq!(env.json(&["upload", "staged", "-d", D, "--json"]).as_array().unwrap().len(), 1);
+    assert!(env.json(&["upload", "history", "-d", D, "--json"]).as_array().unwrap().is_empty());
     drop(lock);
-    env.ok(&["upload", "commit", "-d", D, "--mode", "append"]);
+    assert!(waiting.wait().unwrap().success());
+    assert_eq!(env.json(&["upload", "history", "-d", D, "--json"]).as_array().unwrap().len(), 1);
 }
 
 #[test]
 fn cancelling_staging_or_a_commit_changes_nothing() {
     let env = Env::new();
     let exp = env.demo("exp", 200, 6, &[]);
-    let home = riskdesk::Home::open(&env.home()).unwrap();
+    let home = env.open_home();
     let up = home.get_or_create_uploader(D).unwrap();
     let cancel = AtomicBool::new(false);
     let sink = |step: &riskdesk::progress::Step| {
@@ -109,14 +117,14 @@ fn cancelling_staging_or_a_commit_changes_nothing() {
     let result = up.stage(&[exp.clone()], false, &progress);
     assert!(matches!(result, Err(riskdesk::Error::Cancelled)), "{result:?}");
     assert!(up.staging_results().unwrap().is_empty());
-    drop(home.write_lock(riskdesk::store::Scope::References).unwrap());
-    let staged_dir = env.home().join("data").join("1").join("staged");
-    assert_eq!(files_in(&staged_dir), 0);
+    env.collect_orphans();
+    assert_eq!(env.objects("data/1/staged"), 0);
     up.stage(&[exp], false, &riskdesk::Progress::none()).unwrap();
     cancel.store(false, Ordering::Relaxed);
     let result = up.commit(riskdesk::uploader::CommitMode::Append, None, &progress);
     assert!(matches!(result, Err(riskdesk::Error::Cancelled)));
     assert_eq!(up.version_history().unwrap().len(), 0);
     assert_eq!(up.staging_results().unwrap().len(), 6);
-    assert_eq!(files_in(&env.home().join("data").join("1").join("parts")), 0);
+    env.collect_orphans();
+    assert_eq!(env.objects(PARTS), 0);
 }

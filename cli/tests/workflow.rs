@@ -200,6 +200,5 @@ fn listing_wiping_destroying_and_output_formats() {
     assert!(env.fails(&["upload", "destroy", "-d", D]).contains("--yes"));
     env.ok(&["upload", "destroy", "-d", D, "--yes"]);
     assert!(env.fails(&["upload", "history", "-d", D]).contains("dataset 'My-Exposures' does not exist"));
-    let data_dir = env.home().join("data");
-    assert_eq!(std::fs::read_dir(data_dir).unwrap().count(), 0, "destroy must remove the data files");
+    assert_eq!(env.objects("data"), 0, "destroy must remove the data files");
 }

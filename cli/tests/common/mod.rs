@@ -1,22 +1,102 @@
-//! Helpers shared by the integration tests: a temporary home, the CLI binary, small files.
+//! Helpers shared by the integration tests: a temporary store, the CLI binary, small files.
+//!
+//! The store is a home folder, or with `RISKDESK_TEST_TEAM=1` a team store of its own (a new
+//! PostgreSQL database and bucket prefix on the servers `scripts/services.sh` started, named by
+//! `RISKDESK_TEST_CATALOG` and `RISKDESK_TEST_STORE`), so the same tests run on both.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Lines, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, ExitStatus, Output, Stdio};
 
-/// A temporary workspace with a home folder and a folder for input files.
+/// A temporary workspace with a store (a home folder, or a team store) and a folder for input files.
 pub struct Env {
     pub dir: tempfile::TempDir,
+    /// The team store's catalog and store URLs, when the tests run on one.
+    pub team: Option<(String, String)>,
+    opened: std::sync::OnceLock<Option<riskdesk_team::TeamStore>>,
+}
+
+/// Whether the tests run on a team store (`RISKDESK_TEST_TEAM=1`).
+pub fn on_team() -> bool {
+    std::env::var("RISKDESK_TEST_TEAM").is_ok_and(|v| v == "1")
+}
+
+/// A new, empty team store: a database of its own on `RISKDESK_TEST_CATALOG`'s server and a
+/// prefix of its own in `RISKDESK_TEST_STORE`'s bucket.
+pub fn new_team_store() -> (String, String) {
+    let admin = std::env::var("RISKDESK_TEST_CATALOG")
+        .expect("RISKDESK_TEST_CATALOG: start PostgreSQL and SeaweedFS with scripts/services (scripts/test does)");
+    let bucket = std::env::var("RISKDESK_TEST_STORE").expect("RISKDESK_TEST_STORE");
+    let mut salt = [0u8; 6];
+    getrandom::fill(&mut salt).unwrap();
+    let name = format!("t{}", salt.iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let base = admin.rsplit_once('/').unwrap().0;
+    (format!("{base}/{name}"), format!("{bucket}/{name}"))
 }
 
 impl Env {
     pub fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
+        Env { dir: tempfile::tempdir().unwrap(), team: on_team().then(new_team_store), opened: Default::default() }
     }
 
+    /// The home folder (on a team store: unused, but given to every command all the same).
     pub fn home(&self) -> PathBuf {
         self.dir.path().join("home")
+    }
+
+    /// The options that choose this workspace's store, for any command.
+    pub fn store_args(&self) -> Vec<std::ffi::OsString> {
+        let mut args: Vec<std::ffi::OsString> = vec!["--home".into(), self.home().into()];
+        if let Some((catalog, store)) = &self.team {
+            args.extend(["--catalog".into(), catalog.into(), "--store".into(), store.into(), "--cache".into()]);
+            args.push(self.dir.path().join("cache").into());
+        }
+        args
+    }
+
+    fn open_team(&self) -> Option<riskdesk_team::TeamStore> {
+        let (catalog, store) = self.team.as_ref()?;
+        Some(riskdesk_team::TeamStore::open(catalog, store, Some(&self.dir.path().join("cache"))).unwrap())
+    }
+
+    /// The team store itself (with this workspace's cache), opened once.
+    pub fn team_store(&self) -> Option<&riskdesk_team::TeamStore> {
+        self.opened.get_or_init(|| self.open_team()).as_ref()
+    }
+
+    /// The store opened in this process.
+    pub fn open_home(&self) -> riskdesk::Home {
+        match self.open_team() {
+            Some(t) => riskdesk::Home::on(t.shared()).unwrap(),
+            None => riskdesk::Home::open(&self.home()).unwrap(),
+        }
+    }
+
+    /// How many stored objects there are under `folder` (say `data/1/parts`).
+    pub fn objects(&self, folder: &str) -> usize {
+        match self.team_store() {
+            Some(t) => t.bucket().list(&format!("{folder}/")).unwrap().len(),
+            None => std::fs::read_dir(self.home().join(folder)).map(|d| d.count()).unwrap_or(0),
+        }
+    }
+
+    /// Removes what killed or failed writers left: the embedded store does it when a writer
+    /// takes its lock, a team store's collector when it runs.
+    pub fn collect_orphans(&self) {
+        match self.team_store() {
+            Some(t) => drop(riskdesk_team::collect::collect(t).unwrap()),
+            None => drop(self.open_home().write_lock(riskdesk::store::Scope::References).unwrap()),
+        }
+    }
+
+    /// The CLI binary with this workspace's store chosen.
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_riskdesk"));
+        c.args(self.store_args());
+        c
     }
 
     /// A subfolder (created).
@@ -35,7 +115,7 @@ impl Env {
 
     /// Runs the CLI with this home; returns the output.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_riskdesk")).arg("--home").arg(self.home()).args(args).output().unwrap()
+        self.command().args(args).output().unwrap()
     }
 
     /// Runs the CLI and requires success; returns standard output.
@@ -59,9 +139,8 @@ impl Env {
 
     /// Starts `riskdesk serve` over this home on a free port, once it listens.
     pub fn serve(&self) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_riskdesk"))
-            .arg("--home")
-            .arg(self.home())
+        let mut child = self
+            .command()
             .args(["serve", "--listen", "127.0.0.1:0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
