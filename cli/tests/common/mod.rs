@@ -42,6 +42,11 @@ impl Env {
         Env { dir: tempfile::tempdir().unwrap(), team: on_team().then(new_team_store), opened: Default::default() }
     }
 
+    /// A workspace on a team store of its own, whatever `RISKDESK_TEST_TEAM` says.
+    pub fn team() -> Env {
+        Env { dir: tempfile::tempdir().unwrap(), team: Some(new_team_store()), opened: Default::default() }
+    }
+
     /// The home folder (on a team store: unused, but given to every command all the same).
     pub fn home(&self) -> PathBuf {
         self.dir.path().join("home")
@@ -49,10 +54,16 @@ impl Env {
 
     /// The options that choose this workspace's store, for any command.
     pub fn store_args(&self) -> Vec<std::ffi::OsString> {
+        self.store_args_cached("cache")
+    }
+
+    /// [`Env::store_args`] with a team store's cache in the workspace's folder `cache` (servers
+    /// of one team on "other machines" each have their own).
+    pub fn store_args_cached(&self, cache: &str) -> Vec<std::ffi::OsString> {
         let mut args: Vec<std::ffi::OsString> = vec!["--home".into(), self.home().into()];
         if let Some((catalog, store)) = &self.team {
             args.extend(["--catalog".into(), catalog.into(), "--store".into(), store.into(), "--cache".into()]);
-            args.push(self.dir.path().join("cache").into());
+            args.push(self.dir.path().join(cache).into());
         }
         args
     }
@@ -139,8 +150,13 @@ impl Env {
 
     /// Starts `riskdesk serve` over this home on a free port, once it listens.
     pub fn serve(&self) -> Served {
-        let mut child = self
-            .command()
+        self.serve_cached("cache")
+    }
+
+    /// [`Env::serve`] with a team store's cache in the workspace's folder `cache`.
+    pub fn serve_cached(&self, cache: &str) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_riskdesk"))
+            .args(self.store_args_cached(cache))
             .args(["serve", "--listen", "127.0.0.1:0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

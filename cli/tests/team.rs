@@ -1,0 +1,202 @@
+//! Several `riskdesk serve` processes on one team store (PostgreSQL + SeaweedFS, started by
+//! `scripts/services`): commits through any of them are seen by all at once, commits into one
+//! dataset take turns and each gets its own version, a server killed mid-commit loses nothing,
+//! and the official client's notebook runs through one server while another commits.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use serde_json::Value;
+
+/// Runs the CLI against a server; requires success; returns standard output.
+fn remote(env: &Env, server: &Served, key: &str, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_riskdesk"))
+        .args(["--home", env.dir.path().join("client").to_str().unwrap(), "--endpoint", &server.url, "--api-key", key])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "riskdesk {args:?} through {} failed:\n{}{}", server.url, stdout(&out), stderr(&out));
+    stdout(&out)
+}
+
+fn remote_json(env: &Env, server: &Served, key: &str, args: &[&str]) -> Value {
+    serde_json::from_str(&remote(env, server, key, args)).unwrap()
+}
+
+/// A folder with one demo day, `2025-05-DD`.
+fn day(env: &Env, dd: u32, assets: usize) -> std::path::PathBuf {
+    let start = format!("2025-05-{dd:02}");
+    env.demo(&format!("day{dd}"), assets, 1, &["--start", &start, "--seed", &dd.to_string()])
+}
+
+fn names_of(history: &Value) -> Vec<Vec<String>> {
+    history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["committed_names"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_owned()).collect())
+        .collect()
+}
+
+fn new_key(env: &Env) -> String {
+    env.ok(&["keys", "create", "--user", "team@example.com"]).lines().last().unwrap().to_owned()
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and SeaweedFS: scripts/test starts them (scripts/services)"]
+fn two_servers_share_one_store_and_concurrent_commits_each_get_a_version() {
+    let env = Env::team();
+    let key = new_key(&env);
+    let (a, b) = (env.serve_cached("cache-a"), env.serve_cached("cache-b"));
+    let servers = [&a, &b];
+    let days: Vec<_> = (1..=8).map(|dd| day(&env, dd, 300)).collect();
+    let others: Vec<_> = (20..=23).map(|dd| day(&env, dd, 300)).collect();
+    std::thread::scope(|scope| {
+        for (i, folder) in days.iter().enumerate() {
+            let (env, key) = (&env, &key);
+            let (via, then) = (servers[i % 2], servers[(i + 1) % 2]);
+            scope.spawn(move || {
+                // Staged through one server, committed through the other (the staging area is shared).
+                let staged = remote_json(env, via, key, &["upload", "stage", "-d", "Shared", folder.to_str().unwrap(), "--json"]);
+                let name = staged[0]["name"].as_str().unwrap().to_owned();
+                remote(env, then, key, &["upload", "commit", "-d", "Shared", "--mode", "append", "--names", &name]);
+                // Seen through the first server at once.
+                let history = remote_json(env, via, key, &["upload", "history", "-d", "Shared", "--json"]);
+                assert!(names_of(&history).iter().flatten().any(|n| *n == name), "{name} committed through {} but not seen through {}", then.url, via.url);
+            });
+        }
+        // Another dataset commits meanwhile, through both servers.
+        let (env, key) = (&env, &key);
+        scope.spawn(move || {
+            for (i, folder) in others.iter().enumerate() {
+                let via = servers[i % 2];
+                remote(env, via, key, &["upload", "stage", "-d", "Other", folder.to_str().unwrap()]);
+                remote(env, via, key, &["upload", "commit", "-d", "Other", "--mode", "append"]);
+            }
+        });
+    });
+    // Every commit has its own version, 1 to 8, each with exactly its one name: none lost, none doubled.
+    let history = remote_json(&env, &a, &key, &["upload", "history", "-d", "Shared", "--json"]);
+    let versions: Vec<u64> = history.as_array().unwrap().iter().map(|v| v["version"].as_u64().unwrap()).collect();
+    assert_eq!(versions, (1..=8).collect::<Vec<_>>());
+    let names = names_of(&history);
+    assert!(names.iter().all(|n| n.len() == 1), "{names:?}");
+    let all: BTreeSet<String> = names.into_iter().flatten().collect();
+    assert_eq!(all, (1..=8).map(|dd| format!("exposures_2025-05-{dd:02}")).collect());
+    // The data through either server: every day's rows once, equal to the files' rows.
+    let through_b = remote(&env, &b, &key, &["upload", "data", "-d", "Shared"]);
+    let mut rows: Vec<&str> = through_b.lines().skip(1).collect();
+    rows.sort();
+    let expected: usize = days.iter().map(|d| csv_rows(d)).sum();
+    assert_eq!(rows.len(), expected);
+    let keys: BTreeSet<String> = rows.iter().map(|r| r.rsplitn(2, ',').nth(1).unwrap().to_owned()).collect();
+    assert_eq!(keys.len(), rows.len(), "a key was committed twice");
+    assert_eq!(through_b, remote(&env, &a, &key, &["upload", "data", "-d", "Shared"]));
+    assert_eq!(remote_json(&env, &b, &key, &["upload", "history", "-d", "Other", "--json"]).as_array().unwrap().len(), 4);
+}
+
+/// Data rows of the one CSV file in `folder`.
+fn csv_rows(folder: &Path) -> usize {
+    let file = std::fs::read_dir(folder).unwrap().next().unwrap().unwrap().path();
+    std::fs::read_to_string(file).unwrap().lines().count() - 1
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and SeaweedFS: scripts/test starts them (scripts/services)"]
+fn a_server_killed_mid_commit_loses_nothing_and_the_other_keeps_committing() {
+    let env = Env::team();
+    let key = new_key(&env);
+    let big = env.demo("v1", 4000, 20, &[]);
+    env.ok(&["upload", "stage", "-d", "Big", s(&big)]);
+    env.ok(&["upload", "commit", "-d", "Big", "--mode", "append"]);
+    let original = data_lines(&env, "Big", &[]);
+    let v2 = env.demo("v2", 4000, 20, &["--seed", "8"]);
+    env.ok(&["upload", "stage", "-d", "Big", s(&v2)]);
+    const PARTS: &str = "data/1/parts";
+    assert_eq!(env.objects(PARTS), 20);
+    let (a, b) = (env.serve_cached("cache-a"), env.serve_cached("cache-b"));
+    let small: Vec<_> = (1..=3).map(|dd| day(&env, dd, 200)).collect();
+    let a_url = a.url.clone();
+    std::thread::scope(|scope| {
+        // The doomed commit through A, killed once its first new part is stored.
+        let commit = scope.spawn(|| {
+            Command::new(env!("CARGO_BIN_EXE_riskdesk"))
+                .args(["--endpoint", &a_url, "--api-key", &key, "upload", "commit", "-d", "Big", "--mode", "upsert"])
+                .output()
+                .unwrap()
+        });
+        // Meanwhile B commits into another dataset, before, during and after the kill.
+        let other = scope.spawn(|| {
+            for folder in &small {
+                remote(&env, &b, &key, &["upload", "stage", "-d", "Small", folder.to_str().unwrap()]);
+                remote(&env, &b, &key, &["upload", "commit", "-d", "Small", "--mode", "append"]);
+            }
+        });
+        a.kill_when(|| env.objects(PARTS) > 20);
+        let out = commit.join().unwrap();
+        assert!(!out.status.success(), "the commit finished before the kill: make the dataset larger");
+        other.join().unwrap();
+    });
+    // Version 1 is whole, the staging area too; B's commits are all there.
+    assert!(env.objects(PARTS) > 20, "the kill did not land mid-commit");
+    assert_eq!(remote_json(&env, &b, &key, &["upload", "history", "-d", "Big", "--json"]).as_array().unwrap().len(), 1);
+    assert_eq!(data_lines(&env, "Big", &[]), original);
+    assert_eq!(env.json(&["upload", "staged", "-d", "Big", "--json"]).as_array().unwrap().len(), 20);
+    assert_eq!(remote_json(&env, &b, &key, &["upload", "history", "-d", "Small", "--json"]).as_array().unwrap().len(), 3);
+    // The killed server's lock went with its session: the next writer, on the other server, proceeds.
+    remote(&env, &b, &key, &["upload", "commit", "-d", "Big", "--mode", "upsert"]);
+    let after = data_lines(&env, "Big", &[]);
+    assert_ne!(after, original);
+    // The collector deletes exactly what the killed commit left, nothing a version needs.
+    let collected = env.ok(&["store", "gc"]);
+    assert!(!collected.contains("deleted 0 orphaned"), "{collected}");
+    assert_eq!(env.objects(PARTS), 40);
+    assert_eq!(data_lines(&env, "Big", &["--version", "1"]), original);
+    assert_eq!(data_lines(&env, "Big", &[]), after);
+    assert!(env.ok(&["store", "gc"]).contains("deleted 0 orphaned"));
+}
+
+#[test]
+#[ignore = "needs PostgreSQL, SeaweedFS and the official client's venv: scripts/test starts them"]
+fn the_notebook_runs_through_one_server_while_another_commits() {
+    let python = std::env::var("RISKDESK_CLIENT_PYTHON").expect("RISKDESK_CLIENT_PYTHON names the official client's venv python");
+    let env = Env::team();
+    let days = env.demo("days", 400, 6, &[]);
+    let reference = env.folder("reference");
+    env.ok(&["demo", "reference", reference.to_str().unwrap(), "--assets", "400", "--days", "6"]);
+    env.ok(&["reference", "import", "Bayesline-US-All-1y", reference.to_str().unwrap()]);
+    let key = new_key(&env);
+    let (a, b) = (env.serve_cached("cache-a"), env.serve_cached("cache-b"));
+    let small: Vec<_> = (10..=13).map(|dd| day(&env, dd, 300)).collect();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/client/notebook_current.py");
+    let out = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for folder in &small {
+                remote(&env, &b, &key, &["upload", "stage", "-d", "Busy", folder.to_str().unwrap()]);
+                remote(&env, &b, &key, &["upload", "commit", "-d", "Busy", "--mode", "append"]);
+            }
+        });
+        Command::new(&python).arg(&script).args([&a.url, &key, days.to_str().unwrap()]).output().unwrap()
+    });
+    let printed = stdout(&out);
+    assert!(out.status.success(), "the notebook failed:\n{printed}\n{}", stderr(&out));
+    let got: Value = serde_json::from_str(printed.lines().last().unwrap()).unwrap();
+    assert_eq!(got["version"], 1, "{got}");
+    assert_eq!(got["committed"].as_array().unwrap().len(), 6);
+    assert!(got["rows"].as_u64().unwrap() > 2000, "{got}");
+    // What the notebook made through A is there through B, and B's commits through A.
+    let riskdatasets = remote(&env, &b, &key, &["riskdatasets", "list"]);
+    assert!(riskdatasets.contains("My-Risk-Dataset"), "{riskdatasets}");
+    assert_eq!(remote_json(&env, &a, &key, &["upload", "history", "-d", "Busy", "--json"]).as_array().unwrap().len(), 4);
+    // The exposures the notebook got equal the CLI's, on the team store.
+    let cli = env.folder("cli").join("exposures.parquet");
+    env.ok(&["exposures", "get", "-d", "My-Risk-Dataset", "--format", "parquet", "--out", cli.to_str().unwrap()]);
+    let same_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/client/same_frame.py");
+    let same = Command::new(&python).arg(same_script).args([got["frame"].as_str().unwrap(), cli.to_str().unwrap()]).output().unwrap();
+    let verdict: Value = serde_json::from_str(stdout(&same).lines().last().unwrap_or("null")).unwrap();
+    assert_eq!(verdict["equal"], true, "{}{}", stdout(&same), stderr(&same));
+}
