@@ -200,3 +200,107 @@ fn the_notebook_runs_through_one_server_while_another_commits() {
     let verdict: Value = serde_json::from_str(stdout(&same).lines().last().unwrap_or("null")).unwrap();
     assert_eq!(verdict["equal"], true, "{}{}", stdout(&same), stderr(&same));
 }
+
+#[test]
+#[ignore = "needs PostgreSQL and SeaweedFS: scripts/test starts them (scripts/services)"]
+fn the_collector_never_deletes_what_a_running_writer_needs() {
+    let env = Env::team();
+    let exp = env.demo("exp", 100, 2, &[]);
+    env.ok(&["upload", "stage", "-d", "D", s(&exp)]);
+    env.ok(&["upload", "commit", "-d", "D", "--mode", "append"]);
+    // Another process (here: another store instance, with a session and owner of its own) has
+    // written an object that no catalog row names yet: its commit is still running.
+    let (catalog, store) = env.team.clone().unwrap();
+    let writer = riskdesk_team::TeamStore::open(&catalog, &store, Some(&env.dir.path().join("writer"))).unwrap();
+    let key = riskdesk::store::objects::new_key("1/parts");
+    let objects = riskdesk::store::Storage::objects(&writer);
+    std::fs::write(objects.create(&key).unwrap(), b"a part being committed").unwrap();
+    objects.publish(&key).unwrap();
+    let collector = env.team_store().unwrap();
+    let first = riskdesk_team::collect::collect(collector).unwrap();
+    assert_eq!((first.pending, first.deleted.len()), (1, 0), "{first:?}");
+    assert_eq!(env.objects("data/1/parts"), 3);
+    // The writer dies (its session ends): now its object is an orphan, and goes.
+    drop(writer);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let second = loop {
+        let c = riskdesk_team::collect::collect(collector).unwrap();
+        if !c.deleted.is_empty() || std::time::Instant::now() > deadline {
+            break c;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(second.deleted, vec![key]);
+    assert_eq!(env.objects("data/1/parts"), 2);
+    assert_eq!(data_lines(&env, "D", &[]).len(), csv_lines(&exp));
+}
+
+fn csv_lines(folder: &Path) -> usize {
+    std::fs::read_dir(folder).unwrap().map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap().lines().count() - 1).sum()
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and SeaweedFS: scripts/test starts them (scripts/services)"]
+fn a_team_catalog_of_a_newer_riskdesk_is_refused() {
+    let env = Env::team();
+    env.ok(&["upload", "datasets"]);
+    let (catalog, _) = env.team.clone().unwrap();
+    let mut client = postgres::Client::connect(&catalog, postgres::NoTls).unwrap();
+    client.batch_execute("UPDATE riskdesk_schema SET version = version + 1").unwrap();
+    let err = env.fails(&["upload", "datasets"]);
+    assert!(err.contains("newer Riskdesk") && err.contains("upgrade Riskdesk"), "{err}");
+}
+
+const SETTINGS: &str = r#"{
+  "reference_dataset": "Demo-Global",
+  "exposures": [{"exposure_type": "uploaded", "exposure_source": "Mine", "market_factor_group": "market",
+    "style_factor_group": "style", "industry_factor_group": "industry", "region_factor_group": "region"}]
+}"#;
+
+#[test]
+#[ignore = "needs PostgreSQL and SeaweedFS: scripts/test starts them (scripts/services)"]
+fn store_migrate_moves_a_home_into_a_team_store_whole() {
+    let home = Env::embedded();
+    let v1 = home.demo("v1", 300, 4, &[]);
+    home.ok(&["upload", "stage", "-d", "Mine", s(&v1)]);
+    home.ok(&["upload", "commit", "-d", "Mine", "--mode", "append"]);
+    let v2 = home.demo("v2", 300, 2, &["--seed", "9"]);
+    home.ok(&["upload", "stage", "-d", "Mine", s(&v2)]);
+    home.ok(&["upload", "commit", "-d", "Mine", "--mode", "upsert"]);
+    let staged = home.demo("staged", 300, 1, &["--start", "2025-06-02"]);
+    home.ok(&["upload", "stage", "-d", "Mine", s(&staged)]);
+    home.ok(&["reference", "demo", "--assets", "300", "--days", "4"]);
+    let settings = home.file("cfg", "settings.json", SETTINGS);
+    home.ok(&["riskdatasets", "create", "Risk", "--settings", s(&settings)]);
+    let key = home.ok(&["keys", "create", "--user", "moved@example.com"]).lines().last().unwrap().to_owned();
+
+    let team = Env::team();
+    let out = team.ok(&["store", "migrate", "--from", s(&home.home())]);
+    assert!(out.contains("Verified"), "{out}");
+    // Everything reads the same from the team store.
+    for args in [
+        vec!["upload", "history", "-d", "Mine", "--json"],
+        vec!["upload", "staged", "-d", "Mine", "--json"],
+        vec!["reference", "list", "--json"],
+        vec!["riskdatasets", "list", "--json"],
+        vec!["keys", "list", "--json"],
+    ] {
+        assert_eq!(team.ok(&args), home.ok(&args), "{args:?}");
+    }
+    for version in ["1", "2"] {
+        assert_eq!(data_lines(&team, "Mine", &["--version", version]), data_lines(&home, "Mine", &["--version", version]));
+    }
+    let exposures = |env: &Env| env.ok(&["exposures", "get", "-d", "Risk", "--format", "csv"]);
+    assert_eq!(exposures(&team), exposures(&home));
+    // The moved key opens a server on the team store; new ids continue after the moved ones.
+    let served = team.serve();
+    assert!(remote(&team, &served, &key, &["upload", "datasets"]).contains("Mine"));
+    let next = team.ok(&["keys", "create", "--user", "next@example.com"]);
+    assert!(next.contains("Created API key 2 "), "{next}");
+    team.ok(&["upload", "commit", "-d", "Mine", "--mode", "append"]);
+    assert_eq!(team.json(&["upload", "history", "-d", "Mine", "--json"]).as_array().unwrap().len(), 3);
+    // A second move into a store holding data is refused; the home was left as it was.
+    let err = team.fails(&["store", "migrate", "--from", s(&home.home())]);
+    assert!(err.contains("already holds data"), "{err}");
+    assert_eq!(home.json(&["upload", "history", "-d", "Mine", "--json"]).as_array().unwrap().len(), 2);
+}

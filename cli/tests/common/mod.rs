@@ -42,6 +42,11 @@ impl Env {
         Env { dir: tempfile::tempdir().unwrap(), team: on_team().then(new_team_store), opened: Default::default() }
     }
 
+    /// A workspace on a home folder, whatever `RISKDESK_TEST_TEAM` says.
+    pub fn embedded() -> Env {
+        Env { dir: tempfile::tempdir().unwrap(), team: None, opened: Default::default() }
+    }
+
     /// A workspace on a team store of its own, whatever `RISKDESK_TEST_TEAM` says.
     pub fn team() -> Env {
         Env { dir: tempfile::tempdir().unwrap(), team: Some(new_team_store()), opened: Default::default() }
