@@ -3,7 +3,6 @@
 //! an [`ErrorBody`] `{code, message, details}`; [`Error`] serializes to it and back, so a remote
 //! backend returns the same codes as the local one.
 
-
 /// Result alias used throughout the engine.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

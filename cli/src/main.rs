@@ -10,8 +10,8 @@ use riskdesk::api::{CheckRequest, DataRequest};
 use riskdesk::checks::{Severity, Thresholds};
 use riskdesk::demo::{DemoLayout, DemoOptions};
 use riskdesk::progress::Step;
-use riskdesk::store::Storage;
 use riskdesk::riskdataset::{ExposureQuery, RiskDatasetSettings, Selection};
+use riskdesk::store::Storage;
 use riskdesk::table::{Format, Table};
 use riskdesk::text::thousands;
 use riskdesk::uploader::{Column, CommitMode, StageState, VersionDiff};
@@ -602,7 +602,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
     };
     let team_store = || -> Result<riskdesk_team::TeamStore> {
-        team()?.ok_or_else(|| Error::invalid("this command needs a team store: give --catalog and --store (or RISKDESK_CATALOG and RISKDESK_STORE)"))
+        team()?.ok_or_else(|| {
+            Error::invalid("this command needs a team store: give --catalog and --store (or RISKDESK_CATALOG and RISKDESK_STORE)")
+        })
     };
     match cli.command {
         Command::Scan { folder, dataset, json } => {
@@ -660,7 +662,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let to = team_store()?;
             let moved = with_progress(|p| riskdesk_team::copy::copy(&from, &to, p))?;
             let rows: Vec<String> = moved.rows.iter().filter(|(_, n)| *n > 0).map(|(t, n)| format!("{n} {t}")).collect();
-            println!("Moved {} into {}: {} objects ({}), catalog rows: {}.", from.display(), to.location(), moved.objects, megabytes(moved.bytes), rows.join(", "));
+            println!(
+                "Moved {} into {}: {} objects ({}), catalog rows: {}.",
+                from.display(),
+                to.location(),
+                moved.objects,
+                megabytes(moved.bytes),
+                rows.join(", ")
+            );
             println!("Verified: every table's row count, and every object's content read back from the bucket.");
         }
         Command::Store(Store::Gc) => {

@@ -88,7 +88,8 @@ fn a_second_writer_waits_or_gets_a_clear_busy_error_and_readers_are_not_blocked(
     }
     // A team store: writers of one dataset take turns, so the second waits for the first (on
     // whichever server), then commits; writers of another dataset do not wait at all.
-    let mut waiting = env.command().args(["upload", "commit", "-d", D, "--mode", "append"]).stdout(std::process::Stdio::null()).spawn().unwrap();
+    let mut waiting =
+        env.command().args(["upload", "commit", "-d", D, "--mode", "append"]).stdout(std::process::Stdio::null()).spawn().unwrap();
     let other = env.demo("other", 50, 1, &[]);
     env.ok(&["upload", "stage", "-d", "Other", s(&other)]);
     env.ok(&["upload", "commit", "-d", "Other", "--mode", "append"]);

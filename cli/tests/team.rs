@@ -66,7 +66,12 @@ fn two_servers_share_one_store_and_concurrent_commits_each_get_a_version() {
                 remote(env, then, key, &["upload", "commit", "-d", "Shared", "--mode", "append", "--names", &name]);
                 // Seen through the first server at once.
                 let history = remote_json(env, via, key, &["upload", "history", "-d", "Shared", "--json"]);
-                assert!(names_of(&history).iter().flatten().any(|n| *n == name), "{name} committed through {} but not seen through {}", then.url, via.url);
+                assert!(
+                    names_of(&history).iter().flatten().any(|n| *n == name),
+                    "{name} committed through {} but not seen through {}",
+                    then.url,
+                    via.url
+                );
             });
         }
         // Another dataset commits meanwhile, through both servers.

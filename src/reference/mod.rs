@@ -17,9 +17,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::store::catalog::{self, ReferenceRow};
 use crate::store::sql::transaction;
 use crate::store::{Home, Scope};
-use crate::store::catalog::{self, ReferenceRow};
 use crate::{Error, Result};
 
 /// The name of the demo reference dataset built by [`Home::demo_reference`].

@@ -256,17 +256,12 @@ pub fn referenced_files(db: &dyn Sql) -> Result<HashSet<String>> {
          UNION ALL SELECT 'reference', CAST(id AS TEXT) FROM reference_dataset",
         &[],
     )?;
-    rows.iter()
-        .map(|r| Ok(if r.text(0)? == "file" { r.text(1)? } else { format!("{REFERENCES_DIR}/{}", r.text(1)?) }))
-        .collect()
+    rows.iter().map(|r| Ok(if r.text(0)? == "file" { r.text(1)? } else { format!("{REFERENCES_DIR}/{}", r.text(1)?) })).collect()
 }
 
 /// (id, name, created) of every dataset, by name.
 pub fn datasets(db: &dyn Sql) -> Result<Vec<(i64, String, String)>> {
-    db.query("SELECT id, name, created FROM dataset ORDER BY name", &[])?
-        .iter()
-        .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?)))
-        .collect()
+    db.query("SELECT id, name, created FROM dataset ORDER BY name", &[])?.iter().map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?))).collect()
 }
 
 /// The id of a dataset by name.
@@ -306,7 +301,19 @@ pub fn insert_staged(db: &dyn Sql, dataset: i64, s: &StagedRow) -> Result<()> {
     db.execute(
         "INSERT INTO staged (dataset_id, name, source, parser, file, rows, assets, factor_groups, factors, timestamp, digest)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        args![dataset, &s.name, &s.source, &s.parser, &s.file, s.rows, s.assets, json(&s.factor_groups), s.factors, &s.timestamp, s.digest.clone()],
+        args![
+            dataset,
+            &s.name,
+            &s.source,
+            &s.parser,
+            &s.file,
+            s.rows,
+            s.assets,
+            json(&s.factor_groups),
+            s.factors,
+            &s.timestamp,
+            s.digest.clone()
+        ],
     )?;
     for d in &s.days {
         db.execute(
@@ -528,7 +535,19 @@ pub fn next_reference_id(db: &dyn Sql) -> Result<i64> {
 pub fn insert_reference(db: &dyn Sql, r: &ReferenceRow) -> Result<()> {
     db.execute(
         &format!("INSERT INTO reference_dataset ({REFERENCE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
-        args![r.id, &r.name, &r.id_type, json(&r.id_types), r.assets, r.exchanges, r.first_date, r.last_date, r.market_caps, r.returns, &r.created],
+        args![
+            r.id,
+            &r.name,
+            &r.id_type,
+            json(&r.id_types),
+            r.assets,
+            r.exchanges,
+            r.first_date,
+            r.last_date,
+            r.market_caps,
+            r.returns,
+            &r.created
+        ],
     )?;
     Ok(())
 }
@@ -586,7 +605,10 @@ pub fn put_risk_dataset(db: &dyn Sql, row: &RiskRow) -> Result<Option<String>> {
 /// The risk datasets built on reference dataset `reference`, by name.
 pub fn risk_datasets_on_reference(db: &dyn Sql, reference: &str) -> Result<Vec<String>> {
     let uses = |r: &RiskRow| {
-        serde_json::from_str::<serde_json::Value>(&r.report).ok().and_then(|v| v.get("reference_dataset").and_then(|n| n.as_str().map(|n| n == reference))) == Some(true)
+        serde_json::from_str::<serde_json::Value>(&r.report)
+            .ok()
+            .and_then(|v| v.get("reference_dataset").and_then(|n| n.as_str().map(|n| n == reference)))
+            == Some(true)
     };
     Ok(risk_datasets(db)?.into_iter().filter(uses).map(|r| r.name).collect())
 }

@@ -178,7 +178,9 @@ impl Storage for Embedded {
                 Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
                     std::thread::sleep(std::time::Duration::from_millis(10));
                 }
-                Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Busy { what: format!("the home folder {}", self.root.display()) }),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(Error::Busy { what: format!("the home folder {}", self.root.display()) });
+                }
                 Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(format!("cannot lock {}", path.display()), e)),
             }
         }

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::error::IoContext;
 use crate::Result;
+use crate::error::IoContext;
 
 /// The stored objects of a home.
 ///

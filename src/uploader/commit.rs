@@ -16,8 +16,8 @@ use crate::frame::{DayStats, Exposures};
 use crate::progress::Progress;
 use crate::store::catalog::{self, PartRow, StagedRow, VersionRow};
 use crate::store::objects::{self, Objects};
-use crate::store::sql::transaction;
 use crate::store::parts;
+use crate::store::sql::transaction;
 use crate::text::{listed, thousands};
 use crate::{Error, Result};
 

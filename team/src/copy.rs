@@ -42,7 +42,10 @@ pub fn copy(from: &Path, to: &TeamStore, progress: &Progress<'_>) -> Result<Move
         let n = count(&dst, table)?;
         if n > 0 {
             return Err(Error::conflict(
-                format!("the team catalog {} already holds data ({n} rows in {table}); migrate into an empty one", crate::postgres::redact(to.catalog())),
+                format!(
+                    "the team catalog {} already holds data ({n} rows in {table}); migrate into an empty one",
+                    crate::postgres::redact(to.catalog())
+                ),
                 Vec::new(),
             ));
         }
