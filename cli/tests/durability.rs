@@ -115,7 +115,7 @@ fn cancelling_staging_or_a_commit_changes_nothing() {
         }
     };
     let progress = riskdesk::Progress::new(&sink).cancellable(&cancel);
-    let result = up.stage(&[exp.clone()], false, &progress);
+    let result = up.stage(std::slice::from_ref(&exp), false, &progress);
     assert!(matches!(result, Err(riskdesk::Error::Cancelled)), "{result:?}");
     assert!(up.staging_results().unwrap().is_empty());
     env.collect_orphans();

@@ -98,7 +98,7 @@ fn a_wrong_key_or_no_server_says_what_to_do() {
     let err = client.fails(&["--endpoint", gone, "--api-key", "k", "upload", "datasets"]);
     assert!(err.contains(&format!("Cannot reach the server at {gone}")) && err.contains("code: unreachable"), "{err}");
     let err = client.fails(&["--endpoint", &served.url, "--api-key", "k", "keys", "list"]);
-    assert!(err.contains("works on a home folder, not on a server"), "{err}");
+    assert!(err.contains("works on a home folder or a team store, not on a server"), "{err}");
 }
 
 #[test]

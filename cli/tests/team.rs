@@ -98,7 +98,7 @@ fn two_servers_share_one_store_and_concurrent_commits_each_get_a_version() {
     rows.sort();
     let expected: usize = days.iter().map(|d| csv_rows(d)).sum();
     assert_eq!(rows.len(), expected);
-    let keys: BTreeSet<String> = rows.iter().map(|r| r.rsplitn(2, ',').nth(1).unwrap().to_owned()).collect();
+    let keys: BTreeSet<String> = rows.iter().map(|r| r.rsplit_once(',').unwrap().0.to_owned()).collect();
     assert_eq!(keys.len(), rows.len(), "a key was committed twice");
     assert_eq!(through_b, remote(&env, &a, &key, &["upload", "data", "-d", "Shared"]));
     assert_eq!(remote_json(&env, &b, &key, &["upload", "history", "-d", "Other", "--json"]).as_array().unwrap().len(), 4);
@@ -308,4 +308,67 @@ fn store_migrate_moves_a_home_into_a_team_store_whole() {
     let err = team.fails(&["store", "migrate", "--from", s(&home.home())]);
     assert!(err.contains("already holds data"), "{err}");
     assert_eq!(home.json(&["upload", "history", "-d", "Mine", "--json"]).as_array().unwrap().len(), 2);
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and SeaweedFS: scripts/test starts them (scripts/services)"]
+fn one_server_commits_into_one_dataset_while_another_waits_its_turn() {
+    let env = Env::team();
+    let key = new_key(&env);
+    for (dataset, dd) in [("Waiting", 1), ("Free", 2)] {
+        env.ok(&["upload", "stage", "-d", dataset, s(&day(&env, dd, 100))]);
+    }
+    let served = env.serve();
+    // Another writer (another server, say) holds dataset Waiting.
+    let holder = env.open_home();
+    let lock = holder.write_lock(riskdesk::store::Scope::Dataset("Waiting".into())).unwrap();
+    let mut waiting = Command::new(env!("CARGO_BIN_EXE_riskdesk"))
+        .args(["--endpoint", &served.url, "--api-key", &key, "upload", "commit", "-d", "Waiting", "--mode", "append"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until_a_writer_waits(&env);
+    // The same server commits into another dataset meanwhile: its writes are not queued one by one.
+    remote(&env, &served, &key, &["upload", "commit", "-d", "Free", "--mode", "append"]);
+    assert!(waiting.try_wait().unwrap().is_none(), "the commit into Waiting did not wait for its dataset's writer");
+    assert!(env.json(&["upload", "history", "-d", "Waiting", "--json"]).as_array().unwrap().is_empty());
+    drop(lock);
+    assert!(waiting.wait().unwrap().success());
+    assert_eq!(env.json(&["upload", "history", "-d", "Waiting", "--json"]).as_array().unwrap().len(), 1);
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and SeaweedFS: scripts/test starts them (scripts/services)"]
+fn a_reference_in_use_by_a_running_build_is_not_deleted_under_it() {
+    use riskdesk::store::Scope;
+    let env = Env::team();
+    env.ok(&["reference", "demo", "--assets", "100", "--days", "2"]);
+    // A build is running (it holds its risk dataset and reads the references, shared).
+    let build = env.open_home();
+    let lock = build.write_locks(&[Scope::RiskDataset("A".into()), Scope::UsingReferences]).unwrap();
+    // Another build reads the references at the same time...
+    let other = env.open_home();
+    drop(other.write_locks(&[Scope::RiskDataset("B".into()), Scope::UsingReferences]).unwrap());
+    // ...but deleting a reference waits until the builds are done.
+    let mut delete = env.command().args(["reference", "delete", "Demo-Global"]).stdout(std::process::Stdio::null()).spawn().unwrap();
+    wait_until_a_writer_waits(&env);
+    assert!(delete.try_wait().unwrap().is_none(), "the reference was deleted under a running build");
+    assert!(env.ok(&["reference", "list"]).contains("Demo-Global"));
+    drop(lock);
+    assert!(delete.wait().unwrap().success());
+    assert!(!env.ok(&["reference", "list"]).contains("Demo-Global"));
+}
+
+/// Returns once a session of the workspace's catalog waits for an advisory lock (a writer waiting
+/// for its turn); fails after 30 s.
+fn wait_until_a_writer_waits(env: &Env) {
+    let (catalog, _) = env.team.clone().unwrap();
+    let mut client = postgres::Client::connect(&catalog, postgres::NoTls).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let sql = "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+    while client.query_one(sql, &[]).unwrap().get::<_, i64>(0) == 0 {
+        assert!(std::time::Instant::now() < deadline, "no writer waits for the lock");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }

@@ -39,21 +39,24 @@ pub struct AppState {
     frames: Arc<reports::Frames>,
     /// The largest upload accepted, in bytes (larger ones get 413).
     upload_limit: u64,
-    /// Held by whatever writes to the home, so that this server's writers queue instead of
-    /// failing on the home's write lock (which still keeps other processes out).
-    writing: Arc<std::sync::Mutex<()>>,
+    /// Held by whatever writes to a home folder, so that this server's writers queue instead of
+    /// failing on the home's write lock (which still keeps other processes out). `None` on a
+    /// team store, whose writers wait for their own dataset's turn (on any server) and so write
+    /// into different datasets at once.
+    writing: Option<Arc<std::sync::Mutex<()>>>,
 }
 
 impl AppState {
     /// The state of a server over `backend` keeping its tasks in `tasks`.
     pub fn new(backend: LocalBackend, tasks: tasks::Tasks, upload_limit: u64) -> Self {
+        let writing = (!backend.storage().writers_wait()).then(Arc::default);
         AppState {
             backend: Arc::new(backend),
             tasks: Arc::new(tasks),
             accessors: Arc::default(),
             frames: Arc::default(),
             upload_limit,
-            writing: Arc::default(),
+            writing,
         }
     }
 
@@ -70,7 +73,7 @@ impl AppState {
         &self,
         work: impl FnOnce(&LocalBackend) -> riskdesk::Result<T> + Send + 'static,
     ) -> Result<T, ApiError> {
-        self.blocking(Some(Arc::clone(&self.writing)), work).await
+        self.blocking(self.writing.clone(), work).await
     }
 
     /// Runs `work` on the blocking pool (after this server's writes before it, given `writing`).

@@ -156,7 +156,7 @@ impl AppState {
         let id = self.tasks.new_id();
         self.tasks.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(id.clone(), Arc::clone(&task));
         let backend = Arc::clone(&self.backend);
-        let writing = writes.then(|| Arc::clone(&self.writing));
+        let writing = self.writing.clone().filter(|_| writes);
         tokio::task::spawn_blocking(move || {
             if writes {
                 task.state().message = "waiting for the writes before it".into();

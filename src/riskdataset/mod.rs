@@ -174,7 +174,7 @@ impl Home {
         progress: &Progress<'_>,
     ) -> Result<CreationReport> {
         crate::names::check_name("risk dataset", name)?;
-        let _lock = self.write_lock(Scope::RiskDataset(name.to_owned()))?;
+        let _lock = self.write_locks(&[Scope::RiskDataset(name.to_owned()), Scope::UsingReferences])?;
         if self.references()?.iter().any(|r| r.name == name) {
             return Err(Error::conflict(format!("'{name}' is a reference dataset; choose another name"), vec![]));
         }
@@ -270,7 +270,7 @@ impl Home {
     /// Rebuilds a risk dataset from the newest committed versions of its sources (and the
     /// current reference). Does nothing when it is not stale.
     pub fn update_risk_dataset(&self, name: &str, progress: &Progress<'_>) -> Result<UpdateResult> {
-        let _lock = self.write_lock(Scope::RiskDataset(name.to_owned()))?;
+        let _lock = self.write_locks(&[Scope::RiskDataset(name.to_owned()), Scope::UsingReferences])?;
         let row = self.risk_row(name)?;
         if self.staleness(&row.report)?.is_none() {
             return Ok(UpdateResult { name: row.name, updated: false, previous_sources: row.report.sources.clone(), report: row.report });

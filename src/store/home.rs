@@ -34,8 +34,11 @@ pub enum Scope {
     Dataset(String),
     /// A risk dataset (by name): its build and deletion.
     RiskDataset(String),
-    /// The reference datasets: imports and deletions (risk dataset builds read them).
+    /// The reference datasets: imports and deletions.
     References,
+    /// Reading the reference datasets through a risk dataset's build: shared, so builds run
+    /// together, while imports and deletions of references ([`Scope::References`]) wait for them.
+    UsingReferences,
 }
 
 impl Scope {
@@ -44,8 +47,13 @@ impl Scope {
         match self {
             Scope::Dataset(n) => format!("dataset/{n}"),
             Scope::RiskDataset(n) => format!("risk_dataset/{n}"),
-            Scope::References => "references".to_owned(),
+            Scope::References | Scope::UsingReferences => "references".to_owned(),
         }
+    }
+
+    /// Whether holders of the scope may hold it together (readers of the references).
+    pub fn shared(&self) -> bool {
+        matches!(self, Scope::UsingReferences)
     }
 }
 
@@ -55,9 +63,13 @@ pub trait Storage: Send + Sync {
     fn connect(&self) -> Result<Box<dyn Sql>>;
     /// The data objects.
     fn objects(&self) -> &dyn Objects;
-    /// Takes the lock of `scope` for a writer (holding it until the guard drops), or fails with
-    /// [`Error::Busy`] after this storage's patience. `db` is the writer's catalog connection.
-    fn lock(&self, db: &dyn Sql, scope: &Scope) -> Result<WriteLock>;
+    /// Takes the locks of `scopes`, in order, for a writer (holding them until the guard drops),
+    /// or fails with [`Error::Busy`] after this storage's patience. `db` is the writer's catalog
+    /// connection.
+    fn lock(&self, db: &dyn Sql, scopes: &[Scope]) -> Result<WriteLock>;
+    /// Whether a writer waits for its turn behind other writers ([`Storage::lock`]'s patience is
+    /// long) rather than failing `busy` at once, so that callers need no queue of their own.
+    fn writers_wait(&self) -> bool;
     /// Where it is, for people: a folder, or the catalog and bucket URLs.
     fn location(&self) -> String;
 }
@@ -116,7 +128,12 @@ impl Home {
 
     /// Takes the write lock of `scope` (see [`Storage::lock`]).
     pub fn write_lock(&self, scope: Scope) -> Result<WriteLock> {
-        self.storage.lock(&*self.db, &scope)
+        self.storage.lock(&*self.db, &[scope])
+    }
+
+    /// Takes the write locks of `scopes`, in order (see [`Storage::lock`]).
+    pub fn write_locks(&self, scopes: &[Scope]) -> Result<WriteLock> {
+        self.storage.lock(&*self.db, scopes)
     }
 
     /// A local path holding the object `key`.
@@ -166,7 +183,7 @@ impl Storage for Embedded {
 
     /// One lock for the whole home, whatever the scope. Removes files that a crashed writer left
     /// behind (written but never recorded in the catalog).
-    fn lock(&self, db: &dyn Sql, _scope: &Scope) -> Result<WriteLock> {
+    fn lock(&self, db: &dyn Sql, _scopes: &[Scope]) -> Result<WriteLock> {
         let path = self.root.join("lock");
         let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).at("cannot open", &path)?;
         // Retry briefly before reporting busy: a lock can look held for a moment after its holder
@@ -187,6 +204,10 @@ impl Storage for Embedded {
         let kept = catalog::referenced_files(db)?;
         sweep(&self.root.join("data"), "data", &kept)?;
         Ok(WriteLock::new(file))
+    }
+
+    fn writers_wait(&self) -> bool {
+        false
     }
 
     fn location(&self) -> String {

@@ -51,8 +51,8 @@ pub fn collect(store: &TeamStore) -> Result<Collected> {
     })?;
     let mut alive: HashMap<i64, bool> = HashMap::new();
     for &(owner, _) in pending.values() {
-        if !alive.contains_key(&owner) {
-            alive.insert(owner, owner_alive(&db, owner)?);
+        if let std::collections::hash_map::Entry::Vacant(e) = alive.entry(owner) {
+            e.insert(owner_alive(&db, owner)?);
         }
     }
     let live = |key: &str| pending.get(key).is_some_and(|(owner, age)| alive[owner] && (*age as u64) < PENDING_LIMIT.as_secs());

@@ -36,7 +36,7 @@ pub fn copy(from: &Path, to: &TeamStore, progress: &Progress<'_>) -> Result<Move
     }
     let home = Embedded::new(from)?;
     let src = home.sqlite()?;
-    let _lock = home.lock(&src, &Scope::References)?;
+    let _lock = home.lock(&src, &[Scope::References])?;
     let dst = Pg::open(to.catalog())?;
     for (table, _) in TABLES {
         let n = count(&dst, table)?;

@@ -92,7 +92,7 @@ fn describe(scope: &Scope) -> String {
     match scope {
         Scope::Dataset(n) => format!("dataset '{n}'"),
         Scope::RiskDataset(n) => format!("risk dataset '{n}'"),
-        Scope::References => "the reference datasets".to_owned(),
+        Scope::References | Scope::UsingReferences => "the reference datasets".to_owned(),
     }
 }
 
@@ -107,12 +107,18 @@ impl Storage for TeamStore {
 
     /// An advisory lock on a session of its own: released when the guard drops, or when the
     /// process dies (PostgreSQL ends a dead client's session).
-    fn lock(&self, _db: &dyn Sql, scope: &Scope) -> Result<WriteLock> {
+    fn lock(&self, _db: &dyn Sql, scopes: &[Scope]) -> Result<WriteLock> {
         let mut client = postgres::connect(&self.catalog)?;
-        if !postgres::lock(&mut client, postgres::scope_key(&scope.key()), self.patience)? {
-            return Err(Error::Busy { what: format!("{} in the team store", describe(scope)) });
+        for scope in scopes {
+            if !postgres::lock(&mut client, postgres::scope_key(&scope.key()), scope.shared(), self.patience)? {
+                return Err(Error::Busy { what: format!("{} in the team store", describe(scope)) });
+            }
         }
         Ok(WriteLock::new(client))
+    }
+
+    fn writers_wait(&self) -> bool {
+        true
     }
 
     fn location(&self) -> String {

@@ -151,11 +151,12 @@ pub fn scope_key(scope: &str) -> i64 {
     xxhash_rust::xxh3::xxh3_64(scope.as_bytes()) as i64
 }
 
-/// Takes the session advisory lock `key` on `client` within `patience`; `Ok(false)` when it
-/// stayed held by another session that long.
-pub fn lock(client: &mut Client, key: i64, patience: std::time::Duration) -> Result<bool> {
+/// Takes the session advisory lock `key` (`shared` with other shared holders, or alone) on
+/// `client` within `patience`; `Ok(false)` when another session held it that long.
+pub fn lock(client: &mut Client, key: i64, shared: bool, patience: std::time::Duration) -> Result<bool> {
     client.batch_execute(&format!("SET lock_timeout = {}", patience.as_millis().max(1))).map_err(error)?;
-    match client.execute("SELECT pg_advisory_lock($1)", &[&key]) {
+    let sql = if shared { "SELECT pg_advisory_lock_shared($1)" } else { "SELECT pg_advisory_lock($1)" };
+    match client.execute(sql, &[&key]) {
         Ok(_) => Ok(true),
         Err(e) if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => Ok(false),
         Err(e) => Err(error(e)),
