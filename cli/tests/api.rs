@@ -380,6 +380,12 @@ fn the_orphan_cleanup_keeps_every_kind_of_stored_file() {
         &Progress::none(),
     )
     .unwrap();
+    // A date committed again with upsert, so that a merged part exists beside the parts that
+    // are staged files kept as they were.
+    let again = s.dir.path().join("again");
+    riskdesk::demo::write_exposures(&again, &DemoOptions { days: 1, seed: 99, ..demo() }, &Progress::none()).unwrap();
+    s.backend.stage(DATASET, &[again], true, &Progress::none()).unwrap();
+    s.backend.commit(DATASET, CommitMode::Upsert, None, &Progress::none()).unwrap();
     s.backend.stage(DATASET, &[extra], false, &Progress::none()).unwrap();
     let data = s.dir.path().join("home").join("data");
     let stored = files_under(&data);

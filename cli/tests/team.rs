@@ -121,8 +121,9 @@ fn a_server_killed_mid_commit_loses_nothing_and_the_other_keeps_committing() {
     let original = data_lines(&env, "Big", &[]);
     let v2 = env.demo("v2", 4000, 20, &["--seed", "8"]);
     env.ok(&["upload", "stage", "-d", "Big", s(&v2)]);
+    // Merged parts (the first version's parts are its staged files, under staged/).
     const PARTS: &str = "data/1/parts";
-    assert_eq!(env.objects(PARTS), 20);
+    assert_eq!(env.objects(PARTS), 0);
     let (a, b) = (env.serve_cached("cache-a"), env.serve_cached("cache-b"));
     let small: Vec<_> = (1..=3).map(|dd| day(&env, dd, 200)).collect();
     let a_url = a.url.clone();
@@ -141,13 +142,13 @@ fn a_server_killed_mid_commit_loses_nothing_and_the_other_keeps_committing() {
                 remote(&env, &b, &key, &["upload", "commit", "-d", "Small", "--mode", "append"]);
             }
         });
-        a.kill_when(|| env.objects(PARTS) > 20);
+        a.kill_when(|| env.objects(PARTS) > 0);
         let out = commit.join().unwrap();
         assert!(!out.status.success(), "the commit finished before the kill: make the dataset larger");
         other.join().unwrap();
     });
     // Version 1 is whole, the staging area too; B's commits are all there.
-    assert!(env.objects(PARTS) > 20, "the kill did not land mid-commit");
+    assert!(env.objects(PARTS) > 0, "the kill did not land mid-commit");
     assert_eq!(remote_json(&env, &b, &key, &["upload", "history", "-d", "Big", "--json"]).as_array().unwrap().len(), 1);
     assert_eq!(data_lines(&env, "Big", &[]), original);
     assert_eq!(env.json(&["upload", "staged", "-d", "Big", "--json"]).as_array().unwrap().len(), 20);
@@ -159,7 +160,8 @@ fn a_server_killed_mid_commit_loses_nothing_and_the_other_keeps_committing() {
     // The collector deletes exactly what the killed commit left, nothing a version needs.
     let collected = env.ok(&["store", "gc"]);
     assert!(!collected.contains("deleted 0 orphaned"), "{collected}");
-    assert_eq!(env.objects(PARTS), 40);
+    assert_eq!(env.objects(PARTS), 20);
+    assert_eq!(env.objects("data/1/staged"), 20);
     assert_eq!(data_lines(&env, "Big", &["--version", "1"]), original);
     assert_eq!(data_lines(&env, "Big", &[]), after);
     assert!(env.ok(&["store", "gc"]).contains("deleted 0 orphaned"));
@@ -224,7 +226,7 @@ fn the_collector_never_deletes_what_a_running_writer_needs() {
     let collector = env.team_store().unwrap();
     let first = riskdesk_team::collect::collect(collector).unwrap();
     assert_eq!((first.pending, first.deleted.len()), (1, 0), "{first:?}");
-    assert_eq!(env.objects("data/1/parts"), 3);
+    assert_eq!(env.objects("data/1/parts"), 1);
     // The writer dies (its session ends): now its object is an orphan, and goes.
     drop(writer);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -236,7 +238,8 @@ fn the_collector_never_deletes_what_a_running_writer_needs() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
     assert_eq!(second.deleted, vec![key]);
-    assert_eq!(env.objects("data/1/parts"), 2);
+    assert_eq!(env.objects("data/1/parts"), 0);
+    assert_eq!(env.objects("data/1/staged"), 2, "the committed parts (staged files kept as parts) went");
     assert_eq!(data_lines(&env, "D", &[]).len(), csv_lines(&exp));
 }
 

@@ -24,8 +24,6 @@ pub trait Objects: Send + Sync {
     fn local(&self, key: &str) -> Result<PathBuf>;
     /// Whether an object or a folder of objects exists under `key`.
     fn exists(&self, key: &str) -> Result<bool>;
-    /// Makes `to` a new object with the bytes of `from`.
-    fn copy(&self, from: &str, to: &str) -> Result<()>;
     /// Deletes `key` and everything under `key/`; a missing key is not an error.
     fn delete(&self, key: &str) -> Result<()>;
     /// A folder of this machine for temporary files (uploads being received, say).
@@ -75,19 +73,6 @@ impl Objects for Folder {
 
     fn exists(&self, key: &str) -> Result<bool> {
         Ok(self.root.join(key).exists())
-    }
-
-    fn copy(&self, from: &str, to: &str) -> Result<()> {
-        let (from, to) = (self.root.join(from), self.create(to)?);
-        // Files are immutable, so a hard link is a copy; fall back to copying across devices.
-        if std::fs::hard_link(&from, &to).is_ok() {
-            return Ok(());
-        }
-        crate::store::parts::write_atomically(&to, |file| {
-            let mut src = std::fs::File::open(&from).at("cannot open", &from)?;
-            std::io::copy(&mut src, &mut &*file).at("cannot copy into", &to)?;
-            Ok(())
-        })
     }
 
     fn delete(&self, key: &str) -> Result<()> {

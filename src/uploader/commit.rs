@@ -1,6 +1,7 @@
 //! Committing staged entries into a new immutable version.
 //!
 //! Committed data is kept as one Parquet file ("part") per date; a version is a set of parts.
+//! A date staged from one file alone, with nothing to merge, keeps that staged file as its part.
 //! A commit writes the parts it needs first, then records the version and removes the staged
 //! entries in one catalog transaction. Until that transaction commits, nothing a reader can see
 //! has changed; a crash before it leaves only unreferenced files, removed by the next writer.
@@ -134,7 +135,9 @@ impl Uploader<'_> {
                 Err(e) => error = error.or(Some(e)),
             }
         }
-        let discard = |parts: &[PartRow]| parts.iter().for_each(|p| drop(self.home.objects().delete(&p.file)));
+        // Files written for this commit (not the staged files that become parts as they are).
+        let shared = |file: &str| chosen.iter().any(|s| s.file == file);
+        let discard = |parts: &[PartRow]| parts.iter().filter(|p| !shared(&p.file)).for_each(|p| drop(self.home.objects().delete(&p.file)));
         if let Some(e) = error.or_else(|| progress.check().err()) {
             discard(&new_parts);
             return Err(e);
@@ -172,7 +175,9 @@ impl Uploader<'_> {
             return Err(e);
         }
         for s in &chosen {
-            let _ = self.home.objects().delete(&s.file);
+            if !new_parts.iter().any(|p| p.file == s.file) {
+                let _ = self.home.objects().delete(&s.file);
+            }
         }
         let parts = catalog::version_parts(db, self.id, version.version)?;
         Ok(CommitResult {
@@ -197,14 +202,15 @@ fn commit_date(
     mode: CommitMode,
 ) -> Result<DateOutcome> {
     let merge_old = old.filter(|_| matches!(mode, CommitMode::Append | CommitMode::Upsert));
-    let file = objects::new_key(&format!("{dataset}/parts"));
     if let ([single], None) = (staged, merge_old)
         && single.days.len() == 1
     {
-        data.copy(&single.file, &file)?;
+        // The staged file is the date's part as it is: the part names it, and it stays when its
+        // staged entry goes (objects are immutable, so sharing one is safe).
         let (factor_groups, factors) = (single.factor_groups.clone(), single.factors);
-        return Ok(DateOutcome::Part(PartRow { id: 0, file, stats: single.days[0], factor_groups, factors }));
+        return Ok(DateOutcome::Part(PartRow { id: 0, file: single.file.clone(), stats: single.days[0], factor_groups, factors }));
     }
+    let file = objects::new_key(&format!("{dataset}/parts"));
     // Each source's rows occupy a range of `merged`; source 0 is the committed part, if any.
     let mut merged = Exposures::default();
     let mut sources: Vec<(usize, String)> = Vec::new();

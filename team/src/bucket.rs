@@ -36,7 +36,9 @@ pub struct Bucket {
     url: String,
     cache: PathBuf,
     runtime: tokio::runtime::Runtime,
-    journal: Mutex<Journal>,
+    catalog: String,
+    /// Opened by the first write (readers never need one).
+    journal: Mutex<Option<Journal>>,
 }
 
 /// The session recording this process's pending objects, holding its owner lock.
@@ -76,7 +78,19 @@ impl Bucket {
             url: url.to_owned(),
             cache: cache.to_owned(),
             runtime,
-            journal: Mutex::new(Journal::open(catalog)?),
+            catalog: catalog.to_owned(),
+            journal: Mutex::new(None),
+        })
+    }
+
+    /// Fails with a clear error when the bucket cannot be reached or read with these keys.
+    pub fn check(&self) -> Result<()> {
+        let probe = self.key("data/");
+        self.block_on(async {
+            match self.store.list(Some(&probe)).next().await {
+                None | Some(Ok(_)) => Ok(()),
+                Some(Err(e)) => Err(Error::Storage(format!("cannot use the store {}: {e}", self.url))),
+            }
         })
     }
 
@@ -146,7 +160,11 @@ impl Bucket {
 
     /// Records `key` as pending under this process's owner (before it is written).
     fn journal(&self, key: &str) -> Result<()> {
-        let mut j = self.journal.lock().unwrap_or_else(|p| p.into_inner());
+        let mut journal = self.journal.lock().unwrap_or_else(|p| p.into_inner());
+        if journal.is_none() {
+            *journal = Some(Journal::open(&self.catalog)?);
+        }
+        let j = journal.as_mut().expect("opened above");
         let owner = j.owner;
         j.client
             .execute(
@@ -159,7 +177,8 @@ impl Bucket {
 
     /// Forgets `key`'s pending record (once it is deleted).
     fn unjournal(&self, key: &str) {
-        let mut j = self.journal.lock().unwrap_or_else(|p| p.into_inner());
+        let mut journal = self.journal.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(j) = journal.as_mut() else { return };
         let owner = j.owner;
         let _ = j.client.execute("DELETE FROM pending_object WHERE key = $1 AND owner = $2", &[&key, &owner]);
     }
@@ -269,20 +288,6 @@ impl Objects for Bucket {
                 Err(e) => Err(storage_error("cannot look up", key, e)),
             }
         })
-    }
-
-    fn copy(&self, from: &str, to: &str) -> Result<()> {
-        self.journal(to)?;
-        self.block_on(self.store.copy(&self.key(from), &self.key(to))).map_err(|e| storage_error("cannot copy into", to, e))?;
-        // The copy's bytes are the source's: share the cached file when there is one.
-        let (cached_from, cached_to) = (self.cached(from), self.cached(to));
-        if cached_from.exists()
-            && let Some(dir) = cached_to.parent()
-            && std::fs::create_dir_all(dir).is_ok()
-        {
-            let _ = std::fs::hard_link(&cached_from, &cached_to);
-        }
-        Ok(())
     }
 
     fn delete(&self, key: &str) -> Result<()> {

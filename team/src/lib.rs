@@ -38,6 +38,8 @@ pub struct TeamStore {
     catalog: String,
     bucket: Bucket,
     patience: Duration,
+    /// The connection that checked the schema, for the first [`Storage::connect`].
+    first: std::sync::Mutex<Option<postgres::Pg>>,
 }
 
 impl TeamStore {
@@ -49,12 +51,20 @@ impl TeamStore {
         if !(catalog.starts_with("postgres://") || catalog.starts_with("postgresql://")) {
             return Err(Error::invalid(format!("a team catalog is postgres://USER@HOST/DATABASE, not '{catalog}'")));
         }
-        postgres::migrate(&mut postgres::connect(catalog)?)?;
+        let mut client = postgres::connect(catalog)?;
+        postgres::migrate(&mut client)?;
         let cache = match cache {
             Some(c) => c.to_owned(),
             None => default_cache(catalog, store),
         };
-        Ok(TeamStore { bucket: Bucket::open(store, &cache, catalog)?, catalog: catalog.to_owned(), patience: LOCK_PATIENCE })
+        let bucket = Bucket::open(store, &cache, catalog)?;
+        bucket.check()?;
+        Ok(TeamStore {
+            bucket,
+            catalog: catalog.to_owned(),
+            patience: LOCK_PATIENCE,
+            first: std::sync::Mutex::new(Some(postgres::Pg::new(client))),
+        })
     }
 
     /// The same store, its writers waiting at most `patience` for a scope.
@@ -98,6 +108,9 @@ fn describe(scope: &Scope) -> String {
 
 impl Storage for TeamStore {
     fn connect(&self) -> Result<Box<dyn Sql>> {
+        if let Some(first) = self.first.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            return Ok(Box::new(first));
+        }
         Ok(Box::new(postgres::Pg::open(&self.catalog)?))
     }
 

@@ -57,7 +57,12 @@ pub struct Pg {
 impl Pg {
     /// A connection to the catalog at `url`.
     pub fn open(url: &str) -> Result<Pg> {
-        Ok(Pg { client: RefCell::new(connect(url)?), prepared: RefCell::default() })
+        Ok(Pg::new(connect(url)?))
+    }
+
+    /// A catalog connection over an open session.
+    pub fn new(client: Client) -> Pg {
+        Pg { client: RefCell::new(client), prepared: RefCell::default() }
     }
 
     fn statement(&self, sql: &str) -> Result<Statement> {
