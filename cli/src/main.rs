@@ -654,6 +654,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve { listen, max_upload_mb } => {
             let backend = home()?;
             if let Some(t) = team()? {
+                t.bucket().check()?; // refuse to start on a bucket that cannot be read
                 collect_periodically(t);
             }
             serve(backend, listen, max_upload_mb.saturating_mul(1_000_000))?

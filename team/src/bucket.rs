@@ -11,7 +11,7 @@
 //! writer still needs, and a killed writer's objects go once its session is gone.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use futures_util::StreamExt;
 use object_store::aws::AmazonS3Builder;
@@ -31,7 +31,10 @@ const PART: usize = 16 << 20;
 
 /// A bucket (with a key prefix) and this machine's cache of it.
 pub struct Bucket {
-    store: Arc<dyn ObjectStore>,
+    /// How to reach the bucket; built into `store` on first use (building loads the system's TLS
+    /// certificates, about 50 ms that commands touching no object need not wait for).
+    builder: AmazonS3Builder,
+    store: OnceLock<Arc<dyn ObjectStore>>,
     prefix: String,
     url: String,
     cache: PathBuf,
@@ -64,7 +67,6 @@ impl Bucket {
         if std::env::var_os("AWS_REGION").is_none() && std::env::var_os("AWS_DEFAULT_REGION").is_none() {
             builder = builder.with_region("us-east-1");
         }
-        let store = builder.build().map_err(|e| Error::invalid(format!("cannot use the store {url}: {e}")))?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("riskdesk-bucket")
@@ -73,7 +75,8 @@ impl Bucket {
             .map_err(|e| Error::io("cannot start the object store's runtime", e))?;
         std::fs::create_dir_all(cache).map_err(|e| Error::io(format!("cannot create the cache folder {}", cache.display()), e))?;
         Ok(Bucket {
-            store: Arc::new(store),
+            builder,
+            store: OnceLock::new(),
             prefix: prefix.trim_matches('/').to_owned(),
             url: url.to_owned(),
             cache: cache.to_owned(),
@@ -83,11 +86,22 @@ impl Bucket {
         })
     }
 
+    /// The object store client, built on first use.
+    fn s3(&self) -> Result<&Arc<dyn ObjectStore>> {
+        if let Some(store) = self.store.get() {
+            return Ok(store);
+        }
+        let built = self.builder.clone().build().map_err(|e| Error::invalid(format!("cannot use the store {}: {e}", self.url)))?;
+        let _ = self.store.set(Arc::new(built));
+        Ok(self.store.get().expect("set above"))
+    }
+
     /// Fails with a clear error when the bucket cannot be reached or read with these keys.
     pub fn check(&self) -> Result<()> {
         let probe = self.key("data/");
+        let s3 = self.s3()?;
         self.block_on(async {
-            match self.store.list(Some(&probe)).next().await {
+            match s3.list(Some(&probe)).next().await {
                 None | Some(Ok(_)) => Ok(()),
                 Some(Err(e)) => Err(Error::Storage(format!("cannot use the store {}: {e}", self.url))),
             }
@@ -124,7 +138,7 @@ impl Bucket {
         let prefix = self.key(folder);
         self.block_on(async {
             let mut out = Vec::new();
-            let mut stream = self.store.list(Some(&prefix));
+            let mut stream = self.s3()?.list(Some(&prefix));
             while let Some(meta) = stream.next().await {
                 let meta = meta.map_err(|e| storage_error("cannot list", folder, e))?;
                 if let Some(k) = self.unkey(&meta.location) {
@@ -137,7 +151,7 @@ impl Bucket {
 
     /// Deletes the one object `key` and its cached copy.
     pub fn remove(&self, key: &str) -> Result<()> {
-        match self.block_on(self.store.delete(&self.key(key))) {
+        match self.block_on(self.s3()?.delete(&self.key(key))) {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
             Err(e) => return Err(storage_error("cannot delete", key, e)),
         }
@@ -148,7 +162,7 @@ impl Bucket {
     /// The content digest (XXH3, 128 bits) of the stored object `key`, read back from the bucket.
     pub fn digest(&self, key: &str) -> Result<u128> {
         self.block_on(async {
-            let got = self.store.get(&self.key(key)).await.map_err(|e| storage_error("cannot fetch", key, e))?;
+            let got = self.s3()?.get(&self.key(key)).await.map_err(|e| storage_error("cannot fetch", key, e))?;
             let mut hasher = xxhash_rust::xxh3::Xxh3::new();
             let mut stream = got.into_stream();
             while let Some(chunk) = stream.next().await {
@@ -189,11 +203,11 @@ impl Bucket {
         if size as usize <= PART {
             let bytes = std::fs::read(file).map_err(|e| Error::io(format!("cannot read {}", file.display()), e))?;
             let opts = PutOptions { mode: PutMode::Create, ..Default::default() };
-            self.store.put_opts(&location, PutPayload::from(bytes), opts).await.map_err(|e| storage_error("cannot store", key, e))?;
+            self.s3()?.put_opts(&location, PutPayload::from(bytes), opts).await.map_err(|e| storage_error("cannot store", key, e))?;
             return Ok(());
         }
         // A large file in parts (multipart uploads have no conditional mode; the key is new).
-        let upload = self.store.put_multipart(&location).await.map_err(|e| storage_error("cannot store", key, e))?;
+        let upload = self.s3()?.put_multipart(&location).await.map_err(|e| storage_error("cannot store", key, e))?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART);
         let mut src = std::fs::File::open(file).map_err(|e| Error::io(format!("cannot open {}", file.display()), e))?;
         let mut buf = vec![0u8; 1 << 20];
@@ -210,7 +224,7 @@ impl Bucket {
     }
 
     async fn download(&self, key: &str, to: &Path) -> Result<()> {
-        let got = self.store.get(&self.key(key)).await.map_err(|e| storage_error("cannot fetch", key, e))?;
+        let got = self.s3()?.get(&self.key(key)).await.map_err(|e| storage_error("cannot fetch", key, e))?;
         let tmp = to.with_extension(format!("part{:x}", rand_u32()));
         let mut file = std::fs::File::create(&tmp).map_err(|e| Error::io(format!("cannot create {}", tmp.display()), e))?;
         let mut stream = got.into_stream();
@@ -278,11 +292,11 @@ impl Objects for Bucket {
     fn exists(&self, key: &str) -> Result<bool> {
         let location = self.key(key);
         self.block_on(async {
-            match self.store.head(&location).await {
+            match self.s3()?.head(&location).await {
                 Ok(_) => Ok(true),
                 Err(object_store::Error::NotFound { .. }) => {
                     let prefix = self.key(&format!("{key}/"));
-                    let first = self.store.list(Some(&prefix)).next().await;
+                    let first = self.s3()?.list(Some(&prefix)).next().await;
                     Ok(matches!(first, Some(Ok(_))))
                 }
                 Err(e) => Err(storage_error("cannot look up", key, e)),

@@ -58,7 +58,6 @@ impl TeamStore {
             None => default_cache(catalog, store),
         };
         let bucket = Bucket::open(store, &cache, catalog)?;
-        bucket.check()?;
         Ok(TeamStore {
             bucket,
             catalog: catalog.to_owned(),
