@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use rusqlite::Connection;
 
-use super::sql::{Row, Sql, transaction};
+use super::sql::{Row, Sql, Value, transaction};
 use crate::Result;
 use crate::args;
 use crate::frame::DayStats;
@@ -315,11 +315,13 @@ pub fn insert_staged(db: &dyn Sql, dataset: i64, s: &StagedRow) -> Result<()> {
             s.digest.clone()
         ],
     )?;
-    for d in &s.days {
-        db.execute(
-            "INSERT INTO staged_day (dataset_id, name, date, rows, n_assets, min, max, mean, median, std) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            args![dataset, &s.name, d.date, d.rows, d.n_assets, d.min, d.max, d.mean, d.median, d.std],
-        )?;
+    for chunk in s.days.chunks(ROWS_PER_STATEMENT) {
+        let values: Vec<Value> = chunk
+            .iter()
+            .flat_map(|d| args![dataset, &s.name, d.date, d.rows, d.n_assets, d.min, d.max, d.mean, d.median, d.std].to_vec())
+            .collect();
+        let sql = "INSERT INTO staged_day (dataset_id, name, date, rows, n_assets, min, max, mean, median, std) VALUES ";
+        db.execute(&format!("{sql}{}", placeholders(chunk.len(), 10, 0)), &values)?;
     }
     Ok(())
 }
@@ -376,10 +378,26 @@ pub fn staged(db: &dyn Sql, dataset: i64) -> Result<Vec<StagedRow>> {
     Ok(rows)
 }
 
+/// Rows changed by one statement at most: a statement's values stay far below both databases'
+/// limits on placeholders, and one statement instead of one per row saves a round trip each to
+/// a networked catalog.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// `(?a, ?b, …), (…)`: `rows` groups of `width` numbered placeholders, starting after `first`.
+fn placeholders(rows: usize, width: usize, first: usize) -> String {
+    let group = |r: usize| format!("({})", (1..=width).map(|c| format!("?{}", first + r * width + c)).collect::<Vec<_>>().join(", "));
+    (0..rows).map(group).collect::<Vec<_>>().join(", ")
+}
+
 /// Removes staged entries by name (inside the caller's transaction).
-pub fn delete_staged(db: &dyn Sql, dataset: i64, name: &str) -> Result<()> {
-    db.execute("DELETE FROM staged_day WHERE dataset_id = ?1 AND name = ?2", args![dataset, name])?;
-    db.execute("DELETE FROM staged WHERE dataset_id = ?1 AND name = ?2", args![dataset, name])?;
+pub fn delete_staged(db: &dyn Sql, dataset: i64, names: &[&str]) -> Result<()> {
+    for chunk in names.chunks(ROWS_PER_STATEMENT) {
+        let marks = placeholders(chunk.len(), 1, 1);
+        let mut values = vec![Value::Int(dataset)];
+        values.extend(chunk.iter().map(|n| Value::from(*n)));
+        db.execute(&format!("DELETE FROM staged_day WHERE dataset_id = ?1 AND name IN ({marks})"), &values)?;
+        db.execute(&format!("DELETE FROM staged WHERE dataset_id = ?1 AND name IN ({marks})"), &values)?;
+    }
     Ok(())
 }
 
@@ -453,8 +471,12 @@ pub fn insert_version(db: &dyn Sql, dataset: i64, v: &VersionRow, parts: &[i64])
         "INSERT INTO version (dataset_id, version, created, mode, committed_names) VALUES (?1, ?2, ?3, ?4, ?5)",
         args![dataset, v.version, &v.created, &v.mode, json(&v.committed_names)],
     )?;
-    for p in parts {
-        db.execute("INSERT INTO version_part (dataset_id, version, part_id) VALUES (?1, ?2, ?3)", args![dataset, v.version, *p])?;
+    for chunk in parts.chunks(ROWS_PER_STATEMENT) {
+        let values: Vec<Value> = chunk.iter().flat_map(|p| [Value::Int(dataset), Value::from(v.version), Value::Int(*p)]).collect();
+        db.execute(
+            &format!("INSERT INTO version_part (dataset_id, version, part_id) VALUES {}", placeholders(chunk.len(), 3, 0)),
+            &values,
+        )?;
     }
     Ok(())
 }
@@ -657,6 +679,12 @@ pub fn key_user(db: &dyn Sql, hash: &str) -> Result<Option<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_number_each_row() {
+        assert_eq!(placeholders(2, 3, 0), "(?1, ?2, ?3), (?4, ?5, ?6)");
+        assert_eq!(placeholders(2, 1, 1), "(?2), (?3)");
+    }
 
     #[test]
     fn an_older_catalog_is_upgraded_and_a_newer_one_refused() {

@@ -165,9 +165,7 @@ impl Uploader<'_> {
                 ids.extend(current.iter().filter(|p| !touched.contains(&p.stats.date)).map(|p| p.id));
             }
             catalog::insert_version(tx, self.id, &version, &ids)?;
-            for s in &chosen {
-                catalog::delete_staged(tx, self.id, &s.name)?;
-            }
+            catalog::delete_staged(tx, self.id, &chosen.iter().map(|s| s.name.as_str()).collect::<Vec<_>>())?;
             progress.check()
         });
         if let Err(e) = recorded {

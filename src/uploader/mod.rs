@@ -158,7 +158,7 @@ impl Uploader<'_> {
         let _lock = self.home.write_lock(self.scope())?;
         let staged = catalog::staged(self.home.db(), self.id)?;
         let chosen = select(&staged, names)?;
-        transaction(self.home.db(), |tx| chosen.iter().try_for_each(|s| catalog::delete_staged(tx, self.id, &s.name)))?;
+        transaction(self.home.db(), |tx| catalog::delete_staged(tx, self.id, &chosen.iter().map(|s| s.name.as_str()).collect::<Vec<_>>()))?;
         for s in &chosen {
             let _ = self.home.objects().delete(&s.file);
         }

@@ -178,9 +178,7 @@ impl Uploader<'_> {
         let old = catalog::staged(self.home.db(), self.id)?;
         let replaced: Vec<&catalog::StagedRow> = old.iter().filter(|o| staged.iter().any(|s| s.name == o.name)).collect();
         let recorded = transaction(self.home.db(), |tx| {
-            for r in &replaced {
-                catalog::delete_staged(tx, self.id, &r.name)?;
-            }
+            catalog::delete_staged(tx, self.id, &replaced.iter().map(|r| r.name.as_str()).collect::<Vec<_>>())?;
             for s in &staged {
                 catalog::insert_staged(tx, self.id, s)?;
             }
