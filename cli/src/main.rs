@@ -652,11 +652,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Keys(cmd) => keys(&home()?, cmd)?,
         Command::Serve { listen, max_upload_mb } => {
-            let backend = home()?;
-            if let Some(t) = team()? {
-                t.bucket().check()?; // refuse to start on a bucket that cannot be read
-                collect_periodically(t);
-            }
+            let backend = match (&endpoint, team()?) {
+                (None, Some(t)) => {
+                    t.bucket().check()?; // refuse to start on a bucket that cannot be read
+                    let t = std::sync::Arc::new(t);
+                    collect_periodically(std::sync::Arc::clone(&t));
+                    LocalBackend::on(t)?
+                }
+                _ => home()?,
+            };
             serve(backend, listen, max_upload_mb.saturating_mul(1_000_000))?
         }
         Command::Store(Store::Migrate { from }) => {
@@ -718,7 +722,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Collects a team store's orphaned objects now and every hour after, on a thread of its own
 /// (each server of a team does; collections are safe to run at once).
-fn collect_periodically(store: riskdesk_team::TeamStore) {
+fn collect_periodically(store: std::sync::Arc<riskdesk_team::TeamStore>) {
     std::thread::spawn(move || {
         loop {
             if let Err(e) = riskdesk_team::collect::collect(&store) {

@@ -117,7 +117,7 @@ impl Home {
     }
 
     /// The catalog connection.
-    pub fn db(&self) -> &dyn Sql {
+    pub(crate) fn db(&self) -> &dyn Sql {
         &*self.db
     }
 
