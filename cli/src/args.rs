@@ -1,0 +1,439 @@
+//! The command line: every command, argument and option, as clap parses them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use riskdesk::Result;
+use riskdesk::demo::DemoOptions;
+
+// The whole command line (no doc comment: clap would show it in --help): the global options
+// choosing a store, and the command.
+#[derive(Parser)]
+#[command(name = "riskdesk", version, about = "Stage, check and version factor exposures; build risk datasets.")]
+pub struct Cli {
+    /// Home folder holding the catalog and data [default: $RISKDESK_HOME, else the platform data folder]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub home: Option<PathBuf>,
+    /// Work against this server (`riskdesk serve` or the risk platform) instead of a home folder
+    #[arg(long, global = true, value_name = "URL", env = "RISKDESK_ENDPOINT", hide_env_values = true)]
+    pub endpoint: Option<String>,
+    /// The API key for --endpoint
+    #[arg(long, global = true, value_name = "KEY", env = "RISKDESK_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// A team store's catalog (postgres://USER@HOST/DATABASE), with --store, instead of a home folder
+    #[arg(long, global = true, value_name = "URL", env = "RISKDESK_CATALOG", hide_env_values = true)]
+    pub catalog: Option<String>,
+    /// A team store's objects (s3://BUCKET/PREFIX; endpoint and keys from the AWS_* variables), with --catalog
+    #[arg(long, global = true, value_name = "URL", env = "RISKDESK_STORE")]
+    pub store: Option<String>,
+    /// Where this machine caches a team store's objects [default: ~/.cache/riskdesk/store/<hash>]
+    #[arg(long, global = true, value_name = "DIR", env = "RISKDESK_CACHE")]
+    pub cache: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// List the daily files of a folder, grouped by year, with the reason for every file left out.
+    Scan {
+        folder: PathBuf,
+        /// Mark files already staged or committed in this dataset.
+        #[arg(long)]
+        dataset: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Batch the daily files of a folder into annual ZIPs (<prefix>_<year>.zip).
+    Batch {
+        folder: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Deflate level, 0 (store) to 9 (smallest).
+        #[arg(long, default_value_t = riskdesk::batch::DEFAULT_LEVEL)]
+        level: u32,
+    },
+    /// Exposure uploads: stage, check, commit, read.
+    #[command(subcommand)]
+    Upload(Upload),
+    /// Reference datasets: the universe (security master, market caps) risk datasets borrow.
+    #[command(subcommand)]
+    Reference(Reference),
+    /// Risk datasets: reference universe + uploaded exposures mapped to factor roles.
+    #[command(subcommand)]
+    Riskdatasets(Riskdatasets),
+    /// Read the exposures of a risk dataset as a wide frame.
+    #[command(subcommand)]
+    Exposures(Exposures),
+    /// Generate demo data.
+    #[command(subcommand)]
+    Demo(Demo),
+    /// Serve this home over the risk platform's HTTP API, to its Python client and notebooks.
+    Serve {
+        /// Address and port to listen on; port 0 picks a free one.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// The largest upload accepted, in MB (1 MB = 10^6 bytes); larger ones get 413.
+        #[arg(long, value_name = "MB", default_value_t = riskdesk_server::DEFAULT_UPLOAD_LIMIT / 1_000_000)]
+        max_upload_mb: u64,
+    },
+    /// API keys for `riskdesk serve`, kept in this home as hashes.
+    #[command(subcommand)]
+    Keys(Keys),
+    /// The team store given by --catalog and --store: move a home into it, collect its orphans.
+    #[command(subcommand)]
+    Store(Store),
+}
+
+#[derive(Subcommand)]
+pub enum Store {
+    /// Move a home folder (its datasets, versions, references, risk datasets and keys) into the
+    /// empty team store given by --catalog and --store, then verify the copy. The home is left as it was.
+    Migrate {
+        /// The home folder to move.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+    },
+    /// Delete the objects nobody needs (left by killed or failed writers); never one that a
+    /// version or a running writer on any server still needs.
+    Gc,
+}
+
+#[derive(Subcommand)]
+pub enum Keys {
+    /// Create a key for a user; the key is the last line printed, shown this once.
+    Create {
+        /// The user's e-mail address (clients qualify dataset names with it).
+        #[arg(long)]
+        user: String,
+    },
+    /// List the keys: id, user, created (never the keys themselves).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a key by its id: it stops working at once.
+    Revoke { id: i64 },
+}
+
+#[derive(Subcommand)]
+pub enum Reference {
+    /// Import a folder: assets.csv (+ optional market_caps.csv, returns.csv; or .parquet).
+    Import {
+        name: String,
+        dir: PathBuf,
+        /// The id type of assets.csv's asset_id column.
+        #[arg(long, default_value = "bayesid")]
+        id_type: String,
+        /// Replace a reference dataset of the same name.
+        #[arg(long)]
+        replace: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build the demo reference dataset "Demo-Global", matching `demo exposures` with the same options.
+    Demo {
+        #[command(flatten)]
+        size: DemoSize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the reference datasets.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a reference dataset.
+    Delete { name: String },
+}
+
+#[derive(Subcommand)]
+pub enum Riskdatasets {
+    /// Reference datasets (usable as reference_dataset) and risk datasets, with their status.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a risk dataset from settings (JSON, the seed's field names).
+    Create {
+        name: String,
+        #[arg(long, value_name = "FILE.json")]
+        settings: PathBuf,
+        /// Replace a risk dataset of the same name.
+        #[arg(long)]
+        replace: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a risk dataset.
+    Delete {
+        name: String,
+        /// Succeed when it does not exist.
+        #[arg(long)]
+        if_exists: bool,
+    },
+    /// Id types, exchanges, industry and region hierarchies, and the creation report.
+    Describe {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild a stale risk dataset from the newest committed exposures.
+    Update {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FrameFormat {
+    Table,
+    Csv,
+    Parquet,
+}
+
+#[derive(Subcommand)]
+pub enum Exposures {
+    /// The wide exposures: date, id, market.*, style.* (standardized), optional industry.*/region.* columns.
+    Get {
+        #[arg(long, short = 'd')]
+        dataset: String,
+        /// First date (YYYY-MM-DD, inclusive).
+        #[arg(long)]
+        start: Option<String>,
+        /// Last date (inclusive).
+        #[arg(long)]
+        end: Option<String>,
+        /// Id type of the id column [default: the reference's primary id type].
+        #[arg(long)]
+        id_type: Option<String>,
+        /// An industry column to add: a name or label, `all`, or `~NAME` to exclude; repeat for
+        /// more. Naming industries also restricts the universe to their members [default: none].
+        #[arg(long = "industry", value_name = "INDUSTRY")]
+        industries: Vec<String>,
+        /// A region column to add, as for --industry; repeat for more [default: none].
+        #[arg(long = "region", value_name = "REGION")]
+        regions: Vec<String>,
+        /// A style to return (name or label, `~NAME` to exclude); repeat for more [default: all].
+        #[arg(long = "style", value_name = "STYLE")]
+        styles: Vec<String>,
+        /// Return raw style values instead of standardizing them per date.
+        #[arg(long)]
+        no_standardize: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: FrameFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+pub struct DatasetArg {
+    /// The exposure dataset, e.g. My-Exposures.
+    #[arg(long, short = 'd')]
+    pub dataset: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DataFormat {
+    Csv,
+    Json,
+    Parquet,
+}
+
+#[derive(Subcommand)]
+pub enum Upload {
+    /// Stage files, folders or ZIPs (one staged name per file or ZIP member). Creates the dataset if needed.
+    Stage {
+        #[command(flatten)]
+        d: DatasetArg,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Replace names that are already staged.
+        #[arg(long)]
+        replace: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Summaries of committed data (default) or of the staging area.
+    Summary {
+        #[command(flatten)]
+        d: DatasetArg,
+        /// Per-date statistics (n_assets, min, max, mean, median, std of the exposures).
+        #[arg(long)]
+        detail: bool,
+        /// Summarise the staging area instead of committed data.
+        #[arg(long, conflicts_with = "version")]
+        staging: bool,
+        /// A committed version [default: the latest].
+        #[arg(long)]
+        version: Option<u32>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Sanity checks of the staging area or a committed version: one finding per problem, with
+    /// its date, factor, measured value and threshold. Exit status 1 when any finding fails.
+    Check {
+        #[command(flatten)]
+        d: DatasetArg,
+        /// Check the staging area instead of committed data.
+        #[arg(long, conflicts_with = "version")]
+        staging: bool,
+        /// A committed version [default: the latest].
+        #[arg(long)]
+        version: Option<u32>,
+        /// Change a threshold, e.g. coverage_drop=0.9; repeat for more (see README for the names).
+        #[arg(long = "threshold", value_name = "CHECK=VALUE")]
+        thresholds: Vec<String>,
+        /// Only the checks that read no data (missing_day, duplicate_day, coverage_drop): instant.
+        #[arg(long)]
+        quick: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Commit staged names into a new version.
+    Commit {
+        #[command(flatten)]
+        d: DatasetArg,
+        /// append | upsert | overwrite_dates | overwrite
+        #[arg(long)]
+        mode: String,
+        /// Only these staged names [default: all].
+        #[arg(long, num_args = 1..)]
+        names: Option<Vec<String>>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What changed between two versions: dates added, removed and changed; per factor the values
+    /// added, removed and changed, with the largest change.
+    Diff {
+        #[command(flatten)]
+        d: DatasetArg,
+        /// The older version.
+        #[arg(long)]
+        from: u32,
+        /// The newer version.
+        #[arg(long)]
+        to: u32,
+        /// Also list the changed rows (date, key, old and new value).
+        #[arg(long)]
+        rows: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Committed versions with timestamps and committed names.
+    History {
+        #[command(flatten)]
+        d: DatasetArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Committed data of a version, as CSV, JSON or Parquet.
+    Data {
+        #[command(flatten)]
+        d: DatasetArg,
+        /// Comma-separated columns [default: all]: date,asset_id,asset_id_type,factor_group,factor,exposure
+        #[arg(long, value_delimiter = ',')]
+        columns: Option<Vec<String>>,
+        /// Distinct rows only (sorted).
+        #[arg(long)]
+        unique: bool,
+        #[arg(long)]
+        version: Option<u32>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: DataFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The staged names with their staging results.
+    Staged {
+        #[command(flatten)]
+        d: DatasetArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove staged names (all unless --names is given).
+    Wipe {
+        #[command(flatten)]
+        d: DatasetArg,
+        #[arg(long, num_args = 1..)]
+        names: Option<Vec<String>>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a dataset with every version and staged name. Irreversible.
+    Destroy {
+        #[command(flatten)]
+        d: DatasetArg,
+        /// Confirm the deletion.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// List the exposure datasets.
+    Datasets {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum Demo {
+    /// Write demo daily exposure files (<prefix>_YYYY-MM-DD.csv).
+    Exposures {
+        out: PathBuf,
+        #[command(flatten)]
+        size: DemoSize,
+        #[arg(long, value_enum, default_value = "long")]
+        layout: Layout,
+        #[arg(long, default_value = "exposures")]
+        prefix: String,
+    },
+    /// Write the demo reference as a folder to import (assets.csv, market_caps.csv, returns.csv),
+    /// matching `demo exposures` with the same options.
+    Reference {
+        out: PathBuf,
+        #[command(flatten)]
+        size: DemoSize,
+    },
+}
+
+/// The size and seed of demo data (the same for exposures and their reference).
+#[derive(Args)]
+pub struct DemoSize {
+    #[arg(long, default_value_t = 35_800)]
+    pub assets: usize,
+    #[arg(long, default_value_t = 31)]
+    pub days: usize,
+    #[arg(long, default_value = "2025-05-01")]
+    pub start: String,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
+
+impl DemoSize {
+    pub fn options(&self) -> Result<DemoOptions> {
+        Ok(DemoOptions {
+            assets: self.assets,
+            days: self.days,
+            start: riskdesk::date::parse_arg(&self.start)?,
+            seed: self.seed,
+            ..DemoOptions::default()
+        })
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Layout {
+    Long,
+    Wide,
+}

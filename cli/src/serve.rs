@@ -1,0 +1,87 @@
+//! `riskdesk serve` and `riskdesk keys`: serving a home folder or team store over the risk
+//! platform's HTTP API, and the API keys it accepts.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use riskdesk::{Error, LocalBackend, Result};
+use riskdesk_team::TeamStore;
+
+use crate::args::Keys;
+use crate::output::listing;
+use crate::stores::Stores;
+
+/// `riskdesk serve`: serves the team store (collecting its orphans hourly) or the home folder.
+pub fn serve(stores: &Stores, listen: SocketAddr, max_upload_mb: u64) -> Result<()> {
+    let backend = match (stores.endpoint(), stores.team()?) {
+        (None, Some(t)) => {
+            t.bucket().check()?; // refuse to start on a bucket that cannot be read
+            let t = Arc::new(t);
+            collect_periodically(Arc::clone(&t));
+            LocalBackend::on(t)?
+        }
+        _ => stores.home()?,
+    };
+    serve_on(backend, listen, max_upload_mb.saturating_mul(1_000_000))
+}
+
+/// Collects a team store's orphaned objects now and every hour after, on a thread of its own
+/// (each server of a team does; collections are safe to run at once).
+fn collect_periodically(store: Arc<TeamStore>) {
+    std::thread::spawn(move || {
+        loop {
+            if let Err(e) = riskdesk_team::collect::collect(&store) {
+                eprintln!("Collecting the team store's orphaned objects failed (tried again in an hour): {e}");
+            }
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    });
+}
+
+/// Runs the server on `backend` until Ctrl-C or SIGTERM; prints its URL once it listens.
+fn serve_on(backend: LocalBackend, listen: SocketAddr, upload_limit: u64) -> Result<()> {
+    let root = backend.location();
+    if backend.keys()?.is_empty() {
+        eprintln!("No API keys yet: every call will be refused until `riskdesk keys create --user EMAIL` makes one.");
+    }
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| Error::io("cannot start the server's runtime", e))?;
+    let cancelled = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| Error::io(format!("cannot listen on {listen}"), e))?;
+        // Whoever reads our output may be gone (a closed pipe): the server serves on regardless.
+        let ready = |addr: SocketAddr| {
+            let mut out = std::io::stdout();
+            let _ = writeln!(out, "Serving {root} at http://{addr} (Ctrl-C stops)").and_then(|()| out.flush());
+        };
+        riskdesk_server::serve(backend, upload_limit, listener, riskdesk_server::shutdown_signal(), ready)
+            .await
+            .map_err(|e| Error::io("the server stopped", e))
+    })?;
+    // Dropping the runtime waits for the cancelled tasks to end (each at its next progress step).
+    drop(runtime);
+    let note = match cancelled {
+        0 => String::new(),
+        n => format!("; {n} running task(s) were cancelled, keeping nothing they had started"),
+    };
+    let _ = writeln!(std::io::stdout(), "Stopped: the requests in flight were answered{note}.");
+    Ok(())
+}
+
+/// `riskdesk keys ...`: API keys kept in the store as hashes.
+pub fn keys(home: &LocalBackend, cmd: Keys) -> Result<()> {
+    match cmd {
+        Keys::Create { user } => {
+            let (key, secret) = home.create_key(&user)?;
+            println!("Created API key {} for {} in {}.", key.id, key.user, home.location());
+            println!("Copy it now: only its hash is kept, so it cannot be shown again. Revoke it with `riskdesk keys revoke {}`.", key.id);
+            println!("{secret}");
+        }
+        Keys::List { json } => listing(&home.keys()?, json, "No API keys: create one with `riskdesk keys create --user EMAIL`.")?,
+        Keys::Revoke { id } => {
+            let key = home.revoke_key(id)?;
+            println!("Revoked API key {} of {} (created {}).", key.id, key.user, key.created);
+        }
+    }
+    Ok(())
+}
