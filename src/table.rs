@@ -11,6 +11,14 @@ use crate::Result;
 use crate::frame::{Exposures, StrColumn};
 use crate::uploader::Column;
 
+/// One page of a wide frame: column names, cells as text, and the frame's total row count.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct Page {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub total: usize,
+}
+
 /// The values of one column.
 #[derive(Debug, Clone)]
 pub enum Values {

@@ -5,8 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use riskdesk::riskdataset::build::Layout;
-use riskdesk::riskdataset::{Description, Role};
+use riskdesk::riskdataset::{Description, Layout, Role};
 use serde_json::{Value, json};
 
 /// Model construction weights the menus offer.

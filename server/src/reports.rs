@@ -23,8 +23,7 @@ use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
 use riskdesk::Backend;
-use riskdesk::riskdataset::build::Layout;
-use riskdesk::riskdataset::{ExposureQuery, Role, Selection};
+use riskdesk::riskdataset::{ExposureQuery, Layout, Role, Selection};
 use serde_json::{Value, json};
 
 use crate::riskdatasets::bare;
@@ -235,8 +234,7 @@ fn current_accessor(body: &Value, layout: &Layout) -> Result<Accessor, ApiError>
                     names.extend(numeric.iter().map(|c| (c.label(), wire(&c.group, &c.factor))));
                     continue;
                 };
-                let listed =
-                    |f: &str, c: &riskdesk::riskdataset::build::FactorColumn| f == c.factor || f == format!("{}.{}", c.group, c.factor);
+                let listed = |f: &str, c: &riskdesk::riskdataset::FactorColumn| f == c.factor || f == format!("{}.{}", c.group, c.factor);
                 let includes: Vec<&String> = items.iter().filter(|i| !i.starts_with('~')).collect();
                 for c in &numeric {
                     let kept = (includes.is_empty() || includes.iter().any(|i| listed(i, c)))

@@ -44,7 +44,7 @@ fn generated() -> String {
         CommitMode, CommitResult, DateReplacement, FactorShift, VersionInfo, VersionDiff, FactorDiff, RowChanges, RowChange,
         // References and risk datasets.
         ReferenceInfo, Exchange, RiskDatasetInfo, DatasetKind, Status, Description, UniverseSettingsMenu,
-        riskdesk::riskdataset::build::Layout, riskdesk::riskdataset::build::FactorColumn, riskdesk::riskdataset::build::Categories,
+        riskdesk::riskdataset::Layout, riskdesk::riskdataset::FactorColumn, riskdesk::riskdataset::Categories,
         CreationReport, SourceVersion, UpdateResult,
         RiskDatasetSettings, ExposureSource, UploadedExposures, TrimAssets, Role,
         // Exposures.

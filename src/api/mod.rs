@@ -23,9 +23,10 @@ mod types;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub use crate::table::Page;
 pub use call::Call;
 pub use local::LocalBackend;
-pub use types::{AssetValue, CheckRequest, DataRequest, DayHistogram, Drill, Exchange, FactorValues, GroupValues, Page};
+pub use types::{AssetValue, CheckRequest, DataRequest, DayHistogram, Drill, Exchange, FactorValues, GroupValues};
 
 use crate::chart::DayCharts;
 use crate::checks::CheckReport;

@@ -56,14 +56,6 @@ pub struct Exchange {
     pub assets: usize,
 }
 
-/// One page of a wide frame: column names, cells as text, and the frame's total row count.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct Page {
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-    pub total: usize,
-}
-
 /// Which committed rows [`Backend::data`](super::Backend::data) returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct DataRequest {

@@ -9,7 +9,8 @@
 use rustc_hash::FxHashMap;
 use std::path::Path;
 
-use super::build::{Built, Categories, NONE};
+use super::batches::{DATES_PER_BATCH, in_batches};
+use super::built::{Built, Categories, Layout, NONE};
 use super::settings::Role;
 use super::store;
 use crate::frame::{Dict, StrColumn};
@@ -314,12 +315,12 @@ impl Query {
             (true, Some(&first)) => Some(home.market_caps(&self.reference.name, first)?),
             _ => None,
         };
-        for chunk in dates.chunks(super::build::DATES_PER_BATCH) {
+        for chunk in dates.chunks(DATES_PER_BATCH) {
             let day_caps: Vec<Vec<(u32, f64)>> = match caps.as_mut() {
                 Some(c) => chunk.iter().map(|&d| c.day(d)).collect::<Result<_>>()?,
                 None => vec![Vec::new(); chunk.len()],
             };
-            super::build::in_batches(
+            in_batches(
                 &chunk.iter().zip(day_caps).collect::<Vec<_>>(),
                 chunk.len(),
                 |(date, caps)| Ok(work(self.shape_as(&self.reader.day(**date, &self.numeric)?, Scaling::Caps(caps), categorical))),
@@ -407,7 +408,7 @@ impl Query {
     }
 
     /// The layout of the risk dataset.
-    pub fn layout(&self) -> &super::build::Layout {
+    pub fn layout(&self) -> &Layout {
         self.reader.layout()
     }
 

@@ -11,9 +11,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::exposures::{Categorical, ExposureQuery, Query, Scaling, Shaped};
-use crate::api::Page;
+use crate::compare::Comparison;
 use crate::progress::Progress;
-use crate::table::{Table, Values};
+use crate::table::{Page, Table, Values};
 use crate::{Error, Home, Result};
 
 /// What a grid shows: the rows of `query`, kept by every filter and the search, in `sort`'s order
@@ -143,18 +143,20 @@ enum Test {
     Text(usize, GridOp, Vec<String>),
 }
 
+/// The comparisons shared with the platform's filters; `contains`, `empty` and `not_empty` are
+/// the grid's own, evaluated by [`Test::passes`].
 fn compare<T: PartialOrd>(op: GridOp, x: &T, values: &[T]) -> bool {
-    let v = || &values[0];
-    match op {
-        GridOp::Eq => x == v(),
-        GridOp::Ne => x != v(),
-        GridOp::Lt => x < v(),
-        GridOp::Le => x <= v(),
-        GridOp::Gt => x > v(),
-        GridOp::Ge => x >= v(),
-        GridOp::OneOf => values.iter().any(|v| x == v),
+    let comparison = match op {
+        GridOp::Eq => Comparison::Eq,
+        GridOp::Ne => Comparison::Ne,
+        GridOp::Lt => Comparison::Lt,
+        GridOp::Le => Comparison::Le,
+        GridOp::Gt => Comparison::Gt,
+        GridOp::Ge => Comparison::Ge,
+        GridOp::OneOf => Comparison::In,
         GridOp::Contains | GridOp::Empty | GridOp::NotEmpty => unreachable!("handled by the caller"),
-    }
+    };
+    comparison.holds(x, values)
 }
 
 fn text(values: &Values, row: usize) -> &str {

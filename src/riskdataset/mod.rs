@@ -1,7 +1,9 @@
 //! Risk datasets: a reference universe joined with uploaded exposures whose factor groups are
 //! mapped to roles, with styles huberized and filled and dates trimmed. See [`build`] for the rules.
 
+mod batches;
 pub mod build;
+mod built;
 pub mod exposures;
 pub mod grid;
 pub mod settings;
@@ -11,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-pub use build::{CreationReport, SourceVersion};
+pub use built::{Categories, CreationReport, FactorColumn, Layout, SourceVersion};
 pub use exposures::{ExposureQuery, Selection};
 pub use settings::{ExposureSource, RiskDatasetSettings, Role, TrimAssets, TrimDate, UploadedExposures};
 
@@ -99,7 +101,7 @@ pub struct Description {
     pub settings: RiskDatasetSettings,
     pub universe_settings_menu: UniverseSettingsMenu,
     /// The built columns: market, style and other factors, industries and regions.
-    pub layout: build::Layout,
+    pub layout: Layout,
     pub report: CreationReport,
 }
 
@@ -193,7 +195,7 @@ impl Home {
     ) -> Result<CreationReport> {
         let file = objects::new_key(crate::store::home::RISK);
         let objects = self.objects();
-        let built = build::build(self, settings, pinned, progress, &objects.create(&file)?, build::DATES_PER_BATCH);
+        let built = build::build(self, settings, pinned, progress, &objects.create(&file)?, batches::DATES_PER_BATCH);
         let (layout, report) = built.and_then(|b| objects.publish(&file).map(|()| b)).inspect_err(|_| drop(objects.delete(&file)))?;
         let row =
             store::Row { name: name.to_owned(), settings: settings.clone(), layout, report: report.clone(), file, created: catalog::now() };
@@ -236,13 +238,17 @@ impl Home {
     pub fn describe_risk_dataset(&self, name: &str) -> Result<Description> {
         let row = self.risk_row(name)?;
         let reference = self.reference(&row.report.reference_dataset)?;
-        let hierarchy = |c: &Option<build::Categories>| -> (BTreeMap<String, BTreeMap<String, Vec<String>>>, BTreeMap<String, BTreeMap<String, String>>) {
-            let Some(c) = c else { return Default::default() };
-            let labels: Vec<String> = c.factors.iter().map(|f| format!("{}.{f}", c.group)).collect();
-            let mut names: BTreeMap<String, String> = labels.iter().map(|l| (l.clone(), l.clone())).collect();
-            names.insert("ALL".into(), "ALL".into());
-            (BTreeMap::from([(c.group.clone(), BTreeMap::from([("ALL".to_owned(), labels)]))]), BTreeMap::from([(c.group.clone(), names)]))
-        };
+        let hierarchy =
+            |c: &Option<Categories>| -> (BTreeMap<String, BTreeMap<String, Vec<String>>>, BTreeMap<String, BTreeMap<String, String>>) {
+                let Some(c) = c else { return Default::default() };
+                let labels: Vec<String> = c.factors.iter().map(|f| format!("{}.{f}", c.group)).collect();
+                let mut names: BTreeMap<String, String> = labels.iter().map(|l| (l.clone(), l.clone())).collect();
+                names.insert("ALL".into(), "ALL".into());
+                (
+                    BTreeMap::from([(c.group.clone(), BTreeMap::from([("ALL".to_owned(), labels)]))]),
+                    BTreeMap::from([(c.group.clone(), names)]),
+                )
+            };
         let (industry, industry_labels) = hierarchy(&row.layout.industry);
         let (region, region_labels) = hierarchy(&row.layout.region);
         let stale = self.staleness(&row.report)?;

@@ -16,7 +16,7 @@ use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, Parq
 use parquet::file::statistics::Statistics;
 use parquet::schema::types::SchemaDescriptor;
 
-use super::build::{Built, CreationReport, Layout};
+use super::built::{Built, CreationReport, Layout};
 use super::settings::RiskDatasetSettings;
 use crate::error::IoContext;
 use crate::frame::{Dict, StrColumn};
