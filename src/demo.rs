@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::error::IoContext;
 use crate::progress::Progress;
+use crate::random::{mix, unit};
 use crate::{Error, Result};
 
 /// The style factors, with the mean each is drawn around.
@@ -154,25 +155,14 @@ pub struct DemoAsset {
     pub last: usize,
 }
 
-/// SplitMix64: a tiny, fast, well-mixed deterministic hash.
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 /// A uniform number in [0, 1) determined by the inputs.
 fn uniform(seed: u64, a: u64, b: u64, c: u64) -> f64 {
-    let h = mix(mix(mix(seed ^ a.wrapping_mul(0xA24B_AED4_963E_E407)) ^ b.wrapping_mul(0x9FB2_1C65_1E98_DF25)) ^ c);
-    (h >> 11) as f64 / (1u64 << 53) as f64
+    unit(mix(mix(mix(seed ^ a.wrapping_mul(0xA24B_AED4_963E_E407)) ^ b.wrapping_mul(0x9FB2_1C65_1E98_DF25)) ^ c))
 }
 
 /// A standard normal number determined by the inputs (Box–Muller).
 fn normal(seed: u64, a: u64, b: u64, c: u64) -> f64 {
-    let u1 = uniform(seed, a, b, c.wrapping_mul(2)).max(1e-300);
-    let u2 = uniform(seed, a, b, c.wrapping_mul(2) + 1);
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    crate::random::normal(c, |c| uniform(seed, a, b, c))
 }
 
 /// Rounds to half precision (11 significant bits), as the seed's data is stored.

@@ -7,25 +7,16 @@ use std::collections::HashSet;
 
 use super::{Reference, ReferenceAssets};
 use crate::demo::{DemoOptions, INDUSTRIES, REGIONS};
-
-/// SplitMix64 finalizer: a well-mixed 64-bit hash.
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+use crate::random::{mix, unit};
 
 /// A uniform number in [0, 1) determined by a key and a salt.
 fn uniform(key: u64, salt: u64) -> f64 {
-    (mix(key ^ mix(salt.wrapping_add(0x1234_5678))) >> 11) as f64 / (1u64 << 53) as f64
+    unit(mix(key ^ mix(salt.wrapping_add(0x1234_5678))))
 }
 
 /// A standard normal number determined by a key and a salt (Box–Muller).
 fn normal(key: u64, salt: u64) -> f64 {
-    let u1 = uniform(key, salt.wrapping_mul(2)).max(1e-300);
-    let u2 = uniform(key, salt.wrapping_mul(2) + 1);
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    crate::random::normal(salt, |s| uniform(key, s))
 }
 
 /// The hash key of an asset id under a seed.

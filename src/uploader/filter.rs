@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Column;
+use crate::compare::Comparison as Op;
 use crate::frame::{Exposures, StrColumn};
 use crate::{Error, Result};
 
@@ -18,45 +19,19 @@ pub struct Filter {
     pub value: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Op {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    In,
-    NotIn,
-}
-
-impl Op {
-    fn parse(s: &str) -> Result<Op> {
-        Ok(match s.trim() {
-            "==" | "=" => Op::Eq,
-            "!=" => Op::Ne,
-            "<" => Op::Lt,
-            "<=" => Op::Le,
-            ">" => Op::Gt,
-            ">=" => Op::Ge,
-            "in" => Op::In,
-            "not in" => Op::NotIn,
-            other => return Err(Error::invalid(format!("filter operator '{other}' is unknown (use ==, !=, <, <=, >, >=, in, not in)"))),
-        })
-    }
-
-    fn holds<T: PartialOrd>(self, x: &T, values: &[T]) -> bool {
-        match self {
-            Op::Eq => x == &values[0],
-            Op::Ne => x != &values[0],
-            Op::Lt => x < &values[0],
-            Op::Le => x <= &values[0],
-            Op::Gt => x > &values[0],
-            Op::Ge => x >= &values[0],
-            Op::In => values.contains(x),
-            Op::NotIn => !values.contains(x),
-        }
-    }
+/// The comparison a DNF operator names.
+fn parse_op(s: &str) -> Result<Op> {
+    Ok(match s.trim() {
+        "==" | "=" => Op::Eq,
+        "!=" => Op::Ne,
+        "<" => Op::Lt,
+        "<=" => Op::Le,
+        ">" => Op::Gt,
+        ">=" => Op::Ge,
+        "in" => Op::In,
+        "not in" => Op::NotIn,
+        other => return Err(Error::invalid(format!("filter operator '{other}' is unknown (use ==, !=, <, <=, >, >=, in, not in)"))),
+    })
 }
 
 /// A filter checked against its column: the operator and its value(s) typed.
@@ -68,7 +43,7 @@ enum Typed {
 }
 
 fn values_of(f: &Filter, op: Op) -> Result<Vec<&serde_json::Value>> {
-    let list = matches!(op, Op::In | Op::NotIn);
+    let list = op.takes_list();
     match (&f.value, list) {
         (serde_json::Value::Array(items), true) => Ok(items.iter().collect()),
         (v, false) if !v.is_array() => Ok(vec![v]),
@@ -88,7 +63,7 @@ fn text_column(frame: &Exposures, c: Column) -> &StrColumn {
 
 fn typed(frame: &Exposures, f: &Filter) -> Result<Typed> {
     let column = Column::parse(&f.column)?;
-    let op = Op::parse(&f.operator)?;
+    let op = parse_op(&f.operator)?;
     let values = values_of(f, op)?;
     let bad = |v: &serde_json::Value, what: &str| Error::invalid(format!("filter on {}: {v} is not {what}", f.column));
     Ok(match column {
