@@ -698,4 +698,64 @@ mod tests {
         db.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
         assert!(migrate(&db).unwrap_err().to_string().contains("newer Riskdesk"));
     }
+
+    /// The columns of each table a schema's `CREATE TABLE` statements define, by table, in order
+    /// (table constraints such as `PRIMARY KEY (...)` left out, quotes removed).
+    fn created_tables(schema: &str) -> Vec<(String, Vec<String>)> {
+        let mut tables = Vec::new();
+        for statement in schema.split(';') {
+            let Some(rest) = statement.trim().strip_prefix("CREATE TABLE ") else { continue };
+            let rest = rest.trim_start_matches("IF NOT EXISTS ");
+            let (name, body) = rest.split_once('(').unwrap();
+            let body = &body[..body.rfind(')').unwrap()];
+            // Split the body on the commas outside parentheses.
+            let (mut depth, mut start, mut columns) = (0, 0, Vec::new());
+            for (i, c) in body.char_indices().chain(std::iter::once((body.len(), ','))) {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    ',' if depth == 0 => {
+                        let definition = body[start..i].trim();
+                        let first = definition.split_whitespace().next().unwrap_or_default();
+                        if !["PRIMARY", "FOREIGN", "UNIQUE"].contains(&first) {
+                            columns.push(first.trim_matches('"').to_owned());
+                        }
+                        start = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+            tables.push((name.trim().to_owned(), columns));
+        }
+        tables
+    }
+
+    #[test]
+    fn the_three_schema_descriptions_agree() {
+        let listed: Vec<(String, Vec<String>)> = TABLES
+            .iter()
+            .map(|(table, columns)| (table.to_string(), columns.split(',').map(|c| c.trim().trim_matches('"').to_owned()).collect()))
+            .collect();
+        // The embedded store: the tables SQLite holds after migrating, as SQLite reports them.
+        let db = Connection::open_in_memory().unwrap();
+        migrate(&db).unwrap();
+        let mut names =
+            db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid").unwrap();
+        let sqlite: Vec<(String, Vec<String>)> = names
+            .query_map([], |r| r.get::<_, String>(0))
+            .unwrap()
+            .map(|name| {
+                let name = name.unwrap();
+                let mut info = db.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid").unwrap();
+                let columns = info.query_map([&name], |r| r.get::<_, String>(0)).unwrap().map(|c| c.unwrap()).collect();
+                (name, columns)
+            })
+            .collect();
+        assert_eq!(sqlite, listed, "the SQLite schema and TABLES differ");
+        // The team store: every table of the migrations but the team store's own write-ahead record.
+        let postgres: Vec<(String, Vec<String>)> =
+            created_tables(&POSTGRES_MIGRATIONS.concat()).into_iter().filter(|(table, _)| table != "pending_object").collect();
+        assert_eq!(postgres, listed, "the PostgreSQL migrations and TABLES differ");
+        assert_eq!(created_tables(SCHEMA), listed, "the SQLite schema text and TABLES differ");
+    }
 }
