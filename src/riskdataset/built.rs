@@ -62,11 +62,6 @@ impl Built {
         self.date.len()
     }
 
-    /// True when there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.date.is_empty()
-    }
-
     /// The rows in `rows`, as a dataset of their own (values of unread columns stay empty).
     pub fn slice(&self, rows: std::ops::Range<usize>) -> Built {
         let part = |v: &[u16]| if v.is_empty() { Vec::new() } else { v[rows.clone()].to_vec() };
