@@ -37,7 +37,6 @@ pub const LOCK_PATIENCE: Duration = Duration::from_secs(600);
 pub struct TeamStore {
     catalog: String,
     bucket: Bucket,
-    patience: Duration,
     /// The connection that checked the schema, for the first [`Storage::connect`].
     first: std::sync::Mutex<Option<postgres::Pg>>,
 }
@@ -61,15 +60,8 @@ impl TeamStore {
         Ok(TeamStore {
             bucket,
             catalog: catalog.to_owned(),
-            patience: LOCK_PATIENCE,
             first: std::sync::Mutex::new(Some(postgres::Pg::new(client))),
         })
-    }
-
-    /// The same store, its writers waiting at most `patience` for a scope.
-    pub fn with_patience(mut self, patience: Duration) -> TeamStore {
-        self.patience = patience;
-        self
     }
 
     /// The catalog's URL.
@@ -122,7 +114,7 @@ impl Storage for TeamStore {
     fn lock(&self, _db: &dyn Sql, scopes: &[Scope]) -> Result<WriteLock> {
         let mut client = postgres::connect(&self.catalog)?;
         for scope in scopes {
-            if !postgres::lock(&mut client, postgres::scope_key(&scope.key()), scope.shared(), self.patience)? {
+            if !postgres::lock(&mut client, postgres::scope_key(&scope.key()), scope.shared(), LOCK_PATIENCE)? {
                 return Err(Error::Busy { what: format!("{} in the team store", describe(scope)) });
             }
         }
