@@ -127,7 +127,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<usize> {
-    upload::forget_old_uploads(std::path::Path::new(&riskdesk::Backend::location(&backend)));
+    upload::forget_old_uploads(&backend);
     let state = AppState::new(backend, tasks::Tasks::default(), upload_limit);
     let app = router(state.clone());
     ready(listener.local_addr()?);

@@ -1,13 +1,14 @@
 //! `POST …/{dataset}/stage-file`: a multipart upload (field `file`: a ZIP of daily files, or one
-//! CSV or Parquet file) streamed to a private folder of the home, never held in memory, then
-//! staged by a task. Above the size limit the request is refused with 413 and nothing is kept.
+//! CSV or Parquet file) streamed to a private folder under the store's local folder, never held
+//! in memory, then staged by a task. Above the size limit the request is refused with 413 and
+//! nothing is kept.
 
 use std::path::{Path as FsPath, PathBuf};
 
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use riskdesk::Backend;
+use riskdesk::{Backend, LocalBackend};
 use tokio::io::AsyncWriteExt;
 
 use crate::tasks::Outcome;
@@ -22,11 +23,16 @@ impl Drop for Scratch {
     }
 }
 
+/// The folder of this machine where uploads are received: `uploads/` in the store's local folder.
+fn uploads(backend: &LocalBackend) -> PathBuf {
+    backend.local_folder().join("uploads")
+}
+
 /// Removes the upload folders a killed server left behind (an hour old or more, so that another
 /// server's uploads in flight are left alone). An upload is staged from its folder, never
 /// referenced afterwards, so nothing staged or committed depends on them.
-pub fn forget_old_uploads(home: &FsPath) {
-    let Ok(entries) = std::fs::read_dir(home.join("uploads")) else { return };
+pub fn forget_old_uploads(backend: &LocalBackend) {
+    let Ok(entries) = std::fs::read_dir(uploads(backend)) else { return };
     for entry in entries.flatten() {
         let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() >= 3600));
         if old {
@@ -35,9 +41,9 @@ pub fn forget_old_uploads(home: &FsPath) {
     }
 }
 
-/// A new private folder for an upload, under the home's `uploads/`.
+/// A new private folder for an upload.
 pub(crate) async fn scratch(state: &AppState) -> Result<Scratch, ApiError> {
-    let dir = state.backend.scratch().join("uploads").join(state.tasks.new_id());
+    let dir = uploads(&state.backend).join(state.tasks.new_id());
     tokio::fs::create_dir_all(&dir).await.map_err(|e| ApiError::internal(format!("cannot store the upload: {e}")))?;
     Ok(Scratch(dir))
 }

@@ -57,11 +57,7 @@ impl TeamStore {
             None => default_cache(catalog, store),
         };
         let bucket = Bucket::open(store, &cache, catalog)?;
-        Ok(TeamStore {
-            bucket,
-            catalog: catalog.to_owned(),
-            first: std::sync::Mutex::new(Some(postgres::Pg::new(client))),
-        })
+        Ok(TeamStore { bucket, catalog: catalog.to_owned(), first: std::sync::Mutex::new(Some(postgres::Pg::new(client))) })
     }
 
     /// The catalog's URL.
@@ -127,5 +123,9 @@ impl Storage for TeamStore {
 
     fn location(&self) -> String {
         format!("{} + {}", postgres::redact(&self.catalog), self.bucket.url())
+    }
+
+    fn local_folder(&self) -> &Path {
+        self.bucket.cache()
     }
 }
