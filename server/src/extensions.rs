@@ -19,7 +19,7 @@ use crate::request::Params;
 use crate::tasks::Outcome;
 use crate::{ApiError, AppState, Routes};
 
-pub fn routes() -> Routes {
+pub(crate) fn routes() -> Routes {
     Routes::default()
         .route("/riskdesk/call", post(call))
         .route("/riskdesk/exposures", post(exposures))

@@ -32,7 +32,7 @@ use crate::riskdatasets::bare;
 use crate::tasks::Outcome;
 use crate::{ApiError, AppState, Routes};
 
-pub fn routes() -> Routes {
+pub(crate) fn routes() -> Routes {
     Routes::default()
         .route("/equity/report/calculate", post(calculate))
         .route("/equity/report/accessor/data", post(data))

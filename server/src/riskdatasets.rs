@@ -24,7 +24,7 @@ use crate::request::Params;
 use crate::tasks::Outcome;
 use crate::{ApiError, AppState, Routes, menus};
 
-pub fn routes() -> Routes {
+pub(crate) fn routes() -> Routes {
     Routes::default()
         .route("/equity/dataset", get(names))
         .route("/equity/dataset/describe", get(list))

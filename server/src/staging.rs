@@ -18,7 +18,7 @@ use crate::request::{ExposureDataset, Params};
 use crate::tasks::Outcome;
 use crate::{ApiError, AppState, Routes, frames};
 
-pub fn routes() -> Routes {
+pub(crate) fn routes() -> Routes {
     let prefix = "/equity/uploaders/{data_type}/{dataset}";
     Routes::default()
         .route(&format!("{prefix}/staging-results"), get(staging_results))

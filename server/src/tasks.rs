@@ -223,7 +223,7 @@ fn wait_for_writer<'w>(writing: &'w Mutex<()>, cancel: &AtomicBool) -> Option<Mu
     }
 }
 
-pub fn routes() -> Routes {
+pub(crate) fn routes() -> Routes {
     Routes::default()
         .route("/tasks/{id}", axum::routing::delete(cancel))
         .route("/tasks/{id}/progress", get(progress))

@@ -16,7 +16,7 @@ use crate::request::{EXPOSURES, ExposureDataset, ExposuresType, Params};
 use crate::tasks::Outcome;
 use crate::{ApiError, AppState, Routes, frames};
 
-pub fn routes() -> Routes {
+pub(crate) fn routes() -> Routes {
     Routes::default()
         .route("/equity/uploaders", get(data_types))
         .route("/equity/uploaders/freshness", get(freshness))

@@ -49,7 +49,7 @@ fn the_protocol_document_lists_every_route_with_its_methods() {
     assert_eq!(paths.difference(&listed).collect::<Vec<_>>(), Vec::<&String>::new(), "served but not in docs/protocol.md");
     assert_eq!(listed.difference(&paths).collect::<Vec<_>>(), Vec::<&String>::new(), "in docs/protocol.md but not served");
 
-    let Fixture { home, key, .. } = Fixture::new();
+    let Fixture { dir: _dir, home, key, .. } = Fixture::new();
     let server = Server::start(&home);
     let client = Client::new();
     for (path, methods) in &documented {
