@@ -131,3 +131,23 @@ fn cancelling_staging_or_a_commit_changes_nothing() {
     env.collect_orphans();
     assert_eq!(env.objects(PARTS), 0);
 }
+
+#[test]
+fn a_server_start_clears_the_upload_folders_a_killed_server_left() {
+    let env = Env::new();
+    // A killed server's upload, and one that another server of the store is still receiving.
+    let uploads = env.local_folder().join("uploads");
+    let left = uploads.join("left-by-a-killed-server");
+    let in_flight = uploads.join("received-by-another-server");
+    for dir in [&left, &in_flight] {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("exposures_2025.zip"), b"PK").unwrap();
+    }
+    let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(2 * 3600);
+    std::fs::File::open(&left).unwrap().set_modified(two_hours_ago).unwrap();
+    // The server clears old uploads before it listens, and `serve` returns once it listens.
+    let served = env.serve();
+    assert!(!left.exists(), "the killed server's upload is still in {}", uploads.display());
+    assert!(in_flight.join("exposures_2025.zip").exists(), "an upload in flight was removed");
+    drop(served);
+}

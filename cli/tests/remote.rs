@@ -116,7 +116,7 @@ fn a_server_killed_mid_upload_leaves_nothing_half_staged() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    served.kill_when(|| server.home().join("uploads").read_dir().is_ok_and(|mut d| d.next().is_some()));
+    served.kill_when(|| server.local_folder().join("uploads").read_dir().is_ok_and(|mut d| d.next().is_some()));
     let out = upload.wait_with_output().unwrap();
     assert!(!out.status.success(), "{}", stdout(&out));
     let said = stderr(&out);

@@ -62,7 +62,7 @@ fn sigterm_during_a_task_cancels_it_and_keeps_nothing_it_started() {
     assert!(rest.iter().any(|l| l.contains("1 running task(s) were cancelled")), "{rest:?}");
     // Nothing staged, no upload left behind.
     assert_eq!(env.json(&["upload", "staged", "-d", "X", "--json"]), serde_json::json!([]));
-    assert_eq!(std::fs::read_dir(env.home().join("uploads")).map(|d| d.count()).unwrap_or(0), 0);
+    assert_eq!(std::fs::read_dir(env.local_folder().join("uploads")).map(|d| d.count()).unwrap_or(0), 0);
 }
 
 #[test]

@@ -4,22 +4,23 @@
 //! engine's column names, and a reference folder uploaded for import. A plain platform server
 //! has none of these; the remote client says so instead of failing.
 
+use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
 use riskdesk::Backend;
 use riskdesk::api::Call;
 use riskdesk::riskdataset::ExposureQuery;
 use serde::Deserialize;
 
 use crate::reports::{Accessor, shared_frame};
+use crate::request::Params;
 use crate::tasks::Outcome;
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, Routes};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::default()
         .route("/riskdesk/call", post(call))
         .route("/riskdesk/exposures", post(exposures))
         .route("/riskdesk/references/{name}", post(import_reference).layer(axum::extract::DefaultBodyLimit::disable()))
@@ -57,25 +58,19 @@ async fn exposures(State(state): State<AppState>, Json(body): Json<ExposuresBody
     Ok(crate::frames::parquet_response(bytes))
 }
 
-#[derive(Deserialize)]
-struct ImportQuery {
-    id_type: Option<String>,
-    replace: Option<String>,
-}
-
 /// `POST /v1/riskdesk/references/{name}?id_type=&replace=`, multipart `file` parts (the folder's
 /// `assets`, `market_caps`, `returns` as CSV or Parquet): a task importing them; its `json`
 /// result is the imported reference's listing.
 async fn import_reference(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    Query(q): Query<ImportQuery>,
+    params: Params,
     multipart: Multipart,
 ) -> Result<Response, ApiError> {
     let scratch = crate::upload::scratch(&state).await?;
     crate::upload::receive(multipart, &scratch.0, state.upload_limit).await?;
-    let id_type = q.id_type.filter(|t| !t.is_empty()).unwrap_or_else(|| "bayesid".to_owned());
-    let replace = crate::upload::flag(q.replace.as_deref());
+    let id_type = params.last("id_type").unwrap_or_else(|| "bayesid".to_owned());
+    let replace = params.flag("replace");
     Ok(state.spawn_write_task(move |b, progress| {
         let info = b.import_reference(&name, &scratch.0, &id_type, replace, progress)?;
         Ok(Outcome::Json(serde_json::to_value(info).unwrap_or_default()))

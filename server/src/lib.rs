@@ -1,7 +1,8 @@
-//! `riskdesk serve`: the risk platform's HTTP API (see `platform-http-api.md` in the shared
-//! reference) over a home folder, so that the platform's own Python client and notebooks work
-//! against Riskdesk. A thin adapter: handlers parse the wire format, call the engine off the
-//! async threads, and answer in the platform's shapes; the engine knows nothing of HTTP.
+//! `riskdesk serve`: the risk platform's HTTP API over a home folder or a team store, so that
+//! the platform's own Python client and notebooks work against Riskdesk. `docs/protocol.md` is
+//! the protocol as served here, route by route. A thin adapter: handlers parse the wire format,
+//! call the engine off the async threads, and answer in the platform's shapes; the engine knows
+//! nothing of HTTP.
 
 mod auth;
 mod dialect;
@@ -10,6 +11,7 @@ mod extensions;
 mod frames;
 mod menus;
 mod reports;
+mod request;
 mod riskdatasets;
 mod staging;
 pub mod tasks;
@@ -20,7 +22,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 use riskdesk::LocalBackend;
 
 pub use error::ApiError;
@@ -94,9 +96,32 @@ impl AppState {
     }
 }
 
-/// The whole API: the unauthenticated version check, and every `/v1` route behind an API key.
-pub fn router(state: AppState) -> Router {
-    let v1 = Router::new()
+/// Routes and the paths they were given, so that the served paths can be listed.
+#[derive(Default)]
+struct Routes {
+    router: Router<AppState>,
+    paths: Vec<String>,
+}
+
+impl Routes {
+    /// Serves `path` with `handlers`.
+    fn route(mut self, path: &str, handlers: MethodRouter<AppState>) -> Routes {
+        self.router = self.router.route(path, handlers);
+        self.paths.push(path.to_owned());
+        self
+    }
+
+    /// These routes and `other`'s.
+    fn merge(mut self, other: Routes) -> Routes {
+        self.router = self.router.merge(other.router);
+        self.paths.extend(other.paths);
+        self
+    }
+}
+
+/// Every `/v1` route (each behind an API key), relative to `/v1`.
+fn v1_routes() -> Routes {
+    Routes::default()
         .route("/auth/users/whoami", get(auth::whoami))
         .merge(uploaders::routes())
         .merge(staging::routes())
@@ -104,8 +129,19 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::routes())
         .merge(extensions::routes())
         .merge(tasks::routes())
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key));
+}
+
+/// The whole API: the unauthenticated version check, and every `/v1` route behind an API key.
+pub fn router(state: AppState) -> Router {
+    let v1 = v1_routes().router.route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key));
     Router::new().route("/", get(version)).nest("/v1", v1).with_state(state)
+}
+
+/// Every path [`router`] serves, with its parameters in braces (`/v1/tasks/{id}`), in the order
+/// they are registered.
+pub fn paths() -> Vec<String> {
+    let v1 = v1_routes().paths.into_iter().map(|p| format!("/v1{p}"));
+    std::iter::once("/".to_owned()).chain(v1).collect()
 }
 
 /// `GET /`: the version check the client makes when it is created.
@@ -127,7 +163,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<usize> {
-    upload::forget_old_uploads(std::path::Path::new(&riskdesk::Backend::location(&backend)));
+    upload::forget_old_uploads(&backend);
     let state = AppState::new(backend, tasks::Tasks::default(), upload_limit);
     let app = router(state.clone());
     ready(listener.local_addr()?);

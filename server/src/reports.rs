@@ -16,22 +16,23 @@ use std::sync::{Arc, Mutex};
 
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};
 use arrow_schema::{Field, Schema};
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
-use axum::{Json, Router};
 use riskdesk::Backend;
 use riskdesk::riskdataset::{ExposureQuery, Layout, Role, Selection};
 use serde_json::{Value, json};
 
+use crate::request::Params;
 use crate::riskdatasets::bare;
 use crate::tasks::Outcome;
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, Routes};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::default()
         .route("/equity/report/calculate", post(calculate))
         .route("/equity/report/accessor/data", post(data))
         .route("/equity/report/accessor/{id}/levels", post(levels))
@@ -369,8 +370,7 @@ async fn levels(State(state): State<AppState>, Path(id): Path<String>, body: Byt
 }
 
 /// The notebook client's (0.5.0) request as an accessor with the engine's column names.
-fn notebook_accessor(query: Option<&str>, body: &Value, layout: &Layout) -> Result<Accessor, ApiError> {
-    let param = |key: &str| crate::uploaders::repeated(query, key).pop();
+fn notebook_accessor(params: &Params, body: &Value, layout: &Layout) -> Result<Accessor, ApiError> {
     let universe = &body["universe_settings"];
     plain_universe(universe, "mcap")?;
     let exposures = &body["exposure_settings"];
@@ -384,9 +384,9 @@ fn notebook_accessor(query: Option<&str>, body: &Value, layout: &Layout) -> Resu
     };
     let chosen = |key: &str| if exposures.get(key).is_some_and(|v| !v.is_null()) { Selection::All } else { Selection::None };
     let mut query = ExposureQuery {
-        start: param("start"),
-        end: param("end"),
-        id_type: param("id_type").or_else(|| text(universe, "id_type").map(str::to_owned)),
+        start: params.last("start"),
+        end: params.last("end"),
+        id_type: params.last("id_type").or_else(|| text(universe, "id_type").map(str::to_owned)),
         industries: chosen("industries"),
         regions: chosen("regions"),
         styles,
@@ -425,15 +425,11 @@ fn notebook_accessor(query: Option<&str>, body: &Value, layout: &Layout) -> Resu
 
 /// `POST /v1/equity/exposures[?start=&end=&id_type=]` (the notebook's client): a task whose
 /// `dataframe` result is the exposures with the engine's column names.
-async fn notebook_exposures(
-    State(state): State<AppState>,
-    axum::extract::RawQuery(query): axum::extract::RawQuery,
-    body: Bytes,
-) -> Result<Response, ApiError> {
+async fn notebook_exposures(State(state): State<AppState>, params: Params, body: Bytes) -> Result<Response, ApiError> {
     let body: Value = serde_json::from_slice(&body).map_err(|e| ApiError::invalid(format!("the request is not JSON: {e}")))?;
     let dataset = bare(text(&body["universe_settings"], "dataset").unwrap_or_default()).to_owned();
     let d = state.run(move |b| b.describe_risk_dataset(&dataset)).await?;
-    let accessor = notebook_accessor(query.as_deref(), &body, &d.layout)?;
+    let accessor = notebook_accessor(&params, &body, &d.layout)?;
     let frames = Arc::clone(&state.frames);
     Ok(state.spawn_task(move |b, progress| {
         progress.report("exposures", 0, 1, "reading the risk dataset");

@@ -8,11 +8,11 @@
 use std::collections::BTreeMap;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use riskdesk::Backend;
 use riskdesk::riskdataset::{DatasetKind, RiskDatasetInfo, Status};
 use serde::Deserialize;
@@ -20,11 +20,12 @@ use serde_json::{Value, json};
 
 use crate::auth::User;
 use crate::dialect::{self, Dialect};
+use crate::request::Params;
 use crate::tasks::Outcome;
-use crate::{ApiError, AppState, menus};
+use crate::{ApiError, AppState, Routes, menus};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::default()
         .route("/equity/dataset", get(names))
         .route("/equity/dataset/describe", get(list))
         .route("/equity/dataset/describe/{name}", get(describe))
@@ -58,20 +59,11 @@ fn id_of(name: &str) -> u32 {
     hash & 0x7fff_ffff
 }
 
-#[derive(Deserialize)]
-struct Mode {
-    mode: Option<String>,
-}
-
 /// `GET /v1/equity/dataset[?mode=All|System|User]`: the notebook client's `mode=All` gets a list
 /// of names; otherwise a map of name to status, user datasets also under their qualified name.
-async fn names(
-    State(state): State<AppState>,
-    Extension(User(email)): Extension<User>,
-    Query(mode): Query<Mode>,
-) -> Result<Response, ApiError> {
+async fn names(State(state): State<AppState>, Extension(User(email)): Extension<User>, params: Params) -> Result<Response, ApiError> {
     let all = state.run(|b| b.risk_datasets()).await?;
-    let mode = mode.mode.filter(|m| !m.is_empty());
+    let mode = params.last("mode");
     if mode.as_deref() == Some("All") {
         return Ok(Json(all.into_iter().map(|d| d.name).collect::<Vec<_>>()).into_response());
     }
@@ -91,11 +83,8 @@ async fn names(
 }
 
 /// `GET /v1/equity/dataset/describe[?name=]`: the platform's `RiskDatasetMetadata` list.
-async fn list(
-    State(state): State<AppState>,
-    axum::extract::RawQuery(query): axum::extract::RawQuery,
-) -> Result<Json<Vec<Value>>, ApiError> {
-    let name = crate::uploaders::repeated(query.as_deref(), "name").pop();
+async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Vec<Value>>, ApiError> {
+    let name = params.last("name");
     let all = state.run(|b| b.risk_datasets()).await?;
     Ok(Json(
         all.into_iter()
@@ -171,12 +160,6 @@ async fn delete(State(state): State<AppState>, Path(name): Path<String>) -> Resu
     Ok(Json(raw_settings(&name, &settings, false)))
 }
 
-#[derive(Deserialize)]
-struct SettingsQuery {
-    settings_type: Option<String>,
-    dataset_name: Option<String>,
-}
-
 /// Whether a settings type names risk dataset settings (the umbrella type or its variant).
 fn risk_type(t: Option<&str>) -> bool {
     matches!(t, None | Some("" | "RiskDatasetSettings" | "DerivedRiskDatasetSettings"))
@@ -192,9 +175,9 @@ async fn user_datasets(state: &AppState) -> Result<Vec<RiskDatasetInfo>, ApiErro
 async fn identifiers(
     State(state): State<AppState>,
     Extension(User(email)): Extension<User>,
-    Query(q): Query<SettingsQuery>,
+    params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let list = if risk_type(q.settings_type.as_deref()) { user_datasets(&state).await? } else { Vec::new() };
+    let list = if risk_type(params.last("settings_type").as_deref()) { user_datasets(&state).await? } else { Vec::new() };
     let by_id = |f: &dyn Fn(&RiskDatasetInfo) -> Value| list.iter().map(|d| (id_of(&d.name).to_string(), f(d))).collect::<BTreeMap<_, _>>();
     Ok(Json(json!({
         "id_to_name": by_id(&|d| json!(d.name)),
@@ -247,8 +230,8 @@ async fn read(State(state): State<AppState>, Extension(User(email)): Extension<U
 /// `GET /v1/settings/available?settings_type=…&dataset_name=…`: the menu a settings type is
 /// validated against: exposures and universes of a risk dataset, or what risk datasets are
 /// built from.
-async fn available(State(state): State<AppState>, Query(q): Query<SettingsQuery>) -> Result<Json<Value>, ApiError> {
-    let kind = q.settings_type.unwrap_or_default();
+async fn available(State(state): State<AppState>, params: Params) -> Result<Json<Value>, ApiError> {
+    let kind = params.last("settings_type").unwrap_or_default();
     if risk_type(Some(&kind)) {
         let (references, sources) = state
             .run(|b| {
@@ -263,7 +246,7 @@ async fn available(State(state): State<AppState>, Query(q): Query<SettingsQuery>
             "available_hierarchy_sources": null,
         })));
     }
-    let Some(dataset) = q.dataset_name.filter(|d| !d.is_empty()) else {
+    let Some(dataset) = params.last("dataset_name") else {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("{kind} menus need dataset_name")));
     };
     let name = bare(&dataset).to_owned();
@@ -281,14 +264,9 @@ async fn notebook_identifiers(State(state): State<AppState>) -> Result<Json<BTre
     Ok(Json(user_datasets(&state).await?.into_iter().map(|d| (d.name.clone(), id_of(&d.name))).collect()))
 }
 
-#[derive(Deserialize)]
-struct DatasetQuery {
-    dataset: Option<String>,
-}
-
 /// `GET /v1/equity/settings/exposure/available-settings?dataset=…`: the notebook client's exposure menu.
-async fn notebook_available(State(state): State<AppState>, Query(q): Query<DatasetQuery>) -> Result<Json<Value>, ApiError> {
-    let name = bare(q.dataset.as_deref().unwrap_or_default()).to_owned();
+async fn notebook_available(State(state): State<AppState>, params: Params) -> Result<Json<Value>, ApiError> {
+    let name = bare(params.last("dataset").as_deref().unwrap_or_default()).to_owned();
     let d = state.run(move |b| b.describe_risk_dataset(&name)).await?;
     Ok(Json(menus::notebook_exposure(&d)))
 }

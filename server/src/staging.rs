@@ -4,35 +4,29 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use axum::extract::{Path, RawQuery, State};
+use axum::Json;
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
 use riskdesk::Backend;
 use riskdesk::api::CheckRequest;
 use riskdesk::checks::Severity;
 use riskdesk::uploader::Column;
 use serde::Serialize;
 
+use crate::request::{ExposureDataset, Params};
 use crate::tasks::Outcome;
-use crate::uploaders::{exposures_only, repeated};
-use crate::{ApiError, AppState, frames};
+use crate::{ApiError, AppState, Routes, frames};
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Routes {
     let prefix = "/equity/uploaders/{data_type}/{dataset}";
-    Router::new()
+    Routes::default()
         .route(&format!("{prefix}/staging-results"), get(staging_results))
         .route(&format!("{prefix}/staging"), axum::routing::delete(wipe))
         .route(&format!("{prefix}/staging-data-summary"), get(summary))
         .route(&format!("{prefix}/staging-data-detail-summary"), get(detail_summary))
         .route(&format!("{prefix}/staging-data"), get(data))
         .route(&format!("{prefix}/validate-staging-data"), get(validate))
-}
-
-/// The staged names asked for with repeated `names=` (all when none).
-fn names_of(query: Option<&str>) -> Option<Vec<String>> {
-    let names = repeated(query, "names");
-    (!names.is_empty()).then_some(names)
 }
 
 /// One parser's part in a staging result.
@@ -74,11 +68,10 @@ fn by_name(results: Vec<riskdesk::uploader::StagingResult>) -> BTreeMap<String, 
 /// `GET …/staging-results[?names=…]`: the staged entries by name.
 async fn staging_results(
     State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
+    ExposureDataset(dataset): ExposureDataset,
+    params: Params,
 ) -> Result<Json<BTreeMap<String, StagingResult>>, ApiError> {
-    exposures_only(&data_type)?;
-    let names = names_of(query.as_deref());
+    let names = params.some("names");
     let results = state.run(move |b| b.staging_results(&dataset)).await?;
     Ok(Json(by_name(results.into_iter().filter(|r| names.as_ref().is_none_or(|n| n.contains(&r.name))).collect())))
 }
@@ -86,11 +79,10 @@ async fn staging_results(
 /// `DELETE …/staging[?names=…]`: removes staged names (all when none); answers what it removed.
 async fn wipe(
     State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
+    ExposureDataset(dataset): ExposureDataset,
+    params: Params,
 ) -> Result<Json<BTreeMap<String, StagingResult>>, ApiError> {
-    exposures_only(&data_type)?;
-    let names = names_of(query.as_deref());
+    let names = params.some("names");
     let removed = state.write(move |b| b.wipe_staging(&dataset, names.as_deref())).await.map_err(|e| e.kind("UploadError"))?;
     Ok(Json(by_name(removed)))
 }
@@ -98,52 +90,36 @@ async fn wipe(
 /// `GET …/staging-data-summary[?names=…]`: a task whose `dataframe` result has one row per
 /// staged name (`_name`, source, parser, n_rows, n_dates, min_date, max_date, n_assets,
 /// factor_groups, n_factors).
-async fn summary(
-    State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
-    exposures_only(&data_type)?;
-    let names = names_of(query.as_deref());
-    Ok(state.spawn_task(move |b, _| {
+async fn summary(State(state): State<AppState>, ExposureDataset(dataset): ExposureDataset, params: Params) -> Response {
+    let names = params.some("names");
+    state.spawn_frame_task(move |b| {
         let rows: Vec<_> =
             b.staging_summary(&dataset)?.into_iter().filter(|r| names.as_ref().is_none_or(|n| n.contains(&r.name))).collect();
-        Ok(Outcome::Parquet(frames::parquet(&[frames::staging_summary(&rows)?])?))
-    }))
+        Ok(vec![frames::staging_summary(&rows)?])
+    })
 }
 
 /// `GET …/staging-data-detail-summary[?names=…]`: a task whose `dataframe` result is one row
 /// per staged name and date (see [`frames::detail_summary`]).
-async fn detail_summary(
-    State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
-    exposures_only(&data_type)?;
-    let names = names_of(query.as_deref());
-    Ok(state.spawn_task(move |b, _| {
+async fn detail_summary(State(state): State<AppState>, ExposureDataset(dataset): ExposureDataset, params: Params) -> Response {
+    let names = params.some("names");
+    state.spawn_frame_task(move |b| {
         let rows: Vec<_> = b
             .staging_detail(&dataset)?
             .into_iter()
             .filter(|r| names.as_ref().is_none_or(|n| r.name.as_ref().is_some_and(|x| n.contains(x))))
             .collect();
-        Ok(Outcome::Parquet(frames::parquet(&[frames::detail_summary(&rows, true)?])?))
-    }))
+        Ok(vec![frames::detail_summary(&rows, true)?])
+    })
 }
 
 /// `GET …/staging-data?unique=&columns=…&names=…`: a task whose `dataframe` result is the staged
 /// rows, `_name` first, in the columns asked for (all six when none).
-async fn data(
-    State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
-    exposures_only(&data_type)?;
-    let q = query.as_deref();
-    let names = names_of(q);
-    let unique = crate::upload::flag(repeated(q, "unique").pop().as_deref());
-    let columns = repeated(q, "columns").iter().map(|c| Column::parse(c)).collect::<riskdesk::Result<Vec<_>>>()?;
-    Ok(state.spawn_task(move |b, _| {
+async fn data(State(state): State<AppState>, ExposureDataset(dataset): ExposureDataset, params: Params) -> Result<Response, ApiError> {
+    let names = params.some("names");
+    let unique = params.flag("unique");
+    let columns = params.all("columns").iter().map(|c| Column::parse(c)).collect::<riskdesk::Result<Vec<_>>>()?;
+    Ok(state.spawn_frame_task(move |b| {
         let mut batches = Vec::new();
         for (name, table) in b.staging_data(&dataset, names.as_deref(), &columns, unique)? {
             let batch = table.to_batch()?;
@@ -157,7 +133,7 @@ async fn data(
             // Nothing staged: an empty frame with the staged-name column.
             batches.push(frames::batch(vec![("_name", std::sync::Arc::new(arrow_array::StringArray::from(Vec::<String>::new())) as _)])?);
         }
-        Ok(Outcome::Parquet(frames::parquet(&batches)?))
+        Ok(batches)
     }))
 }
 
@@ -165,14 +141,9 @@ async fn data(
 /// staging area; its result is one frame per check that failed (none: 204), each row a
 /// finding with the staged names holding its date in `_name` (comma-joined, or one row per
 /// name when `short=true`).
-async fn validate(
-    State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
-    exposures_only(&data_type)?;
-    let names = names_of(query.as_deref());
-    let short = crate::upload::flag(repeated(query.as_deref(), "short").pop().as_deref());
+async fn validate(State(state): State<AppState>, ExposureDataset(dataset): ExposureDataset, params: Params) -> Result<Response, ApiError> {
+    let names = params.some("names");
+    let short = params.flag("short");
     Ok(state.spawn_task(move |b, _| {
         let report = b.check(&dataset, &CheckRequest { staging: true, ..CheckRequest::default() })?;
         let mut holding: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();

@@ -7,15 +7,17 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use arrow_array::RecordBatch;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use riskdesk::{LocalBackend, Progress};
 
-use crate::{ApiError, AppState};
+use crate::request::Params;
+use crate::{ApiError, AppState, Routes};
 
 /// What a finished task produced.
 pub enum Outcome {
@@ -133,6 +135,12 @@ impl AppState {
         self.start(false, work)
     }
 
+    /// [`AppState::spawn_task`] for work that makes a data frame: the task's `dataframe` result
+    /// is the batches `work` returns, as one Parquet file.
+    pub fn spawn_frame_task(&self, work: impl FnOnce(&LocalBackend) -> Result<Vec<RecordBatch>, ApiError> + Send + 'static) -> Response {
+        self.spawn_task(move |b, _| Ok(Outcome::Parquet(crate::frames::parquet(&work(b)?)?)))
+    }
+
     /// [`AppState::spawn_task`] for work that writes: it waits (`QUEUED`) for the server's
     /// writes before it instead of failing on the home's write lock.
     pub fn spawn_write_task(
@@ -215,8 +223,8 @@ fn wait_for_writer<'w>(writing: &'w Mutex<()>, cancel: &AtomicBool) -> Option<Mu
     }
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::default()
         .route("/tasks/{id}", axum::routing::delete(cancel))
         .route("/tasks/{id}/progress", get(progress))
         .route("/tasks/{id}/ready", get(ready))
@@ -237,14 +245,6 @@ async fn ready(State(state): State<AppState>, Path(id): Path<String>) -> Result<
     Ok(Json(!matches!(state.tasks.get(&id)?.state().status, Status::Queued | Status::Running)))
 }
 
-#[derive(serde::Deserialize)]
-struct ResultType {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    /// One part of a result in parts.
-    path: Option<String>,
-}
-
 fn parquet(bytes: &Bytes) -> Response {
     crate::frames::parquet_response(bytes.clone())
 }
@@ -259,22 +259,21 @@ fn named(name: &str, bytes: &Bytes) -> Response {
 }
 
 /// `GET /v1/tasks/{id}/result?type=json|dataframe`: what the task produced, or its error.
-async fn result(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    axum::extract::Query(want): axum::extract::Query<ResultType>,
-) -> Result<Response, ApiError> {
+async fn result(State(state): State<AppState>, Path(id): Path<String>, params: Params) -> Result<Response, ApiError> {
     let task = state.tasks.get(&id)?;
     let s = task.state();
     let Some(outcome) = &s.outcome else {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("task {id} is still running: poll its ready call first")));
     };
-    let kind = want.kind.as_deref().unwrap_or("json");
+    let kind = params.last("type");
+    let kind = kind.as_deref().unwrap_or("json");
+    // `path` names one part of a result in parts.
+    let part = params.last("path");
     match (outcome, kind) {
         (Err(e), _) => Err(e.clone()),
         (Ok(Outcome::Json(v)), "json") => Ok(Json(v.clone()).into_response()),
         (Ok(Outcome::Parquet(bytes)), "dataframe") => Ok(parquet(bytes)),
-        (Ok(Outcome::Frames(frames)), "dataframe") => match (want.path.as_deref().filter(|p| !p.is_empty()), frames.as_slice()) {
+        (Ok(Outcome::Frames(frames)), "dataframe") => match (part.as_deref(), frames.as_slice()) {
             (Some(part), _) => match frames.iter().find(|(n, _)| n == part) {
                 Some((n, bytes)) => Ok(named(n, bytes)),
                 None => Err(ApiError::new(StatusCode::BAD_REQUEST, "KeyError", format!("task {id} has no part '{part}'"))),

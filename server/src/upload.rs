@@ -1,15 +1,17 @@
 //! `POST …/{dataset}/stage-file`: a multipart upload (field `file`: a ZIP of daily files, or one
-//! CSV or Parquet file) streamed to a private folder of the home, never held in memory, then
-//! staged by a task. Above the size limit the request is refused with 413 and nothing is kept.
+//! CSV or Parquet file) streamed to a private folder under the store's local folder, never held
+//! in memory, then staged by a task. Above the size limit the request is refused with 413 and
+//! nothing is kept.
 
-use std::path::{Path as FsPath, PathBuf};
+use std::path::{Path, PathBuf};
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use riskdesk::Backend;
+use riskdesk::{Backend, LocalBackend};
 use tokio::io::AsyncWriteExt;
 
+use crate::request::{ExposureDataset, Params};
 use crate::tasks::Outcome;
 use crate::{ApiError, AppState};
 
@@ -22,11 +24,16 @@ impl Drop for Scratch {
     }
 }
 
+/// The folder of this machine where uploads are received: `uploads/` in the store's local folder.
+fn uploads(backend: &LocalBackend) -> PathBuf {
+    backend.local_folder().join("uploads")
+}
+
 /// Removes the upload folders a killed server left behind (an hour old or more, so that another
 /// server's uploads in flight are left alone). An upload is staged from its folder, never
 /// referenced afterwards, so nothing staged or committed depends on them.
-pub fn forget_old_uploads(home: &FsPath) {
-    let Ok(entries) = std::fs::read_dir(home.join("uploads")) else { return };
+pub fn forget_old_uploads(backend: &LocalBackend) {
+    let Ok(entries) = std::fs::read_dir(uploads(backend)) else { return };
     for entry in entries.flatten() {
         let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() >= 3600));
         if old {
@@ -35,9 +42,9 @@ pub fn forget_old_uploads(home: &FsPath) {
     }
 }
 
-/// A new private folder for an upload, under the home's `uploads/`.
+/// A new private folder for an upload.
 pub(crate) async fn scratch(state: &AppState) -> Result<Scratch, ApiError> {
-    let dir = state.backend.scratch().join("uploads").join(state.tasks.new_id());
+    let dir = uploads(&state.backend).join(state.tasks.new_id());
     tokio::fs::create_dir_all(&dir).await.map_err(|e| ApiError::internal(format!("cannot store the upload: {e}")))?;
     Ok(Scratch(dir))
 }
@@ -55,24 +62,9 @@ fn safe_file_name(raw: &str) -> Result<String, ApiError> {
     Ok(base.to_owned())
 }
 
-/// The query of a stage call: `name` (empty: from the file), `replace`, and for Riskdesk's own
-/// client `riskdesk_results=true` (the engine's result per staged name instead of the
-/// platform's one result for the upload).
-#[derive(serde::Deserialize)]
-pub struct StageQuery {
-    name: Option<String>,
-    replace: Option<String>,
-    riskdesk_results: Option<String>,
-}
-
-/// Whether a query flag is set.
-pub(crate) fn flag(value: Option<&str>) -> bool {
-    matches!(value, Some("true" | "True" | "1"))
-}
-
 /// Streams every `file` field of `multipart` into `dir` (at most `limit` bytes in all); returns
 /// their paths, at least one.
-pub(crate) async fn receive(mut multipart: Multipart, dir: &FsPath, limit: u64) -> Result<Vec<PathBuf>, ApiError> {
+pub(crate) async fn receive(mut multipart: Multipart, dir: &Path, limit: u64) -> Result<Vec<PathBuf>, ApiError> {
     let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -127,20 +119,21 @@ pub(crate) async fn receive(mut multipart: Multipart, dir: &FsPath, limit: u64) 
 
 /// `POST …/exposures/{dataset}/stage-file?name=&replace=false`, multipart `file`: a task whose
 /// `json` result is the platform's `UploadStagingResult` for the whole upload (a ZIP stages one
-/// name per member; `success` only if every one staged).
+/// name per member; `success` only if every one staged). `name` empty: the file's name; with
+/// `riskdesk_results=true` (Riskdesk's own client) the result is instead the engine's, one per
+/// staged name.
 pub async fn stage_file(
     State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-    axum::extract::Query(query): axum::extract::Query<StageQuery>,
+    ExposureDataset(dataset): ExposureDataset,
+    params: Params,
     multipart: Multipart,
 ) -> Result<Response, ApiError> {
-    crate::uploaders::exposures_only(&data_type)?;
-    let replace = flag(query.replace.as_deref());
-    let engine_results = flag(query.riskdesk_results.as_deref());
+    let replace = params.flag("replace");
+    let engine_results = params.flag("riskdesk_results");
     let scratch = scratch(&state).await?;
     let paths = receive(multipart, &scratch.0, state.upload_limit).await?;
     let stem = paths[0].file_name().and_then(|n| n.to_str()).map(|n| n.split('.').next().unwrap_or(n).to_owned()).unwrap_or_default();
-    let name = query.name.filter(|n| !n.is_empty()).unwrap_or(stem);
+    let name = params.last("name").unwrap_or(stem);
     Ok(state.spawn_write_task(move |b, progress| {
         let _scratch = scratch; // the upload goes once staged (the staged data is the engine's own copy)
         let results = b.stage(&dataset, &paths, replace, progress)?;

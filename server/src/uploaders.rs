@@ -3,24 +3,21 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, Query, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
 use riskdesk::Backend;
+use riskdesk::uploader::filter::Filter;
 use serde::Deserialize;
 
-use axum::response::Response;
-
+use crate::request::{EXPOSURES, ExposureDataset, ExposuresType, Params};
 use crate::tasks::Outcome;
-use crate::{ApiError, AppState};
-use riskdesk::uploader::filter::Filter;
+use crate::{ApiError, AppState, Routes, frames};
 
-/// The one data type this server uploads.
-const EXPOSURES: &str = "exposures";
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::default()
         .route("/equity/uploaders", get(data_types))
         .route("/equity/uploaders/freshness", get(freshness))
         .route("/equity/uploaders/{data_type}", get(datasets))
@@ -42,77 +39,44 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// The values of a repeated query key (`names=a&names=b`); empty values count as absent.
-pub(crate) fn repeated(query: Option<&str>, key: &str) -> Vec<String> {
-    query
-        .map(|q| form_urlencoded::parse(q.as_bytes()).filter(|(k, v)| k == key && !v.is_empty()).map(|(_, v)| v.into_owned()).collect())
-        .unwrap_or_default()
-}
-
-pub(crate) fn exposures_only(data_type: &str) -> Result<(), ApiError> {
-    if data_type == EXPOSURES {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "KeyError",
-            format!("no uploader for '{data_type}': this server uploads exposures only"),
-        ))
-    }
-}
-
 /// `GET /v1/equity/uploaders`: the data types.
 async fn data_types() -> Json<Vec<&'static str>> {
     Json(vec![EXPOSURES])
 }
 
 /// `GET /v1/equity/uploaders/exposures`: the exposure datasets' names.
-async fn datasets(State(state): State<AppState>, Path(data_type): Path<String>) -> Result<Json<Vec<String>>, ApiError> {
-    exposures_only(&data_type)?;
+async fn datasets(State(state): State<AppState>, _: ExposuresType) -> Result<Json<Vec<String>>, ApiError> {
     let list = state.run(|b| b.datasets()).await?;
     Ok(Json(list.into_iter().map(|d| d.name).collect()))
 }
 
 /// `POST /v1/equity/uploaders/exposures/{dataset}`: creates an empty dataset (version 0).
-async fn create(
-    State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    exposures_only(&data_type)?;
+async fn create(State(state): State<AppState>, ExposureDataset(dataset): ExposureDataset) -> Result<Json<serde_json::Value>, ApiError> {
     let name = dataset.clone();
     state.write(move |b| b.create_dataset(&name)).await?;
     Ok(Json(serde_json::json!({ "name": dataset })))
 }
 
-#[derive(Deserialize)]
-struct Which {
-    which: Option<String>,
-}
-
-impl Which {
-    /// Whether the staging frames are meant (else the committed data's).
-    fn staging(&self) -> Result<bool, ApiError> {
-        match self.which.as_deref().filter(|w| !w.is_empty()) {
-            None | Some("data") => Ok(false),
-            Some("staging") => Ok(true),
-            Some(other) => Err(ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("which is data or staging, not '{other}'"))),
-        }
+/// Whether a schema call's `which` means the staging frames (else the committed data's).
+fn staging(params: &Params) -> Result<bool, ApiError> {
+    match params.last("which").as_deref() {
+        None | Some("data") => Ok(false),
+        Some("staging") => Ok(true),
+        Some(other) => Err(ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("which is data or staging, not '{other}'"))),
     }
 }
 
 type Dtypes = Json<serde_json::Map<String, serde_json::Value>>;
 
 /// `GET …/summary-schema?which=data|staging`: the columns of the summary frames.
-async fn summary_schema(Path((data_type, _)): Path<(String, String)>, Query(which): Query<Which>) -> Result<Dtypes, ApiError> {
-    exposures_only(&data_type)?;
-    let frame = if which.staging()? { crate::frames::staging_summary(&[])? } else { crate::frames::data_summary(0, &[])? };
-    Ok(Json(crate::frames::dtypes(&frame.schema())))
+async fn summary_schema(_: ExposureDataset, params: Params) -> Result<Dtypes, ApiError> {
+    let frame = if staging(&params)? { frames::staging_summary(&[])? } else { frames::data_summary(0, &[])? };
+    Ok(Json(frames::dtypes(&frame.schema())))
 }
 
 /// `GET …/detail-summary-schema?which=data|staging`: the columns of the detail summary frames.
-async fn detail_summary_schema(Path((data_type, _)): Path<(String, String)>, Query(which): Query<Which>) -> Result<Dtypes, ApiError> {
-    exposures_only(&data_type)?;
-    Ok(Json(crate::frames::dtypes(&crate::frames::detail_summary(&[], which.staging()?)?.schema())))
+async fn detail_summary_schema(_: ExposureDataset, params: Params) -> Result<Dtypes, ApiError> {
+    Ok(Json(frames::dtypes(&frames::detail_summary(&[], staging(&params)?)?.schema())))
 }
 
 /// A `version` query value: a number, or a moment (`2026-11-30 12:03:47.788596+00:00`, as the
@@ -136,45 +100,34 @@ fn version_at(b: &riskdesk::LocalBackend, dataset: &str, raw: Option<String>) ->
 }
 
 /// `GET …/summary[?version=]`: a task whose `dataframe` result is one row summing a version up.
-async fn summary(
-    State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-    axum::extract::RawQuery(query): axum::extract::RawQuery,
-) -> Result<Response, ApiError> {
-    exposures_only(&data_type)?;
-    let raw = repeated(query.as_deref(), "version").pop();
-    Ok(state.spawn_task(move |b, _| {
+async fn summary(State(state): State<AppState>, ExposureDataset(dataset): ExposureDataset, params: Params) -> Response {
+    let raw = params.last("version");
+    state.spawn_frame_task(move |b| {
         let version = match version_at(b, &dataset, raw)? {
             Some(v) => v,
             None => b.version_history(&dataset)?.last().map_or(0, |v| v.version),
         };
         let rows = b.data_summary(&dataset, Some(version))?;
-        Ok(Outcome::Parquet(crate::frames::parquet(&[crate::frames::data_summary(version, &rows)?])?))
-    }))
+        Ok(vec![frames::data_summary(version, &rows)?])
+    })
 }
 
 /// `GET …/detail-summary[?version=]`: a task whose `dataframe` result has one row per date of
 /// a version (the staging detail summary's columns without `_name`).
-async fn detail_summary(
-    State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-    axum::extract::RawQuery(query): axum::extract::RawQuery,
-) -> Result<Response, ApiError> {
-    exposures_only(&data_type)?;
-    let raw = repeated(query.as_deref(), "version").pop();
-    Ok(state.spawn_task(move |b, _| {
+async fn detail_summary(State(state): State<AppState>, ExposureDataset(dataset): ExposureDataset, params: Params) -> Response {
+    let raw = params.last("version");
+    state.spawn_frame_task(move |b| {
         let version = version_at(b, &dataset, raw)?;
         let rows = b.data_detail(&dataset, version)?;
-        Ok(Outcome::Parquet(crate::frames::parquet(&[crate::frames::detail_summary(&rows, false)?])?))
-    }))
+        Ok(vec![frames::detail_summary(&rows, false)?])
+    })
 }
 
 /// `GET …/version-history`: `{version: commit time}`, version 0 being the dataset's creation.
 async fn version_history(
     State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
+    ExposureDataset(dataset): ExposureDataset,
 ) -> Result<Json<BTreeMap<u32, String>>, ApiError> {
-    exposures_only(&data_type)?;
     let (created, history) = state
         .run(move |b| {
             let created = b.datasets()?.into_iter().find(|d| d.name == dataset).map(|d| d.created);
@@ -188,18 +141,13 @@ async fn version_history(
 }
 
 /// `GET …/commit-modes`: `{mode: what it does}`.
-async fn commit_modes(Path((data_type, _)): Path<(String, String)>) -> Result<Json<BTreeMap<&'static str, &'static str>>, ApiError> {
-    exposures_only(&data_type)?;
-    Ok(Json(riskdesk::uploader::CommitMode::ALL.iter().map(|m| (m.name(), m.description())).collect()))
+async fn commit_modes(_: ExposureDataset) -> Json<BTreeMap<&'static str, &'static str>> {
+    Json(riskdesk::uploader::CommitMode::ALL.iter().map(|m| (m.name(), m.description())).collect())
 }
 
 /// `DELETE /v1/equity/uploaders/exposures/{dataset}`: deletes the dataset, every version and
 /// staged name.
-async fn destroy(
-    State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    exposures_only(&data_type)?;
+async fn destroy(State(state): State<AppState>, ExposureDataset(dataset): ExposureDataset) -> Result<Json<serde_json::Value>, ApiError> {
     state.write(move |b| b.destroy(&dataset)).await?;
     Ok(Json(serde_json::json!({})))
 }
@@ -224,11 +172,10 @@ async fn freshness(State(state): State<AppState>) -> Result<Json<serde_json::Val
 /// 400, which the client reads as "no such dataset".
 async fn schema(
     State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-    Query(which): Query<Which>,
+    ExposureDataset(dataset): ExposureDataset,
+    params: Params,
 ) -> Result<Json<serde_json::Map<String, serde_json::Value>>, ApiError> {
-    exposures_only(&data_type)?;
-    let staging = which.staging()?;
+    let staged = staging(&params)?;
     let name = dataset.clone();
     let known = state.run(move |b| Ok(b.datasets()?.iter().any(|d| d.name == name))).await?;
     if !known {
@@ -236,26 +183,20 @@ async fn schema(
     }
     // The engine's stored schema, in its order; staging frames lead with the staged name.
     let mut columns = serde_json::Map::new();
-    if staging {
+    if staged {
         columns.insert("_name".into(), serde_json::Value::String("\"String\"".into()));
     }
-    columns.extend(crate::frames::dtypes(&riskdesk::store::parts::schema()));
+    columns.extend(frames::dtypes(&riskdesk::store::parts::schema()));
     Ok(Json(columns))
 }
 
 /// `POST …/{dataset}/commit?mode=…[&names=…]`: a task whose `json` result is the platform's
 /// `UploadCommitResult` (`version`, `committed_names`).
-async fn commit(
-    State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-    axum::extract::RawQuery(query): axum::extract::RawQuery,
-) -> Result<Response, ApiError> {
-    exposures_only(&data_type)?;
-    let mode = repeated(query.as_deref(), "mode").pop().unwrap_or_else(|| "append".to_owned());
+async fn commit(State(state): State<AppState>, ExposureDataset(dataset): ExposureDataset, params: Params) -> Result<Response, ApiError> {
+    let mode = params.last("mode").unwrap_or_else(|| "append".to_owned());
     let mode = riskdesk::uploader::CommitMode::parse(&mode).map_err(|e| ApiError::from(e).kind("UploadError"))?;
-    let names = repeated(query.as_deref(), "names");
+    let names = params.some("names");
     Ok(state.spawn_write_task(move |b, progress| {
-        let names = (!names.is_empty()).then_some(names);
         let done = b.commit(&dataset, mode, names.as_deref(), progress).map_err(|e| ApiError::from(e).kind("UploadError"))?;
         Ok(Outcome::Json(serde_json::json!({ "version": done.version, "committed_names": done.committed_names })))
     }))
@@ -291,32 +232,20 @@ fn dnf(filters: Option<serde_json::Value>) -> Result<Vec<Vec<Filter>>, ApiError>
     }
 }
 
-/// One query value as a number, with a message naming it when it is not one.
-fn number<T: std::str::FromStr>(query: Option<&str>, key: &str) -> Result<Option<T>, ApiError> {
-    match repeated(query, key).pop() {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("{key} must be a whole number here, not '{v}'"))),
-    }
-}
-
 /// `POST …/{dataset}/data[?version=N or a moment][&head=N]`, body `{"columns": [...], "unique": bool}`: a
 /// task whose `dataframe` result holds the committed rows (the latest version by default).
 async fn data(
     State(state): State<AppState>,
-    Path((data_type, dataset)): Path<(String, String)>,
-    axum::extract::RawQuery(query): axum::extract::RawQuery,
+    ExposureDataset(dataset): ExposureDataset,
+    params: Params,
     body: Option<Json<DataBody>>,
 ) -> Result<Response, ApiError> {
-    exposures_only(&data_type)?;
     let body = body.map(|Json(b)| b).unwrap_or(DataBody { columns: Vec::new(), unique: false, filters: None });
     let filters = dnf(body.filters)?;
-    let raw_version = repeated(query.as_deref(), "version").pop();
-    let head: Option<usize> = number(query.as_deref(), "head")?;
+    let raw_version = params.last("version");
+    let head: Option<usize> = params.number("head")?;
     let columns = body.columns.iter().map(|c| riskdesk::uploader::Column::parse(c)).collect::<riskdesk::Result<Vec<_>>>()?;
-    Ok(state.spawn_task(move |b, _| {
+    Ok(state.spawn_frame_task(move |b| {
         // A version number, or a moment: the newest version committed by then.
         let version = version_at(b, &dataset, raw_version)?;
         let request = riskdesk::api::DataRequest { columns, unique: body.unique, version, filters };
@@ -325,6 +254,6 @@ async fn data(
             Some(n) => batch.slice(0, n.min(batch.num_rows())),
             None => batch,
         };
-        Ok(Outcome::Parquet(crate::frames::parquet(&[batch])?))
+        Ok(vec![batch])
     }))
 }

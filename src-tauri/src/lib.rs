@@ -23,7 +23,7 @@ pub struct Shared {
     /// What the commands use: this computer's home folder, or a server.
     backend: RwLock<Arc<dyn Backend>>,
     /// This computer's home folder (kept while a server is used, so switching back keeps its state).
-    local: Arc<dyn Backend>,
+    local: Arc<LocalBackend>,
     /// The saved server in use (`None`: this computer) and what it said when connected.
     place: Mutex<(Option<String>, Option<riskdesk_remote::ServerInfo>)>,
     pub dialogs: Box<dyn Dialogs>,
@@ -36,9 +36,9 @@ pub struct Shared {
 
 impl Shared {
     /// State over `backend`; the demo month goes to `demo_folder`.
-    pub fn new(backend: Arc<dyn Backend>, dialogs: Box<dyn Dialogs>, demo_folder: PathBuf) -> Arc<Shared> {
+    pub fn new(backend: Arc<LocalBackend>, dialogs: Box<dyn Dialogs>, demo_folder: PathBuf) -> Arc<Shared> {
         Arc::new(Shared {
-            backend: RwLock::new(Arc::clone(&backend)),
+            backend: RwLock::new(Arc::clone(&backend) as Arc<dyn Backend>),
             local: backend,
             place: Mutex::new((None, None)),
             dialogs,
@@ -55,7 +55,7 @@ impl Shared {
 
     /// The saved servers, kept in this computer's home folder.
     pub fn servers(&self) -> connection::Servers {
-        connection::Servers::new(std::path::Path::new(&self.local.location()))
+        connection::Servers::new(self.local.local_folder())
     }
 
     /// Works on a server from now on (`Some`), or on this computer again (`None`). Work already
@@ -63,7 +63,7 @@ impl Shared {
     pub fn switch(&self, to: Option<(String, Arc<dyn Backend>, riskdesk_remote::ServerInfo)>) {
         let (backend, place) = match to {
             Some((name, backend, check)) => (backend, (Some(name), Some(check))),
-            None => (Arc::clone(&self.local), (None, None)),
+            None => (Arc::clone(&self.local) as Arc<dyn Backend>, (None, None)),
         };
         self.servers().set_last(place.0.as_deref());
         *self.backend.write().unwrap_or_else(|p| p.into_inner()) = backend;

@@ -69,9 +69,10 @@ impl LocalBackend {
         })
     }
 
-    /// A folder of this machine for temporary files, such as uploads being received.
-    pub fn scratch(&self) -> PathBuf {
-        self.storage.objects().scratch().to_owned()
+    /// The store's own folder on this machine (see [`Storage::local_folder`]): where uploads
+    /// are received and front ends keep their own files.
+    pub fn local_folder(&self) -> &Path {
+        self.storage.local_folder()
     }
 
     /// The storage this engine works on.

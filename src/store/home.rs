@@ -70,8 +70,13 @@ pub trait Storage: Send + Sync {
     /// Whether a writer waits for its turn behind other writers ([`Storage::lock`]'s patience is
     /// long) rather than failing `busy` at once, so that callers need no queue of their own.
     fn writers_wait(&self) -> bool;
-    /// Where it is, for people: a folder, or the catalog and bucket URLs.
+    /// Where it is, for people: a folder, or the catalog and bucket URLs. Display only: a
+    /// path on this machine is [`Storage::local_folder`].
     fn location(&self) -> String;
+    /// This store's own folder on this machine, for files that are never data: uploads being
+    /// received, and what a front end keeps beside the store (the app's saved servers). The
+    /// home folder itself, or a team store's object cache.
+    fn local_folder(&self) -> &Path;
 }
 
 /// Proof that this writer holds its scope; released when dropped.
@@ -212,6 +217,10 @@ impl Storage for Embedded {
 
     fn location(&self) -> String {
         self.root.display().to_string()
+    }
+
+    fn local_folder(&self) -> &Path {
+        &self.root
     }
 }
 

@@ -26,8 +26,6 @@ pub trait Objects: Send + Sync {
     fn exists(&self, key: &str) -> Result<bool>;
     /// Deletes `key` and everything under `key/`; a missing key is not an error.
     fn delete(&self, key: &str) -> Result<()>;
-    /// A folder of this machine for temporary files (uploads being received, say).
-    fn scratch(&self) -> &Path;
 }
 
 /// A new, unused key for a Parquet file under `data/<folder>`.
@@ -44,13 +42,12 @@ pub fn new_key(folder: &str) -> String {
 /// The embedded store's objects: files under a home folder, the key being the relative path.
 pub struct Folder {
     root: PathBuf,
-    scratch: PathBuf,
 }
 
 impl Folder {
     /// The objects under `root` (the home folder).
     pub fn new(root: &Path) -> Folder {
-        Folder { root: root.to_owned(), scratch: root.to_owned() }
+        Folder { root: root.to_owned() }
     }
 }
 
@@ -79,9 +76,5 @@ impl Objects for Folder {
         let path = self.root.join(key);
         let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
         Ok(())
-    }
-
-    fn scratch(&self) -> &Path {
-        &self.scratch
     }
 }

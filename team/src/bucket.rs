@@ -113,6 +113,11 @@ impl Bucket {
         &self.url
     }
 
+    /// This machine's folder for copies of the objects.
+    pub fn cache(&self) -> &Path {
+        &self.cache
+    }
+
     /// The object store key of `key`.
     pub(crate) fn key(&self, key: &str) -> Key {
         if self.prefix.is_empty() { Key::from(key) } else { Key::from(format!("{}/{key}", self.prefix)) }
@@ -313,9 +318,5 @@ impl Objects for Bucket {
         }
         let _ = std::fs::remove_dir_all(self.cached(key));
         Ok(())
-    }
-
-    fn scratch(&self) -> &Path {
-        &self.cache
     }
 }

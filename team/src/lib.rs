@@ -124,4 +124,8 @@ impl Storage for TeamStore {
     fn location(&self) -> String {
         format!("{} + {}", postgres::redact(&self.catalog), self.bucket.url())
     }
+
+    fn local_folder(&self) -> &Path {
+        self.bucket.cache()
+    }
 }

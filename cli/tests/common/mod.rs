@@ -57,6 +57,12 @@ impl Env {
         self.dir.path().join("home")
     }
 
+    /// The store's own folder on this machine, where `riskdesk serve` receives uploads: the home
+    /// folder, or on a team store this workspace's cache.
+    pub fn local_folder(&self) -> PathBuf {
+        if self.team.is_some() { self.dir.path().join("cache") } else { self.home() }
+    }
+
     /// The options that choose this workspace's store, for any command.
     pub fn store_args(&self) -> Vec<std::ffi::OsString> {
         self.store_args_cached("cache")
