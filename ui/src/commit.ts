@@ -5,7 +5,7 @@ import { COMMIT_MODES, type CommitMode, type DateReplacement } from "./bindings"
 import { count, listSome } from "./format";
 
 /** A question for the confirmation dialog: its title, its text and the confirm button's label. */
-export interface Question { title: string; text: string; action: string }
+interface Question { title: string; text: string; action: string }
 
 /** Asked while the checks that read the data still run; `fails` are the quick checks' fails so far. */
 export function stillCheckingQuestion(fails: string[]): Question {

@@ -1,5 +1,6 @@
-// Unit tests of the UI's new pure logic (node --test): number formatting, staging outcomes,
-// preview selections, error views, copied cells, risk form rules. The TypeScript is bundled by esbuild.
+// Unit tests of the UI's pure logic (node --test): number formatting, staging outcomes, preview
+// selections, error views, copied cells, risk form rules, the findings strip and the commit's
+// questions. The TypeScript is bundled by esbuild.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { build } from "esbuild";
@@ -71,10 +72,6 @@ test("a staging run says how many were staged and skipped, and which files diffe
   assert.equal(staging.summary(staging.outcome([result("a", "staged")])), "1 staged");
   assert.equal(staging.replaceQuestion([result("d", "exists"), result("f", "exists")]), "2 files differ from what is staged under their names: replace them?");
   assert.equal(staging.replaceQuestion([result("d", "exists")]), "1 file differs from what is staged under its name: replace it?");
-  // An older engine without `state`: success decides.
-  const { state: _, ...old } = result("x", "staged");
-  assert.equal(staging.stateOf(old), "staged");
-  assert.equal(staging.stateOf({ ...old, success: false }), "failed");
 });
 
 test("the replacing run's results take the place of the first run's, by name", () => {
@@ -155,8 +152,8 @@ test("the risk form's problems: name, existing, reference, source, roles, ISO da
   assert.match(risk.formProblems(base, { ...ok, hasReference: false })[0], /Reference data/);
   assert.deepEqual(risk.formProblems({ ...base, trimStart: "date", startDate: "2025-02-30" }, ok), ["Pick the start date (YYYY-MM-DD)."]);
   assert.deepEqual(risk.formProblems({ ...base, trimStart: "date", startDate: "2025-06-01", trimEnd: "date", endDate: "2025-05-01" }, ok), ["The start date is after the end date."]);
-  assert.equal(risk.isIsoDate("2024-02-29"), true);
-  assert.equal(risk.isIsoDate("2025-5-1"), false);
+  assert.equal(format.isIsoDate("2024-02-29"), true);
+  assert.equal(format.isIsoDate("2025-5-1"), false);
   assert.deepEqual(risk.rolesFor(["style", "misc"], { style: "other" }), { style: "other", misc: "ignore" });
 });
 
