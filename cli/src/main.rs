@@ -313,8 +313,7 @@ enum Upload {
     Commit {
         #[command(flatten)]
         d: DatasetArg,
-        /// append | upsert | overwrite_dates | overwrite
-        #[arg(long)]
+        #[arg(long, help = commit_mode_help())]
         mode: String,
         /// Only these staged names [default: all].
         #[arg(long, num_args = 1..)]
@@ -439,6 +438,12 @@ impl DemoSize {
             ..DemoOptions::default()
         })
     }
+}
+
+/// `upload commit --mode`'s help: each mode with the engine's description of it.
+fn commit_mode_help() -> String {
+    let modes = CommitMode::ALL.map(|m| format!("\n  {}: {}", m.name(), m.description()));
+    format!("How the staged rows merge with the committed ones:{}", modes.concat())
 }
 
 #[derive(Clone, Copy, ValueEnum)]
