@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use riskdesk::Result;
 use riskdesk::demo::DemoOptions;
+use riskdesk::uploader::CommitMode;
 
 // The whole command line (no doc comment: clap would show it in --help): the global options
 // choosing a store, and the command.
@@ -304,8 +305,7 @@ pub enum Upload {
     Commit {
         #[command(flatten)]
         d: DatasetArg,
-        /// append | upsert | overwrite_dates | overwrite
-        #[arg(long)]
+        #[arg(long, help = commit_mode_help())]
         mode: String,
         /// Only these staged names [default: all].
         #[arg(long, num_args = 1..)]
@@ -436,4 +436,10 @@ impl DemoSize {
 pub enum Layout {
     Long,
     Wide,
+}
+
+/// `upload commit --mode`'s help: each mode with the engine's description of it.
+fn commit_mode_help() -> String {
+    let modes = CommitMode::ALL.map(|m| format!("\n  {}: {}", m.name(), m.description()));
+    format!("How the staged rows merge with the committed ones:{}", modes.concat())
 }

@@ -1,5 +1,6 @@
 //! The UI's TypeScript types (`ui/src/bindings.ts`) are generated from the Rust types of every
-//! command's arguments and replies (ts-rs). This test fails when the checked-in file is stale;
+//! command's arguments and replies (ts-rs), with the commit modes' descriptions as a constant.
+//! This test fails when the checked-in file is stale;
 //! `UPDATE_BINDINGS=1 cargo test -p riskdesk-app --test bindings` rewrites it.
 
 use std::path::Path;
@@ -61,7 +62,27 @@ fn generated() -> String {
         text.push_str(&d);
         text.push('\n');
     }
+    text.push_str(&commit_modes());
     text
+}
+
+/// The commit modes in the order offered, each with the engine's description of it, so that the
+/// UI words them as the CLI and the server do.
+fn commit_modes() -> String {
+    use riskdesk::uploader::CommitMode;
+    let entries: Vec<String> = CommitMode::ALL
+        .iter()
+        .map(|m| {
+            let name = serde_json::to_string(m).expect("a commit mode serializes");
+            let description = serde_json::to_string(m.description()).expect("a string serializes");
+            format!("  {name}: {description},\n")
+        })
+        .collect();
+    format!(
+        "\n/** Every commit mode, in the order offered, with what it does (`CommitMode::description`). */\n\
+         export const COMMIT_MODES: Record<CommitMode, string> = {{\n{}}};\n",
+        entries.concat()
+    )
 }
 
 #[test]

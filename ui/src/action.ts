@@ -7,7 +7,7 @@ import { asUiError } from "./errors";
 import { duration } from "./format";
 import { withJob } from "./jobs";
 
-export interface RunOptions<T> {
+interface RunOptions<T> {
   /** "job": a long command with Cancel; "plain": the progress bar without Cancel; "none": no bar. */
   progress?: "job" | "plain" | "none";
   /** The line that says what the run did, from its result and the time it took ("in 4.2 s"). */

@@ -556,3 +556,11 @@ distinct: number | null, };
 export type ColumnKind = "date" | "id" | "number" | "category";
 export type GridDay = { date: string, rows: number, first: number | null, };
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+/** Every commit mode, in the order offered, with what it does (`CommitMode::description`). */
+export const COMMIT_MODES: Record<CommitMode, string> = {
+  "append": "add new rows; refuse everything if any key is already committed",
+  "upsert": "add new rows and replace the values of keys already committed",
+  "overwrite_dates": "replace all committed rows of every date present in the staged data",
+  "overwrite": "replace all committed data with the staged data",
+};

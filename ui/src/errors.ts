@@ -3,7 +3,7 @@
 import type { UiError } from "./api";
 import { groupDigits, int } from "./format";
 
-export interface ErrorView {
+interface ErrorView {
   title: string;
   /** The message and the detail lines shown. */
   shown: string[];

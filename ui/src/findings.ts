@@ -1,10 +1,11 @@
 // The sanity checks' findings, arranged for the Check screen: a calendar strip of the dates
-// coloured by their worst finding (missing dates as gaps), and the fails a commit must name.
-// Pure functions, unit-tested.
-import type { DateReplacement, Finding } from "./bindings";
+// coloured by their worst finding (missing dates as gaps), the count in words, and the fails a
+// commit must name. Pure functions, unit-tested.
+import type { Finding } from "./bindings";
+import { count } from "./format";
 
 /** One day of the strip: `missing` when the data has no such date. */
-export interface StripDay { date: string; worst: "fail" | "warn" | "ok" | "missing"; count: number }
+interface StripDay { date: string; worst: "fail" | "warn" | "ok" | "missing"; count: number }
 
 /** Days from `start` to `end` inclusive (ISO dates), as ISO dates. */
 export function daysBetween(start: string, end: string): string[] {
@@ -32,7 +33,7 @@ export function strip(dates: string[], findings: Finding[]): StripDay[] {
 }
 
 /** One month of the strip: `YYYY-MM` and its days by day of month (`days[0]` is the 1st; null: not in the strip). */
-export interface StripMonth { month: string; days: (StripDay | null)[] }
+interface StripMonth { month: string; days: (StripDay | null)[] }
 
 /**
  * The strip as a calendar: a row per month, each day in the column of its day of month, so that
@@ -55,6 +56,12 @@ export function monthLabel(month: string): string {
   return `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
 }
 
+/** "2 fails, 3 warnings", or "nothing found". */
+export function foundText(findings: Finding[]): string {
+  const fails = findings.filter((f) => f.severity === "fail").length;
+  return findings.length === 0 ? "nothing found" : `${count(fails, "fail")}, ${count(findings.length - fails, "warning")}`;
+}
+
 /** "stale_day on 2025-05-10", one line per failing finding. */
 export function failLines(findings: Finding[]): string[] {
   return findings
@@ -69,27 +76,4 @@ export function measured(f: Finding): string {
   if (["not_standardized", "distribution_shift", "rank_instability"].includes(f.check)) return `${f.value.toFixed(3)} (threshold ${f.threshold})`;
   if (f.check === "missing_day") return "—";
   return Number.isInteger(f.value) ? `${f.value}` : f.value.toFixed(3);
-}
-
-/** Rows for the commit confirmation: per replaced date, its assets and the factors that move most. */
-export function replacementRows(dates: DateReplacement[], max = 10): { head: string[]; rows: string[][]; more?: string } {
-  const n = (v: number | null) => (v === null ? "–" : v.toFixed(3));
-  const grouped = (v: number) => v.toLocaleString("en-US");
-  const rows = dates.slice(0, max).map((d) => {
-    const moved = (f: (x: DateReplacement["factors"][number]) => number) =>
-      d.factors.filter((x) => x.old_mean !== null && x.new_mean !== null).sort((a, b) => f(b) - f(a))[0];
-    const meanMove = (x: DateReplacement["factors"][number]) => Math.abs((x.new_mean ?? 0) - (x.old_mean ?? 0));
-    const stdMove = (x: DateReplacement["factors"][number]) => Math.abs((x.new_std ?? 0) - (x.old_std ?? 0));
-    const mean = moved(meanMove);
-    const std = moved(stdMove);
-    const still = 5e-4; // below what 3 decimals show
-    return [
-      d.date,
-      `${grouped(d.old_assets)} → ${d.new_assets === 0 ? "removed" : grouped(d.new_assets)}`,
-      !mean ? "–" : meanMove(mean) < still ? "unchanged" : `${mean.factor}: ${n(mean.old_mean)} → ${n(mean.new_mean)}`,
-      !std ? "–" : stdMove(std) < still ? "unchanged" : `${std.factor}: ${n(std.old_std)} → ${n(std.new_std)}`,
-    ];
-  });
-  const more = dates.length > max ? `… and ${dates.length - max} more dates` : undefined;
-  return { head: ["Date", "Assets", "Largest mean move", "Largest std move"], rows, more };
 }

@@ -44,10 +44,15 @@ export function fixed(n: number | null, decimals = 4): string {
   return /^-[0.,]+$/.test(s) ? s.slice(1) : s;
 }
 
+/** Whether `text` is a decimal number as the engine writes one ("12", "-0.5", "1.5e-3"). */
+export function isNumber(text: string): boolean {
+  return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text);
+}
+
 /** A table cell the engine sent as text: numbers get `fixed` decimals, anything else stays as it is. */
 export function fixedText(cell: string, decimals = 4): string {
   const t = cell.trim();
-  if (t === "" || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) return cell;
+  if (!isNumber(t)) return cell;
   return fixed(Number(t), decimals);
 }
 

@@ -4,13 +4,13 @@
 // fetch, the block cache, keyboard moves, the sort cycle, filters (labels, validation, what the
 // engine gets), jumping to a date and the status line.
 import type { ColumnKind, GridDay, GridFilter, GridOp, GridSort } from "./api";
-import { duration, int } from "./format";
+import { duration, int, isIsoDate, isNumber } from "./format";
 
 /** Height of a row, in CSS pixels. */
 export const ROW_HEIGHT = 26;
 /** Rows fetched at once (a block), and blocks kept around the rows in view. */
 export const BLOCK = 200;
-export const KEEP_BLOCKS = 24;
+const KEEP_BLOCKS = 24;
 /**
  * The tallest scroll content the grid makes, in CSS pixels. WebKit lays out in 1/64 px units in
  * 32 bits (about 2^25 px) and misbehaves well before that; beyond this height the scroll position
@@ -30,7 +30,7 @@ export interface Geometry {
 }
 
 /** Height of all rows unscaled ("virtual" pixels). */
-export function virtualHeight(g: Geometry): number {
+function virtualHeight(g: Geometry): number {
   return g.total * g.rowHeight;
 }
 
@@ -72,7 +72,7 @@ export function clampVirtual(g: Geometry, v: number): number {
 }
 
 /** The rows to draw: `first` to `last` (exclusive), the first one `offset` pixels above the viewport's top. */
-export interface RowWindow { first: number; last: number; offset: number }
+interface RowWindow { first: number; last: number; offset: number }
 
 /**
  * The rows to draw at virtual position `v`: the ones at least partly visible, the first shifted
@@ -253,17 +253,8 @@ export function filterLabel(f: ViewFilter): string {
   }
 }
 
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-
-/** A real calendar date written YYYY-MM-DD. */
-function isDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
 /** Ids pasted as a list: split on commas, spaces, semicolons and new lines, each once. */
-export function idList(text: string): string[] {
+function idList(text: string): string[] {
   return [...new Set(text.split(/[\s,;]+/).map((s) => s.trim()).filter((s) => s !== ""))];
 }
 
@@ -282,12 +273,12 @@ export function checkFilter(kind: ColumnKind, f: ViewFilter): { filter: ViewFilt
   const used = values.slice(0, needs);
   if (used.length < needs || used.some((v) => v === "")) return { error: needs === 2 ? "Enter both bounds." : "Enter a value." };
   if (kind === "number") {
-    const bad = used.find((v) => !NUMBER.test(v));
+    const bad = used.find((v) => !isNumber(v));
     if (bad !== undefined) return { error: `“${bad}” is not a number.` };
     if (needs === 2 && Number(used[0]) > Number(used[1])) return { error: "The lower bound is above the upper one." };
   }
   if (kind === "date") {
-    const bad = used.find((v) => !isDate(v));
+    const bad = used.find((v) => !isIsoDate(v));
     if (bad !== undefined) return { error: `“${bad}” is not a date (YYYY-MM-DD).` };
     if (needs === 2 && used[0] > used[1]) return { error: "The first date is after the second." };
   }

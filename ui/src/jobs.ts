@@ -3,7 +3,7 @@
 import { computed, signal } from "@preact/signals";
 import { api, type Job, type Step } from "./api";
 
-export interface Running { id: number; label: string; step: Step | null; cancellable: boolean; cancelling: boolean }
+interface Running { id: number; label: string; step: Step | null; cancellable: boolean; cancelling: boolean }
 
 /** The runs going on, oldest first. */
 export const running = signal<Running[]>([]);
@@ -15,7 +15,7 @@ export const shown = computed<Running | null>(() => running.value[running.value.
 let lastId = 0;
 
 /** A fresh job id: unique for this window's life. */
-export function nextJobId(): number {
+function nextJobId(): number {
   lastId += 1;
   return lastId;
 }

@@ -60,8 +60,6 @@ export function formProblems(c: RiskChoices, ctx: { exists: boolean; hasReferenc
   return problems;
 }
 
-export { isIsoDate };
-
 /** The roles of a source's groups: kept where already chosen, else guessed from the name. */
 export function rolesFor(groups: string[], previous: Record<string, Role>): Record<string, Role> {
   return Object.fromEntries(groups.map((g) => [g, previous[g] ?? guessRole(g)]));

@@ -3,7 +3,7 @@
 import type { Diagnostic, StagingResult } from "./api";
 import { count, diagnostic, int } from "./format";
 
-export interface StagingOutcome {
+interface StagingOutcome {
   staged: StagingResult[];
   unchanged: StagingResult[];
   /** A different file is already staged under the name: staging again with `replace` replaces it. */
@@ -11,13 +11,8 @@ export interface StagingOutcome {
   failed: StagingResult[];
 }
 
-/** The state of a result (results without one, from an older engine, follow `success`). */
-export function stateOf(r: StagingResult): StagingResult["state"] {
-  return r.state ?? (r.success ? "staged" : "failed");
-}
-
 export function outcome(results: StagingResult[]): StagingOutcome {
-  const by = (s: StagingResult["state"]) => results.filter((r) => stateOf(r) === s);
+  const by = (s: StagingResult["state"]) => results.filter((r) => r.state === s);
   return { staged: by("staged"), unchanged: by("unchanged"), exists: by("exists"), failed: by("failed") };
 }
 

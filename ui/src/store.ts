@@ -44,7 +44,7 @@ export function setThresholds(t: Thresholds | null) {
   else globalThis.localStorage?.removeItem(THRESHOLDS_KEY);
 }
 
-export interface Confirm {
+interface Confirm {
   title: string;
   text: string;
   /** The confirm button's label. */
@@ -65,7 +65,7 @@ export function ask(c: Confirm) {
   confirm.value = c;
 }
 
-export async function refreshInfo() {
+async function refreshInfo() {
   info.value = await api.appInfo();
 }
 
@@ -73,7 +73,7 @@ export async function refreshForm() {
   form.value = await api.riskForm();
 }
 
-export async function refreshReferences() {
+async function refreshReferences() {
   references.value = await api.references();
 }
 

@@ -1,18 +1,17 @@
 // Components shared by the screens: an action's outcome (done line and error box), the progress
 // bar, the confirmation dialog, the startup notice, form controls that keep their DOM element
-// across updates, number cells, and the copy handler for tables.
-import type { ComponentChildren } from "preact";
+// across updates, the Float32 cell, and the copy handler for tables.
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { UiError } from "./api";
 import type { Action } from "./action";
 import { cellsText, type CopiedCell } from "./copy";
 import { errorView, moreLine } from "./errors";
-import { bytes, f32, fixed, fixedText, int, isIsoDate } from "./format";
+import { bytes, f32, fixed, int, isIsoDate } from "./format";
 import { cancelJob, shown } from "./jobs";
 import { confirm, notice } from "./store";
 
 /** An error with its code, the first detail lines, a count of the rest, and Copy details (every line). */
-export function ErrorBox({ error, id, onDismiss }: { error: UiError; id?: string; onDismiss: () => void }) {
+function ErrorBox({ error, id, onDismiss }: { error: UiError; id?: string; onDismiss: () => void }) {
   const v = errorView(error);
   const more = moreLine(v, error.details.length);
   return (
@@ -113,7 +112,7 @@ export function StartupNotice() {
   );
 }
 
-export interface Option { value: string; label?: string }
+interface Option { value: string; label?: string }
 
 /** A drop-down that stays the same element across updates (its value follows `value`). */
 export function Select({ id, value, options, onChange, label }: { id?: string; value: string; options: Option[]; onChange: (v: string) => void; label?: string }) {
@@ -180,17 +179,6 @@ export function DateInput({ id, value, onCommit, min, max, label, disabled, titl
 export function F32Cell({ value }: { value: number | null }) {
   const exact = f32(value);
   return <td class="num" title={exact} data-exact={exact}>{fixed(value)}</td>;
-}
-
-/** A numeric cell the engine sent as text: fixed decimals, exact text in the title and copy. */
-export function TextNumCell({ text }: { text: string }) {
-  const shownText = fixedText(text);
-  return shownText === text ? <td class="num">{text}</td> : <td class="num" title={text} data-exact={text}>{shownText}</td>;
-}
-
-/** A card section: `<section class="card …">`. */
-export function Card({ id, class: cls, children }: { id?: string; class?: string; children: ComponentChildren }) {
-  return <section class={cls ? `card ${cls}` : "card"} id={id}>{children}</section>;
 }
 
 /**

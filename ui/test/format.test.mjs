@@ -74,4 +74,31 @@ test("the pointer maps to the day slot or bin under it, and nothing outside the 
   // An SVG 500 wide drawn 250 wide at x = 20: the pointer at 120 is SVG x 200.
   assert.equal(charts.svgX(120, 20, 250, 500), 200);
   assert.equal(charts.slotCentre(plot, 4, 0, 500), 110 / 500);
+  // Heatmap rows: 2 factors over 8..170.
+  assert.equal(charts.rowAt(plot, 2, 8), 0);
+  assert.equal(charts.rowAt(plot, 2, 89), 1);
+  assert.equal(charts.rowAt(plot, 2, 171), null);
+});
+
+test("charts are drawn half the content wide, within bounds", () => {
+  assert.equal(charts.chartWidth(1060), 465);
+  assert.equal(charts.chartWidth(500), 360);
+  assert.equal(charts.chartWidth(5000), 887);
+});
+
+test("picking a day without data lands on the next day with data in the direction of travel", () => {
+  const days = ["2025-05-01", "2025-05-02", "2025-05-03", "2025-05-04", "2025-05-05"];
+  const dates = ["2025-05-01", "2025-05-02", "2025-05-05"];
+  assert.equal(charts.dayWithData(days, dates, 1, 1), "2025-05-02");
+  assert.equal(charts.dayWithData(days, dates, 1, 2), "2025-05-05"); // → over the weekend
+  assert.equal(charts.dayWithData(days, dates, 4, 3), "2025-05-02"); // ← back over it
+  assert.equal(charts.dayWithData(days, dates, 4, 9), "2025-05-05"); // past the end: the last slot
+  assert.equal(charts.dayWithData(days, ["2025-05-01"], 0, 2), null); // nothing that way
+});
+
+test("a heatmap cell reads as its day, its factor and its value", () => {
+  const hm = (metric) => ({ metric, days: ["2025-05-01", "2025-05-02"], factors: ["Size", "Value"], values: [[0.125, null], [0, 1.5]] });
+  assert.equal(charts.heatReadout(hm("missing"), 0, 0), "2025-05-01 · Size · 12.5% without a value");
+  assert.equal(charts.heatReadout(hm("missing"), 0, 1), "2025-05-02 · Size · no data");
+  assert.equal(charts.heatReadout(hm("standardization"), 1, 1), "2025-05-02 · Value · |mean| + |std − 1| = 1.500");
 });

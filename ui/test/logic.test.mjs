@@ -1,5 +1,6 @@
-// Unit tests of the UI's new pure logic (node --test): number formatting, staging outcomes,
-// preview selections, error views, copied cells, risk form rules. The TypeScript is bundled by esbuild.
+// Unit tests of the UI's pure logic (node --test): number formatting, staging outcomes, preview
+// selections, error views, copied cells, risk form rules, the findings strip and the commit's
+// questions. The TypeScript is bundled by esbuild.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { build } from "esbuild";
@@ -71,10 +72,6 @@ test("a staging run says how many were staged and skipped, and which files diffe
   assert.equal(staging.summary(staging.outcome([result("a", "staged")])), "1 staged");
   assert.equal(staging.replaceQuestion([result("d", "exists"), result("f", "exists")]), "2 files differ from what is staged under their names: replace them?");
   assert.equal(staging.replaceQuestion([result("d", "exists")]), "1 file differs from what is staged under its name: replace it?");
-  // An older engine without `state`: success decides.
-  const { state: _, ...old } = result("x", "staged");
-  assert.equal(staging.stateOf(old), "staged");
-  assert.equal(staging.stateOf({ ...old, success: false }), "failed");
 });
 
 test("the replacing run's results take the place of the first run's, by name", () => {
@@ -155,8 +152,8 @@ test("the risk form's problems: name, existing, reference, source, roles, ISO da
   assert.match(risk.formProblems(base, { ...ok, hasReference: false })[0], /Reference data/);
   assert.deepEqual(risk.formProblems({ ...base, trimStart: "date", startDate: "2025-02-30" }, ok), ["Pick the start date (YYYY-MM-DD)."]);
   assert.deepEqual(risk.formProblems({ ...base, trimStart: "date", startDate: "2025-06-01", trimEnd: "date", endDate: "2025-05-01" }, ok), ["The start date is after the end date."]);
-  assert.equal(risk.isIsoDate("2024-02-29"), true);
-  assert.equal(risk.isIsoDate("2025-5-1"), false);
+  assert.equal(format.isIsoDate("2024-02-29"), true);
+  assert.equal(format.isIsoDate("2025-5-1"), false);
   assert.deepEqual(risk.rolesFor(["style", "misc"], { style: "other" }), { style: "other", misc: "ignore" });
 });
 
@@ -184,11 +181,15 @@ test("the strip runs over the staged dates, coloured by the worst finding, with 
   assert.deepEqual(months[1].days.map((d) => d?.worst ?? null).slice(0, 4), ["missing", null, "ok", null]);
   assert.deepEqual(findings.daysBetween("2025-02-27", "2025-03-01"), ["2025-02-27", "2025-02-28", "2025-03-01"]);
   assert.equal(findings.measured({ ...f("d", "coverage_drop", "fail"), value: 0.668, threshold: 0.8 }), "66.8% (threshold 80.0%)");
+  assert.equal(findings.foundText([]), "nothing found");
+  assert.equal(findings.foundText([f("2025-05-02", "stale_day", "fail"), f("2025-05-02", "outliers", "warn"), f("2025-05-03", "outliers", "warn")]), "1 fail, 2 warnings");
 });
+
+const commit = await load("src/commit.ts");
 
 test("the commit confirmation names, per replaced date, assets before → after and the factors that move most", () => {
   const f = (factor, old_mean, new_mean, old_std, new_std) => ({ factor_group: "style", factor, old_mean, new_mean, old_std, new_std });
-  const t = findings.replacementRows([
+  const t = commit.replacementRows([
     { date: "2025-05-02", old_assets: 35800, new_assets: 23000, factors: [f("Size", 0.1, 0.12, 1, 3), f("Value", 0, 0.9, 1, 1.01)] },
     { date: "2025-05-03", old_assets: 35800, new_assets: 0, factors: [f("Size", 0.1, null, 1, null)] },
   ], 1);
@@ -198,6 +199,29 @@ test("the commit confirmation names, per replaced date, assets before → after 
 
 test("a replaced date whose factors do not move says so", () => {
   const f = { factor_group: "style", factor: "Size", old_mean: 0.1, new_mean: 0.1, old_std: 1, new_std: 1 };
-  const t = findings.replacementRows([{ date: "2025-05-02", old_assets: 10, new_assets: 10, factors: [f] }]);
+  const t = commit.replacementRows([{ date: "2025-05-02", old_assets: 10, new_assets: 10, factors: [f] }]);
   assert.deepEqual(t.rows[0].slice(2), ["unchanged", "unchanged"]);
+});
+
+test("a commit asks first while the checks still run, then names the failing checks, then confirms with the mode's description", () => {
+  const running = commit.stillCheckingQuestion([]);
+  assert.equal(running.text, "Missing and duplicate dates and coverage are checked; the checks that read the data have not finished. Commit without waiting for them?");
+  assert.equal(running.action, "Commit without waiting…");
+  assert.match(commit.stillCheckingQuestion(["missing_day on 2025-05-03"]).text, /finished\. Already failing: missing_day on 2025-05-03\. Commit without/);
+  const failing = commit.failingQuestion(["stale_day on 2025-05-10", "outliers on 2025-05-11 (style.Size)"]);
+  assert.equal(failing.title, "2 checks fail on the staged data");
+  assert.equal(failing.text, "stale_day on 2025-05-10, outliers on 2025-05-11 (style.Size). Commit anyway?");
+  assert.equal(commit.failingQuestion(["stale_day on 2025-05-10"]).title, "1 check fails on the staged data");
+  const append = commit.commitQuestion("E", 1200, 1, "append", 0);
+  assert.equal(append.title, "Commit to E?");
+  assert.equal(append.action, "Commit (append)");
+  assert.equal(append.text, "1,200 staged name × date rows (1 date), mode append: add new rows; refuse everything if any key is already committed. A new version is made; older versions stay readable.");
+  const overwrite = commit.commitQuestion("E", 4, 2, "overwrite_dates", 2);
+  assert.ok(overwrite.text.endsWith("A new version is made; older versions stay readable. It replaces 2 committed dates, committed → staged:"), overwrite.text);
+});
+
+test("every commit mode has its description, in the order the engine offers them", async () => {
+  const { COMMIT_MODES } = await load("src/bindings.ts");
+  assert.deepEqual(Object.keys(COMMIT_MODES), ["append", "upsert", "overwrite_dates", "overwrite"]);
+  for (const [mode, text] of Object.entries(COMMIT_MODES)) assert.ok(text.length > 20, `${mode}: ${text}`);
 });

@@ -6,7 +6,7 @@ import { Action } from "../action";
 import { bytes, count, int } from "../format";
 import { current, dataset, datasetInput, go, info, refreshAll, revision } from "../store";
 import { Outcome } from "../ui";
-import { stagePaths } from "./check";
+import { stagePaths } from "./check/stage";
 
 /** The last scan (its counts are for the dataset named when it ran). */
 const scan = signal<ScanReport | null>(null);
