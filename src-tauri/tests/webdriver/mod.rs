@@ -250,11 +250,6 @@ impl Session {
         self.cmd("POST", &format!("/element/{element}/click"), Some(json!({})))
     }
 
-    /// Empties an input.
-    pub fn clear(&self, element: &str) -> Result<Value, WdError> {
-        self.cmd("POST", &format!("/element/{element}/clear"), Some(json!({})))
-    }
-
     /// Types `text` into an element, key by key, as a user would.
     pub fn type_text(&self, element: &str, text: &str) -> Result<Value, WdError> {
         self.cmd("POST", &format!("/element/{element}/value"), Some(json!({ "text": text })))
