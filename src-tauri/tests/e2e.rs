@@ -184,6 +184,16 @@ fn drop_paths(s: &Session, paths: &[&Path]) {
     }
 }
 
+/// Clicks Commit once the sanity checks have finished reading the staged data: while they run,
+/// Commit first asks whether to commit without waiting for them.
+fn commit_when_checked(s: &Session) {
+    s.wait("the sanity checks to finish", |s| {
+        let running = s.execute("return document.querySelector('#findings[aria-busy=\"true\"]') !== null;", json!([]))?;
+        Ok((running.as_bool() == Some(false)).then_some(()))
+    });
+    s.click_when_ready("#commit");
+}
+
 /// Waits until the control `css` exists and is enabled.
 fn wait_enabled(s: &Session, css: &str) {
     s.wait(&format!("`{css}` to be enabled"), |s| {
@@ -502,7 +512,7 @@ fn upload_check_commit_and_build_a_risk_dataset() {
     s.wait_count("#detail tbody tr", "4 rows", |n| n == 4);
 
     // Commit (confirmed in the dialog) into version 1, with the four names left.
-    s.click_when_ready("#commit");
+    commit_when_checked(&s);
     s.click_when_ready("#confirm");
     s.wait_text("#committed", "version 1");
     s.wait_text("#committed", "4 names");
@@ -637,7 +647,7 @@ fn the_defects_a_user_found_stay_fixed() {
     if js(&s, "document.querySelector('#mode').value", json!([])) != "upsert" {
         s.fail("the commit mode jumped back after unrelated clicks");
     }
-    s.click_when_ready("#commit");
+    commit_when_checked(&s);
     s.wait_text("#confirm-text", "mode upsert");
     s.click_when_ready("#confirm");
     s.wait_text("#committed", "version 1");
@@ -703,7 +713,7 @@ fn the_defects_a_user_found_stay_fixed() {
     s.click_when_ready("#stage");
     s.wait_for("#staged");
     s.click_when_ready("#wipe-all");
-    s.click_when_ready("#commit");
+    commit_when_checked(&s);
     s.click_when_ready("#confirm");
     s.wait_text("#committed", "version 2");
     s.click_when_ready("#nav-dataset");
@@ -854,7 +864,7 @@ fn sanity_checks_flag_the_bad_days() {
     s.click_when_ready("#nav-check");
     s.wait_text("#findings-list", "stale_day");
     // Commit asks about the failing checks first, then as usual.
-    s.click_when_ready("#commit");
+    commit_when_checked(&s);
     s.wait_text("#confirm-text", "stale_day on 2025-05-06");
     s.click_when_ready("#confirm");
     s.wait_text("#confirm-text", "mode append");
@@ -873,7 +883,7 @@ fn sanity_checks_flag_the_bad_days() {
     s.click_when_ready("#stage");
     s.wait_text("#findings h2", "fail");
     pick_with_mouse(&s, "#mode", 1);
-    s.click_when_ready("#commit");
+    commit_when_checked(&s);
     s.click_when_ready("#confirm");
     s.wait_text("#confirm-text", "It replaces 8 committed dates");
     s.wait_text("#confirm-table", "2025-05-03");
@@ -944,7 +954,7 @@ fn the_workflow_runs_against_a_server() {
     s.wait_count("#detail tbody tr", "5 rows", |n| n == 5);
     s.wait_for("#chart-histogram svg");
     shot(&s, "17-remote-check.png");
-    s.click_when_ready("#commit");
+    commit_when_checked(&s);
     s.click_when_ready("#confirm");
     s.wait_text("#committed", "version 1");
 
