@@ -68,7 +68,7 @@ fn artifacts_dir(shots: &[&str]) -> PathBuf {
         _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-artifacts"),
     };
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
-    for name in shots.iter().chain(&["failure.png"]) {
+    for name in shots.iter().map(|s| s.to_string()).chain([webdriver::failure_shot()]) {
         let _ = std::fs::remove_file(dir.join(name));
     }
     dir
@@ -184,13 +184,19 @@ fn drop_paths(s: &Session, paths: &[&Path]) {
     }
 }
 
-/// Clicks Commit once the sanity checks have finished reading the staged data: while they run,
-/// Commit first asks whether to commit without waiting for them.
-fn commit_when_checked(s: &Session) {
+/// Waits until the Check screen's sanity checks have finished reading the staged data (until
+/// then their results still change the screen's layout).
+fn wait_checks_done(s: &Session) {
     s.wait("the sanity checks to finish", |s| {
         let running = s.execute("return document.querySelector('#findings[aria-busy=\"true\"]') !== null;", json!([]))?;
         Ok((running.as_bool() == Some(false)).then_some(()))
     });
+}
+
+/// Clicks Commit once the sanity checks have finished: while they run, Commit first asks
+/// whether to commit without waiting for them.
+fn commit_when_checked(s: &Session) {
+    wait_checks_done(s);
     s.click_when_ready("#commit");
 }
 
@@ -641,6 +647,7 @@ fn the_defects_a_user_found_stay_fixed() {
     s.wait_text("#replace-done", "1 staged");
 
     // 1. and 6. The commit mode chosen with the mouse stays through other clicks.
+    wait_checks_done(&s);
     pick_with_mouse(&s, "#mode", 1);
     s.click_when_ready("#wipe-exposures_2025-05-05");
     s.click_when_ready("#wipe-exposures_2025-05-05");
@@ -882,6 +889,7 @@ fn sanity_checks_flag_the_bad_days() {
     drop_paths(&s, &[&folder]);
     s.click_when_ready("#stage");
     s.wait_text("#findings h2", "fail");
+    wait_checks_done(&s);
     pick_with_mouse(&s, "#mode", 1);
     commit_when_checked(&s);
     s.click_when_ready("#confirm");
