@@ -68,7 +68,7 @@ fn artifacts_dir(shots: &[&str]) -> PathBuf {
         _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-artifacts"),
     };
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
-    for name in shots.iter().chain(&["failure.png"]) {
+    for name in shots.iter().map(|s| s.to_string()).chain([webdriver::failure_shot()]) {
         let _ = std::fs::remove_file(dir.join(name));
     }
     dir
@@ -133,10 +133,17 @@ fn drag_onto_drop_zone(s: &Session, folder: &Path) -> DragSource {
         let x = fx + (tx - fx) * step / 12;
         let y = fy + (ty - fy) * step / 12;
         xdotool(s, &["mousemove", &x.to_string(), &y.to_string()]);
-        std::thread::sleep(Duration::from_millis(80));
     }
-    xdotool(s, &["mousemove", &(tx + 3).to_string(), &(ty + 3).to_string()]);
-    std::thread::sleep(Duration::from_millis(300));
+    // The pointer moves on over the zone until the window sees the drag there (the zone lights
+    // up); only then is the button released.
+    let mut wiggle = 0;
+    s.wait("the drag over the drop zone", |s| {
+        wiggle += 1;
+        let d = 2 + wiggle % 2 * 4;
+        xdotool(s, &["mousemove", &(tx + d).to_string(), &(ty + d).to_string()]);
+        let over = s.execute("return document.getElementById('dropzone').classList.contains('hover');", json!([]))?;
+        Ok(over.as_bool().filter(|&b| b).map(|_| ()))
+    });
     xdotool(s, &["mouseup", "1"]);
     source
 }
@@ -177,6 +184,22 @@ fn drop_paths(s: &Session, paths: &[&Path]) {
     }
 }
 
+/// Waits until the Check screen's sanity checks have finished reading the staged data (until
+/// then their results still change the screen's layout).
+fn wait_checks_done(s: &Session) {
+    s.wait("the sanity checks to finish", |s| {
+        let running = s.execute("return document.querySelector('#findings[aria-busy=\"true\"]') !== null;", json!([]))?;
+        Ok((running.as_bool() == Some(false)).then_some(()))
+    });
+}
+
+/// Clicks Commit once the sanity checks have finished: while they run, Commit first asks
+/// whether to commit without waiting for them.
+fn commit_when_checked(s: &Session) {
+    wait_checks_done(s);
+    s.click_when_ready("#commit");
+}
+
 /// Waits until the control `css` exists and is enabled.
 fn wait_enabled(s: &Session, css: &str) {
     s.wait(&format!("`{css}` to be enabled"), |s| {
@@ -185,12 +208,43 @@ fn wait_enabled(s: &Session, css: &str) {
     });
 }
 
-/// Types `text` into the input `css`, replacing what it held.
-fn type_into(s: &Session, css: &str, text: &str) {
+/// The WebDriver key for Backspace.
+const BACKSPACE: &str = "\u{E003}";
+
+/// The WebDriver key for Enter.
+const ENTER: &str = "\u{E007}";
+
+/// Focuses the input `css` and selects all of its text, as a user does before typing over it
+/// (WebKitWebDriver types nothing after a Control+A sent as keys).
+fn select_all(s: &Session, css: &str) {
+    s.wait_for(css);
+    js(s, "(() => { const e = document.querySelector(arguments[0]); e.focus(); e.select(); })()", json!([css]));
+}
+
+/// Sends `keys` to the input `css`, key by key, as a user types them.
+fn keys_into(s: &Session, css: &str, keys: &str) {
     let el = s.wait_for(css);
-    if let Err(e) = s.clear(&el).and_then(|_| s.type_text(&el, text)) {
+    if let Err(e) = s.type_text(&el, keys) {
         s.fail(&format!("cannot type into {css}: {e}"));
     }
+}
+
+/// Waits until the input `css` holds `value`.
+fn wait_value(s: &Session, css: &str, value: &str) {
+    s.wait(&format!("`{css}` to hold {value:?}"), |s| {
+        let v = s.execute("const e = document.querySelector(arguments[0]); return e ? e.value : null;", json!([css]))?;
+        Ok((v.as_str() == Some(value)).then_some(()))
+    });
+}
+
+/// Types `text` into the input `css` over what it held, as a user does: all of its text
+/// selected, then typed over key by key, so that the page sees every change as input (a
+/// WebDriver clear does not, and a render in between would put the old text back). Requires that
+/// the field then holds exactly `text`.
+fn type_into(s: &Session, css: &str, text: &str) {
+    select_all(s, css);
+    keys_into(s, css, text);
+    wait_value(s, css, text);
 }
 
 /// A JavaScript expression's value.
@@ -241,7 +295,6 @@ fn pick_with_mouse(s: &Session, css: &str, index: usize) {
     let row = ph / n;
     let (ox, oy) = (px + pw / 2, py + row * index as i64 + row / 2);
     xdotool(s, &["mousemove", &ox.to_string(), &oy.to_string()]);
-    std::thread::sleep(Duration::from_millis(150));
     xdotool(s, &["click", "1"]);
     s.wait(&format!("{css} to hold option {index}"), |s| {
         let v = s.execute("return document.querySelector(arguments[0]).selectedIndex;", json!([css]))?;
@@ -374,10 +427,7 @@ fn drive_grid(s: &Session) {
     let id_column = columns[1].clone();
     let ids = grid_values(s, &id_column);
     let id = ids.get(2).cloned().unwrap_or_else(|| s.fail(&format!("fewer than 3 rows: {ids:?}")));
-    let search = s.wait_for("#grid-search");
-    if let Err(e) = s.type_text(&search, &format!("{}\u{E007}", id.to_lowercase())) {
-        s.fail(&format!("cannot type into the search box: {e}"));
-    }
+    keys_into(s, "#grid-search", &format!("{}{ENTER}", id.to_lowercase()));
     s.wait_text("#grid-chip-search", &id.to_lowercase());
     wait_grid_rows(s);
     let found = grid_values(s, &id_column);
@@ -390,10 +440,8 @@ fn drive_grid(s: &Session) {
     wait_grid_rows(s);
 
     // Jump to the last date: its first row is highlighted and shown.
-    let jump = s.wait_for("#grid-jump");
-    if let Err(e) = s.clear(&jump).and_then(|_| s.type_text(&jump, &format!("{last_date}\u{E007}"))) {
-        s.fail(&format!("cannot type into the jump field: {e}"));
-    }
+    select_all(s, "#grid-jump");
+    keys_into(s, "#grid-jump", &format!("{last_date}{ENTER}"));
     s.wait(&format!("the first row of {last_date} highlighted"), |s| {
         let v = s.execute(
             "const r = document.querySelector('#grid .grow.sel.loaded'); return r ? r.children[0].textContent.trim() : null;",
@@ -470,7 +518,7 @@ fn upload_check_commit_and_build_a_risk_dataset() {
     s.wait_count("#detail tbody tr", "4 rows", |n| n == 4);
 
     // Commit (confirmed in the dialog) into version 1, with the four names left.
-    s.click_when_ready("#commit");
+    commit_when_checked(&s);
     s.click_when_ready("#confirm");
     s.wait_text("#committed", "version 1");
     s.wait_text("#committed", "4 names");
@@ -599,13 +647,14 @@ fn the_defects_a_user_found_stay_fixed() {
     s.wait_text("#replace-done", "1 staged");
 
     // 1. and 6. The commit mode chosen with the mouse stays through other clicks.
+    wait_checks_done(&s);
     pick_with_mouse(&s, "#mode", 1);
     s.click_when_ready("#wipe-exposures_2025-05-05");
     s.click_when_ready("#wipe-exposures_2025-05-05");
     if js(&s, "document.querySelector('#mode').value", json!([])) != "upsert" {
         s.fail("the commit mode jumped back after unrelated clicks");
     }
-    s.click_when_ready("#commit");
+    commit_when_checked(&s);
     s.wait_text("#confirm-text", "mode upsert");
     s.click_when_ready("#confirm");
     s.wait_text("#committed", "version 1");
@@ -671,7 +720,7 @@ fn the_defects_a_user_found_stay_fixed() {
     s.click_when_ready("#stage");
     s.wait_for("#staged");
     s.click_when_ready("#wipe-all");
-    s.click_when_ready("#commit");
+    commit_when_checked(&s);
     s.click_when_ready("#confirm");
     s.wait_text("#committed", "version 2");
     s.click_when_ready("#nav-dataset");
@@ -682,9 +731,23 @@ fn the_defects_a_user_found_stay_fixed() {
 
     // 3. Reference data in the app: import a folder, see it listed, delete it; a reference in
     // use is not deleted; risk and exposure datasets are deleted with a confirmation.
+    // The name follows the folder chosen until the user edits it: when they start replacing it
+    // (erasing it) and another folder's name arrives before they type, the name is exactly what
+    // they typed, neither the folder's name nor the two joined.
     s.click_when_ready("#nav-settings");
-    js(&s, "window.__riskdesk.referenceFolder(arguments[0])", json!([reference.to_str().expect("UTF-8 temp path")]));
-    type_into(&s, "#reference-name", "My-Reference");
+    let choose_folder = |path: &Path| {
+        let path = path.to_str().expect("UTF-8 temp path");
+        js(&s, "window.__riskdesk.referenceFolder(arguments[0])", json!([path]));
+        wait_value(&s, "#reference-dir", path);
+    };
+    choose_folder(&folder);
+    wait_value(&s, "#reference-name", "folder");
+    select_all(&s, "#reference-name");
+    keys_into(&s, "#reference-name", BACKSPACE);
+    wait_value(&s, "#reference-name", "");
+    choose_folder(&reference);
+    keys_into(&s, "#reference-name", "My-Reference");
+    wait_value(&s, "#reference-name", "My-Reference");
     s.click_when_ready("#import-reference");
     s.wait_text("#import-reference-done", "3 assets");
     s.wait_text("#reference-list", "My-Reference");
@@ -808,7 +871,7 @@ fn sanity_checks_flag_the_bad_days() {
     s.click_when_ready("#nav-check");
     s.wait_text("#findings-list", "stale_day");
     // Commit asks about the failing checks first, then as usual.
-    s.click_when_ready("#commit");
+    commit_when_checked(&s);
     s.wait_text("#confirm-text", "stale_day on 2025-05-06");
     s.click_when_ready("#confirm");
     s.wait_text("#confirm-text", "mode append");
@@ -826,8 +889,9 @@ fn sanity_checks_flag_the_bad_days() {
     drop_paths(&s, &[&folder]);
     s.click_when_ready("#stage");
     s.wait_text("#findings h2", "fail");
+    wait_checks_done(&s);
     pick_with_mouse(&s, "#mode", 1);
-    s.click_when_ready("#commit");
+    commit_when_checked(&s);
     s.click_when_ready("#confirm");
     s.wait_text("#confirm-text", "It replaces 8 committed dates");
     s.wait_text("#confirm-table", "2025-05-03");
@@ -898,7 +962,7 @@ fn the_workflow_runs_against_a_server() {
     s.wait_count("#detail tbody tr", "5 rows", |n| n == 5);
     s.wait_for("#chart-histogram svg");
     shot(&s, "17-remote-check.png");
-    s.click_when_ready("#commit");
+    commit_when_checked(&s);
     s.click_when_ready("#confirm");
     s.wait_text("#committed", "version 1");
 

@@ -120,7 +120,7 @@ async function main() {
     // Pick up where the user left off: a dataset with staged names, else the default name.
     const datasets = info.value?.datasets ?? [];
     if (!datasets.some((d) => d.name === dataset.value) && datasets.length > 0) {
-      datasetInput.value = (datasets.find((d) => d.staged > 0) ?? datasets[0]).name;
+      datasetInput.offer((datasets.find((d) => d.staged > 0) ?? datasets[0]).name);
     }
   } catch (e) {
     startup.fail(e);

@@ -3,13 +3,17 @@
 // dialog and the startup notice. Each screen keeps its own state in its module.
 import { computed, signal } from "@preact/signals";
 import { api, type AppInfo, type Connection, type ReferenceInfo, type RiskForm, type Thresholds } from "./api";
+import { Defaulted } from "./defaulted";
 
 export type Screen = "start" | "check" | "history" | "risk" | "dataset" | "settings" | "connection";
 
 export const screen = signal<Screen>("start");
 export const info = signal<AppInfo | null>(null);
-/** The exposure dataset as typed or chosen on the Upload screen. */
-export const datasetInput = signal("My-Exposures");
+/**
+ * The exposure dataset as typed or chosen on the Upload screen. Until the user edits it, it
+ * follows the place worked on: the dataset last chosen there, else one with staged names.
+ */
+export const datasetInput = new Defaulted("My-Exposures");
 /** The current exposure dataset's name (what every command uses). */
 export const dataset = computed(() => datasetInput.value.trim());
 /** The current dataset as the home folder knows it; null while it has never been staged into. */
@@ -102,14 +106,16 @@ const datasetByPlace = new Map<string, string>();
 /**
  * Switches to a server or back to this computer (`change` does it and answers the new place):
  * the current dataset is remembered for the place left, restored for the place reached, and
- * every list is read again from the new place.
+ * every list is read again from the new place. A new place starts the dataset field over: it
+ * takes the place's dataset unless the user types one while the switch goes on.
  */
 export async function switchPlace(change: () => Promise<Connection>) {
   datasetByPlace.set(placeName.value, datasetInput.value);
+  datasetInput.reset(datasetInput.value);
   place.value = await change();
   revision.value += 1;
   await refreshAll();
   const datasets = info.value?.datasets ?? [];
   const remembered = datasetByPlace.get(placeName.value);
-  datasetInput.value = remembered ?? (datasets.find((d) => d.staged > 0) ?? datasets[0])?.name ?? "My-Exposures";
+  datasetInput.offer(remembered ?? (datasets.find((d) => d.staged > 0) ?? datasets[0])?.name ?? "My-Exposures");
 }

@@ -250,11 +250,6 @@ impl Session {
         self.cmd("POST", &format!("/element/{element}/click"), Some(json!({})))
     }
 
-    /// Empties an input.
-    pub fn clear(&self, element: &str) -> Result<Value, WdError> {
-        self.cmd("POST", &format!("/element/{element}/clear"), Some(json!({})))
-    }
-
     /// Types `text` into an element, key by key, as a user would.
     pub fn type_text(&self, element: &str, text: &str) -> Result<Value, WdError> {
         self.cmd("POST", &format!("/element/{element}/value"), Some(json!({ "text": text })))
@@ -295,10 +290,10 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// Fails the test: saves `failure.png` and panics with `message`, the page's heading and
+    /// Fails the test: saves [`failure_shot`] and panics with `message`, the page's heading and
     /// `.error` text, and where to look.
     pub fn fail(&self, message: &str) -> ! {
-        let shot = match self.screenshot("failure.png") {
+        let shot = match self.screenshot(&failure_shot()) {
             Ok(p) => p.display().to_string(),
             Err(e) => format!("(none: {e})"),
         };
@@ -387,6 +382,12 @@ impl Drop for Session {
             eprintln!("could not delete the WebDriver session: {e}");
         }
     }
+}
+
+/// The name of the screenshot a failing test saves: `failure-<test>.png` (the test's thread is
+/// named after it), so that the next test's start does not remove it.
+pub fn failure_shot() -> String {
+    format!("failure-{}.png", std::thread::current().name().unwrap_or("test"))
 }
 
 /// The element id inside a WebDriver element reference.

@@ -21,7 +21,7 @@ const choices = signal<RiskChoices>({
 const exchanges = signal<{ reference: string; list: Exchange[] } | null>(null);
 /** The last creation: kept until the next one starts. */
 const created = signal<{ name: string; report: CreationReport; done: string } | null>(null);
-/** The exposure dataset that was current when the form last picked its source. */
+/** The exposure dataset that was current when the source was last picked (by the form or the user). */
 let sourceFor: string | null = null;
 
 const loading = new Action();
@@ -29,6 +29,12 @@ const creating = new Action();
 
 function set(change: Partial<RiskChoices>) {
   choices.value = { ...choices.value, ...change };
+}
+
+/** The user's pick of a source: it stands for the current dataset (a refresh does not replace it by the dataset's own). */
+function pickSource(source: string, groups: string[]) {
+  sourceFor = dataset.value;
+  set({ source, roles: rolesFor(groups, {}) });
 }
 
 /** Fits the choices to what exists: a reference, a source (the current dataset when it has versions), its groups' roles. */
@@ -193,7 +199,7 @@ export function RiskScreen() {
         </Row>
         <Row label="Exposure source" htmlFor="source">
           <Select id="source" value={c.source} options={sources.map((d) => ({ value: d }))}
-            onChange={(v) => set({ source: v, roles: rolesFor(f.factor_groups[v] ?? [], {}) })} />
+            onChange={(v) => pickSource(v, f.factor_groups[v] ?? [])} />
         </Row>
         <h2>Factor groups</h2>
         {groups.map((g) => (

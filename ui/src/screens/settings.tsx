@@ -4,6 +4,7 @@ import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, type Thresholds } from "../api";
 import { Action } from "../action";
+import { Defaulted } from "../defaulted";
 import { count, int, timestamp } from "../format";
 import { deleteReference, deleteRisk, destroyDataset, importReference, updateRisk } from "../library";
 import { form, info, references, refreshAll, setThresholds, thresholds } from "../store";
@@ -13,9 +14,8 @@ import { tryDemo } from "./upload";
 
 /** The reference import form. */
 const refDir = signal("");
-const refName = signal("");
-/** The name was typed by the user (else it follows the folder's name). */
-const refNameTyped = signal(false);
+/** The name: the chosen folder's own name until the user edits it. */
+const refName = new Defaulted("");
 const refIdType = signal("bayesid");
 const refReplace = signal(false);
 
@@ -34,7 +34,7 @@ function baseName(path: string): string {
 
 function setDir(path: string) {
   refDir.value = path;
-  if (!refNameTyped.value) refName.value = baseName(path);
+  refName.offer(baseName(path));
 }
 
 async function chooseReferenceFolder() {
@@ -149,7 +149,7 @@ function ReferenceData() {
         <div class="formrow">
           <label for="reference-name">Name</label>
           <input id="reference-name" value={refName.value} spellcheck={false} autocomplete="off"
-            onInput={(e) => { refName.value = e.currentTarget.value; refNameTyped.value = e.currentTarget.value !== ""; }} />
+            onInput={(e) => refName.edit(e.currentTarget.value)} />
           {exists ? <span class="muted">exists</span> : <span />}
         </div>
         <div class="formrow">

@@ -139,7 +139,7 @@ export function UploadScreen() {
       <div class="field">
         <label for="dataset">Exposure dataset</label>
         <input id="dataset" list="datasets" value={datasetInput.value} spellcheck={false} autocomplete="off"
-          onInput={(e) => (datasetInput.value = e.currentTarget.value)} />
+          onInput={(e) => datasetInput.edit(e.currentTarget.value)} />
         <datalist id="datasets">
           {datasets.map((d) => <option key={d.name} value={d.name}>{`${d.name} (v${d.latest_version}, ${int(d.staged)} staged)`}</option>)}
         </datalist>
