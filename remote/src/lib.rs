@@ -122,7 +122,7 @@ impl Backend for RemoteBackend {
     }
 
     fn datasets(&self) -> Result<Vec<DatasetInfo>> {
-        self.quick(Call::Datasets)
+        self.quick(Call::Datasets {})
     }
 
     fn file_statuses(&self, dataset: &str) -> Result<HashMap<String, FileStatus>> {
@@ -243,7 +243,7 @@ impl Backend for RemoteBackend {
     }
 
     fn references(&self) -> Result<Vec<ReferenceInfo>> {
-        self.quick(Call::References)
+        self.quick(Call::References {})
     }
 
     fn import_reference(&self, name: &str, dir: &Path, id_type: &str, replace: bool, progress: &Progress<'_>) -> Result<ReferenceInfo> {
@@ -263,7 +263,7 @@ impl Backend for RemoteBackend {
     }
 
     fn risk_datasets(&self) -> Result<Vec<RiskDatasetInfo>> {
-        self.quick(Call::RiskDatasets)
+        self.quick(Call::RiskDatasets {})
     }
 
     fn create_risk_dataset(

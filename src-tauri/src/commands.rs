@@ -1,24 +1,24 @@
-//! The commands the UI calls. Each adapts its arguments to one or two calls of the
-//! [`Backend`](riskdesk::Backend) and runs them through [`run`] (on a blocking thread, so the
-//! window never waits). Failures reach the UI as the engine's `{code, message, details}`.
+//! The commands the UI calls. [`call`] runs any of the engine's [`Call`]s: the operations the UI
+//! only forwards, whose TypeScript signatures are generated from the same definition (see
+//! [`Call::signatures`]). The named commands do more than forward one call: they open dialogs,
+//! read this computer's folders, draw charts here, join several calls, or manage the connection.
+//! Backend work runs through [`run`] (on a blocking thread, so the window never waits).
+//! Failures reach the UI as the engine's `{code, message, details}`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use riskdesk::api::{CheckRequest, DayHistogram, Drill, Exchange, Page};
+use riskdesk::api::{Call, CheckRequest, DayHistogram, Drill};
 use riskdesk::chart::{DayCharts, HeatMetric, Heatmap};
 use riskdesk::checks::{Finding, Thresholds};
 use riskdesk::demo::DemoOptions;
 use riskdesk::progress::Step;
 use riskdesk::reference::ReferenceInfo;
-use riskdesk::riskdataset::grid::{GridInfo, GridRequest};
-use riskdesk::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
+use riskdesk::riskdataset::{ExposureQuery, RiskDatasetInfo};
 use riskdesk::scan::ScanReport;
 use riskdesk::table::Format;
-use riskdesk::uploader::{
-    CommitMode, CommitResult, DatasetInfo, DateReplacement, DetailRow, RowChanges, StagingResult, VersionDiff, VersionInfo,
-};
+use riskdesk::uploader::{DatasetInfo, StagingResult, VersionInfo};
 use riskdesk::{Backend, Error, Progress};
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -30,6 +30,22 @@ use crate::dialogs::Dialogs;
 
 type Reply<T> = Result<T, Error>;
 type App<'a> = State<'a, Arc<Shared>>;
+
+/// Runs one of the engine's calls; its reply as JSON (the typed reply is in the generated
+/// bindings). A long call (see [`Call::is_long`]) comes with its `job` and `on_progress`
+/// channel, so that it reports and can be cancelled; without them it is refused.
+#[tauri::command]
+pub async fn call(app: App<'_>, call: Call, job: Option<u64>, on_progress: Option<Channel<Step>>) -> Reply<serde_json::Value> {
+    let job = match (job, on_progress) {
+        (Some(id), Some(channel)) => Some((id, channel)),
+        (None, None) if call.is_long() => {
+            return Err(Error::invalid(format!("'{}' takes long: it needs a job id and a progress channel", call.method())));
+        }
+        (None, None) => None,
+        _ => return Err(Error::invalid("a job id and a progress channel go together")),
+    };
+    run(&app, job, move |b, p| call.run(b, p)).await
+}
 
 /// Runs backend work on a blocking thread. With a `job`, its progress goes to the channel and
 /// [`cancel`] with the same id stops it; each job has its own flag, so nothing else can clear it.
@@ -108,12 +124,6 @@ pub async fn stage(
     run(&app, Some((job, on_progress)), move |b, p| b.stage(&dataset, &paths, replace, p)).await
 }
 
-/// The detail summary of what is staged: one row per staged name and date.
-#[tauri::command]
-pub async fn staging_detail(app: App<'_>, dataset: String) -> Reply<Vec<DetailRow>> {
-    run(&app, None, move |b, _| b.staging_detail(&dataset)).await
-}
-
 /// The sanity checks over what is staged: findings, most severe first, and the factor × date
 /// heatmaps of missing values and of standardisation, `width` × `height` SVG pixels each.
 #[derive(Debug, Serialize, Deserialize, TS)]
@@ -144,27 +154,10 @@ pub async fn drill_down(app: App<'_>, dataset: String, finding: Finding, width: 
     run(&app, None, move |b, _| b.drill_down(&dataset, &finding, (width, height))).await
 }
 
-/// The checks over what is staged that need no data read (missing and duplicate dates, coverage
-/// drops): instant, shown while [`check_staging`] runs the others.
-#[tauri::command]
-pub async fn quick_check(app: App<'_>, dataset: String, thresholds: Option<Thresholds>) -> Reply<Vec<Finding>> {
-    run(&app, None, move |b, _| {
-        let request = CheckRequest { staging: true, version: None, thresholds: thresholds.unwrap_or_default(), quick: true };
-        Ok(b.check(&dataset, &request)?.findings)
-    })
-    .await
-}
-
 /// The sanity checks' default thresholds.
 #[tauri::command]
 pub fn default_thresholds() -> Thresholds {
     Thresholds::default()
-}
-
-/// Removes staged names; returns what was removed.
-#[tauri::command]
-pub async fn wipe_staged(app: App<'_>, dataset: String, names: Vec<String>) -> Reply<Vec<StagingResult>> {
-    run(&app, None, move |b, _| b.wipe_staging(&dataset, Some(&names))).await
 }
 
 /// The per-day charts of the staged data, `width` × `height` SVG pixels each.
@@ -190,24 +183,6 @@ pub async fn day_histogram(
     run(&app, None, move |b, _| b.day_histogram(&dataset, &name, &date, group.as_deref(), factor.as_deref(), (width, height))).await
 }
 
-/// Commits everything staged with a mode (`append`, `upsert`, `overwrite_dates`, `overwrite`).
-#[tauri::command]
-pub async fn commit(app: App<'_>, dataset: String, mode: String, on_progress: Channel<Step>, job: u64) -> Reply<CommitResult> {
-    run(&app, Some((job, on_progress)), move |b, p| b.commit(&dataset, CommitMode::parse(&mode)?, None, p)).await
-}
-
-/// The committed dates a commit in `mode` would replace, before and after (for the confirmation).
-#[tauri::command]
-pub async fn commit_preview(app: App<'_>, dataset: String, mode: String) -> Reply<Vec<DateReplacement>> {
-    run(&app, None, move |b, _| b.commit_preview(&dataset, CommitMode::parse(&mode)?)).await
-}
-
-/// Deletes an exposure dataset with every version and staged name.
-#[tauri::command]
-pub async fn destroy_dataset(app: App<'_>, dataset: String) -> Reply<()> {
-    run(&app, None, move |b, _| b.destroy(&dataset)).await
-}
-
 /// Versions of an exposure dataset and the factor groups of the latest one.
 #[derive(Debug, Serialize, Deserialize, TS)]
 pub struct History {
@@ -225,18 +200,6 @@ pub async fn history(app: App<'_>, dataset: String) -> Reply<History> {
         Ok(History { versions, factor_groups })
     })
     .await
-}
-
-/// What changed from version `from` to version `to` of `dataset`.
-#[tauri::command]
-pub async fn version_diff(app: App<'_>, dataset: String, from: u32, to: u32) -> Reply<VersionDiff> {
-    run(&app, None, move |b, _| b.diff(&dataset, from, to)).await
-}
-
-/// Changed rows `offset..offset + limit` from version `from` to `to`.
-#[tauri::command]
-pub async fn version_diff_rows(app: App<'_>, dataset: String, from: u32, to: u32, offset: usize, limit: usize) -> Reply<RowChanges> {
-    run(&app, None, move |b, _| b.diff_rows(&dataset, from, to, offset, limit)).await
 }
 
 /// What the risk dataset form needs: reference datasets, existing risk datasets, and the
@@ -261,12 +224,6 @@ pub async fn risk_form(app: App<'_>) -> Reply<RiskForm> {
     .await
 }
 
-/// The reference datasets.
-#[tauri::command]
-pub async fn references(app: App<'_>) -> Reply<Vec<ReferenceInfo>> {
-    run(&app, None, |b, _| b.references()).await
-}
-
 /// Imports a reference dataset from a folder (`assets.csv`, optional `market_caps.csv`, `returns.csv`).
 #[tauri::command]
 pub async fn import_reference(
@@ -281,68 +238,12 @@ pub async fn import_reference(
     run(&app, Some((job, on_progress)), move |b, p| b.import_reference(&name, &dir, &id_type, replace, p)).await
 }
 
-/// Deletes a reference dataset.
-#[tauri::command]
-pub async fn delete_reference(app: App<'_>, name: String) -> Reply<()> {
-    run(&app, None, move |b, _| b.delete_reference(&name)).await
-}
-
-/// The exchanges of a reference dataset, by code.
-#[tauri::command]
-pub async fn reference_exchanges(app: App<'_>, reference: String) -> Reply<Vec<Exchange>> {
-    run(&app, None, move |b, _| b.reference_exchanges(&reference)).await
-}
-
-/// Creates (or, with `replace`, replaces) a risk dataset; returns its report.
-#[tauri::command]
-pub async fn create_risk_dataset(
-    app: App<'_>,
-    name: String,
-    settings: RiskDatasetSettings,
-    replace: bool,
-    on_progress: Channel<Step>,
-    job: u64,
-) -> Reply<CreationReport> {
-    run(&app, Some((job, on_progress)), move |b, p| b.create_risk_dataset(&name, &settings, replace, p)).await
-}
-
-/// Rebuilds a stale risk dataset from the newest committed versions.
-#[tauri::command]
-pub async fn update_risk_dataset(app: App<'_>, name: String, on_progress: Channel<Step>, job: u64) -> Reply<UpdateResult> {
-    run(&app, Some((job, on_progress)), move |b, p| b.update_risk_dataset(&name, p)).await
-}
-
-/// Deletes a risk dataset.
-#[tauri::command]
-pub async fn delete_risk_dataset(app: App<'_>, name: String) -> Reply<()> {
-    run(&app, None, move |b, _| b.delete_risk_dataset(&name, false).map(drop)).await
-}
-
-/// The describe view of a risk dataset: status, range, universe menu and creation report.
-#[tauri::command]
-pub async fn describe_risk_dataset(app: App<'_>, name: String) -> Reply<Description> {
-    run(&app, None, move |b, _| b.describe_risk_dataset(&name)).await
-}
-
 /// The exposures preview's query: the risk dataset and what to read of it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct PreviewQuery {
     pub dataset: String,
     #[serde(flatten)]
     pub query: ExposureQuery,
-}
-
-/// Runs the Dataset screen's grid (every date in range read once): its columns with their
-/// profiles, rows shown and dates.
-#[tauri::command]
-pub async fn grid(app: App<'_>, request: GridRequest, on_progress: Channel<Step>, job: u64) -> Reply<GridInfo> {
-    run(&app, Some((job, on_progress)), move |b, p| b.grid(&request, p)).await
-}
-
-/// Rows `offset..offset + limit` of the grid, with its total row count.
-#[tauri::command]
-pub async fn grid_rows(app: App<'_>, request: GridRequest, offset: usize, limit: usize) -> Reply<Page> {
-    run(&app, None, move |b, _| b.grid_rows(&request, offset, limit)).await
 }
 
 /// Asks where to save, then writes the query's whole table as `csv` or `parquet`. Returns the

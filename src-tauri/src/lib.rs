@@ -1,7 +1,8 @@
 //! The Riskdesk desktop app: a thin Tauri shell over the engine's [`Backend`] API.
 //!
-//! [`commands`] adapts each UI request to backend calls, run on a blocking thread so that the
-//! window never waits, with progress sent over a channel and a cancel flag per job ([`jobs`]).
+//! [`commands`] runs the engine's calls for the UI (one generic command) and the few requests
+//! that do more (dialogs, this computer's folders, charts, the connection), on a blocking thread
+//! so that the window never waits, with progress sent over a channel and a cancel flag per job ([`jobs`]).
 //! Native dialogs sit behind [`dialogs::Dialogs`] so that tests can answer them.
 
 pub mod commands;
@@ -92,36 +93,20 @@ impl Shared {
 pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tauri::Builder<R> {
     use commands::*;
     builder.manage(shared).invoke_handler(tauri::generate_handler![
+        call,
         app_info,
         startup_notice,
         choose_folder,
         scan_folder,
         stage,
-        staging_detail,
         check_staging,
-        quick_check,
         default_thresholds,
         drill_down,
-        wipe_staged,
         day_charts,
         day_histogram,
-        commit_preview,
-        commit,
-        destroy_dataset,
         history,
-        version_diff,
-        version_diff_rows,
         risk_form,
-        references,
         import_reference,
-        delete_reference,
-        reference_exchanges,
-        create_risk_dataset,
-        update_risk_dataset,
-        delete_risk_dataset,
-        describe_risk_dataset,
-        grid,
-        grid_rows,
         export_exposures,
         make_demo,
         cancel,

@@ -1,64 +1,97 @@
-//! The UI's TypeScript types (`ui/src/bindings.ts`) are generated from the Rust types of every
-//! command's arguments and replies (ts-rs), with the commit modes' descriptions as a constant.
-//! This test fails when the checked-in file is stale;
-//! `UPDATE_BINDINGS=1 cargo test -p riskdesk-app --test bindings` rewrites it.
+//! The UI's TypeScript bindings (`ui/src/bindings.ts`) are generated from the Rust types (ts-rs):
+//! `Calls`, every engine call's arguments and reply by method (from [`Call::signatures`]), and the
+//! declaration of every type the calls and the named commands reach, with the commit modes'
+//! descriptions as a constant. This test fails when the
+//! checked-in file is stale; `UPDATE_BINDINGS=1 cargo test -p riskdesk-app --test bindings`
+//! rewrites it.
 
+use std::any::TypeId;
+use std::collections::HashSet;
 use std::path::Path;
 
-use ts_rs::{Config, TS};
+use riskdesk::api::Call;
+use ts_rs::{Config, TS, TypeVisitor};
 
-/// The declarations of `types`, each exported, in the order given.
-macro_rules! declarations {
-    ($cfg:expr; $($ty:ty),* $(,)?) => {
-        vec![$(format!("export {}", <$ty as TS>::decl($cfg))),*]
+/// Collects the declaration of each type visited and of every type it reaches, once each, in
+/// the order first reached.
+struct Declarations<'a> {
+    cfg: &'a Config,
+    seen: HashSet<TypeId>,
+    decls: Vec<String>,
+}
+
+impl TypeVisitor for Declarations<'_> {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        if !self.seen.insert(TypeId::of::<T>()) {
+            return;
+        }
+        // Primitives and containers (`Vec<T>`, `Option<T>`, maps) have no declaration of their own.
+        // A shadowing type (`serde_json::Value` for ts-rs's own `JsonValue`) declares what it shadows.
+        let decl = T::output_path().map(|_| format!("export {}", T::decl(self.cfg)));
+        if let Some(decl) = decl.filter(|d| !self.decls.contains(d)) {
+            self.decls.push(decl);
+        }
+        T::visit_dependencies(self);
+        T::visit_generics(self);
+    }
+}
+
+/// Visits each type given.
+macro_rules! visit {
+    ($visitor:expr; $($ty:ty),* $(,)?) => {
+        $($visitor.visit::<$ty>();)*
     };
+}
+
+/// A documentation comment as ts-rs writes one.
+fn doc_comment(doc: &str) -> String {
+    let lines: String = doc.lines().map(|l| format!(" * {l}\n")).collect();
+    format!("/**\n{lines} */\n")
+}
+
+/// The `Calls` map and the types that read it.
+fn calls(cfg: &Config) -> String {
+    let mut text = String::from(
+        "/**\n * Every engine call the `call` command runs, by method: its arguments and its reply.\n */\nexport type Calls = {\n",
+    );
+    for s in Call::signatures(cfg) {
+        let args: Vec<String> = s.args.iter().map(|(name, ty)| format!("{name}: {ty}")).collect();
+        let args = if args.is_empty() { "Record<string, never>".to_owned() } else { format!("{{ {} }}", args.join(", ")) };
+        text.push_str(&doc_comment(&s.doc));
+        text.push_str(&format!("{}: {{ args: {args}, reply: {} }},\n", s.method, s.reply));
+    }
+    text.push_str(
+        "};\n\
+         /** A method of `call`. */\nexport type Method = keyof Calls;\n\
+         /** The arguments of method `M`. */\nexport type ArgsOf<M extends Method> = Calls[M][\"args\"];\n\
+         /** The reply of method `M`. */\nexport type ReplyOf<M extends Method> = Calls[M][\"reply\"];\n",
+    );
+    text
 }
 
 /// The whole generated file.
 fn generated() -> String {
     // Counts and sizes are far below 2^53: plain numbers on the TypeScript side.
     let cfg = &Config::new().with_large_int("number");
-    use riskdesk::api::*;
-    use riskdesk::chart::*;
-    use riskdesk::reference::ReferenceInfo;
-    use riskdesk::riskdataset::*;
-    use riskdesk::scan::*;
-    use riskdesk::uploader::*;
-    use riskdesk_app::commands::{AppInfo, History, PreviewQuery, RiskForm, StagingCheck};
-    let decls = declarations![cfg;
-        // The shell's own replies and queries.
+    let mut types = Declarations { cfg, seen: HashSet::new(), decls: Vec::new() };
+    use riskdesk_app::commands::*;
+    visit![types;
+        // The shell's own replies and queries, and where the app works.
         AppInfo, History, RiskForm, PreviewQuery, StagingCheck,
-        // Where the app works.
-        riskdesk_app::connection::Connection, riskdesk_app::connection::SavedServer, riskdesk_remote::ServerInfo,
+        riskdesk_app::connection::Connection, riskdesk_remote::ServerInfo,
         // Errors and progress.
         riskdesk::error::ErrorBody, riskdesk::progress::Step,
-        // Scanning and staging.
-        ScanReport, ScannedFile, RejectedFile, YearCount, FileStatus, riskdesk::names::Format,
-        DatasetInfo, StagingResult, StageState, riskdesk::parse::Diagnostic,
-        DetailRow, StagedSummary, DateSummary, GroupValues, FactorValues, DataRequest, riskdesk::uploader::filter::Filter, Column,
-        Drill, AssetValue,
-        // Sanity checks.
-        riskdesk::checks::Finding, riskdesk::checks::CheckId, riskdesk::checks::Severity, riskdesk::checks::Thresholds,
-        // Charts.
-        DayCharts, Chart, PlotBox, Histogram, Bin, DayHistogram, Heatmap, HeatMetric,
-        // Commits and versions.
-        CommitMode, CommitResult, DateReplacement, FactorShift, VersionInfo, VersionDiff, FactorDiff, RowChanges, RowChange,
-        // References and risk datasets.
-        ReferenceInfo, Exchange, RiskDatasetInfo, DatasetKind, Status, Description, UniverseSettingsMenu,
-        riskdesk::riskdataset::Layout, riskdesk::riskdataset::FactorColumn, riskdesk::riskdataset::Categories,
-        CreationReport, SourceVersion, UpdateResult,
-        RiskDatasetSettings, ExposureSource, UploadedExposures, TrimAssets, Role,
-        // Exposures.
-        ExposureQuery, Selection, Page, riskdesk::table::Format,
-        grid::GridRequest, grid::GridSort, grid::GridFilter, grid::GridOp, grid::GridInfo, grid::GridColumn, grid::ColumnKind, grid::GridDay,
-        // Free-form JSON (the settings of referenced exposures).
-        serde_json::Value,
+        // The named commands' own arguments and replies.
+        riskdesk::scan::ScanReport, riskdesk::uploader::StagingResult, riskdesk::checks::Finding, riskdesk::checks::Thresholds,
+        riskdesk::api::Drill, riskdesk::chart::DayCharts, riskdesk::api::DayHistogram, riskdesk::reference::ReferenceInfo,
     ];
+    Call::visit_types(&mut types);
     let mut text = String::from(
         "// Generated from the Rust types by src-tauri/tests/bindings.rs (ts-rs): do not edit.\n\
          // Regenerate with `UPDATE_BINDINGS=1 cargo test -p riskdesk-app --test bindings`.\n\n",
     );
-    for d in decls {
+    text.push_str(&calls(cfg));
+    for d in types.decls {
         text.push_str(&d);
         text.push('\n');
     }
@@ -105,4 +138,15 @@ fn lists_travel_as_lists_and_large_numbers_as_numbers() {
     let text = generated();
     assert!(text.contains(r#"export type Selection = "none" | "all" | { "only": Array<string> };"#), "{text}");
     assert!(!text.contains("bigint"), "{text}");
+}
+
+#[test]
+fn each_call_is_typed_with_its_arguments_and_reply_and_every_type_it_names_is_declared() {
+    let text = generated();
+    assert!(text.contains("describe_risk_dataset: { args: { name: string }, reply: Description },"), "{text}");
+    assert!(text.contains("datasets: { args: Record<string, never>, reply: Array<DatasetInfo> },"), "{text}");
+    assert!(text.contains("commit: { args: { dataset: string, mode: CommitMode, names: Array<string> | null }, reply: CommitResult },"));
+    for name in ["Description", "CommitMode", "CommitResult", "GridInfo", "Page", "UniverseSettingsMenu", "CheckReport"] {
+        assert!(text.contains(&format!("export type {name} = ")), "{name} is not declared");
+    }
 }

@@ -1,60 +1,174 @@
 //! [`Backend`] operations as values: a [`Call`] names one with its arguments and serializes
 //! both ways, and [`Call::run`] performs it on any backend and serializes its reply. A server
-//! carries calls over the wire this way and a remote client reads the replies back into the
-//! trait's types, so both ends share one definition of every operation.
+//! carries calls over the wire this way, a remote client reads the replies back into the trait's
+//! types, and the desktop app runs them through one command, so every end shares one definition
+//! of each operation.
+//!
+//! That definition is one entry of the [`calls!`] list below: the variant with its arguments, its
+//! reply type and the trait method performing it. The enum, [`Call::run`] (which checks that the
+//! method returns the declared reply) and [`Call::signatures`] (each method's arguments and reply
+//! as TypeScript types, for the app's generated bindings) all come from that list. Whether a call
+//! writes and whether it is long are answered per variant in [`Call::writes`] and
+//! [`Call::is_long`], exhaustive matches the compiler makes every new call answer.
 //!
 //! Only operations whose arguments and reply are plain data are calls: the ones that take paths
 //! on the caller's machine (staging files, importing a reference folder, exporting) move files
 //! and are carried otherwise, as are the ones that return tables (sent as Parquet).
 
-use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
-use super::{Backend, CheckRequest};
+use serde::{Deserialize, Serialize};
+use ts_rs::{Config, TS, TypeVisitor};
+
+use super::{Backend, CheckRequest, Exchange, GroupValues, Page};
+use crate::checks::CheckReport;
 use crate::demo::DemoOptions;
 use crate::progress::Progress;
-use crate::riskdataset::RiskDatasetSettings;
-use crate::riskdataset::grid::GridRequest;
-use crate::uploader::CommitMode;
+use crate::reference::ReferenceInfo;
+use crate::riskdataset::grid::{GridInfo, GridRequest};
+use crate::riskdataset::{CreationReport, Description, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
+use crate::scan::FileStatus;
+use crate::uploader::{
+    CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult, VersionDiff,
+    VersionInfo,
+};
 use crate::{Error, Result};
 
-/// One backend operation with its arguments (`{"method": "commit", "args": {...}}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "method", content = "args", rename_all = "snake_case")]
-pub enum Call {
-    Datasets,
-    FileStatuses { dataset: String },
-    StagingResults { dataset: String },
-    CreateDataset { dataset: String },
-    StagingSummary { dataset: String },
-    StagingDetail { dataset: String },
-    StagedDay { dataset: String, name: String, date: String },
-    StagedFactor { dataset: String, date: String, group: String, factor: String },
-    WipeStaging { dataset: String, names: Option<Vec<String>> },
-    CommitPreview { dataset: String, mode: CommitMode },
-    Commit { dataset: String, mode: CommitMode, names: Option<Vec<String>> },
-    VersionHistory { dataset: String },
-    Diff { dataset: String, from: u32, to: u32 },
-    DiffRows { dataset: String, from: u32, to: u32, offset: usize, limit: usize },
-    DataSummary { dataset: String, version: Option<u32> },
-    DataDetail { dataset: String, version: Option<u32> },
-    FactorGroups { dataset: String, version: Option<u32> },
-    Check { dataset: String, request: CheckRequest },
-    Destroy { dataset: String },
-    References,
-    DemoReference { options: DemoOptions },
-    DeleteReference { name: String },
-    ReferenceExchanges { name: String },
-    RiskDatasets,
-    CreateRiskDataset { name: String, settings: RiskDatasetSettings, replace: bool },
-    DescribeRiskDataset { name: String },
-    UpdateRiskDataset { name: String },
-    DeleteRiskDataset { name: String, if_exists: bool },
-    Grid { request: GridRequest },
-    GridRows { request: GridRequest, offset: usize, limit: usize },
+/// One operation as TypeScript sees it: what the app's generated bindings say of each method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// The method's name on the wire (`describe_risk_dataset`).
+    pub method: String,
+    /// What the operation does (the variant's documentation).
+    pub doc: String,
+    /// Each argument's name and TypeScript type, in order.
+    pub args: Vec<(&'static str, String)>,
+    /// The reply's TypeScript type.
+    pub reply: String,
 }
 
-fn json<T: Serialize>(value: T) -> Result<serde_json::Value> {
-    serde_json::to_value(value).map_err(|e| Error::Internal(format!("cannot serialize a reply: {e}")))
+/// Declares [`Call`] from one list of operations, each written
+/// `Variant { arg: Type, … } -> Reply = |backend, progress| the call of the trait method;`.
+macro_rules! calls {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident { $($arg:ident: $ty:ty),* $(,)? } -> $reply:ty = |$b:ident, $p:pat_param| $run:expr;
+    )*) => {
+        /// One backend operation with its arguments (`{"method": "commit", "args": {...}}`).
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "method", content = "args", rename_all = "snake_case")]
+        pub enum Call {
+            $(
+                $(#[doc = $doc])*
+                #[allow(missing_docs)]
+                $variant { $($arg: $ty),* },
+            )*
+        }
+
+        impl Call {
+            /// The method's name on the wire (`describe_risk_dataset`).
+            pub fn method(&self) -> String {
+                match self {
+                    $(Call::$variant { .. } => snake_case(stringify!($variant)),)*
+                }
+            }
+
+            /// Performs the call on `backend`; its reply (the trait method's return value) as JSON.
+            pub fn run(&self, backend: &dyn Backend, progress: &Progress<'_>) -> Result<serde_json::Value> {
+                match self {
+                    $(Call::$variant { $($arg),* } => {
+                        let $b: &dyn Backend = backend;
+                        let $p: &Progress<'_> = progress;
+                        let reply: $reply = $run?;
+                        json(reply)
+                    })*
+                }
+            }
+
+            /// Every operation's method, documentation, arguments and reply as TypeScript types.
+            pub fn signatures(cfg: &Config) -> Vec<Signature> {
+                vec![$(Signature {
+                    method: snake_case(stringify!($variant)),
+                    doc: { let lines: &[&str] = &[$($doc),*]; lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n") },
+                    args: vec![$((stringify!($arg), <$ty as TS>::name(cfg))),*],
+                    reply: <$reply as TS>::name(cfg),
+                }),*]
+            }
+
+            /// Visits the type of every argument and reply (to declare them in TypeScript).
+            pub fn visit_types(visitor: &mut impl TypeVisitor) {
+                $($(visitor.visit::<$ty>();)* visitor.visit::<$reply>();)*
+            }
+        }
+    };
+}
+
+calls! {
+    /// The exposure datasets, by name.
+    Datasets {} -> Vec<DatasetInfo> = |b, _| b.datasets();
+    /// The staged and committed names of a dataset (none for a dataset that does not exist yet).
+    FileStatuses { dataset: String } -> HashMap<String, FileStatus> = |b, _| b.file_statuses(dataset);
+    /// The results of every staged name.
+    StagingResults { dataset: String } -> Vec<StagingResult> = |b, _| b.staging_results(dataset);
+    /// Creates an empty exposure dataset; an existing one is left as it is.
+    CreateDataset { dataset: String } -> () = |b, _| b.create_dataset(dataset);
+    /// One row per staged name.
+    StagingSummary { dataset: String } -> Vec<StagedSummary> = |b, _| b.staging_summary(dataset);
+    /// The detail summary of the staging area: one row per staged name and date.
+    StagingDetail { dataset: String } -> Vec<DetailRow> = |b, _| b.staging_detail(dataset);
+    /// The staged values of one name on one date, by factor group.
+    StagedDay { dataset: String, name: String, date: String } -> Vec<GroupValues> = |b, _| b.staged_day(dataset, name, date);
+    /// The staged values of one factor on one date, by asset id.
+    StagedFactor { dataset: String, date: String, group: String, factor: String } -> Vec<(String, f32)> =
+        |b, _| b.staged_factor(dataset, date, group, factor);
+    /// Removes staged names (all when `null`); returns what was removed.
+    WipeStaging { dataset: String, names: Option<Vec<String>> } -> Vec<StagingResult> =
+        |b, _| b.wipe_staging(dataset, names.as_deref());
+    /// The committed dates a commit in `mode` would replace, before and after.
+    CommitPreview { dataset: String, mode: CommitMode } -> Vec<DateReplacement> = |b, _| b.commit_preview(dataset, *mode);
+    /// Commits staged names (all when `null`) with a mode into a new version.
+    Commit { dataset: String, mode: CommitMode, names: Option<Vec<String>> } -> CommitResult =
+        |b, p| b.commit(dataset, *mode, names.as_deref(), p);
+    /// Every version, oldest first.
+    VersionHistory { dataset: String } -> Vec<VersionInfo> = |b, _| b.version_history(dataset);
+    /// What changed from version `from` to version `to`.
+    Diff { dataset: String, from: u32, to: u32 } -> VersionDiff = |b, _| b.diff(dataset, *from, *to);
+    /// The changed rows from version `from` to `to`, `offset..offset + limit` of them.
+    DiffRows { dataset: String, from: u32, to: u32, offset: usize, limit: usize } -> RowChanges =
+        |b, _| b.diff_rows(dataset, *from, *to, *offset, *limit);
+    /// One row per committed date of a version (the latest when `null`).
+    DataSummary { dataset: String, version: Option<u32> } -> Vec<DateSummary> = |b, _| b.data_summary(dataset, *version);
+    /// Statistics per committed date of a version (the latest when `null`).
+    DataDetail { dataset: String, version: Option<u32> } -> Vec<DetailRow> = |b, _| b.data_detail(dataset, *version);
+    /// The distinct factor groups of a version (the latest when `null`), sorted.
+    FactorGroups { dataset: String, version: Option<u32> } -> Vec<String> = |b, _| b.factor_groups(dataset, *version);
+    /// The sanity checks over the staging area or a committed version.
+    Check { dataset: String, request: CheckRequest } -> CheckReport = |b, _| b.check(dataset, request);
+    /// Deletes a dataset with every version and staged name.
+    Destroy { dataset: String } -> () = |b, _| b.destroy(dataset);
+    /// The reference datasets, by name.
+    References {} -> Vec<ReferenceInfo> = |b, _| b.references();
+    /// Builds the demo reference dataset matching demo exposures made with the same options.
+    DemoReference { options: DemoOptions } -> ReferenceInfo = |b, _| b.demo_reference(options);
+    /// Deletes a reference dataset.
+    DeleteReference { name: String } -> () = |b, _| b.delete_reference(name);
+    /// The exchanges of a reference dataset with their asset counts, by code.
+    ReferenceExchanges { name: String } -> Vec<Exchange> = |b, _| b.reference_exchanges(name);
+    /// Reference datasets and risk datasets, with their status.
+    RiskDatasets {} -> Vec<RiskDatasetInfo> = |b, _| b.risk_datasets();
+    /// Builds and stores a risk dataset; refuses an existing name unless `replace`.
+    CreateRiskDataset { name: String, settings: RiskDatasetSettings, replace: bool } -> CreationReport =
+        |b, p| b.create_risk_dataset(name, settings, *replace, p);
+    /// A risk dataset's status, date range, universe menu and creation report.
+    DescribeRiskDataset { name: String } -> Description = |b, _| b.describe_risk_dataset(name);
+    /// Rebuilds a stale risk dataset from the newest versions of its sources.
+    UpdateRiskDataset { name: String } -> UpdateResult = |b, p| b.update_risk_dataset(name, p);
+    /// Deletes a risk dataset (a missing one is no error with `if_exists`); whether one was deleted.
+    DeleteRiskDataset { name: String, if_exists: bool } -> bool = |b, _| b.delete_risk_dataset(name, *if_exists);
+    /// Runs a data grid over a risk dataset's exposures and describes it.
+    Grid { request: GridRequest } -> GridInfo = |b, p| b.grid(request, p);
+    /// Rows `offset..offset + limit` of a grid, as text, with its total row count.
+    GridRows { request: GridRequest, offset: usize, limit: usize } -> Page = |b, _| b.grid_rows(request, *offset, *limit);
 }
 
 impl Call {
@@ -69,61 +183,84 @@ impl Call {
             | Call::CreateRiskDataset { .. }
             | Call::UpdateRiskDataset { .. }
             | Call::Grid { .. } => true,
-            _ => false,
+            Call::Datasets { .. }
+            | Call::FileStatuses { .. }
+            | Call::StagingResults { .. }
+            | Call::CreateDataset { .. }
+            | Call::StagingSummary { .. }
+            | Call::StagingDetail { .. }
+            | Call::StagedDay { .. }
+            | Call::StagedFactor { .. }
+            | Call::WipeStaging { .. }
+            | Call::CommitPreview { .. }
+            | Call::VersionHistory { .. }
+            | Call::DataSummary { .. }
+            | Call::DataDetail { .. }
+            | Call::FactorGroups { .. }
+            | Call::Destroy { .. }
+            | Call::References { .. }
+            | Call::DeleteReference { .. }
+            | Call::ReferenceExchanges { .. }
+            | Call::RiskDatasets { .. }
+            | Call::DescribeRiskDataset { .. }
+            | Call::DeleteRiskDataset { .. }
+            | Call::GridRows { .. } => false,
         }
     }
 
-    /// Whether the call changes the store.
+    /// Whether the call changes the store (a server queues it behind its other writes; a remote
+    /// client never sends it twice).
     pub fn writes(&self) -> bool {
-        matches!(
-            self,
-            Call::CreateDataset { .. }
-                | Call::WipeStaging { .. }
-                | Call::Commit { .. }
-                | Call::Destroy { .. }
-                | Call::DemoReference { .. }
-                | Call::DeleteReference { .. }
-                | Call::CreateRiskDataset { .. }
-                | Call::UpdateRiskDataset { .. }
-                | Call::DeleteRiskDataset { .. }
-        )
-    }
-
-    /// Performs the call on `backend`; its reply as JSON (the trait method's return type).
-    pub fn run(&self, b: &dyn Backend, progress: &Progress<'_>) -> Result<serde_json::Value> {
         match self {
-            Call::Datasets => json(b.datasets()?),
-            Call::FileStatuses { dataset } => json(b.file_statuses(dataset)?),
-            Call::StagingResults { dataset } => json(b.staging_results(dataset)?),
-            Call::CreateDataset { dataset } => json(b.create_dataset(dataset)?),
-            Call::StagingSummary { dataset } => json(b.staging_summary(dataset)?),
-            Call::StagingDetail { dataset } => json(b.staging_detail(dataset)?),
-            Call::StagedDay { dataset, name, date } => json(b.staged_day(dataset, name, date)?),
-            Call::StagedFactor { dataset, date, group, factor } => json(b.staged_factor(dataset, date, group, factor)?),
-            Call::WipeStaging { dataset, names } => json(b.wipe_staging(dataset, names.as_deref())?),
-            Call::CommitPreview { dataset, mode } => json(b.commit_preview(dataset, *mode)?),
-            Call::Commit { dataset, mode, names } => json(b.commit(dataset, *mode, names.as_deref(), progress)?),
-            Call::VersionHistory { dataset } => json(b.version_history(dataset)?),
-            Call::Diff { dataset, from, to } => json(b.diff(dataset, *from, *to)?),
-            Call::DiffRows { dataset, from, to, offset, limit } => json(b.diff_rows(dataset, *from, *to, *offset, *limit)?),
-            Call::DataSummary { dataset, version } => json(b.data_summary(dataset, *version)?),
-            Call::DataDetail { dataset, version } => json(b.data_detail(dataset, *version)?),
-            Call::FactorGroups { dataset, version } => json(b.factor_groups(dataset, *version)?),
-            Call::Check { dataset, request } => json(b.check(dataset, request)?),
-            Call::Destroy { dataset } => json(b.destroy(dataset)?),
-            Call::References => json(b.references()?),
-            Call::DemoReference { options } => json(b.demo_reference(options)?),
-            Call::DeleteReference { name } => json(b.delete_reference(name)?),
-            Call::ReferenceExchanges { name } => json(b.reference_exchanges(name)?),
-            Call::RiskDatasets => json(b.risk_datasets()?),
-            Call::CreateRiskDataset { name, settings, replace } => json(b.create_risk_dataset(name, settings, *replace, progress)?),
-            Call::DescribeRiskDataset { name } => json(b.describe_risk_dataset(name)?),
-            Call::UpdateRiskDataset { name } => json(b.update_risk_dataset(name, progress)?),
-            Call::DeleteRiskDataset { name, if_exists } => json(b.delete_risk_dataset(name, *if_exists)?),
-            Call::Grid { request } => json(b.grid(request, progress)?),
-            Call::GridRows { request, offset, limit } => json(b.grid_rows(request, *offset, *limit)?),
+            Call::CreateDataset { .. }
+            | Call::WipeStaging { .. }
+            | Call::Commit { .. }
+            | Call::Destroy { .. }
+            | Call::DemoReference { .. }
+            | Call::DeleteReference { .. }
+            | Call::CreateRiskDataset { .. }
+            | Call::UpdateRiskDataset { .. }
+            | Call::DeleteRiskDataset { .. } => true,
+            Call::Datasets { .. }
+            | Call::FileStatuses { .. }
+            | Call::StagingResults { .. }
+            | Call::StagingSummary { .. }
+            | Call::StagingDetail { .. }
+            | Call::StagedDay { .. }
+            | Call::StagedFactor { .. }
+            | Call::CommitPreview { .. }
+            | Call::VersionHistory { .. }
+            | Call::Diff { .. }
+            | Call::DiffRows { .. }
+            | Call::DataSummary { .. }
+            | Call::DataDetail { .. }
+            | Call::FactorGroups { .. }
+            | Call::Check { .. }
+            | Call::References { .. }
+            | Call::ReferenceExchanges { .. }
+            | Call::RiskDatasets { .. }
+            | Call::DescribeRiskDataset { .. }
+            | Call::Grid { .. }
+            | Call::GridRows { .. } => false,
         }
     }
+}
+
+fn json<T: Serialize>(value: T) -> Result<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| Error::Internal(format!("cannot serialize a reply: {e}")))
+}
+
+/// A variant's name as serde's `rename_all = "snake_case"` writes it (`DescribeRiskDataset` →
+/// `describe_risk_dataset`).
+fn snake_case(variant: &str) -> String {
+    let mut name = String::with_capacity(variant.len() + 4);
+    for (i, c) in variant.char_indices() {
+        if i > 0 && c.is_uppercase() {
+            name.push('_');
+        }
+        name.push(c.to_ascii_lowercase());
+    }
+    name
 }
 
 #[cfg(test)]
@@ -136,7 +273,24 @@ mod tests {
         let text = serde_json::to_string(&call).unwrap();
         assert_eq!(text, r#"{"method":"commit","args":{"dataset":"E","mode":"upsert","names":null}}"#);
         assert_eq!(serde_json::from_str::<Call>(&text).unwrap(), call);
-        assert_eq!(serde_json::to_string(&Call::Datasets).unwrap(), r#"{"method":"datasets"}"#);
-        assert!(call.is_long() && call.writes() && !Call::Datasets.writes());
+        assert_eq!(call.method(), "commit");
+        assert_eq!(serde_json::to_string(&Call::Datasets {}).unwrap(), r#"{"method":"datasets","args":{}}"#);
+        assert!(call.is_long() && call.writes() && !Call::Datasets {}.writes());
+    }
+
+    #[test]
+    fn every_signature_names_a_method_serde_knows() {
+        let signatures = Call::signatures(&Config::new());
+        assert_eq!(signatures.len(), 30);
+        for s in &signatures {
+            // Arguments of the wrong shape fail on a field, never on the method's name.
+            let e = serde_json::from_value::<Call>(serde_json::json!({ "method": s.method, "args": 7 })).unwrap_err().to_string();
+            assert!(!e.contains("unknown variant"), "{}: {e}", s.method);
+            assert!(!s.doc.is_empty(), "{} has no documentation", s.method);
+        }
+        let describe = signatures.iter().find(|s| s.method == "describe_risk_dataset").unwrap();
+        assert_eq!((describe.args.clone(), describe.reply.as_str()), (vec![("name", "string".to_owned())], "Description"));
+        let e = serde_json::from_value::<Call>(serde_json::json!({ "method": "nope", "args": {} })).unwrap_err().to_string();
+        assert!(e.contains("unknown variant"), "{e}");
     }
 }

@@ -1,10 +1,13 @@
-// Typed wrappers around the Tauri commands: the only module that calls `invoke`.
+// Typed wrappers around the Tauri commands: the only module that calls `invoke`. The engine's
+// calls go through `call`, typed by the generated `Calls` map; the named commands do more than
+// forward one call (dialogs, this computer's folders, charts, the connection).
 import { Channel, invoke } from "@tauri-apps/api/core";
 
 // ---------------------------------------------------------------------------------------------
 // The command types, generated from the Rust types (src-tauri/tests/bindings.rs fails when
 // bindings.ts is stale).
 import type {
+  ArgsOf, CommitMode, Method, ReplyOf, RiskDatasetSettings,
   AppInfo, Bin, Chart, CommitResult, CreationReport, DatasetInfo, DayCharts, DayHistogram, Description, DetailRow, Diagnostic,
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
   StagingResult, Step, UpdateResult, VersionInfo,
@@ -12,6 +15,7 @@ import type {
   Connection, SavedServer, ServerInfo, GridRequest, GridInfo, GridColumn, GridDay, GridFilter, GridOp, GridSort, ColumnKind,
 } from "./bindings";
 export type {
+  ArgsOf, CommitMode, Method, ReplyOf, RiskDatasetSettings,
   AppInfo, Bin, Chart, CommitResult, CreationReport, DatasetInfo, DayCharts, DayHistogram, Description, DetailRow, Diagnostic,
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
   StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
@@ -25,7 +29,7 @@ export type UiError = ErrorBody;
 export interface Job { id: number; onStep: (s: Step) => void }
 
 /** Runs a command; failures arrive as `UiError`. */
-async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
+async function command<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
@@ -41,53 +45,64 @@ function jobArgs(job: Job): { job: number; onProgress: Channel<Step> } {
   return { job: job.id, onProgress };
 }
 
+/** Runs one of the engine's calls (a long one, see `Call::is_long`, with its job). */
+export function call<M extends Method>(method: M, args: ArgsOf<M>, job?: Job): Promise<ReplyOf<M>> {
+  return command<ReplyOf<M>>("call", { call: { method, args }, ...(job ? jobArgs(job) : {}) });
+}
+
 export const api = {
-  appInfo: () => call<AppInfo>("app_info"),
-  startupNotice: () => call<string | null>("startup_notice"),
-  chooseFolder: () => call<string | null>("choose_folder"),
-  scan: (path: string, dataset: string | null) => call<ScanReport>("scan_folder", { path, dataset }),
+  appInfo: () => command<AppInfo>("app_info"),
+  startupNotice: () => command<string | null>("startup_notice"),
+  chooseFolder: () => command<string | null>("choose_folder"),
+  scan: (path: string, dataset: string | null) => command<ScanReport>("scan_folder", { path, dataset }),
   stage: (dataset: string, paths: string[], replace: boolean, job: Job) =>
-    call<StagingResult[]>("stage", { dataset, paths, replace, ...jobArgs(job) }),
-  stagingDetail: (dataset: string) => call<DetailRow[]>("staging_detail", { dataset }),
-  quickCheck: (dataset: string, thresholds: Thresholds | null) => call<Finding[]>("quick_check", { dataset, thresholds }),
+    command<StagingResult[]>("stage", { dataset, paths, replace, ...jobArgs(job) }),
+  stagingDetail: (dataset: string) => call("staging_detail", { dataset }),
+  /** The checks that need no data read (instant), over what is staged. */
+  quickCheck: async (dataset: string, thresholds: Thresholds | null) => {
+    const request = { staging: true, version: null, thresholds: thresholds ?? (await command<Thresholds>("default_thresholds")), quick: true };
+    return (await call("check", { dataset, request })).findings;
+  },
   checkStaging: (dataset: string, thresholds: Thresholds | null, width: number, height: number) =>
-    call<StagingCheck>("check_staging", { dataset, thresholds, width, height }),
-  defaultThresholds: () => call<Thresholds>("default_thresholds"),
-  drillDown: (dataset: string, finding: Finding, width: number, height: number) => call<Drill>("drill_down", { dataset, finding, width, height }),
-  wipeStaged: (dataset: string, names: string[]) => call<StagingResult[]>("wipe_staged", { dataset, names }),
-  destroyDataset: (dataset: string) => call<null>("destroy_dataset", { dataset }),
-  dayCharts: (dataset: string, width: number, height: number) => call<DayCharts>("day_charts", { dataset, width, height }),
+    command<StagingCheck>("check_staging", { dataset, thresholds, width, height }),
+  defaultThresholds: () => command<Thresholds>("default_thresholds"),
+  drillDown: (dataset: string, finding: Finding, width: number, height: number) => command<Drill>("drill_down", { dataset, finding, width, height }),
+  wipeStaged: (dataset: string, names: string[]) => call("wipe_staging", { dataset, names }),
+  destroyDataset: (dataset: string) => call("destroy", { dataset }),
+  dayCharts: (dataset: string, width: number, height: number) => command<DayCharts>("day_charts", { dataset, width, height }),
   dayHistogram: (dataset: string, name: string, date: string, group: string | null, factor: string | null, width: number, height: number) =>
-    call<DayHistogram>("day_histogram", { dataset, name, date, group, factor, width, height }),
-  commit: (dataset: string, mode: string, job: Job) => call<CommitResult>("commit", { dataset, mode, ...jobArgs(job) }),
-  commitPreview: (dataset: string, mode: string) => call<DateReplacement[]>("commit_preview", { dataset, mode }),
-  versionDiff: (dataset: string, from: number, to: number) => call<VersionDiff>("version_diff", { dataset, from, to }),
+    command<DayHistogram>("day_histogram", { dataset, name, date, group, factor, width, height }),
+  // `mode` is one the Check screen's select offers, each a `CommitMode`.
+  commit: (dataset: string, mode: string, job: Job) => call("commit", { dataset, mode: mode as CommitMode, names: null }, job),
+  commitPreview: (dataset: string, mode: string) => call("commit_preview", { dataset, mode: mode as CommitMode }),
+  versionDiff: (dataset: string, from: number, to: number) => call("diff", { dataset, from, to }),
   versionDiffRows: (dataset: string, from: number, to: number, offset: number, limit: number) =>
-    call<RowChanges>("version_diff_rows", { dataset, from, to, offset, limit }),
-  history: (dataset: string) => call<History>("history", { dataset }),
-  riskForm: () => call<RiskForm>("risk_form"),
-  references: () => call<ReferenceInfo[]>("references"),
+    call("diff_rows", { dataset, from, to, offset, limit }),
+  history: (dataset: string) => command<History>("history", { dataset }),
+  riskForm: () => command<RiskForm>("risk_form"),
+  references: () => call("references", {}),
   importReference: (name: string, dir: string, idType: string, replace: boolean, job: Job) =>
-    call<ReferenceInfo>("import_reference", { name, dir, idType, replace, ...jobArgs(job) }),
-  deleteReference: (name: string) => call<null>("delete_reference", { name }),
-  referenceExchanges: (reference: string) => call<Exchange[]>("reference_exchanges", { reference }),
-  createRisk: (name: string, settings: unknown, replace: boolean, job: Job) =>
-    call<CreationReport>("create_risk_dataset", { name, settings, replace, ...jobArgs(job) }),
-  updateRisk: (name: string, job: Job) => call<UpdateResult>("update_risk_dataset", { name, ...jobArgs(job) }),
-  deleteRisk: (name: string) => call<null>("delete_risk_dataset", { name }),
-  describeRisk: (name: string) => call<Description>("describe_risk_dataset", { name }),
+    command<ReferenceInfo>("import_reference", { name, dir, idType, replace, ...jobArgs(job) }),
+  deleteReference: (name: string) => call("delete_reference", { name }),
+  referenceExchanges: (reference: string) => call("reference_exchanges", { name: reference }),
+  /** Creates a risk dataset; `settings` leaves out what the form did not set (the engine's defaults). */
+  createRisk: (name: string, settings: Record<string, unknown>, replace: boolean, job: Job) =>
+    call("create_risk_dataset", { name, settings: settings as RiskDatasetSettings, replace }, job),
+  updateRisk: (name: string, job: Job) => call("update_risk_dataset", { name }, job),
+  deleteRisk: (name: string) => call("delete_risk_dataset", { name, if_exists: false }),
+  describeRisk: (name: string) => call("describe_risk_dataset", { name }),
   /** Runs the Dataset screen's grid (reads every date in range once). */
-  grid: (request: GridRequest, job: Job) => call<GridInfo>("grid", { request, ...jobArgs(job) }),
+  grid: (request: GridRequest, job: Job) => call("grid", { request }, job),
   /** Rows of a grid (running it first when it is not the one last run). */
-  gridRows: (request: GridRequest, offset: number, limit: number) => call<Page>("grid_rows", { request, offset, limit }),
+  gridRows: (request: GridRequest, offset: number, limit: number) => call("grid_rows", { request, offset, limit }),
   exportExposures: (query: PreviewQuery, format: "csv" | "parquet", job: Job) =>
-    call<string | null>("export_exposures", { query, format, ...jobArgs(job) }),
-  demo: (job: Job) => call<string>("make_demo", jobArgs(job)),
-  cancel: (job: number) => call<null>("cancel", { job }),
-  connection: () => call<Connection>("connection"),
-  testConnection: (endpoint: string, key: string) => call<ServerInfo>("test_connection", { endpoint, key }),
+    command<string | null>("export_exposures", { query, format, ...jobArgs(job) }),
+  demo: (job: Job) => command<string>("make_demo", jobArgs(job)),
+  cancel: (job: number) => command<null>("cancel", { job }),
+  connection: () => command<Connection>("connection"),
+  testConnection: (endpoint: string, key: string) => command<ServerInfo>("test_connection", { endpoint, key }),
   /** Connects to a server: a new or updated one with its key, or a saved one (no endpoint, no key). */
-  connectServer: (name: string, endpoint: string | null, key: string | null) => call<Connection>("connect_server", { name, endpoint, key }),
-  disconnect: () => call<Connection>("disconnect"),
-  forgetServer: (name: string) => call<Connection>("forget_server", { name }),
+  connectServer: (name: string, endpoint: string | null, key: string | null) => command<Connection>("connect_server", { name, endpoint, key }),
+  disconnect: () => command<Connection>("disconnect"),
+  forgetServer: (name: string) => command<Connection>("forget_server", { name }),
 };
