@@ -2,6 +2,8 @@
 //! command's arguments and replies (ts-rs). This test fails when the checked-in file is stale;
 //! `UPDATE_BINDINGS=1 cargo test -p riskdesk-app --test bindings` rewrites it.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 use std::path::Path;
 
 use ts_rs::{Config, TS};

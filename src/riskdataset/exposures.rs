@@ -176,7 +176,7 @@ pub struct Query {
 
 impl Home {
     /// Resolves `q` against the risk dataset `dataset`; see [`Query`].
-    pub fn exposure_query(&self, dataset: &str, q: &ExposureQuery) -> Result<Query> {
+    pub(crate) fn exposure_query(&self, dataset: &str, q: &ExposureQuery) -> Result<Query> {
         let range = q.range()?;
         let row = self.risk_row(dataset)?;
         let reference = self.reference_assets(&row.report.reference_dataset)?;
@@ -286,17 +286,17 @@ impl Query {
     }
 
     /// The output with no rows.
-    pub fn empty(&self) -> Table {
+    pub(crate) fn empty(&self) -> Table {
         self.empty_as(Categorical::Indicators)
     }
 
     /// Every stored date of the dataset within the query's range.
-    pub fn dates(&self) -> Result<Vec<i32>> {
+    pub(crate) fn dates(&self) -> Result<Vec<i32>> {
         Ok(self.reader.dates()?.into_iter().filter(|d| (self.range.0..=self.range.1).contains(d)).collect())
     }
 
     /// Hands each date's rows to `each`, in date order.
-    pub fn each_day(&self, home: &Home, mut each: impl FnMut(Table) -> Result<()>) -> Result<()> {
+    pub(crate) fn each_day(&self, home: &Home, mut each: impl FnMut(Table) -> Result<()>) -> Result<()> {
         self.map_days(home, &self.dates()?, Categorical::Indicators, &|shaped| shaped.table, &mut each)
     }
 
@@ -407,7 +407,7 @@ impl Query {
     }
 
     /// The layout of the risk dataset.
-    pub fn layout(&self) -> &super::build::Layout {
+    pub(crate) fn layout(&self) -> &super::build::Layout {
         self.reader.layout()
     }
 
@@ -417,7 +417,7 @@ impl Query {
     }
 
     /// The id type of the id column.
-    pub fn id_type(&self) -> &str {
+    pub(crate) fn id_type(&self) -> &str {
         &self.id_type
     }
 
@@ -455,7 +455,7 @@ pub(super) struct Shaped {
 
 /// Shifts and scales present values: weighted mean 0 (equal weights when `weights` is `None`),
 /// equal-weighted sample standard deviation 1.
-pub fn standardize(values: &mut [f32], weights: Option<&[f64]>) {
+pub(crate) fn standardize(values: &mut [f32], weights: Option<&[f64]>) {
     if let Some(scale) = scale_of(values, weights) {
         rescale(values, scale);
     }
@@ -463,7 +463,7 @@ pub fn standardize(values: &mut [f32], weights: Option<&[f64]>) {
 
 /// What [`standardize`] shifts by and divides by (`None` when no value is present): the weighted
 /// mean and the sample standard deviation (0 when undefined: values are then only shifted).
-pub fn scale_of(values: &[f32], weights: Option<&[f64]>) -> Option<(f64, f64)> {
+pub(crate) fn scale_of(values: &[f32], weights: Option<&[f64]>) -> Option<(f64, f64)> {
     let present: Vec<usize> = (0..values.len()).filter(|&i| !values[i].is_nan()).collect();
     if present.is_empty() {
         return None;
@@ -486,7 +486,7 @@ pub fn scale_of(values: &[f32], weights: Option<&[f64]>) -> Option<(f64, f64)> {
 }
 
 /// Shifts and scales the present values by a [`scale_of`].
-pub fn rescale(values: &mut [f32], (mean_w, std): (f64, f64)) {
+pub(crate) fn rescale(values: &mut [f32], (mean_w, std): (f64, f64)) {
     for v in values.iter_mut().filter(|v| !v.is_nan()) {
         let x = f64::from(*v) - mean_w;
         *v = if std > 0.0 { (x / std) as f32 } else { x as f32 };

@@ -76,6 +76,11 @@ pub struct RiskDatasetInfo {
     pub created: String,
 }
 
+/// A menu's hierarchy: group → level → labels.
+type Hierarchy = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+/// A menu's display names: group → label → name.
+type HierarchyNames = BTreeMap<String, BTreeMap<String, String>>;
+
 /// The seed's `universe_settings_menu`.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct UniverseSettingsMenu {
@@ -236,7 +241,7 @@ impl Home {
     pub fn describe_risk_dataset(&self, name: &str) -> Result<Description> {
         let row = self.risk_row(name)?;
         let reference = self.reference(&row.report.reference_dataset)?;
-        let hierarchy = |c: &Option<build::Categories>| -> (BTreeMap<String, BTreeMap<String, Vec<String>>>, BTreeMap<String, BTreeMap<String, String>>) {
+        let hierarchy = |c: &Option<build::Categories>| -> (Hierarchy, HierarchyNames) {
             let Some(c) = c else { return Default::default() };
             let labels: Vec<String> = c.factors.iter().map(|f| format!("{}.{f}", c.group)).collect();
             let mut names: BTreeMap<String, String> = labels.iter().map(|l| (l.clone(), l.clone())).collect();
