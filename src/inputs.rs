@@ -172,8 +172,8 @@ fn add_archive(out: &mut Resolved, path: &Path, label: &str) {
 
 impl Unit {
     /// Reads the unit's bytes (inflating a ZIP member within the safety bounds).
-    pub fn read(&self) -> Result<Vec<u8>, Diagnostic> {
-        let fail = |m: String| Diagnostic::file(&self.label, m);
+    pub fn read(&self) -> Result<Vec<u8>, Box<Diagnostic>> {
+        let fail = |m: String| Box::new(Diagnostic::file(&self.label, m));
         match &self.origin {
             Origin::File(path) => std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}"))),
             Origin::Member { archive, index } => {

@@ -453,16 +453,10 @@ pub(super) struct Shaped {
     pub scales: Vec<Option<(f64, f64)>>,
 }
 
-/// Shifts and scales present values: weighted mean 0 (equal weights when `weights` is `None`),
-/// equal-weighted sample standard deviation 1.
-pub(crate) fn standardize(values: &mut [f32], weights: Option<&[f64]>) {
-    if let Some(scale) = scale_of(values, weights) {
-        rescale(values, scale);
-    }
-}
-
-/// What [`standardize`] shifts by and divides by (`None` when no value is present): the weighted
-/// mean and the sample standard deviation (0 when undefined: values are then only shifted).
+/// What standardizing present values shifts by and divides by, to weighted mean 0 (equal weights
+/// when `weights` is `None`) and equal-weighted sample standard deviation 1 (`None` when no value
+/// is present): the weighted mean and the sample standard deviation (0 when undefined: values are
+/// then only shifted).
 pub(crate) fn scale_of(values: &[f32], weights: Option<&[f64]>) -> Option<(f64, f64)> {
     let present: Vec<usize> = (0..values.len()).filter(|&i| !values[i].is_nan()).collect();
     if present.is_empty() {
@@ -501,7 +495,8 @@ mod tests {
     fn standardizes_to_weighted_mean_zero_and_unit_std() {
         let mut v = [1.0f32, 2.0, 3.0, 6.0, f32::NAN];
         let w = [3.0, 1.0, 0.0, 0.0, 5.0];
-        standardize(&mut v, Some(&w));
+        let scale = scale_of(&v, Some(&w)).expect("values are present");
+        rescale(&mut v, scale);
         // weighted mean (3·1 + 1·2)/4 = 1.25; sample std of 1,2,3,6 = sqrt(14/3)
         let s = (14.0f64 / 3.0).sqrt();
         assert_eq!(v[0], ((1.0 - 1.25) / s) as f32);

@@ -197,11 +197,6 @@ impl<'a> Reader<'a> {
         &self.meta.header
     }
 
-    /// The label the reader names the file by.
-    pub fn label(&self) -> &str {
-        &self.meta.label
-    }
-
     /// The table's format.
     pub fn format(&self) -> Format {
         match self.body {
