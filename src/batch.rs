@@ -31,12 +31,16 @@ pub struct Archive {
     pub bytes_out: u64,
 }
 
+/// A daily file to batch: its path, file name and date.
+type DailyFile = (PathBuf, String, i32);
+
 /// Writes one ZIP per prefix and year of the daily files in `folder` into `out_dir`.
 pub fn batch(folder: &Path, out_dir: &Path, level: u32, progress: &Progress<'_>) -> Result<Vec<Archive>> {
     if level > 9 {
         return Err(Error::invalid(format!("deflate level {level} is out of range (0 to 9)")));
     }
-    let mut groups: BTreeMap<(String, i32), Vec<(PathBuf, String, i32)>> = BTreeMap::new();
+    // (prefix, year) → (path, file name, date) of each daily file.
+    let mut groups: BTreeMap<(String, i32), Vec<DailyFile>> = BTreeMap::new();
     for (path, verdict) in crate::inputs::list_folder(folder)? {
         if let Ok(Named::Daily { prefix, date, format, .. }) = verdict
             && format != Format::Zip

@@ -68,7 +68,7 @@ pub struct Histogram {
 }
 
 /// Series colours, as hex for the viewer's legend.
-pub const PALETTE: [&str; 6] = ["#2457c5", "#c4320a", "#067647", "#7a2e98", "#b54708", "#0e7090"];
+pub(crate) const PALETTE: [&str; 6] = ["#2457c5", "#c4320a", "#067647", "#7a2e98", "#b54708", "#0e7090"];
 
 const INK: RGBColor = RGBColor(0x1c, 0x23, 0x30);
 const MUTED: RGBColor = RGBColor(0x5f, 0x6b, 0x7a);
@@ -206,7 +206,7 @@ fn draw(
 
 /// The series a detail row belongs to: its name without its date, so that daily files
 /// `exposures_2025-05-01`, `exposures_2025-05-02`, … make one series, `exposures`.
-pub fn series_of(row: &DetailRow) -> String {
+pub(crate) fn series_of(row: &DetailRow) -> String {
     let name = row.name.as_deref().unwrap_or_default();
     let bare = name.replace(&row.date, "");
     let bare = bare.trim_matches(|c: char| c == '_' || c == '-' || c == '.' || c == ' ');
@@ -324,7 +324,7 @@ pub fn day_charts(rows: &[DetailRow], size: (u32, u32)) -> Result<DayCharts> {
 }
 
 /// Bars of `counts` (label, count), in the order given: bin `i` is `counts[i]`.
-pub fn category_counts(counts: &[(String, u32)], title: String, size: (u32, u32)) -> Result<Histogram> {
+pub(crate) fn category_counts(counts: &[(String, u32)], title: String, size: (u32, u32)) -> Result<Histogram> {
     let out: Vec<Bin> = counts.iter().enumerate().map(|(i, c)| Bin { lo: i as f64, hi: i as f64 + 1.0, count: c.1 }).collect();
     let top = counts.iter().map(|c| c.1).max().unwrap_or(0).max(1) as f64 * 1.06;
     let n = counts.len().max(1) as f64;
@@ -439,7 +439,7 @@ pub fn factor_heatmap(stats: &[crate::checks::FactorDayStats], metric: HeatMetri
 
 /// A histogram of `values` in `bins` equal bins between their minimum and maximum. Missing
 /// (non-finite) values are counted, not drawn; each of `marks` is a red tick under the bars.
-pub fn histogram(values: &[f32], bins: usize, title: String, size: (u32, u32), marks: &[f32]) -> Result<Histogram> {
+pub(crate) fn histogram(values: &[f32], bins: usize, title: String, size: (u32, u32), marks: &[f32]) -> Result<Histogram> {
     let bins = bins.max(1);
     let finite: Vec<f64> = values.iter().filter(|v| v.is_finite()).map(|&v| v as f64).collect();
     let missing = values.len() - finite.len();

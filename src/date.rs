@@ -17,12 +17,12 @@ pub fn parse(s: &[u8]) -> Option<i32> {
 }
 
 /// Days since the epoch of a chrono date.
-pub fn from_naive(date: NaiveDate) -> i32 {
+pub(crate) fn from_naive(date: NaiveDate) -> i32 {
     (date - EPOCH).num_days() as i32
 }
 
 /// The chrono date of days since the epoch.
-pub fn to_naive(days: i32) -> NaiveDate {
+pub(crate) fn to_naive(days: i32) -> NaiveDate {
     EPOCH + chrono::Days::new(0) + chrono::TimeDelta::days(i64::from(days))
 }
 
@@ -32,7 +32,7 @@ pub fn format(days: i32) -> String {
 }
 
 /// The calendar year of days since the epoch.
-pub fn year(days: i32) -> i32 {
+pub(crate) fn year(days: i32) -> i32 {
     to_naive(days).year()
 }
 

@@ -35,7 +35,7 @@ impl Dict {
 
     /// The code of `bytes`, adding it if new. `Err` carries bytes that are not UTF-8.
     #[inline]
-    pub fn intern(&mut self, bytes: &[u8]) -> Result<u32, ()> {
+    pub(crate) fn intern(&mut self, bytes: &[u8]) -> Result<u32, ()> {
         let index = Self::index_mut(&mut self.index, &self.values);
         if let Some(&code) = index.get(bytes) {
             return Ok(code);
@@ -48,13 +48,13 @@ impl Dict {
     }
 
     /// Makes room for `n` more distinct strings.
-    pub fn reserve(&mut self, n: usize) {
+    pub(crate) fn reserve(&mut self, n: usize) {
         self.values.reserve(n);
         Self::index_mut(&mut self.index, &self.values).reserve(n);
     }
 
     /// The code of an already valid string, adding it if new.
-    pub fn intern_str(&mut self, s: &str) -> u32 {
+    pub(crate) fn intern_str(&mut self, s: &str) -> u32 {
         self.intern(s.as_bytes()).expect("str is UTF-8")
     }
 
@@ -85,7 +85,7 @@ impl Dict {
     }
 
     /// A dictionary holding `values` in that order (must be distinct).
-    pub fn from_values(values: Vec<String>) -> Self {
+    pub(crate) fn from_values(values: Vec<String>) -> Self {
         Dict { values, index: OnceLock::new() }
     }
 
@@ -112,7 +112,7 @@ pub struct StrColumn {
 
 impl StrColumn {
     /// Appends `other`'s values, re-coding them into this column's dictionary.
-    pub fn append(&mut self, other: &StrColumn) {
+    pub(crate) fn append(&mut self, other: &StrColumn) {
         let remap: Vec<u32> = other.dict.values().iter().map(|v| self.dict.intern_str(v)).collect();
         self.codes.extend(other.codes.iter().map(|&c| remap[c as usize]));
     }
@@ -151,7 +151,7 @@ impl Exposures {
 
     /// Appends one row given as codes of this frame's dictionaries.
     #[inline]
-    pub fn push_codes(&mut self, date: i32, asset: u32, id_type: u32, group: u32, factor: u32, value: f32) {
+    pub(crate) fn push_codes(&mut self, date: i32, asset: u32, id_type: u32, group: u32, factor: u32, value: f32) {
         self.date.push(date);
         self.asset_id.codes.push(asset);
         self.asset_id_type.codes.push(id_type);
@@ -214,7 +214,7 @@ impl Exposures {
     /// Whether any two rows share a key. One pass over runs of rows with the same (date, asset,
     /// id type), as files list an asset's rows together; falls back to [`Exposures::duplicate_keys`]
     /// when an asset's rows are not contiguous.
-    pub fn has_duplicate_keys(&self) -> bool {
+    pub(crate) fn has_duplicate_keys(&self) -> bool {
         let mut seen_runs: rustc_hash::FxHashSet<(i32, u32, u32)> = rustc_hash::FxHashSet::default();
         let mut pairs: Vec<u64> = Vec::with_capacity(64);
         let mut start = 0;
@@ -240,14 +240,14 @@ impl Exposures {
     }
 
     /// Pairs of rows `(first, second)` that share a key, in key order (the frame need not be sorted).
-    pub fn duplicate_keys(&self) -> Vec<(usize, usize)> {
+    pub(crate) fn duplicate_keys(&self) -> Vec<(usize, usize)> {
         let mut keys: Vec<(Key, u32)> = (0..self.len()).map(|r| (self.key(r), r as u32)).collect();
         keys.sort_unstable();
         keys.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| (w[0].1 as usize, w[1].1 as usize)).collect()
     }
 
     /// The key of `row` as text, for messages.
-    pub fn describe_key(&self, row: usize) -> String {
+    pub(crate) fn describe_key(&self, row: usize) -> String {
         format!(
             "date {}, asset_id {}, asset_id_type {}, factor_group {}, factor {}",
             crate::date::format(self.date[row]),
@@ -268,7 +268,7 @@ impl Exposures {
     }
 
     /// Appends the rows of `other`, re-coding its strings into this frame's dictionaries.
-    pub fn append(&mut self, other: &Exposures) {
+    pub(crate) fn append(&mut self, other: &Exposures) {
         self.date.extend_from_slice(&other.date);
         self.asset_id.append(&other.asset_id);
         self.asset_id_type.append(&other.asset_id_type);
@@ -278,12 +278,12 @@ impl Exposures {
     }
 
     /// The rows of one date, in order.
-    pub fn rows_of_date(&self, date: i32) -> Vec<u32> {
+    pub(crate) fn rows_of_date(&self, date: i32) -> Vec<u32> {
         (0..self.len() as u32).filter(|&r| self.date[r as usize] == date).collect()
     }
 
     /// Distinct strings actually used in a column, sorted.
-    pub fn used(col: &StrColumn) -> Vec<String> {
+    pub(crate) fn used(col: &StrColumn) -> Vec<String> {
         let mut seen = vec![false; col.dict.len()];
         col.codes.iter().for_each(|&c| seen[c as usize] = true);
         let mut v: Vec<String> = seen.iter().enumerate().filter(|(_, s)| **s).map(|(c, _)| col.dict.get(c as u32).to_owned()).collect();
@@ -311,7 +311,7 @@ pub struct DayStats {
 
 impl DayStats {
     /// Statistics for every date of `frame`, ascending by date.
-    pub fn of(frame: &Exposures) -> Vec<DayStats> {
+    pub(crate) fn of(frame: &Exposures) -> Vec<DayStats> {
         let first = frame.date.first().copied();
         if frame.date.iter().all(|&d| Some(d) == first) {
             // One date (a daily file): no need to gather rows.
@@ -361,7 +361,7 @@ impl DayStats {
 }
 
 /// The median (mean of the two middle values for an even count); NaN when empty.
-pub fn median(values: &mut [f32]) -> f64 {
+pub(crate) fn median(values: &mut [f32]) -> f64 {
     let n = values.len();
     if n == 0 {
         return f64::NAN;

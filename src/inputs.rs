@@ -10,22 +10,22 @@ use crate::names::{self, Format, Named};
 use crate::parse::Diagnostic;
 
 /// A member may not inflate beyond this many bytes.
-pub const MAX_MEMBER_BYTES: u64 = 4 << 30;
+pub(crate) const MAX_MEMBER_BYTES: u64 = 4 << 30;
 /// Beyond [`RATIO_FLOOR_BYTES`], a member may not inflate more than this many times its compressed size.
-pub const MAX_RATIO: u64 = 200;
+pub(crate) const MAX_RATIO: u64 = 200;
 /// Sizes up to this are allowed whatever the compression ratio.
-pub const RATIO_FLOOR_BYTES: u64 = 64 << 20;
+pub(crate) const RATIO_FLOOR_BYTES: u64 = 64 << 20;
 
 /// Where a unit's bytes come from.
 #[derive(Debug, Clone)]
-pub enum Origin {
+pub(crate) enum Origin {
     File(PathBuf),
     Member { archive: PathBuf, index: usize },
 }
 
 /// One thing to stage: a file, or one member of a ZIP.
 #[derive(Debug, Clone)]
-pub struct Unit {
+pub(crate) struct Unit {
     /// The staged name (the file stem).
     pub name: String,
     /// How messages name it (`file.csv` or `archive.zip/member.csv`).
@@ -38,14 +38,14 @@ pub struct Unit {
 
 /// A unit that cannot be staged at all, with why.
 #[derive(Debug, Clone)]
-pub struct Refused {
+pub(crate) struct Refused {
     pub name: String,
     pub diagnostic: Diagnostic,
 }
 
 /// Units found in the given paths, plus those refused before reading.
 #[derive(Debug, Default)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub units: Vec<Unit>,
     pub refused: Vec<Refused>,
 }
@@ -59,7 +59,7 @@ fn stem_of(file_name: &str) -> String {
 }
 
 /// Expands files, folders (their supported files, not recursive) and ZIPs (their members).
-pub fn resolve(paths: &[PathBuf]) -> Resolved {
+pub(crate) fn resolve(paths: &[PathBuf]) -> Resolved {
     let mut out = Resolved::default();
     for path in paths {
         if path.is_dir() {
@@ -172,8 +172,8 @@ fn add_archive(out: &mut Resolved, path: &Path, label: &str) {
 
 impl Unit {
     /// Reads the unit's bytes (inflating a ZIP member within the safety bounds).
-    pub fn read(&self) -> Result<Vec<u8>, Diagnostic> {
-        let fail = |m: String| Diagnostic::file(&self.label, m);
+    pub fn read(&self) -> Result<Vec<u8>, Box<Diagnostic>> {
+        let fail = |m: String| Box::new(Diagnostic::file(&self.label, m));
         match &self.origin {
             Origin::File(path) => std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}"))),
             Origin::Member { archive, index } => {

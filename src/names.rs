@@ -46,14 +46,14 @@ pub enum Named {
 
 impl Named {
     /// The staged name the file becomes (its stem).
-    pub fn stem(&self) -> &str {
+    pub(crate) fn stem(&self) -> &str {
         match self {
             Named::Daily { stem, .. } | Named::Annual { stem, .. } => stem,
         }
     }
 
     /// The calendar year the file belongs to.
-    pub fn year(&self) -> i32 {
+    pub(crate) fn year(&self) -> i32 {
         match self {
             Named::Daily { date, .. } => crate::date::year(*date),
             Named::Annual { year, .. } => *year,
@@ -78,7 +78,7 @@ pub fn check_name(kind: &str, name: &str) -> crate::Result<()> {
 }
 
 /// How [`parse`]'s reason starts when the name has a date that does not exist.
-pub const IMPOSSIBLE_DATE: &str = "impossible date";
+pub(crate) const IMPOSSIBLE_DATE: &str = "impossible date";
 
 /// Reads a file name; the error says why it is not a daily file or annual archive.
 pub fn parse(file_name: &str) -> Result<Named, String> {

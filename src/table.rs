@@ -95,14 +95,14 @@ impl Table {
         for key in first.keys() {
             let cells: Vec<&serde_json::Value> = values.iter().map(|m| m.get(key).unwrap_or(&serde_json::Value::Null)).collect();
             let column = if cells.iter().all(|v| v.is_u64()) {
-                Values::U64(cells.iter().map(|v| v.as_u64().unwrap()).collect())
+                Values::U64(cells.iter().map(|v| v.as_u64().unwrap_or_default()).collect())
             } else if cells.iter().all(|v| v.is_null() || v.as_f64().is_some_and(|x| f64::from(x as f32) == x || x.is_nan())) {
                 // Values that are exactly f32 (statistics stored as Float32) print as f32.
                 Values::F32(cells.iter().map(|v| v.as_f64().map_or(f32::NAN, |x| x as f32)).collect())
             } else if cells.iter().all(|v| v.is_number() || v.is_null()) {
                 Values::F64(cells.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect())
             } else if cells.iter().all(|v| v.is_boolean()) {
-                Values::Bool(cells.iter().map(|v| v.as_bool().unwrap()).collect())
+                Values::Bool(cells.iter().map(|v| v.as_bool().unwrap_or_default()).collect())
             } else {
                 Values::Text(
                     cells
@@ -124,7 +124,7 @@ impl Table {
     }
 
     /// Exposure rows projected on `columns`; with `unique`, distinct rows sorted by value.
-    pub fn from_exposures(frame: &Exposures, columns: &[Column], unique: bool) -> Table {
+    pub(crate) fn from_exposures(frame: &Exposures, columns: &[Column], unique: bool) -> Table {
         let mut rows: Vec<u32> = (0..frame.len() as u32).collect();
         if unique {
             let key = |r: u32| {
@@ -223,7 +223,7 @@ impl Table {
     }
 
     /// Appends the rows of `other`, which has the same columns.
-    pub fn append(&mut self, other: Table) {
+    pub(crate) fn append(&mut self, other: Table) {
         for (a, b) in self.columns.iter_mut().zip(other.columns) {
             match (a, b) {
                 (Values::Date(a), Values::Date(b)) => a.extend(b),
@@ -291,7 +291,7 @@ impl Table {
     /// A table from Arrow batches of one schema (as read from Parquet): dates, text (nulls as
     /// empty text), Float32 and Float64 (nulls as NaN), unsigned integers, signed integers (as
     /// Float64) and booleans.
-    pub fn from_batches(schema: &Schema, batches: &[RecordBatch]) -> Result<Table> {
+    pub(crate) fn from_batches(schema: &Schema, batches: &[RecordBatch]) -> Result<Table> {
         use arrow_array::cast::AsArray;
         let mut table = Table::default();
         for (i, field) in schema.fields().iter().enumerate() {
@@ -394,7 +394,7 @@ enum Sink<W: Write> {
 
 /// Writes tables with the same columns one after another as one CSV, JSON or Parquet output, so
 /// that a large result never has to be in memory at once.
-pub struct TableWriter<W: Write> {
+pub(crate) struct TableWriter<W: Write> {
     sink: Sink<W>,
     rows: usize,
 }

@@ -19,7 +19,7 @@ pub fn count(n: u64, one: &str, many: &str) -> String {
 }
 
 /// How many of `total` detail lines a message lists: "" when all, else "; the first 50 are listed".
-pub fn listed(shown: usize, total: u64) -> String {
+pub(crate) fn listed(shown: usize, total: u64) -> String {
     if shown as u64 >= total { String::new() } else { format!("; the first {} are listed", thousands(shown as u64)) }
 }
 

@@ -1,6 +1,8 @@
 //! Every operation of the `Backend` trait through `LocalBackend`, on a small demo: the order a
 //! front end calls them in, with the answers checked against the demo files and the engine.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;

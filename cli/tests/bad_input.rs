@@ -1,6 +1,8 @@
 //! Every kind of bad input gives a failed result naming file, line, column and value, and
 //! leaves what was staged and committed exactly as it was.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod common;
 use common::*;
 

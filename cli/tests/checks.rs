@@ -1,6 +1,8 @@
 //! The sanity checks on generated data with one fault injected per date: each is found with the
 //! right id, date and factor, and the clean dates around them stay clean.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

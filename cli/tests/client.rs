@@ -5,6 +5,8 @@
 //! same files: the detail summary, the committed names, the factor groups, the menus and the
 //! exposures frame, value for value, against `riskdesk exposures get`.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod common;
 
 use std::path::{Path, PathBuf};

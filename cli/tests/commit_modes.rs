@@ -1,5 +1,7 @@
 //! Every commit mode on small hand-made data whose answer is stated in the test.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod common;
 use common::*;
 

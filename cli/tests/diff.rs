@@ -1,5 +1,7 @@
 //! Version diffs after each commit mode, against answers stated by hand.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 use std::path::Path;
 
 use riskdesk::uploader::{CommitMode, FactorDiff, VersionDiff};

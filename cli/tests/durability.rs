@@ -1,6 +1,8 @@
 //! Crashes, concurrent processes and cancellation never damage a store (a home folder, or a
 //! team store with `RISKDESK_TEST_TEAM=1`).
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod common;
 use common::*;
 use std::sync::atomic::{AtomicBool, Ordering};

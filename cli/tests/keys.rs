@@ -1,5 +1,7 @@
 //! `riskdesk keys`: API keys created, listed and revoked from the command line.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod common;
 
 use common::Env;

@@ -1,5 +1,7 @@
 //! The whole seed notebook replayed with the CLI on demo data, from a fresh home folder.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod common;
 use common::*;
 

@@ -1,6 +1,8 @@
 //! Reference datasets through the engine API: import, validation, replace, delete, the demo
 //! reference and the orphan cleanup.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 

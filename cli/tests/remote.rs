@@ -2,6 +2,8 @@
 //! output as on a home folder, and faults (a wrong key, no server, a server killed mid-upload
 //! and restarted) give a clear message naming the server and leave nothing half-staged.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod common;
 
 use std::process::{Command, Stdio};

@@ -1,5 +1,7 @@
 //! Risk dataset rules on small hand-made data whose answers are stated here.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod common;
 use common::*;
 use riskdesk::riskdataset::{ExposureQuery, RiskDatasetSettings, Selection};

@@ -1,6 +1,8 @@
 //! `riskdesk serve`: prints its URL once it listens, answers, stops cleanly on SIGTERM (cancelling
 //! running tasks), and shares its home with the CLI.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod common;
 
 use std::io::{Read, Write};

@@ -3,6 +3,8 @@
 //! dataset take turns and each gets its own version, a server killed mid-commit loses nothing,
 //! and the official client's notebook runs through one server while another commits.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod common;
 
 use std::collections::BTreeSet;

@@ -1,6 +1,8 @@
 //! The seed notebook's upload half through the CLI: scan, batch, stage (files, ZIPs, every
 //! layout), the detail summary checked against an independent computation, commit, read back.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod common;
 use common::*;
 use std::collections::{BTreeMap, HashSet};

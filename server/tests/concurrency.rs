@@ -3,6 +3,8 @@
 //! upload is lost, no request fails, and every answer equals the one a lone client gets (shared
 //! between clients asking the same, never across rebuilds).
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod common;
 
 use std::sync::Arc;

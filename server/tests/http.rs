@@ -1,6 +1,8 @@
 //! The server over real HTTP on loopback: version check, keys, and the uploader's dataset calls,
 //! answered in the platform's shapes.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod common;
 
 use common::{Fixture, Server, demo_days, error_of, get, task_id, wait};

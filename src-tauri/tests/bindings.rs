@@ -5,6 +5,8 @@
 //! checked-in file is stale; `UPDATE_BINDINGS=1 cargo test -p riskdesk-app --test bindings`
 //! rewrites it.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 use std::any::TypeId;
 use std::collections::HashSet;
 use std::path::Path;

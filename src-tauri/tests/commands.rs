@@ -6,6 +6,8 @@
 //! interceptor records what each channel receives, so progress forwarding is checked too.
 //! Dialogs are answered by `FixedDialogs`.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod team;
 
 use std::collections::HashMap;

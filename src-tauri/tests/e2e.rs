@@ -9,6 +9,8 @@
 //! Run by `scripts/test`, or by hand after building the UI (`ui/dist`):
 //! `xvfb-run -a -s "-screen 0 1920x1080x24" cargo test -p riskdesk-app --test e2e -- --ignored --test-threads=1`.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod team;
 mod webdriver;
 

@@ -48,7 +48,7 @@ pub(crate) struct DayView {
 
 impl DayView {
     /// The view of `rows` of `frame` (all of one date).
-    pub fn of(frame: &Exposures, rows: &[u32], date: i32) -> DayView {
+    pub(crate) fn of(frame: &Exposures, rows: &[u32], date: i32) -> DayView {
         // Assets and (group, factor) pairs seen, by their dense dictionary codes, then sorted by
         // their strings: slot vectors instead of hash maps, as every row passes here.
         const UNSEEN: u32 = u32::MAX;
@@ -113,7 +113,7 @@ impl DayView {
     }
 
     /// Coverage, mean, standard deviation, min and max of every market and style factor.
-    pub fn factor_stats(&self) -> Vec<super::FactorDayStats> {
+    pub(crate) fn factor_stats(&self) -> Vec<super::FactorDayStats> {
         let n = self.assets.len().max(1) as f64;
         let date = crate::date::format(self.date);
         let known = |v: f64| v.is_finite().then_some(v);
@@ -310,7 +310,7 @@ pub(crate) struct StylePair {
 
 impl StylePair {
     /// The assets whose rank moved most (asked for only when the ranking is flagged).
-    pub fn movers(&self, day: &DayView) -> Vec<String> {
+    pub(crate) fn movers(&self, day: &DayView) -> Vec<String> {
         stats::movers(&self.before, &self.now, EXAMPLES).into_iter().map(|k| day.assets[self.assets[k]].clone()).collect()
     }
 }

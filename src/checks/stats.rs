@@ -70,7 +70,7 @@ impl Sorted<'_> {
     }
 
     /// Median and robust standard deviation (1.4826 × the median absolute deviation).
-    pub fn median_robust_sd(&self) -> (f64, f64) {
+    pub(crate) fn median_robust_sd(&self) -> (f64, f64) {
         let n = self.len();
         if n == 0 {
             return (f64::NAN, f64::NAN);
@@ -82,7 +82,7 @@ impl Sorted<'_> {
 
     /// Average ranks (1-based; ties share their mean rank) of the values whose `slot` is set,
     /// among themselves, stored at their slot (`slots` long).
-    pub fn ranks_of(&self, slot: &[u32], slots: usize) -> Vec<f64> {
+    pub(crate) fn ranks_of(&self, slot: &[u32], slots: usize) -> Vec<f64> {
         let members: Vec<u32> = self.order.iter().copied().filter(|&i| slot[i as usize] != NO_SLOT).collect();
         let mut out = vec![0.0; slots];
         let mut k = 0;

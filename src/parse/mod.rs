@@ -19,10 +19,10 @@ pub use crate::tabular::Diagnostic;
 use crate::tabular::{self, Input, Kind, Reader, Row, same, trim};
 
 /// The id type assumed when a file has no `asset_id_type` column.
-pub const DEFAULT_ID_TYPE: &str = "bayesid";
+pub(crate) const DEFAULT_ID_TYPE: &str = "bayesid";
 
 /// Column names accepted as the id column of a wide file (the id type is the column name).
-pub const KNOWN_ID_TYPES: &[&str] =
+pub(crate) const KNOWN_ID_TYPES: &[&str] =
     &["bayesid", "ticker", "isin", "cusip", "cusip8", "cusip9", "sedol", "sedol6", "sedol7", "cins", "figi", "permid", "ric"];
 
 /// Files stop being read after this many problems.
@@ -200,14 +200,17 @@ impl Columns {
         let asset_id_type = find("asset_id_type");
         let is_long = ["factor_group", "factor", "exposure"].iter().any(|c| find(c).is_some());
         if is_long {
-            let missing: Vec<&str> = ["asset_id", "factor_group", "factor", "exposure"].into_iter().filter(|c| find(c).is_none()).collect();
-            if !missing.is_empty() {
+            let (Some(asset_id), Some(factor_group), Some(factor), Some(exposure)) =
+                (find("asset_id"), find("factor_group"), find("factor"), find("exposure"))
+            else {
+                let missing: Vec<&str> =
+                    ["asset_id", "factor_group", "factor", "exposure"].into_iter().filter(|c| find(c).is_none()).collect();
                 return Err(Box::new(problem(format!(
                     "the header lacks required column(s) {} for the long layout (date, asset_id, asset_id_type, factor_group, factor, exposure); found: {}",
                     missing.join(", "),
                     found()
                 ))));
-            }
+            };
             let known = ["date", "asset_id", "asset_id_type", "factor_group", "factor", "exposure"];
             if let Some((i, h)) = header.iter().enumerate().find(|(_, h)| !known.contains(&h.to_ascii_lowercase().as_str())) {
                 return Err(Box::new(Diagnostic {
@@ -222,12 +225,12 @@ impl Columns {
             return Ok(Columns {
                 layout,
                 date,
-                asset_id: find("asset_id").unwrap(),
+                asset_id,
                 id_type_from_header: None,
                 asset_id_type,
-                factor_group: find("factor_group").unwrap(),
-                factor: find("factor").unwrap(),
-                exposure: find("exposure").unwrap(),
+                factor_group,
+                factor,
+                exposure,
                 wide: Vec::new(),
             });
         }

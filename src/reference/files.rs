@@ -24,11 +24,11 @@ use crate::store::parts;
 use crate::{Error, Result};
 
 /// The stored assets file.
-pub const ASSETS: &str = "assets.parquet";
+pub(crate) const ASSETS: &str = "assets.parquet";
 /// The stored market caps file.
-pub const MARKET_CAPS: &str = "market_caps.parquet";
+pub(crate) const MARKET_CAPS: &str = "market_caps.parquet";
 /// The stored returns file.
-pub const RETURNS: &str = "returns.parquet";
+pub(crate) const RETURNS: &str = "returns.parquet";
 
 /// What [`read`] loads.
 pub struct Stored {
@@ -89,7 +89,7 @@ pub fn write(objects: &dyn Objects, key: &str, r: &super::Reference) -> Result<(
 }
 
 /// A whole Parquet file as record batches, with typed column access.
-pub struct Columns {
+pub(crate) struct Columns {
     label: String,
     batches: Vec<RecordBatch>,
 }
@@ -118,7 +118,7 @@ impl Columns {
     }
 
     /// A string column, nulls as `None`.
-    pub fn optional_strings(&self, name: &str) -> Result<Vec<Option<String>>> {
+    pub(crate) fn optional_strings(&self, name: &str) -> Result<Vec<Option<String>>> {
         let mut out = Vec::with_capacity(self.rows());
         for a in self.pieces(name)? {
             let s = a.as_string_opt::<i32>().ok_or_else(|| self.problem(format!("column {name} is not text")))?;
@@ -128,7 +128,7 @@ impl Columns {
     }
 
     /// A string column without nulls.
-    pub fn strings(&self, name: &str) -> Result<Vec<String>> {
+    pub(crate) fn strings(&self, name: &str) -> Result<Vec<String>> {
         self.optional_strings(name)?
             .into_iter()
             .map(|v| v.ok_or_else(|| self.problem(format!("column {name} has a missing value"))))
@@ -148,17 +148,17 @@ impl Columns {
     }
 
     /// A Date32 column as days since the epoch.
-    pub fn dates(&self, name: &str) -> Result<Vec<i32>> {
+    pub(crate) fn dates(&self, name: &str) -> Result<Vec<i32>> {
         self.primitive::<Date32Type>(name)
     }
 
     /// A UInt32 column.
-    pub fn u32s(&self, name: &str) -> Result<Vec<u32>> {
+    pub(crate) fn u32s(&self, name: &str) -> Result<Vec<u32>> {
         self.primitive::<UInt32Type>(name)
     }
 
     /// A Float64 column.
-    pub fn f64s(&self, name: &str) -> Result<Vec<f64>> {
+    pub(crate) fn f64s(&self, name: &str) -> Result<Vec<f64>> {
         self.primitive::<Float64Type>(name)
     }
 }
@@ -195,7 +195,7 @@ impl SeriesDays {
     }
 
     /// The (asset, value) rows of `date`; dates before it are skipped. Ask in increasing order.
-    pub fn day(&mut self, date: i32) -> Result<Vec<(u32, f64)>> {
+    pub(crate) fn day(&mut self, date: i32) -> Result<Vec<(u32, f64)>> {
         let mut out = Vec::new();
         loop {
             while let Some(&(d, a, v)) = self.pending.front() {

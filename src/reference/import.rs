@@ -22,7 +22,7 @@ const TABLES: [&str; 3] = ["assets", "market_caps", "returns"];
 
 /// What a valid folder holds.
 #[derive(Debug)]
-pub struct Folder {
+pub(crate) struct Folder {
     pub assets: ReferenceAssets,
     pub market_caps: Vec<(i32, u32, f64)>,
     pub returns: Vec<(i32, u32, f64)>,
@@ -367,7 +367,7 @@ fn read_series(
 }
 
 /// Reads and checks the whole folder `dir` whose primary ids are of type `id_type`.
-pub fn read_folder(dir: &Path, id_type: &str) -> Result<Folder> {
+pub(crate) fn read_folder(dir: &Path, id_type: &str) -> Result<Folder> {
     let [assets_input, caps_input, returns_input] = inputs(dir)?;
     let assets_input = assets_input.expect("checked by inputs");
     let assets = read_assets(&assets_input, id_type)?;

@@ -56,7 +56,7 @@ impl ReferenceAssets {
     }
 
     /// Each listing exchange with its number of assets, by exchange code.
-    pub fn exchange_counts(&self) -> Vec<(String, usize)> {
+    pub(crate) fn exchange_counts(&self) -> Vec<(String, usize)> {
         let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
         for e in &self.exchange {
             *counts.entry(e).or_default() += 1;
@@ -213,12 +213,12 @@ impl Home {
 
     /// A reference dataset's assets and ids only: its `market_caps` and `returns` stay empty
     /// (years of them are large; [`Home::market_caps`] reads them date by date).
-    pub fn reference_assets(&self, name: &str) -> Result<Reference> {
+    pub(crate) fn reference_assets(&self, name: &str) -> Result<Reference> {
         self.read_reference(name, false)
     }
 
     /// The market caps of a reference dataset, date by date from `start` on.
-    pub fn market_caps(&self, name: &str, start: i32) -> Result<files::SeriesDays> {
+    pub(crate) fn market_caps(&self, name: &str, start: i32) -> Result<files::SeriesDays> {
         files::SeriesDays::open(&self.market_caps_file(name)?, "market_cap", start)
     }
 

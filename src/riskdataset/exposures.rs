@@ -177,7 +177,7 @@ pub struct Query {
 
 impl Home {
     /// Resolves `q` against the risk dataset `dataset`; see [`Query`].
-    pub fn exposure_query(&self, dataset: &str, q: &ExposureQuery) -> Result<Query> {
+    pub(crate) fn exposure_query(&self, dataset: &str, q: &ExposureQuery) -> Result<Query> {
         let range = q.range()?;
         let row = self.risk_row(dataset)?;
         let reference = self.reference_assets(&row.report.reference_dataset)?;
@@ -287,17 +287,17 @@ impl Query {
     }
 
     /// The output with no rows.
-    pub fn empty(&self) -> Table {
+    pub(crate) fn empty(&self) -> Table {
         self.empty_as(Categorical::Indicators)
     }
 
     /// Every stored date of the dataset within the query's range.
-    pub fn dates(&self) -> Result<Vec<i32>> {
+    pub(crate) fn dates(&self) -> Result<Vec<i32>> {
         Ok(self.reader.dates()?.into_iter().filter(|d| (self.range.0..=self.range.1).contains(d)).collect())
     }
 
     /// Hands each date's rows to `each`, in date order.
-    pub fn each_day(&self, home: &Home, mut each: impl FnMut(Table) -> Result<()>) -> Result<()> {
+    pub(crate) fn each_day(&self, home: &Home, mut each: impl FnMut(Table) -> Result<()>) -> Result<()> {
         self.map_days(home, &self.dates()?, Categorical::Indicators, &|shaped| shaped.table, &mut each)
     }
 
@@ -408,7 +408,7 @@ impl Query {
     }
 
     /// The layout of the risk dataset.
-    pub fn layout(&self) -> &Layout {
+    pub(crate) fn layout(&self) -> &Layout {
         self.reader.layout()
     }
 
@@ -418,7 +418,7 @@ impl Query {
     }
 
     /// The id type of the id column.
-    pub fn id_type(&self) -> &str {
+    pub(crate) fn id_type(&self) -> &str {
         &self.id_type
     }
 
@@ -454,17 +454,11 @@ pub(super) struct Shaped {
     pub scales: Vec<Option<(f64, f64)>>,
 }
 
-/// Shifts and scales present values: weighted mean 0 (equal weights when `weights` is `None`),
-/// equal-weighted sample standard deviation 1.
-pub fn standardize(values: &mut [f32], weights: Option<&[f64]>) {
-    if let Some(scale) = scale_of(values, weights) {
-        rescale(values, scale);
-    }
-}
-
-/// What [`standardize`] shifts by and divides by (`None` when no value is present): the weighted
-/// mean and the sample standard deviation (0 when undefined: values are then only shifted).
-pub fn scale_of(values: &[f32], weights: Option<&[f64]>) -> Option<(f64, f64)> {
+/// What standardizing present values shifts by and divides by, to weighted mean 0 (equal weights
+/// when `weights` is `None`) and equal-weighted sample standard deviation 1 (`None` when no value
+/// is present): the weighted mean and the sample standard deviation (0 when undefined: values are
+/// then only shifted).
+pub(crate) fn scale_of(values: &[f32], weights: Option<&[f64]>) -> Option<(f64, f64)> {
     let present: Vec<usize> = (0..values.len()).filter(|&i| !values[i].is_nan()).collect();
     if present.is_empty() {
         return None;
@@ -487,7 +481,7 @@ pub fn scale_of(values: &[f32], weights: Option<&[f64]>) -> Option<(f64, f64)> {
 }
 
 /// Shifts and scales the present values by a [`scale_of`].
-pub fn rescale(values: &mut [f32], (mean_w, std): (f64, f64)) {
+pub(crate) fn rescale(values: &mut [f32], (mean_w, std): (f64, f64)) {
     for v in values.iter_mut().filter(|v| !v.is_nan()) {
         let x = f64::from(*v) - mean_w;
         *v = if std > 0.0 { (x / std) as f32 } else { x as f32 };
@@ -502,7 +496,8 @@ mod tests {
     fn standardizes_to_weighted_mean_zero_and_unit_std() {
         let mut v = [1.0f32, 2.0, 3.0, 6.0, f32::NAN];
         let w = [3.0, 1.0, 0.0, 0.0, 5.0];
-        standardize(&mut v, Some(&w));
+        let scale = scale_of(&v, Some(&w)).expect("values are present");
+        rescale(&mut v, scale);
         // weighted mean (3·1 + 1·2)/4 = 1.25; sample std of 1,2,3,6 = sqrt(14/3)
         let s = (14.0f64 / 3.0).sqrt();
         assert_eq!(v[0], ((1.0 - 1.25) / s) as f32);

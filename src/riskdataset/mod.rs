@@ -78,6 +78,11 @@ pub struct RiskDatasetInfo {
     pub created: String,
 }
 
+/// A menu's hierarchy: group → level → labels.
+type Hierarchy = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+/// A menu's display names: group → label → name.
+type HierarchyNames = BTreeMap<String, BTreeMap<String, String>>;
+
 /// The seed's `universe_settings_menu`.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct UniverseSettingsMenu {
@@ -238,17 +243,13 @@ impl Home {
     pub fn describe_risk_dataset(&self, name: &str) -> Result<Description> {
         let row = self.risk_row(name)?;
         let reference = self.reference(&row.report.reference_dataset)?;
-        let hierarchy =
-            |c: &Option<Categories>| -> (BTreeMap<String, BTreeMap<String, Vec<String>>>, BTreeMap<String, BTreeMap<String, String>>) {
-                let Some(c) = c else { return Default::default() };
-                let labels: Vec<String> = c.factors.iter().map(|f| format!("{}.{f}", c.group)).collect();
-                let mut names: BTreeMap<String, String> = labels.iter().map(|l| (l.clone(), l.clone())).collect();
-                names.insert("ALL".into(), "ALL".into());
-                (
-                    BTreeMap::from([(c.group.clone(), BTreeMap::from([("ALL".to_owned(), labels)]))]),
-                    BTreeMap::from([(c.group.clone(), names)]),
-                )
-            };
+        let hierarchy = |c: &Option<Categories>| -> (Hierarchy, HierarchyNames) {
+            let Some(c) = c else { return Default::default() };
+            let labels: Vec<String> = c.factors.iter().map(|f| format!("{}.{f}", c.group)).collect();
+            let mut names: BTreeMap<String, String> = labels.iter().map(|l| (l.clone(), l.clone())).collect();
+            names.insert("ALL".into(), "ALL".into());
+            (BTreeMap::from([(c.group.clone(), BTreeMap::from([("ALL".to_owned(), labels)]))]), BTreeMap::from([(c.group.clone(), names)]))
+        };
         let (industry, industry_labels) = hierarchy(&row.layout.industry);
         let (region, region_labels) = hierarchy(&row.layout.region);
         let stale = self.staleness(&row.report)?;

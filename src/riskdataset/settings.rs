@@ -78,7 +78,7 @@ pub struct UploadedExposures {
 
 impl UploadedExposures {
     /// (role, group) pairs that are set, in role order.
-    pub fn roles(&self) -> Vec<(Role, &str)> {
+    pub(crate) fn roles(&self) -> Vec<(Role, &str)> {
         [
             (Role::Market, &self.market_factor_group),
             (Role::Style, &self.style_factor_group),

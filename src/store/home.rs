@@ -23,7 +23,7 @@ use crate::{Error, Result};
 pub(crate) const RISK: &str = "risk";
 
 /// How long a writer waits for the embedded store's lock before failing with [`Error::Busy`].
-pub const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
+pub(crate) const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// What a writer changes, and so what it must hold alone. The embedded store has one lock for
 /// all; a team store locks each scope on its own, so that writers of different datasets run at

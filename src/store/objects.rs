@@ -40,7 +40,7 @@ pub fn new_key(folder: &str) -> String {
 }
 
 /// The embedded store's objects: files under a home folder, the key being the relative path.
-pub struct Folder {
+pub(crate) struct Folder {
     root: PathBuf,
 }
 

@@ -22,7 +22,7 @@ use crate::frame::{Dict, Exposures, StrColumn};
 use crate::{Error, Result};
 
 /// The names of the canonical columns, in order.
-pub const COLUMNS: [&str; 6] = ["date", "asset_id", "asset_id_type", "factor_group", "factor", "exposure"];
+pub(crate) const COLUMNS: [&str; 6] = ["date", "asset_id", "asset_id_type", "factor_group", "factor", "exposure"];
 
 fn dict_type() -> DataType {
     DataType::Dictionary(Box::new(DataType::UInt32), Box::new(DataType::Utf8))
@@ -59,7 +59,7 @@ pub fn to_batch(frame: Exposures) -> Result<RecordBatch> {
 }
 
 /// Writer settings shared by every Parquet file the engine writes.
-pub fn writer_properties() -> WriterProperties {
+pub(crate) fn writer_properties() -> WriterProperties {
     let mut props = WriterProperties::builder()
         // LZ4 stages a month about 30% faster than zstd; files are about twice as large (still
         // a tenth of the CSV). Numbers are stored plain (dictionaries do not shrink them).

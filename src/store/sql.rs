@@ -90,7 +90,7 @@ impl Row {
     }
 
     /// An integer column that may be NULL.
-    pub fn opt_int(&self, i: usize) -> Result<Option<i64>> {
+    pub(crate) fn opt_int(&self, i: usize) -> Result<Option<i64>> {
         match self.at(i) {
             Value::Int(v) => Ok(Some(*v)),
             Value::Null => Ok(None),
@@ -99,7 +99,7 @@ impl Row {
     }
 
     /// A real column; NULL reads as NaN.
-    pub fn real(&self, i: usize) -> Result<f64> {
+    pub(crate) fn real(&self, i: usize) -> Result<f64> {
         match self.at(i) {
             Value::Real(v) => Ok(*v),
             Value::Int(v) => Ok(*v as f64),
@@ -114,7 +114,7 @@ impl Row {
     }
 
     /// A text column that may be NULL.
-    pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
+    pub(crate) fn opt_text(&self, i: usize) -> Result<Option<String>> {
         match self.at(i) {
             Value::Text(v) => Ok(Some(v.clone())),
             Value::Null => Ok(None),

@@ -51,7 +51,7 @@ impl Diagnostic {
     }
 
     /// The same problem, described by `message` (callers name what the cell should have been).
-    pub fn saying(self, message: impl Into<String>) -> Self {
+    pub(crate) fn saying(self, message: impl Into<String>) -> Self {
         Diagnostic { message: message.into(), ..self }
     }
 }
@@ -77,7 +77,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// A located problem, boxed: it is rare and large, and rides in the `Err` of hot getters.
-pub type Problem = Box<Diagnostic>;
+pub(crate) type Problem = Box<Diagnostic>;
 
 /// A cell read as a kind: `Ok(Some(v))`, `Ok(None)` when missing (an empty or blank CSV cell, a
 /// Parquet null), or the located problem of a cell that is not of the kind.
@@ -85,7 +85,7 @@ pub type Cell<T> = Result<Option<T>, Problem>;
 
 /// What a column is read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Text: the CSV field as is; a Parquet column of any type cast to UTF-8 (null reads as "").
     Text,
     /// A 64-bit float.
@@ -121,7 +121,7 @@ pub enum Format {
 
 /// Where a table's bytes are.
 #[derive(Debug)]
-pub enum Input<'a> {
+pub(crate) enum Input<'a> {
     /// Bytes in memory, borrowed.
     Bytes(&'a [u8]),
     /// Bytes in memory, handed over (say, an inflated `.csv.gz`).
@@ -197,11 +197,6 @@ impl<'a> Reader<'a> {
         &self.meta.header
     }
 
-    /// The label the reader names the file by.
-    pub fn label(&self) -> &str {
-        &self.meta.label
-    }
-
     /// The table's format.
     pub fn format(&self) -> Format {
         match self.body {
@@ -211,7 +206,7 @@ impl<'a> Reader<'a> {
     }
 
     /// How a row is named in messages: "line" for CSV, "row" for Parquet.
-    pub fn row_word(&self) -> &'static str {
+    pub(crate) fn row_word(&self) -> &'static str {
         match self.body {
             Body::Csv(_) => "line",
             Body::Parquet(_) => "row",
@@ -219,7 +214,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The size of the input in bytes (CSV: the text; Parquet: the file).
-    pub fn input_len(&self) -> usize {
+    pub(crate) fn input_len(&self) -> usize {
         match &self.body {
             Body::Csv(c) => c.input_len(),
             Body::Parquet(p) => p.input_len(),
@@ -256,7 +251,7 @@ impl<'a> Reader<'a> {
     /// the wrong number of fields, a malformed quote, unreadable Parquet data) is an `Err`;
     /// reading may go on after it (after a malformed quote or bad data the table ends).
     #[inline(always)]
-    pub fn next_row(&mut self) -> Result<Option<Row<'_, 'a>>, Problem> {
+    pub(crate) fn next_row(&mut self) -> Result<Option<Row<'_, 'a>>, Problem> {
         let meta = &self.meta;
         let found = match &mut self.body {
             Body::Csv(c) => c.advance(meta)?.map(|line| Row { meta, line, body: RowBody::Csv(c) }),
@@ -303,7 +298,7 @@ impl Row<'_, '_> {
 
     /// A [`Kind::F64`] cell.
     #[inline(always)]
-    pub fn f64(&mut self, col: usize) -> Cell<f64> {
+    pub(crate) fn f64(&mut self, col: usize) -> Cell<f64> {
         match &mut self.body {
             RowBody::Csv(c) => c.number::<f64>(col).map_err(|()| self.problem(col, Kind::F64.problem())),
             RowBody::Parquet(p) => p.f64(col).map_err(|()| self.problem(col, Kind::F64.problem())),
@@ -312,7 +307,7 @@ impl Row<'_, '_> {
 
     /// A [`Kind::F32`] cell.
     #[inline(always)]
-    pub fn f32(&mut self, col: usize) -> Cell<f32> {
+    pub(crate) fn f32(&mut self, col: usize) -> Cell<f32> {
         match &mut self.body {
             RowBody::Csv(c) => c.number::<f32>(col).map_err(|()| self.problem(col, Kind::F32.problem())),
             RowBody::Parquet(p) => p.f32(col).map_err(|()| self.problem(col, Kind::F32.problem())),
@@ -330,7 +325,7 @@ impl Row<'_, '_> {
 
     /// A [`Kind::I64`] cell.
     #[inline(always)]
-    pub fn i64(&mut self, col: usize) -> Cell<i64> {
+    pub(crate) fn i64(&mut self, col: usize) -> Cell<i64> {
         match &mut self.body {
             RowBody::Csv(c) => c.i64(col).map_err(|()| self.problem(col, Kind::I64.problem())),
             RowBody::Parquet(p) => p.i64(col).map_err(|()| self.problem(col, Kind::I64.problem())),
@@ -339,7 +334,7 @@ impl Row<'_, '_> {
 
     /// The cell's value as found, as text: the CSV field (invalid UTF-8 replaced), or the Parquet
     /// source value cast to text ("" for a null).
-    pub fn shown(&self, col: usize) -> String {
+    pub(crate) fn shown(&self, col: usize) -> String {
         match &self.body {
             RowBody::Csv(c) => String::from_utf8_lossy(c.get(col)).into_owned(),
             RowBody::Parquet(p) => p.shown(col),
@@ -349,7 +344,7 @@ impl Row<'_, '_> {
     /// A problem with this row's cell in column `col`, located and showing the value as found.
     #[cold]
     #[inline(never)]
-    pub fn problem(&self, col: usize, message: impl Into<String>) -> Problem {
+    pub(crate) fn problem(&self, col: usize, message: impl Into<String>) -> Problem {
         self.meta.problem(self.line, col, self.shown(col), message)
     }
 }

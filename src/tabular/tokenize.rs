@@ -36,7 +36,7 @@ enum Span {
 }
 
 /// One record at a time, reusing its buffers.
-pub struct Tokenizer {
+pub(crate) struct Tokenizer {
     pos: usize,
     /// 1-based line of the next record.
     line: u64,
@@ -45,7 +45,7 @@ pub struct Tokenizer {
 }
 
 /// A malformed record.
-pub struct TokenError {
+pub(crate) struct TokenError {
     pub line: u64,
     pub message: String,
 }
@@ -58,7 +58,7 @@ impl Tokenizer {
 
     /// Reads the next record; `Ok(None)` at the end. Blank lines are skipped.
     /// Returns the record's first line.
-    pub fn next_record(&mut self, input: &[u8]) -> Result<Option<u64>, TokenError> {
+    pub(crate) fn next_record(&mut self, input: &[u8]) -> Result<Option<u64>, TokenError> {
         loop {
             if self.pos >= input.len() {
                 return Ok(None);

@@ -50,7 +50,7 @@ impl Uploader<'_> {
     /// The findings of every check (and the statistics behind them) over what is staged (one
     /// date in two staged names is checked once, from the name that sorts last, and reported as
     /// `duplicate_day`). `quick` runs only the checks that need no data read (see [`CheckReport::quick`]).
-    pub fn check_staging(&self, t: &Thresholds, quick: bool) -> Result<CheckReport> {
+    pub(crate) fn check_staging(&self, t: &Thresholds, quick: bool) -> Result<CheckReport> {
         let db = self.home.db();
         let staged = catalog::staged(db, self.id)?;
         let mut holders: BTreeMap<i32, Vec<&catalog::StagedRow>> = BTreeMap::new();
@@ -80,7 +80,7 @@ impl Uploader<'_> {
 
     /// The findings of every check over a committed version (the latest when `None`); `quick`
     /// as for [`Self::check_staging`].
-    pub fn check_version(&self, version: Option<u32>, t: &Thresholds, quick: bool) -> Result<CheckReport> {
+    pub(crate) fn check_version(&self, version: Option<u32>, t: &Thresholds, quick: bool) -> Result<CheckReport> {
         let v = self.resolve_version(version)?;
         if v == 0 {
             return Err(Error::invalid(format!("nothing is committed in '{}' yet: check the staging area instead", self.name)));

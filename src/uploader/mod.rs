@@ -135,7 +135,7 @@ impl Uploader<'_> {
     }
 
     /// Staged and committed names, for marking files in a scan.
-    pub fn statuses(&self) -> Result<HashMap<String, FileStatus>> {
+    pub(crate) fn statuses(&self) -> Result<HashMap<String, FileStatus>> {
         let mut out = HashMap::new();
         for v in catalog::versions(self.home.db(), self.id)? {
             for n in v.committed_names {

@@ -9,7 +9,7 @@ use crate::store::{catalog, parts};
 use crate::{Error, Result};
 
 /// A factor group of a staged day: its name and, per factor, the values.
-pub type StagedGroup = (String, Vec<(String, Vec<f32>)>);
+pub(crate) type StagedGroup = (String, Vec<(String, Vec<f32>)>);
 
 /// One row of a detail summary: cross-sectional statistics of one date (of one staged name).
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
@@ -113,7 +113,7 @@ impl Column {
 
 impl Uploader<'_> {
     /// The newest version, or `version` if it exists.
-    pub fn resolve_version(&self, version: Option<u32>) -> Result<u32> {
+    pub(crate) fn resolve_version(&self, version: Option<u32>) -> Result<u32> {
         let latest = catalog::latest_version(self.home.db(), self.id)?;
         match version {
             None => Ok(latest),
@@ -142,7 +142,7 @@ impl Uploader<'_> {
     }
 
     /// The seed's detail summary: one row per staged name and date.
-    pub fn staging_detail_summary(&self) -> Result<Vec<DetailRow>> {
+    pub(crate) fn staging_detail_summary(&self) -> Result<Vec<DetailRow>> {
         Ok(catalog::staged(self.home.db(), self.id)?
             .iter()
             .flat_map(|s| s.days.iter().map(|d| DetailRow::new(Some(s.name.clone()), d)))
@@ -150,7 +150,7 @@ impl Uploader<'_> {
     }
 
     /// The staged rows of each staged name (of `names` only, when given), by name.
-    pub fn staged_data(&self, names: Option<&[String]>) -> Result<Vec<(String, Exposures)>> {
+    pub(crate) fn staged_data(&self, names: Option<&[String]>) -> Result<Vec<(String, Exposures)>> {
         let staged = catalog::staged(self.home.db(), self.id)?;
         if let Some(missing) = names.into_iter().flatten().find(|n| !staged.iter().any(|s| &s.name == *n)) {
             return Err(Error::not_found("staged name", missing));
@@ -178,7 +178,7 @@ impl Uploader<'_> {
 
     /// The staged values of one factor on one date (from the staged name that sorts last, if
     /// two hold the date), by asset id; empty when the date is not staged.
-    pub fn staged_factor(&self, date: &str, group: &str, factor: &str) -> Result<Vec<(String, f32)>> {
+    pub(crate) fn staged_factor(&self, date: &str, group: &str, factor: &str) -> Result<Vec<(String, f32)>> {
         let day = crate::date::parse_arg(date)?;
         let staged = catalog::staged(self.home.db(), self.id)?;
         let Some(entry) = staged.iter().rfind(|s| s.days.iter().any(|d| d.date == day)) else { return Ok(Vec::new()) };
@@ -207,7 +207,7 @@ impl Uploader<'_> {
     }
 
     /// Statistics per committed date of a version (latest when `None`).
-    pub fn data_detail_summary(&self, version: Option<u32>) -> Result<Vec<DetailRow>> {
+    pub(crate) fn data_detail_summary(&self, version: Option<u32>) -> Result<Vec<DetailRow>> {
         let v = self.resolve_version(version)?;
         Ok(catalog::version_parts(self.home.db(), self.id, v)?.iter().map(|p| DetailRow::new(None, &p.stats)).collect())
     }
@@ -244,7 +244,7 @@ impl Uploader<'_> {
     }
 
     /// The committed files of a version (latest when `None`): one per date, by date.
-    pub fn part_files(&self, version: Option<u32>) -> Result<Vec<(i32, std::path::PathBuf)>> {
+    pub(crate) fn part_files(&self, version: Option<u32>) -> Result<Vec<(i32, std::path::PathBuf)>> {
         let v = self.resolve_version(version)?;
         let data = self.home.objects();
         // In parallel: from a team's bucket, each is fetched once into this machine's cache.

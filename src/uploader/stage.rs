@@ -83,7 +83,7 @@ type Existing = HashMap<String, (Option<String>, StagingResult)>;
 fn stage_unit(data: &dyn Objects, dataset: i64, unit: &Unit, existing: &Existing, replace: bool) -> Result<Outcome> {
     let bytes = match unit.read() {
         Ok(b) => b,
-        Err(d) => return Ok(Outcome::Refused(failed(&unit.name, &unit.label, vec![d]))),
+        Err(d) => return Ok(Outcome::Refused(failed(&unit.name, &unit.label, vec![*d]))),
     };
     let digest = catalog::digest(&bytes);
     if let Some((old_digest, old)) = existing.get(&unit.name) {
