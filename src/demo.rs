@@ -107,7 +107,7 @@ pub const REGIONS: [(&str, &str, &str, &str); 60] = [
 ];
 
 /// Which file layout to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DemoLayout {
     Long,
@@ -115,7 +115,7 @@ pub enum DemoLayout {
 }
 
 /// What to generate.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct DemoOptions {
     /// Assets per day (before churn).
     pub assets: usize,

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use riskdesk::{Error, LocalBackend, Result};
+use riskdesk::{Backend, Error, LocalBackend, Result};
 use riskdesk_team::TeamStore;
 
 use crate::args::Keys;

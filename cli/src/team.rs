@@ -1,6 +1,7 @@
 //! `riskdesk store ...`: moving a home folder into a team store, and collecting its orphans.
 
 use riskdesk::Result;
+use riskdesk::store::Storage;
 
 use crate::args::Store;
 use crate::output::{megabytes, with_progress};

@@ -31,20 +31,22 @@ use crate::dialogs::Dialogs;
 type Reply<T> = Result<T, Error>;
 type App<'a> = State<'a, Arc<Shared>>;
 
-/// Runs one of the engine's calls; its reply as JSON (the typed reply is in the generated
-/// bindings). A long call (see [`Call::is_long`]) comes with its `job` and `on_progress`
-/// channel, so that it reports and can be cancelled; without them it is refused.
+/// Runs one of the engine's quick calls; its reply as JSON (the typed reply is in the generated
+/// bindings). A long call (see [`Call::is_long`]) is refused here: it goes through
+/// [`call_long`], which reports its progress and can be cancelled.
 #[tauri::command]
-pub async fn call(app: App<'_>, call: Call, job: Option<u64>, on_progress: Option<Channel<Step>>) -> Reply<serde_json::Value> {
-    let job = match (job, on_progress) {
-        (Some(id), Some(channel)) => Some((id, channel)),
-        (None, None) if call.is_long() => {
-            return Err(Error::invalid(format!("'{}' takes long: it needs a job id and a progress channel", call.method())));
-        }
-        (None, None) => None,
-        _ => return Err(Error::invalid("a job id and a progress channel go together")),
-    };
-    run(&app, job, move |b, p| call.run(b, p)).await
+pub async fn call(app: App<'_>, call: Call) -> Reply<serde_json::Value> {
+    if call.is_long() {
+        return Err(Error::invalid(format!("'{}' takes long: it needs a job id and a progress channel", call.method())));
+    }
+    run(&app, None, move |b, p| call.run(b, p)).await
+}
+
+/// Runs one of the engine's calls as job `job`: its progress goes to `on_progress`, and
+/// [`cancel`] with the same id stops it; its reply as JSON.
+#[tauri::command]
+pub async fn call_long(app: App<'_>, call: Call, job: u64, on_progress: Channel<Step>) -> Reply<serde_json::Value> {
+    run(&app, Some((job, on_progress)), move |b, p| call.run(b, p)).await
 }
 
 /// Runs backend work on a blocking thread. With a `job`, its progress goes to the channel and

@@ -94,6 +94,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
     use commands::*;
     builder.manage(shared).invoke_handler(tauri::generate_handler![
         call,
+        call_long,
         app_info,
         startup_notice,
         choose_folder,

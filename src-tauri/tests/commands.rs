@@ -200,7 +200,7 @@ impl Harness {
     fn commit_demo(&self) -> Value {
         self.stage_demo();
         let (channel, _) = self.channel();
-        self.ok("call", call("commit", json!({ "dataset": DATASET, "mode": "append" }), Some((channel.as_str(), 1))))
+        self.ok("call_long", call("commit", json!({ "dataset": DATASET, "mode": "append" }), Some((channel.as_str(), 1))))
     }
 
     /// Stages and commits the demo, then creates [`RISK`] over it (needs `Setup::reference`);
@@ -209,7 +209,7 @@ impl Harness {
         self.commit_demo();
         let (channel, _) = self.channel();
         self.ok(
-            "call",
+            "call_long",
             call("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": false }), Some((channel.as_str(), 1))),
         )
     }
@@ -230,8 +230,8 @@ fn invoke_on(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Re
     get_ipc_response(webview, request).map(|body| body.deserialize::<Value>().expect("a JSON response"))
 }
 
-/// The arguments of the generic `call` command running engine call `method` (a long one with
-/// its progress channel and job id), as the UI sends them.
+/// The arguments of the generic `call` command running engine call `method` (of `call_long`,
+/// with its progress channel and job id), as the UI sends them.
 fn call(method: &str, args: Value, job: Option<(&str, u64)>) -> Value {
     let mut body = json!({ "call": { "method": method, "args": args } });
     if let Some((channel, id)) = job {
@@ -612,7 +612,7 @@ fn commit_appends_version_one_and_history_lists_it() {
     let h = Harness::new();
     h.stage_demo();
     let (channel, id) = h.channel();
-    let commit = h.ok("call", call("commit", json!({ "dataset": DATASET, "mode": "append" }), Some((channel.as_str(), 1))));
+    let commit = h.ok("call_long", call("commit", json!({ "dataset": DATASET, "mode": "append" }), Some((channel.as_str(), 1))));
     let rows: usize = h.demo_files().iter().map(|f| demo_rows(f).len()).sum();
     let names: Vec<String> = h.demo_files().iter().map(|p| stem(p)).collect();
     assert_eq!(commit["version"], 1, "{commit}");
@@ -638,7 +638,7 @@ fn commit_appends_version_one_and_history_lists_it() {
     // Nothing left to commit.
     let (channel, _) = h.channel();
     assert_eq!(
-        h.err("call", call("commit", json!({ "dataset": DATASET, "mode": "append" }), Some((channel.as_str(), 1))))["code"],
+        h.err("call_long", call("commit", json!({ "dataset": DATASET, "mode": "append" }), Some((channel.as_str(), 1))))["code"],
         "invalid_input"
     );
 }
@@ -657,7 +657,7 @@ fn version_diff_and_its_rows_after_an_upsert() {
     let (channel, _) = h.channel();
     h.ok("stage", json!({ "dataset": DATASET, "paths": [first], "replace": false, "onProgress": channel, "job": 1 }));
     let (channel, _) = h.channel();
-    h.ok("call", call("commit", json!({ "dataset": DATASET, "mode": "upsert" }), Some((channel.as_str(), 1))));
+    h.ok("call_long", call("commit", json!({ "dataset": DATASET, "mode": "upsert" }), Some((channel.as_str(), 1))));
     let d = h.ok("call", call("diff", json!({ "dataset": DATASET, "from": 1, "to": 2 }), None));
     assert_eq!(
         (d["dates_changed"].clone(), d["dates_unchanged"].clone(), d["rows_changed"].clone()),
@@ -675,7 +675,8 @@ fn commit_with_an_unknown_mode_is_refused_and_changes_nothing() {
     h.stage_demo();
     let (channel, _) = h.channel();
     // Tauri refuses the call before the engine runs, naming the modes there are.
-    let e = h.invoke("call", call("commit", json!({ "dataset": DATASET, "mode": "sideways" }), Some((channel.as_str(), 1)))).unwrap_err();
+    let e =
+        h.invoke("call_long", call("commit", json!({ "dataset": DATASET, "mode": "sideways" }), Some((channel.as_str(), 1)))).unwrap_err();
     let message = e.as_str().unwrap_or_else(|| panic!("Tauri's own message: {e}"));
     assert!(message.contains("sideways") && message.contains("overwrite_dates"), "{e}");
     assert_eq!(h.ok("call", call("staging_detail", json!({ "dataset": DATASET }), None)).as_array().unwrap().len(), 3);
@@ -689,11 +690,14 @@ fn an_append_over_committed_keys_is_a_conflict() {
     let (channel, _) = h.channel();
     h.ok("stage", json!({ "dataset": DATASET, "paths": [h.demo_files()[0]], "replace": false, "onProgress": channel, "job": 1 }));
     let (channel, _) = h.channel();
-    let e = h.err("call", call("commit", json!({ "dataset": DATASET, "mode": "append" }), Some((channel.as_str(), 1))));
+    let e = h.err("call_long", call("commit", json!({ "dataset": DATASET, "mode": "append" }), Some((channel.as_str(), 1))));
     assert_eq!(e["code"], "conflict", "{e}");
     assert!(!e["details"].as_array().unwrap().is_empty(), "conflicting keys are listed: {e}");
     let (channel, _) = h.channel();
-    assert_eq!(h.ok("call", call("commit", json!({ "dataset": DATASET, "mode": "upsert" }), Some((channel.as_str(), 1))))["version"], 2);
+    assert_eq!(
+        h.ok("call_long", call("commit", json!({ "dataset": DATASET, "mode": "upsert" }), Some((channel.as_str(), 1))))["version"],
+        2
+    );
 }
 
 #[test]
@@ -712,8 +716,9 @@ fn a_long_call_needs_its_job_and_a_short_one_runs_without() {
     let e = h.err("call", call("commit", json!({ "dataset": DATASET, "mode": "append" }), None));
     assert_eq!(e["code"], "invalid_input");
     assert!(e["message"].as_str().unwrap().contains("'commit' takes long"), "{e}");
-    let half = json!({ "call": { "method": "commit", "args": { "dataset": DATASET, "mode": "append" } }, "job": 3 });
-    assert_eq!(h.err("call", half)["code"], "invalid_input");
+    let (channel, _) = h.channel();
+    let short = h.ok("call_long", call("staging_summary", json!({ "dataset": DATASET }), Some((channel.as_str(), 3))));
+    assert_eq!(short.as_array().unwrap().len(), 3, "a short call runs as a job too: {short}");
     assert_eq!(h.ok("call", call("version_history", json!({ "dataset": DATASET }), None)), json!([]), "nothing was committed");
     let summary = h.ok("call", call("staging_summary", json!({ "dataset": DATASET }), None));
     assert_eq!(summary.as_array().unwrap().len(), 3, "{summary}");
@@ -806,7 +811,7 @@ fn risk_form_lists_references_risk_datasets_and_committed_factor_groups() {
     let (channel, _) = h.channel();
     h.ok("stage", json!({ "dataset": DATASET, "paths": [h.demo_files()[0]], "replace": false, "onProgress": channel, "job": 1 }));
     let (channel, _) = h.channel();
-    h.ok("call", call("commit", json!({ "dataset": DATASET, "mode": "upsert" }), Some((channel.as_str(), 1))));
+    h.ok("call_long", call("commit", json!({ "dataset": DATASET, "mode": "upsert" }), Some((channel.as_str(), 1))));
     let form = h.ok("risk_form", json!({}));
     assert_eq!(form["risk_datasets"][1]["status"], "stale", "{}", form["risk_datasets"]);
     assert_eq!(h.ok("call", call("describe_risk_dataset", json!({ "name": RISK }), None))["status"], "stale");
@@ -834,7 +839,7 @@ fn create_risk_dataset_reports_progress_and_describe_returns_it() {
     h.commit_demo();
     let (channel, id) = h.channel();
     let report = h.ok(
-        "call",
+        "call_long",
         call("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": false }), Some((channel.as_str(), 1))),
     );
     let assets_last_day = group_rows(&h.demo_files()[2], "market") as u64;
@@ -864,13 +869,13 @@ fn create_risk_dataset_reports_progress_and_describe_returns_it() {
     // The name is taken unless replace is set.
     let (channel, _) = h.channel();
     let e = h.err(
-        "call",
+        "call_long",
         call("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": false }), Some((channel.as_str(), 1))),
     );
     assert_eq!(e["code"], "conflict", "{e}");
     let (channel, _) = h.channel();
     h.ok(
-        "call",
+        "call_long",
         call("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": true }), Some((channel.as_str(), 1))),
     );
 }
@@ -884,7 +889,7 @@ fn create_risk_dataset_refuses_settings_it_cannot_read() {
     let (channel, _) = h.channel();
     let e = h
         .invoke(
-            "call",
+            "call_long",
             call("create_risk_dataset", json!({ "name": RISK, "settings": bad, "replace": false }), Some((channel.as_str(), 1))),
         )
         .unwrap_err();
@@ -894,7 +899,7 @@ fn create_risk_dataset_refuses_settings_it_cannot_read() {
     unknown_source["exposures"][0]["exposure_source"] = json!("Nope");
     let (channel, _) = h.channel();
     let e = h.err(
-        "call",
+        "call_long",
         call("create_risk_dataset", json!({ "name": RISK, "settings": unknown_source, "replace": false }), Some((channel.as_str(), 1))),
     );
     assert_eq!(e["code"], "invalid_input", "{e}");
@@ -912,7 +917,7 @@ fn grid_rows_returns_limit_rows_and_the_total() {
     let total = report["rows"].as_u64().unwrap();
 
     let (channel, id) = h.channel();
-    let info = h.ok("call", call("grid", json!({ "request": grid("", "") }), Some((channel.as_str(), 1))));
+    let info = h.ok("call_long", call("grid", json!({ "request": grid("", "") }), Some((channel.as_str(), 1))));
     assert_eq!(info["total"].as_u64(), Some(total), "{info}");
     assert_eq!(info["days"].as_array().unwrap().len(), DATES.len());
     assert_eq!(h.steps(id).last().map(|s| (s["phase"].clone(), s["done"].clone())), Some((json!("grid"), json!(DATES.len()))));
@@ -1028,7 +1033,7 @@ fn grid_rows_follow_a_replaced_risk_dataset() {
     one_day["trim_end_date"] = json!(DATES[0]);
     let (channel, _) = h.channel();
     let report = h.ok(
-        "call",
+        "call_long",
         call("create_risk_dataset", json!({ "name": RISK, "settings": one_day, "replace": true }), Some((channel.as_str(), 1))),
     );
     assert_eq!(report["dates"], 1);
@@ -1067,7 +1072,7 @@ fn remote_mode_works_on_the_server_and_exports_from_it() {
     h.create_risk();
     // The grid runs on the server (a task, with its progress), then pages come from it.
     let (channel, id) = h.channel();
-    let info = h.ok("call", call("grid", json!({ "request": grid("", "") }), Some((channel.as_str(), 2))));
+    let info = h.ok("call_long", call("grid", json!({ "request": grid("", "") }), Some((channel.as_str(), 2))));
     assert!(h.steps(id).iter().any(|s| s["phase"] == "server"), "{:?}", h.steps(id));
     let page = h.ok("call", call("grid_rows", json!({ "request": grid("", ""), "offset": 0, "limit": 3 }), None));
     assert_eq!((page["total"].clone(), page["rows"].as_array().unwrap().len()), (info["total"].clone(), 3));

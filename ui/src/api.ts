@@ -47,7 +47,8 @@ function jobArgs(job: Job): { job: number; onProgress: Channel<Step> } {
 
 /** Runs one of the engine's calls (a long one, see `Call::is_long`, with its job). */
 export function call<M extends Method>(method: M, args: ArgsOf<M>, job?: Job): Promise<ReplyOf<M>> {
-  return command<ReplyOf<M>>("call", { call: { method, args }, ...(job ? jobArgs(job) : {}) });
+  const call = { method, args };
+  return job ? command<ReplyOf<M>>("call_long", { call, ...jobArgs(job) }) : command<ReplyOf<M>>("call", { call });
 }
 
 export const api = {
