@@ -174,13 +174,13 @@ first_date: string | null,
  * Last date with market caps (`YYYY-MM-DD`).
  */
 last_date: string | null, has_market_caps: boolean, has_returns: boolean, created: string, };
-export type Status = "ready" | "stale";
-export type DatasetKind = "reference" | "user";
 export type RiskDatasetInfo = { name: string, kind: DatasetKind, status: Status, 
 /**
  * Why it is stale.
  */
 stale_reason: string | null, reference_dataset: string | null, first_date: string | null, last_date: string | null, assets: number, created: string, };
+export type Status = "ready" | "stale";
+export type DatasetKind = "reference" | "user";
 export type PreviewQuery = { dataset: string, 
 /**
  * First date (`YYYY-MM-DD`, inclusive); the dataset's first when `None` or empty.
