@@ -93,12 +93,21 @@ fn generated() -> String {
          // Regenerate with `UPDATE_BINDINGS=1 cargo test -p riskdesk-app --test bindings`.\n\n",
     );
     text.push_str(&calls(cfg));
-    for d in types.decls {
+    // By name: the order in which types are first reached is not the same from one build to the next.
+    let mut decls = types.decls;
+    decls.sort_by_cached_key(|d| declared_name(d).to_owned());
+    for d in decls {
         text.push_str(&d);
         text.push('\n');
     }
     text.push_str(&commit_modes());
     text
+}
+
+/// The name a declaration (`export type Name<…> = …`) declares.
+fn declared_name(decl: &str) -> &str {
+    let rest = decl.split_once("type ").map_or(decl, |(_, rest)| rest);
+    rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or(rest)
 }
 
 /// The commit modes in the order offered, each with the engine's description of it, so that the
