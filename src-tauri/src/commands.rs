@@ -31,14 +31,11 @@ use crate::dialogs::Dialogs;
 type Reply<T> = Result<T, Error>;
 type App<'a> = State<'a, Arc<Shared>>;
 
-/// Runs one of the engine's quick calls; its reply as JSON (the typed reply is in the generated
-/// bindings). A long call (see [`Call::is_long`]) is refused here: it goes through
-/// [`call_long`], which reports its progress and can be cancelled.
+/// Runs one of the engine's calls without progress or cancel; its reply as JSON (the typed
+/// reply is in the generated bindings). A long call the user may want to follow or cancel (see
+/// [`Call::is_long`]) goes through [`call_long`] instead.
 #[tauri::command]
 pub async fn call(app: App<'_>, call: Call) -> Reply<serde_json::Value> {
-    if call.is_long() {
-        return Err(Error::invalid(format!("'{}' takes long: it needs a job id and a progress channel", call.method())));
-    }
     run(&app, None, move |b, p| call.run(b, p)).await
 }
 
