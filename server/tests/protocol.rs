@@ -1,6 +1,8 @@
 //! `docs/protocol.md` stays true: its route tables list exactly the paths the router registers,
 //! each with exactly the methods the server answers on it.
 
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
