@@ -24,10 +24,15 @@ pub const DEFAULT_LEVEL: u32 = 6;
 /// One archive written.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Archive {
+    /// Where it was written: `<out_dir>/<prefix>_<year>.zip`.
     pub path: PathBuf,
+    /// The calendar year of the daily files it holds.
     pub year: i32,
+    /// How many daily files it holds.
     pub files: usize,
+    /// The daily files' total size on disk in bytes, before compression.
     pub bytes_in: u64,
+    /// The archive's size on disk in bytes.
     pub bytes_out: u64,
 }
 

@@ -18,9 +18,13 @@ use crate::{Error, Result};
 /// The plotting area of a chart inside its SVG, in SVG pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct PlotBox {
+    /// The plotting area's left edge, in pixels from the SVG's left.
     pub left: i32,
+    /// The plotting area's right edge, in pixels from the SVG's left.
     pub right: i32,
+    /// The plotting area's top edge, in pixels from the SVG's top.
     pub top: i32,
+    /// The plotting area's bottom edge, in pixels from the SVG's top.
     pub bottom: i32,
 }
 
@@ -29,10 +33,15 @@ pub struct PlotBox {
 pub struct Chart {
     /// A stable identifier: `assets`, `range`, `std` or `histogram`.
     pub id: String,
+    /// A title for the viewer to show with the chart; it is not drawn in the SVG.
     pub title: String,
+    /// The SVG's width, in pixels.
     pub width: u32,
+    /// The SVG's height, in pixels.
     pub height: u32,
+    /// The SVG document, as text.
     pub svg: String,
+    /// Where the plotting area lies in the SVG.
     pub plot: PlotBox,
 }
 
@@ -44,26 +53,33 @@ pub struct DayCharts {
     /// Every calendar day on the x axis, first date to last: the axis is proportional to time,
     /// so a date without data is a gap (and lines break there). Slot `i` of a chart is `days[i]`.
     pub days: Vec<String>,
-    /// The series (see [`series_of`]), in this order and in [`PALETTE`] colours.
+    /// The series (see `series_of`), in this order and in the palette's colours.
     pub series: Vec<String>,
+    /// The charts `assets`, `range` and `std`, in that order; empty when there are no rows.
     pub charts: Vec<Chart>,
 }
 
 /// One histogram bin: values in `[lo, hi)` (the last bin also holds `hi`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Bin {
+    /// The bin's lower edge (for category counts, the category's index).
     pub lo: f64,
+    /// The bin's upper edge, excluded except in the last bin.
     pub hi: f64,
+    /// How many values fall in the bin (for category counts, the category's count).
     pub count: u32,
 }
 
 /// A histogram chart with its bins.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Histogram {
+    /// The drawn bars.
     pub chart: Chart,
+    /// The bins, lowest first (for category counts, in the categories' order).
     pub bins: Vec<Bin>,
-    /// Values drawn (finite ones) and values left out (missing).
+    /// How many values were drawn: the finite ones (for category counts, the sum of the counts).
     pub values: usize,
+    /// How many values were left out as missing (not finite); 0 for category counts.
     pub missing: usize,
 }
 
@@ -214,7 +230,7 @@ pub(crate) fn series_of(row: &DetailRow) -> String {
 }
 
 /// The charts of a detail summary: assets per day; the min–max band with mean and median lines;
-/// the standard deviation per day. One series per [`series_of`]. Empty when there are no rows.
+/// the standard deviation per day. One series per `series_of`. Empty when there are no rows.
 pub fn day_charts(rows: &[DetailRow], size: (u32, u32)) -> Result<DayCharts> {
     let dates: Vec<String> = rows.iter().map(|r| r.date.clone()).collect::<BTreeSet<_>>().into_iter().collect();
     let names: Vec<String> = rows.iter().map(series_of).collect::<BTreeSet<_>>().into_iter().collect();
@@ -354,7 +370,9 @@ pub enum HeatMetric {
 /// A factor × date heatmap: one row per factor, one column per calendar day.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Heatmap {
+    /// What the cells colour.
     pub metric: HeatMetric,
+    /// The drawn heatmap, with id `heat-missing` or `heat-standardization`.
     pub chart: Chart,
     /// The columns: every calendar day from the first date to the last.
     pub days: Vec<String>,

@@ -110,7 +110,9 @@ pub const REGIONS: [(&str, &str, &str, &str); 60] = [
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DemoLayout {
+    /// `date, asset_id, asset_id_type, factor_group, factor, exposure`: one row per value (an asset's own industry and region only).
     Long,
+    /// One row per asset: `date, bayesid`, then one column per `<group>.<factor>` (0 or 1 for industries and regions).
     Wide,
 }
 
@@ -123,7 +125,9 @@ pub struct DemoOptions {
     pub days: usize,
     /// First day (days since the epoch).
     pub start: i32,
+    /// The layout of the CSV files written.
     pub layout: DemoLayout,
+    /// Seeds every random draw: the same options always give the same files (and demo reference).
     pub seed: u64,
     /// File name prefix: files are `<prefix>_YYYY-MM-DD.csv`.
     pub prefix: String,
@@ -145,6 +149,7 @@ impl Default for DemoOptions {
 /// One demo asset.
 #[derive(Debug, Clone)]
 pub struct DemoAsset {
+    /// Its id: 3 to 5 capital letters, unique in the universe (a `bayesid` in the files).
     pub id: String,
     /// Index into [`INDUSTRIES`].
     pub industry: usize,
@@ -152,6 +157,7 @@ pub struct DemoAsset {
     pub region: usize,
     /// Active from this day index (inclusive) to `last` (exclusive).
     pub first: usize,
+    /// The first day index on which it no longer appears (`days` when it never leaves).
     pub last: usize,
 }
 

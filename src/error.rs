@@ -11,23 +11,43 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// The caller asked for something malformed: a bad argument, a bad file, an unknown mode.
     #[error("{message}")]
-    InvalidInput { message: String, details: Vec<String> },
+    InvalidInput {
+        /// What is wrong; this is the error's displayed message.
+        message: String,
+        /// Supporting lines (one per offending file, key or value), possibly empty.
+        details: Vec<String>,
+    },
     /// A named thing (dataset, staged name, version) does not exist.
     #[error("{what} '{name}' does not exist")]
-    NotFound { what: &'static str, name: String },
+    NotFound {
+        /// The kind of thing looked for, in words ("dataset", "staged name", "version", ...).
+        what: &'static str,
+        /// The name (or number, with its context) that was looked for.
+        name: String,
+    },
     /// The request contradicts data already there (existing keys, duplicate keys, name taken).
     #[error("{message}")]
-    Conflict { message: String, details: Vec<String> },
+    Conflict {
+        /// What conflicts and what was refused; this is the error's displayed message.
+        message: String,
+        /// Supporting lines (e.g. up to 50 conflicting keys, or the risk datasets in the way), possibly empty.
+        details: Vec<String>,
+    },
     /// Another writer holds the write lock (of the home folder, or of one dataset in a team store).
     #[error("{what} is busy: another Riskdesk process is writing to it; try again when it has finished")]
-    Busy { what: String },
+    Busy {
+        /// What is locked, in words (e.g. "the home folder /path").
+        what: String,
+    },
     /// The caller cancelled a long operation; nothing was changed.
     #[error("cancelled; nothing was changed")]
     Cancelled,
     /// A file system operation failed.
     #[error("{context}: {source}")]
     Io {
+        /// What was being done, and to which path (e.g. "cannot write /path/file").
         context: String,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
@@ -49,8 +69,11 @@ pub enum Error {
 /// The wire form of an [`Error`]: its stable code, its message and its detail lines.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ErrorBody {
+    /// The stable machine code (see [`Error::code`]).
     pub code: String,
+    /// The human-readable message ([`Error`]'s `Display` text).
     pub message: String,
+    /// Supporting lines, possibly empty; absent on the wire means empty.
     #[serde(default)]
     pub details: Vec<String>,
 }

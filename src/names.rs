@@ -7,9 +7,13 @@ use std::fmt;
 #[serde(rename_all = "snake_case")]
 #[ts(rename = "FileFormat")]
 pub enum Format {
+    /// Comma-separated text (`.csv`).
     Csv,
+    /// Gzip-compressed comma-separated text (`.csv.gz`).
     CsvGz,
+    /// Apache Parquet (`.parquet`).
     Parquet,
+    /// A ZIP archive of data files (`.zip`).
     Zip,
 }
 
@@ -39,9 +43,25 @@ impl fmt::Display for Format {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Named {
     /// `<prefix>_YYYY-MM-DD.<ext>`: one day of exposures (a zip of daily files is allowed too).
-    Daily { stem: String, prefix: String, date: i32, format: Format },
+    Daily {
+        /// The file name without its extension: the staged name (a zip's members are staged under their own).
+        stem: String,
+        /// The part of the stem before the last underscore, i.e. before the date.
+        prefix: String,
+        /// The date in the name, as days since 1970-01-01.
+        date: i32,
+        /// The format its extension names.
+        format: Format,
+    },
     /// `<prefix>_YYYY.zip`: an annual archive of daily files.
-    Annual { stem: String, prefix: String, year: i32 },
+    Annual {
+        /// The file name without `.zip` (its members are staged under their own names).
+        stem: String,
+        /// The part of the stem before the last underscore, i.e. before the year.
+        prefix: String,
+        /// The four-digit year in the name.
+        year: i32,
+    },
 }
 
 impl Named {

@@ -14,20 +14,30 @@ use crate::uploader::Column;
 /// One page of a wide frame: column names, cells as text, and the frame's total row count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Page {
+    /// The column names, in order.
     pub columns: Vec<String>,
+    /// The page's rows, each with one cell's text per column (empty for a missing number).
     pub rows: Vec<Vec<String>>,
+    /// How many rows the whole frame has (after filters and search), not just this page.
     pub total: usize,
 }
 
 /// The values of one column.
 #[derive(Debug, Clone)]
 pub enum Values {
+    /// Dates as days since 1970-01-01, written as `YYYY-MM-DD`.
     Date(Vec<i32>),
+    /// Strings, one per row (a missing value is empty).
     Text(Vec<String>),
+    /// Strings stored as dictionary codes, one per row.
     Dict(StrColumn),
+    /// 32-bit floats; NaN means missing.
     F32(Vec<f32>),
+    /// 64-bit floats; NaN means missing.
     F64(Vec<f64>),
+    /// Unsigned integers, such as counts.
     U64(Vec<u64>),
+    /// Booleans, written as `true` or `false`.
     Bool(Vec<bool>),
 }
 
@@ -52,7 +62,9 @@ impl Values {
 /// Named columns of equal length.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
+    /// The column names, in order.
     pub names: Vec<String>,
+    /// The columns' values, in the order of `names`.
     pub columns: Vec<Values>,
 }
 
@@ -63,8 +75,11 @@ pub struct Table {
 pub enum Format {
     /// Aligned text for a terminal.
     Text,
+    /// CSV with a header line; a missing number is an empty cell.
     Csv,
+    /// A JSON array of one object per row; a missing number is `null`.
     Json,
+    /// Apache Parquet; a missing number is null.
     Parquet,
 }
 

@@ -9,9 +9,11 @@ use axum::response::{IntoResponse, Response};
 /// An error answered over HTTP.
 #[derive(Debug, Clone)]
 pub struct ApiError {
+    /// The HTTP status answered.
     pub status: StatusCode,
     /// The Python exception class the client raises: `KeyError`, `ValueError`, `UploadError`, ….
     pub kind: &'static str,
+    /// What went wrong, in words the caller can act on (the platform's `message`).
     pub message: String,
     /// The engine's error as it was (stable code, message, details), for Riskdesk's own remote
     /// client; the platform's client ignores it.
@@ -19,6 +21,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// An error with this status, exception class and message.
     pub fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> Self {
         ApiError { status, kind, message: message.into(), engine: None }
     }

@@ -2,7 +2,7 @@
 //! only forwards, whose TypeScript signatures are generated from the same definition (see
 //! [`Call::signatures`]). The named commands do more than forward one call: they open dialogs,
 //! read this computer's folders, draw charts here, join several calls, or manage the connection.
-//! Backend work runs through [`run`] (on a blocking thread, so the window never waits).
+//! Backend work runs through `run` (on a blocking thread, so the window never waits).
 //! Failures reach the UI as the engine's `{code, message, details}`.
 
 use std::collections::BTreeMap;
@@ -81,7 +81,9 @@ async fn dialog<T: Send + 'static>(app: &App<'_>, ask: impl FnOnce(&dyn Dialogs)
 pub struct AppInfo {
     /// The home folder (or, in remote mode, the server).
     pub home: String,
+    /// The app's version (the crate's).
     pub version: String,
+    /// The exposure datasets there, by name.
     pub datasets: Vec<DatasetInfo>,
 }
 
@@ -127,7 +129,9 @@ pub async fn stage(
 /// heatmaps of missing values and of standardisation, `width` × `height` SVG pixels each.
 #[derive(Debug, Serialize, Deserialize, TS)]
 pub struct StagingCheck {
+    /// The checks' findings, most severe first.
     pub findings: Vec<Finding>,
+    /// The factor × date heatmaps: missing values, then standardisation.
     pub heatmaps: Vec<Heatmap>,
 }
 
@@ -185,6 +189,7 @@ pub async fn day_histogram(
 /// Versions of an exposure dataset and the factor groups of the latest one.
 #[derive(Debug, Serialize, Deserialize, TS)]
 pub struct History {
+    /// Every committed version, oldest first.
     pub versions: Vec<VersionInfo>,
     /// Empty while nothing is committed.
     pub factor_groups: Vec<String>,
@@ -205,8 +210,11 @@ pub async fn history(app: App<'_>, dataset: String) -> Reply<History> {
 /// factor groups of each exposure dataset's latest version.
 #[derive(Debug, Serialize, Deserialize, TS)]
 pub struct RiskForm {
+    /// The reference datasets a risk dataset can borrow its universe from.
     pub references: Vec<ReferenceInfo>,
+    /// The risk datasets already built (and the references, as the seed lists them).
     pub risk_datasets: Vec<RiskDatasetInfo>,
+    /// Per exposure dataset, the factor groups of its latest version.
     pub factor_groups: BTreeMap<String, Vec<String>>,
 }
 
@@ -240,7 +248,9 @@ pub async fn import_reference(
 /// The exposures preview's query: the risk dataset and what to read of it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct PreviewQuery {
+    /// The risk dataset read.
     pub dataset: String,
+    /// What to read of it: dates, ids, factors, standardisation.
     #[serde(flatten)]
     pub query: ExposureQuery,
 }

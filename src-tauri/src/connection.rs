@@ -21,6 +21,7 @@ const SERVICE: &str = "riskdesk";
 pub struct SavedServer {
     /// What the user calls it (unique).
     pub name: String,
+    /// The server's base URL, e.g. `http://127.0.0.1:8000`.
     pub endpoint: String,
     /// Where its key is kept: `keychain` or `file` (no keychain service here).
     pub key_store: String,
@@ -35,6 +36,7 @@ pub struct Connection {
     pub check: Option<ServerInfo>,
     /// The home folder (always this computer's).
     pub home: String,
+    /// The saved servers, by name.
     pub servers: Vec<SavedServer>,
     /// The saved server the app last worked on (to reconnect to at start), if it was a server.
     pub last: Option<String>,
@@ -58,6 +60,7 @@ fn checked(name: &str) -> Result<&str> {
 }
 
 impl Servers {
+    /// The servers saved in the home folder `home` (`servers.json`, keys in `server-keys/`).
     pub fn new(home: &Path) -> Servers {
         Servers { file: home.join("servers.json"), keys_dir: home.join("server-keys"), home: home.display().to_string() }
     }

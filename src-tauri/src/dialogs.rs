@@ -31,7 +31,9 @@ impl Dialogs for NativeDialogs {
 
 /// Answers every dialog with fixed paths (tests and scripted runs).
 pub struct FixedDialogs {
+    /// The folder every folder dialog picks (`None`: the user cancels).
     pub folder: Option<PathBuf>,
+    /// Where every save dialog saves (`None`: the user cancels).
     pub save_to: Option<PathBuf>,
 }
 

@@ -27,7 +27,9 @@ pub struct Shared {
     local: Arc<LocalBackend>,
     /// The saved server in use (`None`: this computer) and what it said when connected.
     place: Mutex<(Option<String>, Option<riskdesk_remote::ServerInfo>)>,
+    /// The native file dialogs (fixed answers in tests).
     pub dialogs: Box<dyn Dialogs>,
+    /// The running jobs' cancel flags.
     pub jobs: Jobs,
     /// Where "Try with demo data" writes the demo month (on this computer).
     pub demo_folder: PathBuf,

@@ -4,7 +4,7 @@
 //! types, and the desktop app runs them through one command, so every end shares one definition
 //! of each operation.
 //!
-//! That definition is one entry of the [`calls!`] list below: the variant with its arguments, its
+//! That definition is one entry of the `calls!` list below: the variant with its arguments, its
 //! reply type and the trait method performing it. The enum, [`Call::run`] (which checks that the
 //! method returns the declared reply) and [`Call::signatures`] (each method's arguments and reply
 //! as TypeScript types, for the app's generated bindings) all come from that list. Whether a call

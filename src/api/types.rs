@@ -11,14 +11,18 @@ use crate::uploader::Column;
 /// The values of one factor on one staged day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FactorValues {
+    /// The factor's name within its group.
     pub factor: String,
+    /// Its values that day, one per staged row (assets without a value have none here).
     pub values: Vec<f32>,
 }
 
 /// The values of one factor group on one staged day, factor by factor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct GroupValues {
+    /// The factor group's name.
     pub group: String,
+    /// Its factors with values that day, sorted by name.
     pub factors: Vec<FactorValues>,
 }
 
@@ -40,19 +44,24 @@ impl GroupValues {
 pub struct DayHistogram {
     /// The factor groups of that day; `group` is the one drawn.
     pub groups: Vec<String>,
+    /// The group drawn: the one asked for if the day has it, else the first whose name contains "style", else the first.
     pub group: String,
     /// The group's factors; `factor` is the one drawn (all pooled when `None`).
     pub factors: Vec<String>,
+    /// The factor drawn; `None` when the group's factors are pooled or the group is categorical.
     pub factor: Option<String>,
     /// For a categorical group: the factor of each bar (most members first); empty otherwise.
     pub categories: Vec<String>,
+    /// The chart: assets counted per factor for a categorical group, else a histogram of the values.
     pub histogram: Histogram,
 }
 
 /// An exchange of a reference dataset and how many of its assets list there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Exchange {
+    /// The exchange's MIC code, as the reference lists it.
     pub code: String,
+    /// How many of the reference's assets list there.
     pub assets: usize,
 }
 
@@ -82,6 +91,7 @@ pub struct CheckRequest {
     /// A committed version; the latest when `None`.
     #[serde(default)]
     pub version: Option<u32>,
+    /// When the checks speak; the defaults for any threshold not given.
     #[serde(default)]
     pub thresholds: Thresholds,
     /// Only the checks that need no data read (instant; see [`crate::checks::CheckReport::quick`]).
@@ -92,8 +102,11 @@ pub struct CheckRequest {
 /// One asset behind a finding: its value that date and the date before (when that explains it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AssetValue {
+    /// The asset's id.
     pub asset: String,
+    /// Its value of the finding's factor on the finding's date; `None` when it has none, or the finding has no factor.
     pub value: Option<f32>,
+    /// Its value on `previous_date`; `None` when it has none there, or there is no `previous_date`.
     pub previous: Option<f32>,
 }
 
@@ -103,6 +116,7 @@ pub struct AssetValue {
 pub struct Drill {
     /// The date before, when the finding compares with it.
     pub previous_date: Option<String>,
+    /// The finding's assets (up to 20), in the finding's order, with their values.
     pub assets: Vec<AssetValue>,
     /// None for a finding without a factor.
     pub histogram: Option<Histogram>,

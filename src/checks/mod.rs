@@ -83,18 +83,26 @@ impl CheckId {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    /// The data is wrong: it should not be committed as it is.
     Fail,
+    /// Worth a look; the data may still be right.
     Warn,
 }
 
 /// One thing a check found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Finding {
+    /// The check that found it.
     pub check: CheckId,
+    /// How bad it is; for checks with a warn and a fail threshold, the one crossed decides.
     pub severity: Severity,
     /// `YYYY-MM-DD`.
     pub date: String,
+    /// The factor group it is about; `None` for a finding about the whole date (missing, duplicate
+    /// or stale day, coverage, churn, schema change).
     pub factor_group: Option<String>,
+    /// The factor it is about; `None` for a finding about the whole date or about a whole
+    /// categorical group (`not_one_hot`).
     pub factor: Option<String>,
     /// What was measured (a share, a ratio, a count, an index, as the check says).
     pub value: f64,
@@ -111,13 +119,19 @@ pub struct Finding {
 pub struct FactorDayStats {
     /// `YYYY-MM-DD`.
     pub date: String,
+    /// The factor's group (a market or style group; categorical groups get no statistics).
     pub factor_group: String,
+    /// The factor, within `factor_group`.
     pub factor: String,
     /// Share of the date's assets with a value.
     pub coverage: f64,
+    /// Mean of the values present; `None` when no asset has one.
     pub mean: Option<f64>,
+    /// Sample standard deviation (n − 1) of the values present, 0 for a single value; `None` when no asset has one.
     pub std: Option<f64>,
+    /// Smallest value present; `None` when no asset has one.
     pub min: Option<f64>,
+    /// Largest value present; `None` when no asset has one.
     pub max: Option<f64>,
 }
 

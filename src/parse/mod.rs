@@ -1,4 +1,4 @@
-//! Reading exposure files of any accepted layout into the canonical long [`Exposures`].
+//! Reading exposure files of any accepted layout into the canonical long `Exposures`.
 //!
 //! Layouts (detected from the header, per file):
 //! - `long`: `date, asset_id, asset_id_type?, factor_group, factor, exposure`;
@@ -7,7 +7,7 @@
 //!   then one column per `<factor_group>.<factor>`. An empty cell means no value; in a group whose
 //!   values are all 0 or 1 (categorical), 0 means "not a member" and makes no row.
 //!
-//! Files are read through [`crate::tabular`] (CSV and Parquet alike, row by row); every problem
+//! Files are read through `crate::tabular` (CSV and Parquet alike, row by row); every problem
 //! becomes a [`Diagnostic`] naming the file, line, column and value.
 
 use rustc_hash::FxHashMap;
@@ -32,8 +32,11 @@ const MAX_DIAGNOSTICS: usize = 20;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Layout {
+    /// One row per value: `date, asset_id, asset_id_type?, factor_group, factor, exposure`.
     Long,
+    /// [`Layout::Long`] without the `date` column; the date comes from the file name.
     LongWithoutDate,
+    /// `date?`, an id column, `asset_id_type?`, then one column per `<factor_group>.<factor>`.
     Wide,
 }
 
@@ -51,7 +54,9 @@ impl Layout {
 /// A successfully read file.
 #[derive(Debug)]
 pub struct Parsed {
+    /// The file's values in long form, in file order: at least one row and no duplicate key.
     pub frame: Exposures,
+    /// The layout detected from the file's header.
     pub layout: Layout,
 }
 

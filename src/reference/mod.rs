@@ -73,9 +73,11 @@ impl ReferenceAssets {
 /// A whole reference dataset.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
+    /// The name it is listed under, unique among reference datasets.
     pub name: String,
     /// The primary id's type (`bayesid` unless imported otherwise).
     pub id_type: String,
+    /// The security master: one row per asset, sorted by primary id.
     pub assets: ReferenceAssets,
     /// (date as days since 1970 like [`crate::date`], index into `assets`, market cap), sorted
     /// by (date, index).
@@ -89,6 +91,7 @@ pub struct Reference {
 /// A reference dataset as listed.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ReferenceInfo {
+    /// The name it is listed under, unique among reference datasets.
     pub name: String,
     /// The primary id's type.
     pub id_type: String,
@@ -102,8 +105,11 @@ pub struct ReferenceInfo {
     pub first_date: Option<String>,
     /// Last date with market caps (`YYYY-MM-DD`).
     pub last_date: Option<String>,
+    /// Whether it holds at least one market cap.
     pub has_market_caps: bool,
+    /// Whether it holds at least one daily return.
     pub has_returns: bool,
+    /// When it was imported or generated (RFC 3339, UTC).
     pub created: String,
 }
 
@@ -159,7 +165,7 @@ fn check_id_type(id_type: &str) -> Result<String> {
 
 impl Home {
     /// Imports the reference folder `dir` as `name`, whose `asset_id`s are of type `id_type`
-    /// (one of [`crate::parse::KNOWN_ID_TYPES`]); refuses an existing name unless `replace`.
+    /// (one of `crate::parse::KNOWN_ID_TYPES`); refuses an existing name unless `replace`.
     ///
     /// The folder holds `assets.csv` (or `.parquet`) and optionally `market_caps` and `returns`
     /// in either format; any other (non-hidden) file refuses the import. Everything is checked

@@ -14,8 +14,11 @@ pub const NONE: u16 = u16::MAX;
 /// A numeric factor column of a built dataset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct FactorColumn {
+    /// What the factor's group is used as: market, style or other.
     pub role: Role,
+    /// The factor group, as named in the uploaded exposures.
     pub group: String,
+    /// The factor's name within its group.
     pub factor: String,
 }
 
@@ -29,7 +32,9 @@ impl FactorColumn {
 /// A categorical role (industry or region): its group and factors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Categories {
+    /// The factor group mapped to the role, as named in the uploaded exposures.
     pub group: String,
+    /// The group's factors (one per category), sorted by name; category codes index this list.
     pub factors: Vec<String>,
 }
 
@@ -38,7 +43,9 @@ pub struct Categories {
 pub struct Layout {
     /// Market, style and other factors, in that order.
     pub numeric: Vec<FactorColumn>,
+    /// The industry group and its categories; `None` when no source maps an industry group.
     pub industry: Option<Categories>,
+    /// The region group and its categories; `None` when no source maps a region group.
     pub region: Option<Categories>,
 }
 
@@ -88,16 +95,22 @@ impl Built {
 /// The exposure dataset version a risk dataset was built from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SourceVersion {
+    /// The exposure dataset's name.
     pub dataset: String,
+    /// The committed version of it that the build read.
     pub version: u32,
 }
 
 /// What creation did, stored with the dataset.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct CreationReport {
+    /// Rows written: one per (date, asset) with exposures.
     pub rows: u64,
+    /// Dates with at least one row.
     pub dates: u32,
+    /// The first date with rows (`YYYY-MM-DD`).
     pub first_date: Option<String>,
+    /// The last date with rows (`YYYY-MM-DD`).
     pub last_date: Option<String>,
     /// Distinct assets with exposures in the dataset.
     pub assets: u32,
@@ -107,6 +120,7 @@ pub struct CreationReport {
     pub exchanges: Vec<String>,
     /// Distinct uploaded ids that match no reference asset, with a sample.
     pub unmatched_ids: u64,
+    /// Up to 10 of those ids, in sorted order.
     pub unmatched_sample: Vec<String>,
     /// Matched assets left out because they are outside the coverage universe.
     pub outside_universe_assets: u32,
@@ -116,7 +130,9 @@ pub struct CreationReport {
     pub clipped: BTreeMap<String, u64>,
     /// Style values filled, per column label.
     pub filled: BTreeMap<String, u64>,
+    /// The exposure dataset versions read, one per uploaded source.
     pub sources: Vec<SourceVersion>,
+    /// The reference dataset that provided the universe.
     pub reference_dataset: String,
     /// When the reference dataset used was created (to see when it is replaced).
     pub reference_created: String,

@@ -93,12 +93,18 @@ pub struct ExposureQuery {
     /// The id type of the id column; the reference's primary id type when `None` or empty.
     #[serde(default)]
     pub id_type: Option<String>,
+    /// Which industries to return as 0/1 columns (none by default); `only` also keeps only
+    /// their members' rows.
     #[serde(default)]
     pub industries: Selection,
+    /// Which regions to return as 0/1 columns (none by default); `only` also keeps only
+    /// their members' rows.
     #[serde(default)]
     pub regions: Selection,
+    /// Which styles to return (all by default); market and other factors are always returned.
     #[serde(default = "all")]
     pub styles: Selection,
+    /// Whether to standardize the returned styles per date (see the module docs); true by default.
     #[serde(default = "yes")]
     pub standardize: bool,
 }

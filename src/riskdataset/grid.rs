@@ -20,10 +20,15 @@ use crate::{Error, Home, Result};
 /// (date then id when `None`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct GridRequest {
+    /// The risk dataset to read.
     pub dataset: String,
+    /// The rows and columns to show; industries and regions show as name columns whatever it
+    /// selects.
     pub query: ExposureQuery,
+    /// The column to sort by; date then id order when `None`.
     #[serde(default)]
     pub sort: Option<GridSort>,
+    /// Filters that every row shown passes.
     #[serde(default)]
     pub filters: Vec<GridFilter>,
     /// Keeps the rows of assets with an id of any type (the primary id, a ticker, …) containing
@@ -35,7 +40,9 @@ pub struct GridRequest {
 /// A sort on one column; missing values come last either way, ties stay in date then id order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct GridSort {
+    /// The column's name, as in [`GridColumn::name`].
     pub column: String,
+    /// Largest first; smallest first when false (the default).
     #[serde(default)]
     pub descending: bool,
 }
@@ -44,11 +51,17 @@ pub struct GridSort {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum GridOp {
+    /// Equal to the value.
     Eq,
+    /// Not equal to the value (a missing number never passes).
     Ne,
+    /// Less than the value.
     Lt,
+    /// Less than or equal to the value.
     Le,
+    /// Greater than the value.
     Gt,
+    /// Greater than or equal to the value.
     Ge,
     /// Text containing the value, ignoring case (ids and categories).
     Contains,
@@ -56,13 +69,16 @@ pub enum GridOp {
     OneOf,
     /// No value (a missing number, no category).
     Empty,
+    /// Has a value.
     NotEmpty,
 }
 
 /// A filter on one column: numbers compare as numbers, dates as dates, text as text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct GridFilter {
+    /// The column's name, as in [`GridColumn::name`].
     pub column: String,
+    /// How the column's values are compared with `values`.
     pub op: GridOp,
     /// One value, all of them for `one_of`, none for `empty` and `not_empty`.
     #[serde(default)]
@@ -73,16 +89,22 @@ pub struct GridFilter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnKind {
+    /// The `date` column.
     Date,
+    /// The asset id column, named after the query's id type.
     Id,
+    /// A numeric factor column, `<role>.<group>.<factor>`: market, style or other.
     Number,
+    /// The `industry` or `region` column: each row's category name, empty for none.
     Category,
 }
 
 /// A grid column and its profile over the rows shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct GridColumn {
+    /// The column's name: `date`, the id type, a factor label, `industry` or `region`.
     pub name: String,
+    /// What the column holds, which decides how it filters and sorts.
     pub kind: ColumnKind,
     /// A category column's categories, by name.
     pub categories: Vec<String>,
@@ -90,6 +112,7 @@ pub struct GridColumn {
     pub nulls: u64,
     /// The smallest and largest value (numbers exact, dates as `YYYY-MM-DD`); none for ids and categories.
     pub min: Option<String>,
+    /// The largest value, written as `min`; none for ids and categories.
     pub max: Option<String>,
     /// Distinct values, for dates and categories.
     pub distinct: Option<u64>,
@@ -98,19 +121,24 @@ pub struct GridColumn {
 /// A date of the grid: its rows shown, and where they start when the grid is in date order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct GridDay {
+    /// The date, `YYYY-MM-DD`.
     pub date: String,
+    /// Rows shown on this date, after filters and search.
     pub rows: u64,
+    /// Position of its first row among the rows shown; `None` when the grid is sorted.
     pub first: Option<u64>,
 }
 
 /// A grid that has run: its columns with their profiles, its size and its dates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct GridInfo {
+    /// The columns, in page order, with their profiles over the rows shown.
     pub columns: Vec<GridColumn>,
     /// Rows shown.
     pub total: u64,
     /// Rows of the query before filters and search.
     pub unfiltered: u64,
+    /// Every stored date in the query's range, in order, including dates with no row shown.
     pub days: Vec<GridDay>,
 }
 

@@ -25,7 +25,9 @@ use crate::{Error, Home, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DatasetKind {
+    /// A reference dataset: the asset universe that risk datasets are built on.
     Reference,
+    /// A risk dataset built by the user from settings.
     User,
 }
 
@@ -66,15 +68,25 @@ impl DatasetKind {
 /// A dataset usable as `reference_dataset`, or a risk dataset built by the user.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct RiskDatasetInfo {
+    /// The name the dataset is stored under.
     pub name: String,
+    /// Whether it is a reference dataset or a user's risk dataset.
     pub kind: DatasetKind,
+    /// Whether it reflects its sources; always `ready` for a reference dataset.
     pub status: Status,
     /// Why it is stale.
     pub stale_reason: Option<String>,
+    /// The reference dataset a risk dataset was built on; `None` for a reference dataset.
     pub reference_dataset: Option<String>,
+    /// The first date (`YYYY-MM-DD`): with market caps for a reference dataset, with exposures
+    /// for a risk dataset.
     pub first_date: Option<String>,
+    /// The last date (`YYYY-MM-DD`): with market caps for a reference dataset, with exposures
+    /// for a risk dataset.
     pub last_date: Option<String>,
+    /// A reference dataset's assets, or a risk dataset's distinct assets with exposures.
     pub assets: u32,
+    /// When it was stored (a risk dataset's last build), as an RFC 3339 UTC timestamp.
     pub created: String,
 }
 
@@ -86,36 +98,55 @@ type HierarchyNames = BTreeMap<String, BTreeMap<String, String>>;
 /// The seed's `universe_settings_menu`.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct UniverseSettingsMenu {
+    /// The reference's id types: the primary one first, then the alternative ones.
     pub id_types: Vec<String>,
+    /// The sorted exchanges (MICs) of the coverage universe.
     pub exchanges: Vec<String>,
+    /// Industry group → `ALL` → its `<group>.<factor>` labels; empty without an industry group.
     pub industry: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// Region group → `ALL` → its `<group>.<factor>` labels; empty without a region group.
     pub region: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// Industry group → label → display name: each label (and `ALL`) names itself.
     pub industry_labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// Region group → label → display name: each label (and `ALL`) names itself.
     pub region_labels: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// What `describe` returns.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Description {
+    /// The risk dataset's name.
     pub name: String,
+    /// Whether it reflects its sources.
     pub status: Status,
+    /// Why it is stale; `None` when it is ready.
     pub stale_reason: Option<String>,
+    /// When it was last built, as an RFC 3339 UTC timestamp.
     pub created: String,
+    /// The first date with exposures (`YYYY-MM-DD`).
     pub first_date: Option<String>,
+    /// The last date with exposures (`YYYY-MM-DD`).
     pub last_date: Option<String>,
+    /// The settings it was built from.
     pub settings: RiskDatasetSettings,
+    /// The choices of the seed's universe settings for it.
     pub universe_settings_menu: UniverseSettingsMenu,
     /// The built columns: market, style and other factors, industries and regions.
     pub layout: Layout,
+    /// The creation report of its last build.
     pub report: CreationReport,
 }
 
 /// What `update` did.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct UpdateResult {
+    /// The risk dataset's name.
     pub name: String,
+    /// Whether it was rebuilt; `false` when it was not stale.
     pub updated: bool,
+    /// The source versions it was built from before the update.
     pub previous_sources: Vec<SourceVersion>,
+    /// The new build's report, or the stored one when it was not rebuilt.
     pub report: CreationReport,
 }
 

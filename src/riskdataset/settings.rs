@@ -15,6 +15,7 @@ pub struct RiskDatasetSettings {
     /// Keep only reference assets listed on these exchanges (MICs); all when absent.
     #[serde(default)]
     pub exchange_codes: Option<Vec<String>>,
+    /// Which reference assets make up the coverage universe; `ccy_union` by default.
     #[serde(default)]
     pub trim_assets: TrimAssets,
     /// A rule (`none`, `earliest_start`, `latest_start`) or a date `YYYY-MM-DD`.
@@ -47,6 +48,7 @@ pub enum ExposureSource {
     Uploaded(UploadedExposures),
     /// Exposures copied from the reference dataset.
     Referenced {
+        /// Whatever else was given with it, kept as is (the build refuses this source).
         #[serde(flatten)]
         rest: serde_json::Map<String, serde_json::Value>,
     },
@@ -58,14 +60,19 @@ pub enum ExposureSource {
 pub struct UploadedExposures {
     /// The exposure dataset.
     pub exposure_source: String,
+    /// The factor group used as market factors, if any.
     #[serde(default)]
     pub market_factor_group: Option<String>,
+    /// The factor group used as style factors, if any.
     #[serde(default)]
     pub style_factor_group: Option<String>,
+    /// The factor group used as industries, if any: one factor with exposure 1 per asset and date.
     #[serde(default)]
     pub industry_factor_group: Option<String>,
+    /// The factor group used as regions, if any: one factor with exposure 1 per asset and date.
     #[serde(default)]
     pub region_factor_group: Option<String>,
+    /// The factor group kept as other factors, if any.
     #[serde(default)]
     pub other_factor_group: Option<String>,
     /// Fill missing style values with industry means (default true).
@@ -96,10 +103,16 @@ impl UploadedExposures {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// Market factors: numeric, kept as uploaded.
     Market,
+    /// Style factors: numeric, huberized and filled at build as the settings say, standardized
+    /// per date when read.
     Style,
+    /// Industries: one category per asset and date.
     Industry,
+    /// Regions: one category per asset and date.
     Region,
+    /// Other factors: numeric, kept as uploaded.
     Other,
 }
 
@@ -132,10 +145,15 @@ pub enum TrimAssets {
 /// `trim_start_date` / `trim_end_date`: a rule or a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrimDate {
+    /// No bound on this side: every date of the sources.
     None,
+    /// The earliest first date of any source.
     EarliestStart,
+    /// The latest first date of the sources: from when every source has started.
     LatestStart,
+    /// The earliest last date of the sources: until the first source ends.
     EarliestEnd,
+    /// The latest last date of any source.
     LatestEnd,
     /// Days since the epoch.
     Date(i32),

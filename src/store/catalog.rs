@@ -277,15 +277,26 @@ pub fn create_dataset(db: &dyn Sql, name: &str) -> Result<i64> {
 /// A staged entry as recorded.
 #[derive(Debug, Clone)]
 pub struct StagedRow {
+    /// The staged name (the file stem), unique within the dataset.
     pub name: String,
+    /// The file it was staged from (`archive.zip/member.csv` for a ZIP member).
     pub source: String,
+    /// The layout detected: `long`, `long_without_date` or `wide`.
     pub parser: String,
+    /// The object key of its Parquet file (`data/<dataset id>/staged/…`); a commit may keep it
+    /// as a part.
     pub file: String,
+    /// Rows over all its dates.
     pub rows: u64,
+    /// Distinct asset ids over all its dates.
     pub assets: u32,
+    /// Its distinct factor groups, sorted.
     pub factor_groups: Vec<String>,
+    /// Distinct (factor group, factor) pairs over all its dates.
     pub factors: u32,
+    /// When it was staged, RFC 3339 UTC.
     pub timestamp: String,
+    /// The statistics of each date it holds, ascending by date.
     pub days: Vec<DayStats>,
     /// A digest of the input it was staged from (see [`digest`]); `None` for old entries.
     pub digest: Option<String>,
@@ -404,10 +415,15 @@ pub fn delete_staged(db: &dyn Sql, dataset: i64, names: &[&str]) -> Result<()> {
 /// A committed file holding one date.
 #[derive(Debug, Clone)]
 pub struct PartRow {
+    /// The part's catalog id (0 until it is recorded).
     pub id: i64,
+    /// The object key of its Parquet file (may be a staged entry's file, kept as it was).
     pub file: String,
+    /// The statistics of its one date, the date included.
     pub stats: DayStats,
+    /// Its distinct factor groups, sorted.
     pub factor_groups: Vec<String>,
+    /// Distinct (factor group, factor) pairs.
     pub factors: u32,
 }
 
@@ -446,9 +462,13 @@ pub fn version_parts(db: &dyn Sql, dataset: i64, version: u32) -> Result<Vec<Par
 /// A version as recorded.
 #[derive(Debug, Clone)]
 pub struct VersionRow {
+    /// The version number: 1 for the first commit, one more for each after.
     pub version: u32,
+    /// When it was committed, RFC 3339 UTC.
     pub created: String,
+    /// The name of the commit mode that made it (`append`, `upsert`, `overwrite_dates` or `overwrite`).
     pub mode: String,
+    /// The staged names this commit committed, sorted (not every name whose data the version holds).
     pub committed_names: Vec<String>,
 }
 
@@ -501,21 +521,27 @@ pub fn delete_dataset(db: &dyn Sql, dataset: i64) -> Result<()> {
 /// A reference dataset as recorded. Its files live in `data/references/<id>/`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferenceRow {
+    /// Its id, also the name of its folder under `data/references/`.
     pub id: i64,
+    /// The reference dataset's name, unique among reference datasets.
     pub name: String,
     /// The primary id's type.
     pub id_type: String,
     /// The primary id type, then the alternative id types in stored order.
     pub id_types: Vec<String>,
+    /// Number of assets in its security master.
     pub assets: u64,
     /// Distinct exchanges (MICs).
     pub exchanges: u64,
-    /// First and last date with market caps.
+    /// The first date with market caps, in days since the epoch (`None` without market caps).
     pub first_date: Option<i32>,
+    /// The last date with market caps, in days since the epoch (`None` without market caps).
     pub last_date: Option<i32>,
-    /// Rows of market caps and of returns (0 when the file is absent).
+    /// Rows of market caps (0 when the file is absent).
     pub market_caps: u64,
+    /// Rows of returns (0 when the file is absent).
     pub returns: u64,
+    /// When it was imported (or built, for the demo), RFC 3339 UTC.
     pub created: String,
 }
 
@@ -584,12 +610,17 @@ pub fn delete_reference(db: &dyn Sql, id: i64) -> Result<()> {
 /// their types live with the risk datasets.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RiskRow {
+    /// The risk dataset's name, unique among risk datasets.
     pub name: String,
+    /// The settings it was built with, as JSON.
     pub settings: String,
+    /// The column layout of its file, as JSON.
     pub layout: String,
+    /// The report of its build, as JSON (it names the reference dataset used).
     pub report: String,
     /// Its Parquet file, relative to the home folder.
     pub file: String,
+    /// When it was built, RFC 3339 UTC (a rebuild renews it).
     pub created: String,
 }
 
@@ -645,8 +676,11 @@ pub fn delete_risk_dataset(db: &dyn Sql, name: &str) -> Result<Option<String>> {
 /// A stored API key: its id, user and creation time (the key itself is never stored).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiKey {
+    /// The key's id, by which it is listed and revoked (never reused).
     pub id: i64,
+    /// The user (an e-mail address) the key authenticates as.
     pub user: String,
+    /// When the key was created, RFC 3339 UTC.
     pub created: String,
 }
 

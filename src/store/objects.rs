@@ -1,5 +1,5 @@
 //! Where the data files live: [`Objects`], immutable files under keys like
-//! `data/3/parts/….parquet`, in a folder on this machine ([`Folder`]) or in a team's bucket
+//! `data/3/parts/….parquet`, in a folder on this machine (`Folder`) or in a team's bucket
 //! (the `riskdesk-team` crate). Every key is new when written and never rewritten, so a copy of
 //! an object is good for as long as the object exists.
 

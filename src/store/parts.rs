@@ -107,7 +107,7 @@ pub fn write_atomically(path: &Path, fill: impl FnOnce(&File) -> Result<()>) -> 
     std::fs::rename(&tmp, path).at("cannot rename into", path)
 }
 
-/// Reads a file written by [`write`].
+/// Reads a file written by [`write()`].
 pub fn read(path: &Path) -> Result<Exposures> {
     let file = File::open(path).at("cannot open", path)?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)?.with_batch_size(1 << 20).build()?;

@@ -12,9 +12,13 @@ use crate::{Error, Result};
 /// A value bound to a statement or read from a row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// SQL `NULL` (also how a NaN real is bound, see `From<f64>`).
     Null,
+    /// An integer (SQLite's `INTEGER`, PostgreSQL's `BIGINT`).
     Int(i64),
+    /// A floating-point number (SQLite's `REAL`, PostgreSQL's `DOUBLE PRECISION`).
     Real(f64),
+    /// A string (`TEXT`).
     Text(String),
 }
 

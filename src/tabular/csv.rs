@@ -136,13 +136,4 @@ impl<'a> Cursor<'a> {
         }
         last.date.map(Some).ok_or(())
     }
-
-    /// A decimal integer.
-    pub(super) fn i64(&self, col: usize) -> Result<Option<i64>, ()> {
-        let text = trim(self.get(col));
-        if text.is_empty() {
-            return Ok(None);
-        }
-        std::str::from_utf8(text).ok().and_then(|s| s.parse().ok()).map(Some).ok_or(())
-    }
 }

@@ -94,8 +94,6 @@ pub(crate) enum Kind {
     F32,
     /// A calendar day as days since 1970-01-01 (Arrow's `Date32`); text must be `YYYY-MM-DD`.
     Date,
-    /// A 64-bit integer.
-    I64,
 }
 
 impl Kind {
@@ -105,7 +103,6 @@ impl Kind {
             Kind::Text => "not valid UTF-8 text",
             Kind::F64 | Kind::F32 => "not a number",
             Kind::Date => "not a valid date (expected YYYY-MM-DD)",
-            Kind::I64 => "not an integer",
         }
     }
 }
@@ -320,15 +317,6 @@ impl Row<'_, '_> {
         match &mut self.body {
             RowBody::Csv(c) => c.date(col).map_err(|()| self.problem(col, Kind::Date.problem())),
             RowBody::Parquet(p) => p.date(col).map_err(|()| self.problem(col, Kind::Date.problem())),
-        }
-    }
-
-    /// A [`Kind::I64`] cell.
-    #[inline(always)]
-    pub(crate) fn i64(&mut self, col: usize) -> Cell<i64> {
-        match &mut self.body {
-            RowBody::Csv(c) => c.i64(col).map_err(|()| self.problem(col, Kind::I64.problem())),
-            RowBody::Parquet(p) => p.i64(col).map_err(|()| self.problem(col, Kind::I64.problem())),
         }
     }
 

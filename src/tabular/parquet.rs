@@ -2,7 +2,7 @@
 //! kind by Arrow's cast kernel, and the cells the cast could not convert are remembered.
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, Float32Type, Float64Type, Int64Type};
+use arrow_array::types::{Date32Type, Float32Type, Float64Type};
 use arrow_array::{Array, ArrayRef, ArrowPrimitiveType, Date32Array, PrimitiveArray, RecordBatch, RecordBatchReader, StringArray};
 use arrow_cast::{CastOptions, can_cast_types, cast_with_options};
 use arrow_schema::{ArrowError, DataType};
@@ -19,7 +19,6 @@ enum Typed {
     F64(PrimitiveArray<Float64Type>),
     F32(PrimitiveArray<Float32Type>),
     Date(Date32Array),
-    I64(PrimitiveArray<Int64Type>),
 }
 
 /// A selected column of the current batch.
@@ -60,7 +59,6 @@ fn target(kind: Kind) -> DataType {
         Kind::F64 => DataType::Float64,
         Kind::F32 => DataType::Float32,
         Kind::Date => DataType::Date32,
-        Kind::I64 => DataType::Int64,
     }
 }
 
@@ -89,7 +87,6 @@ fn prepare(source: &ArrayRef, kind: Kind) -> Result<Column, ArrowError> {
         Kind::Text => Typed::Text(safe_cast(source, &DataType::Utf8)?.as_string::<i32>().clone()),
         Kind::F64 => Typed::F64(safe_cast(source, &DataType::Float64)?.as_primitive().clone()),
         Kind::F32 => Typed::F32(safe_cast(source, &DataType::Float32)?.as_primitive().clone()),
-        Kind::I64 => Typed::I64(safe_cast(source, &DataType::Int64)?.as_primitive().clone()),
         // Text dates follow the one strict rule (the cast kernel would take 2025-5-1 or a time).
         Kind::Date if is_text(source.data_type()) => {
             let text = safe_cast(source, &DataType::Utf8)?;
@@ -102,7 +99,6 @@ fn prepare(source: &ArrayRef, kind: Kind) -> Result<Column, ArrowError> {
         Typed::F64(a) => a,
         Typed::F32(a) => a,
         Typed::Date(a) => a,
-        Typed::I64(a) => a,
     };
     let mut bad = Vec::new();
     if out.null_count() > source.logical_null_count() {
@@ -160,7 +156,6 @@ impl Cursor {
                         Kind::Text => "text",
                         Kind::F64 | Kind::F32 => "numbers",
                         Kind::Date => "dates or YYYY-MM-DD text",
-                        Kind::I64 => "integers",
                     };
                     return Err(meta.header_problem(i, format!("unsupported column type {t} (expected {wanted})")));
                 }
@@ -255,14 +250,6 @@ impl Cursor {
         match &self.column(col).typed {
             Typed::Date(a) => self.value::<Date32Type>(self.column(col), a),
             _ => panic!("column {col} was not selected as a date"),
-        }
-    }
-
-    #[inline(never)]
-    pub(super) fn i64(&self, col: usize) -> Result<Option<i64>, ()> {
-        match &self.column(col).typed {
-            Typed::I64(a) => self.value(self.column(col), a),
-            _ => panic!("column {col} was not selected as I64"),
         }
     }
 

@@ -18,13 +18,17 @@ const BATCH: usize = 8;
 /// A factor's cross-section on a date, before and after a commit replaces it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FactorShift {
+    /// The group the factor belongs to.
     pub factor_group: String,
+    /// The factor's name within its group.
     pub factor: String,
-    /// Mean and standard deviation now committed (None: the factor is not committed that date).
+    /// Mean now committed (None: the factor is not committed that date).
     pub old_mean: Option<f64>,
+    /// Sample standard deviation now committed (None: as for `old_mean`).
     pub old_std: Option<f64>,
-    /// Mean and standard deviation of the staged values (None: not staged that date).
+    /// Mean of the staged values (None: not staged that date).
     pub new_mean: Option<f64>,
+    /// Sample standard deviation of the staged values (None: as for `new_mean`).
     pub new_std: Option<f64>,
 }
 
@@ -32,10 +36,14 @@ pub struct FactorShift {
 /// (committed) and after (staged).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct DateReplacement {
+    /// The committed date, `YYYY-MM-DD`.
     pub date: String,
+    /// Distinct asset ids committed that date.
     pub old_assets: u32,
     /// 0 when `overwrite` drops the date.
     pub new_assets: u32,
+    /// Every market and style factor committed or staged that date (categorical ones left out),
+    /// by group and factor.
     pub factors: Vec<FactorShift>,
 }
 

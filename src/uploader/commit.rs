@@ -71,11 +71,15 @@ impl CommitMode {
 /// What a commit produced.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct CommitResult {
+    /// The new version's number.
     pub version: u32,
+    /// The staged names committed (and so removed from staging), sorted.
     pub committed_names: Vec<String>,
+    /// The mode it was committed with.
     pub mode: CommitMode,
-    /// Rows and dates of the new version as a whole.
+    /// Rows of the new version as a whole (dates carried over from the previous version included).
     pub rows: u64,
+    /// Dates of the new version as a whole (dates carried over from the previous version included).
     pub dates: u32,
 }
 

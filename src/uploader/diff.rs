@@ -20,7 +20,9 @@ use crate::{Error, Result};
 /// The change of one factor between two versions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FactorDiff {
+    /// The group the factor belongs to.
     pub factor_group: String,
+    /// The factor's name within its group.
     pub factor: String,
     /// Values present only in the newer version.
     pub added: u64,
@@ -37,10 +39,15 @@ pub struct FactorDiff {
 /// What changed from version `from` to version `to`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct VersionDiff {
+    /// The version the changes are counted from.
     pub from: u32,
+    /// The version the changes are counted to.
     pub to: u32,
+    /// Dates only `to` holds, `YYYY-MM-DD`, ascending.
     pub dates_added: Vec<String>,
+    /// Dates only `from` holds, `YYYY-MM-DD`, ascending.
     pub dates_removed: Vec<String>,
+    /// Dates both hold with different data, `YYYY-MM-DD`, ascending.
     pub dates_changed: Vec<String>,
     /// Dates present in both with the same data.
     pub dates_unchanged: usize,
@@ -53,19 +60,28 @@ pub struct VersionDiff {
 /// One changed row: its key and its value before and after (`None`: absent).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RowChange {
+    /// The row's date, `YYYY-MM-DD`.
     pub date: String,
+    /// The row's asset id.
     pub asset_id: String,
+    /// The type of the row's asset id.
     pub asset_id_type: String,
+    /// The group of the row's factor.
     pub factor_group: String,
+    /// The row's factor, within its group.
     pub factor: String,
+    /// The exposure in `from` (`None`: the row was added).
     pub old: Option<f32>,
+    /// The exposure in `to` (`None`: the row was removed).
     pub new: Option<f32>,
 }
 
 /// A page of changed rows, with how many there are in all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RowChanges {
+    /// The page's changed rows, by date then key.
     pub rows: Vec<RowChange>,
+    /// Changed rows of the whole comparison, over all pages.
     pub total: u64,
 }
 

@@ -13,8 +13,13 @@ use crate::{Error, Result};
 /// One condition on a column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Filter {
+    /// The column tested, by name: `date`, `asset_id`, `asset_id_type`, `factor_group`, `factor`
+    /// or `exposure`.
     pub column: String,
+    /// The comparison: `==` (or `=`), `!=`, `<`, `<=`, `>`, `>=`, `in` or `not in`.
     pub operator: String,
+    /// What the column is compared with: a list for `in` and `not in`, one value otherwise; dates
+    /// as `YYYY-MM-DD` text, `exposure` as a number, the other columns as text.
     #[ts(type = "unknown")]
     pub value: serde_json::Value,
 }

@@ -48,15 +48,24 @@ pub struct StagingResult {
     pub source: String,
     /// True when the name is staged after the call (`staged` or `unchanged`).
     pub success: bool,
+    /// What became of the name.
     pub state: StageState,
     /// The layout detected: `long`, `long_without_date` or `wide`.
     pub parser: Option<String>,
+    /// Rows of the staged entry, over all its dates (0 for `failed` and `exists`).
     pub rows: u64,
+    /// Distinct dates the staged entry holds (0 for `failed` and `exists`).
     pub dates: u32,
+    /// The staged entry's first date, `YYYY-MM-DD` (`None` for `failed` and `exists`).
     pub first_date: Option<String>,
+    /// The staged entry's last date, `YYYY-MM-DD` (`None` for `failed` and `exists`).
     pub last_date: Option<String>,
+    /// Distinct asset ids over all its dates (0 for `failed` and `exists`).
     pub assets: u32,
+    /// When the entry was staged (for `unchanged`, its earlier staging; for `failed` and
+    /// `exists`, when it was refused), RFC 3339 UTC.
     pub timestamp: String,
+    /// Why the name was refused, each with its file and place; empty when it is staged.
     pub messages: Vec<Diagnostic>,
 }
 
@@ -71,9 +80,13 @@ impl StagingResult {
 /// A dataset as listed.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct DatasetInfo {
+    /// The dataset's name, as the user gave it.
     pub name: String,
+    /// When the dataset was created, RFC 3339 UTC.
     pub created: String,
+    /// Its newest version's number (0 when nothing is committed).
     pub latest_version: u32,
+    /// How many names are staged, awaiting a commit.
     pub staged: usize,
 }
 

@@ -14,14 +14,23 @@ pub(crate) type StagedGroup = (String, Vec<(String, Vec<f32>)>);
 /// One row of a detail summary: cross-sectional statistics of one date (of one staged name).
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct DetailRow {
+    /// The staged name the date belongs to; `None` (and left out) for a committed version.
     #[serde(rename = "_name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The date, `YYYY-MM-DD`.
     pub date: String,
+    /// Distinct asset ids that date.
     pub n_assets: u32,
+    /// The smallest exposure that date, over every factor.
     pub min_exposure: f32,
+    /// The largest exposure that date, over every factor.
     pub max_exposure: f32,
+    /// The mean exposure that date, over every factor.
     pub mean_exposure: f32,
+    /// The median exposure that date, over every factor.
     pub median_exposure: f32,
+    /// The sample standard deviation (n − 1) of the exposures that date, over every factor; NaN
+    /// with fewer than two values.
     pub std_exposure: f32,
 }
 
@@ -43,40 +52,62 @@ impl DetailRow {
 /// One row per staged name.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct StagedSummary {
+    /// The staged name (the file stem).
     #[serde(rename = "_name")]
     pub name: String,
+    /// The file it was staged from (`archive.zip/member.csv` for a ZIP member).
     pub source: String,
+    /// The layout detected: `long`, `long_without_date` or `wide`.
     pub parser: String,
+    /// Rows over all its dates.
     pub rows: u64,
+    /// Distinct dates it holds.
     pub dates: u32,
+    /// Its first date, `YYYY-MM-DD` (empty when it holds no date).
     pub first_date: String,
+    /// Its last date, `YYYY-MM-DD` (empty when it holds no date).
     pub last_date: String,
+    /// Distinct asset ids over all its dates.
     pub assets: u32,
+    /// Its distinct factor groups, sorted and comma-separated.
     pub factor_groups: String,
+    /// Distinct (factor group, factor) pairs over all its dates.
     pub factors: u32,
 }
 
 /// One row per committed date.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct DateSummary {
+    /// The committed date, `YYYY-MM-DD`.
     pub date: String,
+    /// Rows committed for the date.
     pub rows: u64,
+    /// Distinct asset ids that date.
     pub n_assets: u32,
+    /// The date's distinct factor groups, sorted and comma-separated.
     pub factor_groups: String,
+    /// Distinct (factor group, factor) pairs that date.
     pub factors: u32,
 }
 
 /// One committed version.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct VersionInfo {
+    /// The version number: 1 for the first commit, one more for each after.
     pub version: u32,
     /// Commit time, RFC 3339 UTC.
     pub created: String,
+    /// The name of the commit mode that made it (`append`, `upsert`, `overwrite_dates` or `overwrite`).
     pub mode: String,
+    /// The staged names this commit committed, sorted (not every name whose data the version holds).
     pub committed_names: Vec<String>,
+    /// Rows of the version as a whole (dates carried over from earlier versions included).
     pub rows: u64,
+    /// Dates of the version as a whole (dates carried over from earlier versions included).
     pub dates: u32,
+    /// Its first date, `YYYY-MM-DD` (`None` when it holds no date).
     pub first_date: Option<String>,
+    /// Its last date, `YYYY-MM-DD` (`None` when it holds no date).
     pub last_date: Option<String>,
 }
 
@@ -84,11 +115,17 @@ pub struct VersionInfo {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Column {
+    /// `date`: the day the exposure is for.
     Date,
+    /// `asset_id`: the asset's identifier.
     AssetId,
+    /// `asset_id_type`: the kind of identifier `asset_id` is (such as `bayesid`).
     AssetIdType,
+    /// `factor_group`: the group of the factor (such as `market` or `style`).
     FactorGroup,
+    /// `factor`: the factor's name within its group.
     Factor,
+    /// `exposure`: the asset's exposure to the factor that day.
     Exposure,
 }
 

@@ -20,8 +20,9 @@ use crate::postgres::Pg;
 pub struct Moved {
     /// Rows per catalog table.
     pub rows: Vec<(String, u64)>,
-    /// Objects uploaded, and their bytes.
+    /// Objects uploaded.
     pub objects: u64,
+    /// Bytes of the objects uploaded.
     pub bytes: u64,
 }
 

@@ -136,15 +136,75 @@ export type AppInfo = {
 /**
  * The home folder (or, in remote mode, the server).
  */
-home: string, version: string, datasets: Array<DatasetInfo>, };
-export type AssetValue = { asset: string, value: number | null, previous: number | null, };
-export type Bin = { lo: number, hi: number, count: number, };
-export type Categories = { group: string, factors: Array<string>, };
+home: string, 
+/**
+ * The app's version (the crate's).
+ */
+version: string, 
+/**
+ * The exposure datasets there, by name.
+ */
+datasets: Array<DatasetInfo>, };
+export type AssetValue = { 
+/**
+ * The asset's id.
+ */
+asset: string, 
+/**
+ * Its value of the finding's factor on the finding's date; `None` when it has none, or the finding has no factor.
+ */
+value: number | null, 
+/**
+ * Its value on `previous_date`; `None` when it has none there, or there is no `previous_date`.
+ */
+previous: number | null, };
+export type Bin = { 
+/**
+ * The bin's lower edge (for category counts, the category's index).
+ */
+lo: number, 
+/**
+ * The bin's upper edge, excluded except in the last bin.
+ */
+hi: number, 
+/**
+ * How many values fall in the bin (for category counts, the category's count).
+ */
+count: number, };
+export type Categories = { 
+/**
+ * The factor group mapped to the role, as named in the uploaded exposures.
+ */
+group: string, 
+/**
+ * The group's factors (one per category), sorted by name; category codes index this list.
+ */
+factors: Array<string>, };
 export type Chart = { 
 /**
  * A stable identifier: `assets`, `range`, `std` or `histogram`.
  */
-id: string, title: string, width: number, height: number, svg: string, plot: PlotBox, };
+id: string, 
+/**
+ * A title for the viewer to show with the chart; it is not drawn in the SVG.
+ */
+title: string, 
+/**
+ * The SVG's width, in pixels.
+ */
+width: number, 
+/**
+ * The SVG's height, in pixels.
+ */
+height: number, 
+/**
+ * The SVG document, as text.
+ */
+svg: string, 
+/**
+ * Where the plotting area lies in the SVG.
+ */
+plot: PlotBox, };
 export type CheckId = "missing_day" | "duplicate_day" | "schema_change" | "coverage_drop" | "asset_churn" | "missing_values" | "outliers" | "not_standardized" | "not_one_hot" | "market_not_one" | "stale_day" | "distribution_shift" | "rank_instability";
 export type CheckReport = { 
 /**
@@ -169,18 +229,38 @@ staging: boolean,
 /**
  * A committed version; the latest when `None`.
  */
-version: number | null, thresholds: Thresholds, 
+version: number | null, 
+/**
+ * When the checks speak; the defaults for any threshold not given.
+ */
+thresholds: Thresholds, 
 /**
  * Only the checks that need no data read (instant; see [`crate::checks::CheckReport::quick`]).
  */
 quick: boolean, };
 export type ColumnKind = "date" | "id" | "number" | "category";
 export type CommitMode = "append" | "upsert" | "overwrite_dates" | "overwrite";
-export type CommitResult = { version: number, committed_names: Array<string>, mode: CommitMode, 
+export type CommitResult = { 
 /**
- * Rows and dates of the new version as a whole.
+ * The new version's number.
  */
-rows: number, dates: number, };
+version: number, 
+/**
+ * The staged names committed (and so removed from staging), sorted.
+ */
+committed_names: Array<string>, 
+/**
+ * The mode it was committed with.
+ */
+mode: CommitMode, 
+/**
+ * Rows of the new version as a whole (dates carried over from the previous version included).
+ */
+rows: number, 
+/**
+ * Dates of the new version as a whole (dates carried over from the previous version included).
+ */
+dates: number, };
 export type Connection = { 
 /**
  * The saved server's name, or `None` for "This computer".
@@ -193,12 +273,32 @@ check: ServerInfo | null,
 /**
  * The home folder (always this computer's).
  */
-home: string, servers: Array<SavedServer>, 
+home: string, 
+/**
+ * The saved servers, by name.
+ */
+servers: Array<SavedServer>, 
 /**
  * The saved server the app last worked on (to reconnect to at start), if it was a server.
  */
 last: string | null, };
-export type CreationReport = { rows: number, dates: number, first_date: string | null, last_date: string | null, 
+export type CreationReport = { 
+/**
+ * Rows written: one per (date, asset) with exposures.
+ */
+rows: number, 
+/**
+ * Dates with at least one row.
+ */
+dates: number, 
+/**
+ * The first date with rows (`YYYY-MM-DD`).
+ */
+first_date: string | null, 
+/**
+ * The last date with rows (`YYYY-MM-DD`).
+ */
+last_date: string | null, 
 /**
  * Distinct assets with exposures in the dataset.
  */
@@ -214,7 +314,11 @@ exchanges: Array<string>,
 /**
  * Distinct uploaded ids that match no reference asset, with a sample.
  */
-unmatched_ids: number, unmatched_sample: Array<string>, 
+unmatched_ids: number, 
+/**
+ * Up to 10 of those ids, in sorted order.
+ */
+unmatched_sample: Array<string>, 
 /**
  * Matched assets left out because they are outside the coverage universe.
  */
@@ -230,7 +334,15 @@ clipped: { [key in string]: number },
 /**
  * Style values filled, per column label.
  */
-filled: { [key in string]: number }, sources: Array<SourceVersion>, reference_dataset: string, 
+filled: { [key in string]: number }, 
+/**
+ * The exposure dataset versions read, one per uploaded source.
+ */
+sources: Array<SourceVersion>, 
+/**
+ * The reference dataset that provided the universe.
+ */
+reference_dataset: string, 
 /**
  * When the reference dataset used was created (to see when it is replaced).
  */
@@ -240,14 +352,63 @@ reference_created: string,
  * date, a small share of the coverage universe with exposures.
  */
 warnings: Array<string>, };
-export type DatasetInfo = { name: string, created: string, latest_version: number, staged: number, };
+export type DatasetInfo = { 
+/**
+ * The dataset's name, as the user gave it.
+ */
+name: string, 
+/**
+ * When the dataset was created, RFC 3339 UTC.
+ */
+created: string, 
+/**
+ * Its newest version's number (0 when nothing is committed).
+ */
+latest_version: number, 
+/**
+ * How many names are staged, awaiting a commit.
+ */
+staged: number, };
 export type DatasetKind = "reference" | "user";
-export type DateReplacement = { date: string, old_assets: number, 
+export type DateReplacement = { 
+/**
+ * The committed date, `YYYY-MM-DD`.
+ */
+date: string, 
+/**
+ * Distinct asset ids committed that date.
+ */
+old_assets: number, 
 /**
  * 0 when `overwrite` drops the date.
  */
-new_assets: number, factors: Array<FactorShift>, };
-export type DateSummary = { date: string, rows: number, n_assets: number, factor_groups: string, factors: number, };
+new_assets: number, 
+/**
+ * Every market and style factor committed or staged that date (categorical ones left out),
+ * by group and factor.
+ */
+factors: Array<FactorShift>, };
+export type DateSummary = { 
+/**
+ * The committed date, `YYYY-MM-DD`.
+ */
+date: string, 
+/**
+ * Rows committed for the date.
+ */
+rows: number, 
+/**
+ * Distinct asset ids that date.
+ */
+n_assets: number, 
+/**
+ * The date's distinct factor groups, sorted and comma-separated.
+ */
+factor_groups: string, 
+/**
+ * Distinct (factor group, factor) pairs that date.
+ */
+factors: number, };
 export type DayCharts = { 
 /**
  * The dates with data, in order.
@@ -259,22 +420,38 @@ dates: Array<string>,
  */
 days: Array<string>, 
 /**
- * The series (see [`series_of`]), in this order and in [`PALETTE`] colours.
+ * The series (see `series_of`), in this order and in the palette's colours.
  */
-series: Array<string>, charts: Array<Chart>, };
+series: Array<string>, 
+/**
+ * The charts `assets`, `range` and `std`, in that order; empty when there are no rows.
+ */
+charts: Array<Chart>, };
 export type DayHistogram = { 
 /**
  * The factor groups of that day; `group` is the one drawn.
  */
-groups: Array<string>, group: string, 
+groups: Array<string>, 
+/**
+ * The group drawn: the one asked for if the day has it, else the first whose name contains "style", else the first.
+ */
+group: string, 
 /**
  * The group's factors; `factor` is the one drawn (all pooled when `None`).
  */
-factors: Array<string>, factor: string | null, 
+factors: Array<string>, 
+/**
+ * The factor drawn; `None` when the group's factors are pooled or the group is categorical.
+ */
+factor: string | null, 
 /**
  * For a categorical group: the factor of each bar (most members first); empty otherwise.
  */
-categories: Array<string>, histogram: Histogram, };
+categories: Array<string>, 
+/**
+ * The chart: assets counted per factor for a categorical group, else a histogram of the values.
+ */
+histogram: Histogram, };
 export type DemoLayout = "long" | "wide";
 export type DemoOptions = { 
 /**
@@ -288,17 +465,94 @@ days: number,
 /**
  * First day (days since the epoch).
  */
-start: number, layout: DemoLayout, seed: number, 
+start: number, 
+/**
+ * The layout of the CSV files written.
+ */
+layout: DemoLayout, 
+/**
+ * Seeds every random draw: the same options always give the same files (and demo reference).
+ */
+seed: number, 
 /**
  * File name prefix: files are `<prefix>_YYYY-MM-DD.csv`.
  */
 prefix: string, };
-export type Description = { name: string, status: Status, stale_reason: string | null, created: string, first_date: string | null, last_date: string | null, settings: RiskDatasetSettings, universe_settings_menu: UniverseSettingsMenu, 
+export type Description = { 
+/**
+ * The risk dataset's name.
+ */
+name: string, 
+/**
+ * Whether it reflects its sources.
+ */
+status: Status, 
+/**
+ * Why it is stale; `None` when it is ready.
+ */
+stale_reason: string | null, 
+/**
+ * When it was last built, as an RFC 3339 UTC timestamp.
+ */
+created: string, 
+/**
+ * The first date with exposures (`YYYY-MM-DD`).
+ */
+first_date: string | null, 
+/**
+ * The last date with exposures (`YYYY-MM-DD`).
+ */
+last_date: string | null, 
+/**
+ * The settings it was built from.
+ */
+settings: RiskDatasetSettings, 
+/**
+ * The choices of the seed's universe settings for it.
+ */
+universe_settings_menu: UniverseSettingsMenu, 
 /**
  * The built columns: market, style and other factors, industries and regions.
  */
-layout: Layout, report: CreationReport, };
-export type DetailRow = { _name: string | null, date: string, n_assets: number, min_exposure: number, max_exposure: number, mean_exposure: number, median_exposure: number, std_exposure: number, };
+layout: Layout, 
+/**
+ * The creation report of its last build.
+ */
+report: CreationReport, };
+export type DetailRow = { 
+/**
+ * The staged name the date belongs to; `None` (and left out) for a committed version.
+ */
+_name: string | null, 
+/**
+ * The date, `YYYY-MM-DD`.
+ */
+date: string, 
+/**
+ * Distinct asset ids that date.
+ */
+n_assets: number, 
+/**
+ * The smallest exposure that date, over every factor.
+ */
+min_exposure: number, 
+/**
+ * The largest exposure that date, over every factor.
+ */
+max_exposure: number, 
+/**
+ * The mean exposure that date, over every factor.
+ */
+mean_exposure: number, 
+/**
+ * The median exposure that date, over every factor.
+ */
+median_exposure: number, 
+/**
+ * The sample standard deviation (n − 1) of the exposures that date, over every factor; NaN
+ * with fewer than two values.
+ */
+std_exposure: number, };
 export type Diagnostic = { 
 /**
  * The file (for a ZIP member: `archive.zip/member.csv`).
@@ -328,13 +582,37 @@ export type Drill = {
 /**
  * The date before, when the finding compares with it.
  */
-previous_date: string | null, assets: Array<AssetValue>, 
+previous_date: string | null, 
+/**
+ * The finding's assets (up to 20), in the finding's order, with their values.
+ */
+assets: Array<AssetValue>, 
 /**
  * None for a finding without a factor.
  */
 histogram: Histogram | null, };
-export type ErrorBody = { code: string, message: string, details: Array<string>, };
-export type Exchange = { code: string, assets: number, };
+export type ErrorBody = { 
+/**
+ * The stable machine code (see [`Error::code`]).
+ */
+code: string, 
+/**
+ * The human-readable message ([`Error`]'s `Display` text).
+ */
+message: string, 
+/**
+ * Supporting lines, possibly empty; absent on the wire means empty.
+ */
+details: Array<string>, };
+export type Exchange = { 
+/**
+ * The exchange's MIC code, as the reference lists it.
+ */
+code: string, 
+/**
+ * How many of the reference's assets list there.
+ */
+assets: number, };
 export type ExposureQuery = { 
 /**
  * First date (`YYYY-MM-DD`, inclusive); the dataset's first when `None` or empty.
@@ -347,19 +625,81 @@ end: string | null,
 /**
  * The id type of the id column; the reference's primary id type when `None` or empty.
  */
-id_type: string | null, industries: Selection, regions: Selection, styles: Selection, standardize: boolean, };
+id_type: string | null, 
+/**
+ * Which industries to return as 0/1 columns (none by default); `only` also keeps only
+ * their members' rows.
+ */
+industries: Selection, 
+/**
+ * Which regions to return as 0/1 columns (none by default); `only` also keeps only
+ * their members' rows.
+ */
+regions: Selection, 
+/**
+ * Which styles to return (all by default); market and other factors are always returned.
+ */
+styles: Selection, 
+/**
+ * Whether to standardize the returned styles per date (see the module docs); true by default.
+ */
+standardize: boolean, };
 export type ExposureSource = { "exposure_type": "uploaded" } & UploadedExposures | { "exposure_type": "referenced", } & ({ [key in string]: number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null });
-export type FactorColumn = { role: Role, group: string, factor: string, };
+export type FactorColumn = { 
+/**
+ * What the factor's group is used as: market, style or other.
+ */
+role: Role, 
+/**
+ * The factor group, as named in the uploaded exposures.
+ */
+group: string, 
+/**
+ * The factor's name within its group.
+ */
+factor: string, };
 export type FactorDayStats = { 
 /**
  * `YYYY-MM-DD`.
  */
-date: string, factor_group: string, factor: string, 
+date: string, 
+/**
+ * The factor's group (a market or style group; categorical groups get no statistics).
+ */
+factor_group: string, 
+/**
+ * The factor, within `factor_group`.
+ */
+factor: string, 
 /**
  * Share of the date's assets with a value.
  */
-coverage: number, mean: number | null, std: number | null, min: number | null, max: number | null, };
-export type FactorDiff = { factor_group: string, factor: string, 
+coverage: number, 
+/**
+ * Mean of the values present; `None` when no asset has one.
+ */
+mean: number | null, 
+/**
+ * Sample standard deviation (n − 1) of the values present, 0 for a single value; `None` when no asset has one.
+ */
+std: number | null, 
+/**
+ * Smallest value present; `None` when no asset has one.
+ */
+min: number | null, 
+/**
+ * Largest value present; `None` when no asset has one.
+ */
+max: number | null, };
+export type FactorDiff = { 
+/**
+ * The group the factor belongs to.
+ */
+factor_group: string, 
+/**
+ * The factor's name within its group.
+ */
+factor: string, 
 /**
  * Values present only in the newer version.
  */
@@ -380,23 +720,65 @@ largest_change: number,
  * Where it happened: `YYYY-MM-DD asset_id`.
  */
 largest_at: string | null, };
-export type FactorShift = { factor_group: string, factor: string, 
+export type FactorShift = { 
 /**
- * Mean and standard deviation now committed (None: the factor is not committed that date).
+ * The group the factor belongs to.
  */
-old_mean: number | null, old_std: number | null, 
+factor_group: string, 
 /**
- * Mean and standard deviation of the staged values (None: not staged that date).
+ * The factor's name within its group.
  */
-new_mean: number | null, new_std: number | null, };
-export type FactorValues = { factor: string, values: Array<number>, };
+factor: string, 
+/**
+ * Mean now committed (None: the factor is not committed that date).
+ */
+old_mean: number | null, 
+/**
+ * Sample standard deviation now committed (None: as for `old_mean`).
+ */
+old_std: number | null, 
+/**
+ * Mean of the staged values (None: not staged that date).
+ */
+new_mean: number | null, 
+/**
+ * Sample standard deviation of the staged values (None: as for `new_mean`).
+ */
+new_std: number | null, };
+export type FactorValues = { 
+/**
+ * The factor's name within its group.
+ */
+factor: string, 
+/**
+ * Its values that day, one per staged row (assets without a value have none here).
+ */
+values: Array<number>, };
 export type FileFormat = "csv" | "csv_gz" | "parquet" | "zip";
 export type FileStatus = "new" | "staged" | "committed";
-export type Finding = { check: CheckId, severity: Severity, 
+export type Finding = { 
+/**
+ * The check that found it.
+ */
+check: CheckId, 
+/**
+ * How bad it is; for checks with a warn and a fail threshold, the one crossed decides.
+ */
+severity: Severity, 
 /**
  * `YYYY-MM-DD`.
  */
-date: string, factor_group: string | null, factor: string | null, 
+date: string, 
+/**
+ * The factor group it is about; `None` for a finding about the whole date (missing, duplicate
+ * or stale day, coverage, churn, schema change).
+ */
+factor_group: string | null, 
+/**
+ * The factor it is about; `None` for a finding about the whole date or about a whole
+ * categorical group (`not_one_hot`).
+ */
+factor: string | null, 
 /**
  * What was measured (a share, a ratio, a count, an index, as the check says).
  */
@@ -413,7 +795,15 @@ message: string,
  * Up to 20 assets behind it.
  */
 assets: Array<string>, };
-export type GridColumn = { name: string, kind: ColumnKind, 
+export type GridColumn = { 
+/**
+ * The column's name: `date`, the id type, a factor label, `industry` or `region`.
+ */
+name: string, 
+/**
+ * What the column holds, which decides how it filters and sorts.
+ */
+kind: ColumnKind, 
 /**
  * A category column's categories, by name.
  */
@@ -425,18 +815,46 @@ nulls: number,
 /**
  * The smallest and largest value (numbers exact, dates as `YYYY-MM-DD`); none for ids and categories.
  */
-min: string | null, max: string | null, 
+min: string | null, 
+/**
+ * The largest value, written as `min`; none for ids and categories.
+ */
+max: string | null, 
 /**
  * Distinct values, for dates and categories.
  */
 distinct: number | null, };
-export type GridDay = { date: string, rows: number, first: number | null, };
-export type GridFilter = { column: string, op: GridOp, 
+export type GridDay = { 
+/**
+ * The date, `YYYY-MM-DD`.
+ */
+date: string, 
+/**
+ * Rows shown on this date, after filters and search.
+ */
+rows: number, 
+/**
+ * Position of its first row among the rows shown; `None` when the grid is sorted.
+ */
+first: number | null, };
+export type GridFilter = { 
+/**
+ * The column's name, as in [`GridColumn::name`].
+ */
+column: string, 
+/**
+ * How the column's values are compared with `values`.
+ */
+op: GridOp, 
 /**
  * One value, all of them for `one_of`, none for `empty` and `not_empty`.
  */
 values: Array<string>, };
-export type GridInfo = { columns: Array<GridColumn>, 
+export type GridInfo = { 
+/**
+ * The columns, in page order, with their profiles over the rows shown.
+ */
+columns: Array<GridColumn>, 
 /**
  * Rows shown.
  */
@@ -444,18 +862,63 @@ total: number,
 /**
  * Rows of the query before filters and search.
  */
-unfiltered: number, days: Array<GridDay>, };
+unfiltered: number, 
+/**
+ * Every stored date in the query's range, in order, including dates with no row shown.
+ */
+days: Array<GridDay>, };
 export type GridOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "contains" | "one_of" | "empty" | "not_empty";
-export type GridRequest = { dataset: string, query: ExposureQuery, sort: GridSort | null, filters: Array<GridFilter>, 
+export type GridRequest = { 
+/**
+ * The risk dataset to read.
+ */
+dataset: string, 
+/**
+ * The rows and columns to show; industries and regions show as name columns whatever it
+ * selects.
+ */
+query: ExposureQuery, 
+/**
+ * The column to sort by; date then id order when `None`.
+ */
+sort: GridSort | null, 
+/**
+ * Filters that every row shown passes.
+ */
+filters: Array<GridFilter>, 
 /**
  * Keeps the rows of assets with an id of any type (the primary id, a ticker, …) containing
  * this text, ignoring case; everything when empty.
  */
 search: string, };
-export type GridSort = { column: string, descending: boolean, };
-export type GroupValues = { group: string, factors: Array<FactorValues>, };
+export type GridSort = { 
+/**
+ * The column's name, as in [`GridColumn::name`].
+ */
+column: string, 
+/**
+ * Largest first; smallest first when false (the default).
+ */
+descending: boolean, };
+export type GroupValues = { 
+/**
+ * The factor group's name.
+ */
+group: string, 
+/**
+ * Its factors with values that day, sorted by name.
+ */
+factors: Array<FactorValues>, };
 export type HeatMetric = "missing" | "standardization";
-export type Heatmap = { metric: HeatMetric, chart: Chart, 
+export type Heatmap = { 
+/**
+ * What the cells colour.
+ */
+metric: HeatMetric, 
+/**
+ * The drawn heatmap, with id `heat-missing` or `heat-standardization`.
+ */
+chart: Chart, 
 /**
  * The columns: every calendar day from the first date to the last.
  */
@@ -468,12 +931,28 @@ factors: Array<string>,
  * `values[row][column]`; `None` where the factor has no data that day.
  */
 values: Array<Array<number | null>>, };
-export type Histogram = { chart: Chart, bins: Array<Bin>, 
+export type Histogram = { 
 /**
- * Values drawn (finite ones) and values left out (missing).
+ * The drawn bars.
  */
-values: number, missing: number, };
-export type History = { versions: Array<VersionInfo>, 
+chart: Chart, 
+/**
+ * The bins, lowest first (for category counts, in the categories' order).
+ */
+bins: Array<Bin>, 
+/**
+ * How many values were drawn: the finite ones (for category counts, the sum of the counts).
+ */
+values: number, 
+/**
+ * How many values were left out as missing (not finite); 0 for category counts.
+ */
+missing: number, };
+export type History = { 
+/**
+ * Every committed version, oldest first.
+ */
+versions: Array<VersionInfo>, 
 /**
  * Empty while nothing is committed.
  */
@@ -483,10 +962,50 @@ export type Layout = {
 /**
  * Market, style and other factors, in that order.
  */
-numeric: Array<FactorColumn>, industry: Categories | null, region: Categories | null, };
-export type Page = { columns: Array<string>, rows: Array<Array<string>>, total: number, };
-export type PlotBox = { left: number, right: number, top: number, bottom: number, };
-export type PreviewQuery = { dataset: string, 
+numeric: Array<FactorColumn>, 
+/**
+ * The industry group and its categories; `None` when no source maps an industry group.
+ */
+industry: Categories | null, 
+/**
+ * The region group and its categories; `None` when no source maps a region group.
+ */
+region: Categories | null, };
+export type Page = { 
+/**
+ * The column names, in order.
+ */
+columns: Array<string>, 
+/**
+ * The page's rows, each with one cell's text per column (empty for a missing number).
+ */
+rows: Array<Array<string>>, 
+/**
+ * How many rows the whole frame has (after filters and search), not just this page.
+ */
+total: number, };
+export type PlotBox = { 
+/**
+ * The plotting area's left edge, in pixels from the SVG's left.
+ */
+left: number, 
+/**
+ * The plotting area's right edge, in pixels from the SVG's left.
+ */
+right: number, 
+/**
+ * The plotting area's top edge, in pixels from the SVG's top.
+ */
+top: number, 
+/**
+ * The plotting area's bottom edge, in pixels from the SVG's top.
+ */
+bottom: number, };
+export type PreviewQuery = { 
+/**
+ * The risk dataset read.
+ */
+dataset: string, 
 /**
  * First date (`YYYY-MM-DD`, inclusive); the dataset's first when `None` or empty.
  */
@@ -498,8 +1017,30 @@ end: string | null,
 /**
  * The id type of the id column; the reference's primary id type when `None` or empty.
  */
-id_type: string | null, industries: Selection, regions: Selection, styles: Selection, standardize: boolean, };
-export type ReferenceInfo = { name: string, 
+id_type: string | null, 
+/**
+ * Which industries to return as 0/1 columns (none by default); `only` also keeps only
+ * their members' rows.
+ */
+industries: Selection, 
+/**
+ * Which regions to return as 0/1 columns (none by default); `only` also keeps only
+ * their members' rows.
+ */
+regions: Selection, 
+/**
+ * Which styles to return (all by default); market and other factors are always returned.
+ */
+styles: Selection, 
+/**
+ * Whether to standardize the returned styles per date (see the module docs); true by default.
+ */
+standardize: boolean, };
+export type ReferenceInfo = { 
+/**
+ * The name it is listed under, unique among reference datasets.
+ */
+name: string, 
 /**
  * The primary id's type.
  */
@@ -523,13 +1064,67 @@ first_date: string | null,
 /**
  * Last date with market caps (`YYYY-MM-DD`).
  */
-last_date: string | null, has_market_caps: boolean, has_returns: boolean, created: string, };
-export type RejectedFile = { file_name: string, reason: string, };
-export type RiskDatasetInfo = { name: string, kind: DatasetKind, status: Status, 
+last_date: string | null, 
+/**
+ * Whether it holds at least one market cap.
+ */
+has_market_caps: boolean, 
+/**
+ * Whether it holds at least one daily return.
+ */
+has_returns: boolean, 
+/**
+ * When it was imported or generated (RFC 3339, UTC).
+ */
+created: string, };
+export type RejectedFile = { 
+/**
+ * The entry's name in the folder (a file or a subfolder).
+ */
+file_name: string, 
+/**
+ * Why it does not qualify (unsupported extension, no date or an impossible date in the name, a subfolder).
+ */
+reason: string, };
+export type RiskDatasetInfo = { 
+/**
+ * The name the dataset is stored under.
+ */
+name: string, 
+/**
+ * Whether it is a reference dataset or a user's risk dataset.
+ */
+kind: DatasetKind, 
+/**
+ * Whether it reflects its sources; always `ready` for a reference dataset.
+ */
+status: Status, 
 /**
  * Why it is stale.
  */
-stale_reason: string | null, reference_dataset: string | null, first_date: string | null, last_date: string | null, assets: number, created: string, };
+stale_reason: string | null, 
+/**
+ * The reference dataset a risk dataset was built on; `None` for a reference dataset.
+ */
+reference_dataset: string | null, 
+/**
+ * The first date (`YYYY-MM-DD`): with market caps for a reference dataset, with exposures
+ * for a risk dataset.
+ */
+first_date: string | null, 
+/**
+ * The last date (`YYYY-MM-DD`): with market caps for a reference dataset, with exposures
+ * for a risk dataset.
+ */
+last_date: string | null, 
+/**
+ * A reference dataset's assets, or a risk dataset's distinct assets with exposures.
+ */
+assets: number, 
+/**
+ * When it was stored (a risk dataset's last build), as an RFC 3339 UTC timestamp.
+ */
+created: string, };
 export type RiskDatasetSettings = { 
 /**
  * The reference dataset that provides the universe.
@@ -542,7 +1137,11 @@ exposures: Array<ExposureSource>,
 /**
  * Keep only reference assets listed on these exchanges (MICs); all when absent.
  */
-exchange_codes: Array<string> | null, trim_assets: TrimAssets, 
+exchange_codes: Array<string> | null, 
+/**
+ * Which reference assets make up the coverage universe; `ccy_union` by default.
+ */
+trim_assets: TrimAssets, 
 /**
  * A rule (`none`, `earliest_start`, `latest_start`) or a date `YYYY-MM-DD`.
  */
@@ -551,25 +1150,105 @@ trim_start_date: string,
  * A rule (`none`, `earliest_end`, `latest_end`) or a date `YYYY-MM-DD`.
  */
 trim_end_date: string, };
-export type RiskForm = { references: Array<ReferenceInfo>, risk_datasets: Array<RiskDatasetInfo>, factor_groups: { [key in string]: Array<string> }, };
+export type RiskForm = { 
+/**
+ * The reference datasets a risk dataset can borrow its universe from.
+ */
+references: Array<ReferenceInfo>, 
+/**
+ * The risk datasets already built (and the references, as the seed lists them).
+ */
+risk_datasets: Array<RiskDatasetInfo>, 
+/**
+ * Per exposure dataset, the factor groups of its latest version.
+ */
+factor_groups: { [key in string]: Array<string> }, };
 export type Role = "market" | "style" | "industry" | "region" | "other";
-export type RowChange = { date: string, asset_id: string, asset_id_type: string, factor_group: string, factor: string, old: number | null, new: number | null, };
-export type RowChanges = { rows: Array<RowChange>, total: number, };
+export type RowChange = { 
+/**
+ * The row's date, `YYYY-MM-DD`.
+ */
+date: string, 
+/**
+ * The row's asset id.
+ */
+asset_id: string, 
+/**
+ * The type of the row's asset id.
+ */
+asset_id_type: string, 
+/**
+ * The group of the row's factor.
+ */
+factor_group: string, 
+/**
+ * The row's factor, within its group.
+ */
+factor: string, 
+/**
+ * The exposure in `from` (`None`: the row was added).
+ */
+old: number | null, 
+/**
+ * The exposure in `to` (`None`: the row was removed).
+ */
+new: number | null, };
+export type RowChanges = { 
+/**
+ * The page's changed rows, by date then key.
+ */
+rows: Array<RowChange>, 
+/**
+ * Changed rows of the whole comparison, over all pages.
+ */
+total: number, };
 export type SavedServer = { 
 /**
  * What the user calls it (unique).
  */
-name: string, endpoint: string, 
+name: string, 
+/**
+ * The server's base URL, e.g. `http://127.0.0.1:8000`.
+ */
+endpoint: string, 
 /**
  * Where its key is kept: `keychain` or `file` (no keychain service here).
  */
 key_store: string, };
-export type ScanReport = { folder: string, files: Array<ScannedFile>, years: Array<YearCount>, rejected: Array<RejectedFile>, 
+export type ScanReport = { 
 /**
- * Files whose staged name is already staged / committed in the dataset asked about.
+ * The folder scanned, as given.
  */
-staged: number, committed: number, };
-export type ScannedFile = { file_name: string, path: string, 
+folder: string, 
+/**
+ * The files that qualify, sorted by path.
+ */
+files: Array<ScannedFile>, 
+/**
+ * How many of `files` each year has, one entry per year that has any, oldest first.
+ */
+years: Array<YearCount>, 
+/**
+ * The entries that do not qualify (hidden files left out), sorted by path.
+ */
+rejected: Array<RejectedFile>, 
+/**
+ * Files whose staged name is already staged in the dataset asked about.
+ */
+staged: number, 
+/**
+ * Files whose staged name is already committed (and not staged again) in the dataset asked about.
+ */
+committed: number, };
+export type ScannedFile = { 
+/**
+ * The file's name in the folder, with its extension.
+ */
+file_name: string, 
+/**
+ * The file's path: the scanned folder joined with its name.
+ */
+path: string, 
 /**
  * The staged name (for an annual archive: the archive's stem; its members are staged).
  */
@@ -577,7 +1256,23 @@ name: string,
 /**
  * `YYYY-MM-DD` for a daily file; none for an annual archive.
  */
-date: string | null, year: number, format: FileFormat, bytes: number, status: FileStatus, };
+date: string | null, 
+/**
+ * The calendar year of the name's date, or the annual archive's year.
+ */
+year: number, 
+/**
+ * The format its extension names (zip for an annual archive or a zipped day).
+ */
+format: FileFormat, 
+/**
+ * The file's size on disk in bytes (0 when its metadata could not be read).
+ */
+bytes: number, 
+/**
+ * Whether its staged name (an archive's: all its members') is new, staged or committed in the dataset asked about.
+ */
+status: FileStatus, };
 export type Selection = "none" | "all" | { "only": Array<string> };
 export type ServerInfo = { 
 /**
@@ -599,10 +1294,66 @@ riskdesk: string | null,
  */
 user: string, };
 export type Severity = "fail" | "warn";
-export type SourceVersion = { dataset: string, version: number, };
+export type SourceVersion = { 
+/**
+ * The exposure dataset's name.
+ */
+dataset: string, 
+/**
+ * The committed version of it that the build read.
+ */
+version: number, };
 export type StageState = "staged" | "unchanged" | "exists" | "failed";
-export type StagedSummary = { _name: string, source: string, parser: string, rows: number, dates: number, first_date: string, last_date: string, assets: number, factor_groups: string, factors: number, };
-export type StagingCheck = { findings: Array<Finding>, heatmaps: Array<Heatmap>, };
+export type StagedSummary = { 
+/**
+ * The staged name (the file stem).
+ */
+_name: string, 
+/**
+ * The file it was staged from (`archive.zip/member.csv` for a ZIP member).
+ */
+source: string, 
+/**
+ * The layout detected: `long`, `long_without_date` or `wide`.
+ */
+parser: string, 
+/**
+ * Rows over all its dates.
+ */
+rows: number, 
+/**
+ * Distinct dates it holds.
+ */
+dates: number, 
+/**
+ * Its first date, `YYYY-MM-DD` (empty when it holds no date).
+ */
+first_date: string, 
+/**
+ * Its last date, `YYYY-MM-DD` (empty when it holds no date).
+ */
+last_date: string, 
+/**
+ * Distinct asset ids over all its dates.
+ */
+assets: number, 
+/**
+ * Its distinct factor groups, sorted and comma-separated.
+ */
+factor_groups: string, 
+/**
+ * Distinct (factor group, factor) pairs over all its dates.
+ */
+factors: number, };
+export type StagingCheck = { 
+/**
+ * The checks' findings, most severe first.
+ */
+findings: Array<Finding>, 
+/**
+ * The factor × date heatmaps: missing values, then standardisation.
+ */
+heatmaps: Array<Heatmap>, };
 export type StagingResult = { 
 /**
  * The staged name (the file stem).
@@ -615,11 +1366,44 @@ source: string,
 /**
  * True when the name is staged after the call (`staged` or `unchanged`).
  */
-success: boolean, state: StageState, 
+success: boolean, 
+/**
+ * What became of the name.
+ */
+state: StageState, 
 /**
  * The layout detected: `long`, `long_without_date` or `wide`.
  */
-parser: string | null, rows: number, dates: number, first_date: string | null, last_date: string | null, assets: number, timestamp: string, messages: Array<Diagnostic>, };
+parser: string | null, 
+/**
+ * Rows of the staged entry, over all its dates (0 for `failed` and `exists`).
+ */
+rows: number, 
+/**
+ * Distinct dates the staged entry holds (0 for `failed` and `exists`).
+ */
+dates: number, 
+/**
+ * The staged entry's first date, `YYYY-MM-DD` (`None` for `failed` and `exists`).
+ */
+first_date: string | null, 
+/**
+ * The staged entry's last date, `YYYY-MM-DD` (`None` for `failed` and `exists`).
+ */
+last_date: string | null, 
+/**
+ * Distinct asset ids over all its dates (0 for `failed` and `exists`).
+ */
+assets: number, 
+/**
+ * When the entry was staged (for `unchanged`, its earlier staging; for `failed` and
+ * `exists`, when it was refused), RFC 3339 UTC.
+ */
+timestamp: string, 
+/**
+ * Why the name was refused, each with its file and place; empty when it is staged.
+ */
+messages: Array<Diagnostic>, };
 export type Status = "ready" | "stale";
 export type Step = { 
 /**
@@ -688,13 +1472,73 @@ distribution_shift: number,
  */
 rank_instability: number, };
 export type TrimAssets = "none" | "asset_union" | "ccy_union";
-export type UniverseSettingsMenu = { id_types: Array<string>, exchanges: Array<string>, industry: { [key in string]: { [key in string]: Array<string> } }, region: { [key in string]: { [key in string]: Array<string> } }, industry_labels: { [key in string]: { [key in string]: string } }, region_labels: { [key in string]: { [key in string]: string } }, };
-export type UpdateResult = { name: string, updated: boolean, previous_sources: Array<SourceVersion>, report: CreationReport, };
+export type UniverseSettingsMenu = { 
+/**
+ * The reference's id types: the primary one first, then the alternative ones.
+ */
+id_types: Array<string>, 
+/**
+ * The sorted exchanges (MICs) of the coverage universe.
+ */
+exchanges: Array<string>, 
+/**
+ * Industry group → `ALL` → its `<group>.<factor>` labels; empty without an industry group.
+ */
+industry: { [key in string]: { [key in string]: Array<string> } }, 
+/**
+ * Region group → `ALL` → its `<group>.<factor>` labels; empty without a region group.
+ */
+region: { [key in string]: { [key in string]: Array<string> } }, 
+/**
+ * Industry group → label → display name: each label (and `ALL`) names itself.
+ */
+industry_labels: { [key in string]: { [key in string]: string } }, 
+/**
+ * Region group → label → display name: each label (and `ALL`) names itself.
+ */
+region_labels: { [key in string]: { [key in string]: string } }, };
+export type UpdateResult = { 
+/**
+ * The risk dataset's name.
+ */
+name: string, 
+/**
+ * Whether it was rebuilt; `false` when it was not stale.
+ */
+updated: boolean, 
+/**
+ * The source versions it was built from before the update.
+ */
+previous_sources: Array<SourceVersion>, 
+/**
+ * The new build's report, or the stored one when it was not rebuilt.
+ */
+report: CreationReport, };
 export type UploadedExposures = { 
 /**
  * The exposure dataset.
  */
-exposure_source: string, market_factor_group: string | null, style_factor_group: string | null, industry_factor_group: string | null, region_factor_group: string | null, other_factor_group: string | null, 
+exposure_source: string, 
+/**
+ * The factor group used as market factors, if any.
+ */
+market_factor_group: string | null, 
+/**
+ * The factor group used as style factors, if any.
+ */
+style_factor_group: string | null, 
+/**
+ * The factor group used as industries, if any: one factor with exposure 1 per asset and date.
+ */
+industry_factor_group: string | null, 
+/**
+ * The factor group used as regions, if any: one factor with exposure 1 per asset and date.
+ */
+region_factor_group: string | null, 
+/**
+ * The factor group kept as other factors, if any.
+ */
+other_factor_group: string | null, 
 /**
  * Fill missing style values with industry means (default true).
  */
@@ -703,7 +1547,27 @@ style_factor_fill_miss: boolean,
  * Clip style values beyond median ± 3 × 1.4826 × MAD per date (default true).
  */
 style_factor_huberize: boolean, };
-export type VersionDiff = { from: number, to: number, dates_added: Array<string>, dates_removed: Array<string>, dates_changed: Array<string>, 
+export type VersionDiff = { 
+/**
+ * The version the changes are counted from.
+ */
+from: number, 
+/**
+ * The version the changes are counted to.
+ */
+to: number, 
+/**
+ * Dates only `to` holds, `YYYY-MM-DD`, ascending.
+ */
+dates_added: Array<string>, 
+/**
+ * Dates only `from` holds, `YYYY-MM-DD`, ascending.
+ */
+dates_removed: Array<string>, 
+/**
+ * Dates both hold with different data, `YYYY-MM-DD`, ascending.
+ */
+dates_changed: Array<string>, 
 /**
  * Dates present in both with the same data.
  */
@@ -716,12 +1580,52 @@ factors: Array<FactorDiff>,
  * Rows added, removed or changed, in all.
  */
 rows_changed: number, };
-export type VersionInfo = { version: number, 
+export type VersionInfo = { 
+/**
+ * The version number: 1 for the first commit, one more for each after.
+ */
+version: number, 
 /**
  * Commit time, RFC 3339 UTC.
  */
-created: string, mode: string, committed_names: Array<string>, rows: number, dates: number, first_date: string | null, last_date: string | null, };
-export type YearCount = { year: number, files: number, bytes: number, };
+created: string, 
+/**
+ * The name of the commit mode that made it (`append`, `upsert`, `overwrite_dates` or `overwrite`).
+ */
+mode: string, 
+/**
+ * The staged names this commit committed, sorted (not every name whose data the version holds).
+ */
+committed_names: Array<string>, 
+/**
+ * Rows of the version as a whole (dates carried over from earlier versions included).
+ */
+rows: number, 
+/**
+ * Dates of the version as a whole (dates carried over from earlier versions included).
+ */
+dates: number, 
+/**
+ * Its first date, `YYYY-MM-DD` (`None` when it holds no date).
+ */
+first_date: string | null, 
+/**
+ * Its last date, `YYYY-MM-DD` (`None` when it holds no date).
+ */
+last_date: string | null, };
+export type YearCount = { 
+/**
+ * The calendar year.
+ */
+year: number, 
+/**
+ * How many qualifying files (daily files and archives, each counting once) belong to the year.
+ */
+files: number, 
+/**
+ * Their total size on disk in bytes.
+ */
+bytes: number, };
 
 /** Every commit mode, in the order offered, with what it does (`CommitMode::description`). */
 export const COMMIT_MODES: Record<CommitMode, string> = {

@@ -122,8 +122,8 @@ fn gather(plan: &Plan<'_>, date: i32, parts: &[(usize, &Path)], sources: usize) 
                     });
                 }
                 values[col][row] = v;
-            } else if let Some(k) = cat_slot {
-                let codes = &plan.categorical[k].as_ref().unwrap().codes;
+            } else if let Some((k, cat)) = cat_slot.and_then(|k| Some((k, plan.categorical[k].as_ref()?))) {
+                let codes = &cat.codes;
                 let what = if k == 0 { "industry" } else { "region" };
                 if v == 0.0 {
                     continue;

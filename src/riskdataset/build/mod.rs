@@ -1,8 +1,8 @@
 //! Building a risk dataset from settings: roles, id mapping, coverage universe, date trimming,
-//! categorical checks, huberizing and filling of style factors. By phase: [`sources`] checks the
-//! sources and the dates kept, [`scan`] (the first pass) maps ids and gathers factors,
-//! [`columns`] fixes the coverage universe and the columns, [`assemble`] (the second pass)
-//! assembles, huberizes, fills and writes each date, and [`report`] completes the creation report.
+//! categorical checks, huberizing and filling of style factors. By phase: `sources` checks the
+//! sources and the dates kept, `scan` (the first pass) maps ids and gathers factors,
+//! `columns` fixes the coverage universe and the columns, `assemble` (the second pass)
+//! assembles, huberizes, fills and writes each date, and `report` completes the creation report.
 
 mod assemble;
 mod columns;

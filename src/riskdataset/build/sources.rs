@@ -72,15 +72,15 @@ pub(super) fn date_range(settings: &RiskDatasetSettings, sources: &[Source<'_>])
         sources.iter().map(|s| (s.parts.first().map_or(i32::MAX, |p| p.0), s.parts.last().map_or(i32::MIN, |p| p.0))).collect();
     let start = match settings.trim_start_date {
         TrimDate::None => i32::MIN,
-        TrimDate::EarliestStart => ranges.iter().map(|r| r.0).min().unwrap(),
-        TrimDate::LatestStart => ranges.iter().map(|r| r.0).max().unwrap(),
+        TrimDate::EarliestStart => ranges.iter().map(|r| r.0).min().unwrap_or(i32::MIN),
+        TrimDate::LatestStart => ranges.iter().map(|r| r.0).max().unwrap_or(i32::MIN),
         TrimDate::Date(d) => d,
         _ => unreachable!("checked by settings"),
     };
     let end = match settings.trim_end_date {
         TrimDate::None => i32::MAX,
-        TrimDate::EarliestEnd => ranges.iter().map(|r| r.1).min().unwrap(),
-        TrimDate::LatestEnd => ranges.iter().map(|r| r.1).max().unwrap(),
+        TrimDate::EarliestEnd => ranges.iter().map(|r| r.1).min().unwrap_or(i32::MAX),
+        TrimDate::LatestEnd => ranges.iter().map(|r| r.1).max().unwrap_or(i32::MAX),
         TrimDate::Date(d) => d,
         _ => unreachable!("checked by settings"),
     };
