@@ -41,6 +41,11 @@ pub fn parse_arg(s: &str) -> crate::Result<i32> {
     parse(s.trim().as_bytes()).ok_or_else(|| crate::Error::invalid(format!("'{s}' is not a valid date (expected YYYY-MM-DD)")))
 }
 
+/// Now, as stored timestamps are written: RFC 3339 in UTC, to the millisecond.
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,7 +41,7 @@ impl Home {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no random numbers from the system: {e}")))?;
         let key = format!("{PREFIX}{}", hex(&bytes));
-        let created = catalog::now();
+        let created = crate::date::now();
         let id = catalog::insert_key(self.db(), user, &hash(&key), &created)?;
         Ok((ApiKey { id, user: user.to_owned(), created }, key))
     }

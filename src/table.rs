@@ -11,6 +11,8 @@ use crate::Result;
 use crate::frame::{Exposures, StrColumn};
 use crate::uploader::Column;
 
+pub use crate::store::parts::write_batches;
+
 /// One page of a wide frame: column names, cells as text, and the frame's total row count.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Page {

@@ -27,7 +27,7 @@ pub fn parquet_response(bytes: Bytes) -> axum::response::Response {
 pub fn parquet(batches: &[RecordBatch]) -> Result<Bytes, ApiError> {
     let Some(first) = batches.first() else { return Err(ApiError::internal("no frame to send")) };
     let mut bytes = Vec::new();
-    riskdesk::store::parts::write_batches(&mut bytes, first.schema(), batches)?;
+    riskdesk::table::write_batches(&mut bytes, first.schema(), batches)?;
     Ok(bytes.into())
 }
 

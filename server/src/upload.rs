@@ -145,7 +145,7 @@ pub async fn stage_file(
         let messages: Vec<String> = results.iter().flat_map(describe).collect();
         Ok(Outcome::Json(serde_json::json!({
             "name": name,
-            "timestamp": riskdesk::store::catalog::now(),
+            "timestamp": riskdesk::date::now(),
             "success": success,
             "results": [{ "parser": parser, "success": success, "messages": messages }],
         })))

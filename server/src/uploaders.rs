@@ -186,7 +186,7 @@ async fn schema(
     if staged {
         columns.insert("_name".into(), serde_json::Value::String("\"String\"".into()));
     }
-    columns.extend(frames::dtypes(&riskdesk::store::parts::schema()));
+    columns.extend(frames::dtypes(&riskdesk::uploader::schema()));
     Ok(Json(columns))
 }
 

@@ -83,7 +83,7 @@ impl Servers {
 
     fn write(&self, servers: &[SavedServer]) -> Result<()> {
         let text = serde_json::to_string_pretty(servers).map_err(|e| Error::Internal(e.to_string()))?;
-        riskdesk::store::parts::write_atomically(&self.file, |mut f| {
+        riskdesk::store::write_atomically(&self.file, |mut f| {
             std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| Error::io("cannot write the server list", e))
         })
     }

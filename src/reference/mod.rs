@@ -188,7 +188,7 @@ impl Home {
             assets: read.assets,
             market_caps: read.market_caps,
             returns: read.returns,
-            created: catalog::now(),
+            created: crate::date::now(),
         };
         self.store_reference(&reference, existing)
     }
@@ -203,7 +203,7 @@ impl Home {
         }
         let _lock = self.write_lock(Scope::References)?;
         let existing = catalog::reference(self.db(), DEMO_REFERENCE)?;
-        let reference = demo::build(opts, catalog::now());
+        let reference = demo::build(opts, crate::date::now());
         self.store_reference(&reference, existing)
     }
 

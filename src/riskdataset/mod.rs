@@ -18,7 +18,7 @@ pub use exposures::{ExposureQuery, Selection};
 pub use settings::{ExposureSource, RiskDatasetSettings, Role, TrimAssets, TrimDate, UploadedExposures};
 
 use crate::progress::Progress;
-use crate::store::{Scope, catalog, objects};
+use crate::store::{Scope, objects};
 use crate::{Error, Home, Result};
 
 /// Whether a dataset in the risk dataset list is a reference dataset or one the user built.
@@ -233,8 +233,14 @@ impl Home {
         let objects = self.objects();
         let built = build::build(self, settings, pinned, progress, &objects.create(&file)?, batches::DATES_PER_BATCH);
         let (layout, report) = built.and_then(|b| objects.publish(&file).map(|()| b)).inspect_err(|_| drop(objects.delete(&file)))?;
-        let row =
-            store::Row { name: name.to_owned(), settings: settings.clone(), layout, report: report.clone(), file, created: catalog::now() };
+        let row = store::Row {
+            name: name.to_owned(),
+            settings: settings.clone(),
+            layout,
+            report: report.clone(),
+            file,
+            created: crate::date::now(),
+        };
         let old = match progress.check().and_then(|()| store::put(self.db(), &row)) {
             Ok(old) => old,
             Err(e) => {

@@ -233,11 +233,6 @@ pub fn migrate(db: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// The current time as RFC 3339 (UTC, milliseconds).
-pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("serializable")
 }
@@ -271,7 +266,7 @@ pub fn dataset_id(db: &dyn Sql, name: &str) -> Result<Option<i64>> {
 
 /// Creates a dataset, returning its id.
 pub fn create_dataset(db: &dyn Sql, name: &str) -> Result<i64> {
-    db.query_one("INSERT INTO dataset (name, created) VALUES (?1, ?2) RETURNING id", args![name, now()])?.int(0)
+    db.query_one("INSERT INTO dataset (name, created) VALUES (?1, ?2) RETURNING id", args![name, crate::date::now()])?.int(0)
 }
 
 /// A staged entry as recorded.

@@ -3,7 +3,8 @@
 pub mod catalog;
 pub mod home;
 pub mod objects;
-pub mod parts;
+pub(crate) mod parts;
 pub mod sql;
 
 pub use home::{Embedded, Home, Scope, Storage, WriteLock};
+pub use parts::write_atomically;

@@ -12,7 +12,7 @@ use crate::error::IoContext;
 /// The stored objects of a home.
 ///
 /// A writer asks [`Objects::create`] for a local path, writes the whole file there (through a
-/// temporary sibling and a rename, see [`crate::store::parts::write_atomically`]), then calls
+/// temporary sibling and a rename, see [`crate::store::write_atomically`]), then calls
 /// [`Objects::publish`]; only then may a catalog row name the key. Readers read the local path
 /// [`Objects::local`] gives.
 pub trait Objects: Send + Sync {

@@ -159,7 +159,7 @@ impl Uploader<'_> {
         let touched: HashSet<i32> = new_parts.iter().map(|p| p.stats.date).collect();
         let mut committed_names: Vec<String> = chosen.iter().map(|s| s.name.clone()).collect();
         committed_names.sort();
-        let version = VersionRow { version: latest + 1, created: catalog::now(), mode: mode.name().into(), committed_names };
+        let version = VersionRow { version: latest + 1, created: crate::date::now(), mode: mode.name().into(), committed_names };
         let recorded = transaction(db, |tx| {
             let mut ids = Vec::new();
             for p in &new_parts {

@@ -20,6 +20,7 @@ use crate::store::sql::transaction;
 use crate::store::{Home, Scope, catalog};
 use crate::{Error, Result};
 
+pub use crate::store::parts::schema;
 pub use check::{DateReplacement, FactorShift};
 pub use commit::{CommitMode, CommitResult};
 pub use diff::{DiffCounts, FactorDiff, RowChange, RowChanges, VersionDiff};

@@ -33,7 +33,7 @@ fn refused(name: &str, source: &str, state: StageState, messages: Vec<Diagnostic
         first_date: None,
         last_date: None,
         assets: 0,
-        timestamp: catalog::now(),
+        timestamp: crate::date::now(),
         messages,
     }
 }
@@ -114,7 +114,7 @@ fn stage_unit(data: &dyn Objects, dataset: i64, unit: &Unit, existing: &Existing
         assets: Exposures::used(&parsed.frame.asset_id).len() as u32,
         factor_groups,
         factors,
-        timestamp: catalog::now(),
+        timestamp: crate::date::now(),
         days: DayStats::of(&parsed.frame),
         digest: Some(digest),
     };
