@@ -20,6 +20,7 @@ pub mod progress;
 mod random;
 pub mod reference;
 pub mod riskdataset;
+pub mod riskmodel;
 pub mod scan;
 pub mod store;
 pub mod table;

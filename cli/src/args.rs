@@ -63,6 +63,9 @@ pub enum Command {
     /// Risk datasets: reference universe + uploaded exposures mapped to factor roles.
     #[command(subcommand)]
     Riskdatasets(Riskdatasets),
+    /// Risk models: factor returns, factor covariance and specific risk from a risk dataset.
+    #[command(subcommand)]
+    Riskmodels(Riskmodels),
     /// Read the exposures of a risk dataset as a wide frame.
     #[command(subcommand)]
     Exposures(Exposures),
@@ -185,6 +188,94 @@ pub enum Riskdatasets {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Where and how a frame is written.
+#[derive(Args)]
+pub struct FrameOut {
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: FrameFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// A risk model and one of its dates.
+#[derive(Args)]
+pub struct ModelAt {
+    /// The risk model.
+    pub name: String,
+    /// A date of the model (YYYY-MM-DD).
+    #[arg(long)]
+    pub date: String,
+    #[command(flatten)]
+    pub output: FrameOut,
+}
+
+/// A risk model and how to write one of its per-date frames.
+#[derive(Args)]
+pub struct ModelFrameArgs {
+    /// The risk model.
+    pub name: String,
+    #[command(flatten)]
+    pub output: FrameOut,
+}
+
+#[derive(Subcommand)]
+pub enum Riskmodels {
+    /// The risk models, with their status.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Estimate a risk model from settings (JSON: risk_dataset, weights, return_clip_bounds,
+    /// zero_sum_constraints, thin_category_shrinkage, halflife_factor_vol, halflife_factor_cor,
+    /// halflife_idio_vol, nw_lags).
+    Create {
+        name: String,
+        #[arg(long, value_name = "FILE.json")]
+        settings: PathBuf,
+        /// Replace a risk model of the same name.
+        #[arg(long)]
+        replace: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settings, dates, factors, fit and status of a risk model.
+    Describe {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-estimate a stale risk model from its risk dataset's current build.
+    Update {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a risk model.
+    Delete {
+        name: String,
+        /// Succeed when it does not exist.
+        #[arg(long)]
+        if_exists: bool,
+    },
+    /// Factor returns: date, then one column per factor (named as `exposures get` names them).
+    Fret(ModelFrameArgs),
+    /// Standard errors of the factor returns.
+    StdErrors(ModelFrameArgs),
+    /// t-statistics of the factor returns.
+    TStats(ModelFrameArgs),
+    /// Two-sided p-values of the factor returns.
+    PValues(ModelFrameArgs),
+    /// Weighted centred R² and the estimation universe's size per date.
+    R2(ModelFrameArgs),
+    /// The weighted residual variance per date.
+    Sigma2(ModelFrameArgs),
+    /// The factor covariance at a date (daily): factor, then one column per factor.
+    Covariance(ModelAt),
+    /// The assets' specific variances at a date (daily): id, specific_var, residuals, filled.
+    SpecificRisk(ModelAt),
 }
 
 #[derive(Clone, Copy, ValueEnum)]

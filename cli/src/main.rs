@@ -8,6 +8,7 @@ mod files;
 mod output;
 mod reference;
 mod riskdatasets;
+mod riskmodels;
 mod serve;
 mod stores;
 mod team;
@@ -49,6 +50,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Upload(cmd) => return upload::run(stores.backend()?.as_ref(), cmd),
         Command::Reference(cmd) => reference::run(stores.backend()?.as_ref(), cmd)?,
         Command::Riskdatasets(cmd) => riskdatasets::run(stores.backend()?.as_ref(), cmd)?,
+        Command::Riskmodels(cmd) => riskmodels::run(stores.backend()?.as_ref(), cmd)?,
         Command::Exposures(cmd) => exposures::run(stores.backend()?.as_ref(), cmd)?,
     }
     Ok(ExitCode::SUCCESS)

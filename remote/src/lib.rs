@@ -22,6 +22,7 @@ use riskdesk::demo::DemoOptions;
 use riskdesk::reference::ReferenceInfo;
 use riskdesk::riskdataset::grid::{GridInfo, GridRequest};
 use riskdesk::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
+use riskdesk::riskmodel::{DateFrame, FactorCovariance, ModelFrame, RiskModelInfo, RiskModelSettings, SpecificRisk};
 use riskdesk::scan::FileStatus;
 use riskdesk::table::{Format, Table};
 use riskdesk::uploader::{
@@ -286,6 +287,38 @@ impl Backend for RemoteBackend {
 
     fn delete_risk_dataset(&self, name: &str, if_exists: bool) -> Result<bool> {
         self.quick(Call::DeleteRiskDataset { name: name.into(), if_exists })
+    }
+
+    fn risk_models(&self) -> Result<Vec<RiskModelInfo>> {
+        self.quick(Call::RiskModels {})
+    }
+
+    fn create_risk_model(&self, name: &str, settings: &RiskModelSettings, replace: bool, progress: &Progress<'_>) -> Result<RiskModelInfo> {
+        self.call(Call::CreateRiskModel { name: name.into(), settings: settings.clone(), replace }, progress)
+    }
+
+    fn describe_risk_model(&self, name: &str) -> Result<RiskModelInfo> {
+        self.quick(Call::DescribeRiskModel { name: name.into() })
+    }
+
+    fn update_risk_model(&self, name: &str, progress: &Progress<'_>) -> Result<RiskModelInfo> {
+        self.call(Call::UpdateRiskModel { name: name.into() }, progress)
+    }
+
+    fn delete_risk_model(&self, name: &str, if_exists: bool) -> Result<bool> {
+        self.quick(Call::DeleteRiskModel { name: name.into(), if_exists })
+    }
+
+    fn risk_model_frame(&self, name: &str, frame: ModelFrame) -> Result<DateFrame> {
+        self.quick(Call::RiskModelFrame { name: name.into(), frame })
+    }
+
+    fn factor_covariance(&self, name: &str, date: &str) -> Result<FactorCovariance> {
+        self.quick(Call::FactorCovariance { name: name.into(), date: date.into() })
+    }
+
+    fn specific_risk(&self, name: &str, date: &str) -> Result<SpecificRisk> {
+        self.call(Call::SpecificRisk { name: name.into(), date: date.into() }, &Progress::none())
     }
 
     /// The wide exposures, downloaded as Parquet with the engine's column names.

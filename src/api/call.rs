@@ -27,6 +27,7 @@ use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
 use crate::riskdataset::grid::{GridInfo, GridRequest};
 use crate::riskdataset::{CreationReport, Description, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
+use crate::riskmodel::{DateFrame, FactorCovariance, ModelFrame, RiskModelInfo, RiskModelSettings, SpecificRisk};
 use crate::scan::FileStatus;
 use crate::uploader::{
     CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult, VersionDiff,
@@ -165,6 +166,23 @@ calls! {
     UpdateRiskDataset { name: String } -> UpdateResult = |b, p| b.update_risk_dataset(name, p);
     /// Deletes a risk dataset (a missing one is no error with `if_exists`); whether one was deleted.
     DeleteRiskDataset { name: String, if_exists: bool } -> bool = |b, _| b.delete_risk_dataset(name, *if_exists);
+    /// Every risk model, with its status.
+    RiskModels {} -> Vec<RiskModelInfo> = |b, _| b.risk_models();
+    /// Estimates and stores a risk model; refuses an existing name unless `replace`.
+    CreateRiskModel { name: String, settings: RiskModelSettings, replace: bool } -> RiskModelInfo =
+        |b, p| b.create_risk_model(name, settings, *replace, p);
+    /// A risk model's settings, report and status.
+    DescribeRiskModel { name: String } -> RiskModelInfo = |b, _| b.describe_risk_model(name);
+    /// Re-estimates a stale risk model from its risk dataset's current build.
+    UpdateRiskModel { name: String } -> RiskModelInfo = |b, p| b.update_risk_model(name, p);
+    /// Deletes a risk model (a missing one is no error with `if_exists`); whether one was deleted.
+    DeleteRiskModel { name: String, if_exists: bool } -> bool = |b, _| b.delete_risk_model(name, *if_exists);
+    /// A per-date frame of a risk model.
+    RiskModelFrame { name: String, frame: ModelFrame } -> DateFrame = |b, _| b.risk_model_frame(name, *frame);
+    /// A risk model's factor covariance at one of its dates.
+    FactorCovariance { name: String, date: String } -> FactorCovariance = |b, _| b.factor_covariance(name, date);
+    /// A risk model's specific variances at one of its dates.
+    SpecificRisk { name: String, date: String } -> SpecificRisk = |b, _| b.specific_risk(name, date);
     /// Runs a data grid over a risk dataset's exposures and describes it.
     Grid { request: GridRequest } -> GridInfo = |b, p| b.grid(request, p);
     /// Rows `offset..offset + limit` of a grid, as text, with its total row count.
@@ -182,6 +200,9 @@ impl Call {
             | Call::DemoReference { .. }
             | Call::CreateRiskDataset { .. }
             | Call::UpdateRiskDataset { .. }
+            | Call::CreateRiskModel { .. }
+            | Call::UpdateRiskModel { .. }
+            | Call::SpecificRisk { .. }
             | Call::Grid { .. } => true,
             Call::Datasets { .. }
             | Call::FileStatuses { .. }
@@ -204,6 +225,11 @@ impl Call {
             | Call::RiskDatasets { .. }
             | Call::DescribeRiskDataset { .. }
             | Call::DeleteRiskDataset { .. }
+            | Call::RiskModels { .. }
+            | Call::DescribeRiskModel { .. }
+            | Call::DeleteRiskModel { .. }
+            | Call::RiskModelFrame { .. }
+            | Call::FactorCovariance { .. }
             | Call::GridRows { .. } => false,
         }
     }
@@ -220,7 +246,10 @@ impl Call {
             | Call::DeleteReference { .. }
             | Call::CreateRiskDataset { .. }
             | Call::UpdateRiskDataset { .. }
-            | Call::DeleteRiskDataset { .. } => true,
+            | Call::DeleteRiskDataset { .. }
+            | Call::CreateRiskModel { .. }
+            | Call::UpdateRiskModel { .. }
+            | Call::DeleteRiskModel { .. } => true,
             Call::Datasets { .. }
             | Call::FileStatuses { .. }
             | Call::StagingResults { .. }
@@ -240,6 +269,11 @@ impl Call {
             | Call::ReferenceExchanges { .. }
             | Call::RiskDatasets { .. }
             | Call::DescribeRiskDataset { .. }
+            | Call::RiskModels { .. }
+            | Call::DescribeRiskModel { .. }
+            | Call::RiskModelFrame { .. }
+            | Call::FactorCovariance { .. }
+            | Call::SpecificRisk { .. }
             | Call::Grid { .. }
             | Call::GridRows { .. } => false,
         }
@@ -281,7 +315,7 @@ mod tests {
     #[test]
     fn every_signature_names_a_method_serde_knows() {
         let signatures = Call::signatures(&Config::new());
-        assert_eq!(signatures.len(), 30);
+        assert_eq!(signatures.len(), 38);
         for s in &signatures {
             // Arguments of the wrong shape fail on a field, never on the method's name.
             let e = serde_json::from_value::<Call>(serde_json::json!({ "method": s.method, "args": 7 })).unwrap_err().to_string();

@@ -12,6 +12,7 @@ use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
 use crate::riskdataset::grid::{Grid, GridInfo, GridRequest};
 use crate::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
+use crate::riskmodel::{DateFrame, FactorCovariance, ModelFrame, RiskModelInfo, RiskModelSettings, SpecificRisk};
 use crate::scan::FileStatus;
 use crate::store::{Embedded, Home, Storage};
 use crate::table::{Format, Table};
@@ -327,6 +328,38 @@ impl Backend for LocalBackend {
 
     fn delete_risk_dataset(&self, name: &str, if_exists: bool) -> Result<bool> {
         self.with(|h| h.delete_risk_dataset(name, if_exists))
+    }
+
+    fn risk_models(&self) -> Result<Vec<RiskModelInfo>> {
+        self.with(|h| h.risk_models())
+    }
+
+    fn create_risk_model(&self, name: &str, settings: &RiskModelSettings, replace: bool, progress: &Progress<'_>) -> Result<RiskModelInfo> {
+        self.with(|h| h.create_risk_model(name, settings, replace, progress))
+    }
+
+    fn describe_risk_model(&self, name: &str) -> Result<RiskModelInfo> {
+        self.with(|h| h.describe_risk_model(name))
+    }
+
+    fn update_risk_model(&self, name: &str, progress: &Progress<'_>) -> Result<RiskModelInfo> {
+        self.with(|h| h.update_risk_model(name, progress))
+    }
+
+    fn delete_risk_model(&self, name: &str, if_exists: bool) -> Result<bool> {
+        self.with(|h| h.delete_risk_model(name, if_exists))
+    }
+
+    fn risk_model_frame(&self, name: &str, frame: ModelFrame) -> Result<DateFrame> {
+        self.with(|h| h.risk_model_frame(name, frame))
+    }
+
+    fn factor_covariance(&self, name: &str, date: &str) -> Result<FactorCovariance> {
+        self.with(|h| h.factor_covariance(name, date))
+    }
+
+    fn specific_risk(&self, name: &str, date: &str) -> Result<SpecificRisk> {
+        self.with(|h| h.specific_risk(name, date))
     }
 
     fn exposures(&self, dataset: &str, query: &ExposureQuery) -> Result<Table> {

@@ -35,6 +35,7 @@ use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
 use crate::riskdataset::grid::{GridInfo, GridRequest};
 use crate::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
+use crate::riskmodel::{DateFrame, FactorCovariance, ModelFrame, RiskModelInfo, RiskModelSettings, SpecificRisk};
 use crate::scan::{FileStatus, ScanReport};
 use crate::table::{Format, Table};
 use crate::uploader::{
@@ -167,6 +168,32 @@ pub trait Backend: Send + Sync {
 
     /// Deletes a risk dataset; with `if_exists` a missing one is no error. Whether one was deleted.
     fn delete_risk_dataset(&self, name: &str, if_exists: bool) -> Result<bool>;
+
+    // ----- risk models -----
+
+    /// Every risk model, with its status.
+    fn risk_models(&self) -> Result<Vec<RiskModelInfo>>;
+
+    /// Estimates and stores a risk model; refuses an existing name unless `replace`.
+    fn create_risk_model(&self, name: &str, settings: &RiskModelSettings, replace: bool, progress: &Progress<'_>) -> Result<RiskModelInfo>;
+
+    /// A risk model's settings, report and status.
+    fn describe_risk_model(&self, name: &str) -> Result<RiskModelInfo>;
+
+    /// Re-estimates a stale risk model from its risk dataset's current build.
+    fn update_risk_model(&self, name: &str, progress: &Progress<'_>) -> Result<RiskModelInfo>;
+
+    /// Deletes a risk model; with `if_exists` a missing one is no error. Whether one was deleted.
+    fn delete_risk_model(&self, name: &str, if_exists: bool) -> Result<bool>;
+
+    /// A per-date frame of a risk model: factor returns, standard errors, t-stats, p-values, R², σ².
+    fn risk_model_frame(&self, name: &str, frame: ModelFrame) -> Result<DateFrame>;
+
+    /// A risk model's factor covariance at one of its dates, daily.
+    fn factor_covariance(&self, name: &str, date: &str) -> Result<FactorCovariance>;
+
+    /// A risk model's specific variances at one of its dates, daily.
+    fn specific_risk(&self, name: &str, date: &str) -> Result<SpecificRisk>;
 
     // ----- exposures -----
 

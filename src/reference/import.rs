@@ -103,7 +103,8 @@ fn inputs(dir: &Path) -> Result<[Option<Input>; 3]> {
     }
     names.sort();
     for name in names {
-        if name.starts_with('.') {
+        // Hidden files, and the true factor returns the demo writes beside its reference.
+        if name.starts_with('.') || name == super::demo::FACTOR_RETURNS_FILE {
             continue;
         }
         let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, ""));

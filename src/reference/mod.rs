@@ -228,6 +228,12 @@ impl Home {
         files::SeriesDays::open(&self.market_caps_file(name)?, "market_cap", start)
     }
 
+    /// The returns of a reference dataset, date by date from `start` on.
+    pub(crate) fn returns(&self, name: &str, start: i32) -> Result<files::SeriesDays> {
+        let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
+        files::SeriesDays::open(&self.local(&format!("{}/{}", Home::reference_key(row.id), files::RETURNS))?, "return", start)
+    }
+
     fn market_caps_file(&self, name: &str) -> Result<std::path::PathBuf> {
         let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
         self.local(&format!("{}/{}", Home::reference_key(row.id), files::MARKET_CAPS))

@@ -309,7 +309,7 @@ impl Query {
 
     /// Reads and shapes `dates` (sorted) in parallel, a batch at a time, runs `work` on each
     /// date's output there, and hands the results to `take` in date order.
-    pub(super) fn map_days<T: Send>(
+    pub(crate) fn map_days<T: Send>(
         &self,
         home: &Home,
         dates: &[i32],
@@ -445,7 +445,7 @@ pub(super) enum Scaling<'a> {
 
 /// How [`Query::shape_as`] shows industries and regions.
 #[derive(Clone, Copy)]
-pub(super) enum Categorical {
+pub(crate) enum Categorical {
     /// A 0/1 column per chosen category (the export's columns).
     Indicators,
     /// One column each (`industry`, `region`) holding the category's name ("" for none).
@@ -453,7 +453,7 @@ pub(super) enum Categorical {
 }
 
 /// One date's output and each row's reference asset.
-pub(super) struct Shaped {
+pub(crate) struct Shaped {
     pub table: Table,
     pub refs: Vec<Option<u32>>,
     /// Per numeric column, how it was standardized (see [`scale_of`]).

@@ -1,13 +1,13 @@
 //! Risk datasets: a reference universe joined with uploaded exposures whose factor groups are
 //! mapped to roles, with styles huberized and filled and dates trimmed. See [`build`] for the rules.
 
-mod batches;
+pub(crate) mod batches;
 pub mod build;
-mod built;
+pub(crate) mod built;
 pub mod exposures;
 pub mod grid;
 pub mod settings;
-mod store;
+pub(crate) mod store;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -267,7 +267,7 @@ impl Home {
         }
     }
 
-    fn risk_row(&self, name: &str) -> Result<store::Row> {
+    pub(crate) fn risk_row(&self, name: &str) -> Result<store::Row> {
         store::get(self.db(), name)?.ok_or_else(|| Error::not_found("risk dataset", name))
     }
 

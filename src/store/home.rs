@@ -22,6 +22,9 @@ use crate::{Error, Result};
 /// Where risk dataset files live, under `data/`.
 pub(crate) const RISK: &str = "risk";
 
+/// Where risk model files live, under `data/`.
+pub(crate) const MODELS: &str = "models";
+
 /// How long a writer waits for the embedded store's lock before failing with [`Error::Busy`].
 pub(crate) const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
 
@@ -34,6 +37,8 @@ pub enum Scope {
     Dataset(String),
     /// A risk dataset (by name): its build and deletion.
     RiskDataset(String),
+    /// A risk model (by name): its estimation and deletion.
+    RiskModel(String),
     /// The reference datasets: imports and deletions.
     References,
     /// Reading the reference datasets through a risk dataset's build: shared, so builds run
@@ -47,6 +52,7 @@ impl Scope {
         match self {
             Scope::Dataset(n) => format!("dataset/{n}"),
             Scope::RiskDataset(n) => format!("risk_dataset/{n}"),
+            Scope::RiskModel(n) => format!("risk_model/{n}"),
             Scope::References | Scope::UsingReferences => "references".to_owned(),
         }
     }

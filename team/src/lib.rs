@@ -89,6 +89,7 @@ fn describe(scope: &Scope) -> String {
     match scope {
         Scope::Dataset(n) => format!("dataset '{n}'"),
         Scope::RiskDataset(n) => format!("risk dataset '{n}'"),
+        Scope::RiskModel(n) => format!("risk model '{n}'"),
         Scope::References | Scope::UsingReferences => "the reference datasets".to_owned(),
     }
 }

@@ -118,6 +118,38 @@ update_risk_dataset: { args: { name: string }, reply: UpdateResult },
  */
 delete_risk_dataset: { args: { name: string, if_exists: boolean }, reply: boolean },
 /**
+ * Every risk model, with its status.
+ */
+risk_models: { args: Record<string, never>, reply: Array<RiskModelInfo> },
+/**
+ * Estimates and stores a risk model; refuses an existing name unless `replace`.
+ */
+create_risk_model: { args: { name: string, settings: RiskModelSettings, replace: boolean }, reply: RiskModelInfo },
+/**
+ * A risk model's settings, report and status.
+ */
+describe_risk_model: { args: { name: string }, reply: RiskModelInfo },
+/**
+ * Re-estimates a stale risk model from its risk dataset's current build.
+ */
+update_risk_model: { args: { name: string }, reply: RiskModelInfo },
+/**
+ * Deletes a risk model (a missing one is no error with `if_exists`); whether one was deleted.
+ */
+delete_risk_model: { args: { name: string, if_exists: boolean }, reply: boolean },
+/**
+ * A per-date frame of a risk model.
+ */
+risk_model_frame: { args: { name: string, frame: ModelFrame }, reply: DateFrame },
+/**
+ * A risk model's factor covariance at one of its dates.
+ */
+factor_covariance: { args: { name: string, date: string }, reply: FactorCovariance },
+/**
+ * A risk model's specific variances at one of its dates.
+ */
+specific_risk: { args: { name: string, date: string }, reply: SpecificRisk },
+/**
  * Runs a data grid over a risk dataset's exposures and describes it.
  */
 grid: { args: { request: GridRequest }, reply: GridInfo },
@@ -370,6 +402,19 @@ latest_version: number,
  */
 staged: number, };
 export type DatasetKind = "reference" | "user";
+export type DateFrame = { 
+/**
+ * The model dates (`YYYY-MM-DD`), ascending.
+ */
+dates: Array<string>, 
+/**
+ * The columns: factor labels as `exposures get` names them, or `r2`/`assets`/`sigma2`.
+ */
+columns: Array<string>, 
+/**
+ * Per date, per column; `None` where a factor has no value that date.
+ */
+values: Array<Array<number | null>>, };
 export type DateReplacement = { 
 /**
  * The committed date, `YYYY-MM-DD`.
@@ -658,6 +703,19 @@ group: string,
  * The factor's name within its group.
  */
 factor: string, };
+export type FactorCovariance = { 
+/**
+ * The model date (`YYYY-MM-DD`).
+ */
+date: string, 
+/**
+ * The factors, as `exposures get` names them: rows and columns in this order.
+ */
+factors: Array<string>, 
+/**
+ * The symmetric matrix; `None` for a factor without a return up to the date.
+ */
+values: Array<Array<number | null>>, };
 export type FactorDayStats = { 
 /**
  * `YYYY-MM-DD`.
@@ -971,6 +1029,25 @@ industry: Categories | null,
  * The region group and its categories; `None` when no source maps a region group.
  */
 region: Categories | null, };
+export type ModelFactor = { 
+/**
+ * The column label, as `exposures get` names it (`style.style.Momentum`).
+ */
+label: string, 
+/**
+ * The factor's role in the risk dataset.
+ */
+role: Role, 
+/**
+ * Its factor group.
+ */
+group: string, 
+/**
+ * Its name within the group.
+ */
+factor: string, };
+export type ModelFrame = "fret" | "std_errors" | "t_stats" | "p_values" | "r2" | "sigma2";
+export type ModelStatus = "ready" | "stale";
 export type Page = { 
 /**
  * The column names, in order.
@@ -1163,6 +1240,121 @@ risk_datasets: Array<RiskDatasetInfo>,
  * Per exposure dataset, the factor groups of its latest version.
  */
 factor_groups: { [key in string]: Array<string> }, };
+export type RiskModelInfo = { 
+/**
+ * The model's name.
+ */
+name: string, 
+/**
+ * Ready, or stale with `stale_reason`.
+ */
+status: ModelStatus, 
+/**
+ * Why it is stale, in words.
+ */
+stale_reason: string | null, 
+/**
+ * The settings it was estimated with.
+ */
+settings: RiskModelSettings, 
+/**
+ * What estimation found.
+ */
+report: RiskModelReport, 
+/**
+ * When it was estimated (RFC 3339).
+ */
+created: string, };
+export type RiskModelReport = { 
+/**
+ * The risk dataset estimated from.
+ */
+risk_dataset: string, 
+/**
+ * The build of the risk dataset estimated from (its stored file): a rebuild makes the model stale.
+ */
+dataset_file: string, 
+/**
+ * When that build was made (RFC 3339).
+ */
+dataset_created: string, 
+/**
+ * The reference dataset giving the returns and market caps.
+ */
+reference_dataset: string, 
+/**
+ * Model dates: the dates with factor returns.
+ */
+dates: number, 
+/**
+ * The first model date (`YYYY-MM-DD`).
+ */
+first_date: string | null, 
+/**
+ * The last model date.
+ */
+last_date: string | null, 
+/**
+ * The factors, in the order of every frame's columns.
+ */
+factors: Array<ModelFactor>, 
+/**
+ * The smallest estimation universe of a date.
+ */
+min_assets: number, 
+/**
+ * The largest estimation universe of a date.
+ */
+max_assets: number, 
+/**
+ * The mean R² over the model dates.
+ */
+mean_r2: number, 
+/**
+ * Dates of the risk dataset without a regression, and why.
+ */
+skipped: Array<string>, };
+export type RiskModelSettings = { 
+/**
+ * The risk dataset whose exposures, returns and market caps the model uses.
+ */
+risk_dataset: string, 
+/**
+ * The regression weights: `SqrtCap` (√ market cap, the default) or `Equal`.
+ */
+weights: Weights, 
+/**
+ * Asset returns are clipped to `[low, high]` before the regression; `null` leaves that side
+ * open. Default `[-0.1, 0.1]`.
+ */
+return_clip_bounds: [number | null, number | null], 
+/**
+ * The zero-sum constraint of each categorical factor group (industry, region), by group
+ * name; a group not named gets `mcap_weighted`.
+ */
+zero_sum_constraints: { [key in string]: ZeroSum }, 
+/**
+ * Per categorical factor group, the minimum effective number of assets of a member: a member
+ * below it is shrunk toward 0 (a ridge penalty of `(threshold − n_eff)` × the mean regression
+ * weight). None by default.
+ */
+thin_category_shrinkage: { [key in string]: number }, 
+/**
+ * Half-life, in model dates, of the factor volatilities' exponential weights. Default 42.
+ */
+halflife_factor_vol: number, 
+/**
+ * Half-life, in model dates, of the factor correlations' exponential weights. Default 126.
+ */
+halflife_factor_cor: number, 
+/**
+ * Half-life, in model dates, of the specific variances' exponential weights. Default 42.
+ */
+halflife_idio_vol: number, 
+/**
+ * Newey–West lags of the factor covariance (Bartlett weights). Default 0.
+ */
+nw_lags: number, };
 export type Role = "market" | "style" | "industry" | "region" | "other";
 export type RowChange = { 
 /**
@@ -1303,6 +1495,33 @@ dataset: string,
  * The committed version of it that the build read.
  */
 version: number, };
+export type SpecificRisk = { 
+/**
+ * The model date (`YYYY-MM-DD`).
+ */
+date: string, 
+/**
+ * The id type of `ids` (the reference's primary one).
+ */
+id_type: string, 
+/**
+ * Every asset with a residual up to the date, by id.
+ */
+ids: Array<string>, 
+/**
+ * Its specific variance (daily); `None` only when no estimate can be filled in.
+ */
+specific_var: Array<number | null>, 
+/**
+ * How many residuals it was estimated from.
+ */
+residuals: Array<number>, 
+/**
+ * Whether it had fewer than [`MIN_RESIDUALS`] and got the estimation universe's
+ * cap-weighted median instead (over the universe's assets with enough residuals, or over all
+ * of them while none has enough).
+ */
+filled: Array<boolean>, };
 export type StageState = "staged" | "unchanged" | "exists" | "failed";
 export type StagedSummary = { 
 /**
@@ -1613,6 +1832,7 @@ first_date: string | null,
  * Its last date, `YYYY-MM-DD` (`None` when it holds no date).
  */
 last_date: string | null, };
+export type Weights = "SqrtCap" | "Equal";
 export type YearCount = { 
 /**
  * The calendar year.
@@ -1626,6 +1846,7 @@ files: number,
  * Their total size on disk in bytes.
  */
 bytes: number, };
+export type ZeroSum = "none" | "equal_weights" | "mcap_weighted";
 
 /** Every commit mode, in the order offered, with what it does (`CommitMode::description`). */
 export const COMMIT_MODES: Record<CommitMode, string> = {

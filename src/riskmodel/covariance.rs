@@ -1,0 +1,163 @@
+//! The model's forecasts at a date D: the exponentially weighted factor covariance and the
+//! assets' specific variances. Weights are 0.5^(age / half-life), age counted in model dates (0 at
+//! D), normalised to sum 1 over the dates that have a value; returns are taken as mean zero.
+
+/// The weight of a value `age` model dates before D.
+pub(crate) fn weight(age: usize, halflife: f64) -> f64 {
+    0.5f64.powf(age as f64 / halflife)
+}
+
+/// The exponentially weighted second moments of the factor returns with `lags` Newey–West lags
+/// (Bartlett weights 1 − l/(lags+1)): entry (i, j) sums w_t f_i,t f_j,t−l (and its transpose for
+/// l > 0) over the dates where both values exist, normalised by those dates' weights. `returns`
+/// holds one row per model date up to D (the last row), one column per factor, NaN for no return.
+#[allow(clippy::needless_range_loop)] // (i, j) index the matrix and the factors alike
+fn moments(returns: &[Vec<f64>], halflife: f64, lags: usize) -> Vec<Vec<f64>> {
+    let t_count = returns.len();
+    let k = returns.first().map_or(0, Vec::len);
+    let mut out = vec![vec![f64::NAN; k]; k];
+    for i in 0..k {
+        for j in 0..k {
+            let mut total = 0.0;
+            for l in 0..=lags.min(t_count.saturating_sub(1)) {
+                let bartlett = 1.0 - l as f64 / (lags as f64 + 1.0);
+                let term = |a: usize, b: usize| -> Option<f64> {
+                    let (mut sum, mut weights) = (0.0, 0.0);
+                    for t in l..t_count {
+                        let (x, y) = (returns[t][a], returns[t - l][b]);
+                        if x.is_finite() && y.is_finite() {
+                            let w = weight(t_count - 1 - t, halflife);
+                            sum += w * x * y;
+                            weights += w;
+                        }
+                    }
+                    (weights > 0.0).then(|| sum / weights)
+                };
+                match (l, term(i, j)) {
+                    (0, None) => {
+                        total = f64::NAN;
+                        break;
+                    }
+                    (0, Some(v)) => total += v,
+                    (_, v) => total += bartlett * (v.unwrap_or(0.0) + term(j, i).unwrap_or(0.0)),
+                }
+            }
+            out[i][j] = total;
+        }
+    }
+    out
+}
+
+/// The factor covariance at the last row of `returns`: volatilities from the moments with
+/// half-life `vol`, correlations from those with half-life `cor`, cov = diag(σ)·ρ·diag(σ). A
+/// factor without any return up to D has NaN in its row and column.
+pub(crate) fn factor_covariance(returns: &[Vec<f64>], vol: f64, cor: f64, lags: usize) -> Vec<Vec<f64>> {
+    let v = moments(returns, vol, lags);
+    let c = moments(returns, cor, lags);
+    let k = v.len();
+    let sigma: Vec<f64> = (0..k).map(|i| if v[i][i].is_nan() { f64::NAN } else { v[i][i].max(0.0).sqrt() }).collect();
+    (0..k)
+        .map(|i| {
+            (0..k)
+                .map(|j| {
+                    let rho = if i == j { 1.0 } else { c[i][j] / (c[i][i] * c[j][j]).sqrt() };
+                    let rho = if c[i][i] > 0.0 && c[j][j] > 0.0 {
+                        rho
+                    } else if i == j {
+                        1.0
+                    } else {
+                        0.0
+                    };
+                    if sigma[i].is_nan() || sigma[j].is_nan() { f64::NAN } else { sigma[i] * rho * sigma[j] }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// One asset's exponentially weighted squared residuals up to D, accumulated date by date.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Specific {
+    /// Σ w e² over the dates with a residual.
+    pub weighted: f64,
+    /// Σ w over those dates.
+    pub weights: f64,
+    /// How many residuals.
+    pub count: u32,
+}
+
+impl Specific {
+    /// Adds a residual `age` model dates before D.
+    pub fn add(&mut self, residual: f64, age: usize, halflife: f64) {
+        let w = weight(age, halflife);
+        self.weighted += w * residual * residual;
+        self.weights += w;
+        self.count += 1;
+    }
+
+    /// The specific variance (daily).
+    pub fn variance(&self) -> f64 {
+        self.weighted / self.weights
+    }
+}
+
+/// The fewest residuals a specific variance is estimated from; assets with fewer get the
+/// estimation universe's cap-weighted median.
+pub const MIN_RESIDUALS: u32 = 5;
+
+/// The cap-weighted median of `values` (value, cap): the smallest value whose cumulative cap,
+/// in increasing order of value, reaches half the total. `None` when there is no positive cap.
+pub(crate) fn weighted_median(values: &mut [(f64, f64)]) -> Option<f64> {
+    values.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f64 = values.iter().map(|v| v.1.max(0.0)).sum();
+    if total.is_nan() || total <= 0.0 {
+        return None;
+    }
+    let mut cumulative = 0.0;
+    for &(v, c) in values.iter() {
+        cumulative += c.max(0.0);
+        if cumulative >= 0.5 * total {
+            return Some(v);
+        }
+    }
+    values.last().map(|v| v.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::needless_range_loop)]
+    fn covariance_without_lags_is_the_weighted_mean_of_outer_products() {
+        let returns = vec![vec![0.01, -0.02], vec![0.03, 0.01], vec![-0.01, 0.02]];
+        let h = 2.0;
+        let w: Vec<f64> = (0..3).map(|t| weight(2 - t, h)).collect();
+        let total: f64 = w.iter().sum();
+        let m = |i: usize, j: usize| (0..3).map(|t| w[t] * returns[t][i] * returns[t][j]).sum::<f64>() / total;
+        let cov = factor_covariance(&returns, h, h, 0);
+        for i in 0..2 {
+            for j in 0..2 {
+                assert!((cov[i][j] - m(i, j)).abs() < 1e-15, "{i} {j}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_return_leaves_its_date_out() {
+        let returns = vec![vec![0.01, f64::NAN], vec![0.03, 0.01], vec![-0.01, 0.02]];
+        let cov = factor_covariance(&returns, 3.0, 3.0, 0);
+        let (w1, w2) = (weight(1, 3.0), weight(0, 3.0));
+        let expected = (w1 * 0.01 * 0.01 + w2 * 0.02 * 0.02) / (w1 + w2);
+        assert!((cov[1][1] - expected).abs() < 1e-15);
+        let never = factor_covariance(&[vec![0.01, f64::NAN]], 3.0, 3.0, 0);
+        assert!(never[1][1].is_nan() && never[0][1].is_nan() && never[0][0] > 0.0);
+    }
+
+    #[test]
+    fn medians_by_cap() {
+        assert_eq!(weighted_median(&mut [(3.0, 1.0), (1.0, 1.0), (2.0, 10.0)]), Some(2.0));
+        assert_eq!(weighted_median(&mut [(3.0, 10.0), (1.0, 1.0)]), Some(3.0));
+        assert_eq!(weighted_median(&mut []), None);
+    }
+}

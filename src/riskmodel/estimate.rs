@@ -1,0 +1,272 @@
+//! Estimating a risk model date by date: the exposures of each date d(t-1) of the risk dataset
+//! (as `exposures get` returns them), the market caps of d(t-1) and the returns of d(t) make one
+//! cross-section; its regression gives the factor returns stamped d(t) and every asset's residual.
+//! Dates are read in order and fitted in parallel a batch at a time, so memory stays flat whatever
+//! the length of history.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::regression::{self, CrossSection, Group, NO_MEMBER};
+use super::settings::{RiskModelSettings, Weights};
+use super::store::{DayResiduals, ResidualWriter, Stats};
+use super::{ModelFactor, RiskModelReport};
+use crate::progress::Progress;
+use crate::riskdataset::batches::DATES_PER_BATCH;
+use crate::riskdataset::exposures::{Categorical, ExposureQuery, Selection, Shaped};
+use crate::riskdataset::settings::Role;
+use crate::table::Values;
+use crate::{Error, Home, Result};
+
+/// One cross-section waiting for its regression.
+struct Job {
+    /// The exposures' date d(t-1) and the returns' date d(t).
+    exposures_date: i32,
+    date: i32,
+    shaped: Shaped,
+    caps: Vec<(u32, f64)>,
+    returns: Vec<(u32, f64)>,
+}
+
+/// What one date's regression gives.
+struct DayFit {
+    date: i32,
+    fit: regression::Fit,
+    assets: u32,
+    residuals: DayResiduals,
+}
+
+/// Where each kind of column sits in a shaped day's table, and the categorical groups.
+struct Shape {
+    /// Table columns of the numeric factors.
+    numeric: Vec<usize>,
+    /// Per categorical group: its table column, its factor count and its settings' constraint
+    /// and shrinkage.
+    groups: Vec<(usize, usize, super::settings::ZeroSum, Option<f64>)>,
+}
+
+/// Estimates the model of `settings`, writing the statistics to `stats_path` and the residuals
+/// to `residuals_path`; returns the report.
+pub(crate) fn estimate(
+    home: &Home,
+    settings: &RiskModelSettings,
+    stats_path: &Path,
+    residuals_path: &Path,
+    progress: &Progress<'_>,
+) -> Result<RiskModelReport> {
+    settings.check()?;
+    let dataset = home.risk_row(&settings.risk_dataset)?;
+    let layout = &dataset.layout;
+    let reference = &dataset.report.reference_dataset;
+    let info = home.references()?.into_iter().find(|r| r.name == *reference).ok_or_else(|| {
+        Error::invalid(format!("reference dataset '{reference}' of risk dataset '{}' no longer exists", settings.risk_dataset))
+    })?;
+    for (has, what, file) in [(info.has_returns, "returns", "returns.csv"), (info.has_market_caps, "market caps", "market_caps.csv")] {
+        if !has {
+            return Err(Error::invalid(format!(
+                "risk dataset '{}' has no {what}: its reference dataset '{reference}' was imported without {file}, and a risk model \
+                 regresses the assets' returns on their exposures, weighted by market cap",
+                settings.risk_dataset
+            )));
+        }
+    }
+    let categories: Vec<(Role, &crate::riskdataset::built::Categories)> =
+        [(Role::Industry, &layout.industry), (Role::Region, &layout.region)]
+            .into_iter()
+            .filter_map(|(r, c)| c.as_ref().map(|c| (r, c)))
+            .collect();
+    settings.check_groups(&categories.iter().map(|(_, c)| c.group.as_str()).collect::<Vec<_>>())?;
+
+    let all_of = |c: &Option<_>| if c.is_some() { Selection::All } else { Selection::None };
+    let q = ExposureQuery { industries: all_of(&layout.industry), regions: all_of(&layout.region), ..ExposureQuery::default() };
+    let query = home.exposure_query(&settings.risk_dataset, &q)?;
+    let dates = query.dates()?;
+    if dates.len() < 2 {
+        return Err(Error::invalid(format!(
+            "risk dataset '{}' has {} date(s): a model needs exposures on one date and returns on the next",
+            settings.risk_dataset,
+            dates.len()
+        )));
+    }
+
+    let mut factors: Vec<ModelFactor> = layout
+        .numeric
+        .iter()
+        .map(|c| ModelFactor { label: c.label(), role: c.role, group: c.group.clone(), factor: c.factor.clone() })
+        .collect();
+    let first_group_column = 2 + layout.numeric.len();
+    let mut shape = Shape { numeric: (2..first_group_column).collect(), groups: Vec::new() };
+    for (i, (role, c)) in categories.iter().enumerate() {
+        factors.extend(c.factors.iter().map(|f| ModelFactor {
+            label: format!("{}.{}.{f}", role.name(), c.group),
+            role: *role,
+            group: c.group.clone(),
+            factor: f.clone(),
+        }));
+        shape.groups.push((
+            first_group_column + i,
+            c.factors.len(),
+            settings.constraint(&c.group),
+            settings.thin_category_shrinkage.get(&c.group).copied(),
+        ));
+    }
+
+    let mut caps = home.market_caps(reference, dates[0])?;
+    let mut returns = home.returns(reference, dates[1])?;
+    let mut writer = ResidualWriter::create(residuals_path)?;
+    let mut stats = Stats { factors: factors.iter().map(|f| f.label.clone()).collect(), ..Stats::default() };
+    let mut skipped: Vec<String> = Vec::new();
+    let total = (dates.len() - 1) as u64;
+    let mut pending: Vec<Job> = Vec::with_capacity(DATES_PER_BATCH);
+    let mut next = 0usize;
+
+    let mut flush = |pending: &mut Vec<Job>, stats: &mut Stats, skipped: &mut Vec<String>| -> Result<()> {
+        let fits: Vec<Result<Option<DayFit>>> = pending.par_iter().map(|job| fit_day(job, settings, &shape)).collect();
+        let mut days = Vec::with_capacity(fits.len());
+        for (job, fit) in pending.iter().zip(fits) {
+            match fit? {
+                Some(day) => {
+                    stats.dates.push(day.date);
+                    stats.assets.push(day.assets);
+                    stats.r2.push(day.fit.r2);
+                    stats.sigma2.push(day.fit.sigma2);
+                    stats.fret.push(day.fit.factor_returns);
+                    stats.se.push(day.fit.std_errors);
+                    stats.t.push(day.fit.t_stats);
+                    stats.p.push(day.fit.p_values);
+                    days.push(day.residuals);
+                }
+                None => skipped.push(format!(
+                    "{}: no asset has both exposures on {} and a return, so no factor returns",
+                    crate::date::format(job.date),
+                    crate::date::format(job.exposures_date)
+                )),
+            }
+        }
+        writer.write(&days)?;
+        let done = (stats.dates.len() + skipped.len()) as u64;
+        progress.report("estimate", done, total, format!("{} of {total} dates regressed", crate::text::thousands(done)));
+        pending.clear();
+        progress.check()
+    };
+
+    query.map_days(home, &dates[..dates.len() - 1], Categorical::Labels, &|shaped| shaped, &mut |shaped| {
+        let (exposures_date, date) = (dates[next], dates[next + 1]);
+        next += 1;
+        pending.push(Job { exposures_date, date, shaped, caps: caps.day(exposures_date)?, returns: returns.day(date)? });
+        if pending.len() == DATES_PER_BATCH {
+            flush(&mut pending, &mut stats, &mut skipped)?;
+        }
+        Ok(())
+    })?;
+    flush(&mut pending, &mut stats, &mut skipped)?;
+    if stats.dates.is_empty() {
+        return Err(Error::invalid(format!(
+            "no date of risk dataset '{}' has assets with both exposures and a next-date return: check the reference's returns",
+            settings.risk_dataset
+        )));
+    }
+    writer.finish()?;
+    stats.write(stats_path)?;
+
+    let valid_r2: Vec<f64> = stats.r2.iter().copied().filter(|r| r.is_finite()).collect();
+    Ok(RiskModelReport {
+        risk_dataset: settings.risk_dataset.clone(),
+        dataset_file: dataset.file.clone(),
+        dataset_created: dataset.created.clone(),
+        reference_dataset: reference.clone(),
+        dates: stats.dates.len() as u32,
+        first_date: stats.dates.first().map(|&d| crate::date::format(d)),
+        last_date: stats.dates.last().map(|&d| crate::date::format(d)),
+        factors,
+        min_assets: stats.assets.iter().copied().min().unwrap_or(0),
+        max_assets: stats.assets.iter().copied().max().unwrap_or(0),
+        mean_r2: if valid_r2.is_empty() { f64::NAN } else { valid_r2.iter().sum::<f64>() / valid_r2.len() as f64 },
+        skipped,
+    })
+}
+
+/// The regression of one cross-section, or `None` when no asset has both exposures and a return.
+fn fit_day(job: &Job, settings: &RiskModelSettings, shape: &Shape) -> Result<Option<DayFit>> {
+    let table = &job.shaped.table;
+    let refs = &job.shaped.refs;
+    let numeric: Vec<&[f32]> = shape
+        .numeric
+        .iter()
+        .map(|&c| match &table.columns[c] {
+            Values::F32(v) => Ok(v.as_slice()),
+            _ => Err(Error::Internal("a numeric exposure column is not numeric".into())),
+        })
+        .collect::<Result<_>>()?;
+    let members: Vec<Vec<u16>> = shape
+        .groups
+        .iter()
+        .map(|&(c, count, _, _)| match &table.columns[c] {
+            Values::Dict(d) => Ok(d.codes.iter().map(|&code| if code as usize >= count { NO_MEMBER } else { code as u16 }).collect()),
+            _ => Err(Error::Internal("a categorical exposure column is not categorical".into())),
+        })
+        .collect::<Result<_>>()?;
+    let cap_of: FxHashMap<u32, f64> = job.caps.iter().copied().collect();
+    let return_of: FxHashMap<u32, f64> = job.returns.iter().copied().collect();
+
+    // Rows with every numeric exposure and a return; the universe also has a positive cap.
+    let mut rows: Vec<(usize, u32, f64, f64)> = Vec::new();
+    for (r, asset) in refs.iter().enumerate() {
+        let Some(asset) = *asset else { continue };
+        let Some(&ret) = return_of.get(&asset) else { continue };
+        if !ret.is_finite() || numeric.iter().any(|c| !c[r].is_finite()) {
+            continue;
+        }
+        rows.push((r, asset, ret, cap_of.get(&asset).copied().filter(|c| c.is_finite()).unwrap_or(f64::NAN)));
+    }
+    let universe: Vec<&(usize, u32, f64, f64)> = rows.iter().filter(|row| row.3 > 0.0).collect();
+    if universe.is_empty() {
+        return Ok(None);
+    }
+    let x: Vec<Vec<f64>> = numeric.iter().map(|c| universe.iter().map(|row| f64::from(c[row.0])).collect()).collect();
+    let groups_members: Vec<Vec<u16>> = members.iter().map(|m| universe.iter().map(|row| m[row.0]).collect()).collect();
+    let groups: Vec<Group<'_>> = shape
+        .groups
+        .iter()
+        .zip(&groups_members)
+        .map(|(&(_, count, constraint, shrinkage), m)| Group { members: m, count, constraint, shrinkage })
+        .collect();
+    let caps: Vec<f64> = universe.iter().map(|row| row.3).collect();
+    let weights: Vec<f64> = match settings.weights {
+        Weights::SqrtCap => caps.iter().map(|c| c.sqrt()).collect(),
+        Weights::Equal => vec![1.0; caps.len()],
+    };
+    let returns: Vec<f64> = universe.iter().map(|row| settings.clip(row.2)).collect();
+    let fit = regression::fit(&CrossSection { numeric: &x, groups: &groups, weights: &weights, caps: &caps, returns: &returns })
+        .map_err(|e| Error::invalid(format!("the regression of {} cannot be solved: {e}", crate::date::format(job.date))))?;
+
+    // Every row's residual, from the same clipped return.
+    let q = numeric.len();
+    let mut offsets = Vec::with_capacity(shape.groups.len());
+    let mut o = q;
+    for &(_, count, _, _) in &shape.groups {
+        offsets.push(o);
+        o += count;
+    }
+    let mut residuals = DayResiduals { date: job.date, ..DayResiduals::default() };
+    for &(r, asset, ret, cap) in &rows {
+        let mut e = settings.clip(ret);
+        for (c, column) in numeric.iter().enumerate() {
+            e -= fit.factor_returns[c] * f64::from(column[r]);
+        }
+        for (m, o) in members.iter().zip(&offsets) {
+            if m[r] != NO_MEMBER {
+                e -= fit.factor_returns[o + m[r] as usize];
+            }
+        }
+        if e.is_finite() {
+            residuals.asset.push(asset);
+            residuals.residual.push(e);
+            residuals.cap.push(cap);
+            residuals.universe.push(cap > 0.0);
+        }
+    }
+    Ok(Some(DayFit { date: job.date, assets: universe.len() as u32, fit, residuals }))
+}
