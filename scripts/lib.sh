@@ -72,6 +72,20 @@ ensure_tauri_driver() {
   export TAURI_DRIVER="$root/bin/tauri-driver"
 }
 
+# Installs the Python peers the risk models are checked against (statsmodels, NumPy, SciPy,
+# polars, toraniko), pinned, into a venv under ~/.cache/riskdesk (once); exports its python.
+ensure_peer_venv() {
+  local venv="$HOME/.cache/riskdesk/peer-venv"
+  if ! "$venv/bin/python" -c 'import statsmodels, numpy, scipy, polars, toraniko' 2>/dev/null; then
+    echo "Installing the Python peers into $venv." >&2
+    command -v python3 >/dev/null 2>&1 || ensure_packages python3
+    python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; rm -rf "$venv"; python3 -m venv "$venv"; }
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+      statsmodels==0.15.0 numpy==1.26.4 scipy==1.17.1 polars==1.44.2 toraniko==1.1.1
+  fi
+  export RISKDESK_PEER_PYTHON="$venv/bin/python"
+}
+
 # Installs the platform's official Python client, pinned, at 0.5.0 and 0.24.2, into venvs under
 # ~/.cache/riskdesk (once); exports the two pythons for the conformance tests that drive them.
 ensure_client_venv() {

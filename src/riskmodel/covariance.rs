@@ -8,41 +8,32 @@ pub(crate) fn weight(age: usize, halflife: f64) -> f64 {
 }
 
 /// The exponentially weighted second moments of the factor returns with `lags` Newey–West lags
-/// (Bartlett weights 1 − l/(lags+1)): entry (i, j) sums w_t f_i,t f_j,t−l (and its transpose for
-/// l > 0) over the dates where both values exist, normalised by those dates' weights. `returns`
-/// holds one row per model date up to D (the last row), one column per factor, NaN for no return.
+/// (Bartlett weights b_l = 1 − l/(lags+1)). With y_t = √w_t · f_t (0 where a factor has no
+/// return), entry (i, j) is [Σ_t y_i,t y_j,t + Σ_l b_l Σ_t (y_i,t y_j,t−l + y_j,t y_i,t−l)] / √(W_i W_j),
+/// W_i the sum of the weights of the dates factor i has: a variance is normalised over the dates
+/// it has, and the matrix stays positive semi-definite (a Bartlett sum of outer products of the
+/// y's, scaled on both sides). `returns` holds one row per model date up to D (the last row), one
+/// column per factor, NaN for no return; a factor without any return has NaN in its row and column.
 #[allow(clippy::needless_range_loop)] // (i, j) index the matrix and the factors alike
 fn moments(returns: &[Vec<f64>], halflife: f64, lags: usize) -> Vec<Vec<f64>> {
     let t_count = returns.len();
     let k = returns.first().map_or(0, Vec::len);
+    let w: Vec<f64> = (0..t_count).map(|t| weight(t_count - 1 - t, halflife)).collect();
+    let y: Vec<Vec<f64>> =
+        returns.iter().zip(&w).map(|(row, w)| row.iter().map(|&f| if f.is_finite() { w.sqrt() * f } else { 0.0 }).collect()).collect();
+    let total: Vec<f64> = (0..k).map(|i| (0..t_count).filter(|&t| returns[t][i].is_finite()).map(|t| w[t]).sum()).collect();
+    let lagged = |i: usize, j: usize, l: usize| (l..t_count).map(|t| y[t][i] * y[t - l][j]).sum::<f64>();
     let mut out = vec![vec![f64::NAN; k]; k];
     for i in 0..k {
-        for j in 0..k {
-            let mut total = 0.0;
-            for l in 0..=lags.min(t_count.saturating_sub(1)) {
-                let bartlett = 1.0 - l as f64 / (lags as f64 + 1.0);
-                let term = |a: usize, b: usize| -> Option<f64> {
-                    let (mut sum, mut weights) = (0.0, 0.0);
-                    for t in l..t_count {
-                        let (x, y) = (returns[t][a], returns[t - l][b]);
-                        if x.is_finite() && y.is_finite() {
-                            let w = weight(t_count - 1 - t, halflife);
-                            sum += w * x * y;
-                            weights += w;
-                        }
-                    }
-                    (weights > 0.0).then(|| sum / weights)
-                };
-                match (l, term(i, j)) {
-                    (0, None) => {
-                        total = f64::NAN;
-                        break;
-                    }
-                    (0, Some(v)) => total += v,
-                    (_, v) => total += bartlett * (v.unwrap_or(0.0) + term(j, i).unwrap_or(0.0)),
+        for j in i..k {
+            if total[i] > 0.0 && total[j] > 0.0 {
+                let mut m = lagged(i, j, 0);
+                for l in 1..=lags.min(t_count.saturating_sub(1)) {
+                    m += (1.0 - l as f64 / (lags as f64 + 1.0)) * (lagged(i, j, l) + lagged(j, i, l));
                 }
+                out[i][j] = m / (total[i] * total[j]).sqrt();
+                out[j][i] = out[i][j];
             }
-            out[i][j] = total;
         }
     }
     out
@@ -51,28 +42,28 @@ fn moments(returns: &[Vec<f64>], halflife: f64, lags: usize) -> Vec<Vec<f64>> {
 /// The factor covariance at the last row of `returns`: volatilities from the moments with
 /// half-life `vol`, correlations from those with half-life `cor`, cov = diag(σ)·ρ·diag(σ). A
 /// factor without any return up to D has NaN in its row and column.
+#[allow(clippy::needless_range_loop)] // (i, j) index the matrix and the factors alike
 pub(crate) fn factor_covariance(returns: &[Vec<f64>], vol: f64, cor: f64, lags: usize) -> Vec<Vec<f64>> {
     let v = moments(returns, vol, lags);
     let c = moments(returns, cor, lags);
     let k = v.len();
     let sigma: Vec<f64> = (0..k).map(|i| if v[i][i].is_nan() { f64::NAN } else { v[i][i].max(0.0).sqrt() }).collect();
-    (0..k)
-        .map(|i| {
-            (0..k)
-                .map(|j| {
-                    let rho = if i == j { 1.0 } else { c[i][j] / (c[i][i] * c[j][j]).sqrt() };
-                    let rho = if c[i][i] > 0.0 && c[j][j] > 0.0 {
-                        rho
-                    } else if i == j {
-                        1.0
-                    } else {
-                        0.0
-                    };
-                    if sigma[i].is_nan() || sigma[j].is_nan() { f64::NAN } else { sigma[i] * rho * sigma[j] }
-                })
-                .collect()
-        })
-        .collect()
+    let mut cov = vec![vec![f64::NAN; k]; k];
+    for i in 0..k {
+        for j in i..k {
+            let rho = if i == j {
+                1.0
+            } else if c[i][i] > 0.0 && c[j][j] > 0.0 {
+                c[i][j] / (c[i][i] * c[j][j]).sqrt()
+            } else {
+                0.0
+            };
+            // Written to both halves from one product: the matrix is exactly symmetric.
+            cov[i][j] = sigma[i] * rho * sigma[j];
+            cov[j][i] = cov[i][j];
+        }
+    }
+    cov
 }
 
 /// One asset's exponentially weighted squared residuals up to D, accumulated date by date.
@@ -150,6 +141,10 @@ mod tests {
         let (w1, w2) = (weight(1, 3.0), weight(0, 3.0));
         let expected = (w1 * 0.01 * 0.01 + w2 * 0.02 * 0.02) / (w1 + w2);
         assert!((cov[1][1] - expected).abs() < 1e-15);
+        // The covariance: normalised by the geometric mean of the two factors' weights.
+        let w0 = weight(2, 3.0);
+        let both = (w1 * 0.03 * 0.01 + w2 * -0.01 * 0.02) / ((w0 + w1 + w2) * (w1 + w2)).sqrt();
+        assert!((cov[0][1] - both).abs() < 1e-15, "{} vs {both}", cov[0][1]);
         let never = factor_covariance(&[vec![0.01, f64::NAN]], 3.0, 3.0, 0);
         assert!(never[1][1].is_nan() && never[0][1].is_nan() && never[0][0] > 0.0);
     }

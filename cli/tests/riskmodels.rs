@@ -1,0 +1,227 @@
+//! Risk models through the CLI: the estimate against an independent statsmodels / NumPy
+//! computation in the peers' venv (`RISKDESK_PEER_PYTHON`, prepared by `scripts/test`), the
+//! demo's true factor returns recovered, and bad settings, missing inputs and dates outside the
+//! model refused by name with nothing stored.
+
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+
+const ASSETS: &str = "600";
+const DAYS: &str = "12";
+
+/// Demo exposures committed as `E`, and the demo reference imported as `Ref` with some returns
+/// and market caps taken out (so that the estimation universe differs from the exposures).
+/// Returns the reference's folder.
+fn dataset(env: &Env) -> PathBuf {
+    let days = env.demo("days", ASSETS.parse().unwrap(), DAYS.parse().unwrap(), &[]);
+    env.ok(&["upload", "stage", "--dataset", "E", s(&days)]);
+    env.ok(&["upload", "commit", "--dataset", "E", "--mode", "append"]);
+    let reference = env.folder("reference");
+    env.ok(&["demo", "reference", s(&reference), "--assets", ASSETS, "--days", DAYS]);
+    for (file, every) in [("returns.csv", 37), ("market_caps.csv", 41)] {
+        let text = std::fs::read_to_string(reference.join(file)).unwrap();
+        let kept: Vec<&str> = text.lines().enumerate().filter(|(i, _)| *i == 0 || i % every != 0).map(|(_, l)| l).collect();
+        std::fs::write(reference.join(file), kept.join("\n") + "\n").unwrap();
+    }
+    env.ok(&["reference", "import", "Ref", s(&reference)]);
+    let settings = env.file(
+        "settings",
+        "dataset.json",
+        r#"{"reference_dataset": "Ref", "exposures": [{"exposure_type": "uploaded", "exposure_source": "E",
+            "market_factor_group": "market", "style_factor_group": "style",
+            "industry_factor_group": "industry", "region_factor_group": "region"}]}"#,
+    );
+    env.ok(&["riskdatasets", "create", "R", "--settings", s(&settings)]);
+    reference
+}
+
+/// Creates the model `name` from `settings` (JSON) and writes every input and frame the peer
+/// reads into a folder; returns it.
+fn model_for_peer(env: &Env, reference: &Path, name: &str, settings: &str) -> PathBuf {
+    let file = env.file("settings", &format!("{name}.json"), settings);
+    let created = env.json(&["riskmodels", "create", name, "--settings", s(&file), "--json"]);
+    let last = created["report"]["last_date"].as_str().unwrap().to_owned();
+    let dir = env.folder(&format!("peer-{name}"));
+    std::fs::copy(&file, dir.join("settings.json")).unwrap();
+    for f in ["returns.csv", "market_caps.csv"] {
+        std::fs::copy(reference.join(f), dir.join(f)).unwrap();
+    }
+    let out = |f: &str| dir.join(f).to_str().unwrap().to_owned();
+    env.ok(&[
+        "exposures",
+        "get",
+        "--dataset",
+        "R",
+        "--industry",
+        "all",
+        "--region",
+        "all",
+        "--format",
+        "csv",
+        "--out",
+        &out("exposures.csv"),
+    ]);
+    for (command, f) in [("fret", "fret"), ("t-stats", "t_stats"), ("p-values", "p_values"), ("r2", "r2"), ("sigma2", "sigma2")] {
+        env.ok(&["riskmodels", command, name, "--format", "csv", "--out", &out(&format!("{f}.csv"))]);
+    }
+    env.ok(&["riskmodels", "covariance", name, "--date", &last, "--format", "csv", "--out", &out("covariance.csv")]);
+    env.ok(&["riskmodels", "specific-risk", name, "--date", &last, "--format", "csv", "--out", &out("specific_risk.csv")]);
+    dir
+}
+
+/// Runs the peer over a folder written by [`model_for_peer`]; returns its differences.
+fn peer(dir: &Path) -> Value {
+    let python = std::env::var("RISKDESK_PEER_PYTHON").expect("RISKDESK_PEER_PYTHON names the peers' venv python (scripts/test sets it)");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/risk_model.py");
+    let out = std::process::Command::new(python).arg(script).arg(dir).output().unwrap();
+    assert!(out.status.success(), "the peer failed:\n{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+fn assert_agrees(d: &Value, what: &str) {
+    let dates: usize = DAYS.parse().unwrap();
+    assert_eq!(d["dates"], (dates - 1) as u64, "{what}: every model date compared: {d}");
+    assert!(d["values"].as_u64().unwrap() > 2000, "{what}: {d}");
+    for (key, bound) in [
+        ("fret", 1e-9),
+        ("t", 1e-6),
+        ("p", 1e-9),
+        ("r2", 1e-9),
+        ("sigma2", 1e-9),
+        ("constraint", 1e-10),
+        ("covariance", 1e-12),
+        ("specific_var", 1e-12),
+    ] {
+        let v = d[key].as_f64().unwrap();
+        assert!(v <= bound, "{what}: {key} differs by {v} (bound {bound}): {d}");
+    }
+    assert_eq!(d["covariance_nan_mismatch"], 0, "{what}: {d}");
+    assert!(d["covariance_asymmetry"].as_f64().unwrap() == 0.0, "{what}: the covariance is symmetric: {d}");
+    assert!(d["covariance_min_eigenvalue"].as_f64().unwrap() > -1e-12, "{what}: the covariance is positive semi-definite: {d}");
+    assert_eq!(d["specific_rows_mismatched"], 0, "{what}: {d}");
+    assert!(d["specific_rows"].as_u64().unwrap() > 500, "{what}: {d}");
+}
+
+#[test]
+#[ignore = "needs the peers' venv (statsmodels, NumPy, polars): run scripts/test"]
+fn the_model_equals_statsmodels_and_numpy() {
+    let env = Env::new();
+    let reference = dataset(&env);
+    // The defaults: √cap weights, cap-weighted constraints, returns clipped to ±10%.
+    let d = peer(&model_for_peer(&env, &reference, "Default", r#"{"risk_dataset": "R"}"#));
+    assert_agrees(&d, "defaults");
+    // Equal weights, equal-weighted constraints, no clipping, short half-lives and Newey–West lags.
+    let other = r#"{"risk_dataset": "R", "weights": "Equal", "return_clip_bounds": [null, null],
+        "zero_sum_constraints": {"industry": "equal_weights", "region": "equal_weights"},
+        "halflife_factor_vol": 3, "halflife_factor_cor": 5, "halflife_idio_vol": 4, "nw_lags": 2}"#;
+    let d = peer(&model_for_peer(&env, &reference, "Other", other));
+    assert_agrees(&d, "other settings");
+}
+
+/// A frame as CSV: its header and rows of cells.
+fn frame(env: &Env, args: &[&str]) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = env.ok(&[args, &["--format", "csv"]].concat());
+    let mut lines = text.lines().map(|l| l.split(',').map(str::to_owned).collect::<Vec<_>>());
+    (lines.next().unwrap(), lines.collect())
+}
+
+#[test]
+fn the_demo_model_recovers_the_true_style_returns() {
+    let env = Env::new();
+    let days = env.demo("days", 3000, 21, &[]);
+    env.ok(&["upload", "stage", "--dataset", "E", s(&days)]);
+    env.ok(&["upload", "commit", "--dataset", "E", "--mode", "append"]);
+    let reference = env.folder("reference");
+    env.ok(&["demo", "reference", s(&reference), "--assets", "3000", "--days", "21"]);
+    env.ok(&["reference", "import", "Demo", s(&reference)]);
+    let settings = env.file(
+        "settings",
+        "dataset.json",
+        r#"{"reference_dataset": "Demo", "exposures": [{"exposure_type": "uploaded", "exposure_source": "E",
+            "market_factor_group": "market", "style_factor_group": "style",
+            "industry_factor_group": "industry", "region_factor_group": "region"}]}"#,
+    );
+    env.ok(&["riskdatasets", "create", "R", "--settings", s(&settings)]);
+    let model = env.file("settings", "model.json", r#"{"risk_dataset": "R"}"#);
+    env.ok(&["riskmodels", "create", "M", "--settings", s(&model)]);
+
+    let (header, fret) = frame(&env, &["riskmodels", "fret", "M"]);
+    let (_, se) = frame(&env, &["riskmodels", "std-errors", "M"]);
+    let truth = std::fs::read_to_string(reference.join(riskdesk::reference::demo::FACTOR_RETURNS_FILE)).unwrap();
+    let mut lines = truth.lines().map(|l| l.split(',').map(str::to_owned).collect::<Vec<_>>());
+    let truth_header = lines.next().unwrap();
+    let truth: Vec<Vec<String>> = lines.collect();
+    assert_eq!(fret.len(), truth.len(), "a factor return per demo day after the first");
+    // Styles: the demo draws them centred and scaled as the model standardizes them, so each
+    // estimate lies within a few standard errors of the truth.
+    let (mut within, mut total) = (0, 0);
+    for col in (1..header.len()).filter(|&c| header[c].starts_with("style.")) {
+        let t = truth_header.iter().position(|h| *h == header[col]).unwrap();
+        for (row, truth_row) in fret.iter().zip(&truth) {
+            assert_eq!(row[0], truth_row[0]);
+            let estimate: f64 = row[col].parse().unwrap();
+            let error: f64 = se[fret.iter().position(|r| r[0] == row[0]).unwrap()][col].parse().unwrap();
+            let true_value: f64 = truth_row[t].parse().unwrap();
+            total += 1;
+            within += usize::from((estimate - true_value).abs() <= 3.0 * error);
+        }
+    }
+    assert_eq!(total, 7 * 20);
+    assert!(within as f64 >= 0.95 * total as f64, "{within} of {total} style returns within 3 standard errors of the truth");
+    // About a third of the returns' variance is explained.
+    let (_, r2) = frame(&env, &["riskmodels", "r2", "M"]);
+    let mean = r2.iter().map(|r| r[1].parse::<f64>().unwrap()).sum::<f64>() / r2.len() as f64;
+    assert!((0.2..0.5).contains(&mean), "mean R² {mean}");
+}
+
+#[test]
+fn bad_settings_missing_inputs_and_dates_outside_are_refused_by_name() {
+    let env = Env::new();
+    let reference = dataset(&env);
+    let bad = |json: &str| {
+        let f = env.file("settings", "bad.json", json);
+        env.fails(&["riskmodels", "create", "M", "--settings", s(&f)])
+    };
+    assert!(bad(r#"{"risk_dataset": "R", "halflife": 3}"#).contains("unknown field `halflife`"));
+    assert!(bad(r#"{"risk_dataset": "R", "halflife_idio_vol": -1}"#).contains("halflife_idio_vol: -1"));
+    assert!(bad(r#"{"risk_dataset": "R", "zero_sum_constraints": {"sector": "none"}}"#).contains("zero_sum_constraints: 'sector'"));
+    assert!(bad(r#"{"risk_dataset": "Nope"}"#).contains("risk dataset 'Nope' does not exist"));
+    // No constraint on industries beside the market: collinear, on the first date.
+    let e = bad(r#"{"risk_dataset": "R", "zero_sum_constraints": {"industry": "none", "region": "none"}}"#);
+    assert!(e.contains("cannot be solved") && e.contains("collinear"), "{e}");
+    // A reference without returns.
+    std::fs::remove_file(reference.join("returns.csv")).unwrap();
+    env.ok(&["reference", "import", "NoReturns", s(&reference)]);
+    let settings = env.file(
+        "settings",
+        "no_returns.json",
+        r#"{"reference_dataset": "NoReturns", "exposures": [{"exposure_type": "uploaded", "exposure_source": "E",
+            "market_factor_group": "market", "style_factor_group": "style", "industry_factor_group": "industry"}]}"#,
+    );
+    env.ok(&["riskdatasets", "create", "R2", "--settings", s(&settings)]);
+    let e = bad(r#"{"risk_dataset": "R2"}"#);
+    assert!(e.contains("risk dataset 'R2' has no returns") && e.contains("returns.csv"), "{e}");
+    assert_eq!(env.ok(&["riskmodels", "list"]).trim(), "No risk models yet.", "nothing stored");
+
+    let good = env.file("settings", "good.json", r#"{"risk_dataset": "R"}"#);
+    env.ok(&["riskmodels", "create", "M", "--settings", s(&good)]);
+    let e = env.fails(&["riskmodels", "covariance", "M", "--date", "2025-05-01"]);
+    assert!(e.contains("2025-05-01 is not a date of risk model 'M' (its dates run from 2025-05-02 to 2025-05-12)"), "{e}");
+    let e = env.fails(&["riskmodels", "specific-risk", "M", "--date", "2025-06-31"]);
+    assert!(e.contains("'2025-06-31' is not a valid date"), "{e}");
+    assert!(env.fails(&["riskmodels", "create", "M", "--settings", s(&good)]).contains("already exists"));
+    // Rebuilding the risk dataset makes the model stale; update re-estimates it.
+    env.ok(&["riskdatasets", "create", "R", "--settings", s(&env.folder("settings").join("dataset.json")), "--replace"]);
+    let listed = env.json(&["riskmodels", "list", "--json"]);
+    assert_eq!(listed[0]["status"], "stale", "{listed}");
+    let updated = env.json(&["riskmodels", "update", "M", "--json"]);
+    assert_eq!(updated["status"], "ready");
+    assert!(env.ok(&["riskmodels", "delete", "M"]).contains("Deleted risk model M."));
+    env.ok(&["riskmodels", "delete", "M", "--if-exists"]);
+}
