@@ -84,7 +84,7 @@ pub struct Histogram {
 }
 
 /// Series colours, as hex for the viewer's legend.
-pub(crate) const PALETTE: [&str; 6] = ["#2457c5", "#c4320a", "#067647", "#7a2e98", "#b54708", "#0e7090"];
+pub(crate) const PALETTE: [&str; 8] = ["#2457c5", "#c4320a", "#067647", "#7a2e98", "#b54708", "#0e7090", "#c11574", "#475467"];
 
 const INK: RGBColor = RGBColor(0x1c, 0x23, 0x30);
 const MUTED: RGBColor = RGBColor(0x5f, 0x6b, 0x7a);
@@ -102,6 +102,8 @@ enum XLabels<'a> {
     Numbers,
     /// No labels under the x axis (bars told apart by the read-out).
     Nothing,
+    /// A label under the middle of each of `n` slots across `0..n` (bars), shortened to fit.
+    Slots(&'a [String]),
 }
 
 /// Axis labels: 12 px in the viewer (plotters draws text at about 0.8 of the given size).
@@ -158,9 +160,20 @@ fn axis_number(v: f64, whole: bool) -> String {
 /// each labelled slot, at least 56 px apart.
 fn day_labels(root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>, chart: &Ctx<'_, '_>, days: &[String]) -> Result<()> {
     let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let style = label_font().pos(Pos::new(HPos::Center, VPos::Top));
+    if days.len() > 92 {
+        // Longer than a quarter: `YYYY-MM` under the first day of months, at least 64 px apart.
+        let starts: Vec<usize> = (0..days.len()).filter(|&i| days[i].ends_with("-01")).collect();
+        let fit = ((xs.end - xs.start).max(0) / 64).max(2) as usize;
+        let step = starts.len().div_ceil(fit).max(1);
+        for &i in starts.iter().step_by(step) {
+            let (px, _) = chart.backend_coord(&(i as f64, 0.0));
+            root.draw(&Text::new(days[i].get(..7).unwrap_or(&days[i]).to_string(), (px, ys.end + 6), style.clone())).map_err(failed)?;
+        }
+        return Ok(());
+    }
     let fit = ((xs.end - xs.start).max(0) / 56).max(2) as usize;
     let step = days.len().div_ceil(fit).max(1);
-    let style = label_font().pos(Pos::new(HPos::Center, VPos::Top));
     for (i, d) in days.iter().enumerate().step_by(step) {
         let (px, _) = chart.backend_coord(&(i as f64, 0.0));
         root.draw(&Text::new(d.get(5..).unwrap_or(d).to_string(), (px, ys.end + 6), style.clone())).map_err(failed)?;
@@ -194,7 +207,7 @@ fn draw(
         let x_fmt = |v: &f64| axis_number(*v, false);
         let ticks = match &x_labels {
             XLabels::Numbers => 8,
-            XLabels::Days(_) | XLabels::Nothing => 0,
+            XLabels::Days(_) | XLabels::Nothing | XLabels::Slots(_) => 0,
         };
         chart
             .configure_mesh()
@@ -211,8 +224,22 @@ fn draw(
             .map_err(failed)?;
         paint(&mut chart).map_err(failed)?;
         let (xs, ys) = chart.plotting_area().get_pixel_range();
-        if let XLabels::Days(dates) = x_labels {
-            day_labels(&root, &chart, dates)?;
+        match x_labels {
+            XLabels::Days(dates) => day_labels(&root, &chart, dates)?,
+            XLabels::Slots(labels) => {
+                // About 7 px a character at the labels' size.
+                let room = (f64::from(xs.end - xs.start) / labels.len().max(1) as f64 / 7.0) as usize;
+                let style = label_font().pos(Pos::new(HPos::Center, VPos::Top));
+                for (i, label) in labels.iter().enumerate() {
+                    let text: String =
+                        if label.chars().count() > room { label.chars().take(room.saturating_sub(1)).chain(['…']).collect() } else { label.clone() };
+                    let (px, _) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+                    if room >= 2 {
+                        root.draw(&Text::new(text, (px, ys.end + 6), style.clone())).map_err(failed)?;
+                    }
+                }
+            }
+            XLabels::Numbers | XLabels::Nothing => {}
         }
         root.present().map_err(failed)?;
         PlotBox { left: xs.start, right: xs.end, top: ys.start, bottom: ys.end }
@@ -337,6 +364,111 @@ pub fn day_charts(rows: &[DetailRow], size: (u32, u32)) -> Result<DayCharts> {
         },
     )?);
     Ok(DayCharts { dates, days, series: names, charts })
+}
+
+/// Lines over a calendar-day axis: `days` holds every calendar day shown (slot `i` is
+/// `days[i]`), each series a value per day (`None` where it has none: the line joins the days
+/// that have one, so that weekends and holidays do not break it). A zero line when `zero`.
+pub(crate) fn day_lines(
+    id: &'static str,
+    title: String,
+    days: &[String],
+    series: &[Vec<Option<f64>>],
+    (y_whole, zero): (bool, bool),
+    size: (u32, u32),
+) -> Result<Chart> {
+    let n = days.len().max(1);
+    let y = y_range(series.iter().flatten().flatten().copied().chain(zero.then_some(0.0)), false);
+    draw(id, title, size, (-0.5..n as f64 - 0.5, y), XLabels::Days(days), y_whole, |chart| {
+        if zero {
+            chart
+                .draw_series(std::iter::once(PathElement::new(vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)], MUTED.mix(0.5).stroke_width(1))))?;
+        }
+        for (s, values) in series.iter().enumerate() {
+            let points: Vec<(f64, f64)> = values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i as f64, v))).collect();
+            chart.draw_series(LineSeries::new(points.clone(), colour(s).stroke_width(2)))?;
+            if points.len() < 40 {
+                chart.draw_series(points.into_iter().map(|p| Circle::new(p, 2, colour(s).filled())))?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Vertical bars, one per value in order (bar `i` fills slot `i`; `None`: no bar), from zero,
+/// with a dashed line at `mark` if given, and `labels` under the bars when they are at most 16.
+pub(crate) fn bars(id: &'static str, title: String, values: &[Option<f64>], labels: &[String], mark: Option<f64>, size: (u32, u32)) -> Result<Chart> {
+    let n = values.len().max(1) as f64;
+    let y = y_range(values.iter().flatten().copied().chain(mark), true);
+    let x_labels = if labels.len() == values.len() && labels.len() <= 16 { XLabels::Slots(labels) } else { XLabels::Nothing };
+    draw(id, title, size, (0.0..n, y), x_labels, false, |chart| {
+        let c = colour(0);
+        chart.draw_series(values.iter().enumerate().filter_map(|(i, v)| {
+            v.map(|v| {
+                let mut bar = Rectangle::new([(i as f64, 0.0), (i as f64 + 1.0, v)], c.mix(0.75).filled());
+                bar.set_margin(0, 0, 1, 1);
+                bar
+            })
+        }))?;
+        if let Some(m) = mark {
+            chart.draw_series(DashedLineSeries::new(vec![(0.0, m), (n, m)], 5, 4, INK.mix(0.7).stroke_width(1)))?;
+        }
+        Ok(())
+    })
+}
+
+/// Blue (−1) through white (0) to red (+1).
+fn diverging(v: f64) -> RGBColor {
+    let t = v.clamp(-1.0, 1.0);
+    let mix = |a: u8, b: u8, t: f64| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
+    if t >= 0.0 {
+        RGBColor(mix(0xf8, 0xb4, t), mix(0xf8, 0x23, t), mix(0xf8, 0x18, t))
+    } else {
+        RGBColor(mix(0xf8, 0x24, -t), mix(0xf8, 0x57, -t), mix(0xf8, 0xc5, -t))
+    }
+}
+
+/// A square matrix of values in [−1, 1] (correlations), row `r` and column `c` both
+/// `labels[r]`/`labels[c]`; rows labelled when they are tall enough. Cell (r, c) fills slot `c`
+/// of `labels.len()` across and slot `r` down.
+pub(crate) fn matrix(id: &'static str, title: String, labels: &[String], values: &[Vec<Option<f64>>], size: (u32, u32)) -> Result<Chart> {
+    let n = labels.len().max(1);
+    let (width, height) = (size.0, size.1.max(60 + (14 * n as u32).min(700)));
+    let mut svg = String::new();
+    let plot = {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(failed)?;
+        let nf = n as f64;
+        let mut chart = ChartBuilder::on(&root)
+            .margin_top(8)
+            .margin_right(14)
+            .margin_left(4)
+            .x_label_area_size(10)
+            .y_label_area_size(150)
+            .build_cartesian_2d(-0.5..nf - 0.5, -0.5..nf - 0.5)
+            .map_err(failed)?;
+        chart.configure_mesh().disable_mesh().x_labels(0).y_labels(0).axis_style(MUTED.mix(0.6)).draw().map_err(failed)?;
+        chart
+            .draw_series(values.iter().enumerate().flat_map(|(r, row)| {
+                let y = nf - 1.0 - r as f64;
+                row.iter().enumerate().filter_map(move |(c, v)| {
+                    v.map(|v| Rectangle::new([(c as f64 - 0.5, y - 0.5), (c as f64 + 0.5, y + 0.5)], diverging(v).filled()))
+                })
+            }))
+            .map_err(failed)?;
+        let (xs, ys) = chart.plotting_area().get_pixel_range();
+        if f64::from(ys.end - ys.start) / nf >= 9.0 {
+            let style = label_font().pos(Pos::new(HPos::Right, VPos::Center));
+            for (r, f) in labels.iter().enumerate() {
+                let (_, py) = chart.backend_coord(&(0.0, nf - 1.0 - r as f64));
+                let label: String = if f.chars().count() > 26 { f.chars().take(25).chain(['…']).collect() } else { f.clone() };
+                root.draw(&Text::new(label, (xs.start - 6, py), style.clone())).map_err(failed)?;
+            }
+        }
+        root.present().map_err(failed)?;
+        PlotBox { left: xs.start, right: xs.end, top: ys.start, bottom: ys.end }
+    };
+    Ok(Chart { id: id.to_owned(), title, width, height, svg, plot })
 }
 
 /// Bars of `counts` (label, count), in the order given: bin `i` is `counts[i]`.

@@ -16,6 +16,7 @@ use riskdesk::demo::DemoOptions;
 use riskdesk::progress::Step;
 use riskdesk::reference::ReferenceInfo;
 use riskdesk::riskdataset::{ExposureQuery, RiskDatasetInfo};
+use riskdesk::riskmodel::view::ModelCharts;
 use riskdesk::scan::ScanReport;
 use riskdesk::table::Format;
 use riskdesk::uploader::{DatasetInfo, StagingResult, VersionInfo};
@@ -167,6 +168,20 @@ pub fn default_thresholds() -> Thresholds {
 #[tauri::command]
 pub async fn day_charts(app: App<'_>, dataset: String, width: u32, height: u32) -> Reply<DayCharts> {
     run(&app, None, move |b, _| b.day_charts(&dataset, (width, height))).await
+}
+
+/// A risk model at a glance: charts of the factors of `group` (a role; styles by default) and
+/// forecasts at `date` (the last model date by default), `width` × `height` SVG pixels each.
+#[tauri::command]
+pub async fn model_charts(
+    app: App<'_>,
+    name: String,
+    group: Option<String>,
+    date: Option<String>,
+    width: u32,
+    height: u32,
+) -> Reply<ModelCharts> {
+    run(&app, None, move |b, _| b.model_charts(&name, group.as_deref(), date.as_deref(), (width, height))).await
 }
 
 /// Draws a staged day's values of `group` (by default the group named like "style", else the

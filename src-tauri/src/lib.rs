@@ -106,6 +106,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
         default_thresholds,
         drill_down,
         day_charts,
+        model_charts,
         day_histogram,
         history,
         risk_form,

@@ -26,13 +26,14 @@ use webdriver::{Driver, Session};
 const STEP_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The screenshots the workflow test writes, in order (removed first so that none is stale).
-const WORKFLOW_SHOTS: [&str; 10] = [
+const WORKFLOW_SHOTS: [&str; 11] = [
     "01-upload.png",
     "02-check.png",
     "03-history.png",
     "04-risk.png",
     "05-report.png",
     "06-dataset.png",
+    "06d-model.png",
     "06b-dataset-sorted-filtered.png",
     "06c-dataset-jump.png",
     "07-settings.png",
@@ -555,6 +556,20 @@ fn upload_check_commit_and_build_a_risk_dataset() {
     shot(&s, "06-dataset.png");
     drive_grid(&s);
     shot(&s, "06c-dataset-jump.png");
+
+    // Risk model: the form's defaults estimate a model of the risk dataset (three model dates
+    // after four committed days); its charts, with a read-out where the pointer is.
+    s.click_when_ready("#nav-model");
+    wait_enabled(&s, "#model-create");
+    s.click_when_ready("#model-create");
+    s.wait_text("#model-created", "Estimated My-Risk-Model: 3 dates");
+    s.wait_text("#model-list", "My-Risk-Model");
+    for chart in ["cumulative", "r2", "universe", "significant", "volatility", "histogram", "correlation"] {
+        s.wait_for(&format!("#chart-{chart} svg"));
+    }
+    s.wait_text("#model-summary", "3 model dates");
+    s.wait_text("#model-legend", "Momentum");
+    shot(&s, "06d-model.png");
 
     // Settings: shows the home folder.
     s.click_when_ready("#nav-settings");

@@ -229,6 +229,33 @@ pub trait Backend: Send + Sync {
         crate::chart::day_charts(&self.staging_detail(dataset)?, size)
     }
 
+    /// A risk model at a glance for the factors of `group` (a role: `style`, `industry`, …; styles
+    /// by default) with its forecasts at `date` (the last model date by default), drawn here from
+    /// the backend's numbers, `size` SVG pixels per chart.
+    fn model_charts(
+        &self,
+        name: &str,
+        group: Option<&str>,
+        date: Option<&str>,
+        size: (u32, u32),
+    ) -> Result<crate::riskmodel::view::ModelCharts> {
+        let model = self.describe_risk_model(name)?;
+        let fret = self.risk_model_frame(name, ModelFrame::Fret)?;
+        let date = match date.filter(|d| !d.trim().is_empty()) {
+            Some(d) => d.to_owned(),
+            None => fret.dates.last().cloned().ok_or_else(|| Error::invalid(format!("risk model '{name}' has no dates")))?,
+        };
+        let inputs = crate::riskmodel::view::Inputs {
+            t_stats: self.risk_model_frame(name, ModelFrame::TStats)?,
+            r2: self.risk_model_frame(name, ModelFrame::R2)?,
+            covariance: self.factor_covariance(name, &date)?,
+            specific: self.specific_risk(name, &date)?,
+            fret,
+            model,
+        };
+        crate::riskmodel::view::draw(inputs, group, size)
+    }
+
     /// The drill-down of a finding over the staging area: the assets behind it with their
     /// values (and the date before's, for checks that compare with it), and the day's histogram
     /// of the factor with those values marked.

@@ -4,13 +4,15 @@
 //!
 //! By phase: `settings` (what a model is estimated from), `regression` (one date's weighted least
 //! squares with zero-sum constraints), `estimate` (every date of the dataset, in order),
-//! `covariance` (the forecasts at a date), `store` (the catalog row and the files).
+//! `covariance` (the forecasts at a date), `store` (the catalog row and the files), `view` (the
+//! charts of the app's model screen).
 
 mod covariance;
 mod estimate;
 mod regression;
 pub mod settings;
 mod store;
+pub mod view;
 
 use serde::{Deserialize, Serialize};
 

@@ -13,6 +13,7 @@ import type {
   StagingResult, Step, UpdateResult, VersionInfo,
   ErrorBody, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
   Connection, SavedServer, ServerInfo, GridRequest, GridInfo, GridColumn, GridDay, GridFilter, GridOp, GridSort, ColumnKind,
+  ModelCharts, RiskModelInfo,
 } from "./bindings";
 export type {
   ArgsOf, CommitMode, Method, ReplyOf, RiskDatasetSettings,
@@ -20,6 +21,7 @@ export type {
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
   StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
   Connection, SavedServer, ServerInfo, GridRequest, GridInfo, GridColumn, GridDay, GridFilter, GridOp, GridSort, ColumnKind,
+  ModelCharts, RiskModelInfo,
 };
 /** A failed command: the engine's stable code, its message and detail lines. */
 export type UiError = ErrorBody;
@@ -98,6 +100,9 @@ export const api = {
   gridRows: (request: GridRequest, offset: number, limit: number) => call("grid_rows", { request, offset, limit }),
   exportExposures: (query: PreviewQuery, format: "csv" | "parquet", job: Job) =>
     command<string | null>("export_exposures", { query, format, ...jobArgs(job) }),
+  /** A risk model at a glance: the charts of a factor group (a role) and the forecasts at a date (null: the defaults). */
+  modelCharts: (name: string, group: string | null, date: string | null, width: number, height: number) =>
+    command<ModelCharts>("model_charts", { name, group, date, width, height }),
   demo: (job: Job) => command<string>("make_demo", jobArgs(job)),
   cancel: (job: number) => command<null>("cancel", { job }),
   connection: () => command<Connection>("connection"),

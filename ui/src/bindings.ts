@@ -1029,6 +1029,100 @@ industry: Categories | null,
  * The region group and its categories; `None` when no source maps a region group.
  */
 region: Categories | null, };
+export type ModelCharts = { 
+/**
+ * The model shown.
+ */
+model: RiskModelInfo, 
+/**
+ * The factor groups to choose from, by role name (`market`, `style`, `industry`, …).
+ */
+groups: Array<string>, 
+/**
+ * The group drawn.
+ */
+group: string, 
+/**
+ * Its factors' labels, in the model's order.
+ */
+factors: Array<string>, 
+/**
+ * Every calendar day from the first model date to the last: slot `i` of a time chart.
+ */
+days: Array<string>, 
+/**
+ * The model dates.
+ */
+dates: Array<string>, 
+/**
+ * The date of the forecasts (covariance, specific risk): a model date.
+ */
+date: string, 
+/**
+ * Cumulative (compounded) factor returns in %, of `lines` (the group's factors with the
+ * largest final |cumulative return|, at most [`MAX_LINES`]).
+ */
+cumulative: Chart, 
+/**
+ * The factors drawn in `cumulative`, in the palette's order.
+ */
+lines: Array<string>, 
+/**
+ * Their colours (`#rrggbb`), for the legend.
+ */
+line_colours: Array<string>, 
+/**
+ * Per factor of `lines`, per day of `days`, its cumulative return in % (`None` between model dates).
+ */
+cumulative_values: Array<Array<number | null>>, 
+/**
+ * R² per day of `days`.
+ */
+r2: Chart, 
+/**
+ * The R² values, per day.
+ */
+r2_values: Array<number | null>, 
+/**
+ * The estimation universe's size per day of `days`.
+ */
+assets: Chart, 
+/**
+ * The sizes, per day.
+ */
+assets_values: Array<number | null>, 
+/**
+ * The share of model dates on which |t| > 2, per factor of `factors` (bar `i`).
+ */
+significant: Chart, 
+/**
+ * The shares (0 to 1), per factor.
+ */
+significant_values: Array<number | null>, 
+/**
+ * The annualised volatility forecast at `date` in %, per factor of `factors`.
+ */
+volatility: Chart, 
+/**
+ * The volatilities, per factor.
+ */
+volatility_values: Array<number | null>, 
+/**
+ * The correlations at `date` between the group's factors (row and column `factors[i]`).
+ */
+correlation: Chart, 
+/**
+ * The correlations, `[row][column]`.
+ */
+correlation_values: Array<Array<number | null>>, 
+/**
+ * The distribution of the assets' annualised specific volatility at `date`, in %.
+ */
+specific: Histogram, 
+/**
+ * How many assets got the universe's median (fewer than 5 residuals).
+ */
+specific_filled: number, };
 export type ModelFactor = { 
 /**
  * The column label, as `exposures get` names it (`style.style.Momentum`).

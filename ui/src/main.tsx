@@ -16,6 +16,7 @@ import { DatasetScreen } from "./screens/dataset";
 import { timings } from "./screens/grid";
 import { HistoryScreen } from "./screens/history";
 import { RiskScreen } from "./screens/riskDataset";
+import { RiskModelScreen } from "./screens/riskModel";
 import { SettingsScreen, setReferenceFolder } from "./screens/settings";
 import { dragOver, onDrop, UploadScreen } from "./screens/upload";
 
@@ -30,6 +31,7 @@ const steps = computed(() => ({
   history: current.value !== null,
   risk: info.value?.datasets.some((d) => d.latest_version > 0) ?? false,
   dataset: userRisk.value.length > 0,
+  model: userRisk.value.length > 0,
   settings: true,
   connection: true,
 }));
@@ -53,6 +55,7 @@ function Sidebar() {
       <Step id="history" n="3" label="History" />
       <Step id="risk" n="4" label="Risk dataset" />
       <Step id="dataset" n="5" label="Dataset" />
+      <Step id="model" n="6" label="Risk model" />
       <div class="spacer" />
       <Step id="connection" n="⇄" label="Connection" />
       <Step id="settings" n="⚙" label="Settings" />
@@ -73,6 +76,7 @@ const SCREENS: Record<Screen, () => preact.JSX.Element> = {
   history: HistoryScreen,
   risk: RiskScreen,
   dataset: DatasetScreen,
+  model: RiskModelScreen,
   settings: SettingsScreen,
   connection: ConnectionScreen,
 };

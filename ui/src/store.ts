@@ -5,7 +5,7 @@ import { computed, signal } from "@preact/signals";
 import { api, type AppInfo, type Connection, type ReferenceInfo, type RiskForm, type Thresholds } from "./api";
 import { Defaulted } from "./defaulted";
 
-export type Screen = "start" | "check" | "history" | "risk" | "dataset" | "settings" | "connection";
+export type Screen = "start" | "check" | "history" | "risk" | "dataset" | "model" | "settings" | "connection";
 
 export const screen = signal<Screen>("start");
 export const info = signal<AppInfo | null>(null);

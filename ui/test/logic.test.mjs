@@ -225,3 +225,21 @@ test("every commit mode has its description, in the order the engine offers them
   assert.deepEqual(Object.keys(COMMIT_MODES), ["append", "upsert", "overwrite_dates", "overwrite"]);
   for (const [mode, text] of Object.entries(COMMIT_MODES)) assert.ok(text.length > 20, `${mode}: ${text}`);
 });
+
+const model = await load("src/model.ts");
+
+test("model settings: only what differs from the engine's defaults, constraints for every categorical group", () => {
+  const c = { ...model.MODEL_DEFAULTS, riskDataset: "R" };
+  assert.deepEqual(model.modelSettings(c, ["industry", "region"]), { risk_dataset: "R" });
+  assert.deepEqual(
+    model.modelSettings({ ...c, weights: "Equal", clipLow: "", clipHigh: "0.2", constraint: "equal_weights", nwLags: "2" }, ["industry", "region"]),
+    { risk_dataset: "R", weights: "Equal", return_clip_bounds: [null, 0.2], zero_sum_constraints: { industry: "equal_weights", region: "equal_weights" }, nw_lags: 2 },
+  );
+  assert.deepEqual(model.modelProblems(c), []);
+  assert.deepEqual(model.modelProblems({ ...c, riskDataset: "" }), ["Choose a risk dataset (create one on the Risk dataset screen)."]);
+  const bad = model.modelProblems({ ...c, clipLow: "0.1", halflifeVol: "0", nwLags: "1.5" });
+  assert.equal(bad.length, 3);
+  assert.match(bad[0], /lower clip bound 0.1/);
+  assert.match(bad[1], /factor volatility half-life/);
+  assert.match(bad[2], /Newey–West lags/);
+});
