@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use common::{Env, stderr, stdout};
 
 /// The walk-through's steps (`scripts/walkthrough`) after the local ones (demo files, batch).
-fn walkthrough(zip: &str, settings: &str) -> Vec<Vec<String>> {
+fn walkthrough(zip: &str, settings: &str, model: &str) -> Vec<Vec<String>> {
     let steps: Vec<Vec<&str>> = vec![
         vec!["upload", "stage", "--dataset", "My-Exposures", zip],
         vec!["upload", "summary", "--dataset", "My-Exposures", "--staging", "--detail"],
@@ -24,6 +24,13 @@ fn walkthrough(zip: &str, settings: &str) -> Vec<Vec<String>> {
         vec!["riskdatasets", "create", "My-Risk-Dataset", "--settings", settings],
         vec!["riskdatasets", "describe", "My-Risk-Dataset"],
         vec!["exposures", "get", "--dataset", "My-Risk-Dataset", "--start", "2025-05-05", "--format", "csv"],
+        vec!["riskmodels", "create", "My-Model", "--settings", model],
+        vec!["riskmodels", "describe", "My-Model"],
+        vec!["riskmodels", "fret", "My-Model", "--format", "csv"],
+        vec!["riskmodels", "t-stats", "My-Model", "--format", "csv"],
+        vec!["riskmodels", "r2", "My-Model", "--format", "csv"],
+        vec!["riskmodels", "covariance", "My-Model", "--date", "2025-05-05", "--format", "csv"],
+        vec!["riskmodels", "specific-risk", "My-Model", "--date", "2025-05-05", "--format", "csv"],
     ];
     steps.into_iter().map(|s| s.into_iter().map(str::to_owned).collect()).collect()
 }
@@ -67,13 +74,14 @@ fn the_walkthrough_against_a_server_prints_what_it_prints_on_a_home_folder() {
             "market_factor_group": "market", "style_factor_group": "style", "industry_factor_group": "industry",
             "region_factor_group": "region", "style_factor_fill_miss": true}], "trim_start_date": "2025-05-01"}"#,
     );
+    let model = files.file("settings", "model.json", r#"{"risk_dataset": "My-Risk-Dataset"}"#);
 
     let local = Env::new();
     let server = Env::new();
     let key = server.ok(&["keys", "create", "--user", "q@example.com"]).lines().last().unwrap().to_owned();
     let served = server.serve();
     let client = Env::new(); // a home that must stay untouched: the work happens on the server
-    for step in walkthrough(zip.to_str().unwrap(), settings.to_str().unwrap()) {
+    for step in walkthrough(zip.to_str().unwrap(), settings.to_str().unwrap(), model.to_str().unwrap()) {
         let args: Vec<&str> = step.iter().map(String::as_str).collect();
         let here = local.ok(&args);
         let mut remote_args = vec!["--endpoint", served.url.as_str(), "--api-key", key.as_str()];
