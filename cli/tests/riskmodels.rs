@@ -225,3 +225,49 @@ fn bad_settings_missing_inputs_and_dates_outside_are_refused_by_name() {
     assert!(env.ok(&["riskmodels", "delete", "M"]).contains("Deleted risk model M."));
     env.ok(&["riskmodels", "delete", "M", "--if-exists"]);
 }
+
+/// Runs a peer script with the peers' venv python; returns its standard output.
+fn python(script: &str, args: &[&str]) -> String {
+    let python = std::env::var("RISKDESK_PEER_PYTHON").expect("RISKDESK_PEER_PYTHON names the peers' venv python (scripts/test sets it)");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers").join(script);
+    let out = std::process::Command::new(python).arg(script).args(args).output().unwrap();
+    assert!(out.status.success(), "the peer failed:\n{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+#[ignore = "needs the peers' venv (toraniko): run scripts/test"]
+fn toraniko_agrees_on_a_market_sector_style_model() {
+    // Styles orthogonal to the sectors under the √cap weights: toraniko's two stages then equal
+    // one joint regression (see the data script).
+    let env = Env::new();
+    let dir = env.folder("toraniko");
+    python("toraniko_data.py", &[s(&dir)]);
+    env.ok(&["upload", "stage", "--dataset", "E", s(&dir.join("days"))]);
+    env.ok(&["upload", "commit", "--dataset", "E", "--mode", "append"]);
+    env.ok(&["reference", "import", "Ref", s(&dir.join("reference"))]);
+    let settings = env.file(
+        "settings",
+        "dataset.json",
+        r#"{"reference_dataset": "Ref", "exposures": [{"exposure_type": "uploaded", "exposure_source": "E",
+            "market_factor_group": "market", "style_factor_group": "style", "industry_factor_group": "industry",
+            "style_factor_huberize": false}]}"#,
+    );
+    env.ok(&["riskdatasets", "create", "R", "--settings", s(&settings)]);
+    let model = env.file(
+        "settings",
+        "model.json",
+        r#"{"risk_dataset": "R", "return_clip_bounds": [null, null], "zero_sum_constraints": {"industry": "equal_weights"}}"#,
+    );
+    env.ok(&["riskmodels", "create", "M", "--settings", s(&model)]);
+    let out = |f: &str| dir.join(f).to_str().unwrap().to_owned();
+    env.ok(&["exposures", "get", "--dataset", "R", "--industry", "all", "--format", "csv", "--out", &out("exposures.csv")]);
+    env.ok(&["riskmodels", "fret", "M", "--format", "csv", "--out", &out("fret.csv")]);
+    for f in ["returns.csv", "market_caps.csv"] {
+        std::fs::copy(dir.join("reference").join(f), dir.join(f)).unwrap();
+    }
+    let d: Value = serde_json::from_str(&python("toraniko_model.py", &[s(&dir)])).unwrap();
+    assert_eq!(d["values"], 5 * (1 + 4 + 2), "every factor of every model date compared: {d}");
+    println!("toraniko against Riskdesk: {d}");
+    assert!(d["fret"].as_f64().unwrap() <= 1e-8, "toraniko differs by {d}");
+}
