@@ -92,6 +92,18 @@ impl LocalBackend {
         self.with(|h| h.risk_dataset_file(name))
     }
 
+    /// A ready risk model's exposure-weighted market caps per model date (for the server's
+    /// reports; see [`Home::risk_model_mcap_exposures`]).
+    pub fn risk_model_mcap_exposures(&self, name: &str) -> Result<DateFrame> {
+        self.with(|h| h.risk_model_mcap_exposures(name))
+    }
+
+    /// The returns following each date of a risk dataset, by id of `id_type` (for the server's
+    /// reports; see [`crate::riskmodel::NextReturns`]).
+    pub fn next_returns(&self, dataset: &str, id_type: Option<&str>) -> Result<crate::riskmodel::NextReturns> {
+        self.with(|h| h.next_returns(dataset, id_type))
+    }
+
     /// Every API key of this home, oldest first (never the keys themselves).
     pub fn keys(&self) -> Result<Vec<ApiKey>> {
         self.with(|h| h.keys())

@@ -9,6 +9,7 @@
 
 mod covariance;
 mod estimate;
+mod inputs;
 mod regression;
 pub mod settings;
 mod store;
@@ -17,6 +18,7 @@ pub mod view;
 use serde::{Deserialize, Serialize};
 
 pub use covariance::MIN_RESIDUALS;
+pub use inputs::NextReturns;
 pub use settings::{RiskModelSettings, Weights, ZeroSum};
 
 use crate::progress::Progress;
