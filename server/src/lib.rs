@@ -13,6 +13,7 @@ mod menus;
 mod reports;
 mod request;
 mod riskdatasets;
+mod riskmodels;
 mod staging;
 pub mod tasks;
 mod upload;
@@ -127,6 +128,7 @@ fn v1_routes() -> Routes {
         .merge(staging::routes())
         .merge(riskdatasets::routes())
         .merge(reports::routes())
+        .merge(riskmodels::routes())
         .merge(extensions::routes())
         .merge(tasks::routes())
 }

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use riskdesk::riskdataset::{Description, Layout, Role};
 use serde_json::{Value, json};
 
-/// Model construction weights the menus offer.
-const WEIGHTS: [&str; 3] = ["SqrtCap", "InvIdioVar", "Cap"];
+/// Model construction weights the notebook client's menu offers.
+const WEIGHTS: [&str; 2] = ["SqrtCap", "InvIdioVar"];
 
 /// `{group: [factors]}` of the continuous columns (market, styles, other), in layout order.
 fn continuous(layout: &Layout) -> BTreeMap<String, Vec<String>> {
@@ -74,13 +74,10 @@ pub fn notebook_exposure(d: &Description) -> Value {
 pub fn properties(d: &Description) -> Value {
     let menu = &d.universe_settings_menu;
     json!({
-        "factor_risk_model_settings_menu": {
-            "exposure_settings_menu": exposure(d),
-            "modelconstruction_settings_menu": { "weights": WEIGHTS },
-        },
+        "factor_risk_model_settings_menu": crate::riskmodels::menu(d),
         "calendar_settings_menu": { "exchanges": menu.exchanges },
         "universe_settings_menu": menu,
         "exposure_settings_menu": notebook_exposure(d),
-        "modelconstruction_settings_menu": { "weights": &WEIGHTS[..2], "known_factors": {} },
+        "modelconstruction_settings_menu": { "weights": WEIGHTS, "known_factors": {} },
     })
 }

@@ -20,7 +20,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use riskdesk::Backend;
 use riskdesk::riskdataset::{ExposureQuery, Layout, Role, Selection};
@@ -53,12 +53,27 @@ impl Accessor {
     pub fn everything(dataset: String, query: ExposureQuery) -> Accessor {
         Accessor { dataset, query, names: None }
     }
+
+    /// Whether the frame has the engine column `label`.
+    pub fn has_column(&self, label: &str) -> bool {
+        self.names.as_ref().is_none_or(|n| n.contains_key(label))
+    }
+}
+
+/// A calculated report, as its accessor reads it.
+pub enum Report {
+    /// An exposure report.
+    Exposures(Accessor),
+    /// A universe count report: the rows of an exposure query, one per asset and date.
+    Universe(Accessor),
+    /// A report over a risk model (see [`crate::riskmodels`]).
+    Model(crate::riskmodels::ModelReport),
 }
 
 /// The reports calculated on this server, by accessor id (the oldest forgotten past a bound).
 #[derive(Default)]
 pub struct Accessors {
-    map: Mutex<HashMap<String, (u64, Arc<Accessor>)>>,
+    map: Mutex<HashMap<String, (u64, Arc<Report>)>>,
     count: std::sync::atomic::AtomicU64,
 }
 
@@ -110,7 +125,8 @@ impl Frames {
 }
 
 impl Accessors {
-    fn insert(&self, id: String, accessor: Accessor) {
+    /// Keeps a report under accessor id `id`.
+    pub(crate) fn insert(&self, id: String, accessor: Report) {
         let n = self.count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() >= KEEP_ACCESSORS {
@@ -119,7 +135,7 @@ impl Accessors {
         map.insert(id, (n, Arc::new(accessor)));
     }
 
-    fn get(&self, id: &str) -> Result<Arc<Accessor>, ApiError> {
+    fn get(&self, id: &str) -> Result<Arc<Report>, ApiError> {
         let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
         map.get(id).map(|(_, a)| Arc::clone(a)).ok_or_else(|| {
             ApiError::new(StatusCode::BAD_REQUEST, "KeyError", format!("no report accessor '{id}' here: calculate the report again"))
@@ -128,7 +144,7 @@ impl Accessors {
 }
 
 /// A non-empty string field, if present.
-fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+pub(crate) fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
 }
 
@@ -182,7 +198,7 @@ fn restrict(query: &mut ExposureQuery, layout: &Layout, filter: &Value, columns_
 }
 
 /// The checks both clients' universes share: no portfolio filter, market caps unfiltered.
-fn plain_universe(universe: &Value, mcap_key: &str) -> Result<(), ApiError> {
+pub(crate) fn plain_universe(universe: &Value, mcap_key: &str) -> Result<(), ApiError> {
     if universe.get("portfolio_filter").is_some_and(|p| !p.is_null()) {
         return Err(ApiError::invalid("portfolio filters are not served: Riskdesk has no portfolios"));
     }
@@ -196,11 +212,13 @@ fn plain_universe(universe: &Value, mcap_key: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The current client's report settings as an accessor.
-fn current_accessor(body: &Value, layout: &Layout) -> Result<Accessor, ApiError> {
+/// The current client's exposure report settings as an accessor.
+pub(crate) fn current_accessor(body: &Value, layout: &Layout) -> Result<Accessor, ApiError> {
     let settings = &body["settings"];
-    if text(settings, "report_type").is_some_and(|t| t != "exposure") {
-        return Err(ApiError::invalid(format!("report type '{}' is not served: only exposure reports", settings["report_type"])));
+    if settings.get("standardize_universe_settings").is_some_and(|s| !s.is_null()) {
+        return Err(ApiError::invalid(
+            "standardize_universe_settings is not served: styles are standardized over the whole universe of each date",
+        ));
     }
     let dataset = bare(text(body, "dataset").ok_or_else(|| ApiError::invalid("the report names no dataset"))?).to_owned();
     let universe = &settings["universe_settings"];
@@ -267,21 +285,60 @@ fn current_accessor(body: &Value, layout: &Layout) -> Result<Accessor, ApiError>
 
 /// `POST /v1/equity/report/calculate`: checks the report against the dataset and answers its
 /// accessor at once (the platform's inline form); the data is read when the accessor is.
-async fn calculate(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
+async fn calculate(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
     let body: Value = serde_json::from_slice(&body).map_err(|e| ApiError::invalid(format!("the report is not JSON: {e}")))?;
+    let kind = text(&body["settings"], "report_type").unwrap_or("exposure").to_owned();
+    match kind.as_str() {
+        "exposure" | "universe_count" => {}
+        "factor_stats" | "mcap_exposure" | "idio" => return crate::riskmodels::calculate(&state, &body, &kind).await,
+        other => {
+            return Err(ApiError::invalid(format!(
+                "report type '{other}' is not served: only exposure, universe_count, factor_stats, mcap_exposure and idio reports"
+            )));
+        }
+    }
     let dataset = bare(text(&body, "dataset").unwrap_or_default()).to_owned();
     let d = state.run(move |b| b.describe_risk_dataset(&dataset)).await?;
-    let accessor = current_accessor(&body, &d.layout)?;
-    let id = state.tasks.new_id();
-    state.accessors.insert(id.clone(), accessor);
-    Ok(Json(json!({
-        "accessor_id": id,
-        "accessor_params": {
+    let (report, params) = if kind == "exposure" {
+        let params = json!({
             "axes": { "date": ["date"], "asset": ["asset_id"], "factor": ["factor_group", "factor"] },
             "metric_cols": ["exposure"], "pivot_cols": ["factor_group", "factor"],
             "available_scenario_types": [], "scenario_settings": [],
-        },
-    })))
+        });
+        (Report::Exposures(current_accessor(&body, &d.layout)?), params)
+    } else {
+        let params = json!({
+            "axes": { "date": ["date"], "asset": ["asset_id"] }, "metric_cols": ["count"], "pivot_cols": ["asset_id"],
+            "available_scenario_types": [], "scenario_settings": [],
+        });
+        (Report::Universe(universe_accessor(&body, &d.layout)?), params)
+    };
+    let id = state.tasks.new_id();
+    state.accessors.insert(id.clone(), report);
+    Ok(Json(json!({ "accessor_id": id, "accessor_params": params })).into_response())
+}
+
+/// A universe count report's settings as an accessor: the rows of the universe, no factor columns.
+fn universe_accessor(body: &Value, layout: &Layout) -> Result<Accessor, ApiError> {
+    let settings = &body["settings"];
+    if settings.get("date_aggregation").and_then(Value::as_str).is_some_and(|a| a != "last") {
+        return Err(ApiError::invalid(format!("date_aggregation {} is not served: only \"last\"", settings["date_aggregation"])));
+    }
+    let dataset = bare(text(body, "dataset").ok_or_else(|| ApiError::invalid("the report names no dataset"))?).to_owned();
+    let universe = &settings["universe_settings"];
+    plain_universe(universe, "mcap_filter")?;
+    let mut query = ExposureQuery {
+        id_type: text(universe, "id_type").map(str::to_owned),
+        industries: Selection::None,
+        regions: Selection::None,
+        styles: Selection::None,
+        standardize: false,
+        ..ExposureQuery::default()
+    };
+    for filter in universe["categorical_filters"].as_array().cloned().unwrap_or_default() {
+        restrict(&mut query, layout, &filter, &HashSet::new())?;
+    }
+    Ok(Accessor { dataset, query, names: None })
 }
 
 /// The accessor's frame with wire names; rows whose values are all missing left out when `drop`.
@@ -333,16 +390,69 @@ pub(crate) fn shared_frame(
 async fn data(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
     let body: Value = serde_json::from_slice(&body).map_err(|e| ApiError::invalid(format!("the request is not JSON: {e}")))?;
     if body.get("path").and_then(Value::as_array).is_some_and(|p| !p.is_empty()) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "IllegalPathError", "exposure reports have no paths below their root"));
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "IllegalPathError", "reports have no paths below their root here"));
     }
-    if body.get("filters").is_some_and(|f| !f.is_null()) {
+    let report = state.accessors.get(text(&body, "accessor_id").unwrap_or_default())?;
+    if let Report::Exposures(_) = &*report
+        && body.get("filters").is_some_and(|f| !f.is_null())
+    {
         return Err(ApiError::invalid("accessor filters are not served: narrow the report's dates and universe instead"));
     }
-    let accessor = state.accessors.get(text(&body, "accessor_id").unwrap_or_default())?;
+    let shape = shape(&body)?;
     let drop = text(&body, "absent") == Some("drop");
     let frames = Arc::clone(&state.frames);
-    let bytes = state.blocking(None, move |b| shared_frame(b, &frames, &accessor, Some("asset_id"), drop)).await?;
+    let bytes = state
+        .blocking(None, move |b| match &*report {
+            Report::Exposures(accessor) => shared_frame(b, &frames, accessor, Some("asset_id"), drop),
+            Report::Universe(accessor) => crate::riskmodels::universe_frame(&b.exposures(&accessor.dataset, &accessor.query)?, &shape),
+            Report::Model(model) => crate::riskmodels::data(b, model, &shape),
+        })
+        .await?;
     Ok(crate::frames::parquet_response(bytes))
+}
+
+/// A list of strings of the body (`expand`, `pivot_cols`, `value_cols`).
+fn strings(body: &Value, key: &str) -> Vec<String> {
+    body[key].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+}
+
+/// What a data call asks for; its filters may only bound dates (one AND group of `date`
+/// comparisons `>=`, `<=`, `==` with `YYYY-MM-DD` values).
+fn shape(body: &Value) -> Result<crate::riskmodels::Shape, ApiError> {
+    let mut shape = crate::riskmodels::Shape {
+        expand: strings(body, "expand"),
+        pivot: strings(body, "pivot_cols"),
+        values: strings(body, "value_cols"),
+        dates: (None, None),
+    };
+    let filters = match body.get("filters") {
+        None | Some(Value::Null) => return Ok(shape),
+        Some(Value::Array(f)) => f.as_slice(),
+        Some(other) => return Err(ApiError::invalid(format!("filters {other} must be a list of (column, operator, value)"))),
+    };
+    // One AND group, or an OR of exactly one.
+    let group = match filters {
+        [Value::Array(inner)] if inner.first().is_some_and(Value::is_array) => inner.as_slice(),
+        group => group,
+    };
+    for filter in group {
+        let (Some("date"), Some(op), Some(value)) = (filter[0].as_str(), filter[1].as_str(), filter[2].as_str()) else {
+            return Err(ApiError::invalid(format!(
+                "filter {filter} is not served: only date bounds (\"date\", \">=\" or \"<=\", \"YYYY-MM-DD\")"
+            )));
+        };
+        let date = riskdesk::date::format(riskdesk::date::parse_arg(value)?);
+        match op {
+            ">=" => shape.dates.0 = Some(shape.dates.0.take().map_or(date.clone(), |d| d.max(date))),
+            "<=" => shape.dates.1 = Some(shape.dates.1.take().map_or(date.clone(), |d| d.min(date))),
+            "==" => {
+                shape.dates.0 = Some(shape.dates.0.take().map_or(date.clone(), |d| d.max(date.clone())));
+                shape.dates.1 = Some(shape.dates.1.take().map_or(date.clone(), |d| d.min(date)));
+            }
+            other => return Err(ApiError::invalid(format!("date filter operator '{other}' is not served: only >=, <= and =="))),
+        }
+    }
+    Ok(shape)
 }
 
 /// `POST /v1/equity/report/accessor/{id}/levels`: the report's distinct dates.
@@ -352,9 +462,17 @@ async fn levels(State(state): State<AppState>, Path(id): Path<String>, body: Byt
     if wanted != ["date"] {
         return Err(ApiError::invalid(format!("levels {wanted:?} are not served: only [\"date\"]")));
     }
-    let accessor = state.accessors.get(&id)?;
+    let report = state.accessors.get(&id)?;
     let bytes = state
         .blocking(None, move |b| {
+            let accessor = match &*report {
+                Report::Exposures(a) | Report::Universe(a) => a,
+                Report::Model(model) => {
+                    let dates =
+                        crate::riskmodels::Shape { expand: vec!["date".into()], pivot: vec![], values: vec![], dates: (None, None) };
+                    return crate::riskmodels::data(b, model, &dates);
+                }
+            };
             let table = b.exposures(&accessor.dataset, &accessor.query)?;
             let batch = table.to_batch()?;
             let dates =

@@ -46,7 +46,7 @@ pub fn bare(name: &str) -> &str {
 }
 
 /// The platform's dataset status of an engine status.
-fn status(s: Status) -> &'static str {
+pub(crate) fn status(s: Status) -> &'static str {
     match s {
         Status::Ready => "ready",
         Status::Stale => "data_stale",
@@ -54,7 +54,7 @@ fn status(s: Status) -> &'static str {
 }
 
 /// A stable integer id for a settings name (FNV-1a, 31 bits): the same on every call and server.
-fn id_of(name: &str) -> u32 {
+pub(crate) fn id_of(name: &str) -> u32 {
     let hash = name.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
     hash & 0x7fff_ffff
 }
@@ -86,20 +86,18 @@ async fn names(State(state): State<AppState>, Extension(User(email)): Extension<
 async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Vec<Value>>, ApiError> {
     let name = params.last("name");
     let all = state.run(|b| b.risk_datasets()).await?;
-    Ok(Json(
-        all.into_iter()
-            .filter(|d| name.as_deref().is_none_or(|n| bare(n) == d.name))
-            .map(|d| {
-                let user = d.kind == DatasetKind::User;
-                json!({
-                    "name": d.name, "status": status(d.status), "source": if user { "User" } else { "System" },
-                    "reference_dataset": d.reference_dataset, "cache_key": null, "latest_cache_key": null,
-                    "data_date": d.last_date, "last_updated_on": d.created,
-                    "settings_created_on": user.then_some(&d.created), "settings_last_updated_on": user.then_some(&d.created),
-                })
-            })
-            .collect(),
-    ))
+    Ok(Json(all.iter().filter(|d| name.as_deref().is_none_or(|n| bare(n) == d.name)).map(metadata).collect()))
+}
+
+/// The platform's `RiskDatasetMetadata` of a dataset.
+pub(crate) fn metadata(d: &RiskDatasetInfo) -> Value {
+    let user = d.kind == DatasetKind::User;
+    json!({
+        "name": d.name, "status": status(d.status), "source": if user { "User" } else { "System" },
+        "reference_dataset": d.reference_dataset, "cache_key": null, "latest_cache_key": null,
+        "data_date": d.last_date, "last_updated_on": d.created,
+        "settings_created_on": user.then_some(&d.created), "settings_last_updated_on": user.then_some(&d.created),
+    })
 }
 
 /// `GET /v1/equity/dataset/describe/{name}`: the menus (`RiskDatasetProperties`, both shapes).
@@ -254,6 +252,8 @@ async fn available(State(state): State<AppState>, params: Params) -> Result<Json
     match kind.as_str() {
         "ExposureSettings" => Ok(Json(menus::exposure(&d))),
         "UniverseSettings" => Ok(Json(menus::universe(&d))),
+        "FactorRiskModelSettings" => Ok(Json(crate::riskmodels::menu(&d))),
+        "ModelConstructionSettings" => Ok(Json(json!({ "weights": crate::riskmodels::WEIGHTS }))),
         other => Err(ApiError::new(StatusCode::BAD_REQUEST, "KeyError", format!("no menu for settings type '{other}' here"))),
     }
 }

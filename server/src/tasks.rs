@@ -132,7 +132,7 @@ impl AppState {
     /// Starts `work` as a task on the blocking pool and answers 202 with its id. `work` reports
     /// through the engine's progress and stops when the client cancels.
     pub fn spawn_task(&self, work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError> + Send + 'static) -> Response {
-        self.start(false, work)
+        accepted(&self.start(false, work))
     }
 
     /// [`AppState::spawn_task`] for work that makes a data frame: the task's `dataframe` result
@@ -147,14 +147,21 @@ impl AppState {
         &self,
         work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError> + Send + 'static,
     ) -> Response {
-        self.start(true, work)
+        accepted(&self.start(true, work))
     }
 
-    fn start(
+    /// [`AppState::spawn_write_task`] answered as the report API answers a report computed as a
+    /// task: 202 with `{"task": {"task_id", "extra": {}}}`.
+    pub fn spawn_report_task(
         &self,
-        writes: bool,
         work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError> + Send + 'static,
     ) -> Response {
+        let id = self.start(true, work);
+        (StatusCode::ACCEPTED, Json(serde_json::json!({ "task": { "task_id": id, "extra": {} } }))).into_response()
+    }
+
+    /// Starts `work` as a task; its id.
+    fn start(&self, writes: bool, work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError> + Send + 'static) -> String {
         let status = if writes { Status::Queued } else { Status::Running };
         let task = Arc::new(Task {
             state: Mutex::new(TaskState { status, percent: 0, message: String::new(), outcome: None, ended: None }),
@@ -207,8 +214,13 @@ impl AppState {
             s.outcome = Some(outcome);
             s.ended = Some(std::time::Instant::now());
         });
-        (StatusCode::ACCEPTED, Json(serde_json::json!({ "task_id": id, "extra": {} }))).into_response()
+        id
     }
+}
+
+/// The task protocol's answer to a request that started task `id`: 202 `{"task_id", "extra": {}}`.
+fn accepted(id: &str) -> Response {
+    (StatusCode::ACCEPTED, Json(serde_json::json!({ "task_id": id, "extra": {} }))).into_response()
 }
 
 /// Takes the server's writer lock, or `None` when `cancel` is set first.
