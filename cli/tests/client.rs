@@ -157,3 +157,147 @@ fn beyond_the_notebook(python: &str, env: &Env, served: &Served) {
     assert_eq!(got["dates"].as_array().unwrap().len(), 7);
     assert_eq!((&got["after_delete"], &got["after_destroy"]), (&json!(["Bayesline-US-All-1y"]), &json!([])));
 }
+
+/// The risk model calls of the current client (`bln.equity.riskmodels.load(...).get_model()`):
+/// every frame equal to what the CLI computes for the same settings, the stored model reused,
+/// re-estimated once its risk dataset was rebuilt, and what Riskdesk lacks refused by name.
+#[test]
+#[ignore = "needs the official client's venv: run scripts/test"]
+fn the_current_client_reads_risk_models() {
+    let python = python("RISKDESK_CLIENT_PYTHON");
+    let env = Env::new();
+    let s = |p: &Path| p.to_str().unwrap().to_owned();
+    let days = env.demo("days", 300, 10, &[]);
+    env.ok(&["upload", "stage", "--dataset", "E", &s(&days)]);
+    env.ok(&["upload", "commit", "--dataset", "E", "--mode", "append"]);
+    // The demo reference with some returns and market caps taken out, so that the estimation
+    // universe is smaller than the dataset's and some assets have no next return.
+    let reference = env.folder("reference");
+    env.ok(&["demo", "reference", &s(&reference), "--assets", "300", "--days", "10"]);
+    for (file, every) in [("returns.csv", 37), ("market_caps.csv", 41)] {
+        let text = std::fs::read_to_string(reference.join(file)).unwrap();
+        let kept: Vec<&str> = text.lines().enumerate().filter(|(i, _)| *i == 0 || i % every != 0).map(|(_, l)| l).collect();
+        std::fs::write(reference.join(file), kept.join("\n") + "\n").unwrap();
+    }
+    env.ok(&["reference", "import", "Ref", &s(&reference)]);
+    let dataset = env.file(
+        "settings",
+        "dataset.json",
+        r#"{"reference_dataset": "Ref", "exposures": [{"exposure_type": "uploaded", "exposure_source": "E",
+            "market_factor_group": "market", "style_factor_group": "style",
+            "industry_factor_group": "industry", "region_factor_group": "region"}]}"#,
+    );
+    env.ok(&["riskdatasets", "create", "R", "--settings", &s(&dataset)]);
+
+    // The CLI's models for the script's two cases, and their frames.
+    let cases = [
+        ("default", r#"{"risk_dataset": "R", "return_clip_bounds": [-0.05, 0.08], "thin_category_shrinkage": {"industry": 3}}"#, false),
+        (
+            "full",
+            r#"{"risk_dataset": "R", "zero_sum_constraints": {"industry": "equal_weights", "region": "mcap_weighted"},
+                "return_clip_bounds": [null, 0.07]}"#,
+            true,
+        ),
+    ];
+    let cli = env.folder("cli");
+    let out = |f: String| s(&cli.join(f));
+    for (case, settings, categories) in cases {
+        let file = env.file("settings", &format!("{case}.json"), settings);
+        env.ok(&["riskmodels", "create", &format!("cli-{case}"), "--settings", &s(&file)]);
+        for (command, f) in [("fret", "fret"), ("t-stats", "t_stats"), ("p-values", "p_values")] {
+            env.ok(&["riskmodels", command, &format!("cli-{case}"), "--format", "csv", "--out", &out(format!("{case}_{f}.csv"))]);
+        }
+        let mut args = vec!["exposures", "get", "-d", "R", "--format", "parquet"];
+        if categories {
+            args.extend(["--industry", "all", "--region", "all"]);
+        }
+        let path = out(format!("{case}_exposures.parquet"));
+        args.extend(["--out", &path]);
+        env.ok(&args);
+    }
+
+    let key = env.ok(&["keys", "create", "--user", "tester@example.com"]).lines().last().unwrap().to_owned();
+    let served = env.serve();
+    let args = [served.url.as_str(), &key, "R", &s(&cli), &s(&reference)];
+    let got = run(&python, "riskmodels_current.py", &args);
+
+    for case in ["default", "full"] {
+        let c = &got["cases"][case];
+        for frame in ["fret", "t_stats", "p_values"] {
+            let f = &c[frame];
+            assert_eq!((&f["columns"], &f["dates"], &f["null_mismatch"]), (&json!(true), &json!(true), &json!(0)), "{case} {frame}: {f}");
+            assert_eq!(f["dtypes"], json!(["Float64"]), "{case} {frame}: {f}");
+            assert!(f["values"].as_u64().unwrap() >= 9 * 60, "{case} {frame}: {f}");
+            assert!(f["max_diff"].as_f64().unwrap() <= 1e-12, "{case} {frame} differs from the CLI's: {f}");
+        }
+        assert_eq!(c["dates"].as_array().unwrap().len(), 9, "{c}");
+        assert_eq!(c["exposures"]["equal"], true, "{case}: {c}");
+        println!(
+            "{case}: estimated and read in {:.2} s, read again in {:.2} s; largest differences from the CLI: fret {}, t-stats {}, p-values {}",
+            c["seconds_to_estimate"].as_f64().unwrap(),
+            c["seconds_again"].as_f64().unwrap(),
+            c["fret"]["max_diff"],
+            c["t_stats"]["max_diff"],
+            c["p_values"]["max_diff"]
+        );
+    }
+    // The default exposures are the continuous groups (the exposure report's convention); the
+    // model itself has every factor, as the full case's frame shows.
+    assert_eq!(got["cases"]["default"]["exposures"]["columns"], 10);
+    assert_eq!(got["cases"]["full"]["factors"]["market"], 1);
+    assert_eq!(got["cases"]["full"]["factors"]["style"], 7);
+    assert_eq!(got["universe"]["equal"], true, "{got}");
+    assert_eq!(got["universe"]["pairs"], 3000);
+    let caps = &got["market_caps"];
+    assert_eq!((&caps["dates"], &caps["columns"]), (&json!(true), &json!(true)), "{caps}");
+    assert!(caps["values"].as_u64().unwrap() > 500 && caps["max_relative_diff"].as_f64().unwrap() <= 1e-12, "{caps}");
+    println!("market caps: {} values, largest difference {} of the total cap", caps["values"], caps["max_relative_diff"]);
+    let future = &got["future_returns"];
+    assert_eq!(
+        (&future["dates"], &future["same_cells"], &future["last_date_empty"]),
+        (&json!(true), &json!(true), &json!(true)),
+        "{future}"
+    );
+    assert!(future["values"].as_u64().unwrap() > 2500 && future["max_diff"].as_f64().unwrap() == 0.0, "{future}");
+
+    // Two models stored beside the CLI's, under names derived from the settings, with the CLI's settings.
+    let listed = got["listed"].as_array().unwrap();
+    assert_eq!(listed.len(), 4, "{got}");
+    assert!(listed.iter().all(|m| m[1] == "R" && m[2] == "valid" && m[3] == "ready"), "{got}");
+    assert_eq!((&got["listed_for_dataset"], &got["listed_after_refusals"]), (&json!(4), &json!(4)));
+    let models = env.json(&["riskmodels", "list", "--json"]);
+    let settings_of = |name: &str| models.as_array().unwrap().iter().find(|m| m["name"] == name).unwrap()["settings"].clone();
+    let client_models: Vec<&Value> =
+        models.as_array().unwrap().iter().filter(|m| m["name"].as_str().unwrap().starts_with("client-")).collect();
+    for case in ["default", "full"] {
+        let wanted = settings_of(&format!("cli-{case}"));
+        assert!(client_models.iter().any(|m| m["settings"] == wanted), "no client model with the settings of cli-{case}: {models}");
+    }
+
+    let refused = &got["refused"];
+    for (case, words) in [
+        ("cap", "weights \"Cap\" is not served"),
+        ("inv_idio_var", "weights \"InvIdioVar\" is not served"),
+        ("known_factor_map", "known_factor_map is not served"),
+        ("estimation_universe", "estimation_universe is not served"),
+        ("currency", "currency \"EUR\" is not served"),
+        ("group", "zero_sum_constraints: 'sector' is not a categorical factor group"),
+        ("partial_exposures", "the exposures leave out market.market.Market"),
+    ] {
+        let message = refused[case].as_str().unwrap_or_else(|| panic!("{case} was not refused: {refused}"));
+        assert!(message.contains("'type': 'ValueError'") && message.contains(words), "{case}: {message}");
+    }
+
+    // Rebuilt, the risk dataset leaves the model stale: loading it again re-estimates it, to the same numbers.
+    let before: Vec<Value> = client_models.iter().map(|m| m["created"].clone()).collect();
+    env.ok(&["riskdatasets", "create", "R", "--settings", &s(&dataset), "--replace"]);
+    let again = run(&python, "riskmodels_current.py", &[args.as_slice(), &["again"]].concat());
+    let f = &again["fret"];
+    assert_eq!((&f["columns"], &f["dates"], &f["null_mismatch"]), (&json!(true), &json!(true), &json!(0)), "{again}");
+    assert!(f["max_diff"].as_f64().unwrap() <= 1e-12, "{again}");
+    let after = env.json(&["riskmodels", "list", "--json"]);
+    let default_name = client_models.iter().find(|m| m["settings"] == settings_of("cli-default")).unwrap()["name"].clone();
+    let now = after.as_array().unwrap().iter().find(|m| m["name"] == default_name).unwrap();
+    assert_eq!(now["status"], "ready", "{now}");
+    assert!(!before.contains(&now["created"]), "re-estimated: {now}");
+}
