@@ -231,8 +231,11 @@ fn draw(
                 let room = (f64::from(xs.end - xs.start) / labels.len().max(1) as f64 / 7.0) as usize;
                 let style = label_font().pos(Pos::new(HPos::Center, VPos::Top));
                 for (i, label) in labels.iter().enumerate() {
-                    let text: String =
-                        if label.chars().count() > room { label.chars().take(room.saturating_sub(1)).chain(['…']).collect() } else { label.clone() };
+                    let text: String = if label.chars().count() > room {
+                        label.chars().take(room.saturating_sub(1)).chain(['…']).collect()
+                    } else {
+                        label.clone()
+                    };
                     let (px, _) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
                     if room >= 2 {
                         root.draw(&Text::new(text, (px, ys.end + 6), style.clone())).map_err(failed)?;
@@ -397,7 +400,14 @@ pub(crate) fn day_lines(
 
 /// Vertical bars, one per value in order (bar `i` fills slot `i`; `None`: no bar), from zero,
 /// with a dashed line at `mark` if given, and `labels` under the bars when they are at most 16.
-pub(crate) fn bars(id: &'static str, title: String, values: &[Option<f64>], labels: &[String], mark: Option<f64>, size: (u32, u32)) -> Result<Chart> {
+pub(crate) fn bars(
+    id: &'static str,
+    title: String,
+    values: &[Option<f64>],
+    labels: &[String],
+    mark: Option<f64>,
+    size: (u32, u32),
+) -> Result<Chart> {
     let n = values.len().max(1) as f64;
     let y = y_range(values.iter().flatten().copied().chain(mark), true);
     let x_labels = if labels.len() == values.len() && labels.len() <= 16 { XLabels::Slots(labels) } else { XLabels::Nothing };

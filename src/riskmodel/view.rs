@@ -160,7 +160,7 @@ pub(crate) fn draw(inputs: Inputs, group: Option<&str>, size: (u32, u32)) -> Res
         "r2",
         "R² of each date's regression (weighted, centred)".into(),
         &days,
-        &[r2_values.clone()],
+        std::slice::from_ref(&r2_values),
         (false, false),
         size,
     )?;
@@ -168,7 +168,7 @@ pub(crate) fn draw(inputs: Inputs, group: Option<&str>, size: (u32, u32)) -> Res
         "universe",
         "Estimation universe: assets in each date's regression".into(),
         &days,
-        &[assets_values.clone()],
+        std::slice::from_ref(&assets_values),
         (true, false),
         size,
     )?;
