@@ -140,4 +140,8 @@ pub struct CreationReport {
     /// date, a small share of the coverage universe with exposures.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Per date (`YYYY-MM-DD`), a digest of its stored rows: a risk model updated after a rebuild
+    /// re-estimates only from the first date whose digest changed (empty for builds made before).
+    #[serde(default)]
+    pub day_digests: BTreeMap<String, String>,
 }

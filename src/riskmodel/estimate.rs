@@ -4,14 +4,15 @@
 //! Dates are read in order and fitted in parallel a batch at a time, so memory stays flat whatever
 //! the length of history.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::regression::{self, CrossSection, Group, NO_MEMBER};
 use super::settings::{RiskModelSettings, Weights};
-use super::store::{DayResiduals, ResidualWriter, Stats};
+use super::store::{self, DayResiduals, ResidualWriter, Stats};
 use super::{ModelFactor, RiskModelReport};
 use crate::progress::Progress;
 use crate::riskdataset::batches::DATES_PER_BATCH;
@@ -47,11 +48,52 @@ struct Shape {
     groups: Vec<(usize, usize, super::settings::ZeroSum, Option<f64>)>,
 }
 
+/// The model an update replaces: what it estimated, so that unchanged dates are taken as they were.
+pub(crate) struct Previous {
+    /// Its report (the dataset's digests and the reference it was estimated from).
+    pub report: RiskModelReport,
+    /// Its statistics.
+    pub stats: Stats,
+    /// Its residuals' file, on this machine.
+    pub residuals: PathBuf,
+}
+
+/// How many leading date pairs (d(t-1), d(t)) of `dates` the previous model estimated from the
+/// same inputs: both dates were consecutive dates of its risk dataset, d(t-1)'s rows have the
+/// same digest, the reference and the factors are the same, and d(t) is not after its last date.
+fn reusable(
+    previous: &Previous,
+    dates: &[i32],
+    digests: &BTreeMap<String, String>,
+    reference_created: &str,
+    factors: &[ModelFactor],
+) -> usize {
+    let old = &previous.report;
+    if old.reference_created.is_empty() || old.reference_created != reference_created || old.factors != factors {
+        return 0;
+    }
+    let old_dates: Vec<&String> = old.dataset_digests.keys().collect();
+    let last = previous.stats.dates.last().copied().unwrap_or(i32::MIN);
+    let mut reuse = 0;
+    for t in 1..dates.len() {
+        let (before, date) = (crate::date::format(dates[t - 1]), crate::date::format(dates[t]));
+        let consecutive = old_dates.iter().position(|d| **d == before).is_some_and(|i| old_dates.get(i + 1).is_some_and(|d| **d == date));
+        let same = digests.get(&before).is_some_and(|d| old.dataset_digests.get(&before) == Some(d));
+        if !(consecutive && same && dates[t] <= last) {
+            break;
+        }
+        reuse = t;
+    }
+    reuse
+}
+
 /// Estimates the model of `settings`, writing the statistics to `stats_path` and the residuals
-/// to `residuals_path`; returns the report.
+/// to `residuals_path`; returns the report. With `previous`, its leading dates estimated from
+/// unchanged inputs are copied rather than estimated again.
 pub(crate) fn estimate(
     home: &Home,
     settings: &RiskModelSettings,
+    previous: Option<&Previous>,
     stats_path: &Path,
     residuals_path: &Path,
     progress: &Progress<'_>,
@@ -113,14 +155,20 @@ pub(crate) fn estimate(
         ));
     }
 
-    let mut caps = home.market_caps(reference, dates[0])?;
-    let mut returns = home.returns(reference, dates[1])?;
+    let digests = &dataset.report.day_digests;
+    let reuse = previous.map_or(0, |p| reusable(p, &dates, digests, &dataset.report.reference_created, &factors));
     let mut writer = ResidualWriter::create(residuals_path)?;
     let mut stats = Stats { factors: factors.iter().map(|f| f.label.clone()).collect(), ..Stats::default() };
     let mut skipped: Vec<String> = Vec::new();
-    let total = (dates.len() - 1) as u64;
+    let mut reused_dates = 0;
+    if let (Some(p), true) = (previous, reuse > 0) {
+        reused_dates = copy_previous(p, dates[reuse], &mut stats, &mut writer)?;
+        let through = crate::date::format(dates[reuse]);
+        skipped.extend(p.report.skipped.iter().filter(|s| s.get(..10).is_some_and(|d| *d <= *through.as_str())).cloned());
+    }
+    let total = (dates.len() - 1 - reuse) as u64;
     let mut pending: Vec<Job> = Vec::with_capacity(DATES_PER_BATCH);
-    let mut next = 0usize;
+    let mut next = reuse;
 
     let mut flush = |pending: &mut Vec<Job>, stats: &mut Stats, skipped: &mut Vec<String>| -> Result<()> {
         let fits: Vec<Result<Option<DayFit>>> = pending.par_iter().map(|job| fit_day(job, settings, &shape)).collect();
@@ -146,13 +194,19 @@ pub(crate) fn estimate(
             }
         }
         writer.write(&days)?;
-        let done = (stats.dates.len() + skipped.len()) as u64;
+        let done = (stats.dates.len() + skipped.len() - reused_dates) as u64;
         progress.report("estimate", done, total, format!("{} of {total} dates regressed", crate::text::thousands(done)));
         pending.clear();
         progress.check()
     };
 
-    query.map_days(home, &dates[..dates.len() - 1], Categorical::Labels, &|shaped| shaped, &mut |shaped| {
+    let exposure_dates = &dates[reuse..dates.len() - 1];
+    let (mut caps, mut returns) = match exposure_dates.first() {
+        Some(&first) => (Some(home.market_caps(reference, first)?), Some(home.returns(reference, dates[reuse + 1])?)),
+        None => (None, None),
+    };
+    query.map_days(home, exposure_dates, Categorical::Labels, &|shaped| shaped, &mut |shaped| {
+        let (Some(caps), Some(returns)) = (caps.as_mut(), returns.as_mut()) else { return Ok(()) };
         let (exposures_date, date) = (dates[next], dates[next + 1]);
         next += 1;
         pending.push(Job { exposures_date, date, shaped, caps: caps.day(exposures_date)?, returns: returns.day(date)? });
@@ -185,7 +239,53 @@ pub(crate) fn estimate(
         max_assets: stats.assets.iter().copied().max().unwrap_or(0),
         mean_r2: if valid_r2.is_empty() { f64::NAN } else { valid_r2.iter().sum::<f64>() / valid_r2.len() as f64 },
         skipped,
+        reference_created: dataset.report.reference_created.clone(),
+        dataset_digests: digests.clone(),
+        reused_dates: reused_dates as u32,
     })
+}
+
+/// Copies the previous model's statistics and residuals of the model dates up to `through`
+/// into the new ones; returns how many model dates were copied.
+fn copy_previous(previous: &Previous, through: i32, stats: &mut Stats, writer: &mut ResidualWriter) -> Result<usize> {
+    let old = &previous.stats;
+    let count = old.dates.partition_point(|&d| d <= through);
+    stats.dates.extend_from_slice(&old.dates[..count]);
+    stats.assets.extend_from_slice(&old.assets[..count]);
+    stats.r2.extend_from_slice(&old.r2[..count]);
+    stats.sigma2.extend_from_slice(&old.sigma2[..count]);
+    stats.fret.extend_from_slice(&old.fret[..count]);
+    stats.se.extend_from_slice(&old.se[..count]);
+    stats.t.extend_from_slice(&old.t[..count]);
+    stats.p.extend_from_slice(&old.p[..count]);
+    // The residuals, a batch of dates at a time (the file is in date order).
+    let mut days: Vec<DayResiduals> = Vec::with_capacity(DATES_PER_BATCH);
+    let mut failed = None;
+    store::each_residual(&previous.residuals, through, |date, asset, residual, cap, universe| {
+        if failed.is_some() {
+            return;
+        }
+        if days.last().is_none_or(|d| d.date != date) {
+            if days.len() == DATES_PER_BATCH {
+                if let Err(e) = writer.write(&days) {
+                    failed = Some(e);
+                }
+                days.clear();
+            }
+            days.push(DayResiduals { date, ..DayResiduals::default() });
+        }
+        if let Some(d) = days.last_mut() {
+            d.asset.push(asset);
+            d.residual.push(residual);
+            d.cap.push(cap);
+            d.universe.push(universe);
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    writer.write(&days)?;
+    Ok(count)
 }
 
 /// The regression of one cross-section, or `None` when no asset has both exposures and a return.

@@ -67,6 +67,17 @@ pub struct RiskModelReport {
     pub mean_r2: f64,
     /// Dates of the risk dataset without a regression, and why.
     pub skipped: Vec<String>,
+    /// When the reference dataset used was created (a replaced one changes every date).
+    #[serde(default)]
+    pub reference_created: String,
+    /// The risk dataset's digest of each date's rows when estimated (see
+    /// [`crate::riskdataset::CreationReport::day_digests`]): an update reuses the leading dates
+    /// whose exposures are unchanged.
+    #[serde(default)]
+    pub dataset_digests: std::collections::BTreeMap<String, String>,
+    /// Model dates taken as they were from the model this one updated (0 for a new estimate).
+    #[serde(default)]
+    pub reused_dates: u32,
 }
 
 /// Whether a model reflects its risk dataset's current build.
@@ -262,11 +273,12 @@ impl Home {
         if !replace && store::get(self.db(), name)?.is_some() {
             return Err(Error::conflict(format!("risk model '{name}' already exists; delete it or create with replace"), vec![]));
         }
-        self.estimate_and_store(name, settings, progress)
+        self.estimate_and_store(name, settings, None, progress)
     }
 
     /// Re-estimates a stale model from its risk dataset's current build (a ready one is left
-    /// as it is); returns it.
+    /// as it is): the leading model dates whose exposures and reference are unchanged are taken
+    /// as they were, the rest estimated again; returns it.
     pub fn update_risk_model(&self, name: &str, progress: &Progress<'_>) -> Result<RiskModelInfo> {
         let row = self.model_row(name)?;
         let _lock = self.write_locks(&[Scope::RiskModel(name.to_owned()), Scope::RiskDataset(row.settings.risk_dataset.clone())])?;
@@ -274,10 +286,18 @@ impl Home {
         if info.status == ModelStatus::Ready {
             return Ok(info);
         }
-        self.estimate_and_store(name, &info.settings, progress)
+        let row = self.model_row(name)?;
+        let previous = estimate::Previous { stats: self.model_stats(&row)?, residuals: self.local(&row.file)?, report: row.report };
+        self.estimate_and_store(name, &info.settings, Some(&previous), progress)
     }
 
-    fn estimate_and_store(&self, name: &str, settings: &RiskModelSettings, progress: &Progress<'_>) -> Result<RiskModelInfo> {
+    fn estimate_and_store(
+        &self,
+        name: &str,
+        settings: &RiskModelSettings,
+        previous: Option<&estimate::Previous>,
+        progress: &Progress<'_>,
+    ) -> Result<RiskModelInfo> {
         let objects = self.objects();
         let (file, stats_file) = (objects::new_key(crate::store::home::MODELS), objects::new_key(crate::store::home::MODELS));
         let clean = || {
@@ -285,7 +305,7 @@ impl Home {
             let _ = objects.delete(&stats_file);
         };
         let estimated = (|| {
-            let report = estimate::estimate(self, settings, &objects.create(&stats_file)?, &objects.create(&file)?, progress)?;
+            let report = estimate::estimate(self, settings, previous, &objects.create(&stats_file)?, &objects.create(&file)?, progress)?;
             objects.publish(&stats_file)?;
             objects.publish(&file)?;
             progress.check()?;

@@ -383,7 +383,12 @@ reference_created: string,
  * What a user should know before trusting the dataset: a style without any value on a
  * date, a small share of the coverage universe with exposures.
  */
-warnings: Array<string>, };
+warnings: Array<string>, 
+/**
+ * Per date (`YYYY-MM-DD`), a digest of its stored rows: a risk model updated after a rebuild
+ * re-estimates only from the first date whose digest changed (empty for builds made before).
+ */
+day_digests: { [key in string]: string }, };
 export type DatasetInfo = { 
 /**
  * The dataset's name, as the user gave it.
@@ -1407,7 +1412,21 @@ mean_r2: number,
 /**
  * Dates of the risk dataset without a regression, and why.
  */
-skipped: Array<string>, };
+skipped: Array<string>, 
+/**
+ * When the reference dataset used was created (a replaced one changes every date).
+ */
+reference_created: string, 
+/**
+ * The risk dataset's digest of each date's rows when estimated (see
+ * [`crate::riskdataset::CreationReport::day_digests`]): an update reuses the leading dates
+ * whose exposures are unchanged.
+ */
+dataset_digests: { [key in string]: string }, 
+/**
+ * Model dates taken as they were from the model this one updated (0 for a new estimate).
+ */
+reused_dates: number, };
 export type RiskModelSettings = { 
 /**
  * The risk dataset whose exposures, returns and market caps the model uses.

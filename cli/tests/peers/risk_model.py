@@ -31,6 +31,7 @@ hl_vol = settings.get("halflife_factor_vol", 42.0)
 hl_cor = settings.get("halflife_factor_cor", 126.0)
 hl_idio = settings.get("halflife_idio_vol", 42.0)
 lags = settings.get("nw_lags", 0)
+thin = settings.get("thin_category_shrinkage", {})
 
 exposures = pl.read_csv(f"{folder}/exposures.csv", infer_schema_length=0)
 id_col = exposures.columns[1]
@@ -103,6 +104,27 @@ for prev, cur in zip(dates, dates[1:]):
         else:
             R[i, free.index(c)] = 1.0
     fit = sm.WLS(y, B @ R, weights=w).fit()
+    if thin:
+        # Thin members: a pseudo-observation each (its factor 1, return 0) weighing
+        # (threshold - n_eff) times the mean regression weight, n_eff = (sum w)^2 / sum w^2.
+        rows, weights = [], []
+        for group, cols in cats.items():
+            if group not in thin:
+                continue
+            for c in cols:
+                if c not in present:
+                    continue
+                wk = w[u[c].to_numpy() == 1]
+                n_eff = wk.sum() ** 2 / (wk**2).sum()
+                if n_eff < thin[group]:
+                    e = np.zeros(len(present))
+                    e[present.index(c)] = 1.0
+                    rows.append(e)
+                    weights.append((thin[group] - n_eff) * w.mean())
+        if rows:
+            aug = sm.WLS(np.concatenate([y, np.zeros(len(rows))]), np.vstack([B, np.array(rows)]) @ R, weights=np.concatenate([w, weights])).fit()
+            diff["shrunk_members"] = diff.get("shrunk_members", 0) + len(rows)
+            fit = aug
     f = R @ fit.params
     cov = R @ fit.cov_params() @ R.T
     se = np.sqrt(np.diag(cov))
@@ -112,14 +134,16 @@ for prev, cur in zip(dates, dates[1:]):
     row = {name: rows_of[name][cur] for name in rows_of}
     peer_fret[cur] = {c: f[present.index(c)] if c in present else float("nan") for c in labels}
     for i, c in enumerate(present):
-        for key, ours_name, value in [("fret", "fret", f[i]), ("t", "t_stats", t[i]), ("p", "p_values", p[i])]:
+        checks = [("fret", "fret", f[i])] if thin else [("fret", "fret", f[i]), ("t", "t_stats", t[i]), ("p", "p_values", p[i])]
+        for key, ours_name, value in checks:
             diff[key] = max(diff[key], abs(num(row[ours_name][c]) - value))
             compared_values += 1
     for c in labels:
         if c not in present and row["fret"][c] not in (None, ""):
             diff["fret"] = float("inf")  # a member without assets must have no return
-    diff["r2"] = max(diff["r2"], abs(num(row["r2"]["r2"]) - fit.rsquared))
-    diff["sigma2"] = max(diff["sigma2"], abs(num(row["sigma2"]["sigma2"]) - fit.scale) / fit.scale)
+    if not thin:
+        diff["r2"] = max(diff["r2"], abs(num(row["r2"]["r2"]) - fit.rsquared))
+        diff["sigma2"] = max(diff["sigma2"], abs(num(row["sigma2"]["sigma2"]) - fit.scale) / fit.scale)
     for group, cols in cats.items():
         members = [c for c in cols if c in present]
         kind = constraints.get(group, "mcap_weighted")

@@ -214,6 +214,8 @@ pub(super) struct Totals {
     pub dates: u32,
     pub first_date: Option<String>,
     pub last_date: Option<String>,
+    /// Per date (`YYYY-MM-DD`), a digest of the rows written (see [`digest`]).
+    pub digests: BTreeMap<String, String>,
     /// A categorical check failed: the rows are no longer written, the report explains why.
     failed: bool,
 }
@@ -233,6 +235,7 @@ impl Totals {
             dates: 0,
             first_date: None,
             last_date: None,
+            digests: BTreeMap::new(),
             failed: false,
         }
     }
@@ -255,11 +258,43 @@ impl Totals {
         self.dates += 1;
         self.first_date.get_or_insert_with(|| crate::date::format(date));
         self.last_date = Some(crate::date::format(date));
+        self.digests.insert(crate::date::format(date), digest(&day.built));
         if !self.failed {
             writer.day(&day.built)?;
         }
         Ok(())
     }
+}
+
+/// A digest of one date's rows as written: the columns' labels, each row's asset id, numeric
+/// values (bits) and categories. Equal digests mean a model can reuse what it estimated from the date.
+fn digest(built: &Built) -> String {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let layout = &built.layout;
+    for c in &layout.numeric {
+        h.update(c.label().as_bytes());
+        h.update(&[0]);
+    }
+    for cats in [&layout.industry, &layout.region].into_iter().flatten() {
+        h.update(cats.group.as_bytes());
+        cats.factors.iter().for_each(|f| {
+            h.update(f.as_bytes());
+            h.update(&[0]);
+        });
+    }
+    for r in 0..built.len() {
+        h.update(built.asset.get(r).as_bytes());
+        h.update(&[0]);
+        for v in &built.values {
+            h.update(&v[r].to_bits().to_le_bytes());
+        }
+        for codes in [&built.industry, &built.region] {
+            if let Some(c) = codes.get(r) {
+                h.update(&c.to_le_bytes());
+            }
+        }
+    }
+    format!("{:032x}", h.digest128())
 }
 
 /// Assembles and writes every date of `dates`, `batch` dates at a time. Progress counts a step

@@ -25,6 +25,7 @@ pub(super) fn finish(report: &mut CreationReport, plan: &Plan<'_>, totals: Total
     report.dates = totals.dates;
     report.first_date = totals.first_date;
     report.last_date = totals.last_date;
+    report.day_digests = totals.digests;
     let duplicates: Vec<String> = totals.duplicates.into_iter().flat_map(|s| s.messages).take(20).collect();
     if !duplicates.is_empty() {
         return Err(Error::InvalidInput { message: "several uploaded ids map to the same reference asset".into(), details: duplicates });
