@@ -84,7 +84,7 @@ pub struct Histogram {
 }
 
 /// Series colours, as hex for the viewer's legend.
-pub(crate) const PALETTE: [&str; 8] = ["#2457c5", "#c4320a", "#067647", "#7a2e98", "#b54708", "#0e7090", "#c11574", "#475467"];
+pub(crate) const PALETTE: [&str; 8] = ["#2457c5", "#c4320a", "#067647", "#7a2e98", "#101828", "#0e7090", "#c11574", "#98a2b3"];
 
 const INK: RGBColor = RGBColor(0x1c, 0x23, 0x30);
 const MUTED: RGBColor = RGBColor(0x5f, 0x6b, 0x7a);
