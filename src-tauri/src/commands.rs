@@ -170,18 +170,21 @@ pub async fn day_charts(app: App<'_>, dataset: String, width: u32, height: u32) 
     run(&app, None, move |b, _| b.day_charts(&dataset, (width, height))).await
 }
 
-/// A risk model at a glance: charts of the factors of `group` (a role; styles by default) and
-/// forecasts at `date` (the last model date by default), `width` × `height` SVG pixels each.
+/// A risk model at a glance: charts of the factors of `group` (a role; styles by default), the
+/// cumulative returns of `lines` (the largest when empty) and forecasts at `date` (the last model
+/// date by default), `width` × `height` SVG pixels each.
+#[allow(clippy::too_many_arguments)] // one per argument the UI sends
 #[tauri::command]
 pub async fn model_charts(
     app: App<'_>,
     name: String,
     group: Option<String>,
+    lines: Vec<String>,
     date: Option<String>,
     width: u32,
     height: u32,
 ) -> Reply<ModelCharts> {
-    run(&app, None, move |b, _| b.model_charts(&name, group.as_deref(), date.as_deref(), (width, height))).await
+    run(&app, None, move |b, _| b.model_charts(&name, group.as_deref(), &lines, date.as_deref(), (width, height))).await
 }
 
 /// Draws a staged day's values of `group` (by default the group named like "style", else the

@@ -570,6 +570,11 @@ fn upload_check_commit_and_build_a_risk_dataset() {
     s.wait_text("#model-summary", "3 model dates");
     s.wait_text("#model-legend", "Momentum");
     shot(&s, "06d-model.png");
+    // Leaving one factor out of the cumulative returns: the other six are drawn.
+    s.click_when_ready("#model-lines summary");
+    s.click_when_ready("#line-Momentum");
+    s.wait_text("#model-lines summary", "6 factors chosen");
+    s.wait_text("#chart-cumulative figcaption", "6 chosen style factors");
 
     // Settings: shows the home folder.
     s.click_when_ready("#nav-settings");

@@ -230,12 +230,14 @@ pub trait Backend: Send + Sync {
     }
 
     /// A risk model at a glance for the factors of `group` (a role: `style`, `industry`, …; styles
-    /// by default) with its forecasts at `date` (the last model date by default), drawn here from
-    /// the backend's numbers, `size` SVG pixels per chart.
+    /// by default), the cumulative returns of `lines` (the largest when empty) and its forecasts
+    /// at `date` (the last model date by default), drawn here from the backend's numbers, `size`
+    /// SVG pixels per chart.
     fn model_charts(
         &self,
         name: &str,
         group: Option<&str>,
+        lines: &[String],
         date: Option<&str>,
         size: (u32, u32),
     ) -> Result<crate::riskmodel::view::ModelCharts> {
@@ -253,7 +255,7 @@ pub trait Backend: Send + Sync {
             fret,
             model,
         };
-        crate::riskmodel::view::draw(inputs, group, size)
+        crate::riskmodel::view::draw(inputs, group, lines, size)
     }
 
     /// The drill-down of a finding over the staging area: the assets behind it with their

@@ -32,8 +32,8 @@ pub struct ModelCharts {
     pub dates: Vec<String>,
     /// The date of the forecasts (covariance, specific risk): a model date.
     pub date: String,
-    /// Cumulative (compounded) factor returns in %, of `lines` (the group's factors with the
-    /// largest final |cumulative return|, at most [`MAX_LINES`]).
+    /// Cumulative (compounded) factor returns in %, of `lines` (the factors asked for, else the
+    /// group's factors with the largest final |cumulative return|; at most [`MAX_LINES`]).
     pub cumulative: Chart,
     /// The factors drawn in `cumulative`, in the palette's order.
     pub lines: Vec<String>,
@@ -83,8 +83,9 @@ pub(crate) struct Inputs {
     pub specific: SpecificRisk,
 }
 
-/// Draws the charts of the factors of `group` (a role name; styles when `None` or unknown).
-pub(crate) fn draw(inputs: Inputs, group: Option<&str>, size: (u32, u32)) -> Result<ModelCharts> {
+/// Draws the charts of the factors of `group` (a role name; styles when `None` or unknown), the
+/// cumulative returns of `lines_asked` among them (the largest when none is of the group).
+pub(crate) fn draw(inputs: Inputs, group: Option<&str>, lines_asked: &[String], size: (u32, u32)) -> Result<ModelCharts> {
     let Inputs { model, fret, t_stats, r2, covariance, specific } = inputs;
     let factors_all = &model.report.factors;
     let mut groups: Vec<String> = Vec::new();
@@ -136,10 +137,18 @@ pub(crate) fn draw(inputs: Inputs, group: Option<&str>, size: (u32, u32)) -> Res
         let end = |v: &Vec<Option<f64>>| v.last().copied().flatten().unwrap_or(0.0).abs();
         end(&b.1).total_cmp(&end(&a.1))
     });
-    ranked.truncate(MAX_LINES);
+    // The factors asked for (those of the group, in its order), else the largest ones.
+    let asked: Vec<&String> = factors.iter().filter(|f| lines_asked.contains(f)).take(MAX_LINES).collect();
+    if asked.is_empty() {
+        ranked.truncate(MAX_LINES);
+    } else {
+        ranked = asked.iter().map(|f| ((*f).clone(), cumulative_of(f))).collect();
+    }
     let lines: Vec<String> = ranked.iter().map(|r| r.0.clone()).collect();
     let cumulative_values: Vec<Vec<Option<f64>>> = ranked.into_iter().map(|r| per_day(r.1)).collect();
-    let shown = if lines.len() < factors.len() {
+    let shown = if !asked.is_empty() {
+        format!("{} chosen {group} factors,", lines.len())
+    } else if lines.len() < factors.len() {
         format!("the {} of {} {group} factors with the largest", lines.len(), factors.len())
     } else {
         format!("{group} factors,")

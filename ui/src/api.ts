@@ -100,9 +100,10 @@ export const api = {
   gridRows: (request: GridRequest, offset: number, limit: number) => call("grid_rows", { request, offset, limit }),
   exportExposures: (query: PreviewQuery, format: "csv" | "parquet", job: Job) =>
     command<string | null>("export_exposures", { query, format, ...jobArgs(job) }),
-  /** A risk model at a glance: the charts of a factor group (a role) and the forecasts at a date (null: the defaults). */
-  modelCharts: (name: string, group: string | null, date: string | null, width: number, height: number) =>
-    command<ModelCharts>("model_charts", { name, group, date, width, height }),
+  /** A risk model at a glance: the charts of a factor group (a role), the cumulative returns of `lines` (none: the
+   * largest) and the forecasts at a date (null: the defaults). */
+  modelCharts: (name: string, group: string | null, lines: string[], date: string | null, width: number, height: number) =>
+    command<ModelCharts>("model_charts", { name, group, lines, date, width, height }),
   demo: (job: Job) => command<string>("make_demo", jobArgs(job)),
   cancel: (job: number) => command<null>("cancel", { job }),
   connection: () => command<Connection>("connection"),

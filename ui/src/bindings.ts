@@ -1064,8 +1064,8 @@ dates: Array<string>,
  */
 date: string, 
 /**
- * Cumulative (compounded) factor returns in %, of `lines` (the group's factors with the
- * largest final |cumulative return|, at most [`MAX_LINES`]).
+ * Cumulative (compounded) factor returns in %, of `lines` (the factors asked for, else the
+ * group's factors with the largest final |cumulative return|; at most [`MAX_LINES`]).
  */
 cumulative: Chart, 
 /**

@@ -20,6 +20,8 @@ const models = signal<RiskModelInfo[]>([]);
 const shown = signal<string | null>(null);
 const group = signal<string | null>(null);
 const date = signal<string | null>(null);
+/** The factors whose cumulative returns are drawn (none: the group's largest). */
+const lines = signal<string[]>([]);
 const charts = signal<ModelCharts | null>(null);
 /** The categorical groups of the risk dataset chosen in the form. */
 const categorical = signal<{ dataset: string; groups: string[] } | null>(null);
@@ -61,7 +63,7 @@ async function draw(width: number) {
     charts.value = null;
     return;
   }
-  const drawn = await drawing.run(`Drawing ${name}`, () => api.modelCharts(name, group.value, date.value, width, 220), { progress: "plain" });
+  const drawn = await drawing.run(`Drawing ${name}`, () => api.modelCharts(name, group.value, lines.value, date.value, width, 220), { progress: "plain" });
   if (drawn) {
     charts.value = drawn;
     group.value = drawn.group;
@@ -195,7 +197,7 @@ function ModelList({ width }: { width: number }) {
             <tbody>
               {list.map((m) => (
                 <tr key={m.name} class={m.name === shown.value ? "selected" : ""} id={`model-${m.name}`}>
-                  <td title={`Estimated ${timestamp(m.created)}`}><button class="link" id={`show-model-${m.name}`} onClick={() => { shown.value = m.name; group.value = null; date.value = null; void draw(width); }}>{m.name}</button></td>
+                  <td title={`Estimated ${timestamp(m.created)}`}><button class="link" id={`show-model-${m.name}`} onClick={() => { shown.value = m.name; group.value = null; lines.value = []; date.value = null; void draw(width); }}>{m.name}</button></td>
                   <td>{m.report.risk_dataset}</td>
                   <td>{`${m.report.first_date ?? "–"} to ${m.report.last_date ?? "–"} (${int(m.report.dates)})`}</td>
                   <td class="num">{int(m.report.factors.length)}</td>
@@ -243,6 +245,34 @@ function short(label: string): string {
   return label.split(".").slice(2).join(".") || label;
 }
 
+/** The factors of the group to draw in the cumulative returns chart: up to eight, ticked. */
+function LinePicker({ c, width }: { c: ModelCharts; width: number }) {
+  const chosen = lines.value;
+  const full = (chosen.length > 0 ? chosen : c.lines).length >= 8;
+  const pick = (f: string, on: boolean) => {
+    const base = chosen.length > 0 ? chosen : c.lines;
+    lines.value = on ? [...base.filter((x) => x !== f), f] : base.filter((x) => x !== f);
+    void draw(width);
+  };
+  return (
+    <details class="picker" id="model-lines">
+      <summary>{chosen.length > 0 ? `${count(chosen.length, "factor")} chosen (up to 8)` : "Choose factors… (up to 8)"}</summary>
+      <div class="pickergrid wide">
+        {c.factors.map((f) => {
+          const on = (chosen.length > 0 ? chosen : c.lines).includes(f);
+          return (
+            <label class="check" key={f}>
+              <input type="checkbox" id={`line-${short(f)}`} checked={on} disabled={!on && full} onChange={(e) => pick(f, e.currentTarget.checked)} />
+              {` ${short(f)}`}
+            </label>
+          );
+        })}
+      </div>
+      {chosen.length > 0 ? <button id="model-lines-largest" onClick={() => { lines.value = []; void draw(width); }}>The largest</button> : <span />}
+    </details>
+  );
+}
+
 function Glance({ width }: { width: number }) {
   const c = charts.value;
   if (!shown.value) return null;
@@ -268,7 +298,7 @@ function Glance({ width }: { width: number }) {
         <h2>{`${m.name} at a glance`}</h2>
         <span class="inline">
           <Select id="model-group" label="Factor group" value={c.group} options={c.groups.map((g) => ({ value: g }))}
-            onChange={(v) => { group.value = v; void draw(width); }} />
+            onChange={(v) => { group.value = v; lines.value = []; void draw(width); }} />
           <DateInput id="model-date" label="Forecast date" value={c.date} min={c.dates[0]} max={c.dates[c.dates.length - 1]}
             onCommit={(v) => { date.value = v; void draw(width); }} />
         </span>
@@ -281,7 +311,10 @@ function Glance({ width }: { width: number }) {
       <Outcome action={drawing} id="model-draw" errorsOnly />
       <div class="charts" id="model-charts">
         <ChartFigure chart={c.cumulative} slots={c.days.length} describe={lineText} hint="Point at a date for each line's cumulative return" selected={null}
-          extra={<span class="legend" id="model-legend">{c.lines.map((l, i) => <span key={l}><i style={{ background: c.line_colours[i] }} />{short(l)}</span>)}</span>} />
+          extra={<>
+            <span class="legend" id="model-legend">{c.lines.map((l, i) => <span key={l}><i style={{ background: c.line_colours[i] }} />{short(l)}</span>)}</span>
+            <LinePicker c={c} width={width} />
+          </>} />
         <ChartFigure chart={c.r2} slots={c.days.length} describe={(i) => dayText(i, () => (c.r2_values[i] === null ? "no model date" : `R² ${fixed(c.r2_values[i], 4)}`))} hint={pointHint} selected={null} />
         <ChartFigure chart={c.assets} slots={c.days.length} describe={(i) => dayText(i, () => (c.assets_values[i] === null ? "no model date" : `${int(c.assets_values[i] as number)} assets`))} hint={pointHint} selected={null} />
         <ChartFigure chart={c.significant} slots={c.factors.length} describe={barText(c.significant_values, (v) => `|t| > 2 on ${fixed(100 * v, 1)}% of dates`)} hint="Point at a bar for its factor" selected={null} />
