@@ -85,6 +85,7 @@ fn peer(dir: &Path) -> Value {
 }
 
 fn assert_agrees(d: &Value, what: &str) {
+    println!("statsmodels and NumPy against Riskdesk, {what}: {d}");
     let dates: usize = DAYS.parse().unwrap();
     assert_eq!(d["dates"], (dates - 1) as u64, "{what}: every model date compared: {d}");
     // Factor returns, t-stats and p-values (factor returns only with thin members shrunk).
