@@ -167,27 +167,9 @@ fn the_current_client_reads_risk_models() {
     let python = python("RISKDESK_CLIENT_PYTHON");
     let env = Env::new();
     let s = |p: &Path| p.to_str().unwrap().to_owned();
-    let days = env.demo("days", 300, 10, &[]);
-    env.ok(&["upload", "stage", "--dataset", "E", &s(&days)]);
-    env.ok(&["upload", "commit", "--dataset", "E", "--mode", "append"]);
-    // The demo reference with some returns and market caps taken out, so that the estimation
-    // universe is smaller than the dataset's and some assets have no next return.
-    let reference = env.folder("reference");
-    env.ok(&["demo", "reference", &s(&reference), "--assets", "300", "--days", "10"]);
-    for (file, every) in [("returns.csv", 37), ("market_caps.csv", 41)] {
-        let text = std::fs::read_to_string(reference.join(file)).unwrap();
-        let kept: Vec<&str> = text.lines().enumerate().filter(|(i, _)| *i == 0 || i % every != 0).map(|(_, l)| l).collect();
-        std::fs::write(reference.join(file), kept.join("\n") + "\n").unwrap();
-    }
-    env.ok(&["reference", "import", "Ref", &s(&reference)]);
-    let dataset = env.file(
-        "settings",
-        "dataset.json",
-        r#"{"reference_dataset": "Ref", "exposures": [{"exposure_type": "uploaded", "exposure_source": "E",
-            "market_factor_group": "market", "style_factor_group": "style",
-            "industry_factor_group": "industry", "region_factor_group": "region"}]}"#,
-    );
-    env.ok(&["riskdatasets", "create", "R", "--settings", &s(&dataset)]);
+    // The demo with some returns and market caps taken out, so that the estimation universe is
+    // smaller than the dataset's and some assets have no next return.
+    let reference = common::demo_risk_dataset(&env, 300, 10);
 
     // The CLI's models for the script's two cases, and their frames.
     let cases = [
@@ -290,7 +272,7 @@ fn the_current_client_reads_risk_models() {
 
     // Rebuilt, the risk dataset leaves the model stale: loading it again re-estimates it, to the same numbers.
     let before: Vec<Value> = client_models.iter().map(|m| m["created"].clone()).collect();
-    env.ok(&["riskdatasets", "create", "R", "--settings", &s(&dataset), "--replace"]);
+    env.ok(&["riskdatasets", "create", "R", "--settings", &s(&common::demo_dataset_settings(&env, "Ref")), "--replace"]);
     let again = run(&python, "riskmodels_current.py", &[args.as_slice(), &["again"]].concat());
     let f = &again["fret"];
     assert_eq!((&f["columns"], &f["dates"], &f["null_mismatch"]), (&json!(true), &json!(true), &json!(0)), "{again}");

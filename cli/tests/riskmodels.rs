@@ -15,30 +15,9 @@ use serde_json::Value;
 const ASSETS: &str = "600";
 const DAYS: &str = "12";
 
-/// Demo exposures committed as `E`, and the demo reference imported as `Ref` with some returns
-/// and market caps taken out (so that the estimation universe differs from the exposures).
-/// Returns the reference's folder.
+/// The demo risk dataset `R` of the peers' checks (see [`demo_risk_dataset`]).
 fn dataset(env: &Env) -> PathBuf {
-    let days = env.demo("days", ASSETS.parse().unwrap(), DAYS.parse().unwrap(), &[]);
-    env.ok(&["upload", "stage", "--dataset", "E", s(&days)]);
-    env.ok(&["upload", "commit", "--dataset", "E", "--mode", "append"]);
-    let reference = env.folder("reference");
-    env.ok(&["demo", "reference", s(&reference), "--assets", ASSETS, "--days", DAYS]);
-    for (file, every) in [("returns.csv", 37), ("market_caps.csv", 41)] {
-        let text = std::fs::read_to_string(reference.join(file)).unwrap();
-        let kept: Vec<&str> = text.lines().enumerate().filter(|(i, _)| *i == 0 || i % every != 0).map(|(_, l)| l).collect();
-        std::fs::write(reference.join(file), kept.join("\n") + "\n").unwrap();
-    }
-    env.ok(&["reference", "import", "Ref", s(&reference)]);
-    let settings = env.file(
-        "settings",
-        "dataset.json",
-        r#"{"reference_dataset": "Ref", "exposures": [{"exposure_type": "uploaded", "exposure_source": "E",
-            "market_factor_group": "market", "style_factor_group": "style",
-            "industry_factor_group": "industry", "region_factor_group": "region"}]}"#,
-    );
-    env.ok(&["riskdatasets", "create", "R", "--settings", s(&settings)]);
-    reference
+    demo_risk_dataset(env, ASSETS.parse().unwrap(), DAYS.parse().unwrap())
 }
 
 /// Creates the model `name` from `settings` (JSON) and writes every input and frame the peer
@@ -147,14 +126,7 @@ fn the_demo_model_recovers_the_true_style_returns() {
     let reference = env.folder("reference");
     env.ok(&["demo", "reference", s(&reference), "--assets", "3000", "--days", "21"]);
     env.ok(&["reference", "import", "Demo", s(&reference)]);
-    let settings = env.file(
-        "settings",
-        "dataset.json",
-        r#"{"reference_dataset": "Demo", "exposures": [{"exposure_type": "uploaded", "exposure_source": "E",
-            "market_factor_group": "market", "style_factor_group": "style",
-            "industry_factor_group": "industry", "region_factor_group": "region"}]}"#,
-    );
-    env.ok(&["riskdatasets", "create", "R", "--settings", s(&settings)]);
+    env.ok(&["riskdatasets", "create", "R", "--settings", s(&demo_dataset_settings(&env, "Demo"))]);
     let model = env.file("settings", "model.json", r#"{"risk_dataset": "R"}"#);
     env.ok(&["riskmodels", "create", "M", "--settings", s(&model)]);
 
@@ -224,7 +196,7 @@ fn bad_settings_missing_inputs_and_dates_outside_are_refused_by_name() {
     assert!(e.contains("'2025-06-31' is not a valid date"), "{e}");
     assert!(env.fails(&["riskmodels", "create", "M", "--settings", s(&good)]).contains("already exists"));
     // Rebuilding the risk dataset makes the model stale; update re-estimates it.
-    env.ok(&["riskdatasets", "create", "R", "--settings", s(&env.folder("settings").join("dataset.json")), "--replace"]);
+    env.ok(&["riskdatasets", "create", "R", "--settings", s(&demo_dataset_settings(&env, "Ref")), "--replace"]);
     let listed = env.json(&["riskmodels", "list", "--json"]);
     assert_eq!(listed[0]["status"], "stale", "{listed}");
     let updated = env.json(&["riskmodels", "update", "M", "--json"]);
@@ -293,14 +265,7 @@ fn an_update_after_new_days_reuses_the_old_dates_and_equals_a_fresh_estimate() {
     };
     stage(&files[..8]);
     env.ok(&["reference", "demo", "--assets", "600", "--days", "12"]);
-    let settings = env.file(
-        "settings",
-        "dataset.json",
-        r#"{"reference_dataset": "Demo-Global", "exposures": [{"exposure_type": "uploaded", "exposure_source": "E",
-            "market_factor_group": "market", "style_factor_group": "style",
-            "industry_factor_group": "industry", "region_factor_group": "region"}]}"#,
-    );
-    env.ok(&["riskdatasets", "create", "R", "--settings", s(&settings)]);
+    env.ok(&["riskdatasets", "create", "R", "--settings", s(&demo_dataset_settings(&env, "Demo-Global"))]);
     let model = env.file("settings", "model.json", r#"{"risk_dataset": "R"}"#);
     let first = env.json(&["riskmodels", "create", "M", "--settings", s(&model), "--json"]);
     assert_eq!(first["report"]["dates"], 7);

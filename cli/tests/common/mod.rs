@@ -191,6 +191,40 @@ impl Env {
     }
 }
 
+/// The risk dataset settings of the demo exposures `E` over the reference `reference`: market,
+/// style, industry and region groups mapped to their roles.
+pub fn demo_dataset_settings(env: &Env, reference: &str) -> PathBuf {
+    env.file(
+        "settings",
+        &format!("dataset-{reference}.json"),
+        format!(
+            r#"{{"reference_dataset": "{reference}", "exposures": [{{"exposure_type": "uploaded", "exposure_source": "E",
+                "market_factor_group": "market", "style_factor_group": "style",
+                "industry_factor_group": "industry", "region_factor_group": "region"}}]}}"#
+        ),
+    )
+}
+
+/// Demo exposures of `assets` × `days` committed as `E`, the demo reference imported as `Ref`
+/// with every 37th return and 41st market cap taken out (so that the estimation universe is
+/// smaller than the dataset and some assets have no next return), and the risk dataset `R` over
+/// both. Returns the reference's folder.
+pub fn demo_risk_dataset(env: &Env, assets: usize, days: usize) -> PathBuf {
+    let folder = env.demo("days", assets, days, &[]);
+    env.ok(&["upload", "stage", "--dataset", "E", s(&folder)]);
+    env.ok(&["upload", "commit", "--dataset", "E", "--mode", "append"]);
+    let reference = env.folder("reference");
+    env.ok(&["demo", "reference", s(&reference), "--assets", &assets.to_string(), "--days", &days.to_string()]);
+    for (file, every) in [("returns.csv", 37), ("market_caps.csv", 41)] {
+        let text = std::fs::read_to_string(reference.join(file)).unwrap();
+        let kept: Vec<&str> = text.lines().enumerate().filter(|(i, _)| *i == 0 || i % every != 0).map(|(_, l)| l).collect();
+        std::fs::write(reference.join(file), kept.join("\n") + "\n").unwrap();
+    }
+    env.ok(&["reference", "import", "Ref", s(&reference)]);
+    env.ok(&["riskdatasets", "create", "R", "--settings", s(&demo_dataset_settings(env, "Ref"))]);
+    reference
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
