@@ -16,6 +16,7 @@ pub mod inputs;
 pub(crate) mod keys;
 pub mod names;
 pub mod parse;
+pub mod portfolio;
 pub mod progress;
 mod random;
 pub mod reference;
