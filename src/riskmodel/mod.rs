@@ -178,6 +178,9 @@ pub struct SpecificRisk {
     /// cap-weighted median instead (over the universe's assets with enough residuals, or over all
     /// of them while none has enough).
     pub filled: Vec<bool>,
+    /// That median: what an asset with too few residuals (or none yet) is given.
+    #[serde(default)]
+    pub fill: Option<f64>,
 }
 
 fn finite(v: f64) -> Option<f64> {
@@ -433,7 +436,8 @@ impl Home {
         let pool = if enough.is_empty() { &universe_at } else { &enough };
         let mut estimated: Vec<(f64, f64)> = pool.iter().map(|&(a, cap)| (per_asset[a as usize].variance(), cap)).collect();
         let median = covariance::weighted_median(&mut estimated);
-        let mut out = SpecificRisk { date: crate::date::format(d), id_type: reference.id_type.clone(), ..SpecificRisk::default() };
+        let mut out =
+            SpecificRisk { date: crate::date::format(d), id_type: reference.id_type.clone(), fill: median, ..SpecificRisk::default() };
         for (a, s) in per_asset.iter().enumerate().filter(|(_, s)| s.count > 0) {
             let fill = s.count < MIN_RESIDUALS;
             out.ids.push(reference.assets.asset_id[a].clone());

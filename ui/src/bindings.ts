@@ -1634,7 +1634,11 @@ residuals: Array<number>,
  * cap-weighted median instead (over the universe's assets with enough residuals, or over all
  * of them while none has enough).
  */
-filled: Array<boolean>, };
+filled: Array<boolean>, 
+/**
+ * That median: what an asset with too few residuals (or none yet) is given.
+ */
+fill: number | null, };
 export type StageState = "staged" | "unchanged" | "exists" | "failed";
 export type StagedSummary = { 
 /**
