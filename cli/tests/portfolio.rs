@@ -47,3 +47,58 @@ fn a_portfolio_of_tickers_has_a_risk_whose_parts_add_up() {
     let e = home.portfolio_risk("M", &portfolio, None, "2025-05-01").unwrap_err().to_string();
     assert!(e.contains("is not a date of risk model 'M'"), "{e}");
 }
+
+#[test]
+#[ignore = "needs the peers' venv (NumPy, polars): run scripts/test"]
+fn the_report_equals_a_numpy_computation() {
+    let env = Env::new();
+    demo_risk_dataset(&env, 600, 12);
+    let model = env.file("settings", "model.json", r#"{"risk_dataset": "R"}"#);
+    env.ok(&["riskmodels", "create", "M", "--settings", s(&model)]);
+    let home = env.open_home();
+    let reference = home.reference("Ref").unwrap();
+    // Forty assets by primary id, long and short.
+    let held: Vec<(String, f64)> =
+        reference.assets.asset_id.iter().take(40).enumerate().map(|(i, a)| (a.clone(), if i % 5 == 0 { -0.01 } else { 0.03 })).collect();
+    let dir = env.folder("peer");
+    let holdings = format!("id,weight\n{}", held.iter().map(|(a, w)| format!("{a},{w}\n")).collect::<String>());
+    std::fs::write(dir.join("holdings.csv"), &holdings).unwrap();
+    let portfolio = env.file("portfolios", "p.csv", holdings.replacen("id,", "bayesid,", 1));
+    let date = "2025-05-12";
+    let report = home.portfolio_risk("M", &portfolio, None, date).unwrap();
+    std::fs::write(dir.join("report.json"), serde_json::to_string(&report).unwrap()).unwrap();
+    let fill = home.specific_risk("M", date).unwrap().fill;
+    std::fs::write(dir.join("fill.json"), serde_json::to_string(&fill).unwrap()).unwrap();
+    let out = |f: &str| dir.join(f).to_str().unwrap().to_owned();
+    env.ok(&[
+        "exposures",
+        "get",
+        "--dataset",
+        "R",
+        "--start",
+        date,
+        "--end",
+        date,
+        "--industry",
+        "all",
+        "--region",
+        "all",
+        "--format",
+        "csv",
+        "--out",
+        &out("exposures.csv"),
+    ]);
+    env.ok(&["riskmodels", "covariance", "M", "--date", date, "--format", "csv", "--out", &out("covariance.csv")]);
+    env.ok(&["riskmodels", "specific-risk", "M", "--date", date, "--format", "csv", "--out", &out("specific_risk.csv")]);
+    let python = std::env::var("RISKDESK_PEER_PYTHON").expect("RISKDESK_PEER_PYTHON names the peers' venv python (scripts/test sets it)");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/portfolio_risk.py");
+    let run = std::process::Command::new(python).arg(script).arg(&dir).output().unwrap();
+    assert!(run.status.success(), "the peer failed:\n{}", stderr(&run));
+    let d: serde_json::Value = serde_json::from_str(&stdout(&run)).unwrap();
+    println!("NumPy against Riskdesk, portfolio risk: {d}");
+    assert_eq!(d["matched"].as_u64().unwrap() as usize, report.assets.len());
+    assert!(report.assets.len() > 30, "{d}");
+    for key in ["total", "factor", "specific", "contributions", "exposures", "assets"] {
+        assert!(d[key].as_f64().unwrap() <= 1e-12, "{key} differs: {d}");
+    }
+}
