@@ -8,14 +8,20 @@ mod common;
 
 use common::*;
 
-#[test]
-fn a_portfolio_of_tickers_has_a_risk_whose_parts_add_up() {
-    let env = Env::new();
-    demo_risk_dataset(&env, 600, 12);
+/// The demo risk dataset `R` with its model `M`: the home and the reference `Ref`.
+fn model(env: &Env) -> (riskdesk::Home, riskdesk::reference::Reference) {
+    demo_risk_dataset(env, 600, 12);
     let model = env.file("settings", "model.json", r#"{"risk_dataset": "R"}"#);
     env.ok(&["riskmodels", "create", "M", "--settings", s(&model)]);
     let home = env.open_home();
     let reference = home.reference("Ref").unwrap();
+    (home, reference)
+}
+
+#[test]
+fn a_portfolio_of_tickers_has_a_risk_whose_parts_add_up() {
+    let env = Env::new();
+    let (home, reference) = model(&env);
     let tickers = &reference.assets.alt_ids.iter().find(|(t, _)| t == "ticker").unwrap().1;
     // Three assets with exposures on the last date, and an id the reference does not know.
     let held: Vec<String> = tickers.iter().take(3).map(|t| t.clone().unwrap()).collect();
@@ -52,11 +58,7 @@ fn a_portfolio_of_tickers_has_a_risk_whose_parts_add_up() {
 #[ignore = "needs the peers' venv (NumPy, polars): run scripts/test"]
 fn the_report_equals_a_numpy_computation() {
     let env = Env::new();
-    demo_risk_dataset(&env, 600, 12);
-    let model = env.file("settings", "model.json", r#"{"risk_dataset": "R"}"#);
-    env.ok(&["riskmodels", "create", "M", "--settings", s(&model)]);
-    let home = env.open_home();
-    let reference = home.reference("Ref").unwrap();
+    let (home, reference) = model(&env);
     // Forty assets by primary id, long and short.
     let held: Vec<(String, f64)> =
         reference.assets.asset_id.iter().take(40).enumerate().map(|(i, a)| (a.clone(), if i % 5 == 0 { -0.01 } else { 0.03 })).collect();
@@ -90,11 +92,7 @@ fn the_report_equals_a_numpy_computation() {
     ]);
     env.ok(&["riskmodels", "covariance", "M", "--date", date, "--format", "csv", "--out", &out("covariance.csv")]);
     env.ok(&["riskmodels", "specific-risk", "M", "--date", date, "--format", "csv", "--out", &out("specific_risk.csv")]);
-    let python = std::env::var("RISKDESK_PEER_PYTHON").expect("RISKDESK_PEER_PYTHON names the peers' venv python (scripts/test sets it)");
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/portfolio_risk.py");
-    let run = std::process::Command::new(python).arg(script).arg(&dir).output().unwrap();
-    assert!(run.status.success(), "the peer failed:\n{}", stderr(&run));
-    let d: serde_json::Value = serde_json::from_str(&stdout(&run)).unwrap();
+    let d: serde_json::Value = serde_json::from_str(&peer_python("portfolio_risk.py", &[s(&dir)])).unwrap();
     println!("NumPy against Riskdesk, portfolio risk: {d}");
     assert_eq!(d["matched"].as_u64().unwrap() as usize, report.assets.len());
     assert!(report.assets.len() > 30, "{d}");

@@ -56,11 +56,7 @@ fn model_for_peer(env: &Env, reference: &Path, name: &str, settings: &str) -> Pa
 
 /// Runs the peer over a folder written by [`model_for_peer`]; returns its differences.
 fn peer(dir: &Path) -> Value {
-    let python = std::env::var("RISKDESK_PEER_PYTHON").expect("RISKDESK_PEER_PYTHON names the peers' venv python (scripts/test sets it)");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/risk_model.py");
-    let out = std::process::Command::new(python).arg(script).arg(dir).output().unwrap();
-    assert!(out.status.success(), "the peer failed:\n{}", stderr(&out));
-    serde_json::from_str(&stdout(&out)).unwrap()
+    serde_json::from_str(&peer_python("risk_model.py", &[s(dir)])).unwrap()
 }
 
 fn assert_agrees(d: &Value, what: &str) {
@@ -205,15 +201,6 @@ fn bad_settings_missing_inputs_and_dates_outside_are_refused_by_name() {
     env.ok(&["riskmodels", "delete", "M", "--if-exists"]);
 }
 
-/// Runs a peer script with the peers' venv python; returns its standard output.
-fn python(script: &str, args: &[&str]) -> String {
-    let python = std::env::var("RISKDESK_PEER_PYTHON").expect("RISKDESK_PEER_PYTHON names the peers' venv python (scripts/test sets it)");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers").join(script);
-    let out = std::process::Command::new(python).arg(script).args(args).output().unwrap();
-    assert!(out.status.success(), "the peer failed:\n{}", stderr(&out));
-    stdout(&out)
-}
-
 #[test]
 #[ignore = "needs the peers' venv (toraniko): run scripts/test"]
 fn toraniko_agrees_on_a_market_sector_style_model() {
@@ -221,7 +208,7 @@ fn toraniko_agrees_on_a_market_sector_style_model() {
     // one joint regression (see the data script).
     let env = Env::new();
     let dir = env.folder("toraniko");
-    python("toraniko_data.py", &[s(&dir)]);
+    peer_python("toraniko_data.py", &[s(&dir)]);
     env.ok(&["upload", "stage", "--dataset", "E", s(&dir.join("days"))]);
     env.ok(&["upload", "commit", "--dataset", "E", "--mode", "append"]);
     env.ok(&["reference", "import", "Ref", s(&dir.join("reference"))]);
@@ -245,7 +232,7 @@ fn toraniko_agrees_on_a_market_sector_style_model() {
     for f in ["returns.csv", "market_caps.csv"] {
         std::fs::copy(dir.join("reference").join(f), dir.join(f)).unwrap();
     }
-    let d: Value = serde_json::from_str(&python("toraniko_model.py", &[s(&dir)])).unwrap();
+    let d: Value = serde_json::from_str(&peer_python("toraniko_model.py", &[s(&dir)])).unwrap();
     assert_eq!(d["values"], 5 * (1 + 4 + 2), "every factor of every model date compared: {d}");
     println!("toraniko against Riskdesk: {d}");
     assert!(d["fret"].as_f64().unwrap() <= 1e-8, "toraniko differs by {d}");

@@ -105,7 +105,7 @@ impl Home {
         }
 
         // The model's universe on the date: the risk dataset's exposures, by primary id.
-        let layout = self.describe_risk_dataset(&info.settings.risk_dataset)?.layout;
+        let layout = self.risk_row(&info.settings.risk_dataset)?.layout;
         let all = |c: &Option<_>| if c.is_some() { Selection::All } else { Selection::None };
         let q = ExposureQuery {
             start: Some(date.to_owned()),

@@ -279,7 +279,8 @@ impl Home {
     /// The seed's `describe()`: the universe settings menu, the report and the date range.
     pub fn describe_risk_dataset(&self, name: &str) -> Result<Description> {
         let row = self.risk_row(name)?;
-        let reference = self.reference(&row.report.reference_dataset)?;
+        // Only its id types are described: the assets without the market caps and returns.
+        let reference = self.reference_assets(&row.report.reference_dataset)?;
         let hierarchy = |c: &Option<Categories>| -> (Hierarchy, HierarchyNames) {
             let Some(c) = c else { return Default::default() };
             let labels: Vec<String> = c.factors.iter().map(|f| format!("{}.{f}", c.group)).collect();

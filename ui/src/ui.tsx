@@ -1,6 +1,7 @@
 // Components shared by the screens: an action's outcome (done line and error box), the progress
 // bar, the confirmation dialog, the startup notice, form controls that keep their DOM element
 // across updates, the Float32 cell, and the copy handler for tables.
+import type { ComponentChildren } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { UiError } from "./api";
 import type { Action } from "./action";
@@ -115,6 +116,17 @@ export function StartupNotice() {
 interface Option { value: string; label?: string }
 
 /** A drop-down that stays the same element across updates (its value follows `value`). */
+/** A form's row: its label, the control, and a muted hint after it (`top`: label at the top). */
+export function Row({ label, children, hint, top, htmlFor }: { label: string; children: ComponentChildren; hint?: ComponentChildren; top?: boolean; htmlFor?: string }) {
+  return (
+    <div class={top ? "formrow top" : "formrow"}>
+      <label for={htmlFor}>{label}</label>
+      {children}
+      {hint ? <span class="muted">{hint}</span> : null}
+    </div>
+  );
+}
+
 export function Select({ id, value, options, onChange, label }: { id?: string; value: string; options: Option[]; onChange: (v: string) => void; label?: string }) {
   return (
     <select id={id} value={value} aria-label={label} onChange={(e) => onChange(e.currentTarget.value)}>

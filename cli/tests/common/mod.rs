@@ -225,6 +225,16 @@ pub fn demo_risk_dataset(env: &Env, assets: usize, days: usize) -> PathBuf {
     reference
 }
 
+/// Runs the peer script `cli/tests/peers/<script>` with the peers' venv python
+/// (`RISKDESK_PEER_PYTHON`, which `scripts/test` sets); returns its standard output.
+pub fn peer_python(script: &str, args: &[&str]) -> String {
+    let python = std::env::var("RISKDESK_PEER_PYTHON").expect("RISKDESK_PEER_PYTHON names the peers' venv python (scripts/test sets it)");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers").join(script);
+    let out = Command::new(python).arg(&script).args(args).output().unwrap();
+    assert!(out.status.success(), "the peer {} failed:\n{}", script.display(), stderr(&out));
+    stdout(&out)
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

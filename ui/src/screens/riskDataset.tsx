@@ -2,14 +2,13 @@
 // Create, what the last creation did (kept while the user is elsewhere).
 import { batch, signal } from "@preact/signals";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { ComponentChildren } from "preact";
 import { api, type CreationReport, type Exchange } from "../api";
 import { Action } from "../action";
 import { int } from "../format";
 import { buildSettings, formProblems, ROLES, rolesFor, type RiskChoices, type Role } from "../risk";
 import { toggle } from "../selection";
 import { dataset, form, go, refreshForm, screen } from "../store";
-import { DateInput, Outcome, Select } from "../ui";
+import { DateInput, Outcome, Row, Select } from "../ui";
 import { openDataset } from "./dataset";
 import { CreationReportView } from "./report";
 
@@ -94,16 +93,6 @@ async function create() {
   } catch (e) {
     creating.fail(e);
   }
-}
-
-function Row({ label, children, hint, top, htmlFor }: { label: string; children: ComponentChildren; hint?: ComponentChildren; top?: boolean; htmlFor?: string }) {
-  return (
-    <div class={top ? "formrow top" : "formrow"}>
-      <label for={htmlFor}>{label}</label>
-      {children}
-      {hint ? <span class="muted">{hint}</span> : null}
-    </div>
-  );
 }
 
 /** The exchange multi-select: a collapsible list of checkboxes with asset counts; none ticked keeps all. */

@@ -4,14 +4,13 @@
 // forecasts, correlations and specific volatility, each with a read-out under the pointer.
 import { signal } from "@preact/signals";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { ComponentChildren } from "preact";
 import { api, call, type Chart, type ModelCharts, type RiskModelInfo } from "../api";
 import { Action } from "../action";
 import { chartWidth, rowAt, slotAt, svgX } from "../charts";
 import { count, fixed, int, timestamp } from "../format";
 import { MODEL_DEFAULTS, modelProblems, modelSettings, type ModelChoices } from "../model";
 import { ask, refreshForm, userRisk } from "../store";
-import { DateInput, Outcome, Select } from "../ui";
+import { DateInput, Outcome, Row, Select } from "../ui";
 import { ChartFigure, SvgHost } from "./check/figure";
 
 const choices = signal<ModelChoices>({ ...MODEL_DEFAULTS });
@@ -110,16 +109,6 @@ function remove(name: string, width: number) {
       await draw(width);
     })(),
   });
-}
-
-function Row({ label, htmlFor, hint, children }: { label: string; htmlFor?: string; hint?: ComponentChildren; children: ComponentChildren }) {
-  return (
-    <div class="formrow">
-      <label for={htmlFor}>{label}</label>
-      {children}
-      {hint ? <span class="muted">{hint}</span> : null}
-    </div>
-  );
 }
 
 function NumberField({ id, value, onInput, width }: { id: string; value: string; onInput: (v: string) => void; width?: string }) {
