@@ -66,6 +66,11 @@ pub enum Command {
     /// Risk models: factor returns, factor covariance and specific risk from a risk dataset.
     #[command(subcommand)]
     Riskmodels(Riskmodels),
+    /// Portfolio risk on a risk model: total, factor and specific risk and where they come from.
+    Risk(RiskArgs),
+    /// Portfolios saved by name in the store, to re-run and compare.
+    #[command(subcommand)]
+    Portfolios(Portfolios),
     /// Read the exposures of a risk dataset as a wide frame.
     #[command(subcommand)]
     Exposures(Exposures),
@@ -276,6 +281,76 @@ pub enum Riskmodels {
     Covariance(ModelAt),
     /// The assets' specific variances at a date (daily): id, specific_var, residuals, filled.
     SpecificRisk(ModelAt),
+}
+
+/// A portfolio risk report's options.
+#[derive(Args)]
+pub struct RiskArgs {
+    /// The risk model.
+    pub model: String,
+    /// The portfolio file: CSV or Parquet with an id column (any id type of the model's
+    /// reference), weight or value, optionally date and portfolio.
+    #[arg(long, value_name = "FILE", required_unless_present = "saved", conflicts_with = "saved")]
+    pub portfolio: Option<PathBuf>,
+    /// A saved portfolio instead of a file.
+    #[arg(long, value_name = "NAME")]
+    pub saved: Option<String>,
+    /// Which portfolio, when the file (or saved portfolio) holds several.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// A benchmark file: the report is then of the active weights (portfolio − benchmark).
+    #[arg(long, value_name = "FILE", conflicts_with = "saved_benchmark")]
+    pub benchmark: Option<PathBuf>,
+    /// A saved portfolio as the benchmark.
+    #[arg(long, value_name = "NAME")]
+    pub saved_benchmark: Option<String>,
+    /// Which benchmark, when its file holds several.
+    #[arg(long, value_name = "NAME")]
+    pub benchmark_name: Option<String>,
+    /// The model date of the report [default: the model's last date].
+    #[arg(long, conflicts_with_all = ["start", "end"])]
+    pub date: Option<String>,
+    /// The first model date of a series of reports, one per model date.
+    #[arg(long)]
+    pub start: Option<String>,
+    /// The last model date of the series [default: the model's last date].
+    #[arg(long)]
+    pub end: Option<String>,
+    /// table: the headline and the largest parts; csv: every part, a row each (date, part,
+    /// name, group, weight, exposure, volatility, correlation, contribution); json: the reports.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Write the csv or json to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// How many assets the table shows (the largest contributions).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16))]
+    pub assets: u16,
+}
+
+#[derive(Subcommand)]
+pub enum Portfolios {
+    /// The saved portfolios.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a portfolio file by name (its ids of any id type a reference knows).
+    Save {
+        name: String,
+        /// The portfolio file (CSV or Parquet).
+        file: PathBuf,
+        /// Replace a saved portfolio of the same name.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Delete a saved portfolio.
+    Delete {
+        name: String,
+        /// Succeed when it does not exist.
+        #[arg(long)]
+        if_exists: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -6,6 +6,7 @@ mod args;
 mod exposures;
 mod files;
 mod output;
+mod portfolios;
 mod reference;
 mod riskdatasets;
 mod riskmodels;
@@ -51,6 +52,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reference(cmd) => reference::run(stores.backend()?.as_ref(), cmd)?,
         Command::Riskdatasets(cmd) => riskdatasets::run(stores.backend()?.as_ref(), cmd)?,
         Command::Riskmodels(cmd) => riskmodels::run(stores.backend()?.as_ref(), cmd)?,
+        Command::Risk(args) => portfolios::risk(stores.backend()?.as_ref(), args)?,
+        Command::Portfolios(cmd) => portfolios::run(stores.backend()?.as_ref(), cmd)?,
         Command::Exposures(cmd) => exposures::run(stores.backend()?.as_ref(), cmd)?,
     }
     Ok(ExitCode::SUCCESS)

@@ -19,6 +19,7 @@ use reqwest::Method;
 use riskdesk::api::{Call, CheckRequest, DataRequest, Exchange, GroupValues, Page};
 use riskdesk::checks::CheckReport;
 use riskdesk::demo::DemoOptions;
+use riskdesk::portfolio::{Portfolio, PortfolioInfo, RiskReport, RiskRequest};
 use riskdesk::reference::ReferenceInfo;
 use riskdesk::riskdataset::grid::{GridInfo, GridRequest};
 use riskdesk::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
@@ -319,6 +320,22 @@ impl Backend for RemoteBackend {
 
     fn specific_risk(&self, name: &str, date: &str) -> Result<SpecificRisk> {
         self.call(Call::SpecificRisk { name: name.into(), date: date.into() }, &Progress::none())
+    }
+
+    fn portfolio_risk(&self, request: &RiskRequest, progress: &Progress<'_>) -> Result<Vec<RiskReport>> {
+        self.call(Call::PortfolioRisk { request: request.clone() }, progress)
+    }
+
+    fn portfolios(&self) -> Result<Vec<PortfolioInfo>> {
+        self.quick(Call::Portfolios {})
+    }
+
+    fn save_portfolio(&self, name: &str, portfolio: &Portfolio, replace: bool) -> Result<PortfolioInfo> {
+        self.quick(Call::SavePortfolio { name: name.into(), portfolio: portfolio.clone(), replace })
+    }
+
+    fn delete_portfolio(&self, name: &str, if_exists: bool) -> Result<bool> {
+        self.quick(Call::DeletePortfolio { name: name.into(), if_exists })
     }
 
     /// The wide exposures, downloaded as Parquet with the engine's column names.

@@ -23,6 +23,7 @@ use ts_rs::{Config, TS, TypeVisitor};
 use super::{Backend, CheckRequest, Exchange, GroupValues, Page};
 use crate::checks::CheckReport;
 use crate::demo::DemoOptions;
+use crate::portfolio::{Portfolio, PortfolioInfo, RiskReport, RiskRequest};
 use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
 use crate::riskdataset::grid::{GridInfo, GridRequest};
@@ -183,6 +184,15 @@ calls! {
     FactorCovariance { name: String, date: String } -> FactorCovariance = |b, _| b.factor_covariance(name, date);
     /// A risk model's specific variances at one of its dates.
     SpecificRisk { name: String, date: String } -> SpecificRisk = |b, _| b.specific_risk(name, date);
+    /// A portfolio's risk on a risk model, one report per model date asked for.
+    PortfolioRisk { request: RiskRequest } -> Vec<RiskReport> = |b, p| b.portfolio_risk(request, p);
+    /// The portfolios saved in the home, by name.
+    Portfolios {} -> Vec<PortfolioInfo> = |b, _| b.portfolios();
+    /// Saves a portfolio's holdings by name; refuses an existing name unless `replace`.
+    SavePortfolio { name: String, portfolio: Portfolio, replace: bool } -> PortfolioInfo =
+        |b, _| b.save_portfolio(name, portfolio, *replace);
+    /// Deletes a saved portfolio (a missing one is no error with `if_exists`); whether one was deleted.
+    DeletePortfolio { name: String, if_exists: bool } -> bool = |b, _| b.delete_portfolio(name, *if_exists);
     /// Runs a data grid over a risk dataset's exposures and describes it.
     Grid { request: GridRequest } -> GridInfo = |b, p| b.grid(request, p);
     /// Rows `offset..offset + limit` of a grid, as text, with its total row count.
@@ -203,6 +213,7 @@ impl Call {
             | Call::CreateRiskModel { .. }
             | Call::UpdateRiskModel { .. }
             | Call::SpecificRisk { .. }
+            | Call::PortfolioRisk { .. }
             | Call::Grid { .. } => true,
             Call::Datasets { .. }
             | Call::FileStatuses { .. }
@@ -230,6 +241,9 @@ impl Call {
             | Call::DeleteRiskModel { .. }
             | Call::RiskModelFrame { .. }
             | Call::FactorCovariance { .. }
+            | Call::Portfolios { .. }
+            | Call::SavePortfolio { .. }
+            | Call::DeletePortfolio { .. }
             | Call::GridRows { .. } => false,
         }
     }
@@ -249,7 +263,9 @@ impl Call {
             | Call::DeleteRiskDataset { .. }
             | Call::CreateRiskModel { .. }
             | Call::UpdateRiskModel { .. }
-            | Call::DeleteRiskModel { .. } => true,
+            | Call::DeleteRiskModel { .. }
+            | Call::SavePortfolio { .. }
+            | Call::DeletePortfolio { .. } => true,
             Call::Datasets { .. }
             | Call::FileStatuses { .. }
             | Call::StagingResults { .. }
@@ -274,6 +290,8 @@ impl Call {
             | Call::RiskModelFrame { .. }
             | Call::FactorCovariance { .. }
             | Call::SpecificRisk { .. }
+            | Call::PortfolioRisk { .. }
+            | Call::Portfolios { .. }
             | Call::Grid { .. }
             | Call::GridRows { .. } => false,
         }

@@ -8,6 +8,7 @@ use super::{Backend, CheckRequest, DataRequest, Exchange, FactorValues, GroupVal
 use crate::checks::CheckReport;
 use crate::demo::DemoOptions;
 use crate::keys::ApiKey;
+use crate::portfolio::{Portfolio, PortfolioInfo, RiskReport, RiskRequest};
 use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
 use crate::riskdataset::grid::{Grid, GridInfo, GridRequest};
@@ -372,6 +373,22 @@ impl Backend for LocalBackend {
 
     fn specific_risk(&self, name: &str, date: &str) -> Result<SpecificRisk> {
         self.with(|h| h.specific_risk(name, date))
+    }
+
+    fn portfolio_risk(&self, request: &RiskRequest, progress: &Progress<'_>) -> Result<Vec<RiskReport>> {
+        self.with(|h| h.portfolio_risk(request, progress))
+    }
+
+    fn portfolios(&self) -> Result<Vec<PortfolioInfo>> {
+        self.with(|h| h.portfolios())
+    }
+
+    fn save_portfolio(&self, name: &str, portfolio: &Portfolio, replace: bool) -> Result<PortfolioInfo> {
+        self.with(|h| h.save_portfolio(name, portfolio, replace))
+    }
+
+    fn delete_portfolio(&self, name: &str, if_exists: bool) -> Result<bool> {
+        self.with(|h| h.delete_portfolio(name, if_exists))
     }
 
     fn exposures(&self, dataset: &str, query: &ExposureQuery) -> Result<Table> {

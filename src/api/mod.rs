@@ -31,6 +31,7 @@ pub use types::{AssetValue, CheckRequest, DataRequest, DayHistogram, Drill, Exch
 use crate::chart::DayCharts;
 use crate::checks::CheckReport;
 use crate::demo::DemoOptions;
+use crate::portfolio::{Portfolio, PortfolioInfo, RiskReport, RiskRequest};
 use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
 use crate::riskdataset::grid::{GridInfo, GridRequest};
@@ -195,6 +196,21 @@ pub trait Backend: Send + Sync {
     /// A risk model's specific variances at one of its dates, daily.
     fn specific_risk(&self, name: &str, date: &str) -> Result<SpecificRisk>;
 
+    // ----- portfolios -----
+
+    /// A portfolio's risk on a risk model, one report per model date asked for (of the active
+    /// weights when there is a benchmark).
+    fn portfolio_risk(&self, request: &RiskRequest, progress: &Progress<'_>) -> Result<Vec<RiskReport>>;
+
+    /// The portfolios saved in the home, by name.
+    fn portfolios(&self) -> Result<Vec<PortfolioInfo>>;
+
+    /// Saves a portfolio's holdings by name; refuses an existing name unless `replace`.
+    fn save_portfolio(&self, name: &str, portfolio: &Portfolio, replace: bool) -> Result<PortfolioInfo>;
+
+    /// Deletes a saved portfolio; with `if_exists` a missing one is no error. Whether one was deleted.
+    fn delete_portfolio(&self, name: &str, if_exists: bool) -> Result<bool>;
+
     // ----- exposures -----
 
     /// The wide exposures of a risk dataset.
@@ -222,6 +238,23 @@ pub trait Backend: Send + Sync {
             None => HashMap::new(),
         };
         crate::scan::scan(folder, &known)
+    }
+
+    /// Reads a portfolio file on the caller's machine (CSV or Parquet). Its id column may be of
+    /// any id type of model `model`'s reference, or without a model of any reference's.
+    fn read_portfolio(&self, path: &Path, model: Option<&str>) -> Result<Portfolio> {
+        let references = self.references()?;
+        let mut id_types: Vec<String> = match model {
+            Some(model) => {
+                let reference = self.describe_risk_model(model)?.report.reference_dataset;
+                let info = references.into_iter().find(|r| r.name == reference);
+                info.ok_or_else(|| Error::not_found("reference dataset", reference))?.id_types
+            }
+            None => references.into_iter().flat_map(|r| r.id_types).collect(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        id_types.retain(|t| seen.insert(t.to_lowercase()));
+        crate::portfolio::read(path, &id_types)
     }
 
     /// The per-day charts of the staged data, `size` SVG pixels each.

@@ -6,34 +6,13 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::{Holding, Portfolio};
 use crate::tabular::{self, Diagnostic, Format, Kind, Reader};
 use crate::{Error, Result};
 
-/// One holding of a portfolio file.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Holding {
-    /// The portfolio's name (`""` when the file has no `portfolio` column).
-    pub portfolio: String,
-    /// The holding's date (`None` when the file has no `date` column: every date).
-    pub date: Option<i32>,
-    /// The asset id, of the file's id type.
-    pub id: String,
-    /// The weight (a value divided by the sum of its portfolio's values on its date).
-    pub weight: f64,
-}
-
-/// A portfolio file as read.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct PortfolioFile {
-    /// The id type of the id column (one of the reference's).
-    pub id_type: String,
-    /// The holdings, in file order.
-    pub holdings: Vec<Holding>,
-}
-
 /// Reads the portfolio file at `path`; `id_types` are the reference's id types (the primary
-/// first).
-pub(crate) fn read(path: &Path, id_types: &[String]) -> Result<PortfolioFile> {
+/// first). Callers with a backend use `Backend::read_portfolio`, which finds the id types.
+pub fn read(path: &Path, id_types: &[String]) -> Result<Portfolio> {
     let label = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     let lower = label.to_lowercase();
     let format = if lower.ends_with(".csv") {
@@ -145,7 +124,7 @@ pub(crate) fn read(path: &Path, id_types: &[String]) -> Result<PortfolioFile> {
                 Some(first) => problems.push(*row.problem(id, format!("this asset is already held on line {first}"))),
                 None => {
                     seen.insert((name.clone(), day, asset.clone()), line);
-                    holdings.push(Holding { portfolio: name, date: day, id: asset, weight });
+                    holdings.push(Holding { portfolio: name, date: day.map(crate::date::format), id: asset, weight });
                 }
             }
         }
@@ -160,20 +139,20 @@ pub(crate) fn read(path: &Path, id_types: &[String]) -> Result<PortfolioFile> {
         return Err(Error::invalid(format!("the portfolio file {label} holds no asset")));
     }
     if values {
-        let mut totals: HashMap<(String, Option<i32>), f64> = HashMap::new();
+        let mut totals: HashMap<(String, Option<String>), f64> = HashMap::new();
         for h in &holdings {
-            *totals.entry((h.portfolio.clone(), h.date)).or_default() += h.weight;
+            *totals.entry((h.portfolio.clone(), h.date.clone())).or_default() += h.weight;
         }
         if let Some(((p, d), _)) = totals.iter().find(|(_, t)| **t == 0.0 || !t.is_finite()) {
-            let on = d.map(|d| format!(" on {}", crate::date::format(d))).unwrap_or_default();
+            let on = d.as_ref().map(|d| format!(" on {d}")).unwrap_or_default();
             let name = if p.is_empty() { String::new() } else { format!(" of portfolio '{p}'") };
             return Err(Error::invalid(format!("{label}: the values{name}{on} sum to 0, so they cannot be made weights")));
         }
         for h in &mut holdings {
-            h.weight /= totals[&(h.portfolio.clone(), h.date)];
+            h.weight /= totals[&(h.portfolio.clone(), h.date.clone())];
         }
     }
-    Ok(PortfolioFile { id_type, holdings })
+    Ok(Portfolio { source: label, id_type, holdings })
 }
 
 #[cfg(test)]
@@ -209,7 +188,7 @@ mod tests {
                 ("B".into(), "CCC".into(), 1.5)
             ]
         );
-        assert!(f.holdings.iter().all(|h| h.date == crate::date::parse(b"2025-05-02")));
+        assert!(f.holdings.iter().all(|h| h.date.as_deref() == Some("2025-05-02")));
     }
 
     #[test]

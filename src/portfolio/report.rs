@@ -1,14 +1,19 @@
-//! A portfolio's risk report at one model date: the portfolio file's holdings matched to the
-//! model's universe (the risk dataset's assets with exposures that date), then decomposed on the
-//! model's factor covariance and specific variances of that date. Figures are annualised
-//! volatilities (√252 × the daily ones).
+//! A portfolio's risk reports over model dates: its holdings matched to the model's universe
+//! (the risk dataset's assets with exposures that date), then decomposed on the model's factor
+//! covariance and specific variances of that date; with a benchmark, the active weights
+//! (portfolio − benchmark) are. Figures are annualised volatilities (√252 × the daily ones).
+//!
+//! A dated portfolio's holdings of a date hold until its next date: a model date takes the
+//! holdings of the latest portfolio date on or before it (dates before the first are left out).
 
-use std::collections::HashMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::decompose::{ModelAt, Part, decompose};
+use super::decompose::{ModelAt, Part, Risk, decompose};
+use super::{Portfolio, PortfolioChoice, PortfolioSource, RiskRequest};
+use crate::progress::Progress;
+use crate::riskdataset::exposures::Categorical;
 use crate::riskdataset::{ExposureQuery, Selection};
 use crate::riskmodel::view::TRADING_DAYS;
 use crate::table::Values;
@@ -34,9 +39,9 @@ pub struct Contribution {
 /// One holding's part of a portfolio's risk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct AssetRisk {
-    /// The asset's id, of the portfolio file's id type.
+    /// The asset's id, as the portfolio (or, held only there, the benchmark) gives it.
     pub id: String,
-    /// Its weight.
+    /// Its weight (active: the portfolio's less the benchmark's).
     pub weight: f64,
     /// Its share of the portfolio's annualised volatility.
     pub contribution: f64,
@@ -49,9 +54,25 @@ pub struct Unmatched {
     pub id: String,
     /// Its weight.
     pub weight: f64,
+    /// Whether it is a holding of the benchmark (else of the portfolio).
+    pub benchmark: bool,
 }
 
-/// A portfolio's risk at one model date, annualised volatilities.
+/// With a benchmark, the portfolio's and the benchmark's own figures beside the active ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct BenchmarkRisk {
+    /// The portfolio's total risk alone (annualised).
+    pub portfolio_risk: f64,
+    /// The benchmark's total risk alone (annualised).
+    pub benchmark_risk: f64,
+    /// The portfolio's exposure to each factor, in the order of the report's contributions.
+    pub portfolio_exposures: Vec<f64>,
+    /// The benchmark's exposure to each factor.
+    pub benchmark_exposures: Vec<f64>,
+}
+
+/// A portfolio's risk at one model date, annualised volatilities; of the active weights when
+/// there is a benchmark.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RiskReport {
     /// The model date (`YYYY-MM-DD`).
@@ -68,91 +89,155 @@ pub struct RiskReport {
     pub groups: Vec<Contribution>,
     /// The specific part's share of the annualised volatility.
     pub specific_contribution: f64,
-    /// Per matched holding, in file order.
+    /// Per matched holding, in file order (the portfolio's, then the benchmark's others).
     pub assets: Vec<AssetRisk>,
     /// The holdings not in the model's universe on the date.
     pub unmatched: Vec<Unmatched>,
+    /// With a benchmark: the portfolio's and the benchmark's own risk and exposures.
+    pub benchmark: Option<BenchmarkRisk>,
+}
+
+/// One holding resolved against the reference.
+struct Held {
+    /// The id as given.
+    id: String,
+    /// The reference's asset index, if it knows the id.
+    asset: Option<u32>,
+    weight: f64,
+}
+
+/// One side's holdings for each portfolio date (`None`: every date).
+struct Book {
+    by_date: BTreeMap<Option<i32>, Vec<Held>>,
+}
+
+impl Book {
+    /// The holdings a model date takes: those of the latest portfolio date on or before it.
+    fn at(&self, day: i32) -> Option<&[Held]> {
+        if let Some(all) = self.by_date.get(&None) {
+            return Some(all);
+        }
+        self.by_date.range(..=Some(day)).next_back().filter(|(d, _)| d.is_some()).map(|(_, h)| h.as_slice())
+    }
+
+    fn first_date(&self) -> Option<i32> {
+        self.by_date.keys().next().copied().flatten()
+    }
+}
+
+/// A risk's figures annualised, in the model's factor order and groups.
+struct Labels<'a> {
+    factors: Vec<(String, String)>,
+    groups: &'a [String],
+}
+
+impl Labels<'_> {
+    fn contributions(&self, risk: &Risk) -> (Vec<Contribution>, Vec<Contribution>) {
+        let year = TRADING_DAYS.sqrt();
+        let part = |factor: &str, group: &str, p: &Part| Contribution {
+            factor: factor.to_owned(),
+            group: group.to_owned(),
+            exposure: p.exposure,
+            volatility: p.volatility * year,
+            correlation: p.correlation,
+            contribution: p.contribution * year,
+        };
+        (
+            self.factors.iter().zip(&risk.factors).map(|((f, g), p)| part(f, g, p)).collect(),
+            self.groups.iter().zip(&risk.groups).map(|(g, p)| part(g, g, p)).collect(),
+        )
+    }
+}
+
+fn annual(variance: f64) -> f64 {
+    (variance * TRADING_DAYS).sqrt()
 }
 
 impl Home {
-    /// The risk report of the portfolio file `portfolio` (its portfolio `name` when it holds
-    /// several) on risk model `model` at `date`, a model date.
-    pub fn portfolio_risk(&self, model: &str, portfolio: &Path, name: Option<&str>, date: &str) -> Result<RiskReport> {
+    /// The holdings `choice` names: sent along or saved, and the one portfolio among them.
+    fn chosen_holdings(&self, choice: &PortfolioChoice, id_types: &[String]) -> Result<Portfolio> {
+        let mut portfolio = match &choice.source {
+            PortfolioSource::Holdings(p) => p.clone(),
+            PortfolioSource::Saved(name) => self.saved_portfolio(name)?,
+        };
+        let Some(id_type) = id_types.iter().find(|t| t.eq_ignore_ascii_case(&portfolio.id_type)) else {
+            return Err(Error::invalid(format!(
+                "{}: its ids are of type '{}', which the model's reference does not know (it has {})",
+                portfolio.source,
+                portfolio.id_type,
+                id_types.join(", ")
+            )));
+        };
+        portfolio.id_type = id_type.clone();
+        let names = portfolio.names();
+        let chosen = match (&choice.name, names.as_slice()) {
+            (Some(n), _) if names.contains(n) => n.clone(),
+            (Some(n), _) => {
+                return Err(Error::invalid(format!("portfolio '{n}' is not in {} (it holds {})", portfolio.source, names.join(", "))));
+            }
+            (None, [one]) => one.clone(),
+            (None, _) => {
+                return Err(Error::invalid(format!("{} holds several portfolios ({}): name one", portfolio.source, names.join(", "))));
+            }
+        };
+        portfolio.holdings.retain(|h| h.portfolio == chosen);
+        if portfolio.holdings.is_empty() {
+            return Err(Error::invalid(format!("{} holds no asset", portfolio.source)));
+        }
+        Ok(portfolio)
+    }
+
+    /// The risk reports `request` asks for, one per model date in its range, in date order.
+    pub fn portfolio_risk(&self, request: &RiskRequest, progress: &Progress<'_>) -> Result<Vec<RiskReport>> {
+        let model = &request.model;
         let info = self.describe_risk_model(model)?;
-        let covariance = self.factor_covariance(model, date)?;
-        let day = crate::date::parse_arg(date)?;
+        let dates = self.model_dates(model, request.start.as_deref(), request.end.as_deref())?;
         let reference = self.reference_assets(&info.report.reference_dataset)?;
         let mut id_types = vec![reference.id_type.clone()];
         id_types.extend(reference.assets.alt_ids.iter().map(|(t, _)| t.clone()));
-        let file = super::file::read(portfolio, &id_types)?;
+        let index: HashMap<&str, u32> = reference.assets.asset_id.iter().enumerate().map(|(i, a)| (a.as_str(), i as u32)).collect();
 
-        // The holdings of that date (or of every date) and of the portfolio asked for.
-        let names: Vec<&str> = {
-            let mut n: Vec<&str> = file.holdings.iter().map(|h| h.portfolio.as_str()).collect();
-            n.sort_unstable();
-            n.dedup();
-            n
+        // Each side's holdings by date, matched to the reference's assets.
+        let book = |choice: &PortfolioChoice| -> Result<(Book, String)> {
+            let p = self.chosen_holdings(choice, &id_types)?;
+            let alt = reference.assets.alt_ids.iter().find(|(t, _)| *t == p.id_type).map(|(_, alt)| alt);
+            let of: HashMap<&str, u32> = match alt {
+                None => index.clone(),
+                Some(alt) => alt.iter().enumerate().filter_map(|(i, a)| a.as_deref().map(|a| (a, i as u32))).collect(),
+            };
+            let mut by_date: BTreeMap<Option<i32>, Vec<Held>> = BTreeMap::new();
+            for h in &p.holdings {
+                let day = h.date.as_deref().map(crate::date::parse_arg).transpose()?;
+                by_date.entry(day).or_default().push(Held { id: h.id.clone(), asset: of.get(h.id.as_str()).copied(), weight: h.weight });
+            }
+            Ok((Book { by_date }, p.source))
         };
-        let chosen = match (name, names.as_slice()) {
-            (Some(n), _) if names.contains(&n) => n.to_owned(),
-            (Some(n), _) => return Err(Error::invalid(format!("portfolio '{n}' is not in the file (it holds {})", names.join(", ")))),
-            (None, [one]) => (*one).to_owned(),
-            (None, _) => return Err(Error::invalid(format!("the file holds several portfolios ({}): name one", names.join(", ")))),
-        };
-        let holdings: Vec<_> = file.holdings.iter().filter(|h| h.portfolio == chosen && h.date.is_none_or(|d| d == day)).collect();
-        if holdings.is_empty() {
-            return Err(Error::invalid(format!("the portfolio has no holding on {date}")));
+        let (portfolio, source) = book(&request.portfolio)?;
+        let benchmark = request.benchmark.as_ref().map(book).transpose()?;
+        let dates: Vec<i32> =
+            dates.into_iter().filter(|&d| portfolio.at(d).is_some() && benchmark.as_ref().is_none_or(|(b, _)| b.at(d).is_some())).collect();
+        if dates.is_empty() {
+            let first = [Some(&portfolio), benchmark.as_ref().map(|b| &b.0)].into_iter().flatten().filter_map(Book::first_date).max();
+            return Err(Error::invalid(format!(
+                "{source} has no holdings on the dates asked for (its first date is {})",
+                first.map_or_else(|| "unknown".to_owned(), crate::date::format)
+            )));
         }
 
-        // The model's universe on the date: the risk dataset's exposures, by primary id.
-        let layout = self.risk_row(&info.settings.risk_dataset)?.layout;
-        let all = |c: &Option<_>| if c.is_some() { Selection::All } else { Selection::None };
-        let q = ExposureQuery {
-            start: Some(date.to_owned()),
-            end: Some(date.to_owned()),
-            industries: all(&layout.industry),
-            regions: all(&layout.region),
-            ..ExposureQuery::default()
-        };
-        let table = self.exposures(&info.settings.risk_dataset, &q)?;
-        let Some(Values::Text(primary)) = table.columns.get(1) else {
-            return Err(Error::Internal("the exposures have no id column".into()));
-        };
-        let row_of: HashMap<&str, usize> = primary.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
-        let columns: Vec<Option<&Vec<f32>>> = covariance
-            .factors
-            .iter()
-            .map(|f| match table.names.iter().position(|n| n == f).map(|c| &table.columns[c]) {
-                Some(Values::F32(v)) => Some(v),
-                _ => None,
-            })
+        // The assets whose forecasts are needed: every holding the reference knows.
+        let mut assets: Vec<u32> = [Some(&portfolio), benchmark.as_ref().map(|b| &b.0)]
+            .into_iter()
+            .flatten()
+            .flat_map(|b| b.by_date.values().flatten().filter_map(|h| h.asset))
             .collect();
-        let to_primary: Option<HashMap<&str, &str>> = reference.assets.alt_ids.iter().find(|(t, _)| *t == file.id_type).map(|(_, alt)| {
-            alt.iter().zip(&reference.assets.asset_id).filter_map(|(a, p)| a.as_deref().map(|a| (a, p.as_str()))).collect()
-        });
-        let specific = self.specific_risk(model, date)?;
-        let specific_of: HashMap<&str, f64> =
-            specific.ids.iter().zip(&specific.specific_var).filter_map(|(id, v)| v.map(|v| (id.as_str(), v))).collect();
+        assets.sort_unstable();
+        assets.dedup();
+        let slot: HashMap<u32, usize> = assets.iter().enumerate().map(|(i, &a)| (a, i)).collect();
+        progress.report("forecasts", 0, dates.len() as u64, "reading the model's forecasts");
+        let forecasts = self.model_forecasts(model, &dates, &assets)?;
+        progress.check()?;
 
-        let (mut exposures, mut variances, mut weights, mut matched, mut unmatched) = (vec![], vec![], vec![], vec![], vec![]);
-        for h in &holdings {
-            let primary_id = match &to_primary {
-                None => Some(h.id.as_str()),
-                Some(map) => map.get(h.id.as_str()).copied(),
-            };
-            let row = primary_id.and_then(|p| row_of.get(p).map(|&r| (p, r)));
-            let Some((p, r)) = row else {
-                unmatched.push(Unmatched { id: h.id.clone(), weight: h.weight });
-                continue;
-            };
-            exposures.push(
-                columns.iter().map(|c| c.map_or(0.0, |v| if v[r].is_finite() { f64::from(v[r]) } else { 0.0 })).collect::<Vec<f64>>(),
-            );
-            variances.push(specific_of.get(p).copied().or(specific.fill).unwrap_or(0.0));
-            weights.push(h.weight);
-            matched.push(h.id.clone());
-        }
-        let group_names: Vec<String> = {
+        let groups: Vec<String> = {
             let mut g: Vec<String> = Vec::new();
             for f in &info.report.factors {
                 if !g.iter().any(|x| x == f.role.name()) {
@@ -162,42 +247,105 @@ impl Home {
             g
         };
         let group_of: Vec<usize> =
-            info.report.factors.iter().map(|f| group_names.iter().position(|g| g == f.role.name()).unwrap_or(0)).collect();
-        let cov: Vec<Vec<f64>> = covariance.values.iter().map(|r| r.iter().map(|v| v.unwrap_or(0.0)).collect()).collect();
-        let risk = decompose(
-            &ModelAt { covariance: &cov, exposures: &exposures, specific: &variances, groups: &group_of, group_count: group_names.len() },
-            &weights,
-        );
-        let year = TRADING_DAYS.sqrt();
-        let part = |factor: String, group: String, p: &Part| Contribution {
-            factor,
-            group,
-            exposure: p.exposure,
-            volatility: p.volatility * year,
-            correlation: p.correlation,
-            contribution: p.contribution * year,
+            info.report.factors.iter().map(|f| groups.iter().position(|g| g == f.role.name()).unwrap_or(0)).collect();
+        let labels =
+            Labels { factors: info.report.factors.iter().map(|f| (f.label.clone(), f.role.name().to_owned())).collect(), groups: &groups };
+        let factors: Vec<String> = info.report.factors.iter().map(|f| f.label.clone()).collect();
+
+        // The exposures of the wanted assets, date by date (read and shaped in parallel).
+        let layout = self.risk_row(&info.settings.risk_dataset)?.layout;
+        let all = |c: &Option<_>| if c.is_some() { Selection::All } else { Selection::None };
+        let q = ExposureQuery {
+            start: dates.first().map(|d| crate::date::format(*d)),
+            end: dates.last().map(|d| crate::date::format(*d)),
+            industries: all(&layout.industry),
+            regions: all(&layout.region),
+            ..ExposureQuery::default()
         };
-        Ok(RiskReport {
-            date: covariance.date.clone(),
-            total_risk: (risk.total_variance * TRADING_DAYS).sqrt(),
-            factor_risk: (risk.factor_variance * TRADING_DAYS).sqrt(),
-            specific_risk: (risk.specific_variance * TRADING_DAYS).sqrt(),
-            contributions: info
-                .report
-                .factors
+        let query = self.exposure_query(&info.settings.risk_dataset, &q)?;
+        let work = |shaped: crate::riskdataset::exposures::Shaped| -> HashMap<u32, Vec<f64>> {
+            let columns: Vec<Option<&Vec<f32>>> = factors
                 .iter()
-                .zip(&risk.factors)
-                .map(|(f, p)| part(f.label.clone(), f.role.name().to_owned(), p))
-                .collect(),
-            groups: group_names.iter().zip(&risk.groups).map(|(g, p)| part(g.clone(), g.clone(), p)).collect(),
-            specific_contribution: risk.specific_contribution * year,
-            assets: matched
-                .into_iter()
-                .zip(&weights)
-                .zip(&risk.assets)
-                .map(|((id, &weight), &c)| AssetRisk { id, weight, contribution: c * year })
-                .collect(),
-            unmatched,
-        })
+                .map(|f| match shaped.table.names.iter().position(|n| n == f).map(|c| &shaped.table.columns[c]) {
+                    Some(Values::F32(v)) => Some(v),
+                    _ => None,
+                })
+                .collect();
+            shaped
+                .refs
+                .iter()
+                .enumerate()
+                .filter_map(|(r, a)| a.filter(|a| slot.contains_key(a)).map(|a| (r, a)))
+                .map(|(r, a)| {
+                    (a, columns.iter().map(|c| c.map_or(0.0, |v| if v[r].is_finite() { f64::from(v[r]) } else { 0.0 })).collect())
+                })
+                .collect()
+        };
+        let mut reports = Vec::with_capacity(dates.len());
+        let mut t = 0;
+        query.map_days(self, &dates, Categorical::Indicators, &work, &mut |exposures| {
+            let day = dates[t];
+            let cov: Vec<Vec<f64>> =
+                forecasts.covariance[t].iter().map(|r| r.iter().map(|v| if v.is_finite() { *v } else { 0.0 }).collect()).collect();
+            let specific = &forecasts.specific[t];
+            // Active weights per matched asset, first seen first (the portfolio's order).
+            let mut order: Vec<u32> = Vec::new();
+            let mut weights: HashMap<u32, (String, f64, f64)> = HashMap::new();
+            let mut unmatched = Vec::new();
+            let sides = [Some((&portfolio, false)), benchmark.as_ref().map(|(b, _)| (b, true))];
+            for (book, is_benchmark) in sides.into_iter().flatten() {
+                for Held { id, asset, weight } in book.at(day).unwrap_or_default() {
+                    match asset.filter(|a| exposures.contains_key(a)) {
+                        Some(a) => {
+                            let entry = weights.entry(a).or_insert_with(|| {
+                                order.push(a);
+                                (id.clone(), 0.0, 0.0)
+                            });
+                            if is_benchmark { entry.2 += weight } else { entry.1 += weight }
+                        }
+                        None => unmatched.push(Unmatched { id: id.clone(), weight: *weight, benchmark: is_benchmark }),
+                    }
+                }
+            }
+            let x: Vec<Vec<f64>> = order.iter().map(|a| exposures[a].clone()).collect();
+            let s: Vec<f64> = order.iter().map(|a| specific[slot[a]]).collect();
+            let m = ModelAt { covariance: &cov, exposures: &x, specific: &s, groups: &group_of, group_count: groups.len() };
+            let w: Vec<f64> = order.iter().map(|a| weights[a].1 - weights[a].2).collect();
+            let risk = decompose(&m, &w);
+            let (contributions, group_parts) = labels.contributions(&risk);
+            let benchmark = benchmark.as_ref().map(|_| {
+                let own =
+                    |pick: fn(&(String, f64, f64)) -> f64| decompose(&m, &order.iter().map(|a| pick(&weights[a])).collect::<Vec<f64>>());
+                let (p, b) = (own(|w| w.1), own(|w| w.2));
+                BenchmarkRisk {
+                    portfolio_risk: annual(p.total_variance),
+                    benchmark_risk: annual(b.total_variance),
+                    portfolio_exposures: p.factors.iter().map(|f| f.exposure).collect(),
+                    benchmark_exposures: b.factors.iter().map(|f| f.exposure).collect(),
+                }
+            });
+            let year = TRADING_DAYS.sqrt();
+            reports.push(RiskReport {
+                date: crate::date::format(day),
+                total_risk: annual(risk.total_variance),
+                factor_risk: annual(risk.factor_variance),
+                specific_risk: annual(risk.specific_variance),
+                contributions,
+                groups: group_parts,
+                specific_contribution: risk.specific_contribution * year,
+                assets: order
+                    .iter()
+                    .zip(&w)
+                    .zip(&risk.assets)
+                    .map(|((a, &weight), &c)| AssetRisk { id: weights[a].0.clone(), weight, contribution: c * year })
+                    .collect(),
+                unmatched,
+                benchmark,
+            });
+            t += 1;
+            progress.report("risk", t as u64, dates.len() as u64, format!("{} of {} dates", t, dates.len()));
+            progress.check()
+        })?;
+        Ok(reports)
     }
 }

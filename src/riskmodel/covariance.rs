@@ -42,10 +42,13 @@ fn moments(returns: &[Vec<f64>], halflife: f64, lags: usize) -> Vec<Vec<f64>> {
 /// The factor covariance at the last row of `returns`: volatilities from the moments with
 /// half-life `vol`, correlations from those with half-life `cor`, cov = diag(σ)·ρ·diag(σ). A
 /// factor without any return up to D has NaN in its row and column.
-#[allow(clippy::needless_range_loop)] // (i, j) index the matrix and the factors alike
 pub(crate) fn factor_covariance(returns: &[Vec<f64>], vol: f64, cor: f64, lags: usize) -> Vec<Vec<f64>> {
-    let v = moments(returns, vol, lags);
-    let c = moments(returns, cor, lags);
+    combine(&moments(returns, vol, lags), &moments(returns, cor, lags))
+}
+
+/// cov = diag(σ)·ρ·diag(σ), σ from the moments `v`, ρ from the moments `c`.
+#[allow(clippy::needless_range_loop)] // (i, j) index the matrix and the factors alike
+fn combine(v: &[Vec<f64>], c: &[Vec<f64>]) -> Vec<Vec<f64>> {
     let k = v.len();
     let sigma: Vec<f64> = (0..k).map(|i| if v[i][i].is_nan() { f64::NAN } else { v[i][i].max(0.0).sqrt() }).collect();
     let mut cov = vec![vec![f64::NAN; k]; k];
@@ -66,6 +69,97 @@ pub(crate) fn factor_covariance(returns: &[Vec<f64>], vol: f64, cor: f64, lags: 
     cov
 }
 
+/// [`moments`] kept up to date one model date at a time, in O(k² · lags) per date instead of
+/// O(k² · lags · dates): when D moves on one date every weight, and so every lagged sum
+/// Σ_t √(w_t w_t−l) f_i,t f_j,t−l, is multiplied by δ = 0.5^(1/half-life), and the new date adds
+/// its own terms (weight 1, δ^(l/2) for lag l).
+struct RunningMoments {
+    decay: f64,
+    lags: usize,
+    /// Per lag l, Σ_t √(w_t w_t−l) f_i,t f_j,t−l (k × k).
+    sums: Vec<Vec<Vec<f64>>>,
+    /// Per factor, the sum of the weights of the dates it has a return.
+    totals: Vec<f64>,
+}
+
+impl RunningMoments {
+    fn new(k: usize, halflife: f64, lags: usize) -> Self {
+        RunningMoments { decay: weight(1, halflife), lags, sums: vec![vec![vec![0.0; k]; k]; lags + 1], totals: vec![0.0; k] }
+    }
+
+    /// Moves D on to the newest row of `recent` (zero-filled returns, newest last).
+    fn push(&mut self, recent: &[Vec<f64>], present: &[bool]) {
+        let now = &recent[recent.len() - 1];
+        for (l, sum) in self.sums.iter_mut().enumerate() {
+            let lagged = recent.len().checked_sub(l + 1).map(|t| &recent[t]);
+            let scale = self.decay.powf(l as f64 / 2.0);
+            for (i, row) in sum.iter_mut().enumerate() {
+                for (j, v) in row.iter_mut().enumerate() {
+                    *v *= self.decay;
+                    if let Some(before) = lagged {
+                        *v += scale * now[i] * before[j];
+                    }
+                }
+            }
+        }
+        for (t, &p) in self.totals.iter_mut().zip(present) {
+            *t = *t * self.decay + if p { 1.0 } else { 0.0 };
+        }
+    }
+
+    #[allow(clippy::needless_range_loop)] // (i, j) index the matrix and the factors alike
+    fn moments(&self, dates: usize) -> Vec<Vec<f64>> {
+        let k = self.totals.len();
+        let mut out = vec![vec![f64::NAN; k]; k];
+        for i in 0..k {
+            for j in i..k {
+                if self.totals[i] > 0.0 && self.totals[j] > 0.0 {
+                    let mut m = self.sums[0][i][j];
+                    for l in 1..=self.lags.min(dates.saturating_sub(1)) {
+                        m += (1.0 - l as f64 / (self.lags as f64 + 1.0)) * (self.sums[l][i][j] + self.sums[l][j][i]);
+                    }
+                    out[i][j] = m / (self.totals[i] * self.totals[j]).sqrt();
+                    out[j][i] = out[i][j];
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The factor covariance at every model date in turn, each equal (to rounding) to
+/// [`factor_covariance`] of the returns up to that date.
+pub(crate) struct CovarianceWalk {
+    vol: RunningMoments,
+    cor: RunningMoments,
+    recent: Vec<Vec<f64>>,
+    dates: usize,
+}
+
+impl CovarianceWalk {
+    /// A walk over `k` factors with the model's half-lives and Newey–West lags.
+    pub fn new(k: usize, vol: f64, cor: f64, lags: usize) -> Self {
+        CovarianceWalk { vol: RunningMoments::new(k, vol, lags), cor: RunningMoments::new(k, cor, lags), recent: Vec::new(), dates: 0 }
+    }
+
+    /// Moves on to the next model date, whose factor returns are `returns` (NaN: none).
+    pub fn push(&mut self, returns: &[f64]) {
+        let present: Vec<bool> = returns.iter().map(|f| f.is_finite()).collect();
+        self.recent.push(returns.iter().map(|&f| if f.is_finite() { f } else { 0.0 }).collect());
+        if self.recent.len() > self.vol.lags + 1 {
+            self.recent.remove(0);
+        }
+        self.vol.push(&self.recent, &present);
+        self.cor.push(&self.recent, &present);
+        self.dates += 1;
+    }
+
+    /// The covariance at the last date pushed.
+    pub fn covariance(&self) -> Vec<Vec<f64>> {
+        combine(&self.vol.moments(self.dates), &self.cor.moments(self.dates))
+    }
+}
+
 /// One asset's exponentially weighted squared residuals up to D, accumulated date by date.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Specific {
@@ -83,6 +177,16 @@ impl Specific {
         let w = weight(age, halflife);
         self.weighted += w * residual * residual;
         self.weights += w;
+        self.count += 1;
+    }
+
+    /// Adds a residual `steps` model dates after the last one added: the sums so far are
+    /// decayed by those steps first, so that [`Specific::variance`] stays that of D, the
+    /// residual's date (and of any later date: the ratio is the same).
+    pub fn push(&mut self, residual: f64, steps: usize, halflife: f64) {
+        let decay = weight(steps, halflife);
+        self.weighted = self.weighted * decay + residual * residual;
+        self.weights = self.weights * decay + 1.0;
         self.count += 1;
     }
 
@@ -147,6 +251,29 @@ mod tests {
         assert!((cov[0][1] - both).abs() < 1e-15, "{} vs {both}", cov[0][1]);
         let never = factor_covariance(&[vec![0.01, f64::NAN]], 3.0, 3.0, 0);
         assert!(never[1][1].is_nan() && never[0][1].is_nan() && never[0][0] > 0.0);
+    }
+
+    #[test]
+    fn the_walk_matches_the_covariance_at_every_date() {
+        let mut returns: Vec<Vec<f64>> = Vec::new();
+        for t in 0..40 {
+            let x = t as f64;
+            let third = if t % 7 == 3 { f64::NAN } else { (x * 0.37).cos() * 0.015 };
+            returns.push(vec![(x * 0.9).sin() * 0.01, (x * 1.7).cos() * 0.02 - 0.003, third]);
+        }
+        for lags in [0, 2] {
+            let mut walk = CovarianceWalk::new(3, 5.0, 11.0, lags);
+            for t in 0..returns.len() {
+                walk.push(&returns[t]);
+                let (got, want) = (walk.covariance(), factor_covariance(&returns[..=t], 5.0, 11.0, lags));
+                for i in 0..3 {
+                    for j in 0..3 {
+                        let (g, w) = (got[i][j], want[i][j]);
+                        assert!((g - w).abs() <= 1e-13 * w.abs().max(1e-6), "lags {lags} date {t} ({i}, {j}): {g} vs {w}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 mod covariance;
 mod estimate;
+mod forecasts;
 mod inputs;
 mod regression;
 pub mod settings;

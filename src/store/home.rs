@@ -25,6 +25,9 @@ pub(crate) const RISK: &str = "risk";
 /// Where risk model files live, under `data/`.
 pub(crate) const MODELS: &str = "models";
 
+/// Where saved portfolios' files live, under `data/`.
+pub(crate) const PORTFOLIOS: &str = "portfolios";
+
 /// How long a writer waits for the embedded store's lock before failing with [`Error::Busy`].
 pub(crate) const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
 
@@ -39,6 +42,8 @@ pub enum Scope {
     RiskDataset(String),
     /// A risk model (by name): its estimation and deletion.
     RiskModel(String),
+    /// The saved portfolios: saving and deleting them.
+    Portfolios,
     /// The reference datasets: imports and deletions.
     References,
     /// Reading the reference datasets through a risk dataset's build: shared, so builds run
@@ -53,6 +58,7 @@ impl Scope {
             Scope::Dataset(n) => format!("dataset/{n}"),
             Scope::RiskDataset(n) => format!("risk_dataset/{n}"),
             Scope::RiskModel(n) => format!("risk_model/{n}"),
+            Scope::Portfolios => "portfolios".to_owned(),
             Scope::References | Scope::UsingReferences => "references".to_owned(),
         }
     }

@@ -27,7 +27,7 @@ pub struct Moved {
 }
 
 /// Tables whose ids PostgreSQL generates (their sequences continue after the copied ids).
-const GENERATED_IDS: [&str; 5] = ["dataset", "part", "risk_dataset", "risk_model", "api_key"];
+const GENERATED_IDS: [&str; 6] = ["dataset", "part", "risk_dataset", "risk_model", "api_key", "portfolio"];
 
 /// Copies the home folder `from` into the empty team store `to` and verifies the copy. The home
 /// stays as it was (its write lock is held meanwhile, so nothing changes it).

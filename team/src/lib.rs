@@ -90,6 +90,7 @@ fn describe(scope: &Scope) -> String {
         Scope::Dataset(n) => format!("dataset '{n}'"),
         Scope::RiskDataset(n) => format!("risk dataset '{n}'"),
         Scope::RiskModel(n) => format!("risk model '{n}'"),
+        Scope::Portfolios => "the saved portfolios".to_owned(),
         Scope::References | Scope::UsingReferences => "the reference datasets".to_owned(),
     }
 }

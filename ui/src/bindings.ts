@@ -150,6 +150,22 @@ factor_covariance: { args: { name: string, date: string }, reply: FactorCovarian
  */
 specific_risk: { args: { name: string, date: string }, reply: SpecificRisk },
 /**
+ * A portfolio's risk on a risk model, one report per model date asked for.
+ */
+portfolio_risk: { args: { request: RiskRequest }, reply: Array<RiskReport> },
+/**
+ * The portfolios saved in the home, by name.
+ */
+portfolios: { args: Record<string, never>, reply: Array<PortfolioInfo> },
+/**
+ * Saves a portfolio's holdings by name; refuses an existing name unless `replace`.
+ */
+save_portfolio: { args: { name: string, portfolio: Portfolio, replace: boolean }, reply: PortfolioInfo },
+/**
+ * Deletes a saved portfolio (a missing one is no error with `if_exists`); whether one was deleted.
+ */
+delete_portfolio: { args: { name: string, if_exists: boolean }, reply: boolean },
+/**
  * Runs a data grid over a risk dataset's exposures and describes it.
  */
 grid: { args: { request: GridRequest }, reply: GridInfo },
@@ -177,6 +193,19 @@ version: string,
  * The exposure datasets there, by name.
  */
 datasets: Array<DatasetInfo>, };
+export type AssetRisk = { 
+/**
+ * The asset's id, as the portfolio (or, held only there, the benchmark) gives it.
+ */
+id: string, 
+/**
+ * Its weight (active: the portfolio's less the benchmark's).
+ */
+weight: number, 
+/**
+ * Its share of the portfolio's annualised volatility.
+ */
+contribution: number, };
 export type AssetValue = { 
 /**
  * The asset's id.
@@ -190,6 +219,23 @@ value: number | null,
  * Its value on `previous_date`; `None` when it has none there, or there is no `previous_date`.
  */
 previous: number | null, };
+export type BenchmarkRisk = { 
+/**
+ * The portfolio's total risk alone (annualised).
+ */
+portfolio_risk: number, 
+/**
+ * The benchmark's total risk alone (annualised).
+ */
+benchmark_risk: number, 
+/**
+ * The portfolio's exposure to each factor, in the order of the report's contributions.
+ */
+portfolio_exposures: Array<number>, 
+/**
+ * The benchmark's exposure to each factor.
+ */
+benchmark_exposures: Array<number>, };
 export type Bin = { 
 /**
  * The bin's lower edge (for category counts, the category's index).
@@ -314,6 +360,31 @@ servers: Array<SavedServer>,
  * The saved server the app last worked on (to reconnect to at start), if it was a server.
  */
 last: string | null, };
+export type Contribution = { 
+/**
+ * The factor's label (as `exposures get` names it), or the group's name.
+ */
+factor: string, 
+/**
+ * The factor's group (its role: `market`, `style`, `industry`, …).
+ */
+group: string, 
+/**
+ * The portfolio's exposure to it (1 for a group).
+ */
+exposure: number, 
+/**
+ * Its annualised volatility.
+ */
+volatility: number, 
+/**
+ * The correlation of its return with the portfolio's.
+ */
+correlation: number, 
+/**
+ * exposure × volatility × correlation: its share of the portfolio's annualised volatility.
+ */
+contribution: number, };
 export type CreationReport = { 
 /**
  * Rows written: one per (date, asset) with exposures.
@@ -1020,6 +1091,23 @@ versions: Array<VersionInfo>,
  * Empty while nothing is committed.
  */
 factor_groups: Array<string>, };
+export type Holding = { 
+/**
+ * The portfolio's name (`""` when the file has no `portfolio` column).
+ */
+portfolio: string, 
+/**
+ * The date the holding is of (`YYYY-MM-DD`); none: every date.
+ */
+date: string | null, 
+/**
+ * The asset id, of the portfolio's id type.
+ */
+id: string, 
+/**
+ * The weight (values are divided by the sum of their portfolio's values on their date).
+ */
+weight: number, };
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 export type Layout = { 
 /**
@@ -1177,6 +1265,46 @@ top: number,
  * The plotting area's bottom edge, in pixels from the SVG's top.
  */
 bottom: number, };
+export type Portfolio = { 
+/**
+ * Where it came from (a file's name), for messages.
+ */
+source: string, 
+/**
+ * The id type of the ids (one of the reference's: `bayesid`, `ticker`, …).
+ */
+id_type: string, 
+/**
+ * The holdings, in file order.
+ */
+holdings: Array<Holding>, };
+export type PortfolioChoice = { 
+/**
+ * The holdings.
+ */
+source: PortfolioSource, 
+/**
+ * The portfolio's name within them (needed when they hold several).
+ */
+name: string | null, };
+export type PortfolioInfo = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * The id type of its holdings.
+ */
+id_type: string, 
+/**
+ * How many holdings (over every portfolio and date it holds).
+ */
+holdings: number, 
+/**
+ * When it was saved, RFC 3339 UTC.
+ */
+saved: string, };
+export type PortfolioSource = { "holdings": Portfolio } | { "saved": string };
 export type PreviewQuery = { 
 /**
  * The risk dataset read.
@@ -1468,6 +1596,68 @@ halflife_idio_vol: number,
  * Newey–West lags of the factor covariance (Bartlett weights). Default 0.
  */
 nw_lags: number, };
+export type RiskReport = { 
+/**
+ * The model date (`YYYY-MM-DD`).
+ */
+date: string, 
+/**
+ * √(252 × total variance).
+ */
+total_risk: number, 
+/**
+ * √(252 × factor variance).
+ */
+factor_risk: number, 
+/**
+ * √(252 × specific variance).
+ */
+specific_risk: number, 
+/**
+ * Per factor, in the model's order.
+ */
+contributions: Array<Contribution>, 
+/**
+ * Per group (role), in the model's order.
+ */
+groups: Array<Contribution>, 
+/**
+ * The specific part's share of the annualised volatility.
+ */
+specific_contribution: number, 
+/**
+ * Per matched holding, in file order (the portfolio's, then the benchmark's others).
+ */
+assets: Array<AssetRisk>, 
+/**
+ * The holdings not in the model's universe on the date.
+ */
+unmatched: Array<Unmatched>, 
+/**
+ * With a benchmark: the portfolio's and the benchmark's own risk and exposures.
+ */
+benchmark: BenchmarkRisk | null, };
+export type RiskRequest = { 
+/**
+ * The risk model.
+ */
+model: string, 
+/**
+ * The portfolio.
+ */
+portfolio: PortfolioChoice, 
+/**
+ * A benchmark: the report is then of the active weights (portfolio − benchmark).
+ */
+benchmark: PortfolioChoice | null, 
+/**
+ * The first model date (`YYYY-MM-DD`); none: the last model date (or `end`'s only date).
+ */
+start: string | null, 
+/**
+ * The last model date; none: the last model date. A report per model date from `start` to `end`.
+ */
+end: string | null, };
 export type Role = "market" | "style" | "industry" | "region" | "other";
 export type RowChange = { 
 /**
@@ -1833,6 +2023,19 @@ industry_labels: { [key in string]: { [key in string]: string } },
  * Region group → label → display name: each label (and `ALL`) names itself.
  */
 region_labels: { [key in string]: { [key in string]: string } }, };
+export type Unmatched = { 
+/**
+ * The id as the file gives it.
+ */
+id: string, 
+/**
+ * Its weight.
+ */
+weight: number, 
+/**
+ * Whether it is a holding of the benchmark (else of the portfolio).
+ */
+benchmark: boolean, };
 export type UpdateResult = { 
 /**
  * The risk dataset's name.
