@@ -29,8 +29,8 @@ use ts_rs::TS;
 use crate::Shared;
 use crate::dialogs::Dialogs;
 
-type Reply<T> = Result<T, Error>;
-type App<'a> = State<'a, Arc<Shared>>;
+pub(crate) type Reply<T> = Result<T, Error>;
+pub(crate) type App<'a> = State<'a, Arc<Shared>>;
 
 /// Runs one of the engine's calls without progress or cancel; its reply as JSON (the typed
 /// reply is in the generated bindings). A long call the user may want to follow or cancel (see
@@ -49,7 +49,7 @@ pub async fn call_long(app: App<'_>, call: Call, job: u64, on_progress: Channel<
 
 /// Runs backend work on a blocking thread. With a `job`, its progress goes to the channel and
 /// [`cancel`] with the same id stops it; each job has its own flag, so nothing else can clear it.
-async fn run<T: Send + 'static>(
+pub(crate) async fn run<T: Send + 'static>(
     app: &App<'_>,
     job: Option<(u64, Channel<Step>)>,
     work: impl FnOnce(&dyn Backend, &Progress<'_>) -> Reply<T> + Send + 'static,
@@ -70,7 +70,7 @@ async fn run<T: Send + 'static>(
 
 /// Runs a modal dialog off the main thread: the main thread must keep running the window's
 /// event loop, which the dialog itself needs (a dialog opened on it would wait forever).
-async fn dialog<T: Send + 'static>(app: &App<'_>, ask: impl FnOnce(&dyn Dialogs) -> T + Send + 'static) -> Reply<T> {
+pub(crate) async fn dialog<T: Send + 'static>(app: &App<'_>, ask: impl FnOnce(&dyn Dialogs) -> T + Send + 'static) -> Reply<T> {
     let shared = Arc::clone(app);
     tauri::async_runtime::spawn_blocking(move || ask(shared.dialogs.as_ref()))
         .await
@@ -291,7 +291,7 @@ pub async fn export_exposures(
     let q = &query.query;
     let suggested =
         format!("{}_{}_{}.{extension}", query.dataset, q.start.as_deref().unwrap_or("start"), q.end.as_deref().unwrap_or("end"));
-    let Some(path) = dialog(&app, move |d| d.save_file(&suggested, extension)).await? else { return Ok(None) };
+    let Some(path) = dialog(&app, move |d| d.save_file("Export exposures", &suggested, extension)).await? else { return Ok(None) };
     run(&app, Some((job, on_progress)), move |b, p| {
         b.export_exposures(&query.dataset, &query.query, format, &path, p)?;
         Ok(Some(path.display().to_string()))

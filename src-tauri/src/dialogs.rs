@@ -6,8 +6,11 @@ use std::path::PathBuf;
 pub trait Dialogs: Send + Sync {
     /// Asks for a folder of exposure files.
     fn pick_folder(&self) -> Option<PathBuf>;
-    /// Asks where to save a file, suggesting `file_name`; `extension` is the format's (`csv`, `parquet`).
-    fn save_file(&self, file_name: &str, extension: &str) -> Option<PathBuf>;
+    /// Asks for one file, titled `title`, of the kind `kind` (e.g. "Portfolio") with one of `extensions`.
+    fn pick_file(&self, title: &str, kind: &str, extensions: &[&str]) -> Option<PathBuf>;
+    /// Asks where to save a file, titled `title`, suggesting `file_name`; `extension` is the
+    /// format's (`csv`, `parquet`).
+    fn save_file(&self, title: &str, file_name: &str, extension: &str) -> Option<PathBuf>;
 }
 
 /// The desktop's own dialogs (GTK on Linux).
@@ -18,9 +21,14 @@ impl Dialogs for NativeDialogs {
         rfd::FileDialog::new().set_title("Choose a folder of daily exposure files").pick_folder()
     }
 
-    fn save_file(&self, file_name: &str, extension: &str) -> Option<PathBuf> {
+    fn pick_file(&self, title: &str, kind: &str, extensions: &[&str]) -> Option<PathBuf> {
+        let names: Vec<String> = extensions.iter().map(|e| format!("*.{e}")).collect();
+        rfd::FileDialog::new().set_title(title).add_filter(format!("{kind} ({})", names.join(", ")), extensions).pick_file()
+    }
+
+    fn save_file(&self, title: &str, file_name: &str, extension: &str) -> Option<PathBuf> {
         let path = rfd::FileDialog::new()
-            .set_title("Export exposures")
+            .set_title(title)
             .set_file_name(file_name)
             .add_filter(extension.to_uppercase(), &[extension])
             .save_file()?;
@@ -30,9 +38,12 @@ impl Dialogs for NativeDialogs {
 }
 
 /// Answers every dialog with fixed paths (tests and scripted runs).
+#[derive(Default)]
 pub struct FixedDialogs {
     /// The folder every folder dialog picks (`None`: the user cancels).
     pub folder: Option<PathBuf>,
+    /// The file every file dialog picks (`None`: the user cancels).
+    pub file: Option<PathBuf>,
     /// Where every save dialog saves (`None`: the user cancels).
     pub save_to: Option<PathBuf>,
 }
@@ -42,7 +53,11 @@ impl Dialogs for FixedDialogs {
         self.folder.clone()
     }
 
-    fn save_file(&self, _file_name: &str, _extension: &str) -> Option<PathBuf> {
+    fn pick_file(&self, _title: &str, _kind: &str, _extensions: &[&str]) -> Option<PathBuf> {
+        self.file.clone()
+    }
+
+    fn save_file(&self, _title: &str, _file_name: &str, _extension: &str) -> Option<PathBuf> {
         self.save_to.clone()
     }
 }

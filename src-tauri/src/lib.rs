@@ -3,12 +3,14 @@
 //! [`commands`] runs the engine's calls for the UI (one generic command) and the few requests
 //! that do more (dialogs, this computer's folders, charts, the connection), on a blocking thread
 //! so that the window never waits, with progress sent over a channel and a cancel flag per job ([`jobs`]).
-//! Native dialogs sit behind [`dialogs::Dialogs`] so that tests can answer them.
+//! Native dialogs sit behind [`dialogs::Dialogs`] so that tests can answer them; [`portfolio`]
+//! keeps the Portfolio risk screen's last run of reports.
 
 pub mod commands;
 pub mod connection;
 pub mod dialogs;
 pub mod jobs;
+pub mod portfolio;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -31,6 +33,8 @@ pub struct Shared {
     pub dialogs: Box<dyn Dialogs>,
     /// The running jobs' cancel flags.
     pub jobs: Jobs,
+    /// The Portfolio risk screen's last run, kept for its other dates and its export.
+    pub reports: portfolio::ReportCache,
     /// Where "Try with demo data" writes the demo month (on this computer).
     pub demo_folder: PathBuf,
     /// A message for the user about the window itself, shown once (see [`Shared::take_notice`]).
@@ -46,6 +50,7 @@ impl Shared {
             place: Mutex::new((None, None)),
             dialogs,
             jobs: Jobs::default(),
+            reports: portfolio::ReportCache::default(),
             demo_folder,
             notice: Mutex::new(None),
         })
@@ -69,6 +74,7 @@ impl Shared {
             None => (Arc::clone(&self.local) as Arc<dyn Backend>, (None, None)),
         };
         self.servers().set_last(place.0.as_deref());
+        self.reports.clear();
         *self.backend.write().unwrap_or_else(|p| p.into_inner()) = backend;
         *self.place.lock().unwrap_or_else(|p| p.into_inner()) = place;
     }
@@ -94,6 +100,7 @@ impl Shared {
 /// Registers the state and every command on a builder (the real runtime or the mock one).
 pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tauri::Builder<R> {
     use commands::*;
+    use portfolio::*;
     builder.manage(shared).invoke_handler(tauri::generate_handler![
         call,
         call_long,
@@ -112,6 +119,10 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
         risk_form,
         import_reference,
         export_exposures,
+        choose_portfolio_file,
+        read_portfolio,
+        portfolio_report,
+        export_portfolio_report,
         make_demo,
         cancel,
         connection,

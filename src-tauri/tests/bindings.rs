@@ -86,7 +86,7 @@ fn generated() -> String {
         // The named commands' own arguments and replies.
         riskdesk::scan::ScanReport, riskdesk::uploader::StagingResult, riskdesk::checks::Finding, riskdesk::checks::Thresholds,
         riskdesk::api::Drill, riskdesk::chart::DayCharts, riskdesk::api::DayHistogram, riskdesk::reference::ReferenceInfo,
-        riskdesk::riskmodel::view::ModelCharts,
+        riskdesk::riskmodel::view::ModelCharts, riskdesk_app::portfolio::PortfolioView,
     ];
     Call::visit_types(&mut types);
     let mut text = String::from(

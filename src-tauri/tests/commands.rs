@@ -30,6 +30,10 @@ use team::TeamServer;
 const DATASET: &str = "Demo";
 /// The risk dataset the tests create.
 const RISK: &str = "Demo-Risk";
+/// The file name (in the temporary folder) the file dialog answers with.
+const PORTFOLIO_FILE: &str = "portfolio.csv";
+/// The risk model the portfolio tests create.
+const MODEL: &str = "Demo-Model";
 /// The demo's dates (`DemoOptions::default().start` is 2025-05-01; three days).
 const DATES: [&str; 3] = ["2025-05-01", "2025-05-02", "2025-05-03"];
 
@@ -104,7 +108,11 @@ impl Harness {
             backend.demo_reference(&demo_options()).expect("demo reference");
         }
         let save_to = setup.save_as.map(|name| dir.path().join(name));
-        let dialogs = FixedDialogs { folder: setup.folder_dialog.then(|| folder.clone()), save_to: save_to.clone() };
+        let dialogs = FixedDialogs {
+            folder: setup.folder_dialog.then(|| folder.clone()),
+            file: Some(dir.path().join(PORTFOLIO_FILE)),
+            save_to: save_to.clone(),
+        };
 
         let received: Received = Arc::default();
         let sink = Arc::clone(&received);
@@ -212,6 +220,34 @@ impl Harness {
             "call_long",
             call("create_risk_dataset", json!({ "name": RISK, "settings": settings(), "replace": false }), Some((channel.as_str(), 1))),
         )
+    }
+}
+
+impl Harness {
+    /// Creates the risk model [`MODEL`] of [`RISK`] (after [`Harness::create_risk`]): two model
+    /// dates, the demo's second and third days.
+    fn create_model(&self) -> Value {
+        let (channel, _) = self.channel();
+        let settings = json!({ "risk_dataset": RISK });
+        self.ok(
+            "call_long",
+            call("create_risk_model", json!({ "name": MODEL, "settings": settings, "replace": false }), Some((channel.as_str(), 1))),
+        )
+    }
+
+    /// Writes the file the file dialog answers with: the first `n` assets of the demo (bayesid,
+    /// values 1, 2, 3, …) and an id no reference knows; returns its path.
+    fn write_portfolio(&self, n: usize) -> PathBuf {
+        let mut ids: Vec<String> = demo_rows(&self.demo_files()[0]).into_iter().map(|(a, _)| a).collect();
+        ids.dedup();
+        let mut text = String::from("bayesid,value\n");
+        for (i, id) in ids.iter().take(n).enumerate() {
+            text.push_str(&format!("{id},{}\n", i + 1));
+        }
+        text.push_str("NOT-AN-ASSET,5\n");
+        let path = self._dir.path().join(PORTFOLIO_FILE);
+        std::fs::write(&path, text).unwrap();
+        path
     }
 }
 
@@ -1094,4 +1130,153 @@ fn remote_mode_works_on_the_server_and_exports_from_it() {
     assert_eq!(h.ok("app_info", json!({}))["datasets"].as_array().unwrap().len(), 1);
     let place = h.ok("forget_server", json!({ "name": "Team" }));
     assert!(place["server"].is_null() && place["servers"] == json!([]), "{place}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Portfolio risk
+
+/// A request over the portfolio `holdings` read from a file, on [`MODEL`].
+fn risk_request(holdings: &Value, start: Option<&str>, end: Option<&str>) -> Value {
+    json!({ "model": MODEL, "portfolio": { "source": { "holdings": holdings }, "name": null }, "benchmark": null, "start": start, "end": end })
+}
+
+#[test]
+fn choose_portfolio_file_answers_with_the_fixed_dialog_and_read_portfolio_reads_it() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    let path = h.write_portfolio(10);
+    assert_eq!(h.ok("choose_portfolio_file", json!({ "benchmark": false })), json!(path.display().to_string()));
+    let p = h.ok("read_portfolio", json!({ "path": path, "model": null }));
+    assert_eq!((p["source"].as_str(), p["id_type"].as_str()), (Some(PORTFOLIO_FILE), Some("bayesid")), "{p}");
+    let weights: Vec<f64> = field(&p["holdings"], "weight").iter().map(|w| w.as_f64().unwrap()).collect();
+    assert_eq!(weights.len(), 11);
+    assert!((weights.iter().sum::<f64>() - 1.0).abs() < 1e-12, "values become weights: {weights:?}");
+
+    // A bad column is refused with the file, line and column.
+    std::fs::write(&path, "bayesid,weight,sector\nA,0.5,Tech\n").unwrap();
+    let e = h.err("read_portfolio", json!({ "path": path, "model": null }));
+    assert_eq!(e["code"], "invalid_input");
+    let details = e["details"].to_string();
+    assert!(details.contains("line 1, column 3 (sector): unknown column"), "{e}");
+}
+
+#[test]
+fn portfolio_report_equals_the_engines_and_keeps_the_run_for_its_other_dates() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    h.create_risk();
+    h.create_model();
+    let path = h.write_portfolio(40);
+    let holdings = h.ok("read_portfolio", json!({ "path": path, "model": MODEL }));
+    let backend = h.shared.backend();
+    let portfolio: riskdesk::portfolio::Portfolio = serde_json::from_value(holdings.clone()).unwrap();
+    let engine = |start: Option<&str>| {
+        let request = riskdesk::portfolio::RiskRequest {
+            model: MODEL.into(),
+            portfolio: riskdesk::portfolio::PortfolioChoice {
+                source: riskdesk::portfolio::PortfolioSource::Holdings(portfolio.clone()),
+                name: None,
+            },
+            benchmark: None,
+            start: start.map(str::to_owned),
+            end: None,
+        };
+        serde_json::to_value(backend.portfolio_risk(&request, &Progress::none()).unwrap()).unwrap()
+    };
+
+    // One date (the model's last): the engine's report, one point, the unknown id listed.
+    let (channel, _) = h.channel();
+    let view = h.ok(
+        "portfolio_report",
+        json!({ "run": 1, "request": risk_request(&holdings, None, None), "date": null, "job": 1, "onProgress": channel }),
+    );
+    let last = engine(None);
+    assert_eq!(view["report"], last[0]);
+    assert_eq!(view["series"].as_array().unwrap().len(), 1);
+    assert_eq!(view["report"]["date"], DATES[2]);
+    assert_eq!(view["report"]["unmatched"][0]["id"], "NOT-AN-ASSET");
+    assert_eq!(view["series"][0]["unmatched"], 1);
+    assert_eq!(view["series"][0]["matched"], 40);
+    assert_eq!(view["groups"], json!(["market", "style", "industry", "region"]));
+    assert_eq!(view["series"][0]["total_risk"], last[0]["total_risk"]);
+
+    // A range: one point per model date and the last date's report; its first date from the
+    // kept reports (no new run: no progress), equal to the engine's.
+    let range = risk_request(&holdings, Some(DATES[1]), None);
+    let (channel, id) = h.channel();
+    let view = h.ok("portfolio_report", json!({ "run": 2, "request": range, "date": null, "job": 2, "onProgress": channel }));
+    assert!(!h.steps(id).is_empty(), "the run reports its progress");
+    let all = engine(Some(DATES[1]));
+    assert_eq!(field(&view["series"], "date"), [&json!(DATES[1]), &json!(DATES[2])]);
+    assert_eq!(view["report"], all[1]);
+    let (channel, id) = h.channel();
+    let first = h.ok("portfolio_report", json!({ "run": 2, "request": range, "date": DATES[1], "job": 3, "onProgress": channel }));
+    assert_eq!(first["report"], all[0]);
+    assert!(h.steps(id).is_empty(), "answered from the kept reports: {:?}", h.steps(id));
+    let e = h.err("portfolio_report", json!({ "run": 2, "request": range, "date": DATES[0], "job": 4, "onProgress": h.channel().0 }));
+    assert!(e["message"].as_str().unwrap().contains("is not a date of this report"), "{e}");
+    // Another run with the same request runs again (the model may have changed meanwhile).
+    let (channel, id) = h.channel();
+    h.ok("portfolio_report", json!({ "run": 3, "request": range, "date": null, "job": 5, "onProgress": channel }));
+    assert!(!h.steps(id).is_empty());
+
+    // A date outside the model is the engine's refusal.
+    let e = h.err("portfolio_report", json!({ "run": 4, "request": risk_request(&holdings, Some("2030-01-01"), Some("2030-01-01")), "date": null, "job": 6, "onProgress": h.channel().0 }));
+    assert_eq!(e["code"], "invalid_input", "{e}");
+}
+
+#[test]
+fn export_portfolio_report_writes_the_clis_csv_where_the_dialog_says() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    h.create_risk();
+    h.create_model();
+    let path = h.write_portfolio(25);
+    let holdings = h.ok("read_portfolio", json!({ "path": path, "model": MODEL }));
+    let range = risk_request(&holdings, Some(DATES[1]), None);
+    // Run 7 is not kept (another request ran as 7 before): the export runs it, with progress.
+    h.ok(
+        "portfolio_report",
+        json!({ "run": 7, "request": risk_request(&holdings, None, None), "date": null, "job": 1, "onProgress": h.channel().0 }),
+    );
+    let (channel, id) = h.channel();
+    let written = h.ok("export_portfolio_report", json!({ "run": 7, "request": range, "job": 2, "onProgress": channel }));
+    let save_to = h.save_to.clone().unwrap();
+    assert_eq!(written, json!(save_to.display().to_string()));
+    assert!(!h.steps(id).is_empty(), "the export ran the report");
+
+    let portfolio: riskdesk::portfolio::Portfolio = serde_json::from_value(holdings).unwrap();
+    let request = riskdesk::portfolio::RiskRequest {
+        model: MODEL.into(),
+        portfolio: riskdesk::portfolio::PortfolioChoice { source: riskdesk::portfolio::PortfolioSource::Holdings(portfolio), name: None },
+        benchmark: None,
+        start: Some(DATES[1].into()),
+        end: None,
+    };
+    let reports = h.shared.backend().portfolio_risk(&request, &Progress::none()).unwrap();
+    let expected = h._dir.path().join("expected.csv");
+    riskdesk::portfolio::report_table(&reports).save(riskdesk::table::Format::Csv, &expected).unwrap();
+    assert_eq!(std::fs::read_to_string(&save_to).unwrap(), std::fs::read_to_string(&expected).unwrap(), "the CLI's table");
+    assert!(std::fs::read_to_string(&save_to).unwrap().contains(",unmatched,NOT-AN-ASSET,portfolio,"));
+
+    // The kept run exports without running again; a cancelled dialog writes nothing.
+    let (channel, id) = h.channel();
+    h.ok("export_portfolio_report", json!({ "run": 7, "request": range, "job": 3, "onProgress": channel }));
+    assert!(h.steps(id).is_empty(), "{:?}", h.steps(id));
+    let cancelled = Harness::with(Setup { reference: true, save_as: None, ..Setup::default() });
+    assert_eq!(
+        cancelled.ok("export_portfolio_report", json!({ "run": 1, "request": range, "job": 1, "onProgress": cancelled.channel().0 })),
+        Value::Null
+    );
+}
+
+#[test]
+fn portfolios_are_saved_listed_and_deleted_through_call() {
+    let h = Harness::with(Setup { reference: true, ..Setup::default() });
+    let path = h.write_portfolio(5);
+    let holdings = h.ok("read_portfolio", json!({ "path": path, "model": null }));
+    let saved = h.ok("call", call("save_portfolio", json!({ "name": "Core", "portfolio": holdings, "replace": false }), None));
+    assert_eq!((saved["name"].as_str(), saved["holdings"].as_u64()), (Some("Core"), Some(6)), "{saved}");
+    assert_eq!(field(&h.ok("call", call("portfolios", json!({}), None)), "name"), [&json!("Core")]);
+    let e = h.err("call", call("save_portfolio", json!({ "name": "Core", "portfolio": holdings, "replace": false }), None));
+    assert_eq!(e["code"], "conflict");
+    assert_eq!(h.ok("call", call("delete_portfolio", json!({ "name": "Core", "if_exists": false }), None)), json!(true));
+    assert_eq!(h.ok("call", call("portfolios", json!({}), None)), json!([]));
 }

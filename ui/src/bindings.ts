@@ -1428,6 +1428,23 @@ assets: number,
 /**
  * When it was stored (a risk dataset's last build), as an RFC 3339 UTC timestamp.
  */
+export type PortfolioView = { 
+/**
+ * The run, as the window numbered it.
+ */
+run: number, 
+/**
+ * The factor groups, in the model's order (the series' `groups` follow it).
+ */
+groups: Array<string>, 
+/**
+ * One point per model date of the run, in date order.
+ */
+series: Array<RiskPoint>, 
+/**
+ * The full report of the date asked for (the last date by default).
+ */
+report: RiskReport, };
 created: string, };
 export type RiskDatasetSettings = { 
 /**
@@ -1719,6 +1736,51 @@ folder: string,
  * The files that qualify, sorted by path.
  */
 files: Array<ScannedFile>, 
+export type RiskPoint = { 
+/**
+ * The model date (`YYYY-MM-DD`).
+ */
+date: string, 
+/**
+ * Total risk (active risk with a benchmark).
+ */
+total_risk: number, 
+/**
+ * Factor risk.
+ */
+factor_risk: number, 
+/**
+ * Specific risk.
+ */
+specific_risk: number, 
+/**
+ * Each factor group's contribution to the total, in the order of [`PortfolioView::groups`].
+ */
+groups: Array<number>, 
+/**
+ * The specific part's contribution to the total.
+ */
+specific_contribution: number, 
+/**
+ * With a benchmark: the portfolio's own total risk.
+ */
+portfolio_risk: number | null, 
+/**
+ * With a benchmark: the benchmark's own total risk.
+ */
+benchmark_risk: number | null, 
+/**
+ * Holdings matched to the model's universe that date.
+ */
+matched: number, 
+/**
+ * Holdings left out (not in the model's universe that date).
+ */
+unmatched: number, 
+/**
+ * The weight of the holdings left out.
+ */
+unmatched_weight: number, };
 /**
  * How many of `files` each year has, one entry per year that has any, oldest first.
  */
