@@ -14,6 +14,7 @@ import type {
   ErrorBody, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
   Connection, SavedServer, ServerInfo, GridRequest, GridInfo, GridColumn, GridDay, GridFilter, GridOp, GridSort, ColumnKind,
   ModelCharts, RiskModelInfo,
+  Portfolio, PortfolioInfo, PortfolioView, RiskPoint, RiskReport, RiskRequest,
 } from "./bindings";
 export type {
   ArgsOf, CommitMode, Method, ReplyOf, RiskDatasetSettings,
@@ -22,6 +23,7 @@ export type {
   StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
   Connection, SavedServer, ServerInfo, GridRequest, GridInfo, GridColumn, GridDay, GridFilter, GridOp, GridSort, ColumnKind,
   ModelCharts, RiskModelInfo,
+  Portfolio, PortfolioInfo, PortfolioView, RiskPoint, RiskReport, RiskRequest,
 };
 /** A failed command: the engine's stable code, its message and detail lines. */
 export type UiError = ErrorBody;
@@ -104,6 +106,20 @@ export const api = {
    * largest) and the forecasts at a date (null: the defaults). */
   modelCharts: (name: string, group: string | null, lines: string[], date: string | null, width: number, height: number) =>
     command<ModelCharts>("model_charts", { name, group, lines, date, width, height }),
+  /** Asks for a portfolio (or, with `benchmark`, a benchmark) file; null when cancelled. */
+  choosePortfolioFile: (benchmark: boolean) => command<string | null>("choose_portfolio_file", { benchmark }),
+  /** Reads a portfolio file on this computer; its ids of an id type of `model`'s reference. */
+  readPortfolio: (path: string, model: string | null) => command<Portfolio>("read_portfolio", { path, model }),
+  /** Run `run`'s reports (kept by the shell): the series and the full report of `date` (null: the last). */
+  portfolioReport: (run: number, request: RiskRequest, date: string | null, job: Job) =>
+    command<PortfolioView>("portfolio_report", { run, request, date, ...jobArgs(job) }),
+  /** Asks where to save, then writes run `run`'s reports as CSV; the file, or null when cancelled. */
+  exportPortfolioReport: (run: number, request: RiskRequest, job: Job) =>
+    command<string | null>("export_portfolio_report", { run, request, ...jobArgs(job) }),
+  portfolios: () => call("portfolios", {}),
+  savePortfolio: (name: string, portfolio: Portfolio, replace: boolean) => call("save_portfolio", { name, portfolio, replace }),
+  deletePortfolio: (name: string) => call("delete_portfolio", { name, if_exists: false }),
+  riskModels: () => call("risk_models", {}),
   demo: (job: Job) => command<string>("make_demo", jobArgs(job)),
   cancel: (job: number) => command<null>("cancel", { job }),
   connection: () => command<Connection>("connection"),

@@ -17,6 +17,7 @@ import { timings } from "./screens/grid";
 import { HistoryScreen } from "./screens/history";
 import { RiskScreen } from "./screens/riskDataset";
 import { RiskModelScreen } from "./screens/riskModel";
+import { onPortfolioDrop, portfolioDragAt, PortfolioScreen } from "./screens/portfolio";
 import { SettingsScreen, setReferenceFolder } from "./screens/settings";
 import { dragOver, onDrop, UploadScreen } from "./screens/upload";
 
@@ -32,6 +33,7 @@ const steps = computed(() => ({
   risk: info.value?.datasets.some((d) => d.latest_version > 0) ?? false,
   dataset: userRisk.value.length > 0,
   model: userRisk.value.length > 0,
+  portfolio: userRisk.value.length > 0,
   settings: true,
   connection: true,
 }));
@@ -56,6 +58,7 @@ function Sidebar() {
       <Step id="risk" n="4" label="Risk dataset" />
       <Step id="dataset" n="5" label="Dataset" />
       <Step id="model" n="6" label="Risk model" />
+      <Step id="portfolio" n="7" label="Portfolio risk" />
       <div class="spacer" />
       <Step id="connection" n="⇄" label="Connection" />
       <Step id="settings" n="⚙" label="Settings" />
@@ -77,6 +80,7 @@ const SCREENS: Record<Screen, () => preact.JSX.Element> = {
   risk: RiskScreen,
   dataset: DatasetScreen,
   model: RiskModelScreen,
+  portfolio: PortfolioScreen,
   settings: SettingsScreen,
   connection: ConnectionScreen,
 };
@@ -131,8 +135,15 @@ async function main() {
   }
   if ((current.value?.staged ?? 0) > 0) await refreshDetail();
   await getCurrentWebview().onDragDropEvent((event) => {
-    dragOver.value = event.payload.type === "over" || event.payload.type === "enter";
-    if (event.payload.type === "drop") void onDrop(event.payload.paths);
+    const p = event.payload;
+    // On the Portfolio risk screen a dropped file is a portfolio (or, dropped on its slot, the benchmark).
+    if (screen.value === "portfolio") {
+      const target = portfolioDragAt(p.type === "leave" ? null : p.position);
+      if (p.type === "drop") void onPortfolioDrop(p.paths, target);
+      return;
+    }
+    dragOver.value = p.type === "over" || p.type === "enter";
+    if (p.type === "drop") void onDrop(p.paths);
   });
 }
 
@@ -145,11 +156,12 @@ window.addEventListener("resize", () => {
   }, 250);
 });
 
-// Hooks reachable from scripts: the end-to-end test feeds a folder through the drop handler, can
-// fill the reference import's folder as if chosen in the dialog, and reads how long the Dataset
-// screen's grid runs and row reads took.
-(window as unknown as { __riskdesk: { drop: (paths: string[]) => Promise<void>; referenceFolder: (path: string) => void; gridTimings: () => typeof timings } }).__riskdesk = {
+// Hooks reachable from scripts: the end-to-end test feeds a folder through the drop handler (and
+// a portfolio file through the Portfolio risk screen's), can fill the reference import's folder
+// as if chosen in the dialog, and reads how long the Dataset screen's grid runs and row reads took.
+(window as unknown as { __riskdesk: { drop: (paths: string[]) => Promise<void>; dropPortfolio: typeof onPortfolioDrop; referenceFolder: (path: string) => void; gridTimings: () => typeof timings } }).__riskdesk = {
   drop: onDrop,
+  dropPortfolio: onPortfolioDrop,
   referenceFolder: setReferenceFolder,
   gridTimings: () => timings,
 };

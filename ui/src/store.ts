@@ -5,7 +5,7 @@ import { computed, signal } from "@preact/signals";
 import { api, type AppInfo, type Connection, type ReferenceInfo, type RiskForm, type Thresholds } from "./api";
 import { Defaulted } from "./defaulted";
 
-export type Screen = "start" | "check" | "history" | "risk" | "dataset" | "model" | "settings" | "connection";
+export type Screen = "start" | "check" | "history" | "risk" | "dataset" | "model" | "portfolio" | "settings" | "connection";
 
 export const screen = signal<Screen>("start");
 export const info = signal<AppInfo | null>(null);
@@ -56,6 +56,8 @@ interface Confirm {
   run: () => void;
   /** A destructive action: the confirm button is red. */
   danger?: boolean;
+  /** Cancel is the focused button (Enter cancels): for what cannot be undone. */
+  cancelFirst?: boolean;
   /** A small table under the text (e.g. what a commit replaces). */
   table?: { head: string[]; rows: string[][]; more?: string };
 }

@@ -73,8 +73,9 @@ export function ProgressBar() {
 export function ConfirmDialog() {
   const c = confirm.value;
   const button = useRef<HTMLButtonElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    if (c) button.current?.focus();
+    if (c) (c.cancelFirst ? cancel : button).current?.focus();
   }, [c]);
   if (!c) return null;
   const close = () => (confirm.value = null);
@@ -93,7 +94,7 @@ export function ConfirmDialog() {
             </div>
           : null}
         <div class="actions right">
-          <button id="confirm-cancel" onClick={close}>Cancel</button>
+          <button id="confirm-cancel" ref={cancel} onClick={close}>Cancel</button>
           <button class={c.danger ? "primary danger" : "primary"} id="confirm" ref={button} onClick={() => { confirm.value = null; c.run(); }}>{c.action}</button>
         </div>
       </div>
