@@ -46,6 +46,9 @@ const CHECK_SHOTS: [&str; 3] = ["12-findings.png", "13-version-diff.png", "14-co
 /// The screenshots the remote test writes.
 const REMOTE_SHOTS: [&str; 4] = ["16-connection.png", "17-remote-check.png", "18-remote-risk.png", "19-remote-dataset.png"];
 
+/// The screenshots the portfolio risk test writes.
+const PORTFOLIO_SHOTS: [&str; 3] = ["24-portfolio-empty.png", "25-portfolio.png", "26-portfolio-range.png"];
+
 /// The screenshots the defects test writes.
 const DEFECT_SHOTS: [&str; 3] = ["09-industry-with-commas.png", "10-reference-data.png", "11-reloaded.png"];
 
@@ -102,16 +105,24 @@ fn xdotool(s: &Session, args: &[&str]) {
     }
 }
 
-/// Drags `folder` onto the drop zone the way a user does from a file manager: a real GTK drag
-/// source, pressed, moved over the window and released with xdotool (the app sees a native drop).
-/// The source must live until the app has read the dropped paths from it: keep what this returns.
+/// Drags `folder` onto the Upload screen's drop zone (see [`drag_onto`]).
 #[must_use]
 fn drag_onto_drop_zone(s: &Session, folder: &Path) -> DragSource {
+    drag_onto(s, folder, "dropzone")
+}
+
+/// Drags `path` (a folder or a file) onto the element with id `target` the way a user does from a
+/// file manager: a real GTK drag source, pressed, moved over the window and released with
+/// xdotool (the app sees a native drop), once the element shows the drag over it (its `hover`
+/// class). The source must live until the app has read the dropped paths from it: keep what this
+/// returns.
+#[must_use]
+fn drag_onto(s: &Session, path: &Path, target: &str) -> DragSource {
     let (sx, sy) = (1500, 300); // the source's corner: right of the 1280-pixel-wide app window
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/drag_source.py");
     let child = std::process::Command::new("/usr/bin/python3")
         .arg(&fixture)
-        .arg(folder)
+        .arg(path)
         .args([sx.to_string(), sy.to_string()])
         .spawn()
         .unwrap_or_else(|e| s.fail(&format!("cannot start {}: {e}", fixture.display())));
@@ -120,14 +131,15 @@ fn drag_onto_drop_zone(s: &Session, folder: &Path) -> DragSource {
         let found = std::process::Command::new("xdotool").args(["search", "--name", "^riskdesk-drag-source$"]).output();
         Ok(found.ok().filter(|o| o.status.success() && !o.stdout.is_empty()).map(|_| ()))
     });
-    let target = s
+    let at = s
         .execute(
-            "const r = document.getElementById('dropzone').getBoundingClientRect();
+            "const e = document.getElementById(arguments[0]); e.scrollIntoView({ block: 'center' });
+             const r = e.getBoundingClientRect();
              return [Math.round(window.screenX + r.left + r.width / 2), Math.round(window.screenY + r.top + r.height / 2)];",
-            json!([]),
+            json!([target]),
         )
-        .unwrap_or_else(|e| s.fail(&format!("cannot locate the drop zone: {e}")));
-    let (tx, ty) = (target[0].as_i64().unwrap_or(640), target[1].as_i64().unwrap_or(200));
+        .unwrap_or_else(|e| s.fail(&format!("cannot locate #{target}: {e}")));
+    let (tx, ty) = (at[0].as_i64().unwrap_or(640), at[1].as_i64().unwrap_or(200));
     let (fx, fy) = (sx + 100, sy + 50);
     xdotool(s, &["mousemove", &fx.to_string(), &fy.to_string()]);
     xdotool(s, &["mousedown", "1"]);
@@ -140,11 +152,11 @@ fn drag_onto_drop_zone(s: &Session, folder: &Path) -> DragSource {
     // The pointer moves on over the zone until the window sees the drag there (the zone lights
     // up); only then is the button released.
     let mut wiggle = 0;
-    s.wait("the drag over the drop zone", |s| {
+    s.wait(&format!("the drag over #{target}"), |s| {
         wiggle += 1;
         let d = 2 + wiggle % 2 * 4;
         xdotool(s, &["mousemove", &(tx + d).to_string(), &(ty + d).to_string()]);
-        let over = s.execute("return document.getElementById('dropzone').classList.contains('hover');", json!([]))?;
+        let over = s.execute("return document.getElementById(arguments[0]).classList.contains('hover');", json!([target]))?;
         Ok(over.as_bool().filter(|&b| b).map(|_| ()))
     });
     xdotool(s, &["mouseup", "1"]);
@@ -216,6 +228,19 @@ const BACKSPACE: &str = "\u{E003}";
 
 /// The WebDriver key for Enter.
 const ENTER: &str = "\u{E007}";
+
+/// The WebDriver key for ←.
+const ARROW_LEFT: &str = "\u{E012}";
+
+/// Presses and releases `key` on the focused element, as a user does (W3C key actions: a
+/// chart or a button takes no typed text).
+fn press(s: &Session, key: &str) {
+    let keys = json!({ "actions": [{ "type": "key", "id": "keyboard",
+        "actions": [{ "type": "keyDown", "value": key }, { "type": "keyUp", "value": key }] }] });
+    if let Err(e) = s.cmd("POST", "/actions", Some(keys)) {
+        s.fail(&format!("cannot press {key:?}: {e}"));
+    }
+}
 
 /// Focuses the input `css` and selects all of its text, as a user does before typing over it
 /// (WebKitWebDriver types nothing after a Control+A sent as keys).
@@ -1019,5 +1044,207 @@ fn the_workflow_runs_against_a_server() {
     assert!(local.datasets().expect("datasets").is_empty(), "the remote run wrote to this computer's home");
     drop(s);
     drop(server);
+    println!("e2e screenshots: {}", artifacts.display());
+}
+
+/// Waits until the element `css` shows `needle` in its rendered text (`innerText`: WebDriver's
+/// element text leaves out text inside elements that clip their overflow, as long names do).
+fn wait_shown(s: &Session, css: &str, needle: &str) -> String {
+    s.wait(&format!("`{css}` showing {needle:?}"), |s| {
+        let text = s.execute("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", json!([css]))?;
+        Ok(text.as_str().filter(|t| t.contains(needle)).map(str::to_owned))
+    })
+}
+
+/// The figure a headline element `css` shows: its exact value (`data-exact`) and its text.
+fn figure(s: &Session, css: &str) -> (f64, String) {
+    let v =
+        js(s, "(() => { const e = document.querySelector(arguments[0]); return [e.dataset.exact, e.innerText.trim()]; })()", json!([css]));
+    let exact = v[0].as_str().and_then(|t| t.parse::<f64>().ok()).unwrap_or_else(|| s.fail(&format!("{css} has no exact value: {v}")));
+    (exact, v[1].as_str().unwrap_or_default().to_owned())
+}
+
+/// Waits until the Portfolio risk screen shows a finished report of `date`.
+fn wait_report(s: &Session, date: &str) {
+    s.wait(&format!("the portfolio report of {date}"), |s| {
+        let v = s.execute(
+            "const r = document.getElementById('portfolio-report'); const d = document.getElementById('report-date');
+             return !!r && r.getAttribute('aria-busy') === 'false' && !r.classList.contains('stale') && !!d && d.innerText.trim() === arguments[0]
+                 && document.querySelectorAll('#progress').length === 0;",
+            json!([date]),
+        )?;
+        Ok(v.as_bool().filter(|&b| b).map(|_| ()))
+    });
+}
+
+/// Requires that the headline shows `report`'s figures: each the engine's value to the last bit
+/// (the element's exact value) and printed as a percentage with two decimals.
+fn assert_headline(s: &Session, report: &riskdesk::portfolio::RiskReport) {
+    for (css, want) in [
+        ("#risk-total .figvalue", report.total_risk),
+        ("#risk-factor .figvalue", report.factor_risk),
+        ("#risk-specific .figvalue", report.specific_risk),
+    ] {
+        let (exact, text) = figure(s, css);
+        if exact.to_bits() != want.to_bits() || text != format!("{:.2}%", 100.0 * want) {
+            s.fail(&format!("{css} shows {text} ({exact:e}); the engine reports {want:e} at {}", report.date));
+        }
+    }
+    let matched = js(s, "document.getElementById('holdings-matched').innerText", json!([]));
+    if parse_count(matched.as_str().unwrap_or_default()) != Some(report.assets.len() as u64) {
+        s.fail(&format!("{matched} holdings matched; the engine matched {}", report.assets.len()));
+    }
+}
+
+/// The Portfolio risk screen: the empty state while there is no model; then a portfolio file
+/// dragged onto the screen from another window (a real native drop), whose headline figures
+/// equal the engine's for the same file and date to the last bit, with the holdings the model
+/// does not know listed with their weight; a file with a bad column reported in place; a range's
+/// chart and a date picked in it with the keyboard; Save as…, a saved portfolio picked with the
+/// mouse, and Delete… whose confirmation cancels on Enter.
+#[test]
+#[ignore = "needs Xvfb, webkit2gtk-driver and tauri-driver: run scripts/test"]
+fn portfolio_risk_reads_a_dropped_file_as_the_engine_does() {
+    const MODEL: &str = "Demo-Model";
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let home_dir = tmp.path().join("home");
+    let folder = tmp.path().join("folder");
+    let opts = riskdesk::demo::DemoOptions { assets: 400, days: 6, ..Default::default() };
+    let backend = riskdesk::LocalBackend::open(&home_dir).expect("open the home");
+    backend.demo_reference(&opts).expect("demo reference");
+    riskdesk::demo::write_exposures(&folder, &opts, &riskdesk::Progress::none()).expect("demo exposures");
+    backend.stage("Demo", &[folder], false, &riskdesk::Progress::none()).expect("stage");
+    backend.commit("Demo", riskdesk::uploader::CommitMode::Append, None, &riskdesk::Progress::none()).expect("commit");
+    let settings = json!({
+        "reference_dataset": "Demo-Global",
+        "exposures": [{ "exposure_type": "uploaded", "exposure_source": "Demo", "market_factor_group": "market",
+            "style_factor_group": "style", "industry_factor_group": "industry", "region_factor_group": "region" }]
+    });
+    let settings = serde_json::from_value(settings).expect("risk dataset settings");
+    backend.create_risk_dataset("Demo-Risk", &settings, false, &riskdesk::Progress::none()).expect("risk dataset");
+
+    let artifacts = artifacts_dir(&PORTFOLIO_SHOTS);
+    let s = open_app(&home_dir, &artifacts);
+
+    // No model yet: the screen says what to do.
+    s.click_when_ready("#nav-portfolio");
+    wait_shown(&s, "#portfolio-no-model", "No risk model yet");
+    shot(&s, "24-portfolio-empty.png");
+    let model_settings = serde_json::from_value(json!({ "risk_dataset": "Demo-Risk" })).expect("model settings");
+    let model = backend.create_risk_model(MODEL, &model_settings, false, &riskdesk::Progress::none()).expect("risk model");
+    let last = model.report.last_date.clone().expect("model dates");
+    s.click_when_ready("#go-model");
+    wait_shown(&s, "#model-list", MODEL);
+    s.click_when_ready("#nav-portfolio");
+    s.wait_for("#portfolio-slot");
+
+    // A portfolio of 120 assets by ticker, with values, and two ids no reference knows.
+    let query = serde_json::from_value(json!({ "start": last, "end": last, "id_type": "ticker" })).expect("exposure query");
+    let exposures = backend.exposures("Demo-Risk", &query).expect("exposures");
+    let ticker = exposures.names.iter().position(|n| n == "ticker").expect("a ticker column");
+    let mut file = String::from("ticker,value\n");
+    for row in 0..120 {
+        file.push_str(&format!("{},{}\n", exposures.cell(row * 3, ticker), 1000 + 37 * row));
+    }
+    file.push_str("NOT-A-TICKER,9000\nGONE-2024,4500\n");
+    let path = tmp.path().join("growth book.csv");
+    std::fs::write(&path, file).expect("the portfolio file");
+
+    // Dropped on the screen from another window: the headline equals the engine's at the last date.
+    let source = drag_onto(&s, &path, "portfolio-slot");
+    wait_report(&s, &last);
+    drop(source);
+    let portfolio = backend.read_portfolio(&path, Some(MODEL)).expect("the engine reads the file");
+    let request = |start: Option<&str>| riskdesk::portfolio::RiskRequest {
+        model: MODEL.into(),
+        portfolio: riskdesk::portfolio::PortfolioChoice {
+            source: riskdesk::portfolio::PortfolioSource::Holdings(portfolio.clone()),
+            name: None,
+        },
+        benchmark: None,
+        start: start.map(str::to_owned),
+        end: None,
+    };
+    let reports = backend.portfolio_risk(&request(None), &riskdesk::Progress::none()).expect("the engine's report");
+    assert_headline(&s, &reports[0]);
+    let left_out = wait_shown(&s, "#holdings-unmatched", "2 not in the model");
+    let weight: f64 = reports[0].unmatched.iter().map(|u| u.weight).sum();
+    if !left_out.contains(&format!("{:.2}%", 100.0 * weight)) {
+        s.fail(&format!("the holdings left out say {left_out:?}; their weight is {weight}"));
+    }
+    let rows = s.table_rows("#unmatched-table tbody tr");
+    let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    if ids != ["NOT-A-TICKER", "GONE-2024"] {
+        s.fail(&format!("the unmatched holdings listed are {rows:?}"));
+    }
+    s.wait_for("#part-group-market");
+    s.click_when_ready("#part-group-style button");
+    wait_shown(&s, "#crumb-group", "Style");
+    s.wait_for("[id='part-factor-style.style.Momentum']");
+    shot(&s, "25-portfolio.png");
+
+    // A file with a bad column: the error is shown at the portfolio, whose report stays.
+    let bad = tmp.path().join("bad.csv");
+    std::fs::write(&bad, "ticker,weight,sector\nAAA,0.5,Tech\n").expect("the bad file");
+    let script = "const done = arguments[arguments.length - 1];
+        window.__riskdesk.dropPortfolio([arguments[0]], 'portfolio').then(() => done(null), (e) => done(String(e)));";
+    match s.execute_async(script, json!([bad])) {
+        Ok(v) if v.is_null() => {}
+        other => s.fail(&format!("window.__riskdesk.dropPortfolio failed: {other:?}")),
+    }
+    wait_shown(&s, "#portfolio-read-error", "line 1, column 3 (sector): unknown column");
+    wait_shown(&s, "#report-date", &last);
+
+    // A range: the series charts; ← on the chart shows the date before, as the engine reports it.
+    s.click_when_ready("#mode-range");
+    s.wait_for("#chart-risk svg path");
+    wait_report(&s, &last);
+    let series =
+        backend.portfolio_risk(&request(model.report.first_date.as_deref()), &riskdesk::Progress::none()).expect("the engine's series");
+    let before = &series[series.len() - 2];
+    s.wait_for("#chart-risk");
+    js(&s, "document.getElementById('chart-risk').focus()", json!([]));
+    press(&s, ARROW_LEFT);
+    wait_report(&s, &before.date);
+    assert_headline(&s, before);
+    wait_shown(&s, "#chart-risk .readout", &before.date);
+    shot(&s, "26-portfolio-range.png");
+
+    // Save as…, the saved one picked with the mouse, and Delete… (Enter keeps it, Delete deletes).
+    s.click_when_ready("#portfolio-save");
+    type_into(&s, "#save-name", "Growth Book");
+    s.click_when_ready("#save-confirm");
+    wait_shown(&s, "#portfolio-store-done", "Saved as Growth Book");
+    pick_with_mouse(&s, "#portfolio-saved", 1);
+    wait_shown(&s, "#report-title", "Growth Book");
+    wait_report(&s, &last);
+    assert_headline(&s, &series[series.len() - 1]);
+    s.click_when_ready("#portfolio-delete");
+    s.wait_for("#confirm-cancel");
+    s.wait("the delete confirmation to focus Cancel", |s| {
+        let focused = s.execute("return document.activeElement && document.activeElement.id;", json!([]))?;
+        Ok((focused == json!("confirm-cancel")).then_some(()))
+    });
+    // A real key press, as the keyboard sends it to the window under the pointer (WebDriver's
+    // synthetic Enter does not activate a button): the pointer rests on the dialog's text.
+    let at = js(
+        &s,
+        "(() => { const r = document.getElementById('confirm-text').getBoundingClientRect();
+            return [Math.round(window.screenX + r.left + 10), Math.round(window.screenY + r.top + r.height / 2)]; })()",
+        json!([]),
+    );
+    xdotool(&s, &["mousemove", &at[0].as_i64().unwrap_or(640).to_string(), &at[1].as_i64().unwrap_or(400).to_string()]);
+    xdotool(&s, &["key", "Return"]);
+    s.wait("the confirmation to close", |s| Ok(s.find("#confirm-cancel")?.is_none().then_some(())));
+    if backend.portfolios().expect("saved portfolios").len() != 1 {
+        s.fail("Enter on the delete confirmation deleted the saved portfolio");
+    }
+    s.click_when_ready("#portfolio-delete");
+    s.click_when_ready("#confirm");
+    wait_shown(&s, "#portfolio-store-done", "Deleted saved portfolio Growth Book");
+    if !backend.portfolios().expect("saved portfolios").is_empty() {
+        s.fail("the saved portfolio is still there");
+    }
+    drop(s);
     println!("e2e screenshots: {}", artifacts.display());
 }

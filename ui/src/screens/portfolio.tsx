@@ -199,7 +199,10 @@ function setSide(target: "portfolio" | "benchmark", s: Side) {
     (target === "portfolio" ? portfolio : benchmark).value = s;
     // What the last read or save said was about the slot's earlier choice.
     const action = target === "portfolio" ? reading : readingBenchmark;
-    if (s.kind !== "file") action.done.value = null;
+    if (s.kind !== "file") {
+      action.done.value = null;
+      action.error.value = null;
+    }
     if (target === "portfolio") storing.done.value = null;
   });
   void report();

@@ -98,7 +98,7 @@ export function SeriesChart({ id, title, dates, lines, selected, onPick, unit, e
           {ticks.map((t) => (
             <g key={`x${t.day}`}>
               <line x1={xOf(t.day)} x2={xOf(t.day)} y1={bottom} y2={bottom + 4} class="axisline" />
-              <text x={xOf(t.day)} y={bottom + 16} class="tick" text-anchor="middle">{t.label}</text>
+              <text x={xOf(t.day)} y={bottom + 16} class="tick" text-anchor={xOf(t.day) > width - 6 * t.label.length ? "end" : "middle"}>{t.label}</text>
             </g>
           ))}
           <line x1={M.left} x2={M.left} y1={M.top} y2={bottom} class="axisline" />
