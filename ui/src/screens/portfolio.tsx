@@ -5,6 +5,7 @@
 // factors and to assets, the exposures (against the benchmark), the holdings the model cannot
 // see, and Export CSV.
 import { batch, computed, signal } from "@preact/signals";
+import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { api, type PortfolioInfo, type PortfolioView, type RiskModelInfo, type RiskReport, type RiskRequest } from "../api";
 import { Action } from "../action";
@@ -14,7 +15,7 @@ import {
   assetRows, datesProblem, exposureRows, factorRows, fileName, fileSide, groupRows, groupTitle, pct, portfolioNames, riskRequest, savedHoldings,
   saveName, severalNames, sideLabel, unmatchedSummary, varianceShares, type Dates, type PartRow, type Side,
 } from "../portfolio";
-import { ask, go } from "../store";
+import { ask, go, placeName } from "../store";
 import { DateInput, Outcome, Row, Select } from "../ui";
 import { BarCell, BarHead, barAxis, PALETTE, SeriesChart, type Line } from "./portfolio/charts";
 
@@ -30,6 +31,8 @@ const dates = signal<Dates>({ mode: "date", date: "", start: "", end: "" });
 const savedNames = signal<Record<string, string[]>>({});
 /** The report shown and the request it answers. */
 const shown = signal<{ request: RiskRequest; view: PortfolioView } | null>(null);
+/** Where the app worked when the choices were made (saved portfolios and models are the place's). */
+let chosenAt: string | null = null;
 type Level = { kind: "groups" } | { kind: "group"; group: string } | { kind: "assets" };
 const level = signal<Level>({ kind: "groups" });
 const exposureGroup = signal("style");
@@ -37,6 +40,8 @@ const assetFind = signal("");
 const assetLimit = signal(25);
 /** Which slot a drag is over (the drop lands there). */
 const dragTarget = signal<"portfolio" | "benchmark" | null>(null);
+/** Whether the last run was cancelled (the report shown is then of earlier choices). */
+const cancelled = signal(false);
 /** The Save as… form: the name typed. */
 const saveAs = signal<string | null>(null);
 
@@ -64,6 +69,16 @@ const current = computed(() => {
 // ----- work -----
 
 async function load() {
+  // Another place (a server, or this computer again): its own models and saved portfolios (a
+  // file read here stays chosen).
+  if (chosenAt !== null && chosenAt !== placeName.value) {
+    batch(() => {
+      shown.value = null;
+      for (const side of [portfolio, benchmark]) if (side.value.kind === "saved") side.value = { kind: "none" };
+      savedNames.value = {};
+    });
+  }
+  chosenAt = placeName.value;
   await loading.run("Loading the risk models and saved portfolios", async () => {
     const [m, p] = await Promise.all([api.riskModels(), api.portfolios()]);
     batch(() => {
@@ -100,6 +115,7 @@ async function report() {
     done: (v, took) => `${count(v.series.length, "model date")} reported ${took}`,
   });
   if (run !== runs) return;
+  cancelled.value = v === undefined && running.error.value === null;
   if (v) {
     batch(() => {
       shown.value = { request: req, view: v };
@@ -344,7 +360,7 @@ function Slot({ target }: { target: "portfolio" | "benchmark" }) {
           </div>
         : null}
       {target === "portfolio" && saveAs.value !== null && side.kind === "file" ? <SaveForm side={side} /> : null}
-      <Outcome action={action} id={`${target}-read`} />
+      <Outcome action={action} id={`${target}-read`} errorsOnly />
       {target === "portfolio" ? <Outcome action={storing} id="portfolio-store" /> : null}
     </>
   );
@@ -388,15 +404,19 @@ function Setup() {
     <section class="card form" id="portfolio-setup">
       <Row label="Portfolio" top><div class="slotcol"><Slot target="portfolio" /></div></Row>
       <Row label="Benchmark" top hint={undefined}><div class="slotcol"><Slot target="benchmark" /></div></Row>
-      <Row label="Risk model" htmlFor="portfolio-model" hint={m ? `${m.report.risk_dataset} · ${count(m.report.dates, "date")} · ${count(m.report.factors.length, "factor")}${m.status === "stale" ? " · stale: update it on the Risk model screen" : ""}` : undefined}>
-        <Select id="portfolio-model" value={model.value} options={list.map((x) => ({ value: x.name, label: x.status === "stale" ? `${x.name} (stale)` : x.name }))}
-          onChange={(v) => { batch(() => { model.value = v; dates.value = { ...dates.value, date: "", start: "", end: "" }; }); void report(); }} />
+      <Row label="Risk model" htmlFor="portfolio-model">
+        <span class="inline modelrow">
+          <Select id="portfolio-model" value={model.value} options={list.map((x) => ({ value: x.name, label: x.status === "stale" ? `${x.name} (stale)` : x.name }))}
+            onChange={(v) => { batch(() => { model.value = v; dates.value = { ...dates.value, date: "", start: "", end: "" }; }); void report(); }} />
+          <span class="muted">{m ? `${m.report.risk_dataset} · ${count(m.report.dates, "date")} · ${count(m.report.factors.length, "factor")}` : ""}</span>
+          {m?.status === "stale" ? <span class="bad" title={m.stale_reason ?? ""}>stale: update it on the Risk model screen</span> : null}
+        </span>
       </Row>
       <DatesRow />
       <div class="runline">
         <Outcome action={running} id="portfolio-run" errorsOnly={!current.value} />
         {!running.error.value && shown.value && !current.value && !running.pending.value && request.value && !problem.value
-          ? <p class="warning" id="portfolio-stale">The report below is of the earlier choices. <button id="portfolio-rerun" onClick={() => void report()}>Report</button></p>
+          ? <p class="warning" id="portfolio-stale">{cancelled.value ? "Cancelled: the report below is of the earlier choices." : "The report below is of the earlier choices."} <button id="portfolio-rerun" onClick={() => void report()}>Report</button></p>
           : null}
       </div>
     </section>
@@ -405,7 +425,7 @@ function Setup() {
 
 // ----- the report -----
 
-function Figure({ id, label, value, sub, exact }: { id: string; label: string; value: string; sub: string; exact: number | null }) {
+function Figure({ id, label, value, sub, exact }: { id: string; label: string; value: string; sub: ComponentChildren; exact: number | null }) {
   return (
     <div class="figure" id={id}>
       <div class="figlabel">{label}</div>
@@ -422,8 +442,8 @@ function Headline({ r }: { r: RiskReport }) {
   const active = b !== null;
   return (
     <div class="headline" id="portfolio-headline">
-      <Figure id="risk-total" label={active ? "Active risk" : "Total risk"} value={pct(r.total_risk)} exact={r.total_risk}
-        sub={b ? `tracking error · portfolio ${pct(b.portfolio_risk)}, benchmark ${pct(b.benchmark_risk)}` : "annualised volatility"} />
+      <Figure id="risk-total" label={active ? "Tracking error" : "Total risk"} value={pct(r.total_risk)} exact={r.total_risk}
+        sub={b ? <>portfolio <span id="risk-portfolio">{pct(b.portfolio_risk)}</span><br />benchmark <span id="risk-benchmark">{pct(b.benchmark_risk)}</span></> : "annualised volatility"} />
       <Figure id="risk-factor" label={active ? "Active factor risk" : "Factor risk"} value={pct(r.factor_risk)} exact={r.factor_risk} sub={`${pct(shares.factor, 1)} of the variance`} />
       <Figure id="risk-specific" label={active ? "Active specific risk" : "Specific risk"} value={pct(r.specific_risk)} exact={r.specific_risk} sub={`${pct(shares.specific, 1)} of the variance`} />
       <div class={`figure holdings ${u.rows.length > 0 ? "warn" : ""}`} id="risk-holdings">
@@ -433,10 +453,8 @@ function Headline({ r }: { r: RiskReport }) {
           {u.rows.length === 0
             ? <span class="muted">all in the model's universe</span>
             : <a href="#unmatched" onClick={(e) => { e.preventDefault(); document.getElementById("unmatched")?.scrollIntoView({ block: "start", behavior: "smooth" }); }}>
-                {[
-                  u.portfolio.count > 0 ? `${int(u.portfolio.count)}${active ? " of the portfolio" : ""} not in the model · weight ${pct(u.portfolio.weight, 2)}` : null,
-                  u.benchmark.count > 0 ? `${int(u.benchmark.count)} of the benchmark · ${pct(u.benchmark.weight, 2)}` : null,
-                ].filter((x) => x !== null).join("; ")}
+                {u.portfolio.count > 0 ? <span class="line">{`${active ? "portfolio: " : ""}${int(u.portfolio.count)} not in the model (${active ? "" : "weight "}${pct(u.portfolio.weight, 2)})`}</span> : null}
+                {u.benchmark.count > 0 ? <span class="line">{`benchmark: ${int(u.benchmark.count)} not in the model (${pct(u.benchmark.weight, 2)})`}</span> : null}
               </a>}
         </div>
       </div>
@@ -516,7 +534,7 @@ function Contributions({ r }: { r: RiskReport }) {
           <thead>
             <tr>
               <th>{assets ? "Asset" : l.kind === "groups" ? "Group" : "Factor"}</th>
-              <th class="barcol"><BarHead axis={axis} at={at} label="Contribution (annualised)" /></th>
+              <th class="barcol tick"><BarHead axis={axis} at={at} label="Contribution (annualised)" /></th>
               {assets
                 ? <th class="num" title={active ? "Active weight: portfolio less benchmark" : "Weight"}>{active ? "Active weight" : "Weight"}</th>
                 : <>
@@ -537,7 +555,7 @@ function Contributions({ r }: { r: RiskReport }) {
                     ? <button class="link" title={`${x.full}: ${x.drill.kind === "group" ? "its factors" : "the assets"}`} onClick={(e) => { e.stopPropagation(); drill(x); }}>{x.label}<span class="muted"> ›</span></button>
                     : <span class={assets ? "id" : ""} title={x.full}>{x.label}</span>}
                 </td>
-                <td class="barcol"><BarCell axis={axis} at={at} bars={[{ value: x.contribution, title: `${x.label}: ${pct(x.contribution)}` }]} /></td>
+                <td class="barcol tick"><BarCell axis={axis} at={at} bars={[{ value: x.contribution, title: `${x.label}: ${pct(x.contribution)}` }]} /></td>
                 {assets
                   ? <Num v={x.weight} text={pct(x.weight, 3)} />
                   : <>
@@ -555,7 +573,7 @@ function Contributions({ r }: { r: RiskReport }) {
             ? <tfoot>
                 <tr id="parts-total">
                   <td><strong>{active ? "Active risk" : "Total risk"}</strong></td>
-                  <td class="barcol" />
+                  <td class="barcol tick" />
                   <Num v={r.total_risk} text={pct(r.total_risk)} /><td />
                   <Num v={r.total_risk} text={pct(r.total_risk)} />
                   <td class="num">100.0%</td>
@@ -594,7 +612,7 @@ function Exposures({ r }: { r: RiskReport }) {
           <thead>
             <tr>
               <th>Factor</th>
-              <th class="barcol"><BarHead axis={axis} at={at} label={b ? "Exposure: portfolio and benchmark" : "Exposure"} format={numberTick} /></th>
+              <th class="barcol tick"><BarHead axis={axis} at={at} label={b ? "Exposure: portfolio and benchmark" : "Exposure"} format={numberTick} /></th>
               {b ? <><th class="num">Portfolio</th><th class="num">Benchmark</th><th class="num">Active</th></> : <th class="num">Exposure</th>}
             </tr>
           </thead>
@@ -602,7 +620,7 @@ function Exposures({ r }: { r: RiskReport }) {
             {rows.map((x) => (
               <tr key={x.full}>
                 <td class="name"><span title={x.full}>{x.label}</span></td>
-                <td class="barcol">
+                <td class="barcol tick">
                   <BarCell axis={axis} at={at} format={(v) => fixed(v, 4)}
                     bars={b ? [{ value: x.portfolio ?? 0, colour: PALETTE[0], title: `Portfolio ${fixed(x.portfolio, 4)}` }, { value: x.benchmark ?? 0, colour: PALETTE[7], title: `Benchmark ${fixed(x.benchmark, 4)}` }] : [{ value: x.exposure, title: fixed(x.exposure, 4) }]} />
                 </td>
@@ -669,7 +687,7 @@ function Series({ v, request: req }: { v: PortfolioView; request: RiskRequest })
     <div class="charts" id="portfolio-series">
       <SeriesChart id="chart-risk" title={active ? "Active risk over time (annualised, %)" : "Risk over time (annualised, %)"} dates={dates} lines={risk} selected={selected} onPick={pick} unit="annualised" />
       <SeriesChart id="chart-parts" title="Contributions by group (annualised, %)" dates={dates} lines={parts} selected={selected} onPick={pick} unit="annualised" />
-      {active ? <div class="span2"><SeriesChart id="chart-sides" title="Portfolio and benchmark total risk (annualised, %)" dates={dates} lines={sides} selected={selected} onPick={pick} unit="annualised" /></div> : null}
+      {active ? <div class="span2"><SeriesChart id="chart-sides" title="Portfolio and benchmark total risk (annualised, %)" dates={dates} lines={sides} selected={selected} onPick={pick} unit="annualised" height={170} /></div> : null}
     </div>
   );
 }

@@ -42,13 +42,14 @@ interface SeriesProps {
   /** What a value means, for the read-out and the axis (e.g. "annualised volatility"). */
   unit: string;
   extra?: ComponentChildren;
+  /** SVG pixels; 230 by default. */
+  height?: number;
 }
 
-const HEIGHT = 230;
 const M = { left: 50, right: 14, top: 10, bottom: 26 };
 
 /** Values over the run's dates on a calendar axis, percent on the y axis, with a read-out of the date under the pointer. */
-export function SeriesChart({ id, title, dates, lines, selected, onPick, unit, extra }: SeriesProps) {
+export function SeriesChart({ id, title, dates, lines, selected, onPick, unit, extra, height: HEIGHT = 230 }: SeriesProps) {
   const [box, width] = useWidth<HTMLDivElement>(480);
   const [hover, setHover] = useState<number | null>(null);
   const days = dates.map(dayNumber);
