@@ -317,10 +317,11 @@ function Slot({ target }: { target: "portfolio" | "benchmark" }) {
   if (side.kind === "file") {
     const n = inFile.find((x) => x.name === (side.name ?? "")) ?? inFile[0];
     const on = n && n.dates > 0 ? (n.dates === 1 ? ` on ${n.last}` : `, ${n.dates} dates ${n.first} to ${n.last}`) : "";
+    const facts = `${count(n?.assets ?? side.portfolio.holdings.length, "holding")}${on} · ids: ${side.portfolio.id_type} · weights sum to ${pct(n?.weight ?? 0, 1)}`;
     what = (
       <>
         <strong class="ellipsis" title={side.path}>{fileName(side.path)}</strong>
-        <span class="muted">{`${count(n?.assets ?? side.portfolio.holdings.length, "holding")}${on} · ids: ${side.portfolio.id_type} · weights sum to ${pct(n?.weight ?? 0, 1)}`}</span>
+        <span class="muted" title={`${side.path}\n${facts}`}>{facts}</span>
       </>
     );
   } else if (side.kind === "saved") {
