@@ -467,6 +467,19 @@ pub enum Upload {
         #[arg(long, value_enum, default_value = "table")]
         format: ListFormat,
     },
+    /// What committing the staged data would do to a risk model: the affected dates fitted again
+    /// (nothing committed or stored), the change in factor returns, t-stats, R² and estimation
+    /// universe, the assets driving it, and the risk of every saved portfolio.
+    Impact {
+        #[command(flatten)]
+        d: DatasetArg,
+        /// The risk model (its risk dataset must be built on the dataset).
+        #[arg(long)]
+        model: String,
+        /// table: the largest changes; json: every figure.
+        #[arg(long, value_parser = ["table", "json"], default_value = "table")]
+        format: String,
+    },
     /// Commit staged names into a new version.
     Commit {
         #[command(flatten)]

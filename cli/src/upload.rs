@@ -34,6 +34,14 @@ pub fn run(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {
         Upload::Check { d, staging, version, thresholds, quick, format } => {
             return check(backend, &d.dataset, CheckArgs { staging, version, thresholds, quick, format });
         }
+        Upload::Impact { d, model, format } => {
+            let impact = with_progress(|p| backend.model_impact(&d.dataset, &model, p))?;
+            if format == "json" {
+                print_json(&impact)?;
+            } else {
+                print_impact(&impact)?;
+            }
+        }
         Upload::Commit { d, mode, names, json } => {
             let mode = CommitMode::parse(&mode)?;
             let result = with_progress(|p| backend.commit(&d.dataset, mode, names.as_deref(), p))?;
@@ -273,4 +281,94 @@ fn print_diff_rows(backend: &dyn Backend, dataset: &str, from: u32, to: u32, dif
         out.write_all(b"\n]}\n").map_err(io)?;
     }
     out.flush().map_err(io)
+}
+
+/// A model impact: per date the fit and the largest factor-return changes with their drivers,
+/// then the saved portfolios' risk and the notes.
+fn print_impact(m: &riskdesk::riskmodel::ModelImpact) -> Result<()> {
+    println!("Model impact of the data staged for {} on risk model {} (nothing committed or stored)", m.dataset, m.model);
+    let changed = |a: Option<f64>, b: Option<f64>| a.map(f64::to_bits) != b.map(f64::to_bits);
+    let delta = |f: &riskdesk::riskmodel::FactorImpact| match (f.fret_before, f.fret_after) {
+        (Some(a), Some(b)) => (b - a).abs(),
+        (None, None) => 0.0,
+        _ => f64::INFINITY,
+    };
+    let number = |v: Option<f64>, decimals: usize| v.map_or("-".to_owned(), |v| format!("{v:.decimals$}"));
+    let any = m.dates.iter().any(|d| d.factors.iter().any(|f| changed(f.fret_before, f.fret_after)) || d.assets_before != d.assets_after);
+    if m.dates.is_empty() {
+        println!("  No model date reads the staged dates.");
+    } else if !any {
+        println!("  No change: {} model date(s) fitted again give the same factor returns.", m.dates.len());
+    }
+    for d in &m.dates {
+        println!(
+            "\n{} (exposures of {}): R² {} → {}; estimation universe {} → {}",
+            d.date,
+            d.exposures_date,
+            number(d.r2_before, 6),
+            number(d.r2_after, 6),
+            thousands(u64::from(d.assets_before)),
+            thousands(u64::from(d.assets_after))
+        );
+        let mut factors: Vec<_> = d.factors.iter().filter(|f| changed(f.fret_before, f.fret_after)).collect();
+        if factors.is_empty() {
+            continue;
+        }
+        factors.sort_by(|a, b| delta(b).total_cmp(&delta(a)));
+        let shown = factors.len().min(10);
+        println!("  largest factor-return changes ({shown} of {} changed):", factors.len());
+        let rows: Vec<serde_json::Value> = factors[..shown]
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "factor": f.factor,
+                    "fret_before": number(f.fret_before, 6),
+                    "fret_after": number(f.fret_after, 6),
+                    "change": f.fret_before.zip(f.fret_after).map_or("-".to_owned(), |(a, b)| format!("{:+.6}", b - a)),
+                    "t_before": number(f.t_before, 3),
+                    "t_after": number(f.t_after, 3),
+                })
+            })
+            .collect();
+        print_table(&Table::from_records(&rows), ListFormat::Table)?;
+        if !d.drivers.is_empty() {
+            println!("  assets driving it (exposure change × regression weight):");
+            let value = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.4}"));
+            let rows: Vec<serde_json::Value> = d
+                .drivers
+                .iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "id": a.id,
+                        "weight": format!("{:.1}", a.weight),
+                        "change": format!("{:.3}", a.change),
+                        "factor": a.factor,
+                        "before": value(a.before),
+                        "after": value(a.after),
+                    })
+                })
+                .collect();
+            print_table(&Table::from_records(&rows), ListFormat::Table)?;
+        }
+    }
+    if !m.portfolios.is_empty() {
+        println!("\nSaved portfolios' total risk at {} (annualised):", m.portfolios[0].date);
+        let rows: Vec<serde_json::Value> = m
+            .portfolios
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "portfolio": p.portfolio,
+                    "now": format!("{:.4}%", 100.0 * p.before),
+                    "with_staged": format!("{:.4}%", 100.0 * p.after),
+                    "change": format!("{:+.4}%", 100.0 * (p.after - p.before)),
+                })
+            })
+            .collect();
+        print_table(&Table::from_records(&rows), ListFormat::Table)?;
+    }
+    for n in &m.notes {
+        println!("note: {n}");
+    }
+    Ok(())
 }

@@ -23,7 +23,7 @@ use riskdesk::portfolio::{Portfolio, PortfolioInfo, RiskReport, RiskRequest};
 use riskdesk::reference::ReferenceInfo;
 use riskdesk::riskdataset::grid::{GridInfo, GridRequest};
 use riskdesk::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
-use riskdesk::riskmodel::{DateFrame, FactorCovariance, ModelFrame, RiskModelInfo, RiskModelSettings, SpecificRisk};
+use riskdesk::riskmodel::{DateFrame, FactorCovariance, ModelFrame, ModelImpact, RiskModelInfo, RiskModelSettings, SpecificRisk};
 use riskdesk::scan::FileStatus;
 use riskdesk::table::{Format, Table};
 use riskdesk::uploader::{
@@ -320,6 +320,10 @@ impl Backend for RemoteBackend {
 
     fn specific_risk(&self, name: &str, date: &str) -> Result<SpecificRisk> {
         self.call(Call::SpecificRisk { name: name.into(), date: date.into() }, &Progress::none())
+    }
+
+    fn model_impact(&self, dataset: &str, model: &str, progress: &Progress<'_>) -> Result<ModelImpact> {
+        self.call(Call::ModelImpact { dataset: dataset.into(), model: model.into() }, progress)
     }
 
     fn portfolio_risk(&self, request: &RiskRequest, progress: &Progress<'_>) -> Result<Vec<RiskReport>> {

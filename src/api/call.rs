@@ -28,7 +28,7 @@ use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
 use crate::riskdataset::grid::{GridInfo, GridRequest};
 use crate::riskdataset::{CreationReport, Description, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
-use crate::riskmodel::{DateFrame, FactorCovariance, ModelFrame, RiskModelInfo, RiskModelSettings, SpecificRisk};
+use crate::riskmodel::{DateFrame, FactorCovariance, ModelFrame, ModelImpact, RiskModelInfo, RiskModelSettings, SpecificRisk};
 use crate::scan::FileStatus;
 use crate::uploader::{
     CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult, VersionDiff,
@@ -193,6 +193,8 @@ calls! {
         |b, _| b.save_portfolio(name, portfolio, *replace);
     /// Deletes a saved portfolio (a missing one is no error with `if_exists`); whether one was deleted.
     DeletePortfolio { name: String, if_exists: bool } -> bool = |b, _| b.delete_portfolio(name, *if_exists);
+    /// What committing the data staged for a dataset would do to a risk model.
+    ModelImpact { dataset: String, model: String } -> ModelImpact = |b, p| b.model_impact(dataset, model, p);
     /// Runs a data grid over a risk dataset's exposures and describes it.
     Grid { request: GridRequest } -> GridInfo = |b, p| b.grid(request, p);
     /// Rows `offset..offset + limit` of a grid, as text, with its total row count.
@@ -214,6 +216,7 @@ impl Call {
             | Call::UpdateRiskModel { .. }
             | Call::SpecificRisk { .. }
             | Call::PortfolioRisk { .. }
+            | Call::ModelImpact { .. }
             | Call::Grid { .. } => true,
             Call::Datasets { .. }
             | Call::FileStatuses { .. }
@@ -291,6 +294,7 @@ impl Call {
             | Call::FactorCovariance { .. }
             | Call::SpecificRisk { .. }
             | Call::PortfolioRisk { .. }
+            | Call::ModelImpact { .. }
             | Call::Portfolios { .. }
             | Call::Grid { .. }
             | Call::GridRows { .. } => false,
@@ -333,7 +337,7 @@ mod tests {
     #[test]
     fn every_signature_names_a_method_serde_knows() {
         let signatures = Call::signatures(&Config::new());
-        assert_eq!(signatures.len(), 42);
+        assert_eq!(signatures.len(), 43);
         for s in &signatures {
             // Arguments of the wrong shape fail on a field, never on the method's name.
             let e = serde_json::from_value::<Call>(serde_json::json!({ "method": s.method, "args": 7 })).unwrap_err().to_string();

@@ -13,7 +13,7 @@ use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
 use crate::riskdataset::grid::{Grid, GridInfo, GridRequest};
 use crate::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
-use crate::riskmodel::{DateFrame, FactorCovariance, ModelFrame, RiskModelInfo, RiskModelSettings, SpecificRisk};
+use crate::riskmodel::{DateFrame, FactorCovariance, ModelFrame, ModelImpact, RiskModelInfo, RiskModelSettings, SpecificRisk};
 use crate::scan::FileStatus;
 use crate::store::{Embedded, Home, Storage};
 use crate::table::{Format, Table};
@@ -373,6 +373,10 @@ impl Backend for LocalBackend {
 
     fn specific_risk(&self, name: &str, date: &str) -> Result<SpecificRisk> {
         self.with(|h| h.specific_risk(name, date))
+    }
+
+    fn model_impact(&self, dataset: &str, model: &str, progress: &Progress<'_>) -> Result<ModelImpact> {
+        self.with(|h| h.model_impact(dataset, model, progress))
     }
 
     fn portfolio_risk(&self, request: &RiskRequest, progress: &Progress<'_>) -> Result<Vec<RiskReport>> {

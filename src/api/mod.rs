@@ -36,7 +36,7 @@ use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
 use crate::riskdataset::grid::{GridInfo, GridRequest};
 use crate::riskdataset::{CreationReport, Description, ExposureQuery, RiskDatasetInfo, RiskDatasetSettings, UpdateResult};
-use crate::riskmodel::{DateFrame, FactorCovariance, ModelFrame, RiskModelInfo, RiskModelSettings, SpecificRisk};
+use crate::riskmodel::{DateFrame, FactorCovariance, ModelFrame, ModelImpact, RiskModelInfo, RiskModelSettings, SpecificRisk};
 use crate::scan::{FileStatus, ScanReport};
 use crate::table::{Format, Table};
 use crate::uploader::{
@@ -210,6 +210,10 @@ pub trait Backend: Send + Sync {
 
     /// Deletes a saved portfolio; with `if_exists` a missing one is no error. Whether one was deleted.
     fn delete_portfolio(&self, name: &str, if_exists: bool) -> Result<bool>;
+
+    /// What committing the data staged for `dataset` would do to risk model `model` (nothing is
+    /// committed or stored).
+    fn model_impact(&self, dataset: &str, model: &str, progress: &Progress<'_>) -> Result<ModelImpact>;
 
     // ----- exposures -----
 

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use super::decompose::{ModelAt, Part, Risk, decompose};
 use super::{Portfolio, PortfolioChoice, PortfolioSource, RiskRequest};
 use crate::progress::Progress;
-use crate::riskdataset::exposures::Categorical;
+use crate::riskdataset::exposures::{Categorical, Scaling};
 use crate::riskdataset::{ExposureQuery, Selection};
+use crate::riskmodel::Changed;
 use crate::riskmodel::view::TRADING_DAYS;
 use crate::table::Values;
 use crate::{Error, Home, Result};
@@ -189,6 +190,17 @@ impl Home {
 
     /// The risk reports `request` asks for, one per model date in its range, in date order.
     pub fn portfolio_risk(&self, request: &RiskRequest, progress: &Progress<'_>) -> Result<Vec<RiskReport>> {
+        self.risk_reports(request, None, progress)
+    }
+
+    /// [`Home::portfolio_risk`], with `changed`: as if the model's returns, residuals and
+    /// exposures of some dates were those.
+    pub(crate) fn risk_reports(
+        &self,
+        request: &RiskRequest,
+        changed: Option<&Changed>,
+        progress: &Progress<'_>,
+    ) -> Result<Vec<RiskReport>> {
         let model = &request.model;
         let info = self.describe_risk_model(model)?;
         let dates = self.model_dates(model, request.start.as_deref(), request.end.as_deref())?;
@@ -234,7 +246,7 @@ impl Home {
         assets.dedup();
         let slot: HashMap<u32, usize> = assets.iter().enumerate().map(|(i, &a)| (a, i)).collect();
         progress.report("forecasts", 0, dates.len() as u64, "reading the model's forecasts");
-        let forecasts = self.model_forecasts(model, &dates, &assets)?;
+        let forecasts = self.model_forecasts(model, &dates, &assets, changed)?;
         progress.check()?;
 
         let groups: Vec<String> = {
@@ -281,10 +293,19 @@ impl Home {
                 })
                 .collect()
         };
+        // Changed exposures of the dates asked for, shaped as the stored ones are.
+        let mut replaced: HashMap<i32, HashMap<u32, Vec<f64>>> = HashMap::new();
+        for (&day, built) in changed.map(|c| c.exposures.range(dates[0]..=dates[dates.len() - 1])).into_iter().flatten() {
+            if dates.binary_search(&day).is_ok() {
+                let caps = self.market_caps(&info.report.reference_dataset, day)?.day(day)?;
+                replaced.insert(day, work(query.shape_as(built, Scaling::Caps(&caps), Categorical::Indicators)));
+            }
+        }
         let mut reports = Vec::with_capacity(dates.len());
         let mut t = 0;
-        query.map_days(self, &dates, Categorical::Indicators, &work, &mut |exposures| {
+        query.map_days(self, &dates, Categorical::Indicators, &work, &mut |stored| {
             let day = dates[t];
+            let exposures = replaced.remove(&day).unwrap_or(stored);
             let cov: Vec<Vec<f64>> =
                 forecasts.covariance[t].iter().map(|r| r.iter().map(|v| if v.is_finite() { *v } else { 0.0 }).collect()).collect();
             let specific = &forecasts.specific[t];

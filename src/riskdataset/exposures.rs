@@ -338,7 +338,7 @@ impl Query {
 
     /// One date's output with each output row's reference asset; industries and regions as
     /// 0/1 columns per chosen category, or as one column of labels each.
-    pub(super) fn shape_as(&self, built: &Built, scaling: Scaling<'_>, categorical: Categorical) -> Shaped {
+    pub(crate) fn shape_as(&self, built: &Built, scaling: Scaling<'_>, categorical: Categorical) -> Shaped {
         let layout = &built.layout;
         let q = &self.query;
         let asset_ref: Vec<Option<u32>> = built.asset.dict.values().iter().map(|a| self.ref_index.get(a).copied()).collect();
@@ -436,7 +436,7 @@ impl Query {
 
 /// How [`Query::shape_as`] standardizes styles.
 #[derive(Clone, Copy)]
-pub(super) enum Scaling<'a> {
+pub(crate) enum Scaling<'a> {
     /// From that date's market caps (asset, cap).
     Caps(&'a [(u32, f64)]),
     /// By the scales a shaping of the same date and query found before (see [`Shaped::scales`]).

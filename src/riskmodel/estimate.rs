@@ -22,30 +22,31 @@ use crate::table::Values;
 use crate::{Error, Home, Result};
 
 /// One cross-section waiting for its regression.
-struct Job {
+pub(super) struct Job {
     /// The exposures' date d(t-1) and the returns' date d(t).
-    exposures_date: i32,
-    date: i32,
-    shaped: Shaped,
-    caps: Vec<(u32, f64)>,
-    returns: Vec<(u32, f64)>,
+    pub exposures_date: i32,
+    pub date: i32,
+    pub shaped: Shaped,
+    pub caps: Vec<(u32, f64)>,
+    pub returns: Vec<(u32, f64)>,
 }
 
 /// What one date's regression gives.
-struct DayFit {
-    date: i32,
-    fit: regression::Fit,
-    assets: u32,
-    residuals: DayResiduals,
+pub(super) struct DayFit {
+    pub date: i32,
+    pub fit: regression::Fit,
+    /// The estimation universe's size.
+    pub assets: u32,
+    pub residuals: DayResiduals,
 }
 
 /// Where each kind of column sits in a shaped day's table, and the categorical groups.
-struct Shape {
+pub(super) struct Shape {
     /// Table columns of the numeric factors.
-    numeric: Vec<usize>,
+    pub numeric: Vec<usize>,
     /// Per categorical group: its table column, its factor count and its settings' constraint
     /// and shrinkage.
-    groups: Vec<(usize, usize, super::settings::ZeroSum, Option<f64>)>,
+    pub groups: Vec<(usize, usize, super::settings::ZeroSum, Option<f64>)>,
 }
 
 /// The model an update replaces: what it estimated, so that unchanged dates are taken as they were.
@@ -56,6 +57,45 @@ pub(crate) struct Previous {
     pub stats: Stats,
     /// Its residuals' file, on this machine.
     pub residuals: PathBuf,
+}
+
+/// The exposures a model regresses on: every numeric factor, industries and regions as labels.
+pub(super) fn model_query(layout: &crate::riskdataset::Layout) -> ExposureQuery {
+    let all_of = |c: &Option<_>| if c.is_some() { Selection::All } else { Selection::None };
+    ExposureQuery { industries: all_of(&layout.industry), regions: all_of(&layout.region), ..ExposureQuery::default() }
+}
+
+/// A model's factors (numeric, then each category of industry and region) and where they sit
+/// in a shaped day, for the risk dataset `layout` and `settings`.
+pub(super) fn model_shape(settings: &RiskModelSettings, layout: &crate::riskdataset::Layout) -> Result<(Vec<ModelFactor>, Shape)> {
+    let categories: Vec<(Role, &crate::riskdataset::built::Categories)> =
+        [(Role::Industry, &layout.industry), (Role::Region, &layout.region)]
+            .into_iter()
+            .filter_map(|(r, c)| c.as_ref().map(|c| (r, c)))
+            .collect();
+    settings.check_groups(&categories.iter().map(|(_, c)| c.group.as_str()).collect::<Vec<_>>())?;
+    let mut factors: Vec<ModelFactor> = layout
+        .numeric
+        .iter()
+        .map(|c| ModelFactor { label: c.label(), role: c.role, group: c.group.clone(), factor: c.factor.clone() })
+        .collect();
+    let first_group_column = 2 + layout.numeric.len();
+    let mut shape = Shape { numeric: (2..first_group_column).collect(), groups: Vec::new() };
+    for (i, (role, c)) in categories.iter().enumerate() {
+        factors.extend(c.factors.iter().map(|f| ModelFactor {
+            label: format!("{}.{}.{f}", role.name(), c.group),
+            role: *role,
+            group: c.group.clone(),
+            factor: f.clone(),
+        }));
+        shape.groups.push((
+            first_group_column + i,
+            c.factors.len(),
+            settings.constraint(&c.group),
+            settings.thin_category_shrinkage.get(&c.group).copied(),
+        ));
+    }
+    Ok((factors, shape))
 }
 
 /// How many leading date pairs (d(t-1), d(t)) of `dates` the previous model estimated from the
@@ -114,16 +154,8 @@ pub(crate) fn estimate(
             )));
         }
     }
-    let categories: Vec<(Role, &crate::riskdataset::built::Categories)> =
-        [(Role::Industry, &layout.industry), (Role::Region, &layout.region)]
-            .into_iter()
-            .filter_map(|(r, c)| c.as_ref().map(|c| (r, c)))
-            .collect();
-    settings.check_groups(&categories.iter().map(|(_, c)| c.group.as_str()).collect::<Vec<_>>())?;
-
-    let all_of = |c: &Option<_>| if c.is_some() { Selection::All } else { Selection::None };
-    let q = ExposureQuery { industries: all_of(&layout.industry), regions: all_of(&layout.region), ..ExposureQuery::default() };
-    let query = home.exposure_query(&settings.risk_dataset, &q)?;
+    let (factors, shape) = model_shape(settings, layout)?;
+    let query = home.exposure_query(&settings.risk_dataset, &model_query(layout))?;
     let dates = query.dates()?;
     if dates.len() < 2 {
         return Err(Error::invalid(format!(
@@ -131,28 +163,6 @@ pub(crate) fn estimate(
             settings.risk_dataset,
             dates.len()
         )));
-    }
-
-    let mut factors: Vec<ModelFactor> = layout
-        .numeric
-        .iter()
-        .map(|c| ModelFactor { label: c.label(), role: c.role, group: c.group.clone(), factor: c.factor.clone() })
-        .collect();
-    let first_group_column = 2 + layout.numeric.len();
-    let mut shape = Shape { numeric: (2..first_group_column).collect(), groups: Vec::new() };
-    for (i, (role, c)) in categories.iter().enumerate() {
-        factors.extend(c.factors.iter().map(|f| ModelFactor {
-            label: format!("{}.{}.{f}", role.name(), c.group),
-            role: *role,
-            group: c.group.clone(),
-            factor: f.clone(),
-        }));
-        shape.groups.push((
-            first_group_column + i,
-            c.factors.len(),
-            settings.constraint(&c.group),
-            settings.thin_category_shrinkage.get(&c.group).copied(),
-        ));
     }
 
     let digests = &dataset.report.day_digests;
@@ -289,7 +299,7 @@ fn copy_previous(previous: &Previous, through: i32, stats: &mut Stats, writer: &
 }
 
 /// The regression of one cross-section, or `None` when no asset has both exposures and a return.
-fn fit_day(job: &Job, settings: &RiskModelSettings, shape: &Shape) -> Result<Option<DayFit>> {
+pub(super) fn fit_day(job: &Job, settings: &RiskModelSettings, shape: &Shape) -> Result<Option<DayFit>> {
     let table = &job.shaped.table;
     let refs = &job.shaped.refs;
     let numeric: Vec<&[f32]> = shape

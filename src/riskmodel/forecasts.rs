@@ -4,7 +4,9 @@
 //! [`Home::factor_covariance`] and [`Home::specific_risk`] at each date.
 
 use super::covariance::{self, CovarianceWalk, MIN_RESIDUALS, Specific};
-use super::store;
+use std::collections::BTreeMap;
+
+use super::store::{self, DayResiduals};
 use crate::{Error, Home, Result};
 
 /// The forecasts at each model date of a range, daily.
@@ -54,8 +56,9 @@ impl Home {
     }
 
     /// The forecasts of model `name` at `dates` (model dates, ascending) for `assets` (indexes
-    /// into the reference's assets).
-    pub(crate) fn model_forecasts(&self, name: &str, dates: &[i32], assets: &[u32]) -> Result<Forecasts> {
+    /// into the reference's assets); with `changed`, as if its dates' returns and residuals were
+    /// those (the model impact of staged data).
+    pub(crate) fn model_forecasts(&self, name: &str, dates: &[i32], assets: &[u32], changed: Option<&Changed>) -> Result<Forecasts> {
         let row = self.model_row(name)?;
         let stats = self.model_stats(&row)?;
         let s = &row.settings;
@@ -63,70 +66,134 @@ impl Home {
         let Some(&last) = at.last() else {
             return Ok(Forecasts { covariance: vec![], specific: vec![] });
         };
+        let no_change = Changed::default();
+        let changed = changed.unwrap_or(&no_change);
 
         let mut walk = CovarianceWalk::new(stats.factors.len(), s.halflife_factor_vol, s.halflife_factor_cor, s.nw_lags as usize);
         let mut cov = Vec::with_capacity(at.len());
         let mut wanted = at.iter().peekable();
         for (t, returns) in stats.fret[..=last].iter().enumerate() {
-            walk.push(returns);
+            walk.push(changed.fret.get(&stats.dates[t]).unwrap_or(returns));
             if wanted.next_if(|&&w| w == t).is_some() {
                 cov.push(walk.covariance());
             }
         }
 
-        // The residuals in one pass, date by date: each asset's sums as of its last residual
-        // (the variance, a ratio of two sums decayed alike, is that of any later date too).
+        // The residuals in one pass, date by date (a changed date's in place of the stored ones).
         let reference = self.reference_assets(&row.report.reference_dataset)?;
-        let halflife = s.halflife_idio_vol;
-        let mut per_asset = vec![(Specific::default(), 0usize); reference.assets.len()];
-        let mut universe: Vec<(u32, f64)> = Vec::new();
-        let mut specific = Vec::with_capacity(at.len());
-        let mut wanted = at.iter().copied().peekable();
-        let mut current: Option<usize> = None;
-        // Closes model date `t`: its variances, if it is one of the dates asked for.
-        let mut close = |t: usize, per_asset: &[(Specific, usize)], universe: &mut Vec<(u32, f64)>, specific: &mut Vec<Vec<f64>>| {
-            while wanted.next_if(|&w| w < t).is_some() {
-                // A date asked for without any residual: nothing estimated that date.
-                specific.push(vec![0.0; assets.len()]);
+        let mut pass = Pass {
+            halflife: s.halflife_idio_vol,
+            per_asset: vec![(Specific::default(), 0usize); reference.assets.len()],
+            universe: Vec::new(),
+            wanted: at.clone(),
+            next_wanted: 0,
+            assets,
+            specific: Vec::with_capacity(at.len()),
+            current: None,
+        };
+        let mut pending = changed.residuals.range(..=stats.dates[last]).peekable();
+        let mut inject = |pass: &mut Pass<'_>, before: Option<i32>| {
+            while let Some((_, day)) = pending.next_if(|(d, _)| before.is_none_or(|b| **d < b)) {
+                let Ok(t) = stats.dates.binary_search(&day.date) else { continue };
+                for i in 0..day.asset.len() {
+                    pass.record(t, day.asset[i], day.residual[i], day.cap[i], day.universe[i]);
+                }
             }
-            if wanted.next_if_eq(&t).is_some() {
-                let estimated = |a: u32| per_asset.get(a as usize).filter(|(s, _)| s.count >= MIN_RESIDUALS).map(|(s, _)| s.variance());
-                let mut fill: Option<Option<f64>> = None;
-                let mut fill_value = || {
-                    *fill.get_or_insert_with(|| {
-                        let enough: Vec<(f64, f64)> = universe.iter().filter_map(|&(a, cap)| estimated(a).map(|v| (v, cap))).collect();
-                        let mut pool = if enough.is_empty() {
-                            universe.iter().map(|&(a, cap)| (per_asset[a as usize].0.variance(), cap)).collect()
-                        } else {
-                            enough
-                        };
-                        covariance::weighted_median(&mut pool)
-                    })
-                };
-                specific.push(assets.iter().map(|&a| estimated(a).unwrap_or_else(|| fill_value().unwrap_or(0.0))).collect());
-            }
-            universe.clear();
         };
         store::each_residual(&self.local(&row.file)?, stats.dates[last], |date, asset, residual, cap, in_universe| {
+            if changed.residuals.contains_key(&date) {
+                return;
+            }
+            inject(&mut pass, Some(date));
             let Ok(t) = stats.dates.binary_search(&date) else { return };
-            if current.is_some_and(|c| c != t) {
-                close(current.unwrap_or(t), &per_asset, &mut universe, &mut specific);
-            }
-            current = Some(t);
-            if let Some((s, seen)) = per_asset.get_mut(asset as usize) {
-                s.push(residual, t - (*seen).min(t), halflife);
-                *seen = t;
-            }
-            if in_universe {
-                universe.push((asset, cap));
-            }
+            pass.record(t, asset, residual, cap, in_universe);
         })?;
-        if let Some(c) = current {
-            close(c, &per_asset, &mut universe, &mut specific);
+        inject(&mut pass, None);
+        Ok(Forecasts { covariance: cov, specific: pass.finish() })
+    }
+}
+
+/// A model's returns and residuals of some dates as they would be (see [`Home::model_forecasts`]).
+#[derive(Default)]
+pub(crate) struct Changed {
+    /// Per model date, the factor returns.
+    pub fret: BTreeMap<i32, Vec<f64>>,
+    /// Per model date, the residuals.
+    pub residuals: BTreeMap<i32, DayResiduals>,
+    /// Per risk-dataset date, its rows (the exposures a portfolio's risk reads at that date).
+    pub exposures: BTreeMap<i32, crate::riskdataset::built::Built>,
+}
+
+/// The pass over the residuals: each asset's decayed sums as of its last residual (the
+/// variance, a ratio of two sums decayed alike, is that of any later date too), and the
+/// specific variances of the wanted assets at each wanted model date as it closes.
+struct Pass<'a> {
+    halflife: f64,
+    per_asset: Vec<(Specific, usize)>,
+    /// The current date's estimation universe: (asset, cap).
+    universe: Vec<(u32, f64)>,
+    /// The wanted model date indexes, ascending, and the next one not closed yet.
+    wanted: Vec<usize>,
+    next_wanted: usize,
+    assets: &'a [u32],
+    specific: Vec<Vec<f64>>,
+    /// The model date index of the residuals being read.
+    current: Option<usize>,
+}
+
+impl Pass<'_> {
+    fn record(&mut self, t: usize, asset: u32, residual: f64, cap: f64, in_universe: bool) {
+        if let Some(c) = self.current.filter(|&c| c != t) {
+            self.close(c);
         }
-        while specific.len() < at.len() {
-            specific.push(vec![0.0; assets.len()]);
+        self.current = Some(t);
+        if let Some((s, seen)) = self.per_asset.get_mut(asset as usize) {
+            s.push(residual, t - (*seen).min(t), self.halflife);
+            *seen = t;
         }
-        Ok(Forecasts { covariance: cov, specific })
+        if in_universe {
+            self.universe.push((asset, cap));
+        }
+    }
+
+    /// Closes model date `t`: its variances, if it is one of the dates asked for.
+    fn close(&mut self, t: usize) {
+        while self.wanted.get(self.next_wanted).is_some_and(|&w| w < t) {
+            // A date asked for without any residual: nothing estimated that date.
+            self.specific.push(vec![0.0; self.assets.len()]);
+            self.next_wanted += 1;
+        }
+        if self.wanted.get(self.next_wanted) == Some(&t) {
+            self.next_wanted += 1;
+            let per_asset = &self.per_asset;
+            let estimated = |a: u32| per_asset.get(a as usize).filter(|(s, _)| s.count >= MIN_RESIDUALS).map(|(s, _)| s.variance());
+            let mut fill: Option<Option<f64>> = None;
+            let universe = &self.universe;
+            let mut fill_value = || {
+                *fill.get_or_insert_with(|| {
+                    let enough: Vec<(f64, f64)> = universe.iter().filter_map(|&(a, cap)| estimated(a).map(|v| (v, cap))).collect();
+                    let mut pool = if enough.is_empty() {
+                        universe.iter().map(|&(a, cap)| (per_asset[a as usize].0.variance(), cap)).collect()
+                    } else {
+                        enough
+                    };
+                    covariance::weighted_median(&mut pool)
+                })
+            };
+            let row = self.assets.iter().map(|&a| estimated(a).unwrap_or_else(|| fill_value().unwrap_or(0.0))).collect();
+            self.specific.push(row);
+        }
+        self.universe.clear();
+    }
+
+    /// The specific variances at every wanted date.
+    fn finish(mut self) -> Vec<Vec<f64>> {
+        if let Some(c) = self.current.take() {
+            self.close(c);
+        }
+        while self.specific.len() < self.wanted.len() {
+            self.specific.push(vec![0.0; self.assets.len()]);
+        }
+        self.specific
     }
 }

@@ -4,12 +4,14 @@
 //!
 //! By phase: `settings` (what a model is estimated from), `regression` (one date's weighted least
 //! squares with zero-sum constraints), `estimate` (every date of the dataset, in order),
-//! `covariance` (the forecasts at a date), `store` (the catalog row and the files), `view` (the
+//! `covariance` (the forecasts at a date), `forecasts` (the forecasts over a range of dates),
+//! `store` (the catalog row and the files), `impact` (what staged data would change), `view` (the
 //! charts of the app's model screen).
 
 mod covariance;
 mod estimate;
 mod forecasts;
+mod impact;
 mod inputs;
 mod regression;
 pub mod settings;
@@ -19,6 +21,8 @@ pub mod view;
 use serde::{Deserialize, Serialize};
 
 pub use covariance::MIN_RESIDUALS;
+pub(crate) use forecasts::Changed;
+pub use impact::{DateImpact, Driver, FactorImpact, ModelImpact, PortfolioImpact};
 pub use inputs::NextReturns;
 pub use settings::{RiskModelSettings, Weights, ZeroSum};
 

@@ -166,6 +166,10 @@ save_portfolio: { args: { name: string, portfolio: Portfolio, replace: boolean }
  */
 delete_portfolio: { args: { name: string, if_exists: boolean }, reply: boolean },
 /**
+ * What committing the data staged for a dataset would do to a risk model.
+ */
+model_impact: { args: { dataset: string, model: string }, reply: ModelImpact },
+/**
  * Runs a data grid over a risk dataset's exposures and describes it.
  */
 grid: { args: { request: GridRequest }, reply: GridInfo },
@@ -491,6 +495,40 @@ columns: Array<string>,
  * Per date, per column; `None` where a factor has no value that date.
  */
 values: Array<Array<number | null>>, };
+export type DateImpact = { 
+/**
+ * The model date (the returns' date, `YYYY-MM-DD`).
+ */
+date: string, 
+/**
+ * The staged date whose exposures the regression reads.
+ */
+exposures_date: string, 
+/**
+ * The weighted R² now (none: the returns do not vary). Figures a fit cannot give (a factor
+ * without members) are none.
+ */
+r2_before: number | null, 
+/**
+ * The weighted R² with the staged data.
+ */
+r2_after: number | null, 
+/**
+ * The estimation universe's size now.
+ */
+assets_before: number, 
+/**
+ * The estimation universe's size with the staged data.
+ */
+assets_after: number, 
+/**
+ * Per factor, in the model's order.
+ */
+factors: Array<FactorImpact>, 
+/**
+ * The assets whose exposures changed most, weighted by their regression weight, largest first.
+ */
+drivers: Array<Driver>, };
 export type DateReplacement = { 
 /**
  * The committed date, `YYYY-MM-DD`.
@@ -712,6 +750,31 @@ assets: Array<AssetValue>,
  * None for a finding without a factor.
  */
 histogram: Histogram | null, };
+export type Driver = { 
+/**
+ * The asset's primary id.
+ */
+id: string, 
+/**
+ * Its regression weight (√cap or 1, as the model's settings say; 0 outside the estimation universe).
+ */
+weight: number, 
+/**
+ * weight × the length of its exposure change over every factor (a category changed counts √2).
+ */
+change: number, 
+/**
+ * The factor whose exposure changes most (its label), or the category changed (`industry: A → B`).
+ */
+factor: string, 
+/**
+ * That exposure now (none: no value, or a category).
+ */
+before: number | null, 
+/**
+ * That exposure with the staged data.
+ */
+after: number | null, };
 export type ErrorBody = { 
 /**
  * The stable machine code (see [`Error::code`]).
@@ -854,6 +917,27 @@ largest_change: number,
  * Where it happened: `YYYY-MM-DD asset_id`.
  */
 largest_at: string | null, };
+export type FactorImpact = { 
+/**
+ * The factor's label (as `exposures get` names it).
+ */
+factor: string, 
+/**
+ * Its factor return now.
+ */
+fret_before: number | null, 
+/**
+ * Its factor return with the staged data.
+ */
+fret_after: number | null, 
+/**
+ * Its t-stat now.
+ */
+t_before: number | null, 
+/**
+ * Its t-stat with the staged data.
+ */
+t_after: number | null, };
 export type FactorShift = { 
 /**
  * The group the factor belongs to.
@@ -1234,6 +1318,28 @@ group: string,
  */
 factor: string, };
 export type ModelFrame = "fret" | "std_errors" | "t_stats" | "p_values" | "r2" | "sigma2";
+export type ModelImpact = { 
+/**
+ * The exposure dataset whose staged data is weighed.
+ */
+dataset: string, 
+/**
+ * The risk model.
+ */
+model: string, 
+/**
+ * Per model date re-estimated, in date order.
+ */
+dates: Array<DateImpact>, 
+/**
+ * The risk of every saved portfolio at the model's last date, as it is and as it would be.
+ */
+portfolios: Array<PortfolioImpact>, 
+/**
+ * What was not weighed, and why (new dates, factors the risk dataset has no column for,
+ * portfolios that cannot be reported).
+ */
+notes: Array<string>, };
 export type ModelStatus = "ready" | "stale";
 export type Page = { 
 /**
@@ -1287,6 +1393,23 @@ source: PortfolioSource,
  * The portfolio's name within them (needed when they hold several).
  */
 name: string | null, };
+export type PortfolioImpact = { 
+/**
+ * The saved portfolio (`name` or `name/portfolio` when it holds several).
+ */
+portfolio: string, 
+/**
+ * The model date.
+ */
+date: string, 
+/**
+ * Its total risk now.
+ */
+before: number, 
+/**
+ * Its total risk with the staged data.
+ */
+after: number, };
 export type PortfolioInfo = { 
 /**
  * Its name.
@@ -1305,6 +1428,23 @@ holdings: number,
  */
 saved: string, };
 export type PortfolioSource = { "holdings": Portfolio } | { "saved": string };
+export type PortfolioView = { 
+/**
+ * The run, as the window numbered it.
+ */
+run: number, 
+/**
+ * The factor groups, in the model's order (the series' `groups` follow it).
+ */
+groups: Array<string>, 
+/**
+ * One point per model date of the run, in date order.
+ */
+series: Array<RiskPoint>, 
+/**
+ * The full report of the date asked for (the last date by default).
+ */
+report: RiskReport, };
 export type PreviewQuery = { 
 /**
  * The risk dataset read.
@@ -1428,23 +1568,6 @@ assets: number,
 /**
  * When it was stored (a risk dataset's last build), as an RFC 3339 UTC timestamp.
  */
-export type PortfolioView = { 
-/**
- * The run, as the window numbered it.
- */
-run: number, 
-/**
- * The factor groups, in the model's order (the series' `groups` follow it).
- */
-groups: Array<string>, 
-/**
- * One point per model date of the run, in date order.
- */
-series: Array<RiskPoint>, 
-/**
- * The full report of the date asked for (the last date by default).
- */
-report: RiskReport, };
 created: string, };
 export type RiskDatasetSettings = { 
 /**
@@ -1613,6 +1736,51 @@ halflife_idio_vol: number,
  * Newey–West lags of the factor covariance (Bartlett weights). Default 0.
  */
 nw_lags: number, };
+export type RiskPoint = { 
+/**
+ * The model date (`YYYY-MM-DD`).
+ */
+date: string, 
+/**
+ * Total risk (active risk with a benchmark).
+ */
+total_risk: number, 
+/**
+ * Factor risk.
+ */
+factor_risk: number, 
+/**
+ * Specific risk.
+ */
+specific_risk: number, 
+/**
+ * Each factor group's contribution to the total, in the order of [`PortfolioView::groups`].
+ */
+groups: Array<number>, 
+/**
+ * The specific part's contribution to the total.
+ */
+specific_contribution: number, 
+/**
+ * With a benchmark: the portfolio's own total risk.
+ */
+portfolio_risk: number | null, 
+/**
+ * With a benchmark: the benchmark's own total risk.
+ */
+benchmark_risk: number | null, 
+/**
+ * Holdings matched to the model's universe that date.
+ */
+matched: number, 
+/**
+ * Holdings left out (not in the model's universe that date).
+ */
+unmatched: number, 
+/**
+ * The weight of the holdings left out.
+ */
+unmatched_weight: number, };
 export type RiskReport = { 
 /**
  * The model date (`YYYY-MM-DD`).
@@ -1736,51 +1904,6 @@ folder: string,
  * The files that qualify, sorted by path.
  */
 files: Array<ScannedFile>, 
-export type RiskPoint = { 
-/**
- * The model date (`YYYY-MM-DD`).
- */
-date: string, 
-/**
- * Total risk (active risk with a benchmark).
- */
-total_risk: number, 
-/**
- * Factor risk.
- */
-factor_risk: number, 
-/**
- * Specific risk.
- */
-specific_risk: number, 
-/**
- * Each factor group's contribution to the total, in the order of [`PortfolioView::groups`].
- */
-groups: Array<number>, 
-/**
- * The specific part's contribution to the total.
- */
-specific_contribution: number, 
-/**
- * With a benchmark: the portfolio's own total risk.
- */
-portfolio_risk: number | null, 
-/**
- * With a benchmark: the benchmark's own total risk.
- */
-benchmark_risk: number | null, 
-/**
- * Holdings matched to the model's universe that date.
- */
-matched: number, 
-/**
- * Holdings left out (not in the model's universe that date).
- */
-unmatched: number, 
-/**
- * The weight of the holdings left out.
- */
-unmatched_weight: number, };
 /**
  * How many of `files` each year has, one entry per year that has any, oldest first.
  */

@@ -8,6 +8,7 @@ use super::columns::Plan;
 use super::sources::{Source, read_part};
 use super::styles::{fill_day, huberize_day};
 use crate::Result;
+use crate::frame::Exposures;
 use crate::frame::{Dict, StrColumn};
 use crate::progress::Progress;
 use crate::riskdataset::batches::in_batches;
@@ -38,8 +39,8 @@ impl Sample {
 }
 
 /// One date assembled: its rows and what the report needs of it.
-struct Day {
-    built: Built,
+pub(super) struct Day {
+    pub built: Built,
     /// The reference assets of its rows.
     assets: Vec<u32>,
     /// Per source: categorical values that are not 0/1 or a second category.
@@ -66,9 +67,9 @@ struct Rows {
     duplicates: Vec<Sample>,
 }
 
-/// Gathers the rows of one date from its files: one per reference asset in the universe with an
-/// exposure in a mapped group.
-fn gather(plan: &Plan<'_>, date: i32, parts: &[(usize, &Path)], sources: usize) -> Result<Rows> {
+/// Gathers the rows of one date from its sources' files (read): one per reference asset in the
+/// universe with an exposure in a mapped group.
+fn gather(plan: &Plan<'_>, date: i32, parts: &[(usize, Exposures)], sources: usize) -> Result<Rows> {
     let reference = plan.ids.reference;
     let layout = &plan.layout;
     let mut row_of: Vec<u32> = vec![u32::MAX; reference.assets.asset_id.len()];
@@ -77,9 +78,9 @@ fn gather(plan: &Plan<'_>, date: i32, parts: &[(usize, &Path)], sources: usize) 
     let mut cats: [Vec<u16>; 2] = [Vec::new(), Vec::new()];
     let mut offenders: Vec<Sample> = (0..sources).map(|_| Sample::default()).collect();
     let mut duplicates: Vec<Sample> = (0..sources).map(|_| Sample::default()).collect();
-    for &(si, path) in parts {
-        let f = read_part(path, date)?;
-        let (mapped, _) = plan.ids.map(&f)?;
+    for (si, f) in parts {
+        let si = *si;
+        let (mapped, _) = plan.ids.map(f)?;
         // Per (group code, factor code) of this file: its numeric column or categorical slot (a
         // table: the codes are small and dense).
         let factors = f.factor.dict.len();
@@ -147,7 +148,7 @@ fn gather(plan: &Plan<'_>, date: i32, parts: &[(usize, &Path)], sources: usize) 
 
 /// The rows of one date: one per reference asset with any exposure in the universe, sorted by
 /// primary id; styles huberized and filled.
-fn assemble_day(plan: &Plan<'_>, date: i32, parts: &[(usize, &Path)], sources: usize) -> Result<Day> {
+pub(super) fn assemble_day(plan: &Plan<'_>, date: i32, parts: &[(usize, Exposures)], sources: usize) -> Result<Day> {
     let reference = plan.ids.reference;
     let layout = &plan.layout;
     let Rows { keys, values, cats, offenders, duplicates } = gather(plan, date, parts, sources)?;
@@ -315,7 +316,8 @@ pub(super) fn assemble(
         dates,
         batch,
         |&date| {
-            let parts: Vec<(usize, &Path)> = (0..sources.len()).filter_map(|si| by_date[si].get(&date).map(|p| (si, *p))).collect();
+            let parts: Vec<(usize, Exposures)> =
+                (0..sources.len()).filter_map(|si| by_date[si].get(&date).map(|p| Ok((si, read_part(p, date)?)))).collect::<Result<_>>()?;
             assemble_day(plan, date, &parts, sources.len())
         },
         |day| {

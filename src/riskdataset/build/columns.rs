@@ -107,3 +107,39 @@ impl<'r> Plan<'r> {
         Ok(plan)
     }
 }
+
+impl<'r> Plan<'r> {
+    /// The plan that built `layout` from the sources of `settings` (in their order): the stored
+    /// layout fixes the columns and categories, the settings the flags; for assembling dates
+    /// again without the first pass.
+    pub fn from_layout(ids: Ids<'r>, universe: Vec<bool>, settings: &RiskDatasetSettings, layout: &Layout) -> Result<Plan<'r>> {
+        let sources: Vec<&crate::riskdataset::settings::UploadedExposures> = settings
+            .exposures
+            .iter()
+            .filter_map(|s| match s {
+                crate::riskdataset::settings::ExposureSource::Uploaded(u) => Some(u),
+                crate::riskdataset::settings::ExposureSource::Referenced { .. } => None,
+            })
+            .collect();
+        let source_of = |role: Role, group: &str| {
+            sources.iter().position(|s| s.roles().iter().any(|&(r, g)| r == role && g == group)).ok_or_else(|| {
+                Error::Storage(format!("no exposure source of the risk dataset maps group '{group}' to the {} role", role.name()))
+            })
+        };
+        let mut plan =
+            Plan { ids, universe, layout: layout.clone(), numeric: HashMap::new(), flags: Vec::new(), categorical: [None, None] };
+        for (column, c) in layout.numeric.iter().enumerate() {
+            let si = source_of(c.role, &c.group)?;
+            plan.numeric.insert((si, c.group.clone(), c.factor.clone()), column);
+            let is_style = c.role == Role::Style;
+            plan.flags.push((is_style && sources[si].style_factor_huberize, is_style && sources[si].style_factor_fill_miss));
+        }
+        for (slot, (role, cats)) in [(Role::Industry, &layout.industry), (Role::Region, &layout.region)].into_iter().enumerate() {
+            if let Some(c) = cats {
+                let codes = c.factors.iter().enumerate().map(|(i, f)| (f.clone(), i as u16)).collect();
+                plan.categorical[slot] = Some(Slot { source: source_of(role, &c.group)?, group: c.group.clone(), codes });
+            }
+        }
+        Ok(plan)
+    }
+}

@@ -6,11 +6,14 @@
 
 mod assemble;
 mod columns;
+mod days;
 mod ids;
 mod report;
 mod scan;
 mod sources;
 mod styles;
+
+pub(crate) use days::assemble_with;
 
 use std::collections::HashMap;
 use std::path::Path;
