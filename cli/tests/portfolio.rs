@@ -92,6 +92,10 @@ fn a_portfolio_of_tickers_has_a_risk_whose_parts_add_up_and_lists_what_it_cannot
     assert!(e.contains("holds several portfolios (A, B): name one"), "{e}");
     let a = env.json(&["risk", "M", "--portfolio", s(&two), "--name", "B", "--format", "json"]);
     assert_eq!(a["assets"][0]["weight"], 1.0);
+    // Saved, it lists the portfolios it holds, so a caller can offer them.
+    env.ok(&["portfolios", "save", "Two", s(&two)]);
+    assert_eq!(env.json(&["portfolios", "list", "--json"])[0]["portfolios"], serde_json::json!(["A", "B"]));
+    assert!(env.ok(&["portfolios", "list"]).contains("A,B"), "the table lists them too");
 }
 
 #[test]
@@ -206,6 +210,7 @@ fn a_saved_portfolio_reports_what_its_file_reports() {
     let listed = env.json(&["portfolios", "list", "--json"]);
     assert_eq!(listed[0]["name"], "Growth");
     assert_eq!(listed[0]["holdings"], 20);
+    assert_eq!(listed[0]["portfolios"], serde_json::json!([""]), "one portfolio, from a file without a portfolio column");
     let from_file = env.json(&["risk", "M", "--portfolio", s(&p), "--format", "json"]);
     let saved = env.json(&["risk", "M", "--saved", "Growth", "--format", "json"]);
     assert_eq!(from_file, saved);

@@ -245,9 +245,7 @@ impl Home {
         assets.sort_unstable();
         assets.dedup();
         let slot: HashMap<u32, usize> = assets.iter().enumerate().map(|(i, &a)| (a, i)).collect();
-        progress.report("forecasts", 0, dates.len() as u64, "reading the model's forecasts");
-        let forecasts = self.model_forecasts(model, &dates, &assets, changed)?;
-        progress.check()?;
+        let forecasts = self.model_forecasts(model, &dates, &assets, changed, progress)?;
 
         let groups: Vec<String> = {
             let mut g: Vec<String> = Vec::new();

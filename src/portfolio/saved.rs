@@ -23,12 +23,21 @@ pub struct PortfolioInfo {
     pub id_type: String,
     /// How many holdings (over every portfolio and date it holds).
     pub holdings: u64,
+    /// The names of the portfolios it holds, sorted (`[""]`: one, from a file without a
+    /// `portfolio` column); a report on one holding several names the one it is about.
+    pub portfolios: Vec<String>,
     /// When it was saved, RFC 3339 UTC.
     pub saved: String,
 }
 
 fn info(row: catalog::PortfolioRow) -> PortfolioInfo {
-    PortfolioInfo { name: row.name, id_type: row.id_type, holdings: row.holdings.max(0) as u64, saved: row.saved }
+    PortfolioInfo {
+        name: row.name,
+        id_type: row.id_type,
+        holdings: row.holdings.max(0) as u64,
+        portfolios: row.portfolios,
+        saved: row.saved,
+    }
 }
 
 /// Writes `portfolio`'s holdings at `path` as a portfolio file.
@@ -82,6 +91,7 @@ impl Home {
             name: name.to_owned(),
             id_type: portfolio.id_type.clone(),
             holdings: portfolio.holdings.len() as i64,
+            portfolios: portfolio.names(),
             file: key.clone(),
             saved: crate::date::now(),
         };

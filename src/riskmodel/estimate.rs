@@ -270,16 +270,10 @@ fn copy_previous(previous: &Previous, through: i32, stats: &mut Stats, writer: &
     stats.p.extend_from_slice(&old.p[..count]);
     // The residuals, a batch of dates at a time (the file is in date order).
     let mut days: Vec<DayResiduals> = Vec::with_capacity(DATES_PER_BATCH);
-    let mut failed = None;
     store::each_residual(&previous.residuals, through, |date, asset, residual, cap, universe| {
-        if failed.is_some() {
-            return;
-        }
         if days.last().is_none_or(|d| d.date != date) {
             if days.len() == DATES_PER_BATCH {
-                if let Err(e) = writer.write(&days) {
-                    failed = Some(e);
-                }
+                writer.write(&days)?;
                 days.clear();
             }
             days.push(DayResiduals { date, ..DayResiduals::default() });
@@ -290,10 +284,8 @@ fn copy_previous(previous: &Previous, through: i32, stats: &mut Stats, writer: &
             d.cap.push(cap);
             d.universe.push(universe);
         }
+        Ok(())
     })?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
     writer.write(&days)?;
     Ok(count)
 }

@@ -7,6 +7,7 @@ use super::covariance::{self, CovarianceWalk, MIN_RESIDUALS, Specific};
 use std::collections::BTreeMap;
 
 use super::store::{self, DayResiduals};
+use crate::progress::Progress;
 use crate::{Error, Home, Result};
 
 /// The forecasts at each model date of a range, daily.
@@ -57,8 +58,16 @@ impl Home {
 
     /// The forecasts of model `name` at `dates` (model dates, ascending) for `assets` (indexes
     /// into the reference's assets); with `changed`, as if its dates' returns and residuals were
-    /// those (the model impact of staged data).
-    pub(crate) fn model_forecasts(&self, name: &str, dates: &[i32], assets: &[u32], changed: Option<&Changed>) -> Result<Forecasts> {
+    /// those (the model impact of staged data). Reports the pass over the residuals date by date
+    /// (phase `forecasts`) and stops when cancelled.
+    pub(crate) fn model_forecasts(
+        &self,
+        name: &str,
+        dates: &[i32],
+        assets: &[u32],
+        changed: Option<&Changed>,
+        progress: &Progress<'_>,
+    ) -> Result<Forecasts> {
         let row = self.model_row(name)?;
         let stats = self.model_stats(&row)?;
         let s = &row.settings;
@@ -100,13 +109,22 @@ impl Home {
                 }
             }
         };
+        let total = last as u64 + 1;
+        let mut reading = None;
         store::each_residual(&self.local(&row.file)?, stats.dates[last], |date, asset, residual, cap, in_universe| {
+            if reading != Some(date) {
+                reading = Some(date);
+                let done = stats.dates.partition_point(|&d| d < date) as u64;
+                progress.report("forecasts", done, total, format!("the model's residuals of {}", crate::date::format(date)));
+                progress.check()?;
+            }
             if changed.residuals.contains_key(&date) {
-                return;
+                return Ok(());
             }
             inject(&mut pass, Some(date));
-            let Ok(t) = stats.dates.binary_search(&date) else { return };
+            let Ok(t) = stats.dates.binary_search(&date) else { return Ok(()) };
             pass.record(t, asset, residual, cap, in_universe);
+            Ok(())
         })?;
         inject(&mut pass, None);
         Ok(Forecasts { covariance: cov, specific: pass.finish() })

@@ -67,6 +67,7 @@ impl Home {
                 if let (true, Ok(i)) = (member, stats.dates.binary_search(&date)) {
                     universe[i].push((asset, cap));
                 }
+                Ok(())
             })?;
         }
 

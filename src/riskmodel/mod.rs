@@ -427,13 +427,14 @@ impl Home {
         let mut per_asset = vec![covariance::Specific::default(); reference.assets.len()];
         let mut universe_at: Vec<(u32, f64)> = Vec::new();
         store::each_residual(&self.local(&row.file)?, d, |date, asset, residual, cap, universe| {
-            let Ok(i) = stats.dates.binary_search(&date) else { return };
+            let Ok(i) = stats.dates.binary_search(&date) else { return Ok(()) };
             if let Some(s) = per_asset.get_mut(asset as usize) {
                 s.add(residual, at - i, halflife);
             }
             if date == d && universe {
                 universe_at.push((asset, cap));
             }
+            Ok(())
         })?;
         // The fill: the cap-weighted median over the universe's assets with enough residuals
         // (over all of them while none has enough, early in the model's history).

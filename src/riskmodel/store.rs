@@ -257,8 +257,9 @@ impl Drop for ResidualWriter {
 }
 
 /// Hands every residual row dated up to `last` to `each` (date, asset, residual, cap or NaN,
-/// universe), in file order, a row group at a time (memory stays flat).
-pub(crate) fn each_residual(path: &Path, last: i32, mut each: impl FnMut(i32, u32, f64, f64, bool)) -> Result<()> {
+/// universe), in file order, a row group at a time (memory stays flat); stops at the first error
+/// `each` returns (a failed write, a cancel) and returns it.
+pub(crate) fn each_residual(path: &Path, last: i32, mut each: impl FnMut(i32, u32, f64, f64, bool) -> Result<()>) -> Result<()> {
     let file = File::open(path).at("cannot open", path)?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
     let groups: Vec<usize> = (0..builder.metadata().num_row_groups())
@@ -279,7 +280,7 @@ pub(crate) fn each_residual(path: &Path, last: i32, mut each: impl FnMut(i32, u3
             let date = dates.value(i);
             if date <= last {
                 let cap = if caps.is_null(i) { f64::NAN } else { caps.value(i) };
-                each(date, assets.value(i), residuals.value(i), cap, universe.value(i));
+                each(date, assets.value(i), residuals.value(i), cap, universe.value(i))?;
             }
         }
     }

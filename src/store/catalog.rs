@@ -106,6 +106,7 @@ CREATE TABLE IF NOT EXISTS portfolio (
     name TEXT NOT NULL UNIQUE,
     id_type TEXT NOT NULL,
     holdings INTEGER NOT NULL,
+    portfolios TEXT NOT NULL,
     file TEXT NOT NULL,
     saved TEXT NOT NULL
 );
@@ -222,6 +223,7 @@ CREATE TABLE portfolio (
     name TEXT NOT NULL UNIQUE,
     id_type TEXT NOT NULL,
     holdings BIGINT NOT NULL,
+    portfolios TEXT NOT NULL,
     file TEXT NOT NULL,
     saved TEXT NOT NULL
 );
@@ -241,7 +243,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("risk_dataset", "id, name, settings, layout, report, file, created"),
     ("api_key", "id, \"user\", hash, created"),
     ("risk_model", "id, name, settings, report, file, stats_file, created"),
-    ("portfolio", "id, name, id_type, holdings, file, saved"),
+    ("portfolio", "id, name, id_type, holdings, portfolios, file, saved"),
 ];
 
 /// The folder (relative to the home folder) holding one folder per reference dataset, named by its id.
@@ -786,16 +788,25 @@ pub struct PortfolioRow {
     pub id_type: String,
     /// How many holdings it has.
     pub holdings: i64,
+    /// The names of the portfolios it holds, sorted (stored as a JSON list).
+    pub portfolios: Vec<String>,
     /// Its holdings' Parquet file, relative to the home folder.
     pub file: String,
     /// When it was saved, RFC 3339 UTC.
     pub saved: String,
 }
 
-const PORTFOLIO_COLUMNS: &str = "name, id_type, holdings, file, saved";
+const PORTFOLIO_COLUMNS: &str = "name, id_type, holdings, portfolios, file, saved";
 
 fn portfolio_row(r: &Row) -> Result<PortfolioRow> {
-    Ok(PortfolioRow { name: r.text(0)?, id_type: r.text(1)?, holdings: r.int(2)?, file: r.text(3)?, saved: r.text(4)? })
+    Ok(PortfolioRow {
+        name: r.text(0)?,
+        id_type: r.text(1)?,
+        holdings: r.int(2)?,
+        portfolios: strings(&r.text(3)?),
+        file: r.text(4)?,
+        saved: r.text(5)?,
+    })
 }
 
 /// Every saved portfolio, by name.
@@ -817,8 +828,8 @@ pub fn put_portfolio(db: &dyn Sql, row: &PortfolioRow) -> Result<Option<String>>
         let old = tx.query_opt("SELECT file FROM portfolio WHERE name = ?1", args![&row.name])?.map(|r| r.text(0)).transpose()?;
         tx.execute("DELETE FROM portfolio WHERE name = ?1", args![&row.name])?;
         tx.execute(
-            &format!("INSERT INTO portfolio ({PORTFOLIO_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5)"),
-            args![&row.name, &row.id_type, row.holdings, &row.file, &row.saved],
+            &format!("INSERT INTO portfolio ({PORTFOLIO_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+            args![&row.name, &row.id_type, row.holdings, &json(&row.portfolios), &row.file, &row.saved],
         )?;
         Ok(old)
     })

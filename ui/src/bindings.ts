@@ -1424,6 +1424,11 @@ id_type: string,
  */
 holdings: number, 
 /**
+ * The names of the portfolios it holds, sorted (`[""]`: one, from a file without a
+ * `portfolio` column); a report on one holding several names the one it is about.
+ */
+portfolios: Array<string>, 
+/**
  * When it was saved, RFC 3339 UTC.
  */
 saved: string, };

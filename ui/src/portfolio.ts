@@ -214,13 +214,9 @@ export function varianceShares(r: { total_risk: number; factor_risk: number; spe
   return t > 0 ? { factor: (r.factor_risk * r.factor_risk) / t, specific: (r.specific_risk * r.specific_risk) / t } : { factor: Number.NaN, specific: Number.NaN };
 }
 
-/**
- * The portfolios a saved portfolio holds, read from the engine's refusal to guess among them
- * ("saved portfolio 'X' holds several portfolios (A, B): name one"); null for another message.
- */
-export function severalNames(message: string): string[] | null {
-  const m = /holds several portfolios \((.*)\): name one/.exec(message);
-  return m ? m[1].split(", ") : null;
+/** The portfolio to report of a saved one: none when it holds one (the engine takes it), else the first. */
+export function firstOfSeveral(names: string[]): string | null {
+  return names.length > 1 ? names[0] : null;
 }
 
 /** The default name to save a file as: its chosen portfolio, else the file name without extension. */

@@ -183,8 +183,9 @@ test("percentages, names, the several portfolios of a saved one, and what Save a
   assert.equal(pf.groupTitle("industry"), "Industry");
   assert.equal(pf.fileName("/tmp/x/books.csv"), "books.csv");
   assert.equal(pf.fileName("C:\\data\\books.parquet"), "books.parquet");
-  assert.deepEqual(pf.severalNames("saved portfolio 'Books' holds several portfolios (Growth, Value): name one"), ["Growth", "Value"]);
-  assert.equal(pf.severalNames("not found"), null);
+  assert.equal(pf.firstOfSeveral(["Growth", "Value"]), "Growth");
+  assert.equal(pf.firstOfSeveral([""]), null);
+  assert.equal(pf.firstOfSeveral([]), null);
   const side = pf.fileSide("/data/books.csv", file);
   assert.equal(pf.saveName(side), "Growth");
   assert.equal(pf.saveName({ ...side, name: null }), "books");

@@ -13,7 +13,7 @@ import { count, fixed, int, timestamp } from "../format";
 import { numberTick } from "../plot";
 import {
   assetRows, datesProblem, exposureRows, factorRows, fileName, fileSide, groupRows, groupTitle, pct, portfolioNames, riskRequest, savedHoldings,
-  saveName, severalNames, sideLabel, unmatchedSummary, varianceShares, type Dates, type PartRow, type Side,
+  firstOfSeveral, saveName, sideLabel, unmatchedSummary, varianceShares, type Dates, type PartRow, type Side,
 } from "../portfolio";
 import { ask, go, placeName } from "../store";
 import { DateInput, Outcome, Row, Select } from "../ui";
@@ -27,8 +27,6 @@ const model = signal("");
 const portfolio = signal<Side>({ kind: "none" });
 const benchmark = signal<Side>({ kind: "none" });
 const dates = signal<Dates>({ mode: "date", date: "", start: "", end: "" });
-/** The portfolios inside saved portfolios that hold several, learned from the engine. */
-const savedNames = signal<Record<string, string[]>>({});
 /** The report shown and the request it answers. */
 const shown = signal<{ request: RiskRequest; view: PortfolioView } | null>(null);
 /** Where the app worked when the choices were made (saved portfolios and models are the place's). */
@@ -75,7 +73,6 @@ async function load() {
     batch(() => {
       shown.value = null;
       for (const side of [portfolio, benchmark]) if (side.value.kind === "saved") side.value = { kind: "none" };
-      savedNames.value = {};
     });
   }
   chosenAt = placeName.value;
@@ -122,22 +119,6 @@ async function report() {
       if (level.value.kind === "group" && !v.groups.includes(level.value.group)) level.value = { kind: "groups" };
       if (!v.report.contributions.some((c) => c.group === exposureGroup.value)) exposureGroup.value = v.report.contributions.find((c) => c.group === "style")?.group ?? v.report.contributions[0]?.group ?? "";
     });
-    return;
-  }
-  // A saved portfolio holding several: the engine names them; offer them and take the first.
-  const err = running.error.value;
-  const names = err ? severalNames(err.message) : null;
-  if (names) {
-    for (const side of [portfolio, benchmark]) {
-      const s = side.value;
-      if (s.kind === "saved" && s.name === null && err?.message.includes(`'${s.saved}'`)) {
-        savedNames.value = { ...savedNames.value, [s.saved]: names };
-        side.value = { ...s, name: names[0] };
-        running.error.value = null;
-        await report();
-        return;
-      }
-    }
   }
 }
 
@@ -301,13 +282,18 @@ function SaveForm({ side }: { side: Side }) {
   );
 }
 
+/** The portfolios inside the saved portfolio `name`, as listed. */
+function savedPortfolios(name: string): string[] {
+  return saved.value.find((p) => p.name === name)?.portfolios ?? [];
+}
+
 /** A portfolio or benchmark slot: what is chosen, the drop target, Choose file…, the saved ones. */
 function Slot({ target }: { target: "portfolio" | "benchmark" }) {
   const side = (target === "portfolio" ? portfolio : benchmark).value;
   const action = target === "portfolio" ? reading : readingBenchmark;
   const hover = dragTarget.value === target;
   const inFile = side.kind === "file" ? portfolioNames(side.portfolio) : [];
-  const names: { name: string }[] = side.kind === "saved" ? (savedNames.value[side.saved] ?? []).map((name) => ({ name })) : inFile;
+  const names: { name: string }[] = side.kind === "saved" ? savedPortfolios(side.saved).map((name) => ({ name })) : inFile;
   const savedOptions = [
     { value: "", label: target === "portfolio" ? "Saved portfolios…" : "Saved…" },
     ...saved.value.map((p) => ({ value: p.name, label: `${p.name} (${int(p.holdings)})` })),
@@ -346,7 +332,7 @@ function Slot({ target }: { target: "portfolio" | "benchmark" }) {
         </div>
         <button class={target === "portfolio" && side.kind === "none" ? "primary" : ""} id={`${target}-choose`} onClick={() => void chooseFile(target)}>Choose file…</button>
         <Select id={`${target}-saved`} label={`Saved portfolio as the ${target}`} value={savedValue} options={savedOptions}
-          onChange={(v) => setSide(target, v ? { kind: "saved", saved: v, name: savedNames.value[v]?.[0] ?? null } : { kind: "none" })} />
+          onChange={(v) => setSide(target, v ? { kind: "saved", saved: v, name: firstOfSeveral(savedPortfolios(v)) } : { kind: "none" })} />
         {target === "portfolio" && side.kind === "file"
           ? <button id="portfolio-save" onClick={() => (saveAs.value = saveName(side))}>Save as…</button>
           : side.kind === "saved"
