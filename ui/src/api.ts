@@ -13,7 +13,7 @@ import type {
   StagingResult, Step, UpdateResult, VersionInfo,
   ErrorBody, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
   Connection, SavedServer, ServerInfo, GridRequest, GridInfo, GridColumn, GridDay, GridFilter, GridOp, GridSort, ColumnKind,
-  ModelCharts, RiskModelInfo,
+  ModelCharts, RiskModelInfo, ModelImpact,
   Portfolio, PortfolioInfo, PortfolioView, RiskPoint, RiskReport, RiskRequest,
 } from "./bindings";
 export type {
@@ -22,7 +22,7 @@ export type {
   Exchange, History, Page, PlotBox, PreviewQuery, ReferenceInfo, RiskDatasetInfo, RiskForm, ScanReport, ScannedFile, Selection,
   StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
   Connection, SavedServer, ServerInfo, GridRequest, GridInfo, GridColumn, GridDay, GridFilter, GridOp, GridSort, ColumnKind,
-  ModelCharts, RiskModelInfo,
+  ModelCharts, RiskModelInfo, ModelImpact,
   Portfolio, PortfolioInfo, PortfolioView, RiskPoint, RiskReport, RiskRequest,
 };
 /** A failed command: the engine's stable code, its message and detail lines. */
@@ -120,6 +120,8 @@ export const api = {
   savePortfolio: (name: string, portfolio: Portfolio, replace: boolean) => call("save_portfolio", { name, portfolio, replace }),
   deletePortfolio: (name: string) => call("delete_portfolio", { name, if_exists: false }),
   riskModels: () => call("risk_models", {}),
+  /** What committing the data staged for `dataset` would do to risk model `model` (nothing is committed or stored). */
+  modelImpact: (dataset: string, model: string, job: Job) => call("model_impact", { dataset, model }, job),
   demo: (job: Job) => command<string>("make_demo", jobArgs(job)),
   cancel: (job: number) => command<null>("cancel", { job }),
   connection: () => command<Connection>("connection"),
