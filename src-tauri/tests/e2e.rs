@@ -2,7 +2,8 @@
 //! WebDriver (`tauri-driver` in front of Debian's `WebKitWebDriver`) across the whole workflow:
 //! upload, check, commit, history, risk dataset, dataset, settings; then a bad file dragged in
 //! from another window (a real native drop) and the folder dialog; and the same workflow against
-//! a real `riskdesk serve` on loopback, connected through the Connection screen. Screenshots of each step go
+//! a real `riskdesk serve` on loopback, connected through the Connection screen. The Check
+//! screen's Model impact is in `model_impact`. Screenshots of each step go
 //! to `$RISKDESK_E2E_ARTIFACTS`, else `$CARGO_TARGET_DIR/e2e-artifacts`, else
 //! `target/e2e-artifacts`.
 //!
@@ -11,6 +12,7 @@
 
 #![allow(clippy::unwrap_used)] // A test's panic is its failure message.
 
+mod model_impact;
 mod team;
 mod webdriver;
 
@@ -231,6 +233,9 @@ const ENTER: &str = "\u{E007}";
 
 /// The WebDriver key for ←.
 const ARROW_LEFT: &str = "\u{E012}";
+
+/// The WebDriver key for ↓.
+const ARROW_DOWN: &str = "\u{E015}";
 
 /// Presses and releases `key` on the focused element, as a user does (W3C key actions: a
 /// chart or a button takes no typed text).
