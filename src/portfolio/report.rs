@@ -15,8 +15,8 @@ use super::{Portfolio, PortfolioChoice, PortfolioSource, RiskRequest};
 use crate::progress::Progress;
 use crate::riskdataset::exposures::{Categorical, Scaling};
 use crate::riskdataset::{ExposureQuery, Selection};
-use crate::riskmodel::Changed;
 use crate::riskmodel::view::TRADING_DAYS;
+use crate::riskmodel::{Changed, Forecasts};
 use crate::table::Values;
 use crate::{Error, Home, Result};
 
@@ -190,17 +190,18 @@ impl Home {
 
     /// The risk reports `request` asks for, one per model date in its range, in date order.
     pub fn portfolio_risk(&self, request: &RiskRequest, progress: &Progress<'_>) -> Result<Vec<RiskReport>> {
-        self.risk_reports(request, None, progress)
+        Ok(self.risk_reports(request, &[&Changed::default()], progress)?.remove(0))
     }
 
-    /// [`Home::portfolio_risk`], with `changed`: as if the model's returns, residuals and
-    /// exposures of some dates were those.
+    /// [`Home::portfolio_risk`] once per variant of the model: each as if the model's returns,
+    /// residuals and exposures of some dates were those (`Changed::default()`: as stored).
+    /// The variants share one read of the model and of the exposures.
     pub(crate) fn risk_reports(
         &self,
         request: &RiskRequest,
-        changed: Option<&Changed>,
+        variants: &[&Changed],
         progress: &Progress<'_>,
-    ) -> Result<Vec<RiskReport>> {
+    ) -> Result<Vec<Vec<RiskReport>>> {
         let model = &request.model;
         let info = self.describe_risk_model(model)?;
         let dates = self.model_dates(model, request.start.as_deref(), request.end.as_deref())?;
@@ -245,7 +246,7 @@ impl Home {
         assets.sort_unstable();
         assets.dedup();
         let slot: HashMap<u32, usize> = assets.iter().enumerate().map(|(i, &a)| (a, i)).collect();
-        let forecasts = self.model_forecasts(model, &dates, &assets, changed, progress)?;
+        let forecasts = self.model_forecasts(model, &dates, &assets, variants, progress)?;
 
         let groups: Vec<String> = {
             let mut g: Vec<String> = Vec::new();
@@ -272,7 +273,7 @@ impl Home {
             regions: all(&layout.region),
             ..ExposureQuery::default()
         };
-        let query = self.exposure_query(&info.settings.risk_dataset, &q)?;
+        let query = self.exposure_query(&info.settings.risk_dataset, &q)?.keep_only(assets.iter().copied());
         let work = |shaped: crate::riskdataset::exposures::Shaped| -> HashMap<u32, Vec<f64>> {
             let columns: Vec<Option<&Vec<f32>>> = factors
                 .iter()
@@ -291,19 +292,21 @@ impl Home {
                 })
                 .collect()
         };
-        // Changed exposures of the dates asked for, shaped as the stored ones are.
-        let mut replaced: HashMap<i32, HashMap<u32, Vec<f64>>> = HashMap::new();
-        for (&day, built) in changed.map(|c| c.exposures.range(dates[0]..=dates[dates.len() - 1])).into_iter().flatten() {
-            if dates.binary_search(&day).is_ok() {
-                let caps = self.market_caps(&info.report.reference_dataset, day)?.day(day)?;
-                replaced.insert(day, work(query.shape_as(built, Scaling::Caps(&caps), Categorical::Indicators)));
+        // Changed exposures of the dates asked for, shaped as the stored ones are, per variant.
+        let mut replaced: Vec<HashMap<i32, HashMap<u32, Vec<f64>>>> = Vec::with_capacity(variants.len());
+        for changed in variants {
+            let mut of_variant = HashMap::new();
+            for (&day, built) in changed.exposures.range(dates[0]..=dates[dates.len() - 1]) {
+                if dates.binary_search(&day).is_ok() {
+                    let caps = self.market_caps(&info.report.reference_dataset, day)?.day(day)?;
+                    of_variant.insert(day, work(query.shape_as(built, Scaling::Caps(&caps), Categorical::Indicators)));
+                }
             }
+            replaced.push(of_variant);
         }
-        let mut reports = Vec::with_capacity(dates.len());
-        let mut t = 0;
-        query.map_days(self, &dates, Categorical::Indicators, &work, &mut |stored| {
+        // One date's report of one variant.
+        let report = |t: usize, exposures: &HashMap<u32, Vec<f64>>, forecasts: &Forecasts| -> RiskReport {
             let day = dates[t];
-            let exposures = replaced.remove(&day).unwrap_or(stored);
             let cov: Vec<Vec<f64>> =
                 forecasts.covariance[t].iter().map(|r| r.iter().map(|v| if v.is_finite() { *v } else { 0.0 }).collect()).collect();
             let specific = &forecasts.specific[t];
@@ -344,7 +347,7 @@ impl Home {
                 }
             });
             let year = TRADING_DAYS.sqrt();
-            reports.push(RiskReport {
+            RiskReport {
                 date: crate::date::format(day),
                 total_risk: annual(risk.total_variance),
                 factor_risk: annual(risk.factor_variance),
@@ -360,7 +363,14 @@ impl Home {
                     .collect(),
                 unmatched,
                 benchmark,
-            });
+            }
+        };
+        let mut reports: Vec<Vec<RiskReport>> = variants.iter().map(|_| Vec::with_capacity(dates.len())).collect();
+        let mut t = 0;
+        query.map_days(self, &dates, Categorical::Indicators, &work, &mut |stored| {
+            for (v, out) in reports.iter_mut().enumerate() {
+                out.push(report(t, replaced[v].get(&dates[t]).unwrap_or(&stored), &forecasts[v]));
+            }
             t += 1;
             progress.report("risk", t as u64, dates.len() as u64, format!("{} of {} dates", t, dates.len()));
             progress.check()

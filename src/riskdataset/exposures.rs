@@ -6,7 +6,7 @@
 //! reference has no market caps that day; assets without a cap get no weight) and equal-weighted
 //! sample standard deviation 1, over the assets returned that day.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use super::batches::{DATES_PER_BATCH, in_batches};
@@ -179,6 +179,9 @@ pub struct Query {
     /// The numeric columns returned, as indexes into the layout's.
     numeric: Vec<usize>,
     standardized: bool,
+    /// When set, the only reference assets whose rows are output (styles are still
+    /// standardized over the whole date): see [`Query::keep_only`].
+    keep: Option<FxHashSet<u32>>,
 }
 
 impl Home {
@@ -236,6 +239,7 @@ impl Home {
             standardized: q.standardize && !chosen_styles.is_empty(),
             numeric,
             reference,
+            keep: None,
         })
     }
 
@@ -285,6 +289,14 @@ impl Home {
 }
 
 impl Query {
+    /// Outputs only the rows of these reference assets (a portfolio's holdings): each date's
+    /// styles are standardized over all its rows first, so the values are those of the whole
+    /// query, at a fraction of the cost of shaping every row.
+    pub(crate) fn keep_only(mut self, assets: impl IntoIterator<Item = u32>) -> Self {
+        self.keep = Some(assets.into_iter().collect());
+        self
+    }
+
     /// The output with no rows, industries and regions shown as `categorical` says.
     pub(super) fn empty_as(&self, categorical: Categorical) -> Table {
         let layout = self.reader.layout();
@@ -377,10 +389,20 @@ impl Query {
                 }
                 Scaling::Known(known) => styles.for_each(|i| scales[i] = known[i]),
             }
-            for (column, scale) in columns.iter_mut().zip(&scales) {
-                if let Some(scale) = scale {
-                    rescale(column, *scale);
+        }
+        let (rows, refs) = match &self.keep {
+            Some(keep) => {
+                let kept: Vec<usize> = (0..rows.len()).filter(|&i| refs[i].is_some_and(|a| keep.contains(&a))).collect();
+                for column in &mut columns {
+                    *column = kept.iter().map(|&i| column[i]).collect();
                 }
+                (kept.iter().map(|&i| rows[i]).collect(), kept.iter().map(|&i| refs[i]).collect())
+            }
+            None => (rows, refs),
+        };
+        for (column, scale) in columns.iter_mut().zip(&scales) {
+            if let Some(scale) = scale {
+                rescale(column, *scale);
             }
         }
         let mut table = Table::default()

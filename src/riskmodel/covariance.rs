@@ -180,11 +180,11 @@ impl Specific {
         self.count += 1;
     }
 
-    /// Adds a residual `steps` model dates after the last one added: the sums so far are
-    /// decayed by those steps first, so that [`Specific::variance`] stays that of D, the
-    /// residual's date (and of any later date: the ratio is the same).
-    pub fn push(&mut self, residual: f64, steps: usize, halflife: f64) {
-        let decay = weight(steps, halflife);
+    /// Adds a residual some model dates after the last one added: the sums so far are decayed
+    /// first by `decay`, the weight of those steps ([`weight`]`(steps, halflife)`), so that
+    /// [`Specific::variance`] stays that of D, the residual's date (and of any later date: the
+    /// ratio is the same).
+    pub fn push(&mut self, residual: f64, decay: f64) {
         self.weighted = self.weighted * decay + residual * residual;
         self.weights = self.weights * decay + 1.0;
         self.count += 1;

@@ -57,51 +57,63 @@ impl Home {
     }
 
     /// The forecasts of model `name` at `dates` (model dates, ascending) for `assets` (indexes
-    /// into the reference's assets); with `changed`, as if its dates' returns and residuals were
-    /// those (the model impact of staged data). Reports the pass over the residuals date by date
-    /// (phase `forecasts`) and stops when cancelled.
+    /// into the reference's assets), once per variant of the model: each as if its dates'
+    /// returns and residuals were those (`Changed::default()`: the stored model; the model impact
+    /// of staged data compares it with a changed one), from one read of the residuals. Reports
+    /// that read date by date (phase `forecasts`) and stops when cancelled.
     pub(crate) fn model_forecasts(
         &self,
         name: &str,
         dates: &[i32],
         assets: &[u32],
-        changed: Option<&Changed>,
+        variants: &[&Changed],
         progress: &Progress<'_>,
-    ) -> Result<Forecasts> {
+    ) -> Result<Vec<Forecasts>> {
         let row = self.model_row(name)?;
         let stats = self.model_stats(&row)?;
         let s = &row.settings;
         let at: Vec<usize> = dates.iter().map(|d| Self::model_date(name, &stats, &crate::date::format(*d))).collect::<Result<_>>()?;
         let Some(&last) = at.last() else {
-            return Ok(Forecasts { covariance: vec![], specific: vec![] });
+            return Ok(variants.iter().map(|_| Forecasts { covariance: vec![], specific: vec![] }).collect());
         };
-        let no_change = Changed::default();
-        let changed = changed.unwrap_or(&no_change);
 
-        let mut walk = CovarianceWalk::new(stats.factors.len(), s.halflife_factor_vol, s.halflife_factor_cor, s.nw_lags as usize);
-        let mut cov = Vec::with_capacity(at.len());
-        let mut wanted = at.iter().peekable();
-        for (t, returns) in stats.fret[..=last].iter().enumerate() {
-            walk.push(changed.fret.get(&stats.dates[t]).unwrap_or(returns));
-            if wanted.next_if(|&&w| w == t).is_some() {
-                cov.push(walk.covariance());
-            }
-        }
+        let covariances: Vec<Vec<Vec<Vec<f64>>>> = variants
+            .iter()
+            .map(|changed| {
+                let mut walk = CovarianceWalk::new(stats.factors.len(), s.halflife_factor_vol, s.halflife_factor_cor, s.nw_lags as usize);
+                let mut cov = Vec::with_capacity(at.len());
+                let mut wanted = at.iter().peekable();
+                for (t, returns) in stats.fret[..=last].iter().enumerate() {
+                    walk.push(changed.fret.get(&stats.dates[t]).unwrap_or(returns));
+                    if wanted.next_if(|&&w| w == t).is_some() {
+                        cov.push(walk.covariance());
+                    }
+                }
+                cov
+            })
+            .collect();
 
         // The residuals in one pass, date by date (a changed date's in place of the stored ones).
         let reference = self.reference_assets(&row.report.reference_dataset)?;
-        let mut pass = Pass {
-            halflife: s.halflife_idio_vol,
-            per_asset: vec![(Specific::default(), 0usize); reference.assets.len()],
-            universe: Vec::new(),
-            wanted: at.clone(),
-            next_wanted: 0,
-            assets,
-            specific: Vec::with_capacity(at.len()),
-            current: None,
-        };
-        let mut pending = changed.residuals.range(..=stats.dates[last]).peekable();
-        let mut inject = |pass: &mut Pass<'_>, before: Option<i32>| {
+        let decay: Vec<f64> = (0..=last).map(|age| covariance::weight(age, s.halflife_idio_vol)).collect();
+        let mut passes: Vec<(Pass<'_>, &Changed, _)> = variants
+            .iter()
+            .map(|&changed| {
+                let pass = Pass {
+                    decay: &decay,
+                    per_asset: vec![(Specific::default(), 0usize); reference.assets.len()],
+                    universe: Vec::new(),
+                    wanted: at.clone(),
+                    next_wanted: 0,
+                    assets,
+                    specific: Vec::with_capacity(at.len()),
+                    current: None,
+                };
+                (pass, changed, changed.residuals.range(..=stats.dates[last]).peekable())
+            })
+            .collect();
+        // A changed date's residuals go in where the stored ones of that date would be.
+        let inject = |pass: &mut Pass<'_>, pending: &mut Pending<'_>, before: Option<i32>| {
             while let Some((_, day)) = pending.next_if(|(d, _)| before.is_none_or(|b| **d < b)) {
                 let Ok(t) = stats.dates.binary_search(&day.date) else { continue };
                 for i in 0..day.asset.len() {
@@ -118,18 +130,28 @@ impl Home {
                 progress.report("forecasts", done, total, format!("the model's residuals of {}", crate::date::format(date)));
                 progress.check()?;
             }
-            if changed.residuals.contains_key(&date) {
-                return Ok(());
-            }
-            inject(&mut pass, Some(date));
             let Ok(t) = stats.dates.binary_search(&date) else { return Ok(()) };
-            pass.record(t, asset, residual, cap, in_universe);
+            for (pass, changed, pending) in &mut passes {
+                if !changed.residuals.contains_key(&date) {
+                    inject(pass, pending, Some(date));
+                    pass.record(t, asset, residual, cap, in_universe);
+                }
+            }
             Ok(())
         })?;
-        inject(&mut pass, None);
-        Ok(Forecasts { covariance: cov, specific: pass.finish() })
+        Ok(passes
+            .into_iter()
+            .zip(covariances)
+            .map(|((mut pass, _, mut pending), covariance)| {
+                inject(&mut pass, &mut pending, None);
+                Forecasts { covariance, specific: pass.finish() }
+            })
+            .collect())
     }
 }
+
+/// A variant's changed residuals not read into its pass yet, in date order.
+type Pending<'a> = std::iter::Peekable<std::collections::btree_map::Range<'a, i32, DayResiduals>>;
 
 /// A model's returns and residuals of some dates as they would be (see [`Home::model_forecasts`]).
 #[derive(Default)]
@@ -146,7 +168,8 @@ pub(crate) struct Changed {
 /// variance, a ratio of two sums decayed alike, is that of any later date too), and the
 /// specific variances of the wanted assets at each wanted model date as it closes.
 struct Pass<'a> {
-    halflife: f64,
+    /// The weight of a residual by its age in model dates (0 up to the last date asked for).
+    decay: &'a [f64],
     per_asset: Vec<(Specific, usize)>,
     /// The current date's estimation universe: (asset, cap).
     universe: Vec<(u32, f64)>,
@@ -166,7 +189,7 @@ impl Pass<'_> {
         }
         self.current = Some(t);
         if let Some((s, seen)) = self.per_asset.get_mut(asset as usize) {
-            s.push(residual, t - (*seen).min(t), self.halflife);
+            s.push(residual, self.decay[t - (*seen).min(t)]);
             *seen = t;
         }
         if in_universe {

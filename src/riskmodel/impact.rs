@@ -231,8 +231,7 @@ impl Home {
         for (i, p) in saved.iter().enumerate() {
             progress.report("portfolios", i as u64, saved.len() as u64, format!("the risk of {}", p.name));
             progress.check()?;
-            let names = self.saved_portfolio(&p.name)?.names();
-            for name in names {
+            for name in &p.portfolios {
                 let request = RiskRequest {
                     model: model.to_owned(),
                     portfolio: PortfolioChoice { source: PortfolioSource::Saved(p.name.clone()), name: Some(name.clone()) },
@@ -241,15 +240,14 @@ impl Home {
                     end: Some(crate::date::format(last)),
                 };
                 let label = if name.is_empty() { p.name.clone() } else { format!("{}/{name}", p.name) };
-                let quiet = Progress::none();
-                match (self.risk_reports(&request, None, &quiet), self.risk_reports(&request, Some(&changed), &quiet)) {
-                    (Ok(before), Ok(after)) => portfolios.push(PortfolioImpact {
+                match self.risk_reports(&request, &[&Changed::default(), &changed], &Progress::none()) {
+                    Ok(reports) => portfolios.push(PortfolioImpact {
                         portfolio: label,
                         date: crate::date::format(last),
-                        before: before[0].total_risk,
-                        after: after[0].total_risk,
+                        before: reports[0][0].total_risk,
+                        after: reports[1][0].total_risk,
                     }),
-                    (Err(e), _) | (_, Err(e)) => notes.push(format!("portfolio {label}: {e}")),
+                    Err(e) => notes.push(format!("portfolio {label}: {e}")),
                 }
             }
         }

@@ -21,7 +21,7 @@ pub mod view;
 use serde::{Deserialize, Serialize};
 
 pub use covariance::MIN_RESIDUALS;
-pub(crate) use forecasts::Changed;
+pub(crate) use forecasts::{Changed, Forecasts};
 pub use impact::{DateImpact, Driver, FactorImpact, ModelImpact, PortfolioImpact};
 pub use inputs::NextReturns;
 pub use settings::{RiskModelSettings, Weights, ZeroSum};
