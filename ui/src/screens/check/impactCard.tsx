@@ -229,7 +229,8 @@ function DatesTable({ dates, selected }: { dates: DateRow[]; selected: string | 
               <th title="The model date (the returns' date) and the staged date whose exposures its regression reads">Model date</th>
               <th class="num">R² now</th><th class="num">with staged</th><th class="num">Δ R²</th>
               <th class="num" title="The estimation universe: the assets the regression reads, now → with the staged data">Universe</th>
-              <th class="num">Factors changed</th><th class="num">Largest Δ return (bp)</th>
+              <th class="num" title="The factors whose return or t-stat differs, of all">Changed</th>
+              <th class="num" title="The largest change in a factor's return that date, in basis points">Largest Δ (bp)</th>
             </tr>
           </thead>
           <tbody>
