@@ -28,7 +28,11 @@ pub(crate) fn to_naive(days: i32) -> NaiveDate {
 
 /// Formats days since the epoch as `YYYY-MM-DD`.
 pub fn format(days: i32) -> String {
-    to_naive(days).format("%Y-%m-%d").to_string()
+    // Formatted by hand: exports format a date per row, and chrono's strftime parses its pattern
+    // every time.
+    let d = to_naive(days);
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if (0..=9999).contains(&y) { format!("{y:04}-{m:02}-{day:02}") } else { d.format("%Y-%m-%d").to_string() }
 }
 
 /// The calendar year of days since the epoch.

@@ -124,6 +124,17 @@ fn a_new_day_is_noted_and_a_model_on_other_data_is_refused() {
     assert!(e.contains("risk model 'M' is estimated on risk dataset 'R', which is not built on exposure dataset 'Other'"), "{e}");
     let e = env.fails(&["upload", "impact", "--dataset", "E", "--model", "Nope"]);
     assert!(e.contains("Nope"), "{e}");
+    // An industry the risk dataset does not know: named in the notes, left out, no failure.
+    env.ok(&["upload", "wipe", "--dataset", "E"]);
+    restage(&env, &days, |t| {
+        let at = t.lines().find(|l| l.contains(",industry,")).unwrap().to_owned();
+        let known = at.split(',').nth(4).unwrap().to_owned();
+        t.replacen(&at, &at.replace(&format!(",industry,{known},"), ",industry,Space Mining,"), 1)
+    });
+    let impact = env.json(&["upload", "impact", "--dataset", "E", "--model", "M", "--format", "json"]);
+    assert_eq!(impact["dates"].as_array().unwrap().len(), 1, "{impact}");
+    let notes = impact["notes"].to_string();
+    assert!(notes.contains("industry/Space Mining") && notes.contains("left out"), "{notes}");
 }
 
 #[test]

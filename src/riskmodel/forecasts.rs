@@ -122,19 +122,27 @@ impl Home {
             }
         };
         let total = last as u64 + 1;
-        let mut reading = None;
+        // The date being read: its model date index, and per variant whether its stored
+        // residuals count (a changed date's do not).
+        let mut reading: Option<(i32, Option<usize>, Vec<bool>)> = None;
         store::each_residual(&self.local(&row.file)?, stats.dates[last], |date, asset, residual, cap, in_universe| {
-            if reading != Some(date) {
-                reading = Some(date);
+            if reading.as_ref().is_none_or(|r| r.0 != date) {
+                let t = stats.dates.binary_search(&date).ok();
+                let stored: Vec<bool> = passes.iter().map(|(_, changed, _)| !changed.residuals.contains_key(&date)).collect();
+                for ((pass, _, pending), &stored) in passes.iter_mut().zip(&stored) {
+                    if stored && t.is_some() {
+                        inject(pass, pending, Some(date));
+                    }
+                }
+                reading = Some((date, t, stored));
                 let done = stats.dates.partition_point(|&d| d < date) as u64;
                 progress.report("forecasts", done, total, format!("the model's residuals of {}", crate::date::format(date)));
                 progress.check()?;
             }
-            let Ok(t) = stats.dates.binary_search(&date) else { return Ok(()) };
-            for (pass, changed, pending) in &mut passes {
-                if !changed.residuals.contains_key(&date) {
-                    inject(pass, pending, Some(date));
-                    pass.record(t, asset, residual, cap, in_universe);
+            let Some((_, Some(t), stored)) = &reading else { return Ok(()) };
+            for ((pass, _, _), &stored) in passes.iter_mut().zip(stored) {
+                if stored {
+                    pass.record(*t, asset, residual, cap, in_universe);
                 }
             }
             Ok(())

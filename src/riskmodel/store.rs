@@ -269,19 +269,42 @@ pub(crate) fn each_residual(path: &Path, last: i32, mut each: impl FnMut(i32, u3
         })
         .collect();
     let bad = || Error::Storage(format!("{}: not a risk model's residuals", path.display()));
-    for batch in builder.with_row_groups(groups).with_batch_size(1 << 16).build()? {
-        let batch = batch?;
-        let dates = batch.column(0).as_primitive_opt::<Date32Type>().ok_or_else(bad)?;
-        let assets = batch.column(1).as_primitive_opt::<UInt32Type>().ok_or_else(bad)?;
-        let residuals = batch.column(2).as_primitive_opt::<Float64Type>().ok_or_else(bad)?;
-        let caps = batch.column(3).as_primitive_opt::<Float64Type>().ok_or_else(bad)?;
-        let universe = batch.column(4).as_boolean_opt().ok_or_else(bad)?;
-        for i in 0..batch.num_rows() {
-            let date = dates.value(i);
-            if date <= last {
-                let cap = if caps.is_null(i) { f64::NAN } else { caps.value(i) };
-                each(date, assets.value(i), residuals.value(i), cap, universe.value(i))?;
+    let reader = builder.with_row_groups(groups).with_batch_size(1 << 16).build()?;
+    // Batches are decoded on a thread of their own while `each` takes the previous ones, two
+    // ahead at most (memory stays flat); when `each` stops, the decoder stops at its next send.
+    std::thread::scope(|scope| {
+        let (send, batches) = std::sync::mpsc::sync_channel(2);
+        scope.spawn(move || {
+            for batch in reader {
+                if send.send(batch).is_err() {
+                    break;
+                }
             }
+        });
+        for batch in batches {
+            each_row(batch?, last, &mut each, &bad)?;
+        }
+        Ok(())
+    })
+}
+
+/// Hands the rows of one batch of residuals dated up to `last` to `each`.
+fn each_row(
+    batch: arrow_array::RecordBatch,
+    last: i32,
+    each: &mut impl FnMut(i32, u32, f64, f64, bool) -> Result<()>,
+    bad: &impl Fn() -> Error,
+) -> Result<()> {
+    let dates = batch.column(0).as_primitive_opt::<Date32Type>().ok_or_else(bad)?;
+    let assets = batch.column(1).as_primitive_opt::<UInt32Type>().ok_or_else(bad)?;
+    let residuals = batch.column(2).as_primitive_opt::<Float64Type>().ok_or_else(bad)?;
+    let caps = batch.column(3).as_primitive_opt::<Float64Type>().ok_or_else(bad)?;
+    let universe = batch.column(4).as_boolean_opt().ok_or_else(bad)?;
+    for i in 0..batch.num_rows() {
+        let date = dates.value(i);
+        if date <= last {
+            let cap = if caps.is_null(i) { f64::NAN } else { caps.value(i) };
+            each(date, assets.value(i), residuals.value(i), cap, universe.value(i))?;
         }
     }
     Ok(())

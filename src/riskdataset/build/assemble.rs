@@ -137,9 +137,11 @@ fn gather(plan: &Plan<'_>, date: i32, parts: &[(usize, Exposures)], sources: usi
                     offenders[si].push(|| {
                         format!("{} {}: more than one {what} (also {})", crate::date::format(date), f.asset_id.get(r), f.factor.get(r))
                     });
-                } else {
-                    cats[k][row] = codes[f.factor.get(r)];
+                } else if let Some(&code) = codes.get(f.factor.get(r)) {
+                    cats[k][row] = code;
                 }
+                // A category the layout lacks occurs only when dates are assembled again on a
+                // stored layout (`assemble_with`, which names it): it is left out there.
             }
         }
     }
