@@ -85,8 +85,8 @@ fn gather(plan: &Plan<'_>, date: i32, parts: &[(usize, Exposures)], sources: usi
         // table: the codes are small and dense).
         let factors = f.factor.dict.len();
         let mut targets: Vec<Option<(Option<usize>, Option<usize>)>> = vec![None; f.factor_group.dict.len() * factors];
-        for r in 0..f.len() {
-            let Some(asset) = mapped[r] else { continue };
+        for (r, &asset) in mapped.iter().enumerate() {
+            let Some(asset) = asset else { continue };
             if !plan.universe[asset as usize] {
                 continue;
             }
