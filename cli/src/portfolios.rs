@@ -99,12 +99,14 @@ fn print_report(r: &RiskReport, model: &str, active: bool, assets: usize) -> Res
         println!("  portfolio alone {}   benchmark alone {}", percent(b.portfolio_risk), percent(b.benchmark_risk));
     }
     let unmatched: f64 = r.unmatched.iter().map(|u| u.weight).sum();
-    println!(
-        "  {} holdings matched; {} not in the model's universe on the date (weight {:.4})",
-        thousands(r.assets.len() as u64),
-        thousands(r.unmatched.len() as u64),
-        unmatched
-    );
+    let matched = thousands(r.assets.len() as u64);
+    match r.unmatched.len() {
+        0 => println!("  {matched} holdings matched; every holding is in the model's universe on the date"),
+        n => println!(
+            "  {matched} holdings matched; {} not in the model's universe on the date (weight {unmatched:.4})",
+            thousands(n as u64)
+        ),
+    }
     let share = |contribution: f64| percent(if r.total_risk > 0.0 { contribution / r.total_risk } else { f64::NAN });
     let group = |name: &str, volatility: f64, correlation: f64, contribution: f64| {
         serde_json::json!({
