@@ -61,6 +61,8 @@ fn an_identical_restage_changes_nothing_and_a_changed_one_names_its_driver() {
     let p = &same["portfolios"][0];
     assert_eq!(p["portfolio"], "Core");
     assert_eq!(p["before"], p["after"], "{p}");
+    let now = env.json(&["risk", "M", "--saved", "Core", "--format", "json"]);
+    assert_eq!(p["before"], now["total_risk"], "the impact's before is the portfolio's risk now");
     assert!(env.ok(&["upload", "impact", "--dataset", "E", "--model", "M"]).contains("No change"));
 
     // One style exposure of one asset moved by +1.5: it drives the change.
@@ -103,6 +105,27 @@ fn an_identical_restage_changes_nothing_and_a_changed_one_names_its_driver() {
     ]);
     assert_eq!(there, moved);
     served.stop();
+
+    // Committed, the risk dataset and the model updated: the model then holds what the impact
+    // said it would (the factor returns exactly: the same regression; the portfolio's risk to
+    // rounding: its specific sums are adjusted rather than summed again).
+    env.ok(&["upload", "commit", "--dataset", "E", "--mode", "upsert"]);
+    env.ok(&["riskdatasets", "update", "R"]);
+    env.ok(&["riskmodels", "update", "M"]);
+    let fret = env.json(&["riskmodels", "describe", "M", "--json"]);
+    assert_eq!(fret["report"]["last_date"], moved["portfolios"][0]["date"], "{fret}");
+    let table = env.ok(&["riskmodels", "fret", "M", "--format", "csv"]);
+    let row = table.lines().find(|l| l.starts_with(NEXT)).unwrap();
+    // The frame's columns are the model's factors in the impact's order, after the date.
+    let values: Vec<&str> = row.split(',').skip(1).collect();
+    let factors = d["factors"].as_array().unwrap();
+    assert_eq!(values.len(), factors.len());
+    for (factor, value) in factors.iter().zip(values) {
+        assert_eq!(value.parse::<f64>().ok(), factor["fret_after"].as_f64(), "{factor}");
+    }
+    let now = f(&env.json(&["risk", "M", "--saved", "Core", "--format", "json"])["total_risk"]);
+    let said = f(&moved["portfolios"][0]["after"]);
+    assert!((now - said).abs() <= 1e-12 * now, "risk after the commit {now}, the impact said {said}");
 }
 
 #[test]

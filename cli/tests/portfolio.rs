@@ -67,6 +67,10 @@ fn a_portfolio_of_tickers_has_a_risk_whose_parts_add_up_and_lists_what_it_cannot
     // The market exposure is the matched weights' sum.
     let market = r["contributions"].as_array().unwrap().iter().find(|c| c["factor"] == "market.market.Market").unwrap().clone();
     assert!((f(&market["exposure"]) - 0.95).abs() < 1e-12, "{market}");
+    // The last date alone reads the specific-variance sums the model keeps; the same date at the
+    // end of a range comes from a pass over every residual: the same report, to the bit.
+    let range = env.json(&["risk", "M", "--portfolio", s(&p), "--start", "2025-05-09", "--end", LAST, "--format", "json"]);
+    assert_eq!(range.as_array().unwrap().last().unwrap(), &r);
 
     // The table says the headline and the unmatched holding; the CSV has a row per part.
     let table = env.ok(&["risk", "M", "--portfolio", s(&p)]);

@@ -205,7 +205,19 @@ impl Home {
         let model = &request.model;
         let info = self.describe_risk_model(model)?;
         let dates = self.model_dates(model, request.start.as_deref(), request.end.as_deref())?;
-        let reference = self.reference_assets(&info.report.reference_dataset)?;
+        // The model's exposures (every industry and region column) over the dates, and the
+        // reference they are of.
+        let layout = self.risk_row(&info.settings.risk_dataset)?.layout;
+        let all = |c: &Option<_>| if c.is_some() { Selection::All } else { Selection::None };
+        let q = ExposureQuery {
+            start: dates.first().map(|d| crate::date::format(*d)),
+            end: dates.last().map(|d| crate::date::format(*d)),
+            industries: all(&layout.industry),
+            regions: all(&layout.region),
+            ..ExposureQuery::default()
+        };
+        let mut query = self.exposure_query(&info.settings.risk_dataset, &q)?;
+        let reference = query.reference();
         let mut id_types = vec![reference.id_type.clone()];
         id_types.extend(reference.assets.alt_ids.iter().map(|(t, _)| t.clone()));
         let index: HashMap<&str, u32> = reference.assets.asset_id.iter().enumerate().map(|(i, a)| (a.as_str(), i as u32)).collect();
@@ -246,7 +258,7 @@ impl Home {
         assets.sort_unstable();
         assets.dedup();
         let slot: HashMap<u32, usize> = assets.iter().enumerate().map(|(i, &a)| (a, i)).collect();
-        let forecasts = self.model_forecasts(model, &dates, &assets, variants, progress)?;
+        let forecasts = self.model_forecasts(model, &dates, &assets, reference.assets.asset_id.len(), variants, progress)?;
 
         let groups: Vec<String> = {
             let mut g: Vec<String> = Vec::new();
@@ -264,16 +276,7 @@ impl Home {
         let factors: Vec<String> = info.report.factors.iter().map(|f| f.label.clone()).collect();
 
         // The exposures of the wanted assets, date by date (read and shaped in parallel).
-        let layout = self.risk_row(&info.settings.risk_dataset)?.layout;
-        let all = |c: &Option<_>| if c.is_some() { Selection::All } else { Selection::None };
-        let q = ExposureQuery {
-            start: dates.first().map(|d| crate::date::format(*d)),
-            end: dates.last().map(|d| crate::date::format(*d)),
-            industries: all(&layout.industry),
-            regions: all(&layout.region),
-            ..ExposureQuery::default()
-        };
-        let query = self.exposure_query(&info.settings.risk_dataset, &q)?.keep_only(assets.iter().copied());
+        query.keep_only(assets.iter().copied());
         let work = |shaped: crate::riskdataset::exposures::Shaped| -> HashMap<u32, Vec<f64>> {
             let columns: Vec<Option<&Vec<f32>>> = factors
                 .iter()

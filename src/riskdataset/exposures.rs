@@ -292,9 +292,8 @@ impl Query {
     /// Outputs only the rows of these reference assets (a portfolio's holdings): each date's
     /// styles are standardized over all its rows first, so the values are those of the whole
     /// query, at a fraction of the cost of shaping every row.
-    pub(crate) fn keep_only(mut self, assets: impl IntoIterator<Item = u32>) -> Self {
+    pub(crate) fn keep_only(&mut self, assets: impl IntoIterator<Item = u32>) {
         self.keep = Some(assets.into_iter().collect());
-        self
     }
 
     /// The output with no rows, industries and regions shown as `categorical` says.

@@ -167,7 +167,7 @@ pub(crate) fn estimate(
 
     let digests = &dataset.report.day_digests;
     let reuse = previous.map_or(0, |p| reusable(p, &dates, digests, &dataset.report.reference_created, &factors));
-    let mut writer = ResidualWriter::create(residuals_path)?;
+    let mut writer = ResidualWriter::create(residuals_path, settings.halflife_idio_vol)?;
     let mut stats = Stats { factors: factors.iter().map(|f| f.label.clone()).collect(), ..Stats::default() };
     let mut skipped: Vec<String> = Vec::new();
     let mut reused_dates = 0;

@@ -4,7 +4,7 @@
 //! [`Home::factor_covariance`] and [`Home::specific_risk`] at each date.
 
 use super::covariance::{self, CovarianceWalk, MIN_RESIDUALS, Specific};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::store::{self, DayResiduals};
 use crate::progress::Progress;
@@ -57,7 +57,7 @@ impl Home {
     }
 
     /// The forecasts of model `name` at `dates` (model dates, ascending) for `assets` (indexes
-    /// into the reference's assets), once per variant of the model: each as if its dates'
+    /// into the reference's assets, of which there are `reference_assets`), once per variant of the model: each as if its dates'
     /// returns and residuals were those (`Changed::default()`: the stored model; the model impact
     /// of staged data compares it with a changed one), from one read of the residuals. Reports
     /// that read date by date (phase `forecasts`) and stops when cancelled.
@@ -66,6 +66,7 @@ impl Home {
         name: &str,
         dates: &[i32],
         assets: &[u32],
+        reference_assets: usize,
         variants: &[&Changed],
         progress: &Progress<'_>,
     ) -> Result<Vec<Forecasts>> {
@@ -93,15 +94,53 @@ impl Home {
             })
             .collect();
 
-        // The residuals in one pass, date by date (a changed date's in place of the stored ones).
-        let reference = self.reference_assets(&row.report.reference_dataset)?;
         let decay: Vec<f64> = (0..=last).map(|age| covariance::weight(age, s.halflife_idio_vol)).collect();
+        let file = self.local(&row.file)?;
+
+        // The model's last date alone: from the sums the residuals' footer keeps, with a changed
+        // date's residuals put in place of its stored ones.
+        if at == [stats.dates.len() - 1] {
+            let tail = store::tail(&file)?.filter(|t| t.dates as usize == stats.dates.len() && t.last == stats.dates[last]);
+            if let Some(tail) = tail {
+                let mut out = Vec::with_capacity(variants.len());
+                for (changed, covariance) in variants.iter().zip(covariances) {
+                    let mut pass = Pass {
+                        decay: &decay,
+                        per_asset: vec![(Specific::default(), 0usize); reference_assets],
+                        universe: tail.universe.clone(),
+                        wanted: at.clone(),
+                        next_wanted: 0,
+                        assets,
+                        specific: Vec::with_capacity(1),
+                        current: Some(last),
+                    };
+                    for &(a, sums, seen) in &tail.assets {
+                        if let Some(slot) = pass.per_asset.get_mut(a as usize) {
+                            *slot = (sums, seen as usize);
+                        }
+                    }
+                    for (&date, day) in changed.residuals.range(..=stats.dates[last]) {
+                        let Ok(t) = stats.dates.binary_search(&date) else { continue };
+                        let mut stored = HashMap::new();
+                        store::each_residual_between(&file, date, date, |_, asset, residual, _, _| {
+                            stored.insert(asset, residual);
+                            Ok(())
+                        })?;
+                        pass.replace(t, &stored, day);
+                    }
+                    out.push(Forecasts { covariance, specific: pass.finish() });
+                }
+                return Ok(out);
+            }
+        }
+
+        // The residuals in one pass, date by date (a changed date's in place of the stored ones).
         let mut passes: Vec<(Pass<'_>, &Changed, _)> = variants
             .iter()
             .map(|&changed| {
                 let pass = Pass {
                     decay: &decay,
-                    per_asset: vec![(Specific::default(), 0usize); reference.assets.len()],
+                    per_asset: vec![(Specific::default(), 0usize); reference_assets],
                     universe: Vec::new(),
                     wanted: at.clone(),
                     next_wanted: 0,
@@ -125,7 +164,7 @@ impl Home {
         // The date being read: its model date index, and per variant whether its stored
         // residuals count (a changed date's do not).
         let mut reading: Option<(i32, Option<usize>, Vec<bool>)> = None;
-        store::each_residual(&self.local(&row.file)?, stats.dates[last], |date, asset, residual, cap, in_universe| {
+        store::each_residual(&file, stats.dates[last], |date, asset, residual, cap, in_universe| {
             if reading.as_ref().is_none_or(|r| r.0 != date) {
                 let t = stats.dates.binary_search(&date).ok();
                 let stored: Vec<bool> = passes.iter().map(|(_, changed, _)| !changed.residuals.contains_key(&date)).collect();
@@ -202,6 +241,43 @@ impl Pass<'_> {
         }
         if in_universe {
             self.universe.push((asset, cap));
+        }
+    }
+
+    /// Puts `day`, the residuals of model date `t`, in place of `stored` (asset → residual), in
+    /// sums kept as of each asset's last residual (see [`store::Tail`]): a residual's weight is
+    /// that of its age from the asset's last one. An identical day changes nothing, to the bit.
+    fn replace(&mut self, t: usize, stored: &HashMap<u32, f64>, day: &DayResiduals) {
+        let new: HashMap<u32, f64> = day.asset.iter().copied().zip(day.residual.iter().copied()).collect();
+        for (&a, &old) in stored {
+            let Some((s, seen)) = self.per_asset.get_mut(a as usize) else { continue };
+            let w = self.decay[seen.saturating_sub(t)];
+            match new.get(&a) {
+                Some(&e) => s.weighted += w * (e * e - old * old),
+                None => {
+                    s.weighted -= w * old * old;
+                    s.weights -= w;
+                    s.count = s.count.saturating_sub(1);
+                }
+            }
+        }
+        for (&a, &e) in &new {
+            if stored.contains_key(&a) {
+                continue;
+            }
+            let Some((s, seen)) = self.per_asset.get_mut(a as usize) else { continue };
+            if s.count == 0 || *seen < t {
+                s.push(e, self.decay[t - (*seen).min(t)]);
+                *seen = t;
+            } else {
+                let w = self.decay[*seen - t];
+                s.weighted += w * e * e;
+                s.weights += w;
+                s.count += 1;
+            }
+        }
+        if self.current == Some(t) {
+            self.universe = (0..day.asset.len()).filter(|&i| day.universe[i]).map(|i| (day.asset[i], day.cap[i])).collect();
         }
     }
 

@@ -1,7 +1,9 @@
 //! Persisting risk models: a catalog row (settings and report) and two Parquet files, the
 //! per-date statistics (`stats`: factor returns, standard errors, t-stats, p-values, R², σ²,
 //! estimation-universe size) and the residuals (`date`, `asset`, `residual`, `cap`, `universe`),
-//! one row group per batch of dates so that a date range is read without the rest.
+//! one row group per batch of dates so that a date range is read without the rest. The
+//! residuals' footer also keeps each asset's specific-variance sums at the model's last date
+//! ([`Tail`]), so that the forecasts of that date need no pass over the residuals.
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -16,6 +18,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::RiskModelReport;
+use super::covariance::{self, Specific};
 use super::settings::RiskModelSettings;
 use crate::error::IoContext;
 use crate::store::catalog;
@@ -212,19 +215,32 @@ pub(crate) struct ResidualWriter {
     path: PathBuf,
     tmp: PathBuf,
     writer: Option<ArrowWriter<BufWriter<File>>>,
+    halflife: f64,
+    /// The weights by age in model dates, as far as needed so far.
+    decay: Vec<f64>,
+    /// The specific-variance sums as the residuals go by (see [`Tail`]).
+    tail: Tail,
 }
 
 impl ResidualWriter {
-    /// Starts the file at `path`.
-    pub(crate) fn create(path: &Path) -> Result<ResidualWriter> {
+    /// Starts the file at `path`; `halflife` is the model's specific-variance half-life.
+    pub(crate) fn create(path: &Path, halflife: f64) -> Result<ResidualWriter> {
         let tmp = path.with_extension("tmp");
         let file = File::create(&tmp).at("cannot create", &tmp)?;
         let writer = ArrowWriter::try_new(BufWriter::with_capacity(1 << 20, file), residual_schema(), Some(parts::writer_properties()))?;
-        Ok(ResidualWriter { path: path.to_owned(), tmp, writer: Some(writer) })
+        Ok(ResidualWriter { path: path.to_owned(), tmp, writer: Some(writer), halflife, decay: Vec::new(), tail: Tail::default() })
     }
 
-    /// Appends the residuals of some dates (ascending) as one row group.
+    /// Appends the residuals of some dates (ascending, each after the dates written before) as
+    /// one row group.
     pub(crate) fn write(&mut self, days: &[DayResiduals]) -> Result<()> {
+        for day in days {
+            let t = self.tail.dates as usize;
+            while self.decay.len() <= t {
+                self.decay.push(covariance::weight(self.decay.len(), self.halflife));
+            }
+            self.tail.record_date(day, &self.decay);
+        }
         let dates: Vec<i32> = days.iter().flat_map(|d| std::iter::repeat_n(d.date, d.asset.len())).collect();
         let columns: Vec<ArrayRef> = vec![
             Arc::new(Date32Array::from(dates)),
@@ -239,9 +255,10 @@ impl ResidualWriter {
         Ok(())
     }
 
-    /// Closes, syncs and renames the file into place.
+    /// Closes, syncs and renames the file into place, with the [`Tail`] in its footer.
     pub(crate) fn finish(mut self) -> Result<()> {
-        let writer = self.writer.take().ok_or_else(|| Error::Internal("the residuals' file is closed".into()))?;
+        let mut writer = self.writer.take().ok_or_else(|| Error::Internal("the residuals' file is closed".into()))?;
+        writer.append_key_value_metadata(parquet::file::metadata::KeyValue::new(TAIL_KEY.to_owned(), self.tail.encode()));
         let file = writer.into_inner()?.into_inner().map_err(|e| e.into_error()).at("cannot write", &self.tmp)?;
         file.sync_all().at("cannot sync", &self.tmp)?;
         std::fs::rename(&self.tmp, &self.path).at("cannot rename into", &self.path)
@@ -256,15 +273,139 @@ impl Drop for ResidualWriter {
     }
 }
 
+/// The footer key of the [`Tail`].
+const TAIL_KEY: &str = "riskdesk.specific_sums";
+
+/// Each asset's specific-variance sums at the model's last date, as a pass over every residual
+/// in file order leaves them (the same operations in the same order, so the variances are those
+/// of the pass to the last bit), and the estimation universe of that date.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Tail {
+    /// How many model dates the residuals cover, and the last one.
+    pub dates: u32,
+    pub last: i32,
+    /// Per asset with a residual: the asset, its sums as of its last residual, and the index
+    /// of that residual's model date.
+    pub assets: Vec<(u32, Specific, u32)>,
+    /// The estimation universe of the last date, in file order: (asset, cap or NaN).
+    pub universe: Vec<(u32, f64)>,
+    /// Where each asset is in `assets` (while writing).
+    slot: Vec<u32>,
+}
+
+impl Tail {
+    /// Adds one date's residuals, the next model date; `decay[k]` weighs an age of k dates.
+    fn record_date(&mut self, day: &DayResiduals, decay: &[f64]) {
+        let t = self.dates;
+        self.dates += 1;
+        self.last = day.date;
+        self.universe.clear();
+        for i in 0..day.asset.len() {
+            let a = day.asset[i];
+            if self.slot.len() <= a as usize {
+                self.slot.resize(a as usize + 1, u32::MAX);
+            }
+            if self.slot[a as usize] == u32::MAX {
+                self.slot[a as usize] = self.assets.len() as u32;
+                self.assets.push((a, Specific::default(), 0));
+            }
+            let (_, s, seen) = &mut self.assets[self.slot[a as usize] as usize];
+            s.push(day.residual[i], decay[(t - (*seen).min(t)) as usize]);
+            *seen = t;
+            if day.universe[i] {
+                self.universe.push((a, day.cap[i]));
+            }
+        }
+    }
+
+    /// Little-endian bytes in base64: dates, last, the counts, then the assets and universe.
+    fn encode(&self) -> String {
+        use base64::Engine;
+        let mut b = Vec::with_capacity(16 + self.assets.len() * 32 + self.universe.len() * 12);
+        b.extend_from_slice(&self.dates.to_le_bytes());
+        b.extend_from_slice(&self.last.to_le_bytes());
+        b.extend_from_slice(&(self.assets.len() as u32).to_le_bytes());
+        b.extend_from_slice(&(self.universe.len() as u32).to_le_bytes());
+        for (a, s, seen) in &self.assets {
+            b.extend_from_slice(&a.to_le_bytes());
+            b.extend_from_slice(&s.weighted.to_le_bytes());
+            b.extend_from_slice(&s.weights.to_le_bytes());
+            b.extend_from_slice(&s.count.to_le_bytes());
+            b.extend_from_slice(&seen.to_le_bytes());
+        }
+        for (a, cap) in &self.universe {
+            b.extend_from_slice(&a.to_le_bytes());
+            b.extend_from_slice(&cap.to_le_bytes());
+        }
+        base64::engine::general_purpose::STANDARD.encode(b)
+    }
+
+    fn decode(text: &str) -> Option<Tail> {
+        use base64::Engine;
+        let b = base64::engine::general_purpose::STANDARD.decode(text).ok()?;
+        let mut at = 0;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let s = b.get(at..at + n)?;
+            at += n;
+            Some(s)
+        };
+        let u32_of = |s: &[u8]| u32::from_le_bytes(s.try_into().unwrap_or_default());
+        let f64_of = |s: &[u8]| f64::from_le_bytes(s.try_into().unwrap_or_default());
+        let dates = u32_of(take(4)?);
+        let last = i32::from_le_bytes(take(4)?.try_into().ok()?);
+        let (n, u) = (u32_of(take(4)?) as usize, u32_of(take(4)?) as usize);
+        let mut assets = Vec::with_capacity(n.min(1 << 24));
+        for _ in 0..n {
+            let a = u32_of(take(4)?);
+            let (weighted, weights) = (f64_of(take(8)?), f64_of(take(8)?));
+            let (count, seen) = (u32_of(take(4)?), u32_of(take(4)?));
+            assets.push((a, Specific { weighted, weights, count }, seen));
+        }
+        let mut universe = Vec::with_capacity(u.min(1 << 24));
+        for _ in 0..u {
+            let a = u32_of(take(4)?);
+            universe.push((a, f64_of(take(8)?)));
+        }
+        Some(Tail { dates, last, assets, universe, slot: Vec::new() })
+    }
+}
+
+/// The [`Tail`] in the footer of the residuals at `path`; `None` for a file written before
+/// footers kept it.
+pub(crate) fn tail(path: &Path) -> Result<Option<Tail>> {
+    let file = File::open(path).at("cannot open", path)?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
+    let Some(kv) = builder.metadata().file_metadata().key_value_metadata() else { return Ok(None) };
+    match kv.iter().find(|kv| kv.key == TAIL_KEY).and_then(|kv| kv.value.as_deref()) {
+        None => Ok(None),
+        Some(text) => Tail::decode(text)
+            .map(Some)
+            .ok_or_else(|| Error::Storage(format!("{}: the specific-variance sums in its footer cannot be read", path.display()))),
+    }
+}
+
 /// Hands every residual row dated up to `last` to `each` (date, asset, residual, cap or NaN,
 /// universe), in file order, a row group at a time (memory stays flat); stops at the first error
 /// `each` returns (a failed write, a cancel) and returns it.
-pub(crate) fn each_residual(path: &Path, last: i32, mut each: impl FnMut(i32, u32, f64, f64, bool) -> Result<()>) -> Result<()> {
+pub(crate) fn each_residual(path: &Path, last: i32, each: impl FnMut(i32, u32, f64, f64, bool) -> Result<()>) -> Result<()> {
+    each_residual_between(path, i32::MIN, last, each)
+}
+
+/// [`each_residual`] for the rows dated from `first` to `last` (the row groups of other dates
+/// are not read).
+pub(crate) fn each_residual_between(
+    path: &Path,
+    first: i32,
+    last: i32,
+    mut each: impl FnMut(i32, u32, f64, f64, bool) -> Result<()>,
+) -> Result<()> {
     let file = File::open(path).at("cannot open", path)?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
     let groups: Vec<usize> = (0..builder.metadata().num_row_groups())
         .filter(|&g| match builder.metadata().row_group(g).column(0).statistics() {
-            Some(parquet::file::statistics::Statistics::Int32(s)) => s.min_opt().is_none_or(|&first| first <= last),
+            Some(parquet::file::statistics::Statistics::Int32(s)) => {
+                s.min_opt().is_none_or(|&min| min <= last) && s.max_opt().is_none_or(|&max| max >= first)
+            }
             _ => true,
         })
         .collect();
@@ -282,15 +423,16 @@ pub(crate) fn each_residual(path: &Path, last: i32, mut each: impl FnMut(i32, u3
             }
         });
         for batch in batches {
-            each_row(batch?, last, &mut each, &bad)?;
+            each_row(batch?, first, last, &mut each, &bad)?;
         }
         Ok(())
     })
 }
 
-/// Hands the rows of one batch of residuals dated up to `last` to `each`.
+/// Hands the rows of one batch of residuals dated from `first` to `last` to `each`.
 fn each_row(
     batch: arrow_array::RecordBatch,
+    first: i32,
     last: i32,
     each: &mut impl FnMut(i32, u32, f64, f64, bool) -> Result<()>,
     bad: &impl Fn() -> Error,
@@ -302,7 +444,7 @@ fn each_row(
     let universe = batch.column(4).as_boolean_opt().ok_or_else(bad)?;
     for i in 0..batch.num_rows() {
         let date = dates.value(i);
-        if date <= last {
+        if (first..=last).contains(&date) {
             let cap = if caps.is_null(i) { f64::NAN } else { caps.value(i) };
             each(date, assets.value(i), residuals.value(i), cap, universe.value(i))?;
         }
