@@ -204,7 +204,8 @@ impl Home {
     ) -> Result<Vec<Vec<RiskReport>>> {
         let model = &request.model;
         let info = self.describe_risk_model(model)?;
-        let dates = self.model_dates(model, request.start.as_deref(), request.end.as_deref())?;
+        let loaded = self.load_model(model)?;
+        let dates = loaded.dates(request.start.as_deref(), request.end.as_deref())?;
         // The model's exposures (every industry and region column) over the dates, and the
         // reference they are of.
         let layout = self.risk_row(&info.settings.risk_dataset)?.layout;
@@ -258,7 +259,7 @@ impl Home {
         assets.sort_unstable();
         assets.dedup();
         let slot: HashMap<u32, usize> = assets.iter().enumerate().map(|(i, &a)| (a, i)).collect();
-        let forecasts = self.model_forecasts(model, &dates, &assets, reference.assets.asset_id.len(), variants, progress)?;
+        let forecasts = self.model_forecasts(&loaded, &dates, &assets, reference.assets.asset_id.len(), variants, progress)?;
 
         let groups: Vec<String> = {
             let mut g: Vec<String> = Vec::new();

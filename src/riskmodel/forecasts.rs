@@ -6,7 +6,7 @@
 use super::covariance::{self, CovarianceWalk, MIN_RESIDUALS, Specific};
 use std::collections::{BTreeMap, HashMap};
 
-use super::store::{self, DayResiduals};
+use super::store::{self, DayResiduals, Stats};
 use crate::progress::Progress;
 use crate::{Error, Home, Result};
 
@@ -21,13 +21,18 @@ pub(crate) struct Forecasts {
     pub specific: Vec<Vec<f64>>,
 }
 
-impl Home {
+/// A risk model read once for reports: its catalog row and its statistics.
+pub(crate) struct Loaded {
+    row: store::Row,
+    stats: Stats,
+}
+
+impl Loaded {
     /// The model dates from `start` to `end` (model dates; none: `end`, and the last model
     /// date): an error naming the model's range when a single date is not a model date or a
     /// range holds none.
-    pub(crate) fn model_dates(&self, name: &str, start: Option<&str>, end: Option<&str>) -> Result<Vec<i32>> {
-        let row = self.model_row(name)?;
-        let stats = self.model_stats(&row)?;
+    pub(crate) fn dates(&self, start: Option<&str>, end: Option<&str>) -> Result<Vec<i32>> {
+        let (name, stats) = (&self.row.name, &self.stats);
         let day = |d: Option<&str>| d.filter(|s| !s.trim().is_empty()).map(crate::date::parse_arg).transpose();
         let last = *stats.dates.last().ok_or_else(|| Error::invalid(format!("risk model '{name}' has no dates")))?;
         let end_day = day(end)?.unwrap_or(last);
@@ -40,7 +45,7 @@ impl Home {
             )));
         }
         if start_day == end_day {
-            let at = Self::model_date(name, &stats, &crate::date::format(end_day))?;
+            let at = Home::model_date(name, stats, &crate::date::format(end_day))?;
             return Ok(vec![stats.dates[at]]);
         }
         let dates: Vec<i32> = stats.dates.iter().copied().filter(|d| (start_day..=end_day).contains(d)).collect();
@@ -55,25 +60,33 @@ impl Home {
         }
         Ok(dates)
     }
+}
 
-    /// The forecasts of model `name` at `dates` (model dates, ascending) for `assets` (indexes
+impl Home {
+    /// Reads risk model `name` for reports.
+    pub(crate) fn load_model(&self, name: &str) -> Result<Loaded> {
+        let row = self.model_row(name)?;
+        let stats = self.model_stats(&row)?;
+        Ok(Loaded { row, stats })
+    }
+
+    /// The forecasts of `model` at `dates` (model dates, ascending) for `assets` (indexes
     /// into the reference's assets, of which there are `reference_assets`), once per variant of the model: each as if its dates'
     /// returns and residuals were those (`Changed::default()`: the stored model; the model impact
     /// of staged data compares it with a changed one), from one read of the residuals. Reports
     /// that read date by date (phase `forecasts`) and stops when cancelled.
     pub(crate) fn model_forecasts(
         &self,
-        name: &str,
+        model: &Loaded,
         dates: &[i32],
         assets: &[u32],
         reference_assets: usize,
         variants: &[&Changed],
         progress: &Progress<'_>,
     ) -> Result<Vec<Forecasts>> {
-        let row = self.model_row(name)?;
-        let stats = self.model_stats(&row)?;
+        let (row, stats) = (&model.row, &model.stats);
         let s = &row.settings;
-        let at: Vec<usize> = dates.iter().map(|d| Self::model_date(name, &stats, &crate::date::format(*d))).collect::<Result<_>>()?;
+        let at: Vec<usize> = dates.iter().map(|d| Self::model_date(&row.name, stats, &crate::date::format(*d))).collect::<Result<_>>()?;
         let Some(&last) = at.last() else {
             return Ok(variants.iter().map(|_| Forecasts { covariance: vec![], specific: vec![] }).collect());
         };
