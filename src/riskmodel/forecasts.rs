@@ -70,11 +70,12 @@ impl Home {
         Ok(Loaded { row, stats })
     }
 
-    /// The forecasts of `model` at `dates` (model dates, ascending) for `assets` (indexes
-    /// into the reference's assets, of which there are `reference_assets`), once per variant of the model: each as if its dates'
-    /// returns and residuals were those (`Changed::default()`: the stored model; the model impact
-    /// of staged data compares it with a changed one), from one read of the residuals. Reports
-    /// that read date by date (phase `forecasts`) and stops when cancelled.
+    /// The forecasts of `model` at `dates` (model dates, ascending) for `assets` (indexes into
+    /// the reference's assets, of which there are `reference_assets`), once per variant of the
+    /// model: each as if its dates' returns and residuals were those (`Changed::default()`: the
+    /// stored model; the model impact of staged data compares it with a changed one), from one
+    /// read of the residuals. Reports that read date by date (phase `forecasts`) and stops when
+    /// cancelled. The model's last date alone reads no residual (see [`store::Tail`]).
     pub(crate) fn model_forecasts(
         &self,
         model: &Loaded,

@@ -218,8 +218,10 @@ pub(crate) struct ResidualWriter {
     halflife: f64,
     /// The weights by age in model dates, as far as needed so far.
     decay: Vec<f64>,
-    /// The specific-variance sums as the residuals go by (see [`Tail`]).
+    /// The specific-variance sums as the residuals go by (see [`Tail`]), and where each
+    /// asset is in them.
     tail: Tail,
+    slot: Vec<u32>,
 }
 
 impl ResidualWriter {
@@ -228,7 +230,15 @@ impl ResidualWriter {
         let tmp = path.with_extension("tmp");
         let file = File::create(&tmp).at("cannot create", &tmp)?;
         let writer = ArrowWriter::try_new(BufWriter::with_capacity(1 << 20, file), residual_schema(), Some(parts::writer_properties()))?;
-        Ok(ResidualWriter { path: path.to_owned(), tmp, writer: Some(writer), halflife, decay: Vec::new(), tail: Tail::default() })
+        Ok(ResidualWriter {
+            path: path.to_owned(),
+            tmp,
+            writer: Some(writer),
+            halflife,
+            decay: Vec::new(),
+            tail: Tail::default(),
+            slot: Vec::new(),
+        })
     }
 
     /// Appends the residuals of some dates (ascending, each after the dates written before) as
@@ -239,7 +249,7 @@ impl ResidualWriter {
             while self.decay.len() <= t {
                 self.decay.push(covariance::weight(self.decay.len(), self.halflife));
             }
-            self.tail.record_date(day, &self.decay);
+            self.tail.record_date(day, &self.decay, &mut self.slot);
         }
         let dates: Vec<i32> = days.iter().flat_map(|d| std::iter::repeat_n(d.date, d.asset.len())).collect();
         let columns: Vec<ArrayRef> = vec![
@@ -289,27 +299,26 @@ pub(crate) struct Tail {
     pub assets: Vec<(u32, Specific, u32)>,
     /// The estimation universe of the last date, in file order: (asset, cap or NaN).
     pub universe: Vec<(u32, f64)>,
-    /// Where each asset is in `assets` (while writing).
-    slot: Vec<u32>,
 }
 
 impl Tail {
-    /// Adds one date's residuals, the next model date; `decay[k]` weighs an age of k dates.
-    fn record_date(&mut self, day: &DayResiduals, decay: &[f64]) {
+    /// Adds one date's residuals, the next model date; `decay[k]` weighs an age of k dates;
+    /// `slot[asset]` is where the asset is in `assets` (`u32::MAX`: not yet).
+    fn record_date(&mut self, day: &DayResiduals, decay: &[f64], slot: &mut Vec<u32>) {
         let t = self.dates;
         self.dates += 1;
         self.last = day.date;
         self.universe.clear();
         for i in 0..day.asset.len() {
             let a = day.asset[i];
-            if self.slot.len() <= a as usize {
-                self.slot.resize(a as usize + 1, u32::MAX);
+            if slot.len() <= a as usize {
+                slot.resize(a as usize + 1, u32::MAX);
             }
-            if self.slot[a as usize] == u32::MAX {
-                self.slot[a as usize] = self.assets.len() as u32;
+            if slot[a as usize] == u32::MAX {
+                slot[a as usize] = self.assets.len() as u32;
                 self.assets.push((a, Specific::default(), 0));
             }
-            let (_, s, seen) = &mut self.assets[self.slot[a as usize] as usize];
+            let (_, s, seen) = &mut self.assets[slot[a as usize] as usize];
             s.push(day.residual[i], decay[(t - (*seen).min(t)) as usize]);
             *seen = t;
             if day.universe[i] {
@@ -366,7 +375,7 @@ impl Tail {
             let a = u32_of(take(4)?);
             universe.push((a, f64_of(take(8)?)));
         }
-        Some(Tail { dates, last, assets, universe, slot: Vec::new() })
+        Some(Tail { dates, last, assets, universe })
     }
 }
 
