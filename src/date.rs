@@ -28,11 +28,19 @@ pub(crate) fn to_naive(days: i32) -> NaiveDate {
 
 /// Formats days since the epoch as `YYYY-MM-DD`.
 pub fn format(days: i32) -> String {
+    let mut out = String::with_capacity(10);
+    push(days, &mut out);
+    out
+}
+
+/// Appends [`format`]'s text of `days` to `out`.
+pub(crate) fn push(days: i32, out: &mut String) {
+    use std::fmt::Write as _;
     // Formatted by hand: exports format a date per row, and chrono's strftime parses its pattern
     // every time.
     let d = to_naive(days);
     let (y, m, day) = (d.year(), d.month(), d.day());
-    if (0..=9999).contains(&y) { format!("{y:04}-{m:02}-{day:02}") } else { d.format("%Y-%m-%d").to_string() }
+    let _ = if (0..=9999).contains(&y) { write!(out, "{y:04}-{m:02}-{day:02}") } else { write!(out, "{}", d.format("%Y-%m-%d")) };
 }
 
 /// The calendar year of days since the epoch.

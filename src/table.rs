@@ -203,17 +203,34 @@ impl Table {
 
     /// The text of a cell (empty for a missing number).
     pub fn cell(&self, row: usize, col: usize) -> String {
-        match &self.columns[col] {
-            Values::Date(v) => crate::date::format(v[row]),
-            Values::Text(v) => v[row].clone(),
-            Values::Dict(c) => c.get(row).to_owned(),
-            Values::F32(v) if v[row].is_nan() => String::new(),
-            Values::F32(v) => v[row].to_string(),
-            Values::F64(v) if v[row].is_nan() => String::new(),
-            Values::F64(v) => v[row].to_string(),
-            Values::U64(v) => v[row].to_string(),
-            Values::Bool(v) => v[row].to_string(),
-        }
+        let mut out = String::new();
+        self.push_cell(row, col, &mut out);
+        out
+    }
+
+    /// Appends the text of a cell to `out` (as [`Table::cell`] gives it).
+    pub(crate) fn push_cell(&self, row: usize, col: usize, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = match &self.columns[col] {
+            Values::Date(v) => {
+                crate::date::push(v[row], out);
+                Ok(())
+            }
+            Values::Text(v) => {
+                out.push_str(&v[row]);
+                Ok(())
+            }
+            Values::Dict(c) => {
+                out.push_str(c.get(row));
+                Ok(())
+            }
+            Values::F32(v) if v[row].is_nan() => Ok(()),
+            Values::F32(v) => write!(out, "{}", v[row]),
+            Values::F64(v) if v[row].is_nan() => Ok(()),
+            Values::F64(v) => write!(out, "{}", v[row]),
+            Values::U64(v) => write!(out, "{}", v[row]),
+            Values::Bool(v) => write!(out, "{}", v[row]),
+        };
     }
 
     /// Writes the whole table to `path` in `format`, atomically: a failure leaves no file behind
@@ -461,15 +478,19 @@ impl<W: Write> TableWriter<W> {
         let io = |e| crate::Error::io("cannot write the output", e);
         match &mut self.sink {
             Sink::Csv(w) => {
-                let mut record = Vec::with_capacity(table.names.len());
+                // One buffer per column, reused row after row.
+                let mut record = vec![String::new(); table.columns.len()];
                 for row in 0..table.rows() {
-                    record.clear();
-                    record.extend((0..table.columns.len()).map(|c| table.cell(row, c)));
+                    for (c, cell) in record.iter_mut().enumerate() {
+                        cell.clear();
+                        table.push_cell(row, c, cell);
+                    }
                     w.write_record(&record).map_err(|e| io(e.into()))?;
                 }
             }
             Sink::Json { out, keys, numbers, rows } => {
                 let mut buf = Vec::with_capacity(1 << 16);
+                let mut text = String::new();
                 for row in 0..table.rows() {
                     buf.extend_from_slice(if *rows == 0 { b"\n{" } else { b",\n{" });
                     *rows += 1;
@@ -479,7 +500,8 @@ impl<W: Write> TableWriter<W> {
                         }
                         buf.extend_from_slice(key.as_bytes());
                         buf.push(b':');
-                        let text = table.cell(row, c);
+                        text.clear();
+                        table.push_cell(row, c, &mut text);
                         match numbers[c] {
                             Some(false) => buf.extend_from_slice(text.as_bytes()),
                             Some(true) => buf.extend_from_slice(if text.is_empty() { b"null" } else { text.as_bytes() }),

@@ -14,7 +14,7 @@ pub(crate) struct ModelAt<'a> {
     /// The factor covariance, `k × k`.
     pub covariance: &'a [Vec<f64>],
     /// Each asset's exposures, `k` values (0 where it has none of a categorical factor).
-    pub exposures: &'a [Vec<f64>],
+    pub exposures: &'a [&'a [f64]],
     /// Each asset's specific variance.
     pub specific: &'a [f64],
     /// Each factor's group index (for the per-group sums).
@@ -60,7 +60,7 @@ pub(crate) fn decompose(model: &ModelAt<'_>, w: &[f64]) -> Risk {
     let k = model.covariance.len();
     let mut b = vec![0.0; k];
     for (x, &wi) in model.exposures.iter().zip(w) {
-        for (bk, xk) in b.iter_mut().zip(x) {
+        for (bk, xk) in b.iter_mut().zip(x.iter()) {
             *bk += wi * xk;
         }
     }
@@ -120,6 +120,7 @@ mod tests {
     #[test]
     fn the_contributions_add_up_to_the_volatility() {
         let (f, x, s, groups) = model();
+        let x: Vec<&[f64]> = x.iter().map(Vec::as_slice).collect();
         let m = ModelAt { covariance: &f, exposures: &x, specific: &s, groups: &groups, group_count: 3 };
         let w = [0.4, 0.1, 0.3, 0.2];
         let r = decompose(&m, &w);
@@ -144,6 +145,7 @@ mod tests {
     #[test]
     fn no_position_has_no_risk() {
         let (f, x, s, groups) = model();
+        let x: Vec<&[f64]> = x.iter().map(Vec::as_slice).collect();
         let m = ModelAt { covariance: &f, exposures: &x, specific: &s, groups: &groups, group_count: 3 };
         let r = decompose(&m, &[0.0; 4]);
         assert_eq!(r.total_variance, 0.0);

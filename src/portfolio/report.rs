@@ -219,14 +219,13 @@ impl Home {
         };
         let mut query = self.exposure_query(&info.settings.risk_dataset, &q)?;
         let reference = query.reference();
-        let mut id_types = vec![reference.id_type.clone()];
-        id_types.extend(reference.assets.alt_ids.iter().map(|(t, _)| t.clone()));
-        let index: HashMap<&str, u32> = reference.assets.asset_id.iter().enumerate().map(|(i, a)| (a.as_str(), i as u32)).collect();
+        let id_types = reference.id_types();
+        let index: HashMap<&str, u32> = reference.asset_id.iter().enumerate().map(|(i, a)| (a.as_str(), i as u32)).collect();
 
         // Each side's holdings by date, matched to the reference's assets.
         let book = |choice: &PortfolioChoice| -> Result<(Book, String)> {
             let p = self.chosen_holdings(choice, &id_types)?;
-            let alt = reference.assets.alt_ids.iter().find(|(t, _)| *t == p.id_type).map(|(_, alt)| alt);
+            let alt = reference.alt_ids.iter().find(|(t, _)| *t == p.id_type).map(|(_, alt)| alt);
             let of: HashMap<&str, u32> = match alt {
                 None => index.clone(),
                 Some(alt) => alt.iter().enumerate().filter_map(|(i, a)| a.as_deref().map(|a| (a, i as u32))).collect(),
@@ -259,7 +258,7 @@ impl Home {
         assets.sort_unstable();
         assets.dedup();
         let slot: HashMap<u32, usize> = assets.iter().enumerate().map(|(i, &a)| (a, i)).collect();
-        let forecasts = self.model_forecasts(&loaded, &dates, &assets, reference.assets.asset_id.len(), variants, progress)?;
+        let forecasts = self.model_forecasts(&loaded, &dates, &assets, reference.asset_id.len(), variants, progress)?;
 
         let groups: Vec<String> = {
             let mut g: Vec<String> = Vec::new();
@@ -333,7 +332,7 @@ impl Home {
                     }
                 }
             }
-            let x: Vec<Vec<f64>> = order.iter().map(|a| exposures[a].clone()).collect();
+            let x: Vec<&[f64]> = order.iter().map(|a| exposures[a].as_slice()).collect();
             let s: Vec<f64> = order.iter().map(|a| specific[slot[a]]).collect();
             let m = ModelAt { covariance: &cov, exposures: &x, specific: &s, groups: &group_of, group_count: groups.len() };
             let w: Vec<f64> = order.iter().map(|a| weights[a].1 - weights[a].2).collect();

@@ -37,8 +37,17 @@ pub struct Stored {
     pub returns: Vec<(i32, u32, f64)>,
 }
 
-fn write_batch(path: &Path, batch: RecordBatch) -> Result<()> {
-    parts::write_atomically(path, |file| parts::write_batches(BufWriter::new(file), batch.schema(), &[batch]))
+/// Rows per row group of a series file (market caps, returns): reading from a date on skips
+/// the row groups before it, so one date of 35,800 assets decodes about 64 thousand rows, not
+/// the file's first million.
+const SERIES_GROUP_ROWS: usize = 1 << 16;
+
+fn write_batch(path: &Path, batch: RecordBatch, group_rows: Option<usize>) -> Result<()> {
+    let mut props = parts::writer_properties();
+    if let Some(rows) = group_rows {
+        props = props.into_builder().set_max_row_group_row_count(Some(rows)).build();
+    }
+    parts::write_atomically(path, |file| parts::write_batches_with(BufWriter::new(file), batch.schema(), &[batch], props))
 }
 
 fn series_batch(rows: &[(i32, u32, f64)], value: &str) -> Result<RecordBatch> {
@@ -73,16 +82,16 @@ fn assets_batch(a: &ReferenceAssets) -> Result<RecordBatch> {
 
 /// Writes the reference's files as new objects under the folder key `key` (which holds none).
 pub fn write(objects: &dyn Objects, key: &str, r: &super::Reference) -> Result<()> {
-    let mut files = vec![(ASSETS, assets_batch(&r.assets)?)];
+    let mut files = vec![(ASSETS, assets_batch(&r.assets)?, None)];
     if !r.market_caps.is_empty() {
-        files.push((MARKET_CAPS, series_batch(&r.market_caps, "market_cap")?));
+        files.push((MARKET_CAPS, series_batch(&r.market_caps, "market_cap")?, Some(SERIES_GROUP_ROWS)));
     }
     if !r.returns.is_empty() {
-        files.push((RETURNS, series_batch(&r.returns, "return")?));
+        files.push((RETURNS, series_batch(&r.returns, "return")?, Some(SERIES_GROUP_ROWS)));
     }
-    for (name, batch) in files {
+    for (name, batch, group_rows) in files {
         let file = format!("{key}/{name}");
-        write_batch(&objects.create(&file)?, batch)?;
+        write_batch(&objects.create(&file)?, batch, group_rows)?;
         objects.publish(&file)?;
     }
     Ok(())
@@ -97,8 +106,22 @@ pub(crate) struct Columns {
 impl Columns {
     /// Reads every record batch of the Parquet file at `path`.
     pub fn read(path: &Path) -> Result<Columns> {
+        Self::read_only(path, None)
+    }
+
+    /// Reads the columns named `names` (all when `None`) of the Parquet file at `path`.
+    pub fn read_only(path: &Path, names: Option<&[&str]>) -> Result<Columns> {
         let file = std::fs::File::open(path).at("cannot open", path)?;
-        let reader = ParquetRecordBatchReaderBuilder::try_new(file)?.with_batch_size(1 << 20).build()?;
+        let mut builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
+        if let Some(names) = names {
+            // Whole names: an id type may hold a dot, which `ProjectionMask::columns` would take
+            // for nesting.
+            let schema = builder.parquet_schema();
+            let leaves = schema.columns().iter().enumerate().filter(|(_, c)| names.contains(&c.name())).map(|(i, _)| i);
+            let mask = parquet::arrow::ProjectionMask::leaves(schema, leaves);
+            builder = builder.with_projection(mask);
+        }
+        let reader = builder.with_batch_size(1 << 20).build()?;
         let batches = reader.collect::<std::result::Result<Vec<_>, _>>()?;
         Ok(Columns { label: path.display().to_string(), batches })
     }
@@ -212,7 +235,9 @@ impl SeriesDays {
             let dates = batch.column(0).as_primitive_opt::<Date32Type>().ok_or_else(bad)?;
             let assets = batch.column(1).as_primitive_opt::<UInt32Type>().ok_or_else(bad)?;
             let values = batch.column(2).as_primitive_opt::<Float64Type>().ok_or_else(bad)?;
-            self.pending.extend((0..batch.num_rows()).map(|i| (dates.value(i), assets.value(i), values.value(i))));
+            // Rows before the date are not kept (dates are sorted).
+            let from = dates.values().partition_point(|&d| d < date);
+            self.pending.extend((from..batch.num_rows()).map(|i| (dates.value(i), assets.value(i), values.value(i))));
         }
     }
 }
@@ -227,6 +252,24 @@ fn read_series(path: &Path, value: &str, assets: usize, expected: u64) -> Result
         return Err(c.problem(format!("expected {expected} rows indexing {assets} assets; the file does not match its catalog entry")));
     }
     Ok(dates.into_iter().zip(index).zip(values).map(|((d, i), v)| (d, i, v)).collect())
+}
+
+/// Reads the ids of the reference recorded as `row` from `dir`: the primary ids and the
+/// alternative ids of each of its id types.
+pub fn read_ids(dir: &Path, row: &ReferenceRow) -> Result<super::ReferenceIds> {
+    let mut names = vec!["asset_id"];
+    names.extend(row.id_types.iter().skip(1).map(String::as_str));
+    let c = Columns::read_only(&dir.join(ASSETS), Some(&names))?;
+    let ids = super::ReferenceIds {
+        name: row.name.clone(),
+        id_type: row.id_type.clone(),
+        asset_id: c.strings("asset_id")?,
+        alt_ids: row.id_types.iter().skip(1).map(|t| Ok((t.clone(), c.optional_strings(t)?))).collect::<Result<_>>()?,
+    };
+    if ids.len() as u64 != row.assets {
+        return Err(c.problem(format!("expected {} assets, found {}", row.assets, ids.len())));
+    }
+    Ok(ids)
 }
 
 /// Loads the files of the reference recorded as `row` from `dir`; market caps and returns only

@@ -88,6 +88,37 @@ pub struct Reference {
     pub created: String,
 }
 
+/// A reference dataset's ids alone, without the rest of its security master: what reading
+/// exposures by any id type needs.
+#[derive(Debug, Clone)]
+pub struct ReferenceIds {
+    /// The reference dataset's name.
+    pub name: String,
+    /// The primary id's type.
+    pub id_type: String,
+    /// Primary ids, unique and sorted: an asset's index everywhere is its place here.
+    pub asset_id: Vec<String>,
+    /// Alternative ids: (id type, one optional value per asset, aligned with `asset_id`).
+    pub alt_ids: Vec<(String, Vec<Option<String>>)>,
+}
+
+impl ReferenceIds {
+    /// Number of assets.
+    pub fn len(&self) -> usize {
+        self.asset_id.len()
+    }
+
+    /// Whether there are no assets.
+    pub fn is_empty(&self) -> bool {
+        self.asset_id.is_empty()
+    }
+
+    /// The primary id type, then the alternative ones.
+    pub fn id_types(&self) -> Vec<String> {
+        std::iter::once(self.id_type.clone()).chain(self.alt_ids.iter().map(|(t, _)| t.clone())).collect()
+    }
+}
+
 /// A reference dataset as listed.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ReferenceInfo {
@@ -221,6 +252,12 @@ impl Home {
     /// (years of them are large; [`Home::market_caps`] reads them date by date).
     pub(crate) fn reference_assets(&self, name: &str) -> Result<Reference> {
         self.read_reference(name, false)
+    }
+
+    /// A reference dataset's ids only (a fraction of its security master to read).
+    pub(crate) fn reference_ids(&self, name: &str) -> Result<ReferenceIds> {
+        let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
+        files::read_ids(&self.reference_folder(&row, false)?, &row)
     }
 
     /// The market caps of a reference dataset, date by date from `start` on.

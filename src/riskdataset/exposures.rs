@@ -6,7 +6,7 @@
 //! reference has no market caps that day; assets without a cap get no weight) and equal-weighted
 //! sample standard deviation 1, over the assets returned that day.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use super::batches::{DATES_PER_BATCH, in_batches};
@@ -15,7 +15,7 @@ use super::settings::Role;
 use super::store;
 use crate::frame::{Dict, StrColumn};
 use crate::progress::Progress;
-use crate::reference::Reference;
+use crate::reference::ReferenceIds;
 use crate::table::{Format, Table, TableWriter, Values};
 use crate::{Error, Home, Result};
 
@@ -167,10 +167,12 @@ fn categorical_columns(table: &mut Table, role: Role, cats: &Option<Categories>,
 pub struct Query {
     query: ExposureQuery,
     reader: store::Reader,
-    reference: Reference,
+    reference: ReferenceIds,
     range: (i32, i32),
     /// Reference asset index by primary id.
     ref_index: FxHashMap<String, u32>,
+    /// Whether the reference's primary ids are in ascending order (as stored).
+    reference_sorted: bool,
     id_type: String,
     /// Alternative ids per reference asset, when the id type is not the primary one.
     alt: Option<Vec<Option<String>>>,
@@ -179,9 +181,9 @@ pub struct Query {
     /// The numeric columns returned, as indexes into the layout's.
     numeric: Vec<usize>,
     standardized: bool,
-    /// When set, the only reference assets whose rows are output (styles are still
+    /// When set, per reference asset whether its rows are output (styles are still
     /// standardized over the whole date): see [`Query::keep_only`].
-    keep: Option<FxHashSet<u32>>,
+    keep: Option<Vec<bool>>,
 }
 
 impl Home {
@@ -189,7 +191,7 @@ impl Home {
     pub(crate) fn exposure_query(&self, dataset: &str, q: &ExposureQuery) -> Result<Query> {
         let range = q.range()?;
         let row = self.risk_row(dataset)?;
-        let reference = self.reference_assets(&row.report.reference_dataset)?;
+        let reference = self.reference_ids(&row.report.reference_dataset)?;
         let reader = store::Reader::open(&self.local(&row.file)?, &row.layout)?;
         let layout = &row.layout;
 
@@ -197,9 +199,9 @@ impl Home {
         let alt = if id_type == reference.id_type {
             None
         } else {
-            let Some((_, alt)) = reference.assets.alt_ids.iter().find(|(t, _)| *t == id_type) else {
+            let Some((_, alt)) = reference.alt_ids.iter().find(|(t, _)| *t == id_type) else {
                 let known: Vec<String> =
-                    std::iter::once(reference.id_type.clone()).chain(reference.assets.alt_ids.iter().map(|a| a.0.clone())).collect();
+                    std::iter::once(reference.id_type.clone()).chain(reference.alt_ids.iter().map(|a| a.0.clone())).collect();
                 return Err(Error::invalid(format!(
                     "id type '{id_type}' is not supported by '{dataset}' (id types: {})",
                     known.join(", ")
@@ -226,12 +228,13 @@ impl Home {
             q.styles.resolve("style", &style_group, &style_names)?.unwrap_or_default().into_iter().map(|i| style_cols[i]).collect();
         let numeric: Vec<usize> =
             (0..layout.numeric.len()).filter(|c| layout.numeric[*c].role != Role::Style || chosen_styles.contains(c)).collect();
-        let ref_index = reference.assets.asset_id.iter().enumerate().map(|(i, a)| (a.clone(), i as u32)).collect();
+        let ref_index = reference.asset_id.iter().enumerate().map(|(i, a)| (a.clone(), i as u32)).collect();
         Ok(Query {
             query: q.clone(),
             reader,
             range,
             ref_index,
+            reference_sorted: reference.asset_id.windows(2).all(|w| w[0] < w[1]),
             id_type,
             alt,
             industries,
@@ -293,7 +296,44 @@ impl Query {
     /// styles are standardized over all its rows first, so the values are those of the whole
     /// query, at a fraction of the cost of shaping every row.
     pub(crate) fn keep_only(&mut self, assets: impl IntoIterator<Item = u32>) {
-        self.keep = Some(assets.into_iter().collect());
+        let mut keep = vec![false; self.reference.len()];
+        for a in assets {
+            if let Some(k) = keep.get_mut(a as usize) {
+                *k = true;
+            }
+        }
+        self.keep = Some(keep);
+    }
+
+    /// The reference asset of each of a date's asset ids: a merge of the two sorted lists when
+    /// the ids are sorted (as stored dates' are), else a lookup each.
+    fn reference_indexes(&self, ids: &[String]) -> Vec<Option<u32>> {
+        if !self.reference_sorted || !ids.windows(2).all(|w| w[0] < w[1]) {
+            return ids.iter().map(|a| self.ref_index.get(a).copied()).collect();
+        }
+        let known = &self.reference.asset_id;
+        let mut j = 0;
+        ids.iter()
+            .map(|id| {
+                while j < known.len() && known[j] < *id {
+                    j += 1;
+                }
+                (j < known.len() && known[j] == *id).then_some(j as u32)
+            })
+            .collect()
+    }
+
+    /// Each row's market cap (`refs`: each row's reference asset) from a date's (asset, cap)
+    /// pairs, 0 when it has none; `None` when no row has a positive cap.
+    fn cap_weights(&self, caps: &[(u32, f64)], refs: &[Option<u32>]) -> Option<Vec<f64>> {
+        let mut cap_of = vec![0.0; self.reference.len()];
+        for &(a, cap) in caps {
+            if let Some(slot) = cap_of.get_mut(a as usize) {
+                *slot = cap;
+            }
+        }
+        let weights: Vec<f64> = refs.iter().map(|a| a.map_or(0.0, |a| cap_of[a as usize])).collect();
+        weights.iter().any(|w| *w > 0.0).then_some(weights)
     }
 
     /// The output with no rows, industries and regions shown as `categorical` says.
@@ -352,7 +392,7 @@ impl Query {
     pub(crate) fn shape_as(&self, built: &Built, scaling: Scaling<'_>, categorical: Categorical) -> Shaped {
         let layout = &built.layout;
         let q = &self.query;
-        let asset_ref: Vec<Option<u32>> = built.asset.dict.values().iter().map(|a| self.ref_index.get(a).copied()).collect();
+        let asset_ref = self.reference_indexes(built.asset.dict.values());
         let id_of = |r: usize| -> Option<&str> {
             match &self.alt {
                 None => Some(built.asset.get(r)),
@@ -371,34 +411,37 @@ impl Query {
             rows.sort_by(|&a, &b| id_of(a as usize).cmp(&id_of(b as usize)));
         }
         let refs: Vec<Option<u32>> = rows.iter().map(|&r| asset_ref[built.asset.codes[r as usize] as usize]).collect();
-        let mut columns: Vec<Vec<f32>> =
-            self.numeric.iter().map(|&c| rows.iter().map(|&r| built.values[c][r as usize]).collect()).collect();
+        // Styles are standardized over every row of the date, whichever rows are output.
         let mut scales = vec![None; self.numeric.len()];
         if self.standardized && !rows.is_empty() {
             let styles = (0..self.numeric.len()).filter(|&i| layout.numeric[self.numeric[i]].role == Role::Style);
             match scaling {
                 Scaling::Caps(caps) => {
-                    let mut cap_of: FxHashMap<u32, f64> = FxHashMap::default();
-                    cap_of.extend(caps.iter().copied());
-                    let weights: Vec<f64> = refs.iter().map(|a| a.and_then(|a| cap_of.get(&a).copied()).unwrap_or(0.0)).collect();
-                    let cap_weighted = weights.iter().any(|w| *w > 0.0);
+                    let weights = self.cap_weights(caps, &refs);
+                    // Every row in stored order: the stored column as it is.
+                    let all_rows = self.alt.is_none() && rows.len() == built.len();
+                    let mut column = Vec::new();
                     for i in styles {
-                        scales[i] = scale_of(&columns[i], if cap_weighted { Some(&weights) } else { None });
+                        let values = &built.values[self.numeric[i]];
+                        let values = if all_rows {
+                            values.as_slice()
+                        } else {
+                            column.clear();
+                            column.extend(rows.iter().map(|&r| values[r as usize]));
+                            column.as_slice()
+                        };
+                        scales[i] = scale_of(values, weights.as_deref());
                     }
                 }
                 Scaling::Known(known) => styles.for_each(|i| scales[i] = known[i]),
             }
         }
         let (rows, refs) = match &self.keep {
-            Some(keep) => {
-                let kept: Vec<usize> = (0..rows.len()).filter(|&i| refs[i].is_some_and(|a| keep.contains(&a))).collect();
-                for column in &mut columns {
-                    *column = kept.iter().map(|&i| column[i]).collect();
-                }
-                (kept.iter().map(|&i| rows[i]).collect(), kept.iter().map(|&i| refs[i]).collect())
-            }
+            Some(keep) => rows.iter().zip(&refs).filter(|(_, a)| a.is_some_and(|a| keep[a as usize])).map(|(&r, &a)| (r, a)).unzip(),
             None => (rows, refs),
         };
+        let mut columns: Vec<Vec<f32>> =
+            self.numeric.iter().map(|&c| rows.iter().map(|&r| built.values[c][r as usize]).collect()).collect();
         for (column, scale) in columns.iter_mut().zip(&scales) {
             if let Some(scale) = scale {
                 rescale(column, *scale);
@@ -439,8 +482,8 @@ impl Query {
         self.reader.layout()
     }
 
-    /// The reference's assets (without market caps).
-    pub fn reference(&self) -> &Reference {
+    /// The ids of the reference's assets.
+    pub fn reference(&self) -> &ReferenceIds {
         &self.reference
     }
 
@@ -486,24 +529,30 @@ pub(crate) struct Shaped {
 /// is present): the weighted mean and the sample standard deviation (0 when undefined: values are
 /// then only shifted).
 pub(crate) fn scale_of(values: &[f32], weights: Option<&[f64]>) -> Option<(f64, f64)> {
-    let present: Vec<usize> = (0..values.len()).filter(|&i| !values[i].is_nan()).collect();
-    if present.is_empty() {
+    let present = || values.iter().filter(|v| !v.is_nan()).map(|&v| f64::from(v));
+    let count = present().count();
+    if count == 0 {
         return None;
     }
     let (mut wsum, mut wx) = (0.0f64, 0.0f64);
-    for &i in &present {
-        let w = weights.map_or(1.0, |w| w[i]);
-        wsum += w;
-        wx += w * f64::from(values[i]);
+    match weights {
+        Some(weights) => {
+            for (&v, &w) in values.iter().zip(weights).filter(|(v, _)| !v.is_nan()) {
+                wsum += w;
+                wx += w * f64::from(v);
+            }
+        }
+        None => {
+            for x in present() {
+                wsum += 1.0;
+                wx += x;
+            }
+        }
     }
-    let mean_w = if wsum > 0.0 { wx / wsum } else { present.iter().map(|&i| f64::from(values[i])).sum::<f64>() / present.len() as f64 };
-    let n = present.len() as f64;
-    let mean = present.iter().map(|&i| f64::from(values[i])).sum::<f64>() / n;
-    let std = if present.len() > 1 {
-        (present.iter().map(|&i| (f64::from(values[i]) - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
-    } else {
-        0.0
-    };
+    let n = count as f64;
+    let mean = present().sum::<f64>() / n;
+    let mean_w = if wsum > 0.0 { wx / wsum } else { mean };
+    let std = if count > 1 { (present().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() } else { 0.0 };
     Some((mean_w, std))
 }
 

@@ -355,20 +355,18 @@ impl Home {
         let reference = query.reference();
         let search = request.search.trim().to_lowercase();
         let found: Option<Vec<bool>> = (!search.is_empty()).then(|| {
-            let assets = &reference.assets;
-            (0..assets.asset_id.len())
+            (0..reference.len())
                 .map(|i| {
-                    assets.asset_id[i].to_lowercase().contains(&search)
-                        || assets.alt_ids.iter().any(|(_, ids)| ids[i].as_deref().is_some_and(|x| x.to_lowercase().contains(&search)))
+                    reference.asset_id[i].to_lowercase().contains(&search)
+                        || reference.alt_ids.iter().any(|(_, ids)| ids[i].as_deref().is_some_and(|x| x.to_lowercase().contains(&search)))
                 })
                 .collect()
         });
         let id_rank: Vec<u32> = if sort.is_some_and(|(c, _)| c == 1) {
             let ids: Vec<Option<&str>> = if query.id_type() == reference.id_type {
-                reference.assets.asset_id.iter().map(|a| Some(a.as_str())).collect()
+                reference.asset_id.iter().map(|a| Some(a.as_str())).collect()
             } else {
                 reference
-                    .assets
                     .alt_ids
                     .iter()
                     .find(|(t, _)| t == query.id_type())

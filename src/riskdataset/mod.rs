@@ -279,8 +279,11 @@ impl Home {
     /// The seed's `describe()`: the universe settings menu, the report and the date range.
     pub fn describe_risk_dataset(&self, name: &str) -> Result<Description> {
         let row = self.risk_row(name)?;
-        // Only its id types are described: the assets without the market caps and returns.
-        let reference = self.reference_assets(&row.report.reference_dataset)?;
+        // Only its id types are described: the catalog knows them.
+        let reference = &row.report.reference_dataset;
+        let id_types = crate::store::catalog::reference(self.db(), reference)?
+            .ok_or_else(|| Error::not_found("reference dataset", reference))?
+            .id_types;
         let hierarchy = |c: &Option<Categories>| -> (Hierarchy, HierarchyNames) {
             let Some(c) = c else { return Default::default() };
             let labels: Vec<String> = c.factors.iter().map(|f| format!("{}.{f}", c.group)).collect();
@@ -300,7 +303,7 @@ impl Home {
             last_date: row.report.last_date.clone(),
             settings: row.settings,
             universe_settings_menu: UniverseSettingsMenu {
-                id_types: std::iter::once(reference.id_type.clone()).chain(reference.assets.alt_ids.iter().map(|a| a.0.clone())).collect(),
+                id_types,
                 exchanges: row.report.exchanges.clone(),
                 industry,
                 region,

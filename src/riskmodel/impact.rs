@@ -269,7 +269,7 @@ fn drivers(
     caps: &[(u32, f64)],
     weights: Weights,
     shape: &estimate::Shape,
-    reference: &crate::reference::Reference,
+    reference: &crate::reference::ReferenceIds,
 ) -> Vec<Driver> {
     let cap_of: HashMap<u32, f64> = caps.iter().copied().collect();
     let row_of = |s: &Shaped| -> HashMap<u32, usize> { s.refs.iter().enumerate().filter_map(|(r, a)| a.map(|a| (a, r))).collect() };
@@ -324,7 +324,7 @@ fn drivers(
         }
         let Some((_, factor, x, y)) = largest else { continue };
         out.push(Driver {
-            id: reference.assets.asset_id[a as usize].clone(),
+            id: reference.asset_id[a as usize].clone(),
             weight,
             change: weight * squares.sqrt(),
             factor,

@@ -422,9 +422,9 @@ impl Home {
         let stats = self.model_stats(&row)?;
         let at = Self::model_date(name, &stats, date)?;
         let d = stats.dates[at];
-        let reference = self.reference_assets(&row.report.reference_dataset)?;
+        let reference = self.reference_ids(&row.report.reference_dataset)?;
         let halflife = row.settings.halflife_idio_vol;
-        let mut per_asset = vec![covariance::Specific::default(); reference.assets.len()];
+        let mut per_asset = vec![covariance::Specific::default(); reference.len()];
         let mut universe_at: Vec<(u32, f64)> = Vec::new();
         store::each_residual(&self.local(&row.file)?, d, |date, asset, residual, cap, universe| {
             let Ok(i) = stats.dates.binary_search(&date) else { return Ok(()) };
@@ -446,7 +446,7 @@ impl Home {
             SpecificRisk { date: crate::date::format(d), id_type: reference.id_type.clone(), fill: median, ..SpecificRisk::default() };
         for (a, s) in per_asset.iter().enumerate().filter(|(_, s)| s.count > 0) {
             let fill = s.count < MIN_RESIDUALS;
-            out.ids.push(reference.assets.asset_id[a].clone());
+            out.ids.push(reference.asset_id[a].clone());
             out.specific_var.push(if fill { median } else { finite(s.variance()) });
             out.residuals.push(s.count);
             out.filled.push(fill);

@@ -81,7 +81,17 @@ pub(crate) fn writer_properties() -> WriterProperties {
 
 /// Writes record batches as Parquet to any writer.
 pub fn write_batches<W: Write + Send>(out: W, schema: Arc<Schema>, batches: &[RecordBatch]) -> Result<()> {
-    let mut writer = ArrowWriter::try_new(out, schema, Some(writer_properties()))?;
+    write_batches_with(out, schema, batches, writer_properties())
+}
+
+/// [`write_batches`] with other writer properties (from [`writer_properties`]).
+pub(crate) fn write_batches_with<W: Write + Send>(
+    out: W,
+    schema: Arc<Schema>,
+    batches: &[RecordBatch],
+    props: WriterProperties,
+) -> Result<()> {
+    let mut writer = ArrowWriter::try_new(out, schema, Some(props))?;
     for b in batches {
         writer.write(b)?;
     }
