@@ -119,7 +119,14 @@ impl Home {
             return Err(Error::invalid(format!("nothing is staged for dataset '{dataset}': stage files first")));
         }
         let mut by_date: BTreeMap<i32, Vec<Exposures>> = BTreeMap::new();
-        for (_, frame) in &staged {
+        for (_, frame) in staged {
+            // A file of one date (as staged files usually are) goes whole.
+            if let Some(&first) = frame.date.first()
+                && frame.date.iter().all(|&d| d == first)
+            {
+                by_date.entry(first).or_default().push(frame);
+                continue;
+            }
             let mut rows: BTreeMap<i32, Vec<u32>> = BTreeMap::new();
             for (r, &d) in frame.date.iter().enumerate() {
                 rows.entry(d).or_default().push(r as u32);
@@ -128,7 +135,10 @@ impl Home {
                 by_date.entry(d).or_default().push(frame.take(&rows));
             }
         }
-        let replaced: BTreeMap<i32, Exposures> = by_date.into_iter().map(|(d, parts)| (d, Exposures::concat(&parts))).collect();
+        let replaced: BTreeMap<i32, Exposures> = by_date
+            .into_iter()
+            .map(|(d, mut parts)| (d, if parts.len() == 1 { parts.remove(0) } else { Exposures::concat(&parts) }))
+            .collect();
         let (built, unknown) =
             crate::riskdataset::build::assemble_with(self, &settings.risk_dataset, dataset, &replaced).map_err(|e| match e {
                 Error::InvalidInput { message, .. } if message.contains("is not built on") => Error::invalid(format!(
@@ -280,16 +290,23 @@ fn drivers(
             _ => None,
         }
     };
-    let label = |s: &Shaped, c: usize, r: Option<&usize>| -> Option<String> {
+    fn label<'a>(s: &'a Shaped, c: usize, r: Option<&usize>) -> Option<&'a str> {
         match (&s.table.columns[c], r) {
-            (Values::Dict(d), Some(&r)) => Some(d.dict.get(d.codes[r]).to_owned()).filter(|l| !l.is_empty()),
+            (Values::Dict(d), Some(&r)) => Some(d.dict.get(d.codes[r])).filter(|l| !l.is_empty()),
             _ => None,
         }
-    };
+    }
     let mut assets: Vec<u32> = rows_before.keys().chain(rows_after.keys()).copied().collect();
     assets.sort_unstable();
     assets.dedup();
-    let mut out: Vec<Driver> = Vec::new();
+    /// An asset's largest change: its size, the column, and for a numeric one its values.
+    struct Largest {
+        size: f64,
+        column: usize,
+        values: Option<(Option<f64>, Option<f64>)>,
+    }
+    // (asset, weight, change, largest), the texts made for the drivers kept only.
+    let mut found: Vec<(u32, f64, f64, Largest)> = Vec::new();
     for a in assets {
         let Some(cap) = cap_of.get(&a).copied().filter(|c| *c > 0.0) else { continue };
         let weight = match weights {
@@ -298,7 +315,7 @@ fn drivers(
         };
         let (rb, ra) = (rows_before.get(&a), rows_after.get(&a));
         let mut squares = 0.0;
-        let mut largest: Option<(f64, String, Option<f64>, Option<f64>)> = None;
+        let mut largest: Option<Largest> = None;
         for &c in &shape.numeric {
             let (x, y) = (numeric(before, c, rb), numeric(after, c, ra));
             let d = match (x, y) {
@@ -307,32 +324,41 @@ fn drivers(
                 (None, None) => 0.0,
             };
             squares += d * d;
-            if d > 0.0 && largest.as_ref().is_none_or(|l| d > l.0) {
-                largest = Some((d, before.table.names[c].clone(), x, y));
+            if d > 0.0 && largest.as_ref().is_none_or(|l| d > l.size) {
+                largest = Some(Largest { size: d, column: c, values: Some((x, y)) });
             }
         }
         for &(c, _, _, _) in &shape.groups {
-            let (x, y) = (label(before, c, rb), label(after, c, ra));
-            if x != y {
+            if label(before, c, rb) != label(after, c, ra) {
                 squares += 2.0;
-                if largest.as_ref().is_none_or(|l| 1.0 > l.0) {
-                    let name = &before.table.names[c];
-                    let text = |l: &Option<String>| l.clone().unwrap_or_else(|| "none".to_owned());
-                    largest = Some((1.0, format!("{name}: {} → {}", text(&x), text(&y)), None, None));
+                if largest.as_ref().is_none_or(|l| 1.0 > l.size) {
+                    largest = Some(Largest { size: 1.0, column: c, values: None });
                 }
             }
         }
-        let Some((_, factor, x, y)) = largest else { continue };
-        out.push(Driver {
-            id: reference.asset_id[a as usize].clone(),
-            weight,
-            change: weight * squares.sqrt(),
-            factor,
-            before: x,
-            after: y,
-        });
+        let Some(largest) = largest else { continue };
+        found.push((a, weight, weight * squares.sqrt(), largest));
     }
-    out.sort_by(|a, b| b.change.total_cmp(&a.change).then_with(|| a.id.cmp(&b.id)));
-    out.truncate(DRIVERS);
-    out
+    let id = |a: u32| reference.asset_id[a as usize].as_str();
+    found.sort_by(|x, y| y.2.total_cmp(&x.2).then_with(|| id(x.0).cmp(id(y.0))));
+    found.truncate(DRIVERS);
+    found
+        .into_iter()
+        .map(|(a, weight, change, largest)| {
+            let name = &before.table.names[largest.column];
+            let (factor, before, after) = match largest.values {
+                Some((x, y)) => (name.clone(), x, y),
+                None => {
+                    let (rb, ra) = (rows_before.get(&a), rows_after.get(&a));
+                    let text = |l: Option<&str>| l.unwrap_or("none").to_owned();
+                    (
+                        format!("{name}: {} → {}", text(label(before, largest.column, rb)), text(label(after, largest.column, ra))),
+                        None,
+                        None,
+                    )
+                }
+            };
+            Driver { id: id(a).to_owned(), weight, change, factor, before, after }
+        })
+        .collect()
 }

@@ -69,7 +69,7 @@ struct Rows {
 
 /// Gathers the rows of one date from its sources' files (read): one per reference asset in the
 /// universe with an exposure in a mapped group.
-fn gather(plan: &Plan<'_>, date: i32, parts: &[(usize, Exposures)], sources: usize) -> Result<Rows> {
+fn gather(plan: &Plan<'_>, date: i32, parts: &[(usize, &Exposures)], sources: usize) -> Result<Rows> {
     let reference = plan.ids.reference;
     let layout = &plan.layout;
     let mut row_of: Vec<u32> = vec![u32::MAX; reference.assets.asset_id.len()];
@@ -150,7 +150,7 @@ fn gather(plan: &Plan<'_>, date: i32, parts: &[(usize, Exposures)], sources: usi
 
 /// The rows of one date: one per reference asset with any exposure in the universe, sorted by
 /// primary id; styles huberized and filled.
-pub(super) fn assemble_day(plan: &Plan<'_>, date: i32, parts: &[(usize, Exposures)], sources: usize) -> Result<Day> {
+pub(super) fn assemble_day(plan: &Plan<'_>, date: i32, parts: &[(usize, &Exposures)], sources: usize) -> Result<Day> {
     let reference = plan.ids.reference;
     let layout = &plan.layout;
     let Rows { keys, values, cats, offenders, duplicates } = gather(plan, date, parts, sources)?;
@@ -320,7 +320,7 @@ pub(super) fn assemble(
         |&date| {
             let parts: Vec<(usize, Exposures)> =
                 (0..sources.len()).filter_map(|si| by_date[si].get(&date).map(|p| Ok((si, read_part(p, date)?)))).collect::<Result<_>>()?;
-            assemble_day(plan, date, &parts, sources.len())
+            assemble_day(plan, date, &parts.iter().map(|(si, f)| (*si, f)).collect::<Vec<_>>(), sources.len())
         },
         |day| {
             let date = day.built.date.first().copied();

@@ -49,7 +49,14 @@ pub(crate) fn assemble_with(
     let mut unknown = BTreeSet::new();
     let mut days = Vec::with_capacity(replaced.len());
     for (&date, frame) in replaced {
+        // Each (group, factor) pair once.
+        let factors = frame.factor.dict.len();
+        let mut seen = vec![false; frame.factor_group.dict.len() * factors];
         for r in 0..frame.len() {
+            let pair = frame.factor_group.codes[r] as usize * factors + frame.factor.codes[r] as usize;
+            if std::mem::replace(&mut seen[pair], true) {
+                continue;
+            }
             let (group, factor) = (frame.factor_group.get(r), frame.factor.get(r));
             let mapped = plan.numeric.contains_key(&(own, group.to_owned(), factor.to_owned()))
                 || plan.categorical.iter().flatten().any(|c| c.source == own && c.group == group && c.codes.contains_key(factor));
@@ -61,13 +68,14 @@ pub(crate) fn assemble_with(
                 unknown.insert(format!("{group}/{factor}"));
             }
         }
-        let mut parts: Vec<(usize, Exposures)> = Vec::with_capacity(1 + others.len());
+        let mut read: Vec<(usize, Exposures)> = Vec::with_capacity(others.len());
         for (si, files) in &others {
             if let Some(path) = files.get(&date) {
-                parts.push((*si, read_part(path, date)?));
+                read.push((*si, read_part(path, date)?));
             }
         }
-        parts.push((own, frame.clone()));
+        let mut parts: Vec<(usize, &Exposures)> = read.iter().map(|(si, f)| (*si, f)).collect();
+        parts.push((own, frame));
         parts.sort_by_key(|(si, _)| *si);
         days.push(assemble_day(&plan, date, &parts, settings.exposures.len())?.built);
     }
