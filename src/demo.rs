@@ -146,6 +146,60 @@ impl Default for DemoOptions {
     }
 }
 
+/// The most assets a demo accepts (asset ids have 3 to 5 letters: about 12 million exist).
+pub const MAX_DEMO_ASSETS: usize = 1_000_000;
+/// The most days a demo accepts.
+pub const MAX_DEMO_DAYS: usize = 10_000;
+/// The most asset-days a demo accepts (ten years of 35,800 assets fit): the demo reference
+/// holds a market cap and a return for each, about 32 bytes, in memory at once.
+pub const MAX_DEMO_ASSET_DAYS: usize = 100_000_000;
+
+impl DemoOptions {
+    /// Refuses sizes and dates a demo cannot be made of, naming the value and its bound: at least
+    /// one asset and one day, at most [`MAX_DEMO_ASSETS`], [`MAX_DEMO_DAYS`] and
+    /// [`MAX_DEMO_ASSET_DAYS`], every day from year 0 to 9999.
+    pub fn check(&self) -> Result<()> {
+        if self.assets == 0 || self.days == 0 {
+            return Err(Error::invalid("the demo needs at least one asset and one day"));
+        }
+        let thousands = |n: usize| crate::text::thousands(n as u64);
+        if self.assets > MAX_DEMO_ASSETS {
+            return Err(Error::invalid(format!(
+                "the demo's assets: {} is more than the {} accepted",
+                thousands(self.assets),
+                thousands(MAX_DEMO_ASSETS)
+            )));
+        }
+        if self.days > MAX_DEMO_DAYS {
+            return Err(Error::invalid(format!(
+                "the demo's days: {} is more than the {} accepted",
+                thousands(self.days),
+                thousands(MAX_DEMO_DAYS)
+            )));
+        }
+        if self.assets * self.days > MAX_DEMO_ASSET_DAYS {
+            return Err(Error::invalid(format!(
+                "the demo's {} assets over {} days make {} asset-days, more than the {} accepted",
+                thousands(self.assets),
+                thousands(self.days),
+                thousands(self.assets * self.days),
+                thousands(MAX_DEMO_ASSET_DAYS)
+            )));
+        }
+        let (first, last) = (crate::date::parse(b"0000-01-01").unwrap_or(i32::MIN), crate::date::parse(b"9999-12-31").unwrap_or(i32::MAX));
+        // Both within i32 (the checks above keep `days` small): no overflow.
+        let end = i64::from(self.start) + self.days as i64 - 1;
+        if i64::from(self.start) < i64::from(first) || end > i64::from(last) {
+            return Err(Error::invalid(format!(
+                "the demo's start: day {} (days since 1970-01-01) puts its {} days outside the years 0 to 9999",
+                self.start,
+                thousands(self.days)
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// One demo asset.
 #[derive(Debug, Clone)]
 pub struct DemoAsset {
@@ -288,9 +342,7 @@ fn day_file(opts: &DemoOptions, assets: &[DemoAsset], d: usize) -> String {
 
 /// Writes one CSV per day into `out_dir`; returns the paths, in date order.
 pub fn write_exposures(out_dir: &Path, opts: &DemoOptions, progress: &Progress<'_>) -> Result<Vec<PathBuf>> {
-    if opts.assets == 0 || opts.days == 0 {
-        return Err(Error::invalid("the demo needs at least one asset and one day"));
-    }
+    opts.check()?;
     std::fs::create_dir_all(out_dir).at("cannot create", out_dir)?;
     let assets = universe(opts);
     let counter = progress.counter("demo", opts.days as u64);

@@ -201,7 +201,9 @@ impl AppState {
                 s.message = if step.message.is_empty() { step.phase.clone() } else { format!("{}: {}", step.phase, step.message) };
             };
             let progress = Progress::new(&sink).cancellable(&task.cancel);
-            let outcome = work(&backend, &progress);
+            // A panic ends the task failed (its clients stop polling) instead of leaving it running.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&backend, &progress)))
+                .unwrap_or_else(|panic| Err(ApiError::internal(format!("the task stopped unexpectedly: {}", panic_message(&*panic)))));
             let mut s = task.state();
             s.status = match &outcome {
                 Ok(_) => Status::Completed,
@@ -216,6 +218,15 @@ impl AppState {
         });
         id
     }
+}
+
+/// What a panic said (its message when it has one).
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic without a message")
 }
 
 /// The task protocol's answer to a request that started task `id`: 202 `{"task_id", "extra": {}}`.

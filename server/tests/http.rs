@@ -340,3 +340,83 @@ fn a_wrong_key_touches_nothing_and_bad_names_are_refused_at_creation() {
     }
     assert_eq!(local.datasets().unwrap().len(), 1);
 }
+
+/// Runs a Riskdesk call (`POST /v1/riskdesk/call`), following a long one's task to its end: the
+/// reply's status and body (the reply, or the error body).
+fn riskdesk_call(client: &Client, server: &Server, key: &str, call: Value) -> (StatusCode, Value) {
+    let r = client.post(format!("{}/v1/riskdesk/call?api_key={key}", server.url)).json(&call).send().unwrap();
+    if r.status() != StatusCode::ACCEPTED {
+        return (r.status(), r.json().unwrap_or(Value::Null));
+    }
+    let id = task_id(r);
+    wait(client, &server.url, key, &id);
+    get(client, &format!("{}/v1/tasks/{id}/result?type=json&api_key={key}", server.url))
+}
+
+#[test]
+fn numbers_a_client_sends_are_bounded_before_use_and_a_huge_demo_is_refused_by_name() {
+    let Fixture { dir: _dir, home, local: _, key } = Fixture::new();
+    let server = Server::start(&home);
+    let client = Client::new();
+    let demo = |assets: u64, days: u64, start: i64| {
+        json!({"method": "demo_reference", "args": {"options": {
+            "assets": assets, "days": days, "start": start, "layout": "long", "seed": 7, "prefix": "exposures"}}})
+    };
+    let may_1 = 20_209; // 2025-05-01
+    // Each size beyond its bound is refused with the value and the bound (it used to abort the
+    // server with a 55 TB allocation, loop for ever, or overflow its dates).
+    for (call, said) in [
+        (demo(4_000_000_000_000, 31, may_1), ["assets: 4,000,000,000,000", "1,000,000 accepted"]),
+        (demo(20_000_000, 1, may_1), ["assets: 20,000,000", "1,000,000 accepted"]),
+        (demo(100, 1_000_000_000_000, may_1), ["days: 1,000,000,000,000", "10,000 accepted"]),
+        (demo(500_000, 1_000, may_1), ["500,000,000 asset-days", "100,000,000 accepted"]),
+        (demo(10, 5, 2_000_000_000), ["start", "years 0 to 9999"]),
+        (demo(0, 5, may_1), ["at least one asset", "one day"]),
+    ] {
+        let (status, body) = riskdesk_call(&client, &server, &key, call.clone());
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{call} {body}");
+        let (kind, message) = error_of(&body);
+        assert_eq!(kind, "ValueError", "{body}");
+        assert!(said.iter().all(|s| message.contains(s)), "{call}: {message}");
+    }
+    // Pages of changed rows and of a grid: at most 100,000 rows each.
+    let grid = json!({"dataset": "R", "query": {}});
+    for call in [
+        json!({"method": "diff_rows", "args": {"dataset": "E", "from": 1, "to": 2, "offset": 0, "limit": 1_000_000_000_000u64}}),
+        json!({"method": "grid_rows", "args": {"request": grid, "offset": 0, "limit": 1_000_000_000_000u64}}),
+    ] {
+        let (status, body) = riskdesk_call(&client, &server, &key, call.clone());
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{call} {body}");
+        assert!(error_of(&body).1.contains("1,000,000,000,000 rows is more than the 100,000"), "{body}");
+    }
+    // The server is alive and its write queue free: a small demo reference is built.
+    let (status, built) = riskdesk_call(&client, &server, &key, demo(30, 2, may_1));
+    assert_eq!(status, StatusCode::OK, "{built}");
+    assert_eq!(built["name"], "Demo-Global", "{built}");
+}
+
+#[test]
+fn a_panic_inside_a_task_ends_it_failed_with_an_error() {
+    let Fixture { dir: _dir, home, local: _, key } = Fixture::new();
+    let state = riskdesk_server::AppState::new(LocalBackend::open(&home).unwrap(), riskdesk_server::tasks::Tasks::default(), 1_000_000);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            // A task whose work panics (a bug: none is known), started as a handler would.
+            let started = state.spawn_task(|_, _| panic!("a bug in the engine"));
+            let body = axum::body::to_bytes(started.into_body(), 1 << 16).await.unwrap();
+            let id = serde_json::from_slice::<Value>(&body).unwrap()["task_id"].as_str().unwrap().to_owned();
+            tx.send((listener.local_addr().unwrap(), id)).unwrap();
+            axum::serve(listener, riskdesk_server::router(state)).await.unwrap();
+        })
+    });
+    let (addr, id) = rx.recv().unwrap();
+    let base = format!("http://{addr}");
+    let client = Client::new();
+    // It ends (its clients stop polling), FAILED, and its result is the error.
+    assert_eq!(wait(&client, &base, &key, &id)["state"], "FAILED");
+    let (status, body) = get(&client, &format!("{base}/v1/tasks/{id}/result?type=json&api_key={key}"));
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert_eq!(error_of(&body).1, "the task stopped unexpectedly: a bug in the engine");
+}

@@ -232,6 +232,7 @@ impl Backend for LocalBackend {
     }
 
     fn diff_rows(&self, dataset: &str, from: u32, to: u32, offset: usize, limit: usize) -> Result<RowChanges> {
+        super::check_page(limit)?;
         self.with(|h| h.uploader(dataset)?.diff_rows(from, to, offset, limit, &mut lock(&self.diffed)))
     }
 
@@ -404,6 +405,7 @@ impl Backend for LocalBackend {
     }
 
     fn grid_rows(&self, request: &GridRequest, offset: usize, limit: usize) -> Result<Page> {
+        super::check_page(limit)?;
         let grid = self.grid_of(request, &Progress::none())?;
         grid.page(offset, limit)
     }

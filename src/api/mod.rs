@@ -45,6 +45,21 @@ use crate::uploader::{
 };
 use crate::{Error, Result};
 
+/// The most rows one page of changed rows or of a grid may ask for (a client pages through more).
+pub const MAX_PAGE_ROWS: usize = 100_000;
+
+/// Refuses a page larger than [`MAX_PAGE_ROWS`], naming the size asked for.
+pub(crate) fn check_page(limit: usize) -> Result<()> {
+    if limit > MAX_PAGE_ROWS {
+        return Err(Error::invalid(format!(
+            "limit: {} rows is more than the {} a page may hold; ask for pages",
+            crate::text::thousands(limit as u64),
+            crate::text::thousands(MAX_PAGE_ROWS as u64)
+        )));
+    }
+    Ok(())
+}
+
 /// Every operation a front end uses, over some store: a home folder, or a server.
 ///
 /// Methods block; front ends that must stay responsive call them from worker threads. An
@@ -107,7 +122,8 @@ pub trait Backend: Send + Sync {
     /// removed and changed.
     fn diff(&self, dataset: &str, from: u32, to: u32) -> Result<VersionDiff>;
 
-    /// The changed rows from version `from` to `to`, `offset..offset + limit` of them, by date and key.
+    /// The changed rows from version `from` to `to`, `offset..offset + limit` of them, by date and
+    /// key; `limit` at most [`MAX_PAGE_ROWS`].
     fn diff_rows(&self, dataset: &str, from: u32, to: u32, offset: usize, limit: usize) -> Result<RowChanges>;
 
     /// One row per committed date of a version (the latest when `None`).
@@ -225,7 +241,7 @@ pub trait Backend: Send + Sync {
     fn grid(&self, request: &GridRequest, progress: &Progress<'_>) -> Result<GridInfo>;
 
     /// Rows `offset..offset + limit` of a grid, as text, with its total row count (running the
-    /// grid first when it is not the one last run).
+    /// grid first when it is not the one last run); `limit` at most [`MAX_PAGE_ROWS`].
     fn grid_rows(&self, request: &GridRequest, offset: usize, limit: usize) -> Result<Page>;
 
     /// Writes the wide exposures to `path` (on the caller's machine) as CSV, JSON or Parquet;

@@ -302,6 +302,7 @@ pub const FACTOR_RETURNS_FILE: &str = "true_factor_returns.csv";
 pub fn write_folder(opts: &DemoOptions, dir: &std::path::Path) -> crate::Result<Vec<std::path::PathBuf>> {
     use crate::error::IoContext;
     use crate::table::{Format, Table, Values};
+    opts.check()?;
     std::fs::create_dir_all(dir).at("cannot create", dir)?;
     let r = build(opts, String::new());
     let a = &r.assets;

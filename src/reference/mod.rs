@@ -229,9 +229,7 @@ impl Home {
     /// exposures never mention, with exchanges, countries, currencies, names, tickers, ISINs,
     /// and market caps and returns for every demo date.
     pub fn demo_reference(&self, opts: &crate::demo::DemoOptions) -> Result<ReferenceInfo> {
-        if opts.assets == 0 || opts.days == 0 {
-            return Err(Error::invalid("the demo needs at least one asset and one day"));
-        }
+        opts.check()?;
         let _lock = self.write_lock(Scope::References)?;
         let existing = catalog::reference(self.db(), DEMO_REFERENCE)?;
         let reference = demo::build(opts, crate::date::now());
