@@ -2,8 +2,9 @@
 //! and reads a unit's bytes, guarding against hostile archives.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::IoContext;
 use crate::names::{self, Format, Named};
@@ -15,12 +16,112 @@ pub(crate) const MAX_MEMBER_BYTES: u64 = 4 << 30;
 pub(crate) const MAX_RATIO: u64 = 200;
 /// Sizes up to this are allowed whatever the compression ratio.
 pub(crate) const RATIO_FLOOR_BYTES: u64 = 64 << 20;
+/// An archive may hold at most this many members (a ZIP per year holds about 260).
+pub const MAX_MEMBERS: usize = 10_000;
+
+/// How many bytes `stored` bytes (as uploaded or kept on disk) may inflate to, whatever inflates
+/// them (a ZIP member, a `.csv.gz`, or both): up to [`RATIO_FLOOR_BYTES`] whatever the ratio,
+/// beyond that [`MAX_RATIO`] times `stored`, never beyond [`MAX_MEMBER_BYTES`].
+pub(crate) fn inflation_bound(stored: u64) -> u64 {
+    MAX_MEMBER_BYTES.min(RATIO_FLOOR_BYTES.max(stored.saturating_mul(MAX_RATIO)))
+}
+
+/// Why an inflated file is refused: it would grow beyond `limit` bytes.
+pub(crate) fn bomb(kind: &str, limit: u64) -> String {
+    format!("refused as a {kind} bomb: it would inflate beyond the safe bound of {limit} bytes; not read")
+}
 
 /// Where a unit's bytes come from.
 #[derive(Debug, Clone)]
 pub(crate) enum Origin {
     File(PathBuf),
-    Member { archive: PathBuf, index: usize },
+    /// A member of an archive opened once (its central directory read once) for all its units.
+    Member {
+        archive: Arc<Archive>,
+        index: usize,
+    },
+}
+
+/// An open ZIP archive: its central directory, read once, over one file handle shared by every
+/// reader (each a clone with a position of its own).
+pub(crate) type Archive = zip::ZipArchive<SharedFile>;
+
+/// A file read at positions of its own by every clone (positional reads, so clones never move
+/// each other's position), through a small buffer of its own.
+#[derive(Debug)]
+pub(crate) struct SharedFile {
+    file: Arc<File>,
+    len: u64,
+    pos: u64,
+    buffer: Vec<u8>,
+    /// The file offset of `buffer[0]`.
+    buffer_at: u64,
+}
+
+/// Bytes read from the file at a time.
+const READ_AHEAD: usize = 64 << 10;
+
+impl SharedFile {
+    fn open(path: &Path) -> std::io::Result<SharedFile> {
+        let file = File::open(path)?;
+        let len = file.metadata()?.len();
+        Ok(SharedFile { file: Arc::new(file), len, pos: 0, buffer: Vec::new(), buffer_at: 0 })
+    }
+
+    #[cfg(unix)]
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+        std::os::unix::fs::FileExt::read_at(&*self.file, buf, offset)
+    }
+
+    #[cfg(windows)]
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+        std::os::windows::fs::FileExt::seek_read(&*self.file, buf, offset)
+    }
+}
+
+impl Clone for SharedFile {
+    fn clone(&self) -> Self {
+        SharedFile { file: Arc::clone(&self.file), len: self.len, pos: self.pos, buffer: Vec::new(), buffer_at: 0 }
+    }
+}
+
+impl Read for SharedFile {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let buffered = self.buffer_at..self.buffer_at + self.buffer.len() as u64;
+        if !buffered.contains(&self.pos) {
+            // Large reads go straight to the caller; small ones fill the buffer first.
+            if out.len() >= READ_AHEAD {
+                let n = self.read_at(out, self.pos)?;
+                self.pos += n as u64;
+                return Ok(n);
+            }
+            let mut buffer = std::mem::take(&mut self.buffer);
+            buffer.resize(READ_AHEAD, 0);
+            let n = self.read_at(&mut buffer, self.pos)?;
+            buffer.truncate(n);
+            (self.buffer, self.buffer_at) = (buffer, self.pos);
+            if n == 0 {
+                return Ok(0);
+            }
+        }
+        let start = (self.pos - self.buffer_at) as usize;
+        let n = out.len().min(self.buffer.len() - start);
+        out[..n].copy_from_slice(&self.buffer[start..start + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for SharedFile {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let pos = match to {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = pos.ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "a seek before the file's start"))?;
+        Ok(self.pos)
+    }
 }
 
 /// One thing to stage: a file, or one member of a ZIP.
@@ -34,6 +135,9 @@ pub(crate) struct Unit {
     /// The date in the file name, if it has one.
     pub name_date: Option<i32>,
     pub origin: Origin,
+    /// Its size as stored (a file's length, a member's compressed size): what bounds how far
+    /// its bytes may inflate ([`inflation_bound`]).
+    pub stored: u64,
 }
 
 /// A unit that cannot be staged at all, with why.
@@ -106,19 +210,31 @@ fn add_file(out: &mut Resolved, path: &Path) {
         Err(reason) if reason.starts_with(names::IMPOSSIBLE_DATE) => return refuse(out, reason),
         _ => None,
     };
-    out.units.push(Unit { name: stem.to_owned(), label, format, name_date, origin: Origin::File(path.to_owned()) });
+    let stored = std::fs::metadata(path).map_or(0, |m| m.len());
+    out.units.push(Unit { name: stem.to_owned(), label, format, name_date, origin: Origin::File(path.to_owned()), stored });
 }
 
-fn open_archive(path: &Path) -> Result<zip::ZipArchive<BufReader<File>>, String> {
-    let file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
-    zip::ZipArchive::new(BufReader::new(file)).map_err(|e| format!("not a readable ZIP archive (truncated or corrupt?): {e}"))
+/// Opens an archive and reads its central directory (once: its units share it), refusing one
+/// with more than [`MAX_MEMBERS`] members.
+fn open_archive(path: &Path, label: &str) -> Result<Archive, String> {
+    let file = SharedFile::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let archive = zip::ZipArchive::new(file).map_err(|e| format!("not a readable ZIP archive (truncated or corrupt?): {e}"))?;
+    if archive.len() > MAX_MEMBERS {
+        return Err(format!(
+            "the archive {label} holds {} members, more than the {} accepted; not read (split it, say one ZIP per year)",
+            crate::text::thousands(archive.len() as u64),
+            crate::text::thousands(MAX_MEMBERS as u64)
+        ));
+    }
+    Ok(archive)
 }
 
 fn add_archive(out: &mut Resolved, path: &Path, label: &str) {
-    let mut archive = match open_archive(path) {
+    let mut archive = match open_archive(path, label) {
         Ok(a) => a,
         Err(m) => return out.refused.push(Refused { name: stem_of(label), diagnostic: Diagnostic::file(label, m) }),
     };
+    let shared = Arc::new(archive.clone());
     let before = out.units.len() + out.refused.len();
     for index in 0..archive.len() {
         let member = match archive.by_index_raw(index) {
@@ -132,6 +248,7 @@ fn add_archive(out: &mut Resolved, path: &Path, label: &str) {
             }
         };
         let raw_name = member.name().map(|n| n.into_owned()).unwrap_or_else(|_| format!("member #{}", index + 1));
+        let stored = member.compressed_size();
         if member.is_dir() || raw_name.starts_with("__MACOSX/") {
             continue;
         }
@@ -160,7 +277,8 @@ fn add_archive(out: &mut Resolved, path: &Path, label: &str) {
                     label: member_label,
                     format,
                     name_date,
-                    origin: Origin::Member { archive: path.to_owned(), index },
+                    origin: Origin::Member { archive: Arc::clone(&shared), index },
+                    stored,
                 });
             }
         }
@@ -177,14 +295,12 @@ impl Unit {
         match &self.origin {
             Origin::File(path) => std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}"))),
             Origin::Member { archive, index } => {
-                let mut archive = open_archive(archive).map_err(fail)?;
+                // A clone shares the central directory read when the archive was opened.
+                let mut archive = Archive::clone(archive);
                 let member = archive.by_index(*index).map_err(|e| fail(format!("cannot open the member: {e}")))?;
-                let limit = MAX_MEMBER_BYTES.min(RATIO_FLOOR_BYTES.max(member.compressed_size().saturating_mul(MAX_RATIO)));
+                let limit = inflation_bound(member.compressed_size());
                 if member.size() > limit {
-                    return Err(fail(format!(
-                        "the member would inflate to {} bytes, beyond the safe bound of {limit} (zip bomb?); not read",
-                        member.size()
-                    )));
+                    return Err(fail(format!("{} (it declares {} bytes)", bomb("zip", limit), member.size())));
                 }
                 let mut bytes = Vec::with_capacity(member.size() as usize);
                 member
@@ -192,7 +308,7 @@ impl Unit {
                     .read_to_end(&mut bytes)
                     .map_err(|e| fail(format!("cannot inflate the member (corrupt archive?): {e}")))?;
                 if bytes.len() as u64 > limit {
-                    return Err(fail(format!("the member inflates beyond the safe bound of {limit} bytes (zip bomb?); not read")));
+                    return Err(fail(bomb("zip", limit)));
                 }
                 Ok(bytes)
             }
@@ -216,4 +332,34 @@ pub fn list_folder(folder: &Path) -> crate::Result<Vec<(PathBuf, Result<Named, S
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use rayon::prelude::*;
+
+    use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn an_archive_is_opened_once_and_its_members_read_at_once_through_clones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e_2025.zip");
+        let members: Vec<(String, Vec<u8>)> =
+            (1..=40).map(|d| (format!("e_2025-01-{:02}.csv", d % 28 + 1), format!("day {d}\n").repeat(5000 * d).into_bytes())).collect();
+        let mut z = zip::ZipWriter::new(File::create(&path).unwrap());
+        let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (i, (name, bytes)) in members.iter().enumerate() {
+            z.start_file(format!("{i:02}/{name}"), deflated).unwrap();
+            std::io::Write::write_all(&mut z, bytes).unwrap();
+        }
+        z.finish().unwrap();
+        let resolved = resolve(std::slice::from_ref(&path));
+        assert_eq!(resolved.units.len(), members.len());
+        // Gone from its folder: what reads its members is the handle opened (and the central
+        // directory read) once, not the path opened again per member.
+        std::fs::remove_file(&path).unwrap();
+        let read: Vec<Vec<u8>> = resolved.units.par_iter().map(|u| u.read().unwrap()).collect();
+        assert!(read.iter().zip(&members).all(|(r, (_, m))| r == m));
+    }
 }

@@ -94,3 +94,67 @@ fn the_cli_and_the_server_work_on_one_home_side_by_side() {
     assert!(created.starts_with("HTTP/1.1 200"), "{created}");
     assert!(env.ok(&["upload", "datasets"]).contains("Other"));
 }
+
+/// The JSON body of a whole HTTP reply (its status line first).
+fn json_body(reply: &str) -> serde_json::Value {
+    let (_, body) = reply.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no body in {reply:?}"));
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body:?}"))
+}
+
+/// Uploads `bytes` as `file_name` to `stage-file` of dataset `X`, waits for the staging task to
+/// end (polling its `ready`, at most 60 s) and returns its result.
+fn stage_over_http(addr: &str, key: &str, file_name: &str, bytes: &[u8]) -> serde_json::Value {
+    let boundary = "riskdeskboundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let head = format!(
+        "POST /v1/equity/uploaders/exposures/X/stage-file?name=&replace=false&api_key={key} HTTP/1.1\r\nHost: localhost\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let reply = http(addr, &head, &body);
+    assert!(reply.starts_with("HTTP/1.1 202"), "{reply}");
+    let id = json_body(&reply)["task_id"].as_str().unwrap().to_owned();
+    let get = |path: &str| http(addr, &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), b"");
+    for _ in 0..1200 {
+        if json_body(&get(&format!("/v1/tasks/{id}/ready?api_key={key}"))) == serde_json::json!(true) {
+            return json_body(&get(&format!("/v1/tasks/{id}/result?type=json&api_key={key}")));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the staging of {file_name} never ended");
+}
+
+#[test]
+fn gzip_bombs_alone_or_in_a_zip_are_refused_as_bombs_without_inflating_them() {
+    let env = Env::new();
+    let key = env.ok(&["keys", "create", "--user", "t@example.com"]).lines().last().unwrap().to_owned();
+    let served = env.serve();
+    // 256 MiB of zeros gzip to about 250 KB: a thousand times their size.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    (0..256).for_each(|_| gz.write_all(&zeros).unwrap());
+    let bomb = gz.finish().unwrap();
+    assert!(bomb.len() < 300_000, "{}", bomb.len());
+    // The same bomb as a member of a ZIP, stored (the ZIP itself inflates nothing).
+    let folder = env.file("bombs", "e_2025-05-02.csv.gz", &bomb).parent().unwrap().to_owned();
+    let zips = env.folder("zips");
+    env.ok(&["batch", folder.to_str().unwrap(), "--out", zips.to_str().unwrap(), "--level", "0"]);
+    let zipped = std::fs::read(zips.join("e_2025.zip")).unwrap();
+    for (file_name, bytes) in [("e_2025-05-01.csv.gz", bomb.clone()), ("e_2025.zip", zipped)] {
+        let result = stage_over_http(served.addr(), &key, file_name, &bytes);
+        assert_eq!(result["success"], false, "{result}");
+        let said = result["results"][0]["messages"].to_string();
+        assert!(said.contains("refused as a gzip bomb") && said.contains("67108864 bytes"), "{file_name}: {said}");
+    }
+    // A plain .csv.gz still stages.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"date,asset_id,asset_id_type,factor_group,factor,exposure\n2025-05-03,AAA,bayesid,style,Size,0.5\n").unwrap();
+    let result = stage_over_http(served.addr(), &key, "e_2025-05-03.csv.gz", &gz.finish().unwrap());
+    assert_eq!(result["success"], true, "{result}");
+    assert_eq!(env.json(&["upload", "staged", "-d", "X", "--json"]).as_array().map(Vec::len), Some(1));
+}

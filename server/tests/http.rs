@@ -420,3 +420,25 @@ fn a_panic_inside_a_task_ends_it_failed_with_an_error() {
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
     assert_eq!(error_of(&body).1, "the task stopped unexpectedly: a bug in the engine");
 }
+
+#[test]
+fn an_archive_with_more_members_than_the_cap_is_refused_by_name() {
+    let Fixture { dir: _dir, home, local, key } = Fixture::new();
+    local.create_dataset("My-Exposures").unwrap();
+    let server = Server::start(&home);
+    let client = Client::new();
+    // One member over the cap (empty members: the archive is refused before any is read).
+    let cap = riskdesk::inputs::MAX_MEMBERS;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut out);
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..=cap {
+        z.start_file(format!("e_{i:05}.csv"), stored).unwrap();
+    }
+    z.finish().unwrap();
+    let r = staged_result(&client, &server, &key, "exposures_2025.zip", out.into_inner());
+    assert_eq!(r["success"], false, "{r}");
+    let said = r["results"][0]["messages"].to_string();
+    assert!(said.contains("the archive exposures_2025.zip holds 10,001 members, more than the 10,000 accepted"), "{said}");
+    assert!(local.staging_results("My-Exposures").unwrap().is_empty());
+}

@@ -67,6 +67,9 @@ pub struct Source<'a> {
     pub label: &'a str,
     /// The date in the file name, if any.
     pub name_date: Option<i32>,
+    /// The file's size as stored (as uploaded, or its compressed size in a ZIP): a `.csv.gz`
+    /// may inflate only as far as ZIP members may (64 MiB, beyond that 200 times this, 4 GiB at most).
+    pub stored: u64,
 }
 
 /// Reads a whole file's bytes in the given format (not ZIP: archives are opened by the caller).
@@ -74,10 +77,14 @@ pub fn parse(bytes: &[u8], format: Format, src: &Source<'_>) -> Result<Parsed, V
     let (input, format) = match format {
         Format::Csv => (Input::Bytes(bytes), tabular::Format::Csv),
         Format::CsvGz => {
-            let mut plain = Vec::with_capacity(bytes.len() * 5);
-            let mut decoder = flate2::read::MultiGzDecoder::new(bytes);
-            if let Err(e) = std::io::Read::read_to_end(&mut decoder, &mut plain) {
+            let limit = crate::inputs::inflation_bound(src.stored);
+            let mut plain = Vec::with_capacity(bytes.len().saturating_mul(5).min(limit as usize));
+            let decoder = flate2::read::MultiGzDecoder::new(bytes);
+            if let Err(e) = std::io::Read::read_to_end(&mut std::io::Read::take(decoder, limit + 1), &mut plain) {
                 return Err(vec![Diagnostic::file(src.label, format!("not a valid gzip file: {e}"))]);
+            }
+            if plain.len() as u64 > limit {
+                return Err(vec![Diagnostic::file(src.label, crate::inputs::bomb("gzip", limit))]);
             }
             (Input::Owned(plain), tabular::Format::Csv)
         }
@@ -550,7 +557,7 @@ mod tests {
         // Just above the midpoint of 1 and the next f32: through f64 it would land exactly on the
         // midpoint and round (to even) down to 1.0.
         let text = "date,asset_id,factor_group,factor,exposure\n2025-05-01,A,style,Size,1.00000005960464477539062500000001\n";
-        let parsed = parse(text.as_bytes(), Format::Csv, &Source { label: "t.csv", name_date: None }).unwrap();
+        let parsed = parse(text.as_bytes(), Format::Csv, &Source { label: "t.csv", name_date: None, stored: text.len() as u64 }).unwrap();
         assert_eq!(parsed.frame.exposure, [1.000_000_1_f32]);
         assert_eq!(parsed.layout, Layout::Long);
     }

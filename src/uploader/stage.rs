@@ -98,7 +98,7 @@ fn stage_unit(data: &dyn Objects, dataset: i64, unit: &Unit, existing: &Existing
             return Ok(Outcome::Refused(refused(&unit.name, &unit.label, StageState::Exists, vec![d])));
         }
     }
-    let src = Source { label: &unit.label, name_date: unit.name_date };
+    let src = Source { label: &unit.label, name_date: unit.name_date, stored: unit.stored };
     let parsed = match parse::parse(&bytes, unit.format, &src) {
         Ok(p) => p,
         Err(ds) => return Ok(Outcome::Refused(failed(&unit.name, &unit.label, ds))),
