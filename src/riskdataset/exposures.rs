@@ -169,8 +169,8 @@ pub struct Query {
     reader: store::Reader,
     reference: ReferenceIds,
     range: (i32, i32),
-    /// Reference asset index by primary id.
-    ref_index: FxHashMap<String, u32>,
+    /// Reference asset index by primary id, made only if the reference's ids are not sorted.
+    ref_index: std::sync::OnceLock<FxHashMap<String, u32>>,
     /// Whether the reference's primary ids are in ascending order (as stored).
     reference_sorted: bool,
     id_type: String,
@@ -228,12 +228,11 @@ impl Home {
             q.styles.resolve("style", &style_group, &style_names)?.unwrap_or_default().into_iter().map(|i| style_cols[i]).collect();
         let numeric: Vec<usize> =
             (0..layout.numeric.len()).filter(|c| layout.numeric[*c].role != Role::Style || chosen_styles.contains(c)).collect();
-        let ref_index = reference.asset_id.iter().enumerate().map(|(i, a)| (a.clone(), i as u32)).collect();
         Ok(Query {
             query: q.clone(),
             reader,
             range,
-            ref_index,
+            ref_index: std::sync::OnceLock::new(),
             reference_sorted: reference.asset_id.windows(2).all(|w| w[0] < w[1]),
             id_type,
             alt,
@@ -306,12 +305,16 @@ impl Query {
     }
 
     /// The reference asset of each of a date's asset ids: a merge of the two sorted lists when
-    /// the ids are sorted (as stored dates' are), else a lookup each.
+    /// the ids are sorted (as stored dates' are), else a search each.
     fn reference_indexes(&self, ids: &[String]) -> Vec<Option<u32>> {
-        if !self.reference_sorted || !ids.windows(2).all(|w| w[0] < w[1]) {
-            return ids.iter().map(|a| self.ref_index.get(a).copied()).collect();
-        }
         let known = &self.reference.asset_id;
+        if !self.reference_sorted {
+            let index = self.ref_index.get_or_init(|| known.iter().enumerate().map(|(i, a)| (a.clone(), i as u32)).collect());
+            return ids.iter().map(|a| index.get(a).copied()).collect();
+        }
+        if !ids.windows(2).all(|w| w[0] < w[1]) {
+            return ids.iter().map(|a| known.binary_search(a).ok().map(|i| i as u32)).collect();
+        }
         let mut j = 0;
         ids.iter()
             .map(|id| {
