@@ -85,6 +85,8 @@ pub enum Command {
         /// The largest upload accepted, in MB (1 MB = 10^6 bytes); larger ones get 413.
         #[arg(long, value_name = "MB", default_value_t = riskdesk_server::DEFAULT_UPLOAD_LIMIT / 1_000_000)]
         max_upload_mb: u64,
+        #[command(flatten)]
+        limits: ServeLimits,
     },
     /// API keys for `riskdesk serve`, kept in this home as hashes.
     #[command(subcommand)]
@@ -92,6 +94,31 @@ pub enum Command {
     /// The team store given by --catalog and --store: move a home into it, collect its orphans.
     #[command(subcommand)]
     Store(Store),
+}
+
+/// How long `riskdesk serve` waits for its clients, and how many it serves at once.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServeLimits {
+    /// Seconds a client may take to send a request's head, from its first byte; then the
+    /// connection is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+    /// Seconds a connection may stay open with no request under way (keep-alive, or before its
+    /// first request); then it is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub idle_timeout: u64,
+    /// Seconds any one read of a request's body may wait for the client's next bytes; then the
+    /// request fails (408 for an upload).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout: u64,
+    /// The most connections served at once; more are answered 503 with Retry-After. Keep it well
+    /// below the process's open-file limit (`ulimit -n`, systemd's LimitNOFILE).
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections: u64,
+    /// Seconds a stop (Ctrl-C, SIGTERM) waits for the requests in flight before closing their
+    /// connections.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub shutdown_timeout: u64,
 }
 
 #[derive(Subcommand)]

@@ -46,7 +46,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Batch { folder, out, level } => files::batch(&folder, &out, level)?,
         Command::Demo(cmd) => files::demo(cmd)?,
         Command::Keys(cmd) => serve::keys(&stores.home()?, cmd)?,
-        Command::Serve { listen, max_upload_mb } => serve::serve(&stores, listen, max_upload_mb)?,
+        Command::Serve { listen, max_upload_mb, limits } => serve::serve(&stores, listen, max_upload_mb, &limits)?,
         Command::Store(cmd) => team::run(&stores, cmd)?,
         Command::Upload(cmd) => return upload::run(stores.backend()?.as_ref(), cmd),
         Command::Reference(cmd) => reference::run(stores.backend()?.as_ref(), cmd)?,

@@ -8,12 +8,12 @@ use std::sync::Arc;
 use riskdesk::{Backend, Error, LocalBackend, Result};
 use riskdesk_team::TeamStore;
 
-use crate::args::Keys;
+use crate::args::{Keys, ServeLimits};
 use crate::output::listing;
 use crate::stores::Stores;
 
 /// `riskdesk serve`: serves the team store (collecting its orphans hourly) or the home folder.
-pub fn serve(stores: &Stores, listen: SocketAddr, max_upload_mb: u64) -> Result<()> {
+pub fn serve(stores: &Stores, listen: SocketAddr, max_upload_mb: u64, limits: &ServeLimits) -> Result<()> {
     let backend = match (stores.endpoint(), stores.team()?) {
         (None, Some(t)) => {
             t.bucket().check()?; // refuse to start on a bucket that cannot be read
@@ -23,7 +23,16 @@ pub fn serve(stores: &Stores, listen: SocketAddr, max_upload_mb: u64) -> Result<
         }
         _ => stores.home()?,
     };
-    serve_on(backend, listen, max_upload_mb.saturating_mul(1_000_000))
+    let secs = std::time::Duration::from_secs;
+    let limits = riskdesk_server::Limits {
+        upload: max_upload_mb.saturating_mul(1_000_000),
+        header_timeout: secs(limits.header_timeout),
+        idle_timeout: secs(limits.idle_timeout),
+        body_timeout: secs(limits.body_timeout),
+        max_connections: usize::try_from(limits.max_connections).unwrap_or(usize::MAX),
+        shutdown_timeout: secs(limits.shutdown_timeout),
+    };
+    serve_on(backend, listen, limits)
 }
 
 /// Collects a team store's orphaned objects now and every hour after, on a thread of its own
@@ -40,7 +49,7 @@ fn collect_periodically(store: Arc<TeamStore>) {
 }
 
 /// Runs the server on `backend` until Ctrl-C or SIGTERM; prints its URL once it listens.
-fn serve_on(backend: LocalBackend, listen: SocketAddr, upload_limit: u64) -> Result<()> {
+fn serve_on(backend: LocalBackend, listen: SocketAddr, limits: riskdesk_server::Limits) -> Result<()> {
     let root = backend.location();
     if backend.keys()?.is_empty() {
         eprintln!("No API keys yet: every call will be refused until `riskdesk keys create --user EMAIL` makes one.");
@@ -54,7 +63,7 @@ fn serve_on(backend: LocalBackend, listen: SocketAddr, upload_limit: u64) -> Res
             let mut out = std::io::stdout();
             let _ = writeln!(out, "Serving {root} at http://{addr} (Ctrl-C stops)").and_then(|()| out.flush());
         };
-        riskdesk_server::serve(backend, upload_limit, listener, riskdesk_server::shutdown_signal(), ready)
+        riskdesk_server::serve(backend, limits, listener, riskdesk_server::shutdown_signal(), ready)
             .await
             .map_err(|e| Error::io("the server stopped", e))
     })?;

@@ -377,3 +377,17 @@ fn wait_until_a_writer_waits(env: &Env) {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
+
+#[test]
+#[ignore = "needs PostgreSQL and SeaweedFS: scripts/test starts them (scripts/services)"]
+fn a_team_server_stops_cleanly_on_sigterm() {
+    let env = Env::team();
+    let key = new_key(&env);
+    let served = env.serve();
+    // A call through the server leaves catalog connections open (kept for the next calls).
+    remote(&env, &served, &key, &["upload", "datasets"]);
+    let (status, rest, err) = served.stop();
+    assert!(status.success(), "{status:?}\n{rest:?}\n{err}");
+    assert!(rest.iter().any(|l| l.starts_with("Stopped")), "{rest:?}\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -6,7 +6,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use riskdesk::Backend;
@@ -65,10 +65,10 @@ async fn import_reference(
     State(state): State<AppState>,
     Path(name): Path<String>,
     params: Params,
-    multipart: Multipart,
+    request: Request,
 ) -> Result<Response, ApiError> {
     let scratch = crate::upload::scratch(&state).await?;
-    crate::upload::receive(multipart, &scratch.0, state.upload_limit).await?;
+    crate::upload::receive(request, &scratch.0, state.upload_limit).await?;
     let id_type = params.last("id_type").unwrap_or_else(|| "bayesid".to_owned());
     let replace = params.flag("replace");
     Ok(state.spawn_write_task(move |b, progress| {

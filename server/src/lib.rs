@@ -5,6 +5,7 @@
 //! nothing of HTTP.
 
 mod auth;
+mod connections;
 mod dialect;
 mod error;
 mod extensions;
@@ -154,23 +155,65 @@ async fn version() -> axum::Json<serde_json::Value> {
 /// The upload limit when none is given: 4 GB (a year of daily files zipped is about 0.8 GB).
 pub const DEFAULT_UPLOAD_LIMIT: u64 = 4_000_000_000;
 
+/// What a server grants its clients: the largest upload, how long it waits for what a client
+/// sends, how many connections it serves at once, and how long its stop may take.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// The largest request body of an upload, in bytes, every byte counted (larger ones get 413).
+    pub upload: u64,
+    /// How long a client may take to send a request's head, from its first byte (then the
+    /// connection is closed).
+    pub header_timeout: std::time::Duration,
+    /// How long a connection may stay open with no request under way (keep-alive, or before
+    /// its first request).
+    pub idle_timeout: std::time::Duration,
+    /// How long any one read of a request's body may wait for the client's next bytes (then
+    /// the request fails: 408 for an upload).
+    pub body_timeout: std::time::Duration,
+    /// The most connections served at once; those beyond it are answered 503 (with
+    /// `Retry-After`) and closed.
+    pub max_connections: usize,
+    /// How long a stop waits for the requests in flight before it closes their connections.
+    pub shutdown_timeout: std::time::Duration,
+}
+
+impl Default for Limits {
+    /// 4 GB uploads, 30 s for a head, 60 s idle, 30 s per body read, 512 connections, 30 s to stop.
+    fn default() -> Self {
+        use std::time::Duration;
+        Limits {
+            upload: DEFAULT_UPLOAD_LIMIT,
+            header_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            body_timeout: Duration::from_secs(30),
+            max_connections: 512,
+            shutdown_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
 /// Serves `backend` on `listener` until `shutdown` resolves; then stops accepting, lets the
-/// requests in flight finish, and cancels the tasks still running (the engine keeps nothing a
-/// cancelled task started). `ready` gets the bound address once connections are accepted.
-/// Returns how many tasks were cancelled; they have ended when the runtime is dropped.
+/// requests in flight finish (for `limits.shutdown_timeout` at most), and cancels the tasks
+/// still running (the engine keeps nothing a cancelled task started). `ready` gets the bound
+/// address once connections are accepted. Returns how many tasks were cancelled; they have
+/// ended when the runtime is dropped.
 pub async fn serve(
     backend: LocalBackend,
-    upload_limit: u64,
+    limits: Limits,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<usize> {
     upload::forget_old_uploads(&backend);
-    let state = AppState::new(backend, tasks::Tasks::default(), upload_limit);
+    let state = AppState::new(backend, tasks::Tasks::default(), limits.upload);
     let app = router(state.clone());
     ready(listener.local_addr()?);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
-    Ok(state.tasks.cancel_all())
+    connections::serve(listener, app, limits, shutdown).await;
+    let cancelled = state.tasks.cancel_all();
+    // The last handle on the backend goes on the blocking pool: a team store's synchronous
+    // PostgreSQL clients cannot be dropped on an async thread (they stop a runtime of their own).
+    let _ = tokio::task::spawn_blocking(move || drop(state)).await;
+    Ok(cancelled)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

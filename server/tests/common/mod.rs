@@ -23,6 +23,11 @@ impl Server {
     }
 
     pub fn start_with(home: &Path, upload_limit: u64) -> Server {
+        Server::start_limited(home, riskdesk_server::Limits { upload: upload_limit, ..Default::default() })
+    }
+
+    /// A server over `home` granting its clients `limits`.
+    pub fn start_limited(home: &Path, limits: riskdesk_server::Limits) -> Server {
         let backend = LocalBackend::open(home).unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
@@ -33,11 +38,30 @@ impl Server {
                 let shutdown = async move {
                     let _ = stopped.await;
                 };
-                riskdesk_server::serve(backend, upload_limit, listener, shutdown, move |addr| tx.send(addr).unwrap()).await
+                riskdesk_server::serve(backend, limits, listener, shutdown, move |addr| tx.send(addr).unwrap()).await
             })
         });
         let addr = rx.recv().unwrap();
         Server { url: format!("http://{addr}"), stop: Some(stop), thread: Some(thread) }
+    }
+}
+
+impl Server {
+    /// Asks the server to stop and waits for it, for `bound` at most: whether it stopped.
+    pub fn stop_within(&mut self, bound: std::time::Duration) -> bool {
+        let _ = self.stop.take().map(|s| s.send(()));
+        let deadline = std::time::Instant::now() + bound;
+        while self.thread.as_ref().is_some_and(|t| !t.is_finished()) {
+            if std::time::Instant::now() > deadline {
+                self.thread.take(); // left running, detached, so that the test ends
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        if let Some(t) = self.thread.take() {
+            t.join().unwrap().unwrap();
+        }
+        true
     }
 }
 

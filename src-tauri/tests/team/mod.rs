@@ -22,7 +22,7 @@ impl TeamServer {
                 let shutdown = async move {
                     let _ = stopped.await;
                 };
-                let _ = riskdesk_server::serve(backend, riskdesk_server::DEFAULT_UPLOAD_LIMIT, listener, shutdown, move |a| {
+                let _ = riskdesk_server::serve(backend, riskdesk_server::Limits::default(), listener, shutdown, move |a| {
                     let _ = tx.send(a);
                 })
                 .await;

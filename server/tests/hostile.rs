@@ -1,0 +1,206 @@
+//! Clients that send nothing, send slowly, open too many connections or send uploads shaped to
+//! exhaust the server: each is cut off by a bound (set short here) and answered, if at all, in
+//! the platform's error shape, while the server goes on serving.
+
+#![allow(clippy::unwrap_used)] // A test's panic is its failure message.
+
+mod common;
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use common::{Fixture, Server, error_of};
+use reqwest::StatusCode;
+use reqwest::blocking::Client;
+use riskdesk_server::Limits;
+use serde_json::Value;
+
+const HOUR: Duration = Duration::from_secs(3600);
+const SECOND: Duration = Duration::from_secs(1);
+
+fn addr(server: &Server) -> &str {
+    server.url.trim_start_matches("http://")
+}
+
+/// Waits (reading in steps of 100 ms, sending `trickle` one byte per step while it lasts, for a
+/// minute at most) until the server closes `stream`; returns what it answered before closing, or
+/// `None` if it never closed.
+fn closed(stream: &mut TcpStream, trickle: &[u8]) -> Option<String> {
+    stream.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    for step in 0..600 {
+        if let Some(byte) = trickle.get(step)
+            && stream.write_all(std::slice::from_ref(byte)).is_err()
+        {
+            return Some(String::from_utf8_lossy(&answer).into_owned());
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(String::from_utf8_lossy(&answer).into_owned()),
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(_) => return Some(String::from_utf8_lossy(&answer).into_owned()),
+        }
+    }
+    None
+}
+
+/// A raw `GET /` with `Connection: close`: its status line.
+fn version_check(server: &Server) -> String {
+    let mut stream = TcpStream::connect(addr(server)).unwrap();
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let reply = closed(&mut stream, b"").expect("the server answers and closes");
+    reply.lines().next().unwrap_or("").to_owned()
+}
+
+#[test]
+fn idle_connections_and_trickled_heads_are_closed_after_their_timeouts() {
+    let fixture = Fixture::new();
+    // Idle: a connection that never sends a byte is closed after the idle timeout.
+    let server = Server::start_limited(&fixture.home, Limits { idle_timeout: SECOND, header_timeout: HOUR, ..Limits::default() });
+    let mut idle = TcpStream::connect(addr(&server)).unwrap();
+    assert_eq!(closed(&mut idle, b"").as_deref(), Some(""), "an idle connection was kept open");
+    // Between requests too: after an answer on a kept-alive connection, then nothing.
+    let mut kept = TcpStream::connect(addr(&server)).unwrap();
+    kept.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let reply = closed(&mut kept, b"").expect("a kept-alive connection left idle was kept open");
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    drop(server);
+
+    // Slow loris: a head sent a byte at a time, never ending, is cut off after the head timeout
+    // (the idle timeout, an hour, does not apply once a request began).
+    let server = Server::start_limited(&fixture.home, Limits { idle_timeout: HOUR, header_timeout: SECOND, ..Limits::default() });
+    let mut loris = TcpStream::connect(addr(&server)).unwrap();
+    let head = format!("GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: {}", "a".repeat(1000));
+    assert!(closed(&mut loris, head.as_bytes()).is_some(), "a trickled head was kept open");
+    // Meanwhile, and after, the server answers others.
+    assert!(version_check(&server).starts_with("HTTP/1.1 200"));
+}
+
+#[test]
+fn a_stalled_upload_is_answered_408_and_closed() {
+    let fixture = Fixture::new();
+    let (home, key) = (&fixture.home, &fixture.key);
+    let server = Server::start_limited(home, Limits { body_timeout: SECOND, ..Limits::default() });
+    let mut stream = TcpStream::connect(addr(&server)).unwrap();
+    let boundary = "stalled";
+    let head = format!(
+        "POST /v1/equity/uploaders/exposures/X/stage-file?name=&replace=false&api_key={key} HTTP/1.1\r\nHost: localhost\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 100000\r\n\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.csv\"\r\n\r\ndate,asset_id"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    // Then nothing more: the read waiting for the body fails after the body timeout.
+    let reply = closed(&mut stream, b"").expect("a stalled upload was kept open");
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    let body: Value = serde_json::from_str(&reply[reply.find("\r\n\r\n").unwrap() + 4..]).unwrap();
+    let (kind, message) = error_of(&body);
+    assert_eq!(kind, "UploadError");
+    assert!(message.contains("stalled"), "{message}");
+    let left: Vec<_> = std::fs::read_dir(home.join("uploads")).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn connections_beyond_the_cap_are_answered_503_until_one_closes() {
+    let fixture = Fixture::new();
+    let server = Server::start_limited(&fixture.home, Limits { max_connections: 2, idle_timeout: HOUR, ..Limits::default() });
+    let first = TcpStream::connect(addr(&server)).unwrap();
+    let _second = TcpStream::connect(addr(&server)).unwrap();
+    // The third: refused in the platform's shape, with a Retry-After, and closed.
+    let mut third = TcpStream::connect(addr(&server)).unwrap();
+    third.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let reply = closed(&mut third, b"").expect("a connection beyond the cap was kept open");
+    assert!(reply.starts_with("HTTP/1.1 503"), "{reply}");
+    assert!(reply.to_ascii_lowercase().contains("retry-after: 1"), "{reply}");
+    let body: Value = serde_json::from_str(&reply[reply.find("\r\n\r\n").unwrap() + 4..]).unwrap();
+    assert!(error_of(&body).1.contains("limit of 2 connections"), "{body}");
+    // One held connection closes: the next client is served.
+    drop(first);
+    let served = (0..600).any(|_| {
+        let ok = version_check(&server).starts_with("HTTP/1.1 200");
+        if !ok {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        ok
+    });
+    assert!(served, "the cap was not freed by a closed connection");
+}
+
+#[test]
+fn a_stop_closes_the_connections_left_after_the_shutdown_timeout() {
+    let fixture = Fixture::new();
+    let mut server = Server::start_limited(
+        &fixture.home,
+        Limits { header_timeout: HOUR, idle_timeout: HOUR, shutdown_timeout: SECOND, ..Limits::default() },
+    );
+    // A head begun and never finished, and an idle connection.
+    let mut loris = TcpStream::connect(addr(&server)).unwrap();
+    loris.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: a").unwrap();
+    let mut idle = TcpStream::connect(addr(&server)).unwrap();
+    assert!(version_check(&server).starts_with("HTTP/1.1 200")); // both were accepted before it
+    assert!(server.stop_within(Duration::from_secs(60)), "the stop waited for a client that never finishes its request");
+    assert!(closed(&mut loris, b"").is_some());
+    assert!(closed(&mut idle, b"").is_some());
+}
+
+/// Posts a raw multipart `body` (boundary `b0undary`) to `stage-file`.
+fn post_multipart(client: &Client, server: &Server, key: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let url = format!("{}/v1/equity/uploaders/exposures/X/stage-file?name=&replace=false&api_key={key}", server.url);
+    let response = client.post(url).header("Content-Type", "multipart/form-data; boundary=b0undary").body(body).send().unwrap();
+    (response.status(), response.json().unwrap_or(Value::Null))
+}
+
+/// A multipart part: its name, extra header lines, content.
+fn part(name: &str, extra: &str, content: &[u8]) -> Vec<u8> {
+    let mut p =
+        format!("--b0undary\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.csv\"\r\n{extra}\r\n").into_bytes();
+    p.extend_from_slice(content);
+    p.extend_from_slice(b"\r\n");
+    p
+}
+
+fn body(parts: Vec<Vec<u8>>) -> Vec<u8> {
+    let mut b = parts.concat();
+    b.extend_from_slice(b"--b0undary--\r\n");
+    b
+}
+
+#[test]
+fn every_byte_of_an_upload_counts_and_its_parts_and_part_headers_are_bounded() {
+    let fixture = Fixture::new();
+    let (home, key) = (&fixture.home, &fixture.key);
+    riskdesk::Backend::create_dataset(&fixture.local, "X").unwrap();
+    let server = Server::start_with(home, 200_000);
+    let client = Client::new();
+    let csv = b"date,asset_id,asset_id_type,factor_group,factor,exposure\n2025-06-02,AAA,bayesid,style,Size,1.5\n";
+
+    // Within the bounds: accepted.
+    let (status, answer) = post_multipart(&client, &server, key, body(vec![part("file", "", csv)]));
+    assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+    // A part not named `file` counts too: 300 KB of it is past the 200 KB limit.
+    let (status, answer) =
+        post_multipart(&client, &server, key, body(vec![part("other", "", &vec![b'x'; 300_000]), part("file", "", csv)]));
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
+    assert_eq!(error_of(&answer).0, "UploadError");
+    // A part's headers beyond 8 KB.
+    let long = format!("X-Pad: {}\r\n", "a".repeat(20_000));
+    let (status, answer) = post_multipart(&client, &server, key, body(vec![part("file", &long, csv)]));
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(error_of(&answer).0, "UploadError");
+    assert!(error_of(&answer).1.contains("bytes of headers"), "{answer}");
+    // Thousands of empty parts.
+    let mut many: Vec<Vec<u8>> = (0..5000).map(|_| part("x", "", b"")).collect();
+    many.push(part("file", "", csv));
+    let (status, answer) = post_multipart(&client, &server, key, body(many));
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(error_of(&answer).0, "UploadError");
+    assert!(error_of(&answer).1.contains("more than 100 parts"), "{answer}");
+    // Nothing of the refused uploads is left behind.
+    let left: Vec<_> = std::fs::read_dir(home.join("uploads"))
+        .unwrap()
+        .filter(|e| std::fs::read_dir(e.as_ref().unwrap().path()).unwrap().next().is_some())
+        .collect();
+    assert!(left.len() <= 1, "{left:?}"); // the accepted upload's folder, until its task ends
+}
