@@ -1101,6 +1101,25 @@ fn assert_headline(s: &Session, report: &riskdesk::portfolio::RiskReport) {
     }
 }
 
+/// A home at `home` with the demo reference, dataset "Demo" (400 assets × 6 days, written to
+/// `folder` as CSV) committed, and risk dataset "Demo-Risk" built on it.
+fn demo_risk_dataset(home: &Path, folder: &Path) -> riskdesk::LocalBackend {
+    let opts = riskdesk::demo::DemoOptions { assets: 400, days: 6, ..Default::default() };
+    let backend = riskdesk::LocalBackend::open(home).expect("open the home");
+    backend.demo_reference(&opts).expect("demo reference");
+    riskdesk::demo::write_exposures(folder, &opts, &riskdesk::Progress::none()).expect("demo exposures");
+    backend.stage("Demo", &[folder.to_owned()], false, &riskdesk::Progress::none()).expect("stage");
+    backend.commit("Demo", riskdesk::uploader::CommitMode::Append, None, &riskdesk::Progress::none()).expect("commit");
+    let settings = json!({
+        "reference_dataset": "Demo-Global",
+        "exposures": [{ "exposure_type": "uploaded", "exposure_source": "Demo", "market_factor_group": "market",
+            "style_factor_group": "style", "industry_factor_group": "industry", "region_factor_group": "region" }]
+    });
+    let settings = serde_json::from_value(settings).expect("risk dataset settings");
+    backend.create_risk_dataset("Demo-Risk", &settings, false, &riskdesk::Progress::none()).expect("risk dataset");
+    backend
+}
+
 /// The Portfolio risk screen: the empty state while there is no model; then a portfolio file
 /// dragged onto the screen from another window (a real native drop), whose headline figures
 /// equal the engine's for the same file and date to the last bit, with the holdings the model
@@ -1114,19 +1133,7 @@ fn portfolio_risk_reads_a_dropped_file_as_the_engine_does() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let home_dir = tmp.path().join("home");
     let folder = tmp.path().join("folder");
-    let opts = riskdesk::demo::DemoOptions { assets: 400, days: 6, ..Default::default() };
-    let backend = riskdesk::LocalBackend::open(&home_dir).expect("open the home");
-    backend.demo_reference(&opts).expect("demo reference");
-    riskdesk::demo::write_exposures(&folder, &opts, &riskdesk::Progress::none()).expect("demo exposures");
-    backend.stage("Demo", &[folder], false, &riskdesk::Progress::none()).expect("stage");
-    backend.commit("Demo", riskdesk::uploader::CommitMode::Append, None, &riskdesk::Progress::none()).expect("commit");
-    let settings = json!({
-        "reference_dataset": "Demo-Global",
-        "exposures": [{ "exposure_type": "uploaded", "exposure_source": "Demo", "market_factor_group": "market",
-            "style_factor_group": "style", "industry_factor_group": "industry", "region_factor_group": "region" }]
-    });
-    let settings = serde_json::from_value(settings).expect("risk dataset settings");
-    backend.create_risk_dataset("Demo-Risk", &settings, false, &riskdesk::Progress::none()).expect("risk dataset");
+    let backend = demo_risk_dataset(&home_dir, &folder);
 
     let artifacts = artifacts_dir(&PORTFOLIO_SHOTS);
     let s = open_app(&home_dir, &artifacts);

@@ -13,7 +13,7 @@ use riskdesk::Backend;
 use riskdesk::riskmodel::ModelImpact;
 use serde_json::{Value, json};
 
-use super::{ARROW_DOWN, artifacts_dir, drop_paths, js, open_app, pick_with_mouse, press, shot, wait_shown};
+use super::{ARROW_DOWN, artifacts_dir, demo_risk_dataset, drop_paths, js, open_app, pick_with_mouse, press, shot, wait_shown};
 use crate::webdriver::Session;
 
 /// The screenshots this test writes.
@@ -261,19 +261,7 @@ fn model_impact_shows_the_engines_figures_and_no_change_for_an_identical_restage
     let home = tmp.path().join("home");
     let folder = tmp.path().join("folder");
     let changed = tmp.path().join("changed");
-    let opts = riskdesk::demo::DemoOptions { assets: 400, days: 6, ..Default::default() };
-    let backend = riskdesk::LocalBackend::open(&home).expect("open the home");
-    backend.demo_reference(&opts).expect("demo reference");
-    riskdesk::demo::write_exposures(&folder, &opts, &riskdesk::Progress::none()).expect("demo exposures");
-    backend.stage("Demo", std::slice::from_ref(&folder), false, &riskdesk::Progress::none()).expect("stage");
-    backend.commit("Demo", riskdesk::uploader::CommitMode::Append, None, &riskdesk::Progress::none()).expect("commit");
-    let settings = json!({
-        "reference_dataset": "Demo-Global",
-        "exposures": [{ "exposure_type": "uploaded", "exposure_source": "Demo", "market_factor_group": "market",
-            "style_factor_group": "style", "industry_factor_group": "industry", "region_factor_group": "region" }]
-    });
-    let settings = serde_json::from_value(settings).expect("risk dataset settings");
-    backend.create_risk_dataset("Demo-Risk", &settings, false, &riskdesk::Progress::none()).expect("risk dataset");
+    let backend = demo_risk_dataset(&home, &folder);
 
     // Three days changed: Momentum moved for 25 assets on 05-03, Value for 20 on 05-04 (each read
     // by the next date's regression), and Size on the last date (which no regression reads: a note).
