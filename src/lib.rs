@@ -13,7 +13,7 @@ pub mod demo;
 pub mod error;
 pub(crate) mod frame;
 pub mod inputs;
-pub(crate) mod keys;
+pub mod keys;
 pub mod names;
 pub mod parse;
 pub mod portfolio;

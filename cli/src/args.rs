@@ -142,8 +142,13 @@ pub enum Keys {
         /// The user's e-mail address (clients qualify dataset names with it).
         #[arg(long)]
         user: String,
+        /// What the key may do: read (every read), write (also stage, commit, create risk
+        /// datasets, risk models and portfolios) or admin (also destroy and delete, reference
+        /// datasets).
+        #[arg(long, default_value = "write", value_parser = ["read", "write", "admin"])]
+        scope: String,
     },
-    /// List the keys: id, user, created (never the keys themselves).
+    /// List the keys: id, user, scope, created (never the keys themselves).
     List {
         #[arg(long)]
         json: bool,

@@ -80,17 +80,25 @@ fn serve_on(backend: LocalBackend, listen: SocketAddr, limits: riskdesk_server::
 /// `riskdesk keys ...`: API keys kept in the store as hashes.
 pub fn keys(home: &LocalBackend, cmd: Keys) -> Result<()> {
     match cmd {
-        Keys::Create { user } => {
-            let (key, secret) = home.create_key(&user)?;
-            println!("Created API key {} for {} in {}.", key.id, key.user, home.location());
+        Keys::Create { user, scope } => {
+            let (key, secret) = home.create_key(&user, scope.parse()?)?;
+            security(&format!("key created: id={} user={:?} scope={} store={:?}", key.id, key.user, key.scope, home.location()));
+            println!("Created API key {} ({} scope) for {} in {}.", key.id, key.scope, key.user, home.location());
             println!("Copy it now: only its hash is kept, so it cannot be shown again. Revoke it with `riskdesk keys revoke {}`.", key.id);
             println!("{secret}");
         }
         Keys::List { json } => listing(&home.keys()?, json, "No API keys: create one with `riskdesk keys create --user EMAIL`.")?,
         Keys::Revoke { id } => {
             let key = home.revoke_key(id)?;
+            security(&format!("key revoked: id={} user={:?} scope={} store={:?}", key.id, key.user, key.scope, home.location()));
             println!("Revoked API key {} of {} (created {}).", key.id, key.user, key.created);
         }
     }
     Ok(())
+}
+
+/// Writes one line of the security log to standard error, as `riskdesk serve` does (the key
+/// changes made here, where a server cannot see them).
+fn security(line: &str) {
+    let _ = writeln!(std::io::stderr(), "security: {line}");
 }

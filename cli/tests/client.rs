@@ -40,7 +40,8 @@ fn notebook(python: &str, name: &str) -> (Env, Served, Value) {
     let reference = env.folder("reference");
     env.ok(&["demo", "reference", reference.to_str().unwrap(), "--assets", "400", "--days", "6"]);
     env.ok(&["reference", "import", "Bayesline-US-All-1y", reference.to_str().unwrap()]);
-    let key = env.ok(&["keys", "create", "--user", "tester@example.com"]).lines().last().unwrap().to_owned();
+    // Admin: the notebooks delete what they made.
+    let key = env.ok(&["keys", "create", "--user", "tester@example.com", "--scope", "admin"]).lines().last().unwrap().to_owned();
     let served = env.serve();
     let got = run(python, name, &[&served.url, &key, days.to_str().unwrap()]);
 
@@ -130,7 +131,13 @@ fn beyond_the_notebook(python: &str, env: &Env, served: &Served) {
     let got = run(
         python,
         "beyond_notebook.py",
-        &[&served.url, env.ok(&["keys", "create", "--user", "b@example.com"]).lines().last().unwrap(), paths[0], paths[1], paths[2]],
+        &[
+            &served.url,
+            env.ok(&["keys", "create", "--user", "b@example.com", "--scope", "admin"]).lines().last().unwrap(),
+            paths[0],
+            paths[1],
+            paths[2],
+        ],
     );
     assert_eq!(got["versions"], json!([0, 1]), "{got}");
     assert_eq!(got["summary"][0], 1);

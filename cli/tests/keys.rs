@@ -25,3 +25,18 @@ fn keys_are_shown_once_listed_without_the_key_and_revoked_by_id() {
     assert!(env.fails(&["keys", "revoke", "1"]).contains("does not exist"));
     assert!(env.fails(&["keys", "create", "--user", "not an email"]).contains("e-mail address"));
 }
+
+#[test]
+fn keys_have_a_scope_write_unless_asked_and_listed_with_it() {
+    let env = Env::new();
+    assert!(env.ok(&["keys", "create", "--user", "w@example.com"]).contains("Created API key 1 (write scope) for w@example.com"));
+    env.ok(&["keys", "create", "--user", "r@example.com", "--scope", "read"]);
+    env.ok(&["keys", "create", "--user", "a@example.com", "--scope", "admin"]);
+    let list = env.json(&["keys", "list", "--json"]);
+    let scopes: Vec<&str> = list.as_array().unwrap().iter().map(|k| k["scope"].as_str().unwrap()).collect();
+    assert_eq!(scopes, ["write", "read", "admin"]);
+    let table = env.ok(&["keys", "list"]);
+    assert!(table.lines().next().unwrap().contains("scope") && table.contains("admin"), "{table}");
+    let err = env.fails(&["keys", "create", "--user", "x@example.com", "--scope", "root"]);
+    assert!(err.contains("root") && err.contains("read, write, admin"), "{err}");
+}

@@ -7,7 +7,7 @@ mod common;
 
 use std::io::{Read, Write};
 
-use common::Env;
+use common::{Env, stderr, stdout};
 
 /// Sends a raw HTTP/1.1 request and returns the whole reply (the connection closes after it).
 fn http(addr: &str, head: &str, body: &[u8]) -> String {
@@ -157,4 +157,59 @@ fn gzip_bombs_alone_or_in_a_zip_are_refused_as_bombs_without_inflating_them() {
     let result = stage_over_http(served.addr(), &key, "e_2025-05-03.csv.gz", &gz.finish().unwrap());
     assert_eq!(result["success"], true, "{result}");
     assert_eq!(env.json(&["upload", "staged", "-d", "X", "--json"]).as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn the_security_log_names_refused_keys_scope_refusals_destroys_and_deletes_never_a_key() {
+    let env = Env::new();
+    let created = env.run(&["keys", "create", "--user", "r@example.com", "--scope", "read"]);
+    let read = stdout(&created).lines().last().unwrap().to_owned();
+    assert!(stderr(&created).contains("security: key created: id=1 user=\"r@example.com\" scope=read"), "{}", stderr(&created));
+    let admin = env.ok(&["keys", "create", "--user", "a@example.com", "--scope", "admin"]).lines().last().unwrap().to_owned();
+    let served = env.serve();
+    let addr = served.addr().to_owned();
+    let request = |method: &str, path: &str, body: &str| {
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        let reply = http(&addr, &head, body.as_bytes());
+        reply.split_whitespace().nth(1).unwrap().to_owned()
+    };
+    // A wrong key, a read key creating, an admin key destroying (a route) and deleting (a call).
+    let wrong = "rdk_0123456789abcdef";
+    assert_eq!(request("GET", &format!("/v1/equity/uploaders?api_key={wrong}"), ""), "401");
+    assert_eq!(request("POST", &format!("/v1/equity/uploaders/exposures/X?api_key={read}"), "{}"), "403");
+    assert_eq!(request("POST", &format!("/v1/equity/uploaders/exposures/X?api_key={admin}"), "{}"), "200");
+    assert_eq!(request("DELETE", &format!("/v1/equity/uploaders/exposures/X?api_key={admin}"), ""), "200");
+    let delete = r#"{"method":"delete_portfolio","args":{"name":"P","if_exists":true}}"#;
+    assert_eq!(request("POST", &format!("/v1/riskdesk/call?api_key={admin}"), delete), "200");
+    let revoked = env.run(&["keys", "revoke", "1"]);
+    assert!(stderr(&revoked).contains("security: key revoked: id=1 user=\"r@example.com\" scope=read"), "{}", stderr(&revoked));
+
+    let (status, _, err) = served.stop();
+    assert!(status.success(), "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("security: ")).collect();
+    let line = |start: &str, has: &[&str]| {
+        let found = lines.iter().filter(|l| l.starts_with(start) && has.iter().all(|h| l.contains(h))).count();
+        assert_eq!(found, 1, "no single {start:?} line with {has:?} in {lines:#?}");
+    };
+    let print = riskdesk::keys::fingerprint(wrong);
+    line("security: key refused: remote=", &[&format!("fingerprint={print}"), "method=GET path=\"/v1/equity/uploaders\""]);
+    line(
+        "security: scope refused: remote=",
+        &["key=1 user=\"r@example.com\" scope=read needed=write method=POST path=\"/v1/equity/uploaders/exposures/X\""],
+    );
+    line(
+        "security: destroy: remote=",
+        &["key=2 user=\"a@example.com\" method=DELETE path=\"/v1/equity/uploaders/exposures/X\" status=200"],
+    );
+    line(
+        "security: delete: remote=",
+        &[r#"key=2 user="a@example.com" call=delete_portfolio args={"name":"P","if_exists":true} outcome=ok"#],
+    );
+    assert_eq!(lines.len(), 4, "{lines:#?}");
+    for secret in [wrong, &read, &admin] {
+        assert!(!err.contains(secret), "a key is in the log: {err}");
+    }
 }

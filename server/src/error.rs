@@ -28,7 +28,7 @@ impl ApiError {
 
     /// The same error raised as another exception class (a 4xx only: a 5xx keeps its kind).
     pub fn kind(mut self, kind: &'static str) -> Self {
-        if self.status.is_client_error() && self.status != StatusCode::UNAUTHORIZED {
+        if self.status.is_client_error() && self.status != StatusCode::UNAUTHORIZED && self.status != StatusCode::FORBIDDEN {
             self.kind = kind;
         }
         self
@@ -48,6 +48,12 @@ impl ApiError {
     /// client raises it as an HTTP error whose text carries the message).
     pub fn denied(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::UNAUTHORIZED, "PermissionDeniedError", message)
+    }
+
+    /// A key whose scope does not allow what it asked for: 403, typed `PermissionDeniedError`
+    /// like [`ApiError::denied`].
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::FORBIDDEN, "PermissionDeniedError", message)
     }
 }
 

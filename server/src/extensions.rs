@@ -27,20 +27,33 @@ pub(crate) fn routes() -> Routes {
 }
 
 /// `POST /v1/riskdesk/call`, body a [`Call`]: its reply as JSON, at once for a short call,
-/// else as a task (202) whose `json` result is the reply.
+/// else as a task (202) whose `json` result is the reply. The key's scope must allow the call
+/// (`auth::CALLS`); destroys and deletes go to the security log.
 async fn call(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
     let call: Call = serde_json::from_slice(&body).map_err(|e| ApiError::invalid(format!("not a Riskdesk call: {e}")))?;
+    let logged = crate::auth::authorize_call(&call)?;
     let writes = call.writes();
     if call.is_long() {
+        if let Some(event) = logged {
+            crate::auth::log_call(event, &call, "started");
+        }
         let work = move |b: &riskdesk::LocalBackend, progress: &riskdesk::Progress<'_>| Ok(Outcome::Json(call.run(b, progress)?));
         return Ok(if writes { state.spawn_write_task(work) } else { state.spawn_task(work) });
     }
+    let run = call.clone();
     let reply = if writes {
-        state.write(move |b| call.run(b, &riskdesk::Progress::none())).await?
+        state.write(move |b| run.run(b, &riskdesk::Progress::none())).await
     } else {
-        state.run(move |b| call.run(b, &riskdesk::Progress::none())).await?
+        state.run(move |b| run.run(b, &riskdesk::Progress::none())).await
     };
-    Ok(Json(reply).into_response())
+    if let Some(event) = logged {
+        let outcome = match &reply {
+            Ok(_) => "ok",
+            Err(e) => e.engine.as_ref().map_or("failed", |engine| engine.code.as_str()),
+        };
+        crate::auth::log_call(event, &call, outcome);
+    }
+    Ok(Json(reply?).into_response())
 }
 
 #[derive(Deserialize)]

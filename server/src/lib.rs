@@ -136,7 +136,7 @@ fn v1_routes() -> Routes {
 
 /// The whole API: the unauthenticated version check, and every `/v1` route behind an API key.
 pub fn router(state: AppState) -> Router {
-    let v1 = v1_routes().router.route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_key));
+    let v1 = v1_routes().router.route_layer(axum::middleware::from_fn_with_state(auth::Gate::new(&state), auth::require_key));
     Router::new().route("/", get(version)).nest("/v1", v1).with_state(state)
 }
 

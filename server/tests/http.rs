@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 #[test]
 fn keys_open_the_api_and_uploader_datasets_answer_in_the_platform_shapes() {
     let Fixture { dir, home, local, key } = Fixture::new();
-    let (revoked, old_key) = local.create_key("gone@example.com").unwrap();
+    let (revoked, old_key) = local.create_key("gone@example.com", riskdesk::keys::Scope::Read).unwrap();
     local.revoke_key(revoked.id).unwrap();
     let server = Server::start(&home);
     let client = Client::new();

@@ -1086,7 +1086,7 @@ fn remote_mode_works_on_the_server_and_exports_from_it() {
     let key = {
         let backend = riskdesk::LocalBackend::open(server_dir.path()).expect("the server's home");
         backend.demo_reference(&demo_options()).expect("demo reference");
-        backend.create_key("quant@team.example").expect("a key").1
+        backend.create_key("quant@team.example", riskdesk::keys::Scope::Admin).expect("a key").1
     };
     let server = TeamServer::start(server_dir.path());
     let h = Harness::new();

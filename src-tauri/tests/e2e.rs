@@ -992,7 +992,7 @@ fn the_workflow_runs_against_a_server() {
         let backend = riskdesk::LocalBackend::open(&server_home).expect("open the server's home");
         backend.demo_reference(&opts).expect("demo reference");
         riskdesk::demo::write_exposures(&folder, &opts, &riskdesk::Progress::none()).expect("demo exposures");
-        backend.create_key("quant@team.example").expect("a key").1
+        backend.create_key("quant@team.example", riskdesk::keys::Scope::Admin).expect("a key").1
     };
     let server = TeamServer::start(&server_home);
     let artifacts = artifacts_dir(&REMOTE_SHOTS);

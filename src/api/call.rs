@@ -87,6 +87,11 @@ macro_rules! calls {
                 }
             }
 
+            /// Every operation's method name on the wire, in the order of the list.
+            pub fn methods() -> Vec<String> {
+                vec![$(snake_case(stringify!($variant))),*]
+            }
+
             /// Every operation's method, documentation, arguments and reply as TypeScript types.
             pub fn signatures(cfg: &Config) -> Vec<Signature> {
                 vec![$(Signature {
@@ -338,6 +343,7 @@ mod tests {
     fn every_signature_names_a_method_serde_knows() {
         let signatures = Call::signatures(&Config::new());
         assert_eq!(signatures.len(), 43);
+        assert_eq!(signatures.iter().map(|s| s.method.clone()).collect::<Vec<_>>(), Call::methods());
         for s in &signatures {
             // Arguments of the wrong shape fail on a field, never on the method's name.
             let e = serde_json::from_value::<Call>(serde_json::json!({ "method": s.method, "args": 7 })).unwrap_err().to_string();

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::{Backend, CheckRequest, DataRequest, Exchange, FactorValues, GroupValues, Page};
 use crate::checks::CheckReport;
 use crate::demo::DemoOptions;
-use crate::keys::ApiKey;
+use crate::keys::{ApiKey, Scope};
 use crate::portfolio::{Portfolio, PortfolioInfo, RiskReport, RiskRequest};
 use crate::progress::Progress;
 use crate::reference::ReferenceInfo;
@@ -82,9 +82,10 @@ impl LocalBackend {
         &self.storage
     }
 
-    /// Creates an API key for `user` (for `riskdesk serve`): its record and the key, shown once.
-    pub fn create_key(&self, user: &str) -> Result<(ApiKey, String)> {
-        self.with(|h| h.create_key(user))
+    /// Creates an API key for `user` with `scope` (for `riskdesk serve`): its record and the
+    /// key, shown once.
+    pub fn create_key(&self, user: &str, scope: Scope) -> Result<(ApiKey, String)> {
+        self.with(|h| h.create_key(user, scope))
     }
 
     /// What identifies one build of a risk dataset (its stored file): a rebuild changes it, so
@@ -115,9 +116,9 @@ impl LocalBackend {
         self.with(|h| h.revoke_key(id))
     }
 
-    /// The user of an API key; `None` for an unknown or revoked one.
-    pub fn key_user(&self, key: &str) -> Result<Option<String>> {
-        self.with(|h| h.key_user(key))
+    /// The record of an API key (id, user, scope); `None` for an unknown or revoked one.
+    pub fn find_key(&self, key: &str) -> Result<Option<ApiKey>> {
+        self.with(|h| h.find_key(key))
     }
 
     /// Runs `work` with a catalog connection of its own.

@@ -9,6 +9,7 @@ use super::sql::{Row, Sql, Value, transaction};
 use crate::Result;
 use crate::args;
 use crate::frame::DayStats;
+use crate::keys::Scope;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS dataset (
@@ -90,7 +91,8 @@ CREATE TABLE IF NOT EXISTS api_key (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     user TEXT NOT NULL,
     hash TEXT NOT NULL UNIQUE,
-    created TEXT NOT NULL
+    created TEXT NOT NULL,
+    scope TEXT NOT NULL DEFAULT 'admin'
 );
 CREATE TABLE IF NOT EXISTS risk_model (
     id INTEGER PRIMARY KEY,
@@ -228,6 +230,10 @@ CREATE TABLE portfolio (
     saved TEXT NOT NULL
 );
 ",
+    // Keys have a scope; the keys made before could do everything, so they stay `admin`.
+    "
+ALTER TABLE api_key ADD COLUMN scope TEXT NOT NULL DEFAULT 'admin';
+",
 ];
 
 /// Every catalog table with its columns, parents before children: what moving a catalog from
@@ -241,7 +247,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("version_part", "dataset_id, version, part_id"),
     ("reference_dataset", REFERENCE_COLUMNS),
     ("risk_dataset", "id, name, settings, layout, report, file, created"),
-    ("api_key", "id, \"user\", hash, created"),
+    ("api_key", "id, \"user\", hash, created, scope"),
     ("risk_model", "id, name, settings, report, file, stats_file, created"),
     ("portfolio", "id, name, id_type, holdings, portfolios, file, saved"),
 ];
@@ -250,8 +256,9 @@ pub const TABLES: &[(&str, &str)] = &[
 pub const REFERENCES_DIR: &str = "data/references";
 
 /// The schema version this build writes (SQLite's `user_version`). Version 3 added `api_key`,
-/// version 4 `risk_model`, version 5 `portfolio` (created by `SCHEMA`, like every table).
-const SCHEMA_VERSION: i64 = 5;
+/// version 4 `risk_model`, version 5 `portfolio` (created by `SCHEMA`, like every table),
+/// version 6 `api_key.scope` (the keys made before are `admin`: what they could do then).
+const SCHEMA_VERSION: i64 = 6;
 
 /// Creates the tables if they are missing and upgrades an older schema; refuses a newer one.
 pub fn migrate(db: &Connection) -> Result<()> {
@@ -271,6 +278,11 @@ pub fn migrate(db: &Connection) -> Result<()> {
     let has_digest: bool = tx.query_row("SELECT COUNT(*) FROM pragma_table_info('staged') WHERE name = 'digest'", [], |r| r.get(0))?;
     if !has_digest {
         tx.execute_batch("ALTER TABLE staged ADD COLUMN digest TEXT")?;
+    }
+    // Version 6: keys have a scope; those made before could do everything, so they are `admin`.
+    let has_scope: bool = tx.query_row("SELECT COUNT(*) FROM pragma_table_info('api_key') WHERE name = 'scope'", [], |r| r.get(0))?;
+    if !has_scope {
+        tx.execute_batch("ALTER TABLE api_key ADD COLUMN scope TEXT NOT NULL DEFAULT 'admin'")?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
@@ -842,41 +854,50 @@ pub fn delete_portfolio(db: &dyn Sql, name: &str) -> Result<Option<String>> {
     Ok(file)
 }
 
-/// A stored API key: its id, user and creation time (the key itself is never stored).
+/// A stored API key: its id, user, scope and creation time (the key itself is never stored).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiKey {
     /// The key's id, by which it is listed and revoked (never reused).
     pub id: i64,
     /// The user (an e-mail address) the key authenticates as.
     pub user: String,
+    /// What the key may do on a server.
+    pub scope: Scope,
     /// When the key was created, RFC 3339 UTC.
     pub created: String,
 }
 
+/// The columns [`api_key`] reads.
+const KEY_COLUMNS: &str = "id, \"user\", scope, created";
+
 fn api_key(r: &Row) -> Result<ApiKey> {
-    Ok(ApiKey { id: r.int(0)?, user: r.text(1)?, created: r.text(2)? })
+    Ok(ApiKey { id: r.int(0)?, user: r.text(1)?, scope: r.text(2)?.parse()?, created: r.text(3)? })
 }
 
 /// Records a key by its hash; returns its id (never reused, even after a revocation).
-pub fn insert_key(db: &dyn Sql, user: &str, hash: &str, created: &str) -> Result<i64> {
-    db.query_one("INSERT INTO api_key (\"user\", hash, created) VALUES (?1, ?2, ?3) RETURNING id", args![user, hash, created])?.int(0)
+pub fn insert_key(db: &dyn Sql, user: &str, scope: Scope, hash: &str, created: &str) -> Result<i64> {
+    db.query_one(
+        "INSERT INTO api_key (\"user\", scope, hash, created) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+        args![user, scope.name(), hash, created],
+    )?
+    .int(0)
 }
 
 /// Every key, oldest first.
 pub fn keys(db: &dyn Sql) -> Result<Vec<ApiKey>> {
-    db.query("SELECT id, \"user\", created FROM api_key ORDER BY id", &[])?.iter().map(api_key).collect()
+    db.query(&format!("SELECT {KEY_COLUMNS} FROM api_key ORDER BY id"), &[])?.iter().map(api_key).collect()
 }
 
 /// Deletes key `id`; returns the deleted row, if there was one.
 pub fn delete_key(db: &dyn Sql, id: i64) -> Result<Option<ApiKey>> {
-    let row = db.query_opt("SELECT id, \"user\", created FROM api_key WHERE id = ?1", args![id])?.as_ref().map(api_key).transpose()?;
+    let row = db.query_opt(&format!("SELECT {KEY_COLUMNS} FROM api_key WHERE id = ?1"), args![id])?.as_ref().map(api_key).transpose()?;
     db.execute("DELETE FROM api_key WHERE id = ?1", args![id])?;
     Ok(row)
 }
 
-/// The user of the key with this hash.
-pub fn key_user(db: &dyn Sql, hash: &str) -> Result<Option<String>> {
-    db.query_opt("SELECT \"user\" FROM api_key WHERE hash = ?1", args![hash])?.map(|r| r.text(0)).transpose()
+/// The key with this hash.
+pub fn key_by_hash(db: &dyn Sql, hash: &str) -> Result<Option<ApiKey>> {
+    db.query_opt(&format!("SELECT {KEY_COLUMNS} FROM api_key WHERE hash = ?1"), args![hash])?.as_ref().map(api_key).transpose()
 }
 
 #[cfg(test)]
@@ -897,16 +918,42 @@ mod tests {
         db.execute_batch("DROP TABLE api_key; PRAGMA user_version = 2;").unwrap();
         migrate(&db).unwrap();
         assert_eq!(db.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), SCHEMA_VERSION);
-        assert_eq!(insert_key(&db, "tester@example.com", "h", "t").unwrap(), 1);
+        assert_eq!(insert_key(&db, "tester@example.com", Scope::Read, "h", "t").unwrap(), 1);
         db.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
         assert!(migrate(&db).unwrap_err().to_string().contains("newer Riskdesk"));
     }
 
+    #[test]
+    fn keys_made_before_scopes_keep_everything_they_could_do() {
+        let db = Connection::open_in_memory().unwrap();
+        migrate(&db).unwrap();
+        // A version 5 catalog: keys without a scope.
+        db.execute_batch(
+            "DROP TABLE api_key;
+             CREATE TABLE api_key (id INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL);
+             INSERT INTO api_key (user, hash, created) VALUES ('old@example.com', 'h1', 't');
+             PRAGMA user_version = 5;",
+        )
+        .unwrap();
+        migrate(&db).unwrap();
+        let old = key_by_hash(&db, "h1").unwrap().unwrap();
+        assert_eq!((old.user.as_str(), old.scope), ("old@example.com", Scope::Admin));
+        insert_key(&db, "new@example.com", Scope::Read, "h2", "t").unwrap();
+        assert_eq!(keys(&db).unwrap().iter().map(|k| k.scope).collect::<Vec<_>>(), [Scope::Admin, Scope::Read]);
+    }
+
     /// The columns of each table a schema's `CREATE TABLE` statements define, by table, in order
-    /// (table constraints such as `PRIMARY KEY (...)` left out, quotes removed).
+    /// (table constraints such as `PRIMARY KEY (...)` left out, quotes removed), with the columns
+    /// its `ALTER TABLE ... ADD COLUMN` statements add after them.
     fn created_tables(schema: &str) -> Vec<(String, Vec<String>)> {
-        let mut tables = Vec::new();
+        let mut tables: Vec<(String, Vec<String>)> = Vec::new();
         for statement in schema.split(';') {
+            if let Some(rest) = statement.trim().strip_prefix("ALTER TABLE ") {
+                let (name, added) = rest.split_once(" ADD COLUMN ").unwrap();
+                let column = added.split_whitespace().next().unwrap().trim_matches('"').to_owned();
+                tables.iter_mut().find(|(table, _)| table == name.trim()).unwrap().1.push(column);
+                continue;
+            }
             let Some(rest) = statement.trim().strip_prefix("CREATE TABLE ") else { continue };
             let rest = rest.trim_start_matches("IF NOT EXISTS ");
             let (name, body) = rest.split_once('(').unwrap();

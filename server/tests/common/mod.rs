@@ -107,7 +107,7 @@ pub fn task_id(response: reqwest::blocking::Response) -> String {
     body["task_id"].as_str().unwrap().to_owned()
 }
 
-/// A temporary home folder with an API key for tester@example.com.
+/// A temporary home folder with an `admin` API key for tester@example.com.
 pub struct Fixture {
     pub dir: tempfile::TempDir,
     pub home: PathBuf,
@@ -120,7 +120,7 @@ impl Fixture {
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path().join("home");
         let local = LocalBackend::open(&home).unwrap();
-        let (_, key) = local.create_key("tester@example.com").unwrap();
+        let (_, key) = local.create_key("tester@example.com", riskdesk::keys::Scope::Admin).unwrap();
         Fixture { dir, home, local, key }
     }
 }
