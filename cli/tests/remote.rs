@@ -113,6 +113,18 @@ fn a_wrong_key_or_no_server_says_what_to_do() {
 }
 
 #[test]
+fn a_key_bound_for_plain_http_to_another_machine_is_warned_about_first() {
+    let client = Env::new();
+    // `.invalid` never resolves: the warning comes before anything is sent, once.
+    let err = client.fails(&["--endpoint", "http://riskdesk.invalid:9", "--api-key", "k", "upload", "datasets"]);
+    assert_eq!(err.matches("Warning: http://riskdesk.invalid:9 is plain http:// to another machine").count(), 1, "{err}");
+    assert!(err.find("Warning:") < err.find("Cannot reach the server"), "{err}");
+    // Not for this machine's loopback.
+    let err = client.fails(&["--endpoint", "http://127.0.0.1:9", "--api-key", "k", "upload", "datasets"]);
+    assert!(!err.contains("Warning") && err.contains("Cannot reach the server"), "{err}");
+}
+
+#[test]
 fn a_server_killed_mid_upload_leaves_nothing_half_staged() {
     let files = Env::new();
     let days = files.demo("days", 4000, 20, &[]);

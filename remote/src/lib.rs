@@ -8,6 +8,10 @@
 //! `/v1/riskdesk/call`, which a plain platform server lacks: [`RemoteBackend::connect`] says so
 //! ([`ServerInfo::riskdesk`]), and such calls fail with the code `unsupported` and a sentence
 //! instead of half-working (there, only reading committed data works).
+//!
+//! What a server answers is bounded: error bodies are read up to [`ERROR_BODY_LIMIT`], tasks are
+//! followed within [`Deadlines`]; and a key about to cross the network unencrypted (`http://` to
+//! another machine) is warned about on standard error, once per process.
 
 mod http;
 mod upload;
@@ -35,6 +39,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use http::remote_error;
+pub use http::{Deadlines, ERROR_BODY_LIMIT};
 
 /// What a server says about itself when connected to (also what the app's Connection screen shows).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
@@ -88,6 +93,12 @@ impl RemoteBackend {
     /// What the server said about itself.
     pub fn info(&self) -> &ServerInfo {
         &self.info
+    }
+
+    /// Follows the server's tasks within `deadlines` instead of the defaults ([`Deadlines::default`]).
+    pub fn with_deadlines(mut self, deadlines: Deadlines) -> RemoteBackend {
+        self.http.deadlines = deadlines;
+        self
     }
 
     /// Runs one of the engine's calls on the server; its reply as the trait method's type.
