@@ -261,6 +261,21 @@ fn a_team_catalog_of_a_newer_riskdesk_is_refused() {
     assert!(err.contains("newer Riskdesk") && err.contains("upgrade Riskdesk"), "{err}");
 }
 
+#[test]
+#[ignore = "needs PostgreSQL and SeaweedFS: scripts/test starts them (scripts/services)"]
+fn keys_of_a_team_catalog_from_before_scopes_become_admin_on_upgrade() {
+    let env = Env::team();
+    env.ok(&["keys", "create", "--user", "old@example.com", "--scope", "read"]);
+    // Back to schema 3: keys without a scope.
+    let (catalog, _) = env.team.clone().unwrap();
+    let mut client = postgres::Client::connect(&catalog, postgres::NoTls).unwrap();
+    client.batch_execute("ALTER TABLE api_key DROP COLUMN scope; UPDATE riskdesk_schema SET version = 3").unwrap();
+    let keys = env.json(&["keys", "list", "--json"]);
+    assert_eq!((&keys[0]["user"], &keys[0]["scope"]), (&serde_json::json!("old@example.com"), &serde_json::json!("admin")), "{keys}");
+    env.ok(&["keys", "create", "--user", "new@example.com", "--scope", "read"]);
+    assert_eq!(env.json(&["keys", "list", "--json"])[1]["scope"], "read");
+}
+
 const SETTINGS: &str = r#"{
   "reference_dataset": "Demo-Global",
   "exposures": [{"exposure_type": "uploaded", "exposure_source": "Mine", "market_factor_group": "market",
