@@ -145,9 +145,10 @@ impl Error {
         Error::Conflict { message: message.into(), details }
     }
 
-    /// An [`Error::NotFound`].
+    /// An [`Error::NotFound`]; the name is kept escaped ([`crate::names::shown`]), so that a
+    /// name with control or invisible characters never reaches a terminal or a log as it is.
     pub fn not_found(what: &'static str, name: impl Into<String>) -> Self {
-        Error::NotFound { what, name: name.into() }
+        Error::NotFound { what, name: crate::names::shown(&name.into()) }
     }
 
     /// Wraps an I/O error with what was being done and to which path.

@@ -154,12 +154,20 @@ pub(crate) struct Resolved {
     pub refused: Vec<Refused>,
 }
 
-fn label_of(path: &Path) -> String {
+/// A path's file name as it is (a name that is not UTF-8 read lossily).
+fn raw_name_of(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
+/// How messages and results name a file: its name, escaped ([`names::escaped`]: a name with
+/// terminal escapes or invisible characters is shown as such, never acted on).
+fn label_of(path: &Path) -> String {
+    names::escaped(&raw_name_of(path))
+}
+
+/// The stem of a file name, escaped: how a refused file's name is shown.
 fn stem_of(file_name: &str) -> String {
-    Format::split(file_name).map_or_else(|| file_name.to_owned(), |(stem, _)| stem.to_owned())
+    names::escaped(Format::split(file_name).map_or(file_name, |(stem, _)| stem))
 }
 
 /// Expands files, folders (their supported files, not recursive) and ZIPs (their members).
@@ -180,9 +188,10 @@ pub(crate) fn resolve(paths: &[PathBuf]) -> Resolved {
                         }
                     }
                 }
-                Err(e) => out
-                    .refused
-                    .push(Refused { name: label_of(path), diagnostic: Diagnostic::file(&path.display().to_string(), e.to_string()) }),
+                Err(e) => out.refused.push(Refused {
+                    name: label_of(path),
+                    diagnostic: Diagnostic::file(&names::escaped(&path.display().to_string()), e.to_string()),
+                }),
             }
         } else {
             add_file(&mut out, path);
@@ -192,26 +201,31 @@ pub(crate) fn resolve(paths: &[PathBuf]) -> Resolved {
 }
 
 fn add_file(out: &mut Resolved, path: &Path) {
-    let label = label_of(path);
+    let raw = raw_name_of(path);
+    let label = names::escaped(&raw);
     let refuse = |out: &mut Resolved, message: String| {
-        out.refused.push(Refused { name: stem_of(&label), diagnostic: Diagnostic::file(&label, message) })
+        out.refused.push(Refused { name: stem_of(&raw), diagnostic: Diagnostic::file(&label, message) })
     };
     if !path.is_file() {
-        return refuse(out, format!("no such file: {}", path.display()));
+        return refuse(out, format!("no such file: {}", names::escaped(&path.display().to_string())));
     }
-    let Some((stem, format)) = Format::split(&label) else {
+    let Some((stem, format)) = Format::split(&raw) else {
         return refuse(out, "unsupported file type (expected .csv, .csv.gz, .parquet or .zip)".into());
     };
     if format == Format::Zip {
         return add_archive(out, path, &label);
     }
-    let name_date = match names::parse(&label) {
+    let name = match names::staged_name(stem) {
+        Ok(name) => name,
+        Err(reason) => return refuse(out, reason),
+    };
+    let name_date = match names::parse(&raw) {
         Ok(Named::Daily { date, .. }) => Some(date),
         Err(reason) if reason.starts_with(names::IMPOSSIBLE_DATE) => return refuse(out, reason),
         _ => None,
     };
     let stored = std::fs::metadata(path).map_or(0, |m| m.len());
-    out.units.push(Unit { name: stem.to_owned(), label, format, name_date, origin: Origin::File(path.to_owned()), stored });
+    out.units.push(Unit { name, label, format, name_date, origin: Origin::File(path.to_owned()), stored });
 }
 
 /// Opens an archive and reads its central directory (once: its units share it), refusing one
@@ -252,7 +266,7 @@ fn add_archive(out: &mut Resolved, path: &Path, label: &str) {
         if member.is_dir() || raw_name.starts_with("__MACOSX/") {
             continue;
         }
-        let member_label = format!("{label}/{raw_name}");
+        let member_label = format!("{label}/{}", names::escaped(&raw_name));
         let file_name = raw_name.rsplit('/').next().unwrap_or(&raw_name).to_owned();
         let name = stem_of(&file_name);
         if member.enclosed_name().is_none() {
@@ -268,12 +282,19 @@ fn add_archive(out: &mut Resolved, path: &Path, label: &str) {
                 diagnostic: Diagnostic::file(&member_label, "unsupported member type (expected .csv, .csv.gz or .parquet)"),
             }),
             Some((stem, format)) => {
+                let staged = match names::staged_name(stem) {
+                    Ok(staged) => staged,
+                    Err(reason) => {
+                        out.refused.push(Refused { name, diagnostic: Diagnostic::file(&member_label, reason) });
+                        continue;
+                    }
+                };
                 let name_date = match names::parse(&file_name) {
                     Ok(Named::Daily { date, .. }) => Some(date),
                     _ => None,
                 };
                 out.units.push(Unit {
-                    name: stem.to_owned(),
+                    name: staged,
                     label: member_label,
                     format,
                     name_date,
@@ -361,5 +382,34 @@ mod tests {
         std::fs::remove_file(&path).unwrap();
         let read: Vec<Vec<u8>> = resolved.units.par_iter().map(|u| u.read().unwrap()).collect();
         assert!(read.iter().zip(&members).all(|(r, (_, m))| r == m));
+    }
+
+    #[test]
+    fn member_and_file_names_follow_the_name_rule_composed_and_never_raw() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e_2025.zip");
+        let mut z = zip::ZipWriter::new(File::create(&path).unwrap());
+        let hostile = ["\u{1b}[2J\u{1b}]0;owned\u{7}_2025-01-02.csv", "x\u{202e}vsc.e_2025-01-06.csv", "a\u{200b}b_2025-01-08.csv"];
+        for name in hostile.iter().chain(&["E\u{301}quipe_2025-01-03.csv", "ok_2025-01-07.csv"]) {
+            z.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            std::io::Write::write_all(&mut z, b"date,asset_id\n").unwrap();
+        }
+        z.finish().unwrap();
+        // A file on disk named with an escape too.
+        let file = dir.path().join("f\u{1b}[31m_2025-01-09.csv");
+        std::fs::write(&file, "x").unwrap();
+        let resolved = resolve(&[path, file]);
+        // Staged under the composed form of their names.
+        let staged: Vec<&str> = resolved.units.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(staged, ["\u{c9}quipe_2025-01-03", "ok_2025-01-07"]);
+        // Refused, saying why; nothing carries the characters as they were.
+        assert_eq!(resolved.refused.len(), 4);
+        let raw = |t: &str| t.chars().any(|c| c.is_control() || matches!(c, '\u{200b}' | '\u{202e}'));
+        for r in &resolved.refused {
+            assert!(r.diagnostic.message.contains("is not a valid staged name"), "{r:?}");
+            assert!(!raw(&r.name) && !raw(&r.diagnostic.file) && !raw(&r.diagnostic.message), "{r:?}");
+        }
+        assert!(resolved.refused.iter().any(|r| r.name == "\\u{1b}[2J\\u{1b}]0;owned\\u{7}_2025-01-02"), "{:?}", resolved.refused);
+        assert!(resolved.refused.iter().any(|r| r.diagnostic.file == "f\\u{1b}[31m_2025-01-09.csv"), "{:?}", resolved.refused);
     }
 }

@@ -25,7 +25,7 @@ async fn uploader_path<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<H
     let Path(mut params) = Path::<HashMap<String, String>>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
     let data_type = params.remove("data_type").unwrap_or_default();
     if data_type != EXPOSURES {
-        let message = format!("no uploader for '{data_type}': this server uploads exposures only");
+        let message = format!("no uploader for '{}': this server uploads exposures only", riskdesk::names::shown(&data_type));
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "KeyError", message).into_response());
     }
     Ok(params)

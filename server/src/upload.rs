@@ -56,16 +56,12 @@ pub(crate) async fn scratch(state: &AppState) -> Result<Scratch, ApiError> {
     Ok(Scratch(dir))
 }
 
-/// The base name of an uploaded file, safe as a file name here (no folders, no dot files).
+/// The base name of an uploaded file, safe as a file name here: no folders, and the engine's
+/// file name rule (`names::check_file_name`: not empty or hidden, at most 255 bytes, no control
+/// or invisible characters), else 400 naming it, escaped.
 fn safe_file_name(raw: &str) -> Result<String, ApiError> {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    if base.is_empty() || base.starts_with('.') || base.chars().any(char::is_control) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "UploadError",
-            format!("the uploaded file needs a plain file name, not '{raw}'"),
-        ));
-    }
+    riskdesk::names::check_file_name(base).map_err(|e| ApiError::from(e).kind("UploadError"))?;
     Ok(base.to_owned())
 }
 

@@ -179,7 +179,7 @@ async fn schema(
     let name = dataset.clone();
     let known = state.run(move |b| Ok(b.datasets()?.iter().any(|d| d.name == name))).await?;
     if !known {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "KeyError", format!("Dataset '{dataset}' not found.")));
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "KeyError", format!("Dataset '{}' not found.", riskdesk::names::shown(&dataset))));
     }
     // The engine's stored schema, in its order; staging frames lead with the staged name.
     let mut columns = serde_json::Map::new();

@@ -204,3 +204,89 @@ fn every_byte_of_an_upload_counts_and_its_parts_and_part_headers_are_bounded() {
         .collect();
     assert!(left.len() <= 1, "{left:?}"); // the accepted upload's folder, until its task ends
 }
+
+/// Whether `text` carries a control or invisible character as it is (not escaped).
+fn raw_controls(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+}
+
+#[test]
+fn hostile_names_are_refused_with_a_4xx_and_only_ever_shown_escaped() {
+    use serde_json::json;
+    let fixture = Fixture::new();
+    let key = &fixture.key;
+    riskdesk::Backend::create_dataset(&fixture.local, "X").unwrap();
+    let server = Server::start(&fixture.home);
+    let client = Client::new();
+    let csv = b"date,asset_id,asset_id_type,factor_group,factor,exposure\n2025-06-02,AAA,bayesid,style,Size,1.5\n";
+    let upload = |file_name: &str, content: &[u8]| {
+        let mut b = format!("--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\r\n").into_bytes();
+        b.extend_from_slice(content);
+        b.extend_from_slice(b"\r\n");
+        post_multipart(&client, &server, key, body(vec![b]))
+    };
+
+    // A 300-character file name: 400 naming its length (it was a 500: the file could not be
+    // created); a name with a bidi override (control characters cannot reach a part's headers):
+    // 400, shown escaped.
+    let (status, answer) = upload(&format!("{}_2025-06-02.csv", "x".repeat(285)), csv);
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    let (kind, message) = error_of(&answer);
+    assert_eq!(kind, "UploadError");
+    assert!(message.contains("300 bytes long, more than the 255"), "{message}");
+    let (status, answer) = upload("x\u{202e}vsc_2025-06-02.csv", csv);
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    let message = error_of(&answer).1;
+    assert!(message.contains("x\\u{202e}vsc_2025-06-02.csv") && message.contains("U+202E") && !raw_controls(&message), "{message}");
+
+    // A ZIP whose members are named with terminal escapes, a bidi override, a zero-width space,
+    // and one decomposed: the hostile ones are refused (the task says so, escaped), the
+    // decomposed one staged under its composed name.
+    let mut zip_bytes = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut zip_bytes);
+    for member in
+        ["\u{1b}]0;owned\u{7}_2025-06-02.csv", "x\u{202e}vsc_2025-06-03.csv", "a\u{200b}b_2025-06-04.csv", "E\u{301}quipe_2025-06-05.csv"]
+    {
+        z.start_file(member, zip::write::SimpleFileOptions::default()).unwrap();
+        let day = &member[member.len() - 14..member.len() - 4];
+        let content = format!("date,asset_id,asset_id_type,factor_group,factor,exposure\n{day},BBB,bayesid,style,Size,0.5\n");
+        Write::write_all(&mut z, content.as_bytes()).unwrap();
+    }
+    z.finish().unwrap();
+    let (status, answer) = upload("e_2025.zip", zip_bytes.get_ref());
+    assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+    let id = answer["task_id"].as_str().unwrap().to_owned();
+    common::wait(&client, &server.url, key, &id);
+    let result: Value = client.get(format!("{}/v1/tasks/{id}/result?type=json&api_key={key}", server.url)).send().unwrap().json().unwrap();
+    let text = result.to_string();
+    assert_eq!(result["success"], json!(false), "{result}");
+    let messages: Vec<&str> = result["results"][0]["messages"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+    assert_eq!(messages.iter().filter(|m| m.contains("is not a valid staged name")).count(), 3, "{messages:?}");
+    assert!(messages.iter().all(|m| !raw_controls(m)), "{messages:?}");
+    assert!(text.contains("\\\\u{1b}]0;owned\\\\u{7}") && text.contains("\\\\u{202e}"), "{text}");
+    let staged: Vec<String> = riskdesk::Backend::staging_results(&fixture.local, "X").unwrap().into_iter().map(|r| r.name).collect();
+    assert_eq!(staged, ["\u{c9}quipe_2025-06-05"]);
+
+    // A NUL or an escape in a dataset's name: 400, never sent to the catalog, shown escaped.
+    let u = |name: &str| format!("{}/v1/equity/uploaders/exposures/{name}", server.url);
+    for (name, shown) in [("a%00b", "a\\0b"), ("a%1B%5B2Jb", "a\\u{1b}[2Jb")] {
+        let r = client.get(format!("{}/version-history?api_key={key}", u(name))).send().unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let body: Value = r.json().unwrap();
+        let (kind, message) = error_of(&body);
+        assert_eq!(kind, "KeyError");
+        assert!(message.contains(&format!("'{shown}'")) && !raw_controls(&message), "{message}");
+        let r = client.post(format!("{}?api_key={key}", u(name))).send().unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let body: Value = r.json().unwrap();
+        let (kind, message) = error_of(&body);
+        assert_eq!(kind, "ValueError");
+        assert!(message.contains("is not a valid dataset name") && !raw_controls(&message), "{message}");
+    }
+    // Names that would look like another are refused: a bidi override, a zero-width space.
+    for name in ["Risk%E2%80%AEksiR", "Ri%E2%80%8Bsk"] {
+        let r = client.post(format!("{}?api_key={key}", u(name))).send().unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{name}");
+        assert!(error_of(&r.json().unwrap()).1.contains("invisible formatting character"));
+    }
+}

@@ -117,7 +117,7 @@ impl Home {
     /// Deletes a saved portfolio; with `if_exists`, a missing one is not an error. Returns whether one was deleted.
     pub fn delete_portfolio(&self, name: &str, if_exists: bool) -> Result<bool> {
         let _lock = self.write_lock(Scope::Portfolios)?;
-        match catalog::delete_portfolio(self.db(), name)? {
+        match crate::names::find(name, |n| catalog::delete_portfolio(self.db(), n))? {
             Some(file) => {
                 let _ = self.objects().delete(&file);
                 Ok(true)
@@ -129,7 +129,7 @@ impl Home {
 
     /// The holdings of the saved portfolio `name`.
     pub fn saved_portfolio(&self, name: &str) -> Result<Portfolio> {
-        let row = catalog::portfolio(self.db(), name)?.ok_or_else(|| Error::not_found("portfolio", name))?;
+        let row = crate::names::find(name, |n| catalog::portfolio(self.db(), n))?.ok_or_else(|| Error::not_found("portfolio", name))?;
         let mut portfolio = super::file::read(&self.local(&row.file)?, std::slice::from_ref(&row.id_type))?;
         portfolio.source = format!("saved portfolio '{name}'");
         Ok(portfolio)

@@ -254,7 +254,8 @@ impl Home {
 
     /// A reference dataset's ids only (a fraction of its security master to read).
     pub(crate) fn reference_ids(&self, name: &str) -> Result<ReferenceIds> {
-        let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
+        let row =
+            crate::names::find(name, |n| catalog::reference(self.db(), n))?.ok_or_else(|| Error::not_found("reference dataset", name))?;
         files::read_ids(&self.reference_folder(&row, false)?, &row)
     }
 
@@ -265,12 +266,14 @@ impl Home {
 
     /// The returns of a reference dataset, date by date from `start` on.
     pub(crate) fn returns(&self, name: &str, start: i32) -> Result<files::SeriesDays> {
-        let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
+        let row =
+            crate::names::find(name, |n| catalog::reference(self.db(), n))?.ok_or_else(|| Error::not_found("reference dataset", name))?;
         files::SeriesDays::open(&self.local(&format!("{}/{}", Home::reference_key(row.id), files::RETURNS))?, "return", start)
     }
 
     fn market_caps_file(&self, name: &str) -> Result<std::path::PathBuf> {
-        let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
+        let row =
+            crate::names::find(name, |n| catalog::reference(self.db(), n))?.ok_or_else(|| Error::not_found("reference dataset", name))?;
         self.local(&format!("{}/{}", Home::reference_key(row.id), files::MARKET_CAPS))
     }
 
@@ -288,7 +291,8 @@ impl Home {
     }
 
     fn read_reference(&self, name: &str, series: bool) -> Result<Reference> {
-        let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
+        let row =
+            crate::names::find(name, |n| catalog::reference(self.db(), n))?.ok_or_else(|| Error::not_found("reference dataset", name))?;
         let stored = files::read(&self.reference_folder(&row, series)?, &row, series)?;
         Ok(Reference {
             name: row.name,
@@ -304,7 +308,8 @@ impl Home {
     /// are built on it (they read its universe, ids and market caps).
     pub fn delete_reference(&self, name: &str) -> Result<()> {
         let _lock = self.write_lock(Scope::References)?;
-        let row = catalog::reference(self.db(), name)?.ok_or_else(|| Error::not_found("reference dataset", name))?;
+        let row =
+            crate::names::find(name, |n| catalog::reference(self.db(), n))?.ok_or_else(|| Error::not_found("reference dataset", name))?;
         let users = catalog::risk_datasets_on_reference(self.db(), name)?;
         if !users.is_empty() {
             return Err(Error::conflict(

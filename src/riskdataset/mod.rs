@@ -257,7 +257,7 @@ impl Home {
     /// Deletes a risk dataset; with `if_exists`, a missing one is not an error. Returns whether one was deleted.
     pub fn delete_risk_dataset(&self, name: &str, if_exists: bool) -> Result<bool> {
         let _lock = self.write_lock(Scope::RiskDataset(name.to_owned()))?;
-        match store::delete(self.db(), name)? {
+        match crate::names::find(name, |n| store::delete(self.db(), n))? {
             Some(file) => {
                 let _ = self.objects().delete(&file);
                 Ok(true)
@@ -268,7 +268,7 @@ impl Home {
     }
 
     pub(crate) fn risk_row(&self, name: &str) -> Result<store::Row> {
-        store::get(self.db(), name)?.ok_or_else(|| Error::not_found("risk dataset", name))
+        crate::names::find(name, |n| store::get(self.db(), n))?.ok_or_else(|| Error::not_found("risk dataset", name))
     }
 
     /// The stored file of a risk dataset: a new one each time it is built.

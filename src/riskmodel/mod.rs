@@ -236,7 +236,7 @@ impl SpecificRisk {
 
 impl Home {
     fn model_row(&self, name: &str) -> Result<store::Row> {
-        store::get(self.db(), name)?.ok_or_else(|| Error::not_found("risk model", name))
+        crate::names::find(name, |n| store::get(self.db(), n))?.ok_or_else(|| Error::not_found("risk model", name))
     }
 
     fn model_info(&self, row: store::Row) -> Result<RiskModelInfo> {
@@ -345,7 +345,7 @@ impl Home {
     /// Deletes a risk model; with `if_exists`, a missing one is not an error. Returns whether one was deleted.
     pub fn delete_risk_model(&self, name: &str, if_exists: bool) -> Result<bool> {
         let _lock = self.write_lock(Scope::RiskModel(name.to_owned()))?;
-        match store::delete(self.db(), name)? {
+        match crate::names::find(name, |n| store::delete(self.db(), n))? {
             Some(files) => {
                 let objects = self.objects();
                 for f in files {

@@ -116,7 +116,7 @@ impl Home {
 
     /// An existing dataset.
     pub fn uploader(&self, name: &str) -> Result<Uploader<'_>> {
-        let id = catalog::dataset_id(self.db(), name)?.ok_or_else(|| Error::not_found("dataset", name))?;
+        let id = crate::names::find(name, |n| catalog::dataset_id(self.db(), n))?.ok_or_else(|| Error::not_found("dataset", name))?;
         Ok(Uploader { home: self, id, name: name.to_owned() })
     }
 

@@ -141,10 +141,9 @@ impl Column {
 
     /// Parses a column name; the error lists the valid ones.
     pub fn parse(s: &str) -> Result<Column> {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.name() == s.trim())
-            .ok_or_else(|| Error::invalid(format!("unknown column '{s}' (expected one of: {})", parts::COLUMNS.join(", "))))
+        Self::ALL.into_iter().find(|c| c.name() == s.trim()).ok_or_else(|| {
+            Error::invalid(format!("unknown column '{}' (expected one of: {})", crate::names::shown(s), parts::COLUMNS.join(", ")))
+        })
     }
 }
 
