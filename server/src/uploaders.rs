@@ -179,7 +179,11 @@ async fn schema(
     let name = dataset.clone();
     let known = state.run(move |b| Ok(b.datasets()?.iter().any(|d| d.name == name))).await?;
     if !known {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "KeyError", format!("Dataset '{}' not found.", riskdesk::names::shown(&dataset))));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "KeyError",
+            format!("Dataset '{}' not found.", riskdesk::names::shown(&dataset)),
+        ));
     }
     // The engine's stored schema, in its order; staging frames lead with the staged name.
     let mut columns = serde_json::Map::new();
@@ -214,7 +218,8 @@ struct DataBody {
 }
 
 /// The platform's filters (`{"filters": [...]}`: a list of filters is one AND group, a list of
-/// lists is an OR of AND groups) as the engine's groups.
+/// lists is an OR of AND groups) as the engine's groups, checked as the engine will run them
+/// (bounded, each column, operator and value typed: `filter::compile`) before any task starts.
 fn dnf(filters: Option<serde_json::Value>) -> Result<Vec<Vec<Filter>>, ApiError> {
     let bad = |e: String| ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("filters: {e}"));
     let list = match filters {
@@ -222,14 +227,18 @@ fn dnf(filters: Option<serde_json::Value>) -> Result<Vec<Vec<Filter>>, ApiError>
         Some(serde_json::Value::Object(mut m)) => m.remove("filters").unwrap_or_default(),
         Some(other) => other,
     };
-    let serde_json::Value::Array(items) = list else { return Err(bad(format!("expected a list, not {list}"))) };
-    if items.iter().all(serde_json::Value::is_array) {
-        items.into_iter().map(|g| serde_json::from_value(g).map_err(|e| bad(e.to_string()))).collect()
+    let serde_json::Value::Array(items) = list else {
+        return Err(bad(format!("expected a list, not {}", riskdesk::names::shown(&list.to_string()))));
+    };
+    let groups = if items.iter().all(serde_json::Value::is_array) {
+        items.into_iter().map(|g| serde_json::from_value(g).map_err(|e| bad(e.to_string()))).collect::<Result<Vec<_>, _>>()?
     } else if items.iter().any(serde_json::Value::is_array) {
-        Err(bad("mixes single filters and groups of filters; use one or the other".into()))
+        return Err(bad("mixes single filters and groups of filters; use one or the other".into()));
     } else {
-        Ok(vec![serde_json::from_value(serde_json::Value::Array(items)).map_err(|e| bad(e.to_string()))?])
-    }
+        vec![serde_json::from_value(serde_json::Value::Array(items)).map_err(|e| bad(e.to_string()))?]
+    };
+    riskdesk::uploader::filter::compile(&groups)?;
+    Ok(groups)
 }
 
 /// `POST …/{dataset}/data[?version=N or a moment][&head=N]`, body `{"columns": [...], "unique": bool}`: a
