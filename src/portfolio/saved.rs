@@ -63,7 +63,7 @@ fn write(path: &std::path::Path, portfolio: &Portfolio) -> Result<()> {
     fields.push(Field::new("portfolio", DataType::Utf8, false));
     columns.push(Arc::new(StringArray::from_iter_values(h.iter().map(|h| h.portfolio.as_str()))));
     let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?;
-    parts::write_atomically(path, |file| parts::write_batches(BufWriter::new(file), batch.schema(), &[batch]))
+    parts::write_object(path, |file| parts::write_batches(BufWriter::new(file), batch.schema(), &[batch]))
 }
 
 impl Home {

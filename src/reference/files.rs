@@ -47,7 +47,7 @@ fn write_batch(path: &Path, batch: RecordBatch, group_rows: Option<usize>) -> Re
     if let Some(rows) = group_rows {
         props = props.into_builder().set_max_row_group_row_count(Some(rows)).build();
     }
-    parts::write_atomically(path, |file| parts::write_batches_with(BufWriter::new(file), batch.schema(), &[batch], props))
+    parts::write_object(path, |file| parts::write_batches_with(BufWriter::new(file), batch.schema(), &[batch], props))
 }
 
 fn series_batch(rows: &[(i32, u32, f64)], value: &str) -> Result<RecordBatch> {

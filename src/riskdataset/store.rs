@@ -112,7 +112,7 @@ impl Writer {
     /// Starts the file at `path` for rows of `layout`.
     pub fn create(path: &Path, layout: &Layout) -> Result<Writer> {
         let tmp = path.with_extension("tmp");
-        let file = File::create(&tmp).at("cannot create", &tmp)?;
+        let file = crate::store::durable::create_private_file(&tmp)?;
         let schema = schema(layout);
         let writer = ArrowWriter::try_new(BufWriter::with_capacity(1 << 20, file), schema.clone(), Some(parts::writer_properties()))?;
         Ok(Writer { path: path.to_owned(), tmp, schema, writer: Some(writer) })
@@ -144,7 +144,7 @@ impl Writer {
         let file = self.writer.take().expect("open until finished").into_inner()?.into_inner().map_err(|e| e.into_error());
         let file = file.at("cannot write", &self.tmp)?;
         file.sync_all().at("cannot sync", &self.tmp)?;
-        std::fs::rename(&self.tmp, &self.path).at("cannot rename into", &self.path)
+        crate::store::durable::rename(&self.tmp, &self.path)
     }
 }
 

@@ -143,7 +143,7 @@ impl Stats {
             }
         }
         let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?;
-        parts::write_atomically(path, |file| parts::write_batches(BufWriter::new(file), batch.schema(), &[batch]))
+        parts::write_object(path, |file| parts::write_batches(BufWriter::new(file), batch.schema(), &[batch]))
     }
 
     /// Reads statistics written by [`Stats::write`].
@@ -228,7 +228,7 @@ impl ResidualWriter {
     /// Starts the file at `path`; `halflife` is the model's specific-variance half-life.
     pub(crate) fn create(path: &Path, halflife: f64) -> Result<ResidualWriter> {
         let tmp = path.with_extension("tmp");
-        let file = File::create(&tmp).at("cannot create", &tmp)?;
+        let file = crate::store::durable::create_private_file(&tmp)?;
         let writer = ArrowWriter::try_new(BufWriter::with_capacity(1 << 20, file), residual_schema(), Some(parts::writer_properties()))?;
         Ok(ResidualWriter {
             path: path.to_owned(),
@@ -271,7 +271,7 @@ impl ResidualWriter {
         writer.append_key_value_metadata(parquet::file::metadata::KeyValue::new(TAIL_KEY.to_owned(), self.tail.encode()));
         let file = writer.into_inner()?.into_inner().map_err(|e| e.into_error()).at("cannot write", &self.tmp)?;
         file.sync_all().at("cannot sync", &self.tmp)?;
-        std::fs::rename(&self.tmp, &self.path).at("cannot rename into", &self.path)
+        crate::store::durable::rename(&self.tmp, &self.path)
     }
 }
 

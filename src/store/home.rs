@@ -6,7 +6,6 @@
 //! PostgreSQL and the objects in a bucket. Readers never take a lock.
 
 use std::collections::HashSet;
-use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -171,15 +170,24 @@ pub struct Embedded {
 }
 
 impl Embedded {
-    /// The home folder at `root`, created if needed.
+    /// The home folder at `root`, created if needed: a new home folder, and every folder and
+    /// file Riskdesk creates in it, is private to its owner (`0700` folders, `0600` files on unix).
     pub fn new(root: &Path) -> Result<Embedded> {
-        std::fs::create_dir_all(root.join("data")).at("cannot create the home folder", root)?;
+        if let Some(parent) = root.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).at("cannot create the home folder", root)?;
+        }
+        super::durable::create_private_dir_all(&root.join("data"))?;
         Ok(Embedded { root: root.to_owned(), objects: Folder::new(root) })
     }
 
-    /// Opens a SQLite connection to the catalog, upgrading its schema if needed.
+    /// Opens a SQLite connection to the catalog, upgrading its schema if needed. A new catalog
+    /// is created private (SQLite gives its journal files the catalog's permissions).
     pub fn sqlite(&self) -> Result<Connection> {
-        let db = Connection::open(self.root.join("catalog.sqlite"))?;
+        let path = self.root.join("catalog.sqlite");
+        if !path.exists() {
+            drop(super::durable::open_private_file(&path)?);
+        }
+        let db = Connection::open(&path)?;
         db.busy_timeout(std::time::Duration::from_secs(10))?;
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "FULL")?;
@@ -202,7 +210,7 @@ impl Storage for Embedded {
     /// behind (written but never recorded in the catalog).
     fn lock(&self, db: &dyn Sql, _scopes: &[Scope]) -> Result<WriteLock> {
         let path = self.root.join("lock");
-        let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).at("cannot open", &path)?;
+        let file = super::durable::open_private_file(&path)?;
         // Retry briefly before reporting busy: a lock can look held for a moment after its holder
         // released it, while a freshly forked child still shares the holder's file descriptors.
         let deadline = std::time::Instant::now() + LOCK_PATIENCE;

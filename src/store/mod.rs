@@ -1,6 +1,7 @@
 //! Durable storage: a catalog (SQL) and immutable Parquet objects, on this machine or a team's.
 
 pub mod catalog;
+pub mod durable;
 pub mod home;
 pub mod objects;
 pub(crate) mod parts;

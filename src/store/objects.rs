@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::Result;
-use crate::error::IoContext;
 
 /// The stored objects of a home.
 ///
@@ -55,7 +54,7 @@ impl Objects for Folder {
     fn create(&self, key: &str) -> Result<PathBuf> {
         let path = self.root.join(key);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).at("cannot create", dir)?;
+            super::durable::create_private_dir_all(dir)?;
         }
         Ok(path)
     }

@@ -17,6 +17,7 @@ use parquet::basic::Compression;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
+use super::durable;
 use crate::error::IoContext;
 use crate::frame::{Dict, Exposures, StrColumn};
 use crate::{Error, Result};
@@ -99,22 +100,36 @@ pub(crate) fn write_batches_with<W: Write + Send>(
     Ok(())
 }
 
-/// Writes `frame` to `path` atomically (temporary file, fsync, rename), consuming it.
+/// Writes `frame` to `path`, an object of the store, atomically (temporary file, fsync, rename,
+/// folder fsync) and private to its owner, consuming it.
 pub fn write(path: &Path, frame: Exposures) -> Result<()> {
     let batch = to_batch(frame)?;
-    write_atomically(path, |file| write_batches(BufWriter::new(file), schema(), &[batch]))
+    write_object(path, |file| write_batches(BufWriter::new(file), schema(), &[batch]))
 }
 
-/// Creates `path` through `fill`, which writes a temporary sibling; then syncs and renames it.
+/// Creates `path` through `fill`, which writes a temporary sibling; then syncs it and renames
+/// it into place durably ([`durable::rename`]). For files the user asked for (exports, batched
+/// archives): created with the usual permissions.
 pub fn write_atomically(path: &Path, fill: impl FnOnce(&File) -> Result<()>) -> Result<()> {
     let tmp = path.with_extension("tmp");
-    let file = File::create(&tmp).at("cannot create", &tmp)?;
-    let result = fill(&file).and_then(|()| file.sync_all().at("cannot sync", &tmp));
+    write_through(&tmp, File::create(&tmp).at("cannot create", &tmp)?, path, fill)
+}
+
+/// [`write_atomically`] for an object of the store (a part, a reference's file, a model's
+/// statistics, a saved portfolio): the file is private to its owner (`0600` on unix).
+pub(crate) fn write_object(path: &Path, fill: impl FnOnce(&File) -> Result<()>) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    write_through(&tmp, durable::create_private_file(&tmp)?, path, fill)
+}
+
+/// Fills `file` (open at `tmp`), syncs it and renames it to `path`; removes it on failure.
+fn write_through(tmp: &Path, file: File, path: &Path, fill: impl FnOnce(&File) -> Result<()>) -> Result<()> {
+    let result = fill(&file).and_then(|()| file.sync_all().at("cannot sync", tmp));
     if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
+        let _ = std::fs::remove_file(tmp);
         return Err(e);
     }
-    std::fs::rename(&tmp, path).at("cannot rename into", path)
+    durable::rename(tmp, path)
 }
 
 /// Reads a file written by [`write()`].

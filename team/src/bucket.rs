@@ -73,7 +73,8 @@ impl Bucket {
             .enable_all()
             .build()
             .map_err(|e| Error::io("cannot start the object store's runtime", e))?;
-        std::fs::create_dir_all(cache).map_err(|e| Error::io(format!("cannot create the cache folder {}", cache.display()), e))?;
+        // Private, like a home folder: it holds copies of the team's data.
+        riskdesk::store::durable::create_private_dir_all(cache)?;
         Ok(Bucket {
             builder,
             store: OnceLock::new(),
@@ -231,21 +232,21 @@ impl Bucket {
     async fn download(&self, key: &str, to: &Path) -> Result<()> {
         let got = self.s3()?.get(&self.key(key)).await.map_err(|e| storage_error("cannot fetch", key, e))?;
         let tmp = to.with_extension(format!("part{:x}", rand_u32()));
-        let mut file = std::fs::File::create(&tmp).map_err(|e| Error::io(format!("cannot create {}", tmp.display()), e))?;
+        let mut file = riskdesk::store::durable::create_private_file(&tmp)?;
         let mut stream = got.into_stream();
         let result: Result<()> = async {
             while let Some(chunk) = stream.next().await {
                 let chunk = chunk.map_err(|e| storage_error("cannot fetch", key, e))?;
                 std::io::Write::write_all(&mut file, &chunk).map_err(|e| Error::io(format!("cannot write {}", tmp.display()), e))?;
             }
-            Ok(())
+            file.sync_all().map_err(|e| Error::io(format!("cannot sync {}", tmp.display()), e))
         }
         .await;
         if let Err(e) = result {
             let _ = std::fs::remove_file(&tmp);
             return Err(e);
         }
-        std::fs::rename(&tmp, to).map_err(|e| Error::io(format!("cannot rename into {}", to.display()), e))
+        riskdesk::store::durable::rename(&tmp, to)
     }
 }
 
@@ -274,7 +275,7 @@ impl Objects for Bucket {
         self.journal(key)?;
         let path = self.cached(key);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+            riskdesk::store::durable::create_private_dir_all(dir)?;
         }
         Ok(path)
     }
@@ -287,7 +288,7 @@ impl Objects for Bucket {
         let path = self.cached(key);
         if !path.exists() {
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+                riskdesk::store::durable::create_private_dir_all(dir)?;
             }
             self.block_on(self.download(key, &path))?;
         }
