@@ -119,6 +119,26 @@ pub struct ServeLimits {
     /// connections.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub shutdown_timeout: u64,
+    /// The most tasks (stagings, commits, reports, reads run as tasks) queued or running on the
+    /// server at once; more are answered 503 with Retry-After.
+    #[arg(long, value_name = "N", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_tasks: u64,
+    /// The most tasks queued or running for one API key at once; more are answered 429 with
+    /// Retry-After.
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_tasks_per_key: u64,
+    /// How many writers run at once on a team store (each holds one PostgreSQL session); the
+    /// others queue holding none. A home folder has one writer at a time.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub max_writers: u64,
+    /// Megabytes of ended tasks' results kept for their clients to fetch (for an hour at most);
+    /// past it, the results fetched least recently are dropped.
+    #[arg(long, value_name = "MB", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub result_budget_mb: u64,
+    /// Megabytes of report accessors and recently served exposure frames kept for clients
+    /// asking again; past it, the least recently used are forgotten.
+    #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub cache_budget_mb: u64,
 }
 
 #[derive(Subcommand)]

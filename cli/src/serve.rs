@@ -29,10 +29,23 @@ pub fn serve(stores: &Stores, listen: SocketAddr, max_upload_mb: u64, limits: &S
         header_timeout: secs(limits.header_timeout),
         idle_timeout: secs(limits.idle_timeout),
         body_timeout: secs(limits.body_timeout),
-        max_connections: usize::try_from(limits.max_connections).unwrap_or(usize::MAX),
+        max_connections: count(limits.max_connections),
         shutdown_timeout: secs(limits.shutdown_timeout),
+        tasks: riskdesk_server::tasks::TaskLimits {
+            keep: riskdesk_server::tasks::KEEP_RESULTS,
+            result_budget: limits.result_budget_mb.saturating_mul(1_000_000),
+            max_tasks: count(limits.max_tasks),
+            max_tasks_per_key: count(limits.max_tasks_per_key),
+        },
+        max_writers: count(limits.max_writers),
+        cache_budget: limits.cache_budget_mb.saturating_mul(1_000_000),
     };
     serve_on(backend, listen, limits)
+}
+
+/// A count given on the command line (bounded by its flag), as a `usize`.
+fn count(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 /// Collects a team store's orphaned objects now and every hour after, on a thread of its own

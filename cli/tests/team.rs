@@ -379,6 +379,56 @@ fn a_reference_in_use_by_a_running_build_is_not_deleted_under_it() {
     assert!(!env.ok(&["reference", "list"]).contains("Demo-Global"));
 }
 
+#[test]
+#[ignore = "needs PostgreSQL and SeaweedFS: scripts/test starts them (scripts/services)"]
+fn queued_writers_hold_no_catalog_session_and_all_commit_once_their_turn_comes() {
+    let env = Env::team();
+    let key = new_key(&env);
+    let file = std::fs::read_dir(day(&env, 3, 50)).unwrap().next().unwrap().unwrap().path();
+    env.ok(&["upload", "stage", "-d", "Busy", s(&file)]);
+    let served = env.serve_with("cache", &["--max-writers", "2"]);
+    let (catalog, _) = env.team.clone().unwrap();
+    let mut pg = postgres::Client::connect(&catalog, postgres::NoTls).unwrap();
+    let sessions = |pg: &mut postgres::Client| -> i64 {
+        pg.query_one("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()", &[]).unwrap().get(0)
+    };
+    let client = reqwest::blocking::Client::new();
+    remote(&env, &served, &key, &["upload", "datasets"]);
+    let before = sessions(&mut pg);
+    // Another server's writer holds dataset Busy: this server's writers into it wait.
+    let holder = env.open_home();
+    let lock = holder.write_lock(riskdesk::store::Scope::Dataset("Busy".into())).unwrap();
+    let stage = || {
+        let part = reqwest::blocking::multipart::Part::bytes(std::fs::read(&file).unwrap()).file_name("exposures_2025-05-03.csv");
+        let form = reqwest::blocking::multipart::Form::new().part("file", part);
+        let url = format!("{}/v1/equity/uploaders/exposures/Busy/stage-file?name=&replace=true&api_key={key}", served.url);
+        let answer: Value = client.post(url).multipart(form).send().unwrap().json().unwrap();
+        answer["task_id"].as_str().unwrap_or_else(|| panic!("not a task: {answer}")).to_owned()
+    };
+    let tasks: Vec<String> = (0..60).map(|_| stage()).collect();
+    wait_until_a_writer_waits(&env);
+    // Two writers wait for the lock (one session each); the other 58 hold none. Besides them: the
+    // holder's session, and the server's pool of idle sessions for reads, which may grow to 4.
+    let during = sessions(&mut pg);
+    assert!(during <= before + 1 + 2 + 4, "{during} catalog sessions while 60 writes queue ({before} before)");
+    remote(&env, &served, &key, &["upload", "datasets"]);
+    drop(lock);
+    for task in &tasks {
+        let ended = (0..6000).find_map(|_| {
+            let url = format!("{}/v1/tasks/{task}/progress?api_key={key}", served.url);
+            let p: Value = client.get(url).send().unwrap().json().unwrap();
+            let state = p["state"].as_str().unwrap().to_owned();
+            if state == "QUEUED" || state == "RUNNING" {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                None
+            } else {
+                Some(state)
+            }
+        });
+        assert_eq!(ended.as_deref(), Some("COMPLETED"), "task {task}");
+    }
+}
+
 /// Returns once a session of the workspace's catalog waits for an advisory lock (a writer waiting
 /// for its turn); fails after 30 s.
 fn wait_until_a_writer_waits(env: &Env) {

@@ -17,13 +17,16 @@ pub struct ApiError {
     pub message: String,
     /// The engine's error as it was (stable code, message, details), for Riskdesk's own remote
     /// client; the platform's client ignores it.
-    pub engine: Option<riskdesk::error::ErrorBody>,
+    pub engine: Option<Box<riskdesk::error::ErrorBody>>,
+    /// Seconds after which the client may try again (sent as `Retry-After`), for a request
+    /// refused because the server is full.
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {
     /// An error with this status, exception class and message.
     pub fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, kind, message: message.into(), engine: None }
+        ApiError { status, kind, message: message.into(), engine: None, retry_after: None }
     }
 
     /// The same error raised as another exception class (a 4xx only: a 5xx keeps its kind).
@@ -42,6 +45,12 @@ impl ApiError {
     /// A server fault (500).
     pub fn internal(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", message)
+    }
+
+    /// Refused because the server (or the caller's share of it) is full: `status` 429 or 503,
+    /// typed `RuntimeError`, with `Retry-After: seconds`.
+    pub fn full(status: StatusCode, seconds: u32, message: impl Into<String>) -> Self {
+        ApiError { retry_after: Some(seconds), ..ApiError::new(status, "RuntimeError", message) }
     }
 
     /// No key, or a key that opens nothing: 401, typed `PermissionDeniedError` (the official
@@ -72,7 +81,7 @@ impl From<riskdesk::Error> for ApiError {
         if !details.is_empty() {
             message = format!("{message}\n{}", details.join("\n"));
         }
-        ApiError { engine: Some(riskdesk::error::ErrorBody::from(&e)), ..ApiError::new(status, kind, message) }
+        ApiError { engine: Some(Box::new(riskdesk::error::ErrorBody::from(&e))), ..ApiError::new(status, kind, message) }
     }
 }
 
@@ -86,6 +95,10 @@ impl IntoResponse for ApiError {
             detail["error"] = serde_json::to_value(engine).unwrap_or_default();
         }
         let body = serde_json::json!({ "detail": detail });
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

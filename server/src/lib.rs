@@ -43,24 +43,25 @@ pub struct AppState {
     frames: Arc<reports::Frames>,
     /// The largest upload accepted, in bytes (larger ones get 413).
     upload_limit: u64,
-    /// Held by whatever writes to a home folder, so that this server's writers queue instead of
-    /// failing on the home's write lock (which still keeps other processes out). `None` on a
-    /// team store, whose writers wait for their own dataset's turn (on any server) and so write
-    /// into different datasets at once.
-    writing: Option<Arc<std::sync::Mutex<()>>>,
+    /// The turns of this server's writers, given in the order asked (a writer waiting for its
+    /// turn holds no thread and no catalog session). One at a time on a home folder, so that
+    /// they queue instead of failing on the home's write lock (which still keeps other
+    /// processes out); a few at once on a team store, whose writers also wait for their own
+    /// dataset's turn on any server (so writers of different datasets run at once).
+    writers: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
-    /// The state of a server over `backend` keeping its tasks in `tasks`.
-    pub fn new(backend: LocalBackend, tasks: tasks::Tasks, upload_limit: u64) -> Self {
-        let writing = (!backend.storage().writers_wait()).then(Arc::default);
+    /// The state of a server over `backend` granting its clients `limits`.
+    pub fn new(backend: LocalBackend, limits: &Limits) -> Self {
+        let writers = if backend.storage().writers_wait() { limits.max_writers.max(1) } else { 1 };
         AppState {
             backend: Arc::new(backend),
-            tasks: Arc::new(tasks),
-            accessors: Arc::default(),
-            frames: Arc::default(),
-            upload_limit,
-            writing,
+            tasks: Arc::new(tasks::Tasks::new(limits.tasks.clone())),
+            accessors: Arc::new(reports::Accessors::within(limits.cache_budget)),
+            frames: Arc::new(reports::Frames::within(limits.cache_budget)),
+            upload_limit: limits.upload,
+            writers: Arc::new(tokio::sync::Semaphore::new(writers)),
         }
     }
 
@@ -72,23 +73,25 @@ impl AppState {
         self.blocking(None, work).await
     }
 
-    /// [`AppState::run`] for work that writes: it waits for this server's writes before it.
+    /// [`AppState::run`] for work that writes: it waits (holding no thread) for its turn among
+    /// this server's writers.
     pub async fn write<T: Send + 'static>(
         &self,
         work: impl FnOnce(&LocalBackend) -> riskdesk::Result<T> + Send + 'static,
     ) -> Result<T, ApiError> {
-        self.blocking(self.writing.clone(), work).await
+        let turn = Arc::clone(&self.writers).acquire_owned().await.map_err(|_| ApiError::internal("the server is stopping"))?;
+        self.blocking(Some(turn), work).await
     }
 
-    /// Runs `work` on the blocking pool (after this server's writes before it, given `writing`).
+    /// Runs `work` on the blocking pool (holding `turn`, a writer's, until it ends).
     async fn blocking<T: Send + 'static, E: Into<ApiError> + Send + 'static>(
         &self,
-        writing: Option<Arc<std::sync::Mutex<()>>>,
+        turn: Option<tokio::sync::OwnedSemaphorePermit>,
         work: impl FnOnce(&LocalBackend) -> Result<T, E> + Send + 'static,
     ) -> Result<T, ApiError> {
         let backend = Arc::clone(&self.backend);
         let run = move || {
-            let _writer = writing.as_ref().map(|w| w.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+            let _turn = turn;
             work(&backend)
         };
         match tokio::task::spawn_blocking(run).await {
@@ -175,10 +178,20 @@ pub struct Limits {
     pub max_connections: usize,
     /// How long a stop waits for the requests in flight before it closes their connections.
     pub shutdown_timeout: std::time::Duration,
+    /// How many tasks may queue or run (on the server, per key), and how long and within how
+    /// many bytes their results are kept.
+    pub tasks: tasks::TaskLimits,
+    /// How many writers run at once on a team store (a home folder has one at a time); the
+    /// others wait for their turn holding no thread and no PostgreSQL session.
+    pub max_writers: usize,
+    /// The most bytes of report accessors and of recently served exposure frames kept for the
+    /// clients asking again (each kept within it; the least recently used go first).
+    pub cache_budget: u64,
 }
 
 impl Default for Limits {
-    /// 4 GB uploads, 30 s for a head, 60 s idle, 30 s per body read, 512 connections, 30 s to stop.
+    /// 4 GB uploads, 30 s for a head, 60 s idle, 30 s per body read, 512 connections, 30 s to
+    /// stop, the tasks' defaults ([`tasks::TaskLimits`]), 4 team writers, 256 MB of caches.
     fn default() -> Self {
         use std::time::Duration;
         Limits {
@@ -188,6 +201,9 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(30),
             max_connections: 512,
             shutdown_timeout: Duration::from_secs(30),
+            tasks: tasks::TaskLimits::default(),
+            max_writers: 4,
+            cache_budget: 256_000_000,
         }
     }
 }
@@ -205,7 +221,7 @@ pub async fn serve(
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<usize> {
     upload::forget_old_uploads(&backend);
-    let state = AppState::new(backend, tasks::Tasks::default(), limits.upload);
+    let state = AppState::new(backend, &limits);
     let app = router(state.clone());
     ready(listener.local_addr()?);
     connections::serve(listener, app, limits, shutdown).await;

@@ -70,74 +70,151 @@ pub enum Report {
     Model(crate::riskmodels::ModelReport),
 }
 
-/// The reports calculated on this server, by accessor id (the oldest forgotten past a bound).
-#[derive(Default)]
-pub struct Accessors {
-    map: Mutex<HashMap<String, (u64, Arc<Report>)>>,
-    count: std::sync::atomic::AtomicU64,
+impl Report {
+    /// About how many bytes it holds (its query's lists are as long as the caller made them).
+    fn bytes(&self) -> u64 {
+        let accessor = |a: &Accessor| {
+            let names = a.names.as_ref().map_or(0, |n| n.iter().map(|(k, v)| k.len() + v.len() + 16).sum::<usize>());
+            serde_json::to_vec(&a.query).map_or(0, |q| q.len()) + a.dataset.len() + names
+        };
+        let held = match self {
+            Report::Exposures(a) | Report::Universe(a) => accessor(a),
+            Report::Model(_) => 0,
+        };
+        256 + held as u64
+    }
 }
 
-/// How many accessors a server remembers (each is a few hundred bytes).
-const KEEP_ACCESSORS: usize = 10_000;
+/// The reports calculated on this server, by accessor id, within a byte budget (the least
+/// recently used forgotten first).
+pub struct Accessors {
+    map: Mutex<Lru<Arc<Report>>>,
+}
 
-/// How many recent exposure frames are kept for clients asking the same again.
-const KEEP_FRAMES: usize = 3;
+/// The exposure frames served last, by everything they were made from (the dataset's build,
+/// the query, the column names), so that a team pulling the same month shares one
+/// computation; within a byte budget (the least recently used forgotten first).
+pub struct Frames {
+    recent: Mutex<Lru<Shared>>,
+}
 
 /// One frame being made or made: clients asking for it meanwhile wait for the one computation.
 type Shared = Arc<std::sync::OnceLock<Result<Bytes, ApiError>>>;
 
-/// The exposure frames served last, by everything they were made from (the dataset's build,
-/// the query, the column names), so that a team pulling the same month shares one computation.
-#[derive(Default)]
-pub struct Frames {
-    recent: Mutex<std::collections::VecDeque<(String, Shared)>>,
+/// Values by key, each with its size in bytes, kept within a budget: the least recently used
+/// go first, never the one used last.
+struct Lru<V> {
+    /// Value, size and last use of each key.
+    map: HashMap<String, (V, u64, u64)>,
+    /// The keys by last use (a count of uses, so that every use has its own).
+    order: std::collections::BTreeMap<u64, String>,
+    budget: u64,
+    bytes: u64,
+    clock: u64,
+}
+
+impl<V: Clone> Lru<V> {
+    fn new(budget: u64) -> Self {
+        Lru { map: HashMap::new(), order: std::collections::BTreeMap::new(), budget, bytes: 0, clock: 0 }
+    }
+
+    /// Marks `key` (whose last use was `used`) as used now.
+    fn touch(&mut self, used: u64) -> u64 {
+        self.clock += 1;
+        if let Some(k) = self.order.remove(&used) {
+            self.order.insert(self.clock, k);
+        }
+        self.clock
+    }
+
+    /// The value of `key`, now the most recently used.
+    fn get(&mut self, key: &str) -> Option<V> {
+        let used = self.map.get(key)?.2;
+        let now = self.touch(used);
+        let entry = self.map.get_mut(key)?;
+        entry.2 = now;
+        Some(entry.0.clone())
+    }
+
+    /// Keeps `value` under `key` (the most recently used), then forgets the least recently used
+    /// until the rest fits the budget.
+    fn insert(&mut self, key: String, value: V, bytes: u64) {
+        self.remove(&key);
+        self.clock += 1;
+        self.order.insert(self.clock, key.clone());
+        self.map.insert(key, (value, bytes, self.clock));
+        self.bytes += bytes;
+        self.fit();
+    }
+
+    /// Sets the size of `key`'s value (once it is known).
+    fn resize(&mut self, key: &str, bytes: u64) {
+        if let Some((_, size, _)) = self.map.get_mut(key) {
+            self.bytes = self.bytes - *size + bytes;
+            *size = bytes;
+        }
+        self.fit();
+    }
+
+    fn remove(&mut self, key: &str) {
+        if let Some((_, bytes, used)) = self.map.remove(key) {
+            self.bytes -= bytes;
+            self.order.remove(&used);
+        }
+    }
+
+    fn fit(&mut self) {
+        while self.bytes > self.budget && self.map.len() > 1 {
+            let Some((_, oldest)) = self.order.pop_first() else { break };
+            if let Some((_, bytes, _)) = self.map.remove(&oldest) {
+                self.bytes -= bytes;
+            }
+        }
+    }
 }
 
 impl Frames {
+    /// Frames kept within `budget` bytes.
+    pub fn within(budget: u64) -> Self {
+        Frames { recent: Mutex::new(Lru::new(budget)) }
+    }
+
     /// The frame for `key`, made by `make` unless it was made (or is being made) already.
     fn get_or_make(&self, key: String, make: impl FnOnce() -> Result<Bytes, ApiError>) -> Result<Bytes, ApiError> {
         let shared = {
             let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-            match recent.iter().position(|(k, _)| *k == key) {
-                Some(i) => {
-                    let hit = recent.remove(i).expect("found");
-                    let shared = Arc::clone(&hit.1);
-                    recent.push_back(hit);
-                    shared
-                }
-                None => {
-                    let shared: Shared = Arc::default();
-                    recent.push_back((key.clone(), Arc::clone(&shared)));
-                    if recent.len() > KEEP_FRAMES {
-                        recent.pop_front();
-                    }
-                    shared
-                }
-            }
+            recent.get(&key).unwrap_or_else(|| {
+                let shared: Shared = Arc::default();
+                recent.insert(key.clone(), Arc::clone(&shared), key.len() as u64);
+                shared
+            })
         };
         let out = shared.get_or_init(make).clone();
-        if out.is_err() {
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        match &out {
+            // Counted once made (a frame being made counts only its key).
+            Ok(bytes) => recent.resize(&key, (key.len() + bytes.len()) as u64),
             // A failure is not kept: the next client tries again.
-            self.recent.lock().unwrap_or_else(|p| p.into_inner()).retain(|(k, _)| *k != key);
+            Err(_) => recent.remove(&key),
         }
         out
     }
 }
 
 impl Accessors {
+    /// Accessors kept within `budget` bytes.
+    pub fn within(budget: u64) -> Self {
+        Accessors { map: Mutex::new(Lru::new(budget)) }
+    }
+
     /// Keeps a report under accessor id `id`.
     pub(crate) fn insert(&self, id: String, accessor: Report) {
-        let n = self.count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= KEEP_ACCESSORS {
-            map.retain(|_, (at, _)| *at + (KEEP_ACCESSORS as u64 / 2) > n);
-        }
-        map.insert(id, (n, Arc::new(accessor)));
+        let bytes = accessor.bytes() + id.len() as u64;
+        self.map.lock().unwrap_or_else(|p| p.into_inner()).insert(id, Arc::new(accessor), bytes);
     }
 
     fn get(&self, id: &str) -> Result<Arc<Report>, ApiError> {
-        let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(id).map(|(_, a)| Arc::clone(a)).ok_or_else(|| {
+        self.map.lock().unwrap_or_else(|p| p.into_inner()).get(id).ok_or_else(|| {
             ApiError::new(StatusCode::BAD_REQUEST, "KeyError", format!("no report accessor '{id}' here: calculate the report again"))
         })
     }
@@ -553,4 +630,30 @@ async fn notebook_exposures(State(state): State<AppState>, params: Params, body:
         progress.report("exposures", 0, 1, "reading the risk dataset");
         Ok(Outcome::Parquet(shared_frame(b, &frames, &accessor, None, false)?))
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lru;
+
+    #[test]
+    fn the_least_recently_used_go_first_and_the_last_used_always_stays() {
+        let mut lru = Lru::new(100);
+        lru.insert("a".into(), 1, 40);
+        lru.insert("b".into(), 2, 40);
+        assert_eq!(lru.get("a"), Some(1)); // a is now used after b
+        lru.insert("c".into(), 3, 40); // 120 > 100: b goes, not a
+        assert_eq!((lru.get("a"), lru.get("b"), lru.get("c")), (Some(1), None, Some(3)));
+        assert_eq!(lru.bytes, 80);
+        // One value beyond the whole budget stays alone, as the one used last.
+        lru.insert("huge".into(), 4, 1_000);
+        assert_eq!((lru.map.len(), lru.get("huge"), lru.bytes), (1, Some(4), 1_000));
+        // Resized once made, and removed: the bytes follow.
+        lru.insert("d".into(), 5, 10);
+        assert_eq!(lru.map.len(), 1, "the huge one goes once another is used last");
+        lru.resize("d", 30);
+        assert_eq!(lru.bytes, 30);
+        lru.remove("d");
+        assert_eq!((lru.bytes, lru.order.len()), (0, 0));
+    }
 }

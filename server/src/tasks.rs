@@ -1,11 +1,14 @@
 //! The platform's task protocol: a long operation answers 202 `{"task_id", "extra": {}}` at once
-//! and runs on the blocking pool; the client polls `/v1/tasks/{id}/progress` and `/ready`, then
+//! and runs on the blocking pool (a writer first waits for its turn, holding no thread); the
+//! number of tasks is capped per server and per key, and ended tasks' results are kept within
+//! a byte budget. The client polls `/v1/tasks/{id}/progress` and `/ready`, then
 //! fetches `/result?type=json|dataframe`, or cancels with `DELETE /v1/tasks/{id}`. Progress is
 //! the engine's own; cancellation is the engine's cooperative cancel.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use arrow_array::RecordBatch;
 use axum::Json;
@@ -59,62 +62,225 @@ struct TaskState {
     percent: u8,
     message: String,
     outcome: Option<Result<Outcome, ApiError>>,
-    /// When it ended (results are dropped a while after, see [`Tasks::keep`]).
-    ended: Option<std::time::Instant>,
+    /// The bytes its result holds in memory (counted against [`TaskLimits::result_budget`]).
+    bytes: u64,
+    /// When it ended (results are dropped a while after, see [`TaskLimits::keep`]).
+    ended: Option<Instant>,
+    /// When its result was last fetched (or it ended): the least recently used go first when
+    /// the kept results exceed their budget.
+    used: Option<Instant>,
 }
 
 /// One task: its state and its cancel flag.
 struct Task {
     state: Mutex<TaskState>,
     cancel: AtomicBool,
+    /// Wakes the task while it is queued, when it is cancelled.
+    cancelled: tokio::sync::Notify,
 }
 
 impl Task {
     fn state(&self) -> MutexGuard<'_, TaskState> {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    /// Asks the task to stop, waking it if it is queued.
+    fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+        self.cancelled.notify_waiters();
+    }
+
+    /// Ends the task with `outcome` (`bytes` of it kept in memory).
+    fn end(&self, status: Status, outcome: Result<Outcome, ApiError>) {
+        let now = Instant::now();
+        let mut s = self.state();
+        s.status = status;
+        if status == Status::Completed {
+            s.percent = 100;
+        }
+        s.bytes = match &outcome {
+            Ok(o) => o.bytes(),
+            Err(e) => e.message.len() as u64,
+        };
+        s.outcome = Some(outcome);
+        s.ended = Some(now);
+        s.used = Some(now);
+    }
+}
+
+impl Outcome {
+    /// About how many bytes it holds in memory.
+    fn bytes(&self) -> u64 {
+        match self {
+            Outcome::Json(v) => serde_json::to_vec(v).map_or(0, |b| b.len() as u64),
+            Outcome::Parquet(bytes) => bytes.len() as u64,
+            Outcome::Frames(frames) => frames.iter().map(|(n, b)| (n.len() + b.len()) as u64).sum(),
+        }
+    }
 }
 
 /// How long an ended task's result stays available by default (the client fetches it at once).
-pub const KEEP_RESULTS: std::time::Duration = std::time::Duration::from_secs(3600);
+pub const KEEP_RESULTS: Duration = Duration::from_secs(3600);
+
+/// What a server allows its tasks (see [`crate::Limits`], which carries them).
+#[derive(Debug, Clone)]
+pub struct TaskLimits {
+    /// How long an ended task (and its result) is kept.
+    pub keep: Duration,
+    /// The most bytes of ended tasks' results kept in memory; past it, the results fetched least
+    /// recently are dropped (a later fetch is told to run the task again).
+    pub result_budget: u64,
+    /// The most tasks queued or running on this server at once (more are refused 503).
+    pub max_tasks: usize,
+    /// The most tasks queued or running for one API key at once (more are refused 429).
+    pub max_tasks_per_key: usize,
+}
+
+impl Default for TaskLimits {
+    /// Results kept an hour within 512 MB; 1,000 tasks at once, 200 per key.
+    fn default() -> Self {
+        TaskLimits { keep: KEEP_RESULTS, result_budget: 512_000_000, max_tasks: 1_000, max_tasks_per_key: 200 }
+    }
+}
+
+/// How many tasks are queued or running: on the server, and per key.
+#[derive(Default)]
+struct Active {
+    total: usize,
+    /// By key id.
+    per_key: HashMap<i64, usize>,
+}
 
 /// The server's tasks, by id.
 pub struct Tasks {
     next: AtomicU64,
     map: Mutex<HashMap<String, Arc<Task>>>,
-    /// How long an ended task (and its result, which may be a large frame) is kept.
-    keep: std::time::Duration,
+    limits: TaskLimits,
+    active: Mutex<Active>,
 }
 
 impl Default for Tasks {
     fn default() -> Self {
-        Tasks::keeping(KEEP_RESULTS)
+        Tasks::new(TaskLimits::default())
     }
 }
 
+/// A task's place among the active ones, given back when it drops (however the task ends).
+struct Slot {
+    tasks: Arc<Tasks>,
+    key: Option<i64>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut active = self.tasks.active();
+        active.total = active.total.saturating_sub(1);
+        if let Some(key) = self.key
+            && let Some(n) = active.per_key.get_mut(&key)
+        {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                active.per_key.remove(&key);
+            }
+        }
+    }
+}
+
+/// How long a client refused for a full server is asked to wait before it tries again.
+const RETRY_AFTER_SECONDS: u32 = 5;
+
 impl Tasks {
-    /// Tasks whose results are dropped `keep` after they end.
-    pub fn keeping(keep: std::time::Duration) -> Self {
-        Tasks { next: AtomicU64::new(0), map: Mutex::new(HashMap::new()), keep }
+    /// Tasks within `limits`.
+    pub fn new(limits: TaskLimits) -> Self {
+        Tasks { next: AtomicU64::new(0), map: Mutex::new(HashMap::new()), limits, active: Mutex::default() }
     }
 
-    /// Forgets the tasks that ended more than `keep` ago (so that results do not pile up in memory).
+    fn map(&self) -> MutexGuard<'_, HashMap<String, Arc<Task>>> {
+        self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn active(&self) -> MutexGuard<'_, Active> {
+        self.active.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A place for one more task of key `key` (an id), or the refusal: 429 past the key's
+    /// share, 503 past the server's.
+    fn admit(self: &Arc<Self>, key: Option<i64>) -> Result<Slot, ApiError> {
+        let mut active = self.active();
+        if active.total >= self.limits.max_tasks {
+            return Err(ApiError::full(
+                StatusCode::SERVICE_UNAVAILABLE,
+                RETRY_AFTER_SECONDS,
+                format!("the server is running or queueing {} tasks, its most (--max-tasks): try again later", active.total),
+            ));
+        }
+        if let Some(key) = key {
+            let mine = active.per_key.get(&key).copied().unwrap_or(0);
+            if mine >= self.limits.max_tasks_per_key {
+                return Err(ApiError::full(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    RETRY_AFTER_SECONDS,
+                    format!("this API key has {mine} tasks running or queued, its most (--max-tasks-per-key): wait for them to end"),
+                ));
+            }
+            *active.per_key.entry(key).or_default() += 1;
+        }
+        active.total += 1;
+        Ok(Slot { tasks: Arc::clone(self), key })
+    }
+
+    /// Forgets the tasks that ended more than `keep` ago, then fits the results kept into their
+    /// budget ([`Tasks::fit`]).
     fn prune(&self) {
-        let keep = self.keep;
-        let mut map = self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        map.retain(|_, t| t.state().ended.is_none_or(|at| at.elapsed() <= keep));
+        let keep = self.limits.keep;
+        self.map().retain(|_, t| t.state().ended.is_none_or(|at| at.elapsed() <= keep));
+        self.fit();
+    }
+
+    /// Drops the results fetched least recently until the kept ones fit the result budget.
+    fn fit(&self) {
+        let map = self.map();
+        let mut kept: Vec<(Instant, u64, &Arc<Task>)> = map
+            .values()
+            .filter_map(|t| {
+                let s = t.state();
+                s.used.filter(|_| s.bytes > 0).map(|used| (used, s.bytes, t))
+            })
+            .collect();
+        let mut total: u64 = kept.iter().map(|(_, bytes, _)| bytes).sum();
+        if total <= self.limits.result_budget {
+            return;
+        }
+        kept.sort_by_key(|(used, _, _)| *used);
+        // The result used last stays, however large: its client is about to fetch it.
+        kept.pop();
+        for (_, bytes, task) in kept {
+            if total <= self.limits.result_budget {
+                break;
+            }
+            let mut s = task.state();
+            s.outcome = Some(Err(ApiError::new(
+                StatusCode::GONE,
+                "KeyError",
+                format!(
+                    "this task's result was dropped to keep the server's results within {} MB (--result-budget-mb): run it again and fetch its result when it is ready",
+                    self.limits.result_budget / 1_000_000
+                ),
+            )));
+            s.bytes = 0;
+            total -= bytes;
+        }
     }
 
     fn get(&self, id: &str) -> Result<Arc<Task>, ApiError> {
-        let map = self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        map.get(id).cloned().ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "KeyError", format!("Task {id} not found")))
+        self.map().get(id).cloned().ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "KeyError", format!("Task {id} not found")))
     }
 
     /// Asks every task still queued or running to stop (at shutdown); how many were asked.
     pub fn cancel_all(&self) -> usize {
-        let map = self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let map = self.map();
         let running: Vec<&Arc<Task>> = map.values().filter(|t| matches!(t.state().status, Status::Queued | Status::Running)).collect();
-        running.iter().for_each(|t| t.cancel.store(true, Ordering::Relaxed));
+        running.iter().for_each(|t| t.cancel());
         running.len()
     }
 
@@ -132,7 +298,7 @@ impl AppState {
     /// Starts `work` as a task on the blocking pool and answers 202 with its id. `work` reports
     /// through the engine's progress and stops when the client cancels.
     pub fn spawn_task(&self, work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError> + Send + 'static) -> Response {
-        accepted(&self.start(false, work))
+        self.start(false, work).map_or_else(IntoResponse::into_response, |id| accepted(&id))
     }
 
     /// [`AppState::spawn_task`] for work that makes a data frame: the task's `dataframe` result
@@ -141,13 +307,13 @@ impl AppState {
         self.spawn_task(move |b, _| Ok(Outcome::Parquet(crate::frames::parquet(&work(b)?)?)))
     }
 
-    /// [`AppState::spawn_task`] for work that writes: it waits (`QUEUED`) for the server's
-    /// writes before it instead of failing on the home's write lock.
+    /// [`AppState::spawn_task`] for work that writes: it waits (`QUEUED`, holding no thread) for
+    /// its turn among the server's writers instead of failing on the home's write lock.
     pub fn spawn_write_task(
         &self,
         work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError> + Send + 'static,
     ) -> Response {
-        accepted(&self.start(true, work))
+        self.start(true, work).map_or_else(IntoResponse::into_response, |id| accepted(&id))
     }
 
     /// [`AppState::spawn_write_task`] answered as the report API answers a report computed as a
@@ -156,68 +322,102 @@ impl AppState {
         &self,
         work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError> + Send + 'static,
     ) -> Response {
-        let id = self.start(true, work);
-        (StatusCode::ACCEPTED, Json(serde_json::json!({ "task": { "task_id": id, "extra": {} } }))).into_response()
+        match self.start(true, work) {
+            Ok(id) => (StatusCode::ACCEPTED, Json(serde_json::json!({ "task": { "task_id": id, "extra": {} } }))).into_response(),
+            Err(refused) => refused.into_response(),
+        }
     }
 
-    /// Starts `work` as a task; its id.
-    fn start(&self, writes: bool, work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError> + Send + 'static) -> String {
-        let status = if writes { Status::Queued } else { Status::Running };
-        let task = Arc::new(Task {
-            state: Mutex::new(TaskState { status, percent: 0, message: String::new(), outcome: None, ended: None }),
-            cancel: AtomicBool::new(false),
-        });
+    /// Starts `work` as a task (a writer waits for its turn first); its id, or the refusal of a
+    /// server or key that has as many tasks as it may.
+    fn start(
+        &self,
+        writes: bool,
+        work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError> + Send + 'static,
+    ) -> Result<String, ApiError> {
         self.tasks.prune();
+        let slot = self.tasks.admit(crate::auth::caller().map(|c| c.key))?;
+        let status = if writes { Status::Queued } else { Status::Running };
+        let message = if writes { "waiting for the writes before it" } else { "" };
+        let task = Arc::new(Task {
+            state: Mutex::new(TaskState { status, percent: 0, message: message.into(), outcome: None, bytes: 0, ended: None, used: None }),
+            cancel: AtomicBool::new(false),
+            cancelled: tokio::sync::Notify::new(),
+        });
         let id = self.tasks.new_id();
-        self.tasks.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(id.clone(), Arc::clone(&task));
+        self.tasks.map().insert(id.clone(), Arc::clone(&task));
         let backend = Arc::clone(&self.backend);
-        let writing = self.writing.clone().filter(|_| writes);
-        tokio::task::spawn_blocking(move || {
-            if writes {
-                task.state().message = "waiting for the writes before it".into();
-            }
-            // Queued behind this server's other writes; a cancel while queued ends it at once.
-            let _writer = match writing.as_deref().map(|w| wait_for_writer(w, &task.cancel)) {
-                Some(None) => {
-                    let mut s = task.state();
-                    s.status = Status::Cancelled;
-                    s.outcome = Some(Err(ApiError::from(riskdesk::Error::Cancelled)));
-                    s.ended = Some(std::time::Instant::now());
-                    return;
-                }
-                Some(Some(guard)) => Some(guard),
+        let writers = writes.then(|| Arc::clone(&self.writers));
+        let tasks = Arc::clone(&self.tasks);
+        tokio::spawn(async move {
+            let _slot = slot;
+            // Queued behind this server's other writers, holding no thread; a cancel while
+            // queued ends it at once.
+            let turn = match writers {
+                Some(writers) => match until_cancelled(&task, writers.acquire_owned()).await {
+                    Some(Ok(permit)) => Some(permit),
+                    Some(Err(_)) | None => {
+                        task.end(Status::Cancelled, Err(ApiError::from(riskdesk::Error::Cancelled)));
+                        return;
+                    }
+                },
                 None => None,
             };
-            {
-                let mut s = task.state();
-                s.status = Status::Running;
-                s.message.clear();
+            let running = Arc::clone(&task);
+            let ran = tokio::task::spawn_blocking(move || {
+                let _turn = turn;
+                run(&running, &backend, work);
+            })
+            .await;
+            if let Err(e) = ran {
+                task.end(Status::Failed, Err(ApiError::internal(format!("the task stopped unexpectedly: {e}"))));
             }
-            let sink = |step: &riskdesk::progress::Step| {
-                let mut s = task.state();
-                if let Some(percent) = (100 * step.done.min(step.total)).checked_div(step.total) {
-                    s.percent = percent as u8;
-                }
-                s.message = if step.message.is_empty() { step.phase.clone() } else { format!("{}: {}", step.phase, step.message) };
-            };
-            let progress = Progress::new(&sink).cancellable(&task.cancel);
-            // A panic ends the task failed (its clients stop polling) instead of leaving it running.
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&backend, &progress)))
-                .unwrap_or_else(|panic| Err(ApiError::internal(format!("the task stopped unexpectedly: {}", panic_message(&*panic)))));
-            let mut s = task.state();
-            s.status = match &outcome {
-                Ok(_) => Status::Completed,
-                Err(_) if task.cancel.load(Ordering::Relaxed) => Status::Cancelled,
-                Err(_) => Status::Failed,
-            };
-            if s.status == Status::Completed {
-                s.percent = 100;
-            }
-            s.outcome = Some(outcome);
-            s.ended = Some(std::time::Instant::now());
+            tasks.fit();
         });
-        id
+        Ok(id)
     }
+}
+
+/// `future`'s output, or `None` when `task` is cancelled first.
+async fn until_cancelled<T>(task: &Task, future: impl std::future::Future<Output = T>) -> Option<T> {
+    let cancelled = task.cancelled.notified();
+    tokio::pin!(cancelled);
+    // Registered before the flag is read, so that a cancel in between still wakes it.
+    cancelled.as_mut().enable();
+    if task.cancel.load(Ordering::Relaxed) {
+        return None;
+    }
+    tokio::select! {
+        out = future => Some(out),
+        () = cancelled => None,
+    }
+}
+
+/// Runs `work` for `task` (now running), reporting its progress, and ends the task with what
+/// it gives.
+fn run(task: &Task, backend: &LocalBackend, work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Outcome, ApiError>) {
+    {
+        let mut s = task.state();
+        s.status = Status::Running;
+        s.message.clear();
+    }
+    let sink = |step: &riskdesk::progress::Step| {
+        let mut s = task.state();
+        if let Some(percent) = (100 * step.done.min(step.total)).checked_div(step.total) {
+            s.percent = percent as u8;
+        }
+        s.message = if step.message.is_empty() { step.phase.clone() } else { format!("{}: {}", step.phase, step.message) };
+    };
+    let progress = Progress::new(&sink).cancellable(&task.cancel);
+    // A panic ends the task failed (its clients stop polling) instead of leaving it running.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(backend, &progress)))
+        .unwrap_or_else(|panic| Err(ApiError::internal(format!("the task stopped unexpectedly: {}", panic_message(&*panic)))));
+    let status = match &outcome {
+        Ok(_) => Status::Completed,
+        Err(_) if task.cancel.load(Ordering::Relaxed) => Status::Cancelled,
+        Err(_) => Status::Failed,
+    };
+    task.end(status, outcome);
 }
 
 /// What a panic said (its message when it has one).
@@ -232,18 +432,6 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
 /// The task protocol's answer to a request that started task `id`: 202 `{"task_id", "extra": {}}`.
 fn accepted(id: &str) -> Response {
     (StatusCode::ACCEPTED, Json(serde_json::json!({ "task_id": id, "extra": {} }))).into_response()
-}
-
-/// Takes the server's writer lock, or `None` when `cancel` is set first.
-fn wait_for_writer<'w>(writing: &'w Mutex<()>, cancel: &AtomicBool) -> Option<MutexGuard<'w, ()>> {
-    loop {
-        match writing.try_lock() {
-            Ok(guard) => return Some(guard),
-            Err(std::sync::TryLockError::Poisoned(p)) => return Some(p.into_inner()),
-            Err(std::sync::TryLockError::WouldBlock) if cancel.load(Ordering::Relaxed) => return None,
-            Err(std::sync::TryLockError::WouldBlock) => std::thread::sleep(std::time::Duration::from_millis(20)),
-        }
-    }
 }
 
 pub(crate) fn routes() -> Routes {
@@ -284,7 +472,10 @@ fn named(name: &str, bytes: &Bytes) -> Response {
 /// `GET /v1/tasks/{id}/result?type=json|dataframe`: what the task produced, or its error.
 async fn result(State(state): State<AppState>, Path(id): Path<String>, params: Params) -> Result<Response, ApiError> {
     let task = state.tasks.get(&id)?;
-    let s = task.state();
+    let mut s = task.state();
+    if s.outcome.is_some() {
+        s.used = Some(Instant::now());
+    }
     let Some(outcome) = &s.outcome else {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "ValueError", format!("task {id} is still running: poll its ready call first")));
     };
@@ -313,6 +504,6 @@ async fn result(State(state): State<AppState>, Path(id): Path<String>, params: P
 
 /// `DELETE /v1/tasks/{id}`: asks the task to stop; the engine undoes what it started.
 async fn cancel(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
-    state.tasks.get(&id)?.cancel.store(true, Ordering::Relaxed);
+    state.tasks.get(&id)?.cancel();
     Ok(Json(serde_json::json!({})))
 }

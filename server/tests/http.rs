@@ -214,10 +214,10 @@ fn ended_tasks_are_forgotten_after_their_keeping_time() {
     let Fixture { dir: _dir, home, local, key } = Fixture::new();
     local.create_dataset("My-Exposures").unwrap();
     // A server whose ended tasks are dropped at once (at the next task's start).
+    let keep_nothing = riskdesk_server::tasks::TaskLimits { keep: std::time::Duration::ZERO, ..Default::default() };
     let state = riskdesk_server::AppState::new(
         LocalBackend::open(&home).unwrap(),
-        riskdesk_server::tasks::Tasks::keeping(std::time::Duration::ZERO),
-        1_000_000,
+        &riskdesk_server::Limits { upload: 1_000_000, tasks: keep_nothing, ..Default::default() },
     );
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -398,7 +398,7 @@ fn numbers_a_client_sends_are_bounded_before_use_and_a_huge_demo_is_refused_by_n
 #[test]
 fn a_panic_inside_a_task_ends_it_failed_with_an_error() {
     let Fixture { dir: _dir, home, local: _, key } = Fixture::new();
-    let state = riskdesk_server::AppState::new(LocalBackend::open(&home).unwrap(), riskdesk_server::tasks::Tasks::default(), 1_000_000);
+    let state = riskdesk_server::AppState::new(LocalBackend::open(&home).unwrap(), &riskdesk_server::Limits::default());
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async move {

@@ -142,6 +142,9 @@ pub trait Sql: Send {
     fn query_one(&self, sql: &str, args: &[Value]) -> Result<Row> {
         self.query_opt(sql, args)?.ok_or_else(|| Error::Catalog(format!("no row from: {sql}")))
     }
+    /// This connection as what it is, so that a [`super::Storage`] can use its own kind of
+    /// connection as such (a team store takes a writer's locks on the writer's own session).
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 /// Runs `work` in one transaction: committed when it returns `Ok`, rolled back otherwise.
@@ -178,6 +181,10 @@ impl rusqlite::ToSql for Value {
 
 /// The embedded catalog: SQLite.
 impl Sql for rusqlite::Connection {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
     fn execute(&self, sql: &str, args: &[Value]) -> Result<u64> {
         if args.is_empty() && !sql.contains('?') {
             self.execute_batch(sql)?;

@@ -107,16 +107,18 @@ impl Storage for TeamStore {
         &self.bucket
     }
 
-    /// An advisory lock on a session of its own: released when the guard drops, or when the
-    /// process dies (PostgreSQL ends a dead client's session).
-    fn lock(&self, _db: &dyn Sql, scopes: &[Scope]) -> Result<WriteLock> {
-        let mut client = postgres::connect(&self.catalog)?;
-        for scope in scopes {
-            if !postgres::lock(&mut client, postgres::scope_key(&scope.key()), scope.shared(), LOCK_PATIENCE)? {
-                return Err(Error::Busy { what: format!("{} in the team store", describe(scope)) });
-            }
+    /// Advisory locks on the writer's own catalog session (so that a writer costs one
+    /// session): released when the guard drops, or when the process dies (PostgreSQL ends a
+    /// dead client's session).
+    fn lock(&self, db: &dyn Sql, scopes: &[Scope]) -> Result<WriteLock> {
+        let Some(pg) = db.as_any().downcast_ref::<postgres::Pg>() else {
+            return Err(Error::Catalog("a team store's writer needs a connection to its PostgreSQL catalog".into()));
+        };
+        let keys: Vec<(i64, bool)> = scopes.iter().map(|s| (postgres::scope_key(&s.key()), s.shared())).collect();
+        match pg.lock(&keys, LOCK_PATIENCE)? {
+            Ok(held) => Ok(WriteLock::new(held)),
+            Err(busy) => Err(Error::Busy { what: format!("{} in the team store", describe(&scopes[busy])) }),
         }
-        Ok(WriteLock::new(client))
     }
 
     fn writers_wait(&self) -> bool {

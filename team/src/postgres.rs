@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::error::Error as _;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls, Statement};
@@ -50,7 +51,8 @@ pub fn redact(url: &str) -> String {
 
 /// A catalog connection: one PostgreSQL session, its statements prepared once.
 pub struct Pg {
-    client: RefCell<Client>,
+    /// The session, shared with the [`SessionLocks`] taken on it (which release on it).
+    client: Arc<Mutex<Client>>,
     prepared: RefCell<HashMap<String, Statement>>,
 }
 
@@ -62,14 +64,32 @@ impl Pg {
 
     /// A catalog connection over an open session.
     pub fn new(client: Client) -> Pg {
-        Pg { client: RefCell::new(client), prepared: RefCell::default() }
+        Pg { client: Arc::new(Mutex::new(client)), prepared: RefCell::default() }
+    }
+
+    fn client(&self) -> MutexGuard<'_, Client> {
+        self.client.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Takes the session advisory locks `keys` (each `(key, shared)`), in order, on this
+    /// session, waiting `patience` for each, held until the guard drops; `Ok(Err(i))` when
+    /// `keys[i]` stayed held by another session that long (the ones taken are released).
+    pub fn lock(&self, keys: &[(i64, bool)], patience: std::time::Duration) -> Result<std::result::Result<SessionLocks, usize>> {
+        let mut held = SessionLocks { client: Arc::clone(&self.client), held: Vec::with_capacity(keys.len()) };
+        for (i, &(key, shared)) in keys.iter().enumerate() {
+            if !lock(&mut self.client(), key, shared, patience)? {
+                return Ok(Err(i));
+            }
+            held.held.push((key, shared));
+        }
+        Ok(Ok(held))
     }
 
     fn statement(&self, sql: &str) -> Result<Statement> {
         if let Some(s) = self.prepared.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let s = self.client.borrow_mut().prepare(&dollars(sql)).map_err(error)?;
+        let s = self.client().prepare(&dollars(sql)).map_err(error)?;
         self.prepared.borrow_mut().insert(sql.to_owned(), s.clone());
         Ok(s)
     }
@@ -107,21 +127,25 @@ fn refs<'a>(params: &'a [Param<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
 impl Sql for Pg {
     fn execute(&self, sql: &str, args: &[Value]) -> Result<u64> {
         if args.is_empty() && !sql.contains('?') {
-            self.client.borrow_mut().batch_execute(sql).map_err(error)?;
+            self.client().batch_execute(sql).map_err(error)?;
             return Ok(0);
         }
         let stmt = self.statement(sql)?;
         let p = params(args);
-        self.client.borrow_mut().execute(&stmt, &refs(&p)).map_err(error)
+        self.client().execute(&stmt, &refs(&p)).map_err(error)
     }
 
     fn query(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>> {
         let stmt = self.statement(sql)?;
         let p = params(args);
-        let rows = self.client.borrow_mut().query(&stmt, &refs(&p)).map_err(error)?;
+        let rows = self.client().query(&stmt, &refs(&p)).map_err(error)?;
         rows.iter()
             .map(|r| (0..r.len()).map(|i| r.try_get::<_, Cell>(i).map(|c| c.0).map_err(error)).collect::<Result<Vec<_>>>().map(Row))
             .collect()
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 
@@ -157,14 +181,35 @@ pub fn scope_key(scope: &str) -> i64 {
 }
 
 /// Takes the session advisory lock `key` (`shared` with other shared holders, or alone) on
-/// `client` within `patience`; `Ok(false)` when another session held it that long.
-pub fn lock(client: &mut Client, key: i64, shared: bool, patience: std::time::Duration) -> Result<bool> {
+/// `client` within `patience`; `Ok(false)` when another session held it that long. The
+/// session's own lock timeout is left as it was.
+fn lock(client: &mut Client, key: i64, shared: bool, patience: std::time::Duration) -> Result<bool> {
     client.batch_execute(&format!("SET lock_timeout = {}", patience.as_millis().max(1))).map_err(error)?;
     let sql = if shared { "SELECT pg_advisory_lock_shared($1)" } else { "SELECT pg_advisory_lock($1)" };
-    match client.execute(sql, &[&key]) {
+    let taken = client.execute(sql, &[&key]);
+    client.batch_execute("RESET lock_timeout").map_err(error)?;
+    match taken {
         Ok(_) => Ok(true),
         Err(e) if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => Ok(false),
         Err(e) => Err(error(e)),
+    }
+}
+
+/// Session advisory locks held on a [`Pg`]'s session, released on it when dropped (and by
+/// PostgreSQL when the session ends, should the process die first).
+pub struct SessionLocks {
+    client: Arc<Mutex<Client>>,
+    held: Vec<(i64, bool)>,
+}
+
+impl Drop for SessionLocks {
+    fn drop(&mut self) {
+        let mut client = self.client.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for &(key, shared) in self.held.iter().rev() {
+            let sql = if shared { "SELECT pg_advisory_unlock_shared($1)" } else { "SELECT pg_advisory_unlock($1)" };
+            // A failure means a broken session, whose locks PostgreSQL has released already.
+            let _ = client.execute(sql, &[&key]);
+        }
     }
 }
 

@@ -166,9 +166,15 @@ impl Env {
 
     /// [`Env::serve`] with a team store's cache in the workspace's folder `cache`.
     pub fn serve_cached(&self, cache: &str) -> Served {
+        self.serve_with(cache, &[])
+    }
+
+    /// [`Env::serve_cached`] with more of `serve`'s options.
+    pub fn serve_with(&self, cache: &str, options: &[&str]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_riskdesk"))
             .args(self.store_args_cached(cache))
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(options)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -28,11 +28,16 @@ impl Server {
 
     /// A server over `home` granting its clients `limits`.
     pub fn start_limited(home: &Path, limits: riskdesk_server::Limits) -> Server {
+        Server::start_on_threads(home, limits, 512)
+    }
+
+    /// [`Server::start_limited`] on a runtime of at most `blocking_threads` blocking threads.
+    pub fn start_on_threads(home: &Path, limits: riskdesk_server::Limits, blocking_threads: usize) -> Server {
         let backend = LocalBackend::open(home).unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
         let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+            let runtime = tokio::runtime::Builder::new_multi_thread().max_blocking_threads(blocking_threads).enable_all().build().unwrap();
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
                 let shutdown = async move {
