@@ -42,9 +42,11 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "ValueError", message)
     }
 
-    /// A server fault (500).
+    /// A server fault (500). `message` goes to the server's log under a new reference; the
+    /// client is told only that the server failed and under which reference, never the server's
+    /// paths or its database's messages.
     pub fn internal(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", message)
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", logged(&message.into()))
     }
 
     /// Refused because the server (or the caller's share of it) is full: `status` 429 or 503,
@@ -81,8 +83,27 @@ impl From<riskdesk::Error> for ApiError {
         if !details.is_empty() {
             message = format!("{message}\n{}", details.join("\n"));
         }
-        ApiError { engine: Some(Box::new(riskdesk::error::ErrorBody::from(&e))), ..ApiError::new(status, kind, message) }
+        let mut body = riskdesk::error::ErrorBody::from(&e);
+        if status.is_server_error() {
+            // A fault of the server: its words stay in the server's log.
+            message = logged(&message);
+            body.message.clone_from(&message);
+            body.details.clear();
+        }
+        ApiError { engine: Some(Box::new(body)), ..ApiError::new(status, kind, message) }
     }
+}
+
+/// Writes a server fault's `message` to the server's log (standard error) under a new reference;
+/// what the client is told instead.
+fn logged(message: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let mut salt = [0u8; 3];
+    let _ = getrandom::fill(&mut salt);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let reference = format!("E{n}-{:02x}{:02x}{:02x}", salt[0], salt[1], salt[2]);
+    eprintln!("error {reference}: {}", message.replace('\n', " | "));
+    format!("the server failed; its log says why under reference {reference}")
 }
 
 impl IntoResponse for ApiError {

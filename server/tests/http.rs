@@ -418,7 +418,41 @@ fn a_panic_inside_a_task_ends_it_failed_with_an_error() {
     assert_eq!(wait(&client, &base, &key, &id)["state"], "FAILED");
     let (status, body) = get(&client, &format!("{base}/v1/tasks/{id}/result?type=json&api_key={key}"));
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
-    assert_eq!(error_of(&body).1, "the task stopped unexpectedly: a bug in the engine");
+    // What went wrong is in the server's log, under the reference the client is given.
+    let message = error_of(&body).1;
+    assert!(message.starts_with("the server failed; its log says why under reference E"), "{message}");
+    assert!(!body.to_string().contains("a bug in the engine"), "{body}");
+}
+
+#[test]
+fn a_server_fault_answers_500_without_the_servers_paths() {
+    let Fixture { dir, home, local, key } = Fixture::new();
+    local.stage("Lost", &[demo_days(dir.path(), "days", 20, 2)], false, &Progress::none()).unwrap();
+    local.commit("Lost", riskdesk::uploader::CommitMode::Append, None, &Progress::none()).unwrap();
+    // The committed data's files are lost (a disk fault): reading them is the server's failure.
+    for entry in walk(&home.join("data")) {
+        std::fs::remove_file(entry).unwrap();
+    }
+    let server = Server::start(&home);
+    let client = Client::new();
+    let u = format!("{}/v1/equity/uploaders/exposures/Lost", server.url);
+    let id = task_id(client.post(format!("{u}/data?api_key={key}")).json(&json!({})).send().unwrap());
+    assert_eq!(wait(&client, &server.url, &key, &id)["state"], "FAILED");
+    let (status, body) = get(&client, &format!("{}/v1/tasks/{id}/result?type=json&api_key={key}", server.url));
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    let text = body.to_string();
+    assert!(text.contains("under reference E"), "{text}");
+    assert!(!text.contains(dir.path().to_str().unwrap()) && !text.contains("/data/"), "the body names the server's files: {text}");
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+        let path = entry.path();
+        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+    }
+    files
 }
 
 #[test]
