@@ -195,17 +195,17 @@ fn the_security_log_names_refused_keys_scope_refusals_destroys_and_deletes_never
         assert_eq!(found, 1, "no single {start:?} line with {has:?} in {lines:#?}");
     };
     let print = riskdesk::keys::fingerprint(wrong);
-    line("security: key refused: remote=", &[&format!("fingerprint={print}"), "method=GET path=\"/v1/equity/uploaders\""]);
+    line("security: key refused: remote=127.0.0.1:", &[&format!("fingerprint={print}"), "method=GET path=\"/v1/equity/uploaders\""]);
     line(
-        "security: scope refused: remote=",
+        "security: scope refused: remote=127.0.0.1:",
         &["key=1 user=\"r@example.com\" scope=read needed=write method=POST path=\"/v1/equity/uploaders/exposures/X\""],
     );
     line(
-        "security: destroy: remote=",
+        "security: destroy: remote=127.0.0.1:",
         &["key=2 user=\"a@example.com\" method=DELETE path=\"/v1/equity/uploaders/exposures/X\" status=200"],
     );
     line(
-        "security: delete: remote=",
+        "security: delete: remote=127.0.0.1:",
         &[r#"key=2 user="a@example.com" call=delete_portfolio args={"name":"P","if_exists":true} outcome=ok"#],
     );
     assert_eq!(lines.len(), 4, "{lines:#?}");

@@ -43,8 +43,8 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, limits: Limits, sh
             Some(_) = connections.join_next(), if !connections.is_empty() => continue,
             accepted = listener.accept() => accepted,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             // Out of file descriptors, say: try again once a connection ends, or in a moment.
             Err(_) => {
                 tokio::select! {
@@ -56,7 +56,7 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, limits: Limits, sh
         };
         match Arc::clone(&permits).try_acquire_owned() {
             Ok(permit) => {
-                connections.spawn(connection(stream, app.clone(), limits.clone(), stopping.clone(), permit));
+                connections.spawn(connection(stream, peer, app.clone(), limits.clone(), stopping.clone(), permit));
             }
             Err(_) => {
                 if let Ok(permit) = Arc::clone(&refusals).try_acquire_owned() {
@@ -79,8 +79,16 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, limits: Limits, sh
     connections.shutdown().await;
 }
 
-/// Serves one connection while it holds `_permit`.
-async fn connection(stream: TcpStream, app: Router, limits: Limits, mut stopping: watch::Receiver<bool>, _permit: OwnedSemaphorePermit) {
+/// Serves one connection from `peer` while it holds `_permit` (its requests carry the peer's
+/// address as axum's `ConnectInfo`, for the security log).
+async fn connection(
+    stream: TcpStream,
+    peer: std::net::SocketAddr,
+    app: Router,
+    limits: Limits,
+    mut stopping: watch::Receiver<bool>,
+    _permit: OwnedSemaphorePermit,
+) {
     let _ = stream.set_nodelay(true);
     let activity = Arc::new(Activity::new());
     let io = TokioIo::new(Watched { stream, activity: Arc::clone(&activity), limits: limits.clone(), sleep: None });
@@ -90,7 +98,8 @@ async fn connection(stream: TcpStream, app: Router, limits: Limits, mut stopping
         let busy = Busy::start(&activity);
         let mut app = app.clone();
         async move {
-            let request = request.map(|body| Body::new(ReadTimeout { body, timeout: body_timeout, sleep: None }));
+            let mut request = request.map(|body| Body::new(ReadTimeout { body, timeout: body_timeout, sleep: None }));
+            request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
             let response = tower_service::Service::call(&mut app, request).await.unwrap_or_else(|never| match never {});
             Ok::<_, std::convert::Infallible>(response.map(|body| Body::new(Answer { body, _busy: busy })))
         }
