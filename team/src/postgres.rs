@@ -1,5 +1,5 @@
 //! The catalog in PostgreSQL: [`Pg`] runs the engine's catalog queries ([`Sql`]), [`migrate`]
-//! creates and upgrades the schema, [`lock`] holds a writer's scope with an advisory lock.
+//! creates and upgrades the schema, [`Pg::lock`] holds a writer's scope with advisory locks on its own session.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
