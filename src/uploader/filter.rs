@@ -290,16 +290,34 @@ impl Compiled {
         if self.groups.is_empty() {
             return Ok((0..frame.len() as u32).collect());
         }
-        let ready: Vec<Ready<'_>> = self.groups.iter().map(|g| Ready::new(g, frame)).collect();
+        // Groups that test one text column and nothing else (the usual shape of many OR groups:
+        // one asset each) are merged into one set of bits per column, so that a row costs one
+        // lookup per column for all of them; the others are tested one by one.
+        let (mut merged, mut others): (Vec<(&StrColumn, Bits)>, Vec<Ready<'_>>) = (Vec::new(), Vec::new());
+        for ready in self.groups.iter().map(|g| Ready::new(g, frame)) {
+            if !(ready.group.dates.is_empty() && ready.group.numbers.is_empty() && ready.texts.len() <= 1) {
+                others.push(ready);
+                continue;
+            }
+            let Some((column, bits)) = ready.texts.into_iter().next() else {
+                // A group without a filter keeps every row.
+                return Ok((0..frame.len() as u32).collect());
+            };
+            match merged.iter_mut().find(|(c, _)| std::ptr::eq(*c, column)) {
+                Some((_, union)) => union.0.iter_mut().zip(&bits.0).for_each(|(a, b)| *a |= b),
+                None => merged.push((column, bits)),
+            }
+        }
         let mut kept = Vec::new();
         let (n, mut start, mut dates) = (frame.len(), 0, 0u64);
         while start < n {
             progress.check()?;
             let day = frame.date[start];
             let end = frame.date[start..].iter().position(|&d| d != day).map_or(n, |p| start + p);
-            let live: Vec<&Ready<'_>> = ready.iter().filter(|r| r.group.dates.iter().all(|t| t.holds(&day))).collect();
-            if !live.is_empty() {
-                kept.extend((start..end).filter(|&r| live.iter().any(|g| g.holds(frame, r))).map(|r| r as u32));
+            let live: Vec<&Ready<'_>> = others.iter().filter(|r| r.group.dates.iter().all(|t| t.holds(&day))).collect();
+            if !live.is_empty() || !merged.is_empty() {
+                let holds = |r: usize| merged.iter().any(|(c, bits)| bits.get(c.codes[r])) || live.iter().any(|g| g.holds(frame, r));
+                kept.extend((start..end).filter(|&r| holds(r)).map(|r| r as u32));
             }
             dates += 1;
             progress.report("filter", dates, 0, crate::date::format(day));
@@ -401,6 +419,10 @@ mod tests {
             vec![filter("exposure", "in", json!([-3.0, 0, 1.125])), filter("factor_group", "==", json!("style"))],
             vec![filter("exposure", ">=", json!(2.5)), filter("asset_id", "<", json!("A2")), filter("asset_id", "!=", json!("A10"))],
             vec![filter("date", ">", json!("2025-05-05")), filter("factor_group", "not in", json!(["market"]))],
+            // Groups of one text filter (merged into one set of bits per column).
+            vec![filter("asset_id", "==", json!("A7"))],
+            vec![filter("asset_id", "in", json!(["A8", "A9"]))],
+            vec![filter("factor_group", "==", json!("nothing"))],
         ];
         let kept = rows(&f, &groups).unwrap();
         // The same, row by row, straight from the comparisons.
@@ -412,6 +434,7 @@ mod tests {
                     || ([-3.0, 0.0, 1.125].contains(&x) && g == "style")
                     || (x >= 2.5 && a < "A2" && a != "A10")
                     || (day(r).as_str() > "2025-05-05" && g != "market")
+                    || ["A7", "A8", "A9"].contains(&a)
             })
             .map(|r| r as u32)
             .collect();
