@@ -87,7 +87,8 @@ pub fn run(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {
                 DataFormat::Json => Format::Json,
                 DataFormat::Parquet => Format::Parquet,
             };
-            let table = backend.data(&d.dataset, &DataRequest { columns, unique, version, filters: Vec::new() })?;
+            let request = DataRequest { columns, unique, version, filters: Vec::new() };
+            let table = with_progress(|p| backend.data(&d.dataset, &request, p))?;
             write_output(&table, format, out.as_deref())?;
         }
         Upload::Staged { d, json } => {

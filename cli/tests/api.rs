@@ -115,10 +115,12 @@ fn every_operation_of_the_upload_half() {
     assert_eq!(b.data_summary(DATASET, None).unwrap().len(), 3);
     assert_eq!(b.data_detail(DATASET, Some(1)).unwrap().len(), 3);
     assert_eq!(b.factor_groups(DATASET, None).unwrap(), ["industry", "market", "region", "style"]);
-    let groups =
-        b.data(DATASET, &DataRequest { columns: vec![Column::FactorGroup], unique: true, version: None, filters: vec![] }).unwrap();
+    let groups = b
+        .data(DATASET, &DataRequest { columns: vec![Column::FactorGroup], unique: true, version: None, filters: vec![] }, &Progress::none())
+        .unwrap();
     assert_eq!(groups.rows(), 4);
-    let all = b.data(DATASET, &DataRequest { columns: vec![], unique: false, version: Some(1), filters: vec![] }).unwrap();
+    let all =
+        b.data(DATASET, &DataRequest { columns: vec![], unique: false, version: Some(1), filters: vec![] }, &Progress::none()).unwrap();
     assert_eq!(all.names, ["date", "asset_id", "asset_id_type", "factor_group", "factor", "exposure"]);
     assert_eq!(all.rows() as u64, b.version_history(DATASET).unwrap()[0].rows);
 

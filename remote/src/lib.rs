@@ -233,7 +233,7 @@ impl Backend for RemoteBackend {
     }
 
     /// The platform's `get_data`: a task whose result is the rows as Parquet.
-    fn data(&self, dataset: &str, request: &DataRequest) -> Result<Table> {
+    fn data(&self, dataset: &str, request: &DataRequest, progress: &Progress<'_>) -> Result<Table> {
         let columns: Vec<&str> = request.columns.iter().map(|c| c.name()).collect();
         let filters: Vec<Vec<Value>> = request
             .filters
@@ -248,7 +248,7 @@ impl Backend for RemoteBackend {
         let version: Vec<(&str, u32)> = request.version.map(|v| ("version", v)).into_iter().collect();
         // A read, though a POST: retried like the other reads.
         let accepted = self.http.send_idempotent(|| self.http.request(Method::POST, &path).json(&body).query(&version))?;
-        Self::table(self.http.task(accepted, "dataframe", &Progress::none())?)
+        Self::table(self.http.task(accepted, "dataframe", progress)?)
     }
 
     fn destroy(&self, dataset: &str) -> Result<()> {

@@ -254,15 +254,15 @@ async fn data(
     let raw_version = params.last("version");
     let head: Option<usize> = params.number("head")?;
     let columns = body.columns.iter().map(|c| riskdesk::uploader::Column::parse(c)).collect::<riskdesk::Result<Vec<_>>>()?;
-    Ok(state.spawn_frame_task(move |b| {
+    Ok(state.spawn_task(move |b, progress| {
         // A version number, or a moment: the newest version committed by then.
         let version = version_at(b, &dataset, raw_version)?;
         let request = riskdesk::api::DataRequest { columns, unique: body.unique, version, filters };
-        let batch = b.data(&dataset, &request)?.to_batch()?;
+        let batch = b.data(&dataset, &request, progress)?.to_batch()?;
         let batch = match head {
             Some(n) => batch.slice(0, n.min(batch.num_rows())),
             None => batch,
         };
-        Ok(vec![batch])
+        Ok(crate::tasks::Outcome::Parquet(crate::frames::parquet(&[batch])?))
     }))
 }

@@ -282,11 +282,13 @@ impl Backend for LocalBackend {
         })
     }
 
-    fn data(&self, dataset: &str, request: &DataRequest) -> Result<Table> {
+    fn data(&self, dataset: &str, request: &DataRequest, progress: &Progress<'_>) -> Result<Table> {
         let columns = if request.columns.is_empty() { Column::ALL.to_vec() } else { request.columns.clone() };
+        // Compiled first: a filter beyond the bounds is refused before any data is read.
+        let filters = crate::uploader::filter::compile(&request.filters)?;
         let mut frame = self.with(|h| h.uploader(dataset)?.data(request.version))?;
         if !request.filters.is_empty() {
-            frame = frame.take(&crate::uploader::filter::rows(&frame, &request.filters)?);
+            frame = frame.take(&filters.rows(&frame, progress)?);
         }
         Ok(Table::from_exposures(&frame, &columns, request.unique))
     }

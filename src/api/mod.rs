@@ -139,8 +139,9 @@ pub trait Backend: Send + Sync {
     /// first, and the statistics per date and factor behind them.
     fn check(&self, dataset: &str, request: &CheckRequest) -> Result<CheckReport>;
 
-    /// Committed rows of a version, in the columns asked for.
-    fn data(&self, dataset: &str, request: &DataRequest) -> Result<Table>;
+    /// Committed rows of a version, in the columns asked for (filtered date by date, stopping
+    /// when `progress` is cancelled).
+    fn data(&self, dataset: &str, request: &DataRequest, progress: &Progress<'_>) -> Result<Table>;
 
     /// Deletes a dataset with every version and staged name.
     fn destroy(&self, dataset: &str) -> Result<()>;
