@@ -92,7 +92,7 @@ async fn wipe(
 /// factor_groups, n_factors).
 async fn summary(State(state): State<AppState>, ExposureDataset(dataset): ExposureDataset, params: Params) -> Response {
     let names = params.some("names");
-    state.spawn_frame_task(move |b| {
+    state.spawn_frame_task(move |b, _| {
         let rows: Vec<_> =
             b.staging_summary(&dataset)?.into_iter().filter(|r| names.as_ref().is_none_or(|n| n.contains(&r.name))).collect();
         Ok(vec![frames::staging_summary(&rows)?])
@@ -103,7 +103,7 @@ async fn summary(State(state): State<AppState>, ExposureDataset(dataset): Exposu
 /// per staged name and date (see [`frames::detail_summary`]).
 async fn detail_summary(State(state): State<AppState>, ExposureDataset(dataset): ExposureDataset, params: Params) -> Response {
     let names = params.some("names");
-    state.spawn_frame_task(move |b| {
+    state.spawn_frame_task(move |b, _| {
         let rows: Vec<_> = b
             .staging_detail(&dataset)?
             .into_iter()
@@ -119,7 +119,7 @@ async fn data(State(state): State<AppState>, ExposureDataset(dataset): ExposureD
     let names = params.some("names");
     let unique = params.flag("unique");
     let columns = params.all("columns").iter().map(|c| Column::parse(c)).collect::<riskdesk::Result<Vec<_>>>()?;
-    Ok(state.spawn_frame_task(move |b| {
+    Ok(state.spawn_frame_task(move |b, _| {
         let mut batches = Vec::new();
         for (name, table) in b.staging_data(&dataset, names.as_deref(), &columns, unique)? {
             let batch = table.to_batch()?;

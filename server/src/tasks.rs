@@ -303,8 +303,11 @@ impl AppState {
 
     /// [`AppState::spawn_task`] for work that makes a data frame: the task's `dataframe` result
     /// is the batches `work` returns, as one Parquet file.
-    pub fn spawn_frame_task(&self, work: impl FnOnce(&LocalBackend) -> Result<Vec<RecordBatch>, ApiError> + Send + 'static) -> Response {
-        self.spawn_task(move |b, _| Ok(Outcome::Parquet(crate::frames::parquet(&work(b)?)?)))
+    pub fn spawn_frame_task(
+        &self,
+        work: impl FnOnce(&LocalBackend, &Progress<'_>) -> Result<Vec<RecordBatch>, ApiError> + Send + 'static,
+    ) -> Response {
+        self.spawn_task(move |b, progress| Ok(Outcome::Parquet(crate::frames::parquet(&work(b, progress)?)?)))
     }
 
     /// [`AppState::spawn_task`] for work that writes: it waits (`QUEUED`, holding no thread) for

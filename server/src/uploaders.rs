@@ -102,7 +102,7 @@ fn version_at(b: &riskdesk::LocalBackend, dataset: &str, raw: Option<String>) ->
 /// `GET …/summary[?version=]`: a task whose `dataframe` result is one row summing a version up.
 async fn summary(State(state): State<AppState>, ExposureDataset(dataset): ExposureDataset, params: Params) -> Response {
     let raw = params.last("version");
-    state.spawn_frame_task(move |b| {
+    state.spawn_frame_task(move |b, _| {
         let version = match version_at(b, &dataset, raw)? {
             Some(v) => v,
             None => b.version_history(&dataset)?.last().map_or(0, |v| v.version),
@@ -116,7 +116,7 @@ async fn summary(State(state): State<AppState>, ExposureDataset(dataset): Exposu
 /// a version (the staging detail summary's columns without `_name`).
 async fn detail_summary(State(state): State<AppState>, ExposureDataset(dataset): ExposureDataset, params: Params) -> Response {
     let raw = params.last("version");
-    state.spawn_frame_task(move |b| {
+    state.spawn_frame_task(move |b, _| {
         let version = version_at(b, &dataset, raw)?;
         let rows = b.data_detail(&dataset, version)?;
         Ok(vec![frames::detail_summary(&rows, false)?])
@@ -254,7 +254,7 @@ async fn data(
     let raw_version = params.last("version");
     let head: Option<usize> = params.number("head")?;
     let columns = body.columns.iter().map(|c| riskdesk::uploader::Column::parse(c)).collect::<riskdesk::Result<Vec<_>>>()?;
-    Ok(state.spawn_task(move |b, progress| {
+    Ok(state.spawn_frame_task(move |b, progress| {
         // A version number, or a moment: the newest version committed by then.
         let version = version_at(b, &dataset, raw_version)?;
         let request = riskdesk::api::DataRequest { columns, unique: body.unique, version, filters };
@@ -263,6 +263,6 @@ async fn data(
             Some(n) => batch.slice(0, n.min(batch.num_rows())),
             None => batch,
         };
-        Ok(crate::tasks::Outcome::Parquet(crate::frames::parquet(&[batch])?))
+        Ok(vec![batch])
     }))
 }
