@@ -22,7 +22,7 @@ use std::time::Duration;
 use riskdesk::Backend;
 use serde_json::{Value, json};
 use team::TeamServer;
-use webdriver::{Driver, Session};
+use webdriver::{Driver, Session, WdError};
 
 /// How long any one step may take: the engine runs in a debug build.
 const STEP_TIMEOUT: Duration = Duration::from_secs(120);
@@ -320,19 +320,33 @@ fn pick_with_mouse(s: &Session, css: &str, index: usize) {
     if index as i64 >= n {
         s.fail(&format!("{css} has {n} options; cannot pick option {index}"));
     }
-    let before: Vec<String> = windows().into_iter().map(|w| w.0).collect();
-    xdotool(s, &["mousemove", &x.to_string(), &y.to_string()]);
-    xdotool(s, &["click", "1"]);
-    let popup = s.wait("the popup menu of a <select>", |_| Ok(windows().into_iter().find(|w| !before.contains(&w.0) && w.4 > 10)));
-    let (_, px, py, pw, ph) = popup;
-    let row = ph / n;
-    let (ox, oy) = (px + pw / 2, py + row * index as i64 + row / 2);
-    xdotool(s, &["mousemove", &ox.to_string(), &oy.to_string()]);
-    xdotool(s, &["click", "1"]);
-    s.wait(&format!("{css} to hold option {index}"), |s| {
+    let selected = |s: &Session| -> Result<bool, WdError> {
         let v = s.execute("return document.querySelector(arguments[0]).selectedIndex;", json!([css]))?;
-        Ok((v.as_i64() == Some(index as i64)).then_some(()))
-    });
+        Ok(v.as_i64() == Some(index as i64))
+    };
+    // Under load a popup can take the click before it takes input: it then closes with nothing
+    // chosen, and the pick is made again (three times at most).
+    for attempt in 1..=3 {
+        let before: Vec<String> = windows().into_iter().map(|w| w.0).collect();
+        xdotool(s, &["mousemove", &x.to_string(), &y.to_string()]);
+        xdotool(s, &["click", "1"]);
+        let popup = s.wait("the popup menu of a <select>", |_| Ok(windows().into_iter().find(|w| !before.contains(&w.0) && w.4 > 10)));
+        let (id, px, py, pw, ph) = popup;
+        let row = ph / n;
+        let (ox, oy) = (px + pw / 2, py + row * index as i64 + row / 2);
+        xdotool(s, &["mousemove", &ox.to_string(), &oy.to_string()]);
+        xdotool(s, &["click", "1"]);
+        // Chosen, or the popup closed without a choice.
+        s.wait(&format!("{css} to hold option {index} or its popup to close"), |s| {
+            Ok((selected(s)? || !windows().iter().any(|w| w.0 == id)).then_some(()))
+        });
+        if selected(s).unwrap_or(false) {
+            break;
+        }
+        if attempt == 3 {
+            s.fail(&format!("{css}: option {index} was not chosen after three picks"));
+        }
+    }
     if s.find("#startup-notice").ok().flatten().is_some() {
         s.fail(&format!("the window's web process crashed while choosing from {css}"));
     }
