@@ -1,6 +1,7 @@
 //! A small column-oriented table for everything the engine hands out as rows: listings,
 //! summaries and exposure data. One table renders as aligned text, CSV, JSON or Parquet.
 
+use rayon::prelude::*;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -411,8 +412,27 @@ impl Table {
     }
 }
 
+/// Rows of a CSV formatted as one part (in parallel with the others, when a table has more).
+const CSV_ROWS_PER_PART: usize = 1 << 14;
+
+/// `rows` of `table` as CSV records.
+fn csv_rows(table: &Table, rows: std::ops::Range<usize>) -> csv::Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(64 * rows.len()));
+    // One buffer per column, reused row after row.
+    let mut record = vec![String::new(); table.columns.len()];
+    for row in rows {
+        for (c, cell) in record.iter_mut().enumerate() {
+            cell.clear();
+            table.push_cell(row, c, cell);
+        }
+        w.write_record(&record)?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
 enum Sink<W: Write> {
-    Csv(csv::Writer<W>),
+    /// The output; the header is written.
+    Csv(W),
     Json {
         out: W,
         keys: Vec<String>,
@@ -421,7 +441,7 @@ enum Sink<W: Write> {
     },
     /// The encoder writes into memory; each finished row group's bytes are moved on to `out`.
     Parquet {
-        encoder: parquet::arrow::ArrowWriter<Vec<u8>>,
+        encoder: Box<parquet::arrow::ArrowWriter<Vec<u8>>>,
         out: W,
     },
 }
@@ -439,9 +459,11 @@ impl<W: Write> TableWriter<W> {
         let io = |e| crate::Error::io("cannot write the output", e);
         let sink = match format {
             Format::Csv => {
-                let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(out);
-                w.write_record(&template.names).map_err(|e| io(e.into()))?;
-                Sink::Csv(w)
+                let mut out = out;
+                let mut header = csv::WriterBuilder::new().from_writer(Vec::new());
+                header.write_record(&template.names).map_err(|e| io(e.into()))?;
+                out.write_all(&header.into_inner().map_err(|e| io(e.into_error()))?).map_err(io)?;
+                Sink::Csv(out)
             }
             Format::Json => {
                 let mut out = out;
@@ -461,11 +483,11 @@ impl<W: Write> TableWriter<W> {
                 Sink::Json { out, keys, numbers, rows: 0 }
             }
             Format::Parquet => Sink::Parquet {
-                encoder: parquet::arrow::ArrowWriter::try_new(
+                encoder: Box::new(parquet::arrow::ArrowWriter::try_new(
                     Vec::new(),
                     template.schema(),
                     Some(crate::store::parts::writer_properties()),
-                )?,
+                )?),
                 out,
             },
             Format::Text => return Err(crate::Error::invalid("aligned text is rendered whole (Table::render)")),
@@ -477,15 +499,16 @@ impl<W: Write> TableWriter<W> {
     pub fn write(&mut self, table: &Table) -> Result<()> {
         let io = |e| crate::Error::io("cannot write the output", e);
         match &mut self.sink {
-            Sink::Csv(w) => {
-                // One buffer per column, reused row after row.
-                let mut record = vec![String::new(); table.columns.len()];
-                for row in 0..table.rows() {
-                    for (c, cell) in record.iter_mut().enumerate() {
-                        cell.clear();
-                        table.push_cell(row, c, cell);
+            Sink::Csv(out) => {
+                // Parts of the table formatted in parallel, a few at a time, written in order.
+                let rows = table.rows();
+                let parts: Vec<std::ops::Range<usize>> =
+                    (0..rows).step_by(CSV_ROWS_PER_PART).map(|s| s..(s + CSV_ROWS_PER_PART).min(rows)).collect();
+                for group in parts.chunks(2 * rayon::current_num_threads()) {
+                    let texts: Vec<csv::Result<Vec<u8>>> = group.par_iter().map(|range| csv_rows(table, range.clone())).collect();
+                    for text in texts {
+                        out.write_all(&text.map_err(|e| io(e.into()))?).map_err(io)?;
                     }
-                    w.write_record(&record).map_err(|e| io(e.into()))?;
                 }
             }
             Sink::Json { out, keys, numbers, rows } => {
@@ -540,7 +563,7 @@ impl<W: Write> TableWriter<W> {
     pub fn finish(self) -> Result<()> {
         let io = |e| crate::Error::io("cannot write the output", e);
         match self.sink {
-            Sink::Csv(mut w) => w.flush().map_err(io),
+            Sink::Csv(mut out) => out.flush().map_err(io),
             Sink::Json { mut out, .. } => out.write_all(b"\n]\n").and_then(|()| out.flush()).map_err(io),
             Sink::Parquet { mut encoder, mut out } => {
                 encoder.finish()?; // writes the footer

@@ -126,6 +126,26 @@ impl Book {
     }
 }
 
+/// No row: a slot's asset has no exposures that date.
+const NO_ROW: u32 = u32::MAX;
+
+/// One date's exposures of the assets whose forecasts are read (by slot: their index in the
+/// sorted list of held assets), `k` factors a row, 0 where an asset has none of a factor.
+struct DayExposures {
+    /// Each slot's row, [`NO_ROW`] when the asset has no exposures that date.
+    row: Vec<u32>,
+    values: Vec<f64>,
+    k: usize,
+}
+
+impl DayExposures {
+    /// The exposures of the asset in `slot` (which has a row).
+    fn of(&self, slot: usize) -> &[f64] {
+        let r = self.row[slot] as usize * self.k;
+        &self.values[r..r + self.k]
+    }
+}
+
 /// A risk's figures annualised, in the model's factor order and groups.
 struct Labels<'a> {
     factors: Vec<(String, String)>,
@@ -257,7 +277,7 @@ impl Home {
             .collect();
         assets.sort_unstable();
         assets.dedup();
-        let slot: HashMap<u32, usize> = assets.iter().enumerate().map(|(i, &a)| (a, i)).collect();
+        let slot: rustc_hash::FxHashMap<u32, usize> = assets.iter().enumerate().map(|(i, &a)| (a, i)).collect();
         let forecasts = self.model_forecasts(&loaded, &dates, &assets, reference.asset_id.len(), variants, progress)?;
 
         let groups: Vec<String> = {
@@ -277,7 +297,10 @@ impl Home {
 
         // The exposures of the wanted assets, date by date (read and shaped in parallel).
         query.keep_only(assets.iter().copied());
-        let work = |shaped: crate::riskdataset::exposures::Shaped| -> HashMap<u32, Vec<f64>> {
+        // Exposure buffers handed back once a date is reported, for a later date to fill (a
+        // fresh one a date costs the kernel's page faults: it is larger than malloc keeps).
+        let spare: std::sync::Mutex<Vec<Vec<f64>>> = std::sync::Mutex::default();
+        let work = |shaped: crate::riskdataset::exposures::Shaped| -> DayExposures {
             let columns: Vec<Option<&Vec<f32>>> = factors
                 .iter()
                 .map(|f| match shaped.table.names.iter().position(|n| n == f).map(|c| &shaped.table.columns[c]) {
@@ -285,18 +308,20 @@ impl Home {
                     _ => None,
                 })
                 .collect();
-            shaped
-                .refs
-                .iter()
-                .enumerate()
-                .filter_map(|(r, a)| a.filter(|a| slot.contains_key(a)).map(|a| (r, a)))
-                .map(|(r, a)| {
-                    (a, columns.iter().map(|c| c.map_or(0.0, |v| if v[r].is_finite() { f64::from(v[r]) } else { 0.0 })).collect())
-                })
-                .collect()
+            let k = factors.len();
+            let mut values = spare.lock().expect("not poisoned").pop().unwrap_or_default();
+            values.clear();
+            values.reserve(shaped.refs.len() * k);
+            let mut day = DayExposures { row: vec![NO_ROW; assets.len()], values, k };
+            for (r, a) in shaped.refs.iter().enumerate() {
+                let Some(&held) = a.and_then(|a| slot.get(&a)) else { continue };
+                day.row[held] = (day.values.len() / k) as u32;
+                day.values.extend(columns.iter().map(|c| c.map_or(0.0, |v| if v[r].is_finite() { f64::from(v[r]) } else { 0.0 })));
+            }
+            day
         };
         // Changed exposures of the dates asked for, shaped as the stored ones are, per variant.
-        let mut replaced: Vec<HashMap<i32, HashMap<u32, Vec<f64>>>> = Vec::with_capacity(variants.len());
+        let mut replaced: Vec<HashMap<i32, DayExposures>> = Vec::with_capacity(variants.len());
         for changed in variants {
             let mut of_variant = HashMap::new();
             for (&day, built) in changed.exposures.range(dates[0]..=dates[dates.len() - 1]) {
@@ -308,40 +333,41 @@ impl Home {
             replaced.push(of_variant);
         }
         // One date's report of one variant.
-        let report = |t: usize, exposures: &HashMap<u32, Vec<f64>>, forecasts: &Forecasts| -> RiskReport {
+        let report = |t: usize, exposures: &DayExposures, forecasts: &Forecasts| -> RiskReport {
             let day = dates[t];
             let cov: Vec<Vec<f64>> =
                 forecasts.covariance[t].iter().map(|r| r.iter().map(|v| if v.is_finite() { *v } else { 0.0 }).collect()).collect();
             let specific = &forecasts.specific[t];
-            // Active weights per matched asset, first seen first (the portfolio's order).
-            let mut order: Vec<u32> = Vec::new();
-            let mut weights: HashMap<u32, (String, f64, f64)> = HashMap::new();
+            // The matched holdings by asset slot, first seen first (the portfolio's order): the
+            // id as first given, and the portfolio's and the benchmark's weights.
+            let mut at = vec![NO_ROW; assets.len()];
+            let mut held: Vec<(usize, &str, f64, f64)> = Vec::new();
             let mut unmatched = Vec::new();
             let sides = [Some((&portfolio, false)), benchmark.as_ref().map(|(b, _)| (b, true))];
             for (book, is_benchmark) in sides.into_iter().flatten() {
                 for Held { id, asset, weight } in book.at(day).unwrap_or_default() {
-                    match asset.filter(|a| exposures.contains_key(a)) {
-                        Some(a) => {
-                            let entry = weights.entry(a).or_insert_with(|| {
-                                order.push(a);
-                                (id.clone(), 0.0, 0.0)
-                            });
-                            if is_benchmark { entry.2 += weight } else { entry.1 += weight }
+                    match asset.and_then(|a| slot.get(&a)).copied().filter(|&s| exposures.row[s] != NO_ROW) {
+                        Some(s) => {
+                            if at[s] == NO_ROW {
+                                at[s] = held.len() as u32;
+                                held.push((s, id, 0.0, 0.0));
+                            }
+                            let entry = &mut held[at[s] as usize];
+                            if is_benchmark { entry.3 += weight } else { entry.2 += weight }
                         }
                         None => unmatched.push(Unmatched { id: id.clone(), weight: *weight, benchmark: is_benchmark }),
                     }
                 }
             }
-            let x: Vec<&[f64]> = order.iter().map(|a| exposures[a].as_slice()).collect();
-            let s: Vec<f64> = order.iter().map(|a| specific[slot[a]]).collect();
+            let x: Vec<&[f64]> = held.iter().map(|h| exposures.of(h.0)).collect();
+            let s: Vec<f64> = held.iter().map(|h| specific[h.0]).collect();
             let m = ModelAt { covariance: &cov, exposures: &x, specific: &s, groups: &group_of, group_count: groups.len() };
-            let w: Vec<f64> = order.iter().map(|a| weights[a].1 - weights[a].2).collect();
+            let w: Vec<f64> = held.iter().map(|h| h.2 - h.3).collect();
             let risk = decompose(&m, &w);
             let (contributions, group_parts) = labels.contributions(&risk);
             let benchmark = benchmark.as_ref().map(|_| {
-                let own =
-                    |pick: fn(&(String, f64, f64)) -> f64| decompose(&m, &order.iter().map(|a| pick(&weights[a])).collect::<Vec<f64>>());
-                let (p, b) = (own(|w| w.1), own(|w| w.2));
+                let own = |pick: fn(&(usize, &str, f64, f64)) -> f64| decompose(&m, &held.iter().map(pick).collect::<Vec<f64>>());
+                let (p, b) = (own(|h| h.2), own(|h| h.3));
                 BenchmarkRisk {
                     portfolio_risk: annual(p.total_variance),
                     benchmark_risk: annual(b.total_variance),
@@ -358,11 +384,11 @@ impl Home {
                 contributions,
                 groups: group_parts,
                 specific_contribution: risk.specific_contribution * year,
-                assets: order
+                assets: held
                     .iter()
                     .zip(&w)
                     .zip(&risk.assets)
-                    .map(|((a, &weight), &c)| AssetRisk { id: weights[a].0.clone(), weight, contribution: c * year })
+                    .map(|((h, &weight), &c)| AssetRisk { id: h.1.to_owned(), weight, contribution: c * year })
                     .collect(),
                 unmatched,
                 benchmark,
@@ -374,6 +400,7 @@ impl Home {
             for (v, out) in reports.iter_mut().enumerate() {
                 out.push(report(t, replaced[v].get(&dates[t]).unwrap_or(&stored), &forecasts[v]));
             }
+            spare.lock().expect("not poisoned").push(stored.values);
             t += 1;
             progress.report("risk", t as u64, dates.len() as u64, format!("{} of {} dates", t, dates.len()));
             progress.check()

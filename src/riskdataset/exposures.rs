@@ -18,6 +18,7 @@ use crate::progress::Progress;
 use crate::reference::ReferenceIds;
 use crate::table::{Format, Table, TableWriter, Values};
 use crate::{Error, Home, Result};
+use rayon::prelude::*;
 
 /// Which factors of a group to return. Lists hold factor names or `<group>.<factor>` labels;
 /// an entry starting with `~` excludes. On the wire: `"none"`, `"all"` or `{"only": [...]}`, so
@@ -371,23 +372,30 @@ impl Query {
         work: &(dyn Fn(Shaped) -> T + Sync),
         take: &mut dyn FnMut(T) -> Result<()>,
     ) -> Result<()> {
-        let mut caps = match (self.standardized, dates.first()) {
+        let caps = match (self.standardized, dates.first()) {
             (true, Some(&first)) => Some(home.market_caps(&self.reference.name, first)?),
             _ => None,
         };
-        for chunk in dates.chunks(DATES_PER_BATCH) {
-            let day_caps: Vec<Vec<(u32, f64)>> = match caps.as_mut() {
-                Some(c) => chunk.iter().map(|&d| c.day(d)).collect::<Result<_>>()?,
-                None => vec![Vec::new(); chunk.len()],
-            };
-            in_batches(
-                &chunk.iter().zip(day_caps).collect::<Vec<_>>(),
-                chunk.len(),
-                |(date, caps)| Ok(work(self.shape_as(&self.reader.day(**date, &self.numeric)?, Scaling::Caps(caps), categorical))),
-                &mut *take,
-            )?;
-        }
-        Ok(())
+        // A batch of dates a time, the next read while the last is taken; the caps, read in date
+        // order, by the one thread that starts the batches.
+        let caps = std::sync::Mutex::new(caps);
+        let chunks: Vec<&[i32]> = dates.chunks(DATES_PER_BATCH).collect();
+        in_batches(
+            &chunks,
+            1,
+            |chunk| {
+                let day_caps: Vec<Vec<(u32, f64)>> = match caps.lock().expect("not poisoned").as_mut() {
+                    Some(c) => chunk.iter().map(|&d| c.day(d)).collect::<Result<_>>()?,
+                    None => vec![Vec::new(); chunk.len()],
+                };
+                chunk
+                    .par_iter()
+                    .zip(day_caps)
+                    .map(|(&date, caps)| Ok(work(self.shape_as(&self.reader.day(date, &self.numeric)?, Scaling::Caps(&caps), categorical))))
+                    .collect::<Result<Vec<T>>>()
+            },
+            |shaped| shaped.into_iter().try_for_each(&mut *take),
+        )
     }
 
     /// One date's output with each output row's reference asset; industries and regions as

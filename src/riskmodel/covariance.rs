@@ -201,21 +201,42 @@ impl Specific {
 pub const MIN_RESIDUALS: u32 = 5;
 
 /// The cap-weighted median of `values` (value, cap): the smallest value whose cumulative cap,
-/// in increasing order of value, reaches half the total. `None` when there is no positive cap.
+/// in increasing order of value, reaches half the total (negative caps count as 0). `None` when
+/// there is no positive cap. Found by selection, in time linear in the count (the values are
+/// reordered); a report over a year takes one a date over some 36,000 assets.
 pub(crate) fn weighted_median(values: &mut [(f64, f64)]) -> Option<f64> {
-    values.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let total: f64 = values.iter().map(|v| v.1.max(0.0)).sum();
+    let cap = |v: &(f64, f64)| v.1.max(0.0);
+    let by_value = |a: &(f64, f64), b: &(f64, f64)| a.0.total_cmp(&b.0);
+    let total: f64 = values.iter().map(cap).sum();
     if total.is_nan() || total <= 0.0 {
         return None;
     }
-    let mut cumulative = 0.0;
-    for &(v, c) in values.iter() {
-        cumulative += c.max(0.0);
-        if cumulative >= 0.5 * total {
-            return Some(v);
+    let half = 0.5 * total;
+    // The median is in values[lo..hi]; everything before lo is no larger and caps `below`.
+    let (mut lo, mut hi, mut below) = (0, values.len(), 0.0);
+    while hi - lo > 32 {
+        let (left, pivot, _) = values[lo..hi].select_nth_unstable_by((hi - lo) / 2, by_value);
+        let (left_len, left_cap, pivot) = (left.len(), left.iter().map(cap).sum::<f64>(), *pivot);
+        if below + left_cap >= half {
+            hi = lo + left_len;
+        } else if below + left_cap + cap(&pivot) >= half {
+            return Some(pivot.0);
+        } else {
+            below += left_cap + cap(&pivot);
+            lo += left_len + 1;
         }
     }
-    values.last().map(|v| v.0)
+    let rest = &mut values[lo..hi];
+    rest.sort_by(by_value);
+    let mut cumulative = below;
+    for v in rest.iter() {
+        cumulative += cap(v);
+        if cumulative >= half {
+            return Some(v.0);
+        }
+    }
+    // Rounding kept the sum short of half: the largest value left.
+    rest.last().map(|v| v.0)
 }
 
 #[cfg(test)]
@@ -281,5 +302,37 @@ mod tests {
         assert_eq!(weighted_median(&mut [(3.0, 1.0), (1.0, 1.0), (2.0, 10.0)]), Some(2.0));
         assert_eq!(weighted_median(&mut [(3.0, 10.0), (1.0, 1.0)]), Some(3.0));
         assert_eq!(weighted_median(&mut []), None);
+        assert_eq!(weighted_median(&mut [(1.0, -1.0), (2.0, 0.0)]), None);
+    }
+
+    #[test]
+    fn medians_by_selection_are_those_of_the_sorted_values() {
+        let sorted_median = |values: &[(f64, f64)]| {
+            let mut v = values.to_vec();
+            v.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let total: f64 = v.iter().map(|x| x.1.max(0.0)).sum();
+            let mut cumulative = 0.0;
+            v.iter()
+                .find(|x| {
+                    cumulative += x.1.max(0.0);
+                    cumulative >= 0.5 * total
+                })
+                .map(|x| x.0)
+        };
+        let mut state = 7u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for n in [1, 2, 3, 33, 100, 1000, 5000] {
+            for _ in 0..20 {
+                // Few distinct values (ties) and caps of very different sizes, some zero.
+                let mut values: Vec<(f64, f64)> =
+                    (0..n).map(|_| ((next() * 40.0).floor(), if next() < 0.1 { 0.0 } else { next().powi(4) * 1e9 })).collect();
+                values[0].1 = 1.0;
+                let want = sorted_median(&values);
+                assert_eq!(weighted_median(&mut values), want, "{n} values");
+            }
+        }
     }
 }
