@@ -5,7 +5,7 @@
 //! drive the changes, and the risk of every saved portfolio at the model's last date. Nothing
 //! is stored.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -281,24 +281,37 @@ fn drivers(
     shape: &estimate::Shape,
     reference: &crate::reference::ReferenceIds,
 ) -> Vec<Driver> {
-    let cap_of: HashMap<u32, f64> = caps.iter().copied().collect();
-    let row_of = |s: &Shaped| -> HashMap<u32, usize> { s.refs.iter().enumerate().filter_map(|(r, a)| a.map(|a| (a, r))).collect() };
+    // Per reference asset: its cap, and its row in each shaping (`None` when it has none).
+    let n = reference.asset_id.len();
+    let mut cap_of = vec![0.0; n];
+    for &(a, cap) in caps {
+        if let Some(slot) = cap_of.get_mut(a as usize) {
+            *slot = cap;
+        }
+    }
+    let row_of = |s: &Shaped| -> Vec<Option<usize>> {
+        let mut rows = vec![None; n];
+        for (r, a) in s.refs.iter().enumerate() {
+            if let Some(slot) = a.and_then(|a| rows.get_mut(a as usize)) {
+                *slot = Some(r);
+            }
+        }
+        rows
+    };
     let (rows_before, rows_after) = (row_of(before), row_of(after));
-    let numeric = |s: &Shaped, c: usize, r: Option<&usize>| -> Option<f64> {
+    let numeric = |s: &Shaped, c: usize, r: Option<usize>| -> Option<f64> {
         match (&s.table.columns[c], r) {
-            (Values::F32(v), Some(&r)) => Some(f64::from(v[r])).filter(|v| v.is_finite()),
+            (Values::F32(v), Some(r)) => Some(f64::from(v[r])).filter(|v| v.is_finite()),
             _ => None,
         }
     };
-    fn label<'a>(s: &'a Shaped, c: usize, r: Option<&usize>) -> Option<&'a str> {
+    fn label(s: &Shaped, c: usize, r: Option<usize>) -> Option<&str> {
         match (&s.table.columns[c], r) {
-            (Values::Dict(d), Some(&r)) => Some(d.dict.get(d.codes[r])).filter(|l| !l.is_empty()),
+            (Values::Dict(d), Some(r)) => Some(d.dict.get(d.codes[r])).filter(|l| !l.is_empty()),
             _ => None,
         }
     }
-    let mut assets: Vec<u32> = rows_before.keys().chain(rows_after.keys()).copied().collect();
-    assets.sort_unstable();
-    assets.dedup();
+    let assets = (0..n).filter(|&a| rows_before[a].is_some() || rows_after[a].is_some());
     /// An asset's largest change: its size, the column, and for a numeric one its values.
     struct Largest {
         size: f64,
@@ -308,12 +321,15 @@ fn drivers(
     // (asset, weight, change, largest), the texts made for the drivers kept only.
     let mut found: Vec<(u32, f64, f64, Largest)> = Vec::new();
     for a in assets {
-        let Some(cap) = cap_of.get(&a).copied().filter(|c| *c > 0.0) else { continue };
+        let cap = cap_of[a];
+        if cap.is_nan() || cap <= 0.0 {
+            continue;
+        }
         let weight = match weights {
             Weights::SqrtCap => cap.sqrt(),
             Weights::Equal => 1.0,
         };
-        let (rb, ra) = (rows_before.get(&a), rows_after.get(&a));
+        let (rb, ra) = (rows_before[a], rows_after[a]);
         let mut squares = 0.0;
         let mut largest: Option<Largest> = None;
         for &c in &shape.numeric {
@@ -337,7 +353,7 @@ fn drivers(
             }
         }
         let Some(largest) = largest else { continue };
-        found.push((a, weight, weight * squares.sqrt(), largest));
+        found.push((a as u32, weight, weight * squares.sqrt(), largest));
     }
     let id = |a: u32| reference.asset_id[a as usize].as_str();
     found.sort_by(|x, y| y.2.total_cmp(&x.2).then_with(|| id(x.0).cmp(id(y.0))));
@@ -349,7 +365,7 @@ fn drivers(
             let (factor, before, after) = match largest.values {
                 Some((x, y)) => (name.clone(), x, y),
                 None => {
-                    let (rb, ra) = (rows_before.get(&a), rows_after.get(&a));
+                    let (rb, ra) = (rows_before[a as usize], rows_after[a as usize]);
                     let text = |l: Option<&str>| l.unwrap_or("none").to_owned();
                     (
                         format!("{name}: {} → {}", text(label(before, largest.column, rb)), text(label(after, largest.column, ra))),
