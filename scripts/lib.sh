@@ -72,6 +72,24 @@ ensure_tauri_driver() {
   export TAURI_DRIVER="$root/bin/tauri-driver"
 }
 
+# Installs the Tauri command line (`cargo tauri`, pinned at 2.11.5: the bundler of Tauri 2 that
+# writes .deb and .rpm packages and the icon set) once, into ~/.cache/riskdesk/tools/bin, in its
+# own target folder; exports TAURI_CLI.
+ensure_tauri_cli() {
+  local root="$HOME/.cache/riskdesk/tools" version=2.11.5
+  if ! "$root/bin/cargo-tauri" --version 2>/dev/null | grep -qx "tauri-cli $version"; then
+    echo "Installing tauri-cli $version into $root (about 10 minutes on 2 cores, once)." >&2
+    CARGO_TARGET_DIR="$root/target" cargo install tauri-cli --locked --quiet --version "=$version" --root "$root"
+  fi
+  export TAURI_CLI="$root/bin/cargo-tauri"
+}
+
+# What building and checking the packages needs: rpm (rpmbuild's tools, `rpm -qlp`) and
+# desktop-file-validate.
+ensure_package_tools() {
+  ensure_packages rpm desktop-file-utils
+}
+
 # Installs the Python peers the risk models are checked against (statsmodels, NumPy, SciPy,
 # polars, toraniko), pinned, into a venv under ~/.cache/riskdesk (once); exports its python.
 ensure_peer_venv() {

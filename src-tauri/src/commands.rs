@@ -94,11 +94,24 @@ pub async fn app_info(app: App<'_>) -> Reply<AppInfo> {
     run(&app, None, |b, _| Ok(AppInfo { home: b.location(), version: env!("CARGO_PKG_VERSION").into(), datasets: b.datasets()? })).await
 }
 
+/// The About panel's facts: version, build, licence, where the app works, third-party licences.
+#[tauri::command]
+pub fn about(app: App<'_>) -> crate::about::About {
+    crate::about::about(app.backend().location())
+}
+
 /// A message for the user about the window itself, once: set when the web view crashed and
 /// was reloaded.
 #[tauri::command]
 pub fn startup_notice(app: App<'_>) -> Option<String> {
     app.take_notice()
+}
+
+/// The folder or ZIP the app was opened with (`riskdesk-app PATH`, the file manager's *Open
+/// with*), once; later launches' paths come as [`crate::desktop::OPEN_PATH`] events.
+#[tauri::command]
+pub fn opened_path(app: App<'_>) -> Option<String> {
+    app.take_opened().map(|p| p.display().to_string())
 }
 
 /// Asks for a folder; `None` when the user cancels.

@@ -6,8 +6,10 @@
 //! Native dialogs sit behind [`dialogs::Dialogs`] so that tests can answer them; [`portfolio`]
 //! keeps the Portfolio risk screen's last run of reports.
 
+pub mod about;
 pub mod commands;
 pub mod connection;
+pub mod desktop;
 pub mod dialogs;
 pub mod jobs;
 pub mod portfolio;
@@ -39,6 +41,8 @@ pub struct Shared {
     pub demo_folder: PathBuf,
     /// A message for the user about the window itself, shown once (see [`Shared::take_notice`]).
     notice: Mutex<Option<String>>,
+    /// The folder or ZIP the app was opened with, until the window takes it.
+    opened: Mutex<Option<PathBuf>>,
 }
 
 impl Shared {
@@ -53,6 +57,7 @@ impl Shared {
             reports: portfolio::ReportCache::default(),
             demo_folder,
             notice: Mutex::new(None),
+            opened: Mutex::new(None),
         })
     }
 
@@ -91,6 +96,16 @@ impl Shared {
         *self.notice.lock().unwrap_or_else(|p| p.into_inner()) = Some(message);
     }
 
+    /// Keeps the path the app was opened with for the window to take.
+    pub fn set_opened(&self, path: Option<PathBuf>) {
+        *self.opened.lock().unwrap_or_else(|p| p.into_inner()) = path;
+    }
+
+    /// The path the app was opened with, once.
+    pub fn take_opened(&self) -> Option<PathBuf> {
+        self.opened.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
     /// The message left for the UI, if any; it is shown once.
     pub fn take_notice(&self) -> Option<String> {
         self.notice.lock().unwrap_or_else(|p| p.into_inner()).take()
@@ -105,7 +120,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
         call,
         call_long,
         app_info,
+        about,
         startup_notice,
+        opened_path,
         choose_folder,
         scan_folder,
         stage,
@@ -151,8 +168,11 @@ fn reload_after_crash(window: &tauri::WebviewWindow, shared: Arc<Shared>) {
     });
 }
 
-/// Opens the home folder (`RISKDESK_HOME` or the platform's data folder) and runs the window.
+/// Opens the home folder (`RISKDESK_HOME` or the platform's data folder) and runs the window:
+/// one window for every launch while a session bus can carry the hand-over, its size, place and
+/// maximised state kept in the home folder, opened on the folder or ZIP named on the command line.
 pub fn run() {
+    desktop::graphics_workaround();
     let root = LocalBackend::default_root();
     let backend = match LocalBackend::open(&root) {
         Ok(b) => b,
@@ -161,15 +181,26 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    let window_state = backend.local_folder().join("window-state.json");
     let shared = Shared::new(Arc::new(backend), Box::new(dialogs::NativeDialogs), root.join("demo").join("exposures"));
+    if let Ok(cwd) = std::env::current_dir() {
+        shared.set_opened(desktop::opened_path(std::env::args(), &cwd));
+    }
     let for_setup = Arc::clone(&shared);
-    build(tauri::Builder::default(), shared)
+    let mut builder = tauri::Builder::default();
+    // First, so that a second launch hands its path over and ends before anything else starts.
+    if desktop::session_bus() {
+        builder = builder.plugin(tauri_plugin_single_instance::init(desktop::second_launch));
+    }
+    // An absolute file name: the plugin joins it to its folder, which it then replaces.
+    builder = builder.plugin(tauri_plugin_window_state::Builder::default().with_filename(window_state.display().to_string()).build());
+    build(builder, shared)
         .setup(move |app| {
             if let Some(window) = app.get_webview_window("main") {
                 reload_after_crash(&window, for_setup);
             }
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"))
+        .run(tauri::generate_context!())
         .expect("error while running Riskdesk");
 }

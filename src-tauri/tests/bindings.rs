@@ -80,7 +80,7 @@ fn generated() -> String {
     visit![types;
         // The shell's own replies and queries, and where the app works.
         AppInfo, History, RiskForm, PreviewQuery, StagingCheck,
-        riskdesk_app::connection::Connection, riskdesk_remote::ServerInfo,
+        riskdesk_app::connection::Connection, riskdesk_remote::ServerInfo, riskdesk_app::about::About,
         // Errors and progress.
         riskdesk::error::ErrorBody, riskdesk::progress::Step,
         // The named commands' own arguments and replies.

@@ -7,7 +7,8 @@
 //! to `$RISKDESK_E2E_ARTIFACTS`, else `$CARGO_TARGET_DIR/e2e-artifacts`, else
 //! `target/e2e-artifacts`.
 //!
-//! Run by `scripts/test`, or by hand after building the UI (`ui/dist`):
+//! Run by `scripts/test` on the release build it packages (`RISKDESK_APP`), or by hand after
+//! building the UI (`ui/dist`), on this test's own build of the app:
 //! `xvfb-run -a -s "-screen 0 1920x1080x24" cargo test -p riskdesk-app --test e2e -- --ignored --test-threads=1`.
 
 #![allow(clippy::unwrap_used)] // A test's panic is its failure message.
@@ -165,6 +166,12 @@ fn drag_onto(s: &Session, path: &Path, target: &str) -> DragSource {
     source
 }
 
+/// The app binary under test: `$RISKDESK_APP` (scripts/test passes the release build that
+/// scripts/package bundles, so the suite tests what is shipped), else this test's own build.
+fn app_binary() -> String {
+    std::env::var("RISKDESK_APP").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| env!("CARGO_BIN_EXE_riskdesk-app").to_owned())
+}
+
 /// Starts `tauri-driver` and a session on the app binary over `home` (window 1280×800).
 fn open_app(home: &Path, artifacts: &Path) -> Session {
     let driver = Driver::start(
@@ -173,7 +180,7 @@ fn open_app(home: &Path, artifacts: &Path) -> Session {
         &artifacts.join("tauri-driver.log"),
     );
     let capabilities = json!({ "capabilities": { "alwaysMatch": {
-        "tauri:options": { "application": env!("CARGO_BIN_EXE_riskdesk-app") }
+        "tauri:options": { "application": app_binary() }
     } } });
     let s = Session::new(driver, capabilities, artifacts, STEP_TIMEOUT).unwrap_or_else(|e| panic!("cannot start a WebDriver session: {e}"));
     if let Err(e) = s.set_window_size(1280, 800) {

@@ -14,7 +14,7 @@ import type {
   ErrorBody, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
   Connection, SavedServer, ServerInfo, GridRequest, GridInfo, GridColumn, GridDay, GridFilter, GridOp, GridSort, ColumnKind,
   ModelCharts, RiskModelInfo, ModelImpact,
-  Portfolio, PortfolioInfo, PortfolioView, RiskPoint, RiskReport, RiskRequest,
+  Portfolio, PortfolioInfo, PortfolioView, RiskPoint, RiskReport, RiskRequest, About,
 } from "./bindings";
 export type {
   ArgsOf, CommitMode, Method, ReplyOf, RiskDatasetSettings,
@@ -23,7 +23,7 @@ export type {
   StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
   Connection, SavedServer, ServerInfo, GridRequest, GridInfo, GridColumn, GridDay, GridFilter, GridOp, GridSort, ColumnKind,
   ModelCharts, RiskModelInfo, ModelImpact,
-  Portfolio, PortfolioInfo, PortfolioView, RiskPoint, RiskReport, RiskRequest,
+  Portfolio, PortfolioInfo, PortfolioView, RiskPoint, RiskReport, RiskRequest, About,
 };
 /** A failed command: the engine's stable code, its message and detail lines. */
 export type UiError = ErrorBody;
@@ -57,7 +57,10 @@ export function call<M extends Method>(method: M, args: ArgsOf<M>, job?: Job): P
 
 export const api = {
   appInfo: () => command<AppInfo>("app_info"),
+  about: () => command<About>("about"),
   startupNotice: () => command<string | null>("startup_notice"),
+  /** The folder or ZIP the app was opened with, once (later launches send `open-path` events). */
+  openedPath: () => command<string | null>("opened_path"),
   chooseFolder: () => command<string | null>("choose_folder"),
   scan: (path: string, dataset: string | null) => command<ScanReport>("scan_folder", { path, dataset }),
   stage: (dataset: string, paths: string[], replace: boolean, job: Job) =>

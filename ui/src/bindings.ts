@@ -184,6 +184,27 @@ export type Method = keyof Calls;
 export type ArgsOf<M extends Method> = Calls[M]["args"];
 /** The reply of method `M`. */
 export type ReplyOf<M extends Method> = Calls[M]["reply"];
+export type About = { 
+/**
+ * The app's version.
+ */
+version: string, 
+/**
+ * The commit it was built from (`-modified` when the tree had changes; `unknown` outside git).
+ */
+build: string, 
+/**
+ * Riskdesk's own licence.
+ */
+licence: string, 
+/**
+ * The home folder (or, in remote mode, the server) it works on.
+ */
+home: string, 
+/**
+ * The third-party packages compiled into the app, by name.
+ */
+third_party: Array<ThirdParty>, };
 export type AppInfo = { 
 /**
  * The home folder (or, in remote mode, the server).
@@ -2138,6 +2159,19 @@ total: number,
  * What was just finished, e.g. a file name.
  */
 message: string, };
+export type ThirdParty = { 
+/**
+ * Its name (a Rust crate or an npm package of the UI).
+ */
+name: string, 
+/**
+ * Its version.
+ */
+version: string, 
+/**
+ * Its licence (an SPDX expression).
+ */
+licence: string, };
 export type Thresholds = { 
 /**
  * Warn when a date's assets fall below this share of the recent median.

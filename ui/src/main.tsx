@@ -3,6 +3,7 @@
 import { computed } from "@preact/signals";
 import { render } from "preact";
 import { useLayoutEffect, useRef } from "preact/hooks";
+import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { api } from "./api";
 import { Action } from "./action";
@@ -134,6 +135,11 @@ async function main() {
     startup.fail(e);
   }
   if ((current.value?.staged ?? 0) > 0) await refreshDetail();
+  // Opened with a folder or a ZIP (the file manager's "Open with", `riskdesk-app PATH`): shown on
+  // the Upload screen as if dropped; so is the path of a later launch, which comes to this window.
+  const opened = await api.openedPath().catch(() => null);
+  if (opened) await onDrop([opened]);
+  await listen<string>("open-path", (event) => void onDrop([event.payload]));
   await getCurrentWebview().onDragDropEvent((event) => {
     const p = event.payload;
     // On the Portfolio risk screen a dropped file is a portfolio (or, dropped on its slot, the benchmark).

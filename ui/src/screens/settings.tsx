@@ -2,7 +2,7 @@
 // (open, update when stale, delete), reference data (import, delete) and the demo data.
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { api, type Thresholds } from "../api";
+import { api, type About, type Thresholds } from "../api";
 import { Action } from "../action";
 import { Defaulted } from "../defaulted";
 import { count, int, timestamp } from "../format";
@@ -243,7 +243,6 @@ export function SettingsScreen() {
         <h2>Home folder</h2>
         <p><code id="home">{i?.home ?? "…"}</code> <button id="copy-home" onClick={() => void navigator.clipboard.writeText(i?.home ?? "")}>Copy</button></p>
         <p class="muted">Every staged file, committed version, reference and risk dataset lives here: a SQLite catalog and Parquet files. To use another folder, start Riskdesk with the environment variable RISKDESK_HOME set to it; the riskdesk command line uses the same variable.</p>
-        <p class="muted">{`Riskdesk ${i?.version ?? ""}`}</p>
       </section>
       <ExposureDatasets />
       <RiskDatasets />
@@ -255,6 +254,45 @@ export function SettingsScreen() {
         <button id="settings-demo" onClick={() => void tryDemo(demo)}>Try with demo data</button>
         <Outcome action={demo} id="settings-demo" />
       </section>
+      <AboutCard />
     </main>
+  );
+}
+
+/** What the About card shows, read once. */
+const aboutInfo = signal<About | null>(null);
+
+/** About Riskdesk: version, build, licence, where it works, and the third-party licences. */
+function AboutCard() {
+  useEffect(() => {
+    if (!aboutInfo.value) api.about().then((a) => (aboutInfo.value = a), () => {});
+  }, []);
+  const a = aboutInfo.value;
+  if (!a) return null;
+  // Packages by licence, the most common licence first.
+  const byLicence = new Map<string, string[]>();
+  for (const p of a.third_party) byLicence.set(p.licence, [...(byLicence.get(p.licence) ?? []), `${p.name} ${p.version}`]);
+  const licences = [...byLicence.entries()].sort((x, y) => y[1].length - x[1].length || x[0].localeCompare(y[0]));
+  return (
+    <section class="card" id="about">
+      <h2>About Riskdesk</h2>
+      <table class="about-facts">
+        <tbody>
+          <tr><th>Version</th><td id="about-version">{a.version}</td></tr>
+          <tr><th>Build</th><td id="about-build"><code>{a.build}</code></td></tr>
+          <tr><th>Licence</th><td>{a.licence}</td></tr>
+          <tr><th>Works on</th><td><code>{a.home}</code></td></tr>
+        </tbody>
+      </table>
+      <details id="about-licences">
+        <summary>{`Third-party software: ${count(a.third_party.length, "package")} under ${count(licences.length, "licence")}`}</summary>
+        {licences.map(([licence, names]) => (
+          <div class="licence" key={licence}>
+            <h3>{`${licence} (${names.length})`}</h3>
+            <p class="muted">{names.join(", ")}</p>
+          </div>
+        ))}
+      </details>
+    </section>
   );
 }

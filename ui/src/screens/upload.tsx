@@ -1,5 +1,6 @@
 // Screen 1, Upload: name the dataset, drop or choose a folder, see the scan, stage.
-import { batch, signal } from "@preact/signals";
+import { batch, effect, signal } from "@preact/signals";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import { useEffect } from "preact/hooks";
 import { api, type ScanReport } from "../api";
 import { Action } from "../action";
@@ -14,6 +15,16 @@ const scan = signal<ScanReport | null>(null);
 const dropped = signal<string[]>([]);
 /** A drag is over the window. */
 export const dragOver = signal(false);
+
+// The window's title names what the Upload screen holds: the folder scanned, or the one file
+// dropped (a ZIP the app was opened with).
+effect(() => {
+  const path = scan.value?.folder ?? (dropped.value.length === 1 ? dropped.value[0] : null);
+  const name = path?.replace(/[\\/]+$/, "").split(/[\\/]/).pop();
+  getCurrentWindow()
+    .setTitle(name ? `Riskdesk — ${name}` : "Riskdesk")
+    .catch(() => {});
+});
 
 const scanning = new Action();
 const staging = new Action();

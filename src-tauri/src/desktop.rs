@@ -1,0 +1,92 @@
+//! The app as a desktop application: the folder or ZIP it is opened with (the file manager's
+//! *Open with*, `riskdesk-app PATH`), one window for every launch (a second launch hands its path
+//! to the running window), and the one WebKitGTK switch some graphics drivers need.
+
+use std::path::{Path, PathBuf};
+
+use tauri::{Emitter, Manager, Runtime};
+
+/// The event a second launch sends the window: the path it was opened with (a string).
+pub const OPEN_PATH: &str = "open-path";
+
+/// The path a launch names: its first argument that is not an option, made absolute against
+/// `cwd` (the launcher's folder, which for a second launch is not the running window's).
+pub fn opened_path<I: IntoIterator<Item = String>>(argv: I, cwd: &Path) -> Option<PathBuf> {
+    let arg = argv.into_iter().skip(1).find(|a| !a.is_empty() && !a.starts_with('-'))?;
+    // A desktop entry's %F passes paths; some launchers pass file:// URLs instead.
+    let path = PathBuf::from(arg.strip_prefix("file://").map(percent_decoded).unwrap_or(arg));
+    Some(if path.is_absolute() { path } else { cwd.join(path) })
+}
+
+/// A file URL's path with its %XX escapes decoded (left as it is when they do not make UTF-8).
+fn percent_decoded(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+}
+
+/// Whether a D-Bus session bus can be reached: the single-instance hand-over goes through it.
+/// Without one (a bare X server, a test's virtual display), every launch opens its own window.
+pub fn session_bus() -> bool {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|a| !a.is_empty()) {
+        return true;
+    }
+    std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| Path::new(&d).join("bus").exists())
+}
+
+/// A second launch: its path goes to the running window, which comes to the front.
+pub fn second_launch<R: Runtime>(app: &tauri::AppHandle<R>, argv: Vec<String>, cwd: String) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    if let Some(path) = opened_path(argv, Path::new(&cwd)) {
+        let _ = app.emit(OPEN_PATH, path.display().to_string());
+    }
+}
+
+/// On NVIDIA's proprietary driver, WebKitGTK's DMA-BUF renderer can leave the window blank;
+/// WebKitGTK's documented switch `WEBKIT_DISABLE_DMABUF_RENDERER=1` turns it off. Set before
+/// the web view starts, only with that driver loaded and only when the user has not set it.
+pub fn graphics_workaround() {
+    #[cfg(target_os = "linux")]
+    if Path::new("/proc/driver/nvidia/version").exists() && std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
+        // SAFETY: called first thing in `run`, before any other thread exists.
+        unsafe { std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1") };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_path_is_the_first_argument_made_absolute() {
+        let cwd = Path::new("/home/q");
+        assert_eq!(opened_path(args(&["riskdesk-app"]), cwd), None);
+        assert_eq!(opened_path(args(&["riskdesk-app", "month"]), cwd), Some(PathBuf::from("/home/q/month")));
+        assert_eq!(opened_path(args(&["riskdesk-app", "/data/2026.zip"]), cwd), Some(PathBuf::from("/data/2026.zip")));
+        assert_eq!(opened_path(args(&["riskdesk-app", "--flag", "", "x y"]), cwd), Some(PathBuf::from("/home/q/x y")));
+        assert_eq!(opened_path(args(&["riskdesk-app", "file:///data/June%20exposures"]), cwd), Some(PathBuf::from("/data/June exposures")));
+        assert_eq!(percent_decoded("a%2"), "a%2");
+    }
+}
