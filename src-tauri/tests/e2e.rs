@@ -627,9 +627,17 @@ fn upload_check_commit_and_build_a_risk_dataset() {
     s.wait_text("#model-lines summary", "6 factors chosen");
     s.wait_text("#chart-cumulative figcaption", "6 chosen style factors");
 
-    // Settings: shows the home folder.
+    // Settings: shows the home folder, and About the version, the build and the third-party
+    // licences (the build's list: the app's crates and the UI's packages).
     s.click_when_ready("#nav-settings");
     s.wait_text("#settings", home_dir.to_str().expect("UTF-8 temp path"));
+    s.wait_text("#about-version", env!("CARGO_PKG_VERSION"));
+    s.wait_text("#about", home_dir.to_str().expect("UTF-8 temp path"));
+    s.click_when_ready("#about-licences summary");
+    let licences = s.wait_text("#about-licences", "MIT OR Apache-2.0");
+    for package in ["tauri 2.", "preact 10.", "parquet "] {
+        assert!(licences.contains(package), "About's licences lack {package}: {licences}");
+    }
     shot(&s, "07-settings.png");
 
     // Bad input: the good file is staged; the bad one is reported in place with its file, line,
