@@ -53,20 +53,17 @@ fn third_party() {
     let mut lines: Vec<String> = Vec::new();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target = std::env::var("TARGET").expect("cargo sets TARGET");
-    let metadata = Command::new(cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--locked",
-            "--offline",
-            "--filter-platform",
-            &target,
-            "--manifest-path",
-            "../Cargo.toml",
-        ])
-        .output()
-        .expect("cargo metadata runs");
+    // Offline first (every package the build needs is downloaded by now); cargo may still need
+    // the manifests of other platforms' packages, which it then fetches from the registry.
+    let run = |offline: bool| {
+        let mut args =
+            vec!["metadata", "--format-version", "1", "--locked", "--filter-platform", &target, "--manifest-path", "../Cargo.toml"];
+        if offline {
+            args.push("--offline");
+        }
+        Command::new(&cargo).args(args).output().expect("cargo metadata runs")
+    };
+    let metadata = Some(run(true)).filter(|o| o.status.success()).unwrap_or_else(|| run(false));
     assert!(metadata.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&metadata.stderr));
     let meta: serde_json::Value = serde_json::from_slice(&metadata.stdout).expect("cargo metadata writes JSON");
     let members: Vec<&str> = meta["workspace_members"].as_array().into_iter().flatten().filter_map(|m| m.as_str()).collect();
