@@ -14,29 +14,11 @@ pub const OPEN_PATH: &str = "open-path";
 pub fn opened_path<I: IntoIterator<Item = String>>(argv: I, cwd: &Path) -> Option<PathBuf> {
     let arg = argv.into_iter().skip(1).find(|a| !a.is_empty() && !a.starts_with('-'))?;
     // A desktop entry's %F passes paths; some launchers pass file:// URLs instead.
-    let path = PathBuf::from(arg.strip_prefix("file://").map(percent_decoded).unwrap_or(arg));
+    let path = match tauri::Url::parse(&arg).ok().filter(|u| u.scheme() == "file").and_then(|u| u.to_file_path().ok()) {
+        Some(path) => path,
+        None => PathBuf::from(arg),
+    };
     Some(if path.is_absolute() { path } else { cwd.join(path) })
-}
-
-/// A file URL's path with its %XX escapes decoded (left as it is when they do not make UTF-8).
-fn percent_decoded(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
 
 /// Whether a D-Bus session bus can be reached: the single-instance hand-over goes through it.
@@ -87,6 +69,7 @@ mod tests {
         assert_eq!(opened_path(args(&["riskdesk-app", "/data/2026.zip"]), cwd), Some(PathBuf::from("/data/2026.zip")));
         assert_eq!(opened_path(args(&["riskdesk-app", "--flag", "", "x y"]), cwd), Some(PathBuf::from("/home/q/x y")));
         assert_eq!(opened_path(args(&["riskdesk-app", "file:///data/June%20exposures"]), cwd), Some(PathBuf::from("/data/June exposures")));
-        assert_eq!(percent_decoded("a%2"), "a%2");
+        // An escape that decodes to nothing stays as it is.
+        assert_eq!(opened_path(args(&["riskdesk-app", "file:///a%2"]), cwd), Some(PathBuf::from("/a%2")));
     }
 }

@@ -33,6 +33,7 @@ pub(super) fn in_batches<I: Sync, T: Send>(
                     break;
                 }
             }
+            // Taken into this thread (not borrowed), so the taker's loop ends when the work does.
             drop(done);
         });
         let outcome = results.iter().flatten().try_for_each(|r| take(r?));
