@@ -114,6 +114,25 @@ pub fn opened_path(app: App<'_>) -> Option<String> {
     app.take_opened().map(|p| p.display().to_string())
 }
 
+/// What the window remembers for the place it works on: the last screen, the recent datasets
+/// there and the folders scanned on this computer.
+#[tauri::command(async)]
+pub fn recent(app: App<'_>) -> crate::recent::Recent {
+    app.memory.recall(app.server().as_deref())
+}
+
+/// Notes the screen shown, a dataset worked on (in the current place) or a folder scanned.
+#[tauri::command(async)]
+pub fn remember(app: App<'_>, what: crate::recent::Remember) -> Reply<()> {
+    app.memory.remember(app.server().as_deref(), what)
+}
+
+/// Takes a folder off the recent folders.
+#[tauri::command(async)]
+pub fn forget_folder(app: App<'_>, path: String) -> Reply<()> {
+    app.memory.forget_folder(&path)
+}
+
 /// Asks for a folder; `None` when the user cancels.
 #[tauri::command]
 pub async fn choose_folder(app: App<'_>) -> Reply<Option<String>> {

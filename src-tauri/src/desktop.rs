@@ -42,6 +42,19 @@ pub fn second_launch<R: Runtime>(app: &tauri::AppHandle<R>, argv: Vec<String>, c
     }
 }
 
+/// Ends the app as closing its window does when the session asks it to (SIGTERM at logout,
+/// SIGHUP, SIGINT): the window's size and place are saved on the way out, which a killed process
+/// would not do. The signals arrive on GLib's main loop, the window's own.
+pub fn exit_on_signals<R: Runtime>(app: &tauri::AppHandle<R>) {
+    #[cfg(target_os = "linux")]
+    for signal in [1 /* SIGHUP */, 2 /* SIGINT */, 15 /* SIGTERM */] {
+        let app = app.clone();
+        webkit2gtk::glib::unix_signal_add_once(signal, move || app.exit(0));
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+}
+
 /// On NVIDIA's proprietary driver, WebKitGTK's DMA-BUF renderer can leave the window blank;
 /// WebKitGTK's documented switch `WEBKIT_DISABLE_DMABUF_RENDERER=1` turns it off. Set before
 /// the web view starts, only with that driver loaded and only when the user has not set it.

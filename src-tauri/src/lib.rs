@@ -13,6 +13,7 @@ pub mod desktop;
 pub mod dialogs;
 pub mod jobs;
 pub mod portfolio;
+pub mod recent;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -43,6 +44,8 @@ pub struct Shared {
     notice: Mutex<Option<String>>,
     /// The folder or ZIP the app was opened with, until the window takes it.
     opened: Mutex<Option<PathBuf>>,
+    /// The last screen, recent datasets and folders, kept in this computer's home folder.
+    pub memory: recent::Memory,
 }
 
 impl Shared {
@@ -50,7 +53,6 @@ impl Shared {
     pub fn new(backend: Arc<LocalBackend>, dialogs: Box<dyn Dialogs>, demo_folder: PathBuf) -> Arc<Shared> {
         Arc::new(Shared {
             backend: RwLock::new(Arc::clone(&backend) as Arc<dyn Backend>),
-            local: backend,
             place: Mutex::new((None, None)),
             dialogs,
             jobs: Jobs::default(),
@@ -58,6 +60,8 @@ impl Shared {
             demo_folder,
             notice: Mutex::new(None),
             opened: Mutex::new(None),
+            memory: recent::Memory::new(backend.local_folder()),
+            local: backend,
         })
     }
 
@@ -82,6 +86,11 @@ impl Shared {
         self.reports.clear();
         *self.backend.write().unwrap_or_else(|p| p.into_inner()) = backend;
         *self.place.lock().unwrap_or_else(|p| p.into_inner()) = place;
+    }
+
+    /// The saved server in use (`None`: this computer).
+    pub fn server(&self) -> Option<String> {
+        self.place.lock().unwrap_or_else(|p| p.into_inner()).0.clone()
     }
 
     /// Where the app works now, and the saved servers.
@@ -123,6 +132,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, shared: Arc<Shared>) -> tau
         about,
         startup_notice,
         opened_path,
+        recent,
+        remember,
+        forget_folder,
         choose_folder,
         scan_folder,
         stage,
@@ -196,6 +208,7 @@ pub fn run() {
     builder = builder.plugin(tauri_plugin_window_state::Builder::default().with_filename(window_state.display().to_string()).build());
     build(builder, shared)
         .setup(move |app| {
+            desktop::exit_on_signals(app.handle());
             if let Some(window) = app.get_webview_window("main") {
                 reload_after_crash(&window, for_setup);
             }

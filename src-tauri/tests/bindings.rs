@@ -81,6 +81,7 @@ fn generated() -> String {
         // The shell's own replies and queries, and where the app works.
         AppInfo, History, RiskForm, PreviewQuery, StagingCheck,
         riskdesk_app::connection::Connection, riskdesk_remote::ServerInfo, riskdesk_app::about::About,
+        riskdesk_app::recent::Recent, riskdesk_app::recent::Remember,
         // Errors and progress.
         riskdesk::error::ErrorBody, riskdesk::progress::Step,
         // The named commands' own arguments and replies.

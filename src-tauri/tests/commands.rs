@@ -357,6 +357,29 @@ fn a_notice_left_by_the_shell_is_shown_once() {
 }
 
 #[test]
+fn the_window_remembers_its_screen_datasets_and_folders_in_the_home_folder() {
+    let h = Harness::new();
+    assert_eq!(h.ok("recent", json!({})), json!({ "screen": null, "datasets": [], "folders": [] }));
+    let folder = h.folder.display().to_string();
+    for what in [
+        json!({ "kind": "screen", "value": "check" }),
+        json!({ "kind": "dataset", "value": "A" }),
+        json!({ "kind": "dataset", "value": "B" }),
+        json!({ "kind": "folder", "value": folder }),
+    ] {
+        h.ok("remember", json!({ "what": what }));
+    }
+    let recent = h.ok("recent", json!({}));
+    assert_eq!(recent, json!({ "screen": "check", "datasets": ["B", "A"], "folders": [{ "path": folder, "present": true }] }));
+    assert!(h.home.join("recent.json").is_file(), "kept in the home folder");
+    // Bad input is refused with the engine's error; forgetting a folder takes it off.
+    let refused = h.invoke("remember", json!({ "what": { "kind": "folder", "value": "relative/path" } })).unwrap_err();
+    assert_eq!(refused["code"], "invalid_input", "{refused}");
+    h.ok("forget_folder", json!({ "path": folder }));
+    assert_eq!(h.ok("recent", json!({}))["folders"], json!([]));
+}
+
+#[test]
 fn choose_folder_answers_with_the_fixed_dialog() {
     let h = Harness::new();
     assert_eq!(h.ok("choose_folder", json!({})), json!(h.folder.display().to_string()));
@@ -1128,6 +1151,14 @@ fn remote_mode_works_on_the_server_and_exports_from_it() {
     assert_eq!(h.ok("app_info", json!({}))["datasets"], json!([]));
     assert_eq!(h.ok("connect_server", json!({ "name": "Team", "endpoint": null, "key": null }))["server"], "Team");
     assert_eq!(h.ok("app_info", json!({}))["datasets"].as_array().unwrap().len(), 1);
+    // The recent datasets are the place's own; the screen and the folders are the window's.
+    h.ok("remember", json!({ "what": { "kind": "dataset", "value": "On-The-Server" } }));
+    h.ok("remember", json!({ "what": { "kind": "screen", "value": "history" } }));
+    h.ok("disconnect", json!({}));
+    let here = h.ok("recent", json!({}));
+    assert_eq!((here["datasets"].clone(), here["screen"].as_str()), (json!([]), Some("history")), "{here}");
+    h.ok("connect_server", json!({ "name": "Team", "endpoint": null, "key": null }));
+    assert_eq!(h.ok("recent", json!({}))["datasets"], json!(["On-The-Server"]));
     let place = h.ok("forget_server", json!({ "name": "Team" }));
     assert!(place["server"].is_null() && place["servers"] == json!([]), "{place}");
 }

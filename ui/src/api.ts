@@ -14,7 +14,7 @@ import type {
   ErrorBody, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
   Connection, SavedServer, ServerInfo, GridRequest, GridInfo, GridColumn, GridDay, GridFilter, GridOp, GridSort, ColumnKind,
   ModelCharts, RiskModelInfo, ModelImpact,
-  Portfolio, PortfolioInfo, PortfolioView, RiskPoint, RiskReport, RiskRequest, About,
+  Portfolio, PortfolioInfo, PortfolioView, RiskPoint, RiskReport, RiskRequest, About, Recent, RecentFolder, Remember,
 } from "./bindings";
 export type {
   ArgsOf, CommitMode, Method, ReplyOf, RiskDatasetSettings,
@@ -23,7 +23,7 @@ export type {
   StagingResult, Step, UpdateResult, VersionInfo, Finding, Thresholds, VersionDiff, RowChanges, DateReplacement, StagingCheck, Heatmap, Drill,
   Connection, SavedServer, ServerInfo, GridRequest, GridInfo, GridColumn, GridDay, GridFilter, GridOp, GridSort, ColumnKind,
   ModelCharts, RiskModelInfo, ModelImpact,
-  Portfolio, PortfolioInfo, PortfolioView, RiskPoint, RiskReport, RiskRequest, About,
+  Portfolio, PortfolioInfo, PortfolioView, RiskPoint, RiskReport, RiskRequest, About, Recent, RecentFolder, Remember,
 };
 /** A failed command: the engine's stable code, its message and detail lines. */
 export type UiError = ErrorBody;
@@ -61,6 +61,10 @@ export const api = {
   startupNotice: () => command<string | null>("startup_notice"),
   /** The folder or ZIP the app was opened with, once (later launches send `open-path` events). */
   openedPath: () => command<string | null>("opened_path"),
+  /** What the window remembers for the place it works on (last screen, recent datasets and folders). */
+  recent: () => command<Recent>("recent"),
+  remember: (what: Remember) => command<null>("remember", { what }),
+  forgetFolder: (path: string) => command<null>("forget_folder", { path }),
   chooseFolder: () => command<string | null>("choose_folder"),
   scan: (path: string, dataset: string | null) => command<ScanReport>("scan_folder", { path, dataset }),
   stage: (dataset: string, paths: string[], replace: boolean, job: Job) =>

@@ -1506,6 +1506,28 @@ styles: Selection,
  * Whether to standardize the returned styles per date (see the module docs); true by default.
  */
 standardize: boolean, };
+export type Recent = { 
+/**
+ * The screen last shown, if any.
+ */
+screen: string | null, 
+/**
+ * The exposure datasets of this place, the most recent first (the first is the one to reopen).
+ */
+datasets: Array<string>, 
+/**
+ * The folders scanned on this computer, the most recent first.
+ */
+folders: Array<RecentFolder>, };
+export type RecentFolder = { 
+/**
+ * Its absolute path.
+ */
+path: string, 
+/**
+ * Whether it still exists on this computer.
+ */
+present: boolean, };
 export type ReferenceInfo = { 
 /**
  * The name it is listed under, unique among reference datasets.
@@ -1556,6 +1578,7 @@ file_name: string,
  * Why it does not qualify (unsupported extension, no date or an impossible date in the name, a subfolder).
  */
 reason: string, };
+export type Remember = { "kind": "screen", "value": string } | { "kind": "dataset", "value": string } | { "kind": "folder", "value": string };
 export type RiskDatasetInfo = { 
 /**
  * The name the dataset is stored under.

@@ -1,6 +1,6 @@
 // The Riskdesk window: a sidebar of workflow steps and one screen at a time. Each screen is a
 // component with its own state (signals in its module); a change re-renders what reads it.
-import { computed } from "@preact/signals";
+import { computed, effect } from "@preact/signals";
 import { render } from "preact";
 import { useLayoutEffect, useRef } from "preact/hooks";
 import { listen } from "@tauri-apps/api/event";
@@ -8,7 +8,8 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { api } from "./api";
 import { Action } from "./action";
 import { busy } from "./jobs";
-import { current, dataset, datasetInput, go, info, notice, place, placeName, refreshAll, screen, switchPlace, userRisk, type Screen } from "./store";
+import { otherDatasets } from "./recent";
+import { current, dataset, datasetInput, go, info, notice, place, placeName, recent, refreshAll, refreshRecent, remember, reopened, screen, switchPlace, userRisk, type Screen } from "./store";
 import { ConfirmDialog, installTableCopy, Outcome, ProgressBar, StartupNotice } from "./ui";
 import { CheckScreen } from "./screens/check";
 import { checkable, onResize, refreshDetail } from "./screens/check/state";
@@ -49,6 +50,15 @@ function Step({ id, n, label }: { id: Screen; n: string; label: string }) {
   );
 }
 
+/** The recent datasets of the place worked on, other than the current one (at most three). */
+const others = computed(() => otherDatasets(recent.value?.datasets ?? [], (info.value?.datasets ?? []).map((d) => d.name), dataset.value, 3));
+
+/** Works on a recent dataset: the current screen stays, unless it has nothing to show for it. */
+function pickDataset(name: string) {
+  datasetInput.edit(name);
+  if (!steps.value[screen.value]) go("start");
+}
+
 function Sidebar() {
   return (
     <nav class="sidebar">
@@ -67,6 +77,12 @@ function Sidebar() {
         <div class="muted">Works on</div>
         <button class={`place ${place.value?.server ? "remote" : ""}`} id="current-place" title={place.value?.check?.endpoint ?? place.value?.home ?? ""} onClick={() => go("connection")}>{placeName.value}</button>
         <div class="muted">Dataset</div><code id="current-dataset">{dataset.value || "–"}</code>
+        {others.value.length > 0
+          ? <div class="recent-datasets" id="recent-datasets">
+              <div class="muted">Recent</div>
+              {others.value.map((name) => <button key={name} class="recent" title={`Work on ${name}`} onClick={() => pickDataset(name)}>{name}</button>)}
+            </div>
+          : null}
       </div>
     </nav>
   );
@@ -125,20 +141,22 @@ async function main() {
     startup.fail(e);
   }
   try {
-    await refreshAll();
-    // Pick up where the user left off: a dataset with staged names, else the default name.
-    const datasets = info.value?.datasets ?? [];
-    if (!datasets.some((d) => d.name === dataset.value) && datasets.length > 0) {
-      datasetInput.offer((datasets.find((d) => d.staged > 0) ?? datasets[0]).name);
-    }
+    await Promise.all([refreshAll(), refreshRecent()]);
+    // Pick up where the user left off: the dataset last worked on here, else one with staged names.
+    const name = reopened();
+    if (name) datasetInput.offer(name);
   } catch (e) {
     startup.fail(e);
   }
   if ((current.value?.staged ?? 0) > 0) await refreshDetail();
   // Opened with a folder or a ZIP (the file manager's "Open with", `riskdesk-app PATH`): shown on
   // the Upload screen as if dropped; so is the path of a later launch, which comes to this window.
+  // Otherwise the screen last shown, if it has something to show.
   const opened = await api.openedPath().catch(() => null);
+  const last = recent.value?.screen;
   if (opened) await onDrop([opened]);
+  else if (last && last in SCREENS && steps.value[last as Screen]) go(last as Screen);
+  rememberFromNowOn();
   await listen<string>("open-path", (event) => void onDrop([event.payload]));
   await getCurrentWebview().onDragDropEvent((event) => {
     const p = event.payload;
@@ -150,6 +168,23 @@ async function main() {
     }
     dragOver.value = p.type === "over" || p.type === "enter";
     if (p.type === "drop") void onDrop(p.paths);
+  });
+}
+
+/** The dataset worked on, by name (a computed string: unchanged by a list read again). */
+const workedOn = computed(() => current.value?.name ?? null);
+
+/**
+ * From here on, the screen shown and the dataset worked on (one the place knows, once the
+ * typing pauses) are kept for the next start.
+ */
+function rememberFromNowOn() {
+  effect(() => remember({ kind: "screen", value: screen.value }));
+  let pause: number | undefined;
+  effect(() => {
+    const name = workedOn.value;
+    window.clearTimeout(pause);
+    if (name) pause = window.setTimeout(() => remember({ kind: "dataset", value: name }), 800);
   });
 }
 

@@ -1,8 +1,8 @@
 // The window's shared state: the screen shown, the current exposure dataset (one source of truth
 // for the sidebar, the buttons and every screen), what the home folder holds, the confirmation
-// dialog and the startup notice. Each screen keeps its own state in its module.
+// dialog, the startup notice and what the window remembers between runs. Each screen keeps its own state in its module.
 import { computed, signal } from "@preact/signals";
-import { api, type AppInfo, type Connection, type ReferenceInfo, type RiskForm, type Thresholds } from "./api";
+import { api, type AppInfo, type Connection, type Recent, type ReferenceInfo, type RiskForm, type Remember, type Thresholds } from "./api";
 import { Defaulted } from "./defaulted";
 
 export type Screen = "start" | "check" | "history" | "risk" | "dataset" | "model" | "portfolio" | "settings" | "connection";
@@ -71,6 +71,21 @@ export function ask(c: Confirm) {
   confirm.value = c;
 }
 
+/** What the window remembers for the place worked on: the last screen, recent datasets and folders. */
+export const recent = signal<Recent | null>(null);
+
+export async function refreshRecent() {
+  recent.value = await api.recent();
+}
+
+/**
+ * Notes a screen shown, a dataset worked on or a folder scanned, and reads the lists again. The
+ * memory is a convenience: when it cannot be written, the work goes on and the console says why.
+ */
+export function remember(what: Remember) {
+  api.remember(what).then(refreshRecent).catch((e) => console.warn("Riskdesk cannot remember", what, e));
+}
+
 async function refreshInfo() {
   info.value = await api.appInfo();
 }
@@ -116,8 +131,16 @@ export async function switchPlace(change: () => Promise<Connection>) {
   datasetInput.reset(datasetInput.value);
   place.value = await change();
   revision.value += 1;
-  await refreshAll();
+  await Promise.all([refreshAll(), refreshRecent()]);
+  datasetInput.offer(datasetByPlace.get(placeName.value) ?? reopened() ?? "My-Exposures");
+}
+
+/**
+ * The dataset to reopen in the place worked on: the one last worked on there (if it still
+ * exists), else one with staged names, else the first.
+ */
+export function reopened(): string | undefined {
   const datasets = info.value?.datasets ?? [];
-  const remembered = datasetByPlace.get(placeName.value);
-  datasetInput.offer(remembered ?? (datasets.find((d) => d.staged > 0) ?? datasets[0])?.name ?? "My-Exposures");
+  const last = recent.value?.datasets.find((name) => datasets.some((d) => d.name === name));
+  return last ?? (datasets.find((d) => d.staged > 0) ?? datasets[0])?.name;
 }

@@ -243,3 +243,19 @@ test("model settings: only what differs from the engine's defaults, constraints 
   assert.match(bad[1], /factor volatility half-life/);
   assert.match(bad[2], /Newey–West lags/);
 });
+
+const recent = await load("src/recent.ts");
+
+test("recent datasets: those still in the place, not the current one, at most a few", () => {
+  assert.deepEqual(recent.otherDatasets(["A", "Gone", "B", "C", "D"], ["A", "B", "C", "D"], "A", 2), ["B", "C"]);
+  assert.deepEqual(recent.otherDatasets(["A"], ["A"], "A", 3), []);
+  assert.deepEqual(recent.otherDatasets([], ["A"], "", 3), []);
+});
+
+test("recent folders: their names, with as much of the path as tells two alike apart", () => {
+  assert.deepEqual(recent.folderLabels(["/data/June", "/data/July/"]), ["June", "July"]);
+  assert.deepEqual(recent.folderLabels(["/data/2025/June", "/data/2026/June", "/x/July"]), ["2025/June", "2026/June", "July"]);
+  assert.deepEqual(recent.folderLabels(["/a/x", "/b/a/x"]), ["a/x", "b/a/x"]);
+  assert.deepEqual(recent.folderLabels(["/"]), ["/"]);
+  assert.deepEqual(recent.folderLabels(["C:\\q\\June", "/home/q/June"]), ["C:/q/June", "home/q/June"]);
+});

@@ -5,7 +5,8 @@ import { useEffect } from "preact/hooks";
 import { api, type ScanReport } from "../api";
 import { Action } from "../action";
 import { bytes, count, int } from "../format";
-import { current, dataset, datasetInput, go, info, refreshAll, revision } from "../store";
+import { folderLabels } from "../recent";
+import { current, dataset, datasetInput, go, info, recent, refreshAll, refreshRecent, remember, revision } from "../store";
 import { Outcome } from "../ui";
 import { stagePaths } from "./check/stage";
 
@@ -30,14 +31,28 @@ const scanning = new Action();
 const staging = new Action();
 const demo = new Action();
 
+/** Shows a folder's scan, and keeps the folder among the recent ones. */
+function showScan(report: ScanReport) {
+  batch(() => {
+    scan.value = report;
+    dropped.value = [];
+    scanning.error.value = null;
+  });
+  remember({ kind: "folder", value: report.folder });
+}
+
 async function scanFolder(path: string) {
   const report = await scanning.run("Scanning", () => api.scan(path, dataset.value || null), { progress: "plain" });
-  if (report) {
-    batch(() => {
-      scan.value = report;
-      dropped.value = [];
-    });
-  }
+  if (report) showScan(report);
+}
+
+/** Takes a folder that is gone off the recent folders. */
+async function forgetFolder(path: string) {
+  await scanning.run("Forgetting the folder", async () => {
+    await api.forgetFolder(path);
+    await refreshRecent();
+    return true;
+  }, { progress: "none" });
 }
 
 let rescanSeq = 0;
@@ -65,12 +80,7 @@ export async function onDrop(paths: string[]) {
   go("start");
   if (paths.length === 1) {
     try {
-      const report = await api.scan(paths[0], dataset.value || null);
-      batch(() => {
-        scan.value = report;
-        dropped.value = [];
-        scanning.error.value = null;
-      });
+      showScan(await api.scan(paths[0], dataset.value || null));
       return;
     } catch {
       // Not a folder: stage the file itself.
@@ -98,6 +108,24 @@ export async function tryDemo(action: Action = demo) {
   }
   go("start");
   await scanFolder(folder);
+}
+
+/** The folders scanned before, the latest first: one click scans one again. */
+function RecentFolders() {
+  const folders = recent.value?.folders ?? [];
+  if (folders.length === 0) return null;
+  const labels = folderLabels(folders.map((f) => f.path));
+  return (
+    <div class="recent-folders" id="recent-folders">
+      <span class="muted">Recent:</span>
+      {folders.map((f, i) => f.present
+        ? <button key={f.path} class="chip" title={`Scan ${f.path}`} onClick={() => void scanFolder(f.path)}>{labels[i]}</button>
+        : <span key={f.path} class="chip gone" title={`${f.path} is not there any more`}>
+            <s>{labels[i]}</s>
+            <button class="chipx" aria-label={`Forget ${f.path}`} title="Forget this folder" onClick={() => void forgetFolder(f.path)}>×</button>
+          </span>)}
+    </div>
+  );
 }
 
 function ScanCard({ s }: { s: ScanReport }) {
@@ -165,6 +193,7 @@ export function UploadScreen() {
           <button class="primary" id="choose-folder" onClick={() => void chooseFolder()}>Choose folder…</button>
           <button id="demo" onClick={() => void tryDemo()}>Try with demo data</button>
         </div>
+        <RecentFolders />
       </div>
       <Outcome action={scanning} id="scan" />
       <Outcome action={demo} id="demo" />
