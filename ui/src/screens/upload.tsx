@@ -200,7 +200,7 @@ export function UploadScreen() {
       {here && here.staged > 0 && !s
         ? <section class="card" id="waiting">
             <p>
-              {`${count(here.staged, "staged name")} in ${here.name} wait to be checked and committed. `}
+              {`${count(here.staged, "staged name")} in ${here.name} ${here.staged === 1 ? "waits" : "wait"} to be checked and committed. `}
               <button id="check-waiting" onClick={() => go("check")}>Check them ›</button>
             </p>
           </section>
