@@ -237,6 +237,11 @@ fn commit_when_checked(s: &Session) {
     s.click_when_ready("#commit");
 }
 
+/// Waits until no element matches `css`.
+fn wait_gone(s: &Session, css: &str) {
+    s.wait(&format!("`{css}` to go"), |s| Ok(s.find(css)?.is_none().then_some(())));
+}
+
 /// Waits until the control `css` exists and is enabled.
 fn wait_enabled(s: &Session, css: &str) {
     s.wait(&format!("`{css}` to be enabled"), |s| {
@@ -578,8 +583,14 @@ fn upload_check_commit_and_build_a_risk_dataset() {
     s.wait_text("#detail tr.selected", "2025-05-03");
     shot(&s, "02-check.png");
 
-    // Wipe the last day (ticked, then confirmed): four staged rows remain.
+    // Wipe the last day (ticked, then confirmed): four staged rows remain. Enter on the question
+    // cancels it (Cancel is its focused button): nothing is wiped.
     s.click_when_ready("#wipe-exposures_2025-05-05");
+    s.click_when_ready("#wipe");
+    s.wait_for("#confirm");
+    press(&s, ENTER);
+    wait_gone(&s, "#confirm");
+    assert_eq!(s.table_rows("#detail tbody tr").len(), 5, "Enter on the wipe's question wiped");
     s.click_when_ready("#wipe");
     s.click_when_ready("#confirm");
     s.wait_count("#detail tbody tr", "4 rows", |n| n == 4);
@@ -891,7 +902,15 @@ fn the_defects_a_user_found_stay_fixed() {
     s.click_when_ready("#delete-risk-Risk-A");
     s.click_when_ready("#confirm");
     s.wait_text("#risk-datasets-done", "Risk-A");
+    // Destroying asks for the name typed: Enter alone destroys nothing.
     s.click_when_ready("#destroy-Desk-A");
+    s.wait_for("#confirm-typed");
+    press(&s, ENTER);
+    keys_into(&s, "#confirm-typed", "Desk-");
+    press(&s, ENTER);
+    let confirm = s.wait_for("#confirm");
+    assert!(!s.enabled(&confirm).unwrap_or(true), "Destroy is enabled before the name is typed");
+    keys_into(&s, "#confirm-typed", "A");
     s.click_when_ready("#confirm");
     s.wait_text("#exposure-datasets-done", "Desk-A");
 
@@ -1003,11 +1022,19 @@ fn sanity_checks_flag_the_bad_days() {
     s.click_when_ready("#thresholds-reset");
     s.click_when_ready("#nav-check");
     s.wait_text("#findings-list", "stale_day");
-    // Commit asks about the failing checks first, then as usual.
+    // The commit's confirmation lists the failing checks; Enter cancels it, and it commits only
+    // once they are acknowledged.
     commit_when_checked(&s);
-    s.wait_text("#confirm-text", "stale_day on 2025-05-06");
-    s.click_when_ready("#confirm");
+    s.wait_text("#confirm-list", "stale_day on 2025-05-06");
     s.wait_text("#confirm-text", "mode append");
+    press(&s, ENTER);
+    wait_gone(&s, "#confirm");
+    assert!(s.find("#committed").ok().flatten().is_none(), "Enter on the commit over failing checks committed");
+    s.click_when_ready("#commit");
+    s.wait_text("#confirm-list", "stale_day on 2025-05-06");
+    let confirm = s.wait_for("#confirm");
+    assert!(!s.enabled(&confirm).unwrap_or(true), "the commit over failing checks is enabled before they are acknowledged");
+    s.click_when_ready("#confirm-ack");
     s.click_when_ready("#confirm");
     s.wait_text("#committed", "version 1");
 
@@ -1025,10 +1052,11 @@ fn sanity_checks_flag_the_bad_days() {
     wait_checks_done(&s);
     pick_with_mouse(&s, "#mode", 1);
     commit_when_checked(&s);
-    s.click_when_ready("#confirm");
     s.wait_text("#confirm-text", "It replaces 8 committed dates");
     s.wait_text("#confirm-table", "2025-05-03");
+    s.wait_for("#confirm-list");
     shot(&s, "14-commit-replaces.png");
+    s.click_when_ready("#confirm-ack");
     s.click_when_ready("#confirm");
     s.wait_text("#committed", "version 2");
     s.click_when_ready("#nav-history");

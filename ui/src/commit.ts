@@ -1,8 +1,8 @@
 // What a commit asks before it runs, in words: the question while the checks that read the data
-// still run, the one naming failing checks, and the confirmation with the mode's description and
+// still run, and the confirmation (with the failing checks to acknowledge) with the mode's description and
 // the committed dates it replaces. Pure functions, unit-tested.
 import { COMMIT_MODES, type CommitMode, type DateReplacement } from "./bindings";
-import { count, listSome } from "./format";
+import { count, int, listSome } from "./format";
 
 /** A question for the confirmation dialog: its title, its text and the confirm button's label. */
 interface Question { title: string; text: string; action: string }
@@ -17,12 +17,15 @@ export function stillCheckingQuestion(fails: string[]): Question {
   };
 }
 
-/** Asked when checks fail on the staged data (`fails`, one line each). */
-export function failingQuestion(fails: string[]): Question {
+/**
+ * What the commit's confirmation adds when checks fail on the staged data (`fails`, one line
+ * each): every failing check listed, and a box to tick to commit over them.
+ */
+export function failingAcknowledgement(fails: string[]): { list: { head: string; lines: string[] }; acknowledge: string } {
+  const n = fails.length;
   return {
-    title: `${count(fails.length, "check fails", "checks fail")} on the staged data`,
-    text: `${listSome(fails, 6)}. Commit anyway?`,
-    action: "Commit anyway…",
+    list: { head: `${count(n, "check fails", "checks fail")} on the staged data`, lines: fails },
+    acknowledge: n === 1 ? "Commit over this failing check" : `Commit over these ${int(n)} failing checks`,
   };
 }
 

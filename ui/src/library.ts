@@ -62,6 +62,7 @@ export function destroyDataset(action: Action, name: string, after?: () => void)
     text: `${name} and all it holds, ${what}, are deleted for good; nothing of it can be read back. Risk datasets already built from it are not deleted. This cannot be undone.`,
     action: `Destroy ${name}`,
     danger: true,
+    typed: name,
     run: () => void (async () => {
       const done = await action.run(`Destroying ${name}`, () => api.destroyDataset(name), { progress: "none", done: () => `Destroyed ${name}.` });
       if (done !== undefined) {

@@ -54,12 +54,16 @@ interface Confirm {
   /** The confirm button's label. */
   action: string;
   run: () => void;
-  /** A destructive action: the confirm button is red. */
+  /** A destructive action: the confirm button is red, and Cancel is the focused button (Enter cancels). */
   danger?: boolean;
-  /** Cancel is the focused button (Enter cancels): for what cannot be undone. */
-  cancelFirst?: boolean;
   /** A small table under the text (e.g. what a commit replaces). */
   table?: { head: string[]; rows: string[][]; more?: string };
+  /** Lines listed in full under the text, under their heading (the failing checks a commit goes over). */
+  list?: { head: string; lines: string[] };
+  /** A box to tick before the confirm button works: an explicit acknowledgement (of `list`). */
+  acknowledge?: string;
+  /** A text to type, exactly, before the confirm button works (the name of what is destroyed). */
+  typed?: string;
 }
 export const confirm = signal<Confirm | null>(null);
 

@@ -74,14 +74,27 @@ export function ConfirmDialog() {
   const c = confirm.value;
   const button = useRef<HTMLButtonElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
+  const typedField = useRef<HTMLInputElement>(null);
+  const [ticked, setTicked] = useState(false);
+  const [typed, setTyped] = useState("");
+  // A new question starts unticked and untyped, with the safe choice focused: what destroys or
+  // goes over failures is never one Enter away.
   useEffect(() => {
-    if (c) (c.cancelFirst ? cancel : button).current?.focus();
+    setTicked(false);
+    setTyped("");
+    if (c) (c.typed !== undefined ? typedField : c.danger || c.acknowledge ? cancel : button).current?.focus();
   }, [c]);
   if (!c) return null;
   const close = () => (confirm.value = null);
+  const ready = (!c.acknowledge || ticked) && (c.typed === undefined || typed === c.typed);
+  const go = () => {
+    if (!ready) return;
+    confirm.value = null;
+    c.run();
+  };
   return (
     <div class="overlay" onClick={(e) => { if (e.target === e.currentTarget) close(); }} onKeyDown={(e) => { if (e.key === "Escape") close(); }}>
-      <div class={c.table ? "dialog wide" : "dialog"} role="dialog" aria-modal="true" aria-labelledby="confirm-title">
+      <div class={c.table || c.list ? "dialog wide" : "dialog"} role="dialog" aria-modal="true" aria-labelledby="confirm-title">
         <h2 id="confirm-title">{c.title}</h2>
         <p id="confirm-text">{c.text}</p>
         {c.table
@@ -93,9 +106,29 @@ export function ConfirmDialog() {
               {c.table.more ? <p class="muted">{c.table.more}</p> : null}
             </div>
           : null}
+        {c.list
+          ? <div class="dialoglist" id="confirm-list">
+              <h3>{c.list.head}</h3>
+              <ul>{c.list.lines.map((line, i) => <li key={i}>{line}</li>)}</ul>
+            </div>
+          : null}
+        {c.acknowledge
+          ? <label class="acknowledge">
+              <input type="checkbox" id="confirm-ack" checked={ticked} onChange={(e) => setTicked(e.currentTarget.checked)} />
+              {c.acknowledge}
+            </label>
+          : null}
+        {c.typed !== undefined
+          ? <label class="typed">
+              {"Type "}<code>{c.typed}</code>{" to confirm:"}
+              <input id="confirm-typed" ref={typedField} value={typed} spellcheck={false} autocomplete="off"
+                onInput={(e) => setTyped(e.currentTarget.value)}
+                onKeyDown={(e) => { if (e.key === "Enter") go(); }} />
+            </label>
+          : null}
         <div class="actions right">
           <button id="confirm-cancel" ref={cancel} onClick={close}>Cancel</button>
-          <button class={c.danger ? "primary danger" : "primary"} id="confirm" ref={button} onClick={() => { confirm.value = null; c.run(); }}>{c.action}</button>
+          <button class={c.danger ? "primary danger" : "primary"} id="confirm" ref={button} disabled={!ready} onClick={go}>{c.action}</button>
         </div>
       </div>
     </div>

@@ -203,15 +203,19 @@ test("a replaced date whose factors do not move says so", () => {
   assert.deepEqual(t.rows[0].slice(2), ["unchanged", "unchanged"]);
 });
 
-test("a commit asks first while the checks still run, then names the failing checks, then confirms with the mode's description", () => {
+test("a commit asks first while the checks still run, then confirms with the mode's description and the failing checks to acknowledge", () => {
   const running = commit.stillCheckingQuestion([]);
   assert.equal(running.text, "Missing and duplicate dates and coverage are checked; the checks that read the data have not finished. Commit without waiting for them?");
   assert.equal(running.action, "Commit without waiting…");
   assert.match(commit.stillCheckingQuestion(["missing_day on 2025-05-03"]).text, /finished\. Already failing: missing_day on 2025-05-03\. Commit without/);
-  const failing = commit.failingQuestion(["stale_day on 2025-05-10", "outliers on 2025-05-11 (style.Size)"]);
-  assert.equal(failing.title, "2 checks fail on the staged data");
-  assert.equal(failing.text, "stale_day on 2025-05-10, outliers on 2025-05-11 (style.Size). Commit anyway?");
-  assert.equal(commit.failingQuestion(["stale_day on 2025-05-10"]).title, "1 check fails on the staged data");
+  const lines = Array.from({ length: 1200 }, (_, i) => `outliers on day ${i}`);
+  const failing = commit.failingAcknowledgement(lines);
+  assert.equal(failing.list.head, "1,200 checks fail on the staged data");
+  assert.equal(failing.list.lines.length, 1200, "every failing check is listed");
+  assert.equal(failing.acknowledge, "Commit over these 1,200 failing checks");
+  const one = commit.failingAcknowledgement(["stale_day on 2025-05-10"]);
+  assert.equal(one.list.head, "1 check fails on the staged data");
+  assert.equal(one.acknowledge, "Commit over this failing check");
   const append = commit.commitQuestion("E", 1200, 1, "append", 0);
   assert.equal(append.title, "Commit to E?");
   assert.equal(append.action, "Commit (append)");

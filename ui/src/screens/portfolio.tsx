@@ -215,7 +215,6 @@ async function save(replace: boolean) {
       text: `A portfolio named ${name} is saved already. Its holdings are replaced by the ${count(holdings.holdings.length, "holding")} of ${sideLabel(portfolio.value)}.`,
       action: "Replace",
       danger: true,
-      cancelFirst: true,
       run: () => void save(true),
     });
     return;
@@ -236,7 +235,6 @@ function remove(name: string) {
     text: "Its holdings are deleted from where the app works (files you exported stay). This cannot be undone.",
     action: "Delete",
     danger: true,
-    cancelFirst: true,
     run: () => void (async () => {
       const gone = await storing.run(`Deleting ${name}`, () => api.deletePortfolio(name), { progress: "none", done: () => `Deleted saved portfolio ${name}.` });
       if (gone === undefined) return;

@@ -1,33 +1,31 @@
-// Committing from the Check screen: a question first while checks still run or fail, then the
-// confirmation naming the mode and the committed dates it replaces, then the commit.
+// Committing from the Check screen: a question first while checks still run, then the
+// confirmation naming the mode, the committed dates it replaces and the failing checks to
+// acknowledge, then the commit.
 import { batch } from "@preact/signals";
 import { api, type DateReplacement } from "../../api";
 import type { CommitMode } from "../../bindings";
-import { commitQuestion, failingQuestion, replacementRows, stillCheckingQuestion } from "../../commit";
+import { commitQuestion, failingAcknowledgement, replacementRows, stillCheckingQuestion } from "../../commit";
 import { failLines } from "../../findings";
 import { ask, dataset } from "../../store";
 import { afterChange, checkingAll, committed, committing, detail, dropLoad, findings, mode, staged, wipe, wiping } from "./state";
 
-/** Commit…: asks about checks still running or failing first, then for the confirmation. */
+/**
+ * Commit…: while checks still run, asks whether to commit without waiting for them; then the
+ * confirmation, which lists the failing checks (if any) and asks to acknowledge them.
+ */
 export function askCommit() {
-  const fails = failLines(findings.value);
   if (checkingAll.value) {
     ask({
-      ...stillCheckingQuestion(fails),
+      ...stillCheckingQuestion(failLines(findings.value)),
       danger: true,
-      // The checks may have finished meanwhile: then their fails are asked about as usual.
-      run: () => window.setTimeout(() => void (checkingAll.value ? confirmCommit() : askCommit()), 0),
+      run: () => window.setTimeout(() => void confirmCommit(), 0),
     });
-    return;
-  }
-  if (fails.length > 0) {
-    ask({ ...failingQuestion(fails), danger: true, run: () => window.setTimeout(() => void confirmCommit(), 0) });
     return;
   }
   void confirmCommit();
 }
 
-/** Asks for the confirmation, with the committed dates the chosen mode replaces. */
+/** Asks for the confirmation, with the committed dates the chosen mode replaces and the failing checks. */
 async function confirmCommit() {
   const ds = dataset.value;
   const m = mode.value;
@@ -39,8 +37,11 @@ async function confirmCommit() {
     committing.fail(e);
     return;
   }
+  // The checks known now (those still running may have finished meanwhile).
+  const fails = failLines(findings.value);
   ask({
     ...commitQuestion(ds, detail.value.length, dates, m, replaced.length),
+    ...(fails.length > 0 ? { ...failingAcknowledgement(fails), danger: true } : {}),
     table: replaced.length > 0 ? replacementRows(replaced) : undefined,
     run: () => void doCommit(ds, m),
   });

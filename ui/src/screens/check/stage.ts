@@ -35,6 +35,7 @@ export async function stagePaths(action: Action, paths: string[]) {
       title: `Replace staged files in ${ds}?`,
       text: `${replaceQuestion(differ)} ${listSome(differ.map((r) => r.name), 5)}.`,
       action: `Replace ${count(differ.length, "file")}`,
+      danger: true,
       run: () => void replaceStaged(ds, paths),
     });
   }
