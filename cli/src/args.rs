@@ -544,6 +544,17 @@ pub enum Upload {
         #[arg(long)]
         json: bool,
     },
+    /// Make a new version whose data is that of an earlier version (history stays append-only:
+    /// nothing is deleted; staged names are left as they are).
+    Revert {
+        #[command(flatten)]
+        d: DatasetArg,
+        /// The version to go back to.
+        #[arg(long)]
+        to: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// What changed between two versions: dates added, removed and changed; per factor the values
     /// added, removed and changed, with the largest change.
     Diff {

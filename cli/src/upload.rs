@@ -42,6 +42,20 @@ pub fn run(backend: &dyn Backend, cmd: Upload) -> Result<ExitCode> {
                 print_impact(&impact)?;
             }
         }
+        Upload::Revert { d, to, json } => {
+            let result = backend.revert(&d.dataset, to)?;
+            if json {
+                print_json(&result)?;
+            } else {
+                println!(
+                    "Reverted {} to version {to} as version {}: it holds {} rows over {} dates, as version {to} did.",
+                    d.dataset,
+                    result.version,
+                    thousands(result.rows),
+                    result.dates
+                );
+            }
+        }
         Upload::Commit { d, mode, names, json } => {
             let mode = CommitMode::parse(&mode)?;
             let result = with_progress(|p| backend.commit(&d.dataset, mode, names.as_deref(), p))?;

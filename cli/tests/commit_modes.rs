@@ -139,3 +139,41 @@ fn a_refused_commit_counts_every_conflicting_key_not_just_the_sample() {
     assert!(err.contains("commit refused: 30 conflicting keys in"), "{err}");
     assert_eq!(err.matches("already holds").count(), 20, "a sample of 20 keys per date is listed");
 }
+
+#[test]
+fn a_revert_is_a_new_version_with_the_old_data_byte_for_byte() {
+    let env = Env::new();
+    base(&env); // versions 1 and 2
+    stage_commit(&env, "u_2025-05-01.csv", &[("2025-05-01", "B", "style", "Size", 7.5)], "upsert");
+    stage_commit(&env, "o_2025-05-03.csv", &[("2025-05-03", "C", "style", "Size", 4.0)], "overwrite");
+    let export = |version: Option<&str>| {
+        let mut args = vec!["upload", "data", "-d", D, "--format", "parquet"];
+        args.extend(version.map(|v| ["--version", v]).into_iter().flatten());
+        env.run(&args).stdout
+    };
+    let (v2, v4) = (export(Some("2")), export(None));
+    assert_ne!(v2, v4);
+    // A name staged meanwhile stays staged.
+    let pending = env.file("in", "p_2025-05-04.csv", long_csv(&[("2025-05-04", "A", "style", "Size", 1.0)]));
+    env.ok(&["upload", "stage", "-d", D, s(&pending)]);
+
+    let out = env.ok(&["upload", "revert", "-d", D, "--to", "2"]);
+    assert!(out.contains("Reverted Mine to version 2 as version 5: it holds 3 rows over 2 dates"), "{out}");
+    // The new latest version's data is version 2's, to the byte; the versions between are kept.
+    assert_eq!(export(None), v2);
+    assert_eq!(export(Some("5")), v2);
+    assert_eq!(export(Some("4")), v4);
+    let history = env.json(&["upload", "history", "-d", D, "--json"]);
+    let last = &history.as_array().unwrap()[4];
+    assert_eq!((last["version"].as_u64(), last["mode"].as_str()), (Some(5), Some("revert to 2")), "{history}");
+    assert_eq!(env.json(&["upload", "staged", "-d", D, "--json"])[0]["name"], "p_2025-05-04");
+    let diff = env.json(&["upload", "diff", "-d", D, "--from", "2", "--to", "5", "--format", "json"]);
+    assert_eq!(diff["rows_changed"], 0, "{diff}");
+
+    // The latest version, and versions that do not exist, are refused with the versions there are.
+    let err = env.fails(&["upload", "revert", "-d", D, "--to", "5"]);
+    assert!(err.contains("version 5 is the latest version of dataset 'Mine' already"), "{err}");
+    let err = env.fails(&["upload", "revert", "-d", D, "--to", "9"]);
+    assert!(err.contains("dataset 'Mine' has no version 9: its versions are 1 to 5") && err.contains("code: invalid_input"), "{err}");
+    assert_eq!(env.json(&["upload", "history", "-d", D, "--json"]).as_array().unwrap().len(), 5);
+}

@@ -10,8 +10,9 @@ use std::process::{Command, Stdio};
 
 use common::{Env, stderr, stdout};
 
-/// The walk-through's steps (`scripts/walkthrough`) after the local ones (demo files, batch).
-fn walkthrough(zip: &str, settings: &str, model: &str) -> Vec<Vec<String>> {
+/// The walk-through's steps (`scripts/walkthrough`) after the local ones (demo files, batch),
+/// then a second version from `extra` and a revert to the first.
+fn walkthrough(zip: &str, settings: &str, model: &str, extra: &str) -> Vec<Vec<String>> {
     let steps: Vec<Vec<&str>> = vec![
         vec!["upload", "stage", "--dataset", "My-Exposures", zip],
         vec!["upload", "summary", "--dataset", "My-Exposures", "--staging", "--detail"],
@@ -31,6 +32,11 @@ fn walkthrough(zip: &str, settings: &str, model: &str) -> Vec<Vec<String>> {
         vec!["riskmodels", "r2", "My-Model", "--format", "csv"],
         vec!["riskmodels", "covariance", "My-Model", "--date", "2025-05-05", "--format", "csv"],
         vec!["riskmodels", "specific-risk", "My-Model", "--date", "2025-05-05", "--format", "csv"],
+        vec!["upload", "stage", "--dataset", "My-Exposures", extra],
+        vec!["upload", "commit", "--dataset", "My-Exposures", "--mode", "upsert"],
+        vec!["upload", "revert", "--dataset", "My-Exposures", "--to", "1"],
+        vec!["upload", "diff", "--dataset", "My-Exposures", "--from", "1", "--to", "3", "--format", "json"],
+        vec!["upload", "history", "--dataset", "My-Exposures", "--json"],
     ];
     steps.into_iter().map(|s| s.into_iter().map(str::to_owned).collect()).collect()
 }
@@ -75,6 +81,7 @@ fn the_walkthrough_against_a_server_prints_what_it_prints_on_a_home_folder() {
             "region_factor_group": "region", "style_factor_fill_miss": true}], "trim_start_date": "2025-05-01"}"#,
     );
     let model = files.file("settings", "model.json", r#"{"risk_dataset": "My-Risk-Dataset"}"#);
+    let extra = files.file("extra", "x_2025-05-02.csv", common::long_csv(&[("2025-05-02", "NEW1", "style", "Size", 0.5)]));
 
     let local = Env::new();
     let server = Env::new();
@@ -82,7 +89,7 @@ fn the_walkthrough_against_a_server_prints_what_it_prints_on_a_home_folder() {
     let key = server.ok(&["keys", "create", "--user", "q@example.com", "--scope", "admin"]).lines().last().unwrap().to_owned();
     let served = server.serve();
     let client = Env::new(); // a home that must stay untouched: the work happens on the server
-    for step in walkthrough(zip.to_str().unwrap(), settings.to_str().unwrap(), model.to_str().unwrap()) {
+    for step in walkthrough(zip.to_str().unwrap(), settings.to_str().unwrap(), model.to_str().unwrap(), extra.to_str().unwrap()) {
         let args: Vec<&str> = step.iter().map(String::as_str).collect();
         let here = local.ok(&args);
         let mut remote_args = vec!["--endpoint", served.url.as_str(), "--api-key", key.as_str()];
@@ -91,6 +98,11 @@ fn the_walkthrough_against_a_server_prints_what_it_prints_on_a_home_folder() {
         assert_eq!(without_times(&there), without_times(&here), "riskdesk {}", args.join(" "));
     }
     assert!(!client.home().join("catalog.sqlite").exists(), "the remote run wrote to the local home");
+    // The revert made version 3 with version 1's data, on both.
+    let history = local.ok(&["upload", "history", "--dataset", "My-Exposures", "--json"]);
+    assert!(history.contains("revert to 1"), "{history}");
+    let diff = local.ok(&["upload", "diff", "--dataset", "My-Exposures", "--from", "1", "--to", "3", "--format", "json"]);
+    assert!(diff.contains("\"rows_changed\": 0"), "{diff}");
     // The server's home holds what the local run made.
     let listed = |env: &Env| without_times(&env.ok(&["riskdatasets", "list", "--json"]));
     assert_eq!(listed(&server), listed(&local));

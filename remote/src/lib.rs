@@ -31,8 +31,8 @@ use riskdesk::riskmodel::{DateFrame, FactorCovariance, ModelFrame, ModelImpact, 
 use riskdesk::scan::FileStatus;
 use riskdesk::table::{Format, Table};
 use riskdesk::uploader::{
-    Column, CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult,
-    VersionDiff, VersionInfo,
+    Column, CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RevertResult, RowChanges, StagedSummary,
+    StagingResult, VersionDiff, VersionInfo,
 };
 use riskdesk::{Backend, Progress, Result};
 use serde::de::DeserializeOwned;
@@ -249,6 +249,10 @@ impl Backend for RemoteBackend {
         // A read, though a POST: retried like the other reads.
         let accepted = self.http.send_idempotent(|| self.http.request(Method::POST, &path).json(&body).query(&version))?;
         Self::table(self.http.task(accepted, "dataframe", progress)?)
+    }
+
+    fn revert(&self, dataset: &str, to: u32) -> Result<RevertResult> {
+        self.quick(Call::Revert { dataset: dataset.into(), to })
     }
 
     fn destroy(&self, dataset: &str) -> Result<()> {

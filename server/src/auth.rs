@@ -132,6 +132,7 @@ pub(crate) const CALLS: &[(&str, Scope, Option<&str>)] = &[
     ("staged_day", Read, None),
     ("staged_factor", Read, None),
     ("wipe_staging", Write, None),
+    ("revert", Write, None),
     ("commit_preview", Read, None),
     ("commit", Write, None),
     ("version_history", Read, None),

@@ -31,8 +31,8 @@ use crate::riskdataset::{CreationReport, Description, RiskDatasetInfo, RiskDatas
 use crate::riskmodel::{DateFrame, FactorCovariance, ModelFrame, ModelImpact, RiskModelInfo, RiskModelSettings, SpecificRisk};
 use crate::scan::FileStatus;
 use crate::uploader::{
-    CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult, VersionDiff,
-    VersionInfo,
+    CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RevertResult, RowChanges, StagedSummary, StagingResult,
+    VersionDiff, VersionInfo,
 };
 use crate::{Error, Result};
 
@@ -136,6 +136,8 @@ calls! {
     /// Commits staged names (all when `null`) with a mode into a new version.
     Commit { dataset: String, mode: CommitMode, names: Option<Vec<String>> } -> CommitResult =
         |b, p| b.commit(dataset, *mode, names.as_deref(), p);
+    /// A new version whose data is that of version `to`.
+    Revert { dataset: String, to: u32 } -> RevertResult = |b, _| b.revert(dataset, *to);
     /// Every version, oldest first.
     VersionHistory { dataset: String } -> Vec<VersionInfo> = |b, _| b.version_history(dataset);
     /// What changed from version `from` to version `to`.
@@ -232,6 +234,7 @@ impl Call {
             | Call::StagedDay { .. }
             | Call::StagedFactor { .. }
             | Call::WipeStaging { .. }
+            | Call::Revert { .. }
             | Call::CommitPreview { .. }
             | Call::VersionHistory { .. }
             | Call::DataSummary { .. }
@@ -263,6 +266,7 @@ impl Call {
             Call::CreateDataset { .. }
             | Call::WipeStaging { .. }
             | Call::Commit { .. }
+            | Call::Revert { .. }
             | Call::Destroy { .. }
             | Call::DemoReference { .. }
             | Call::DeleteReference { .. }

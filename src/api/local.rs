@@ -18,8 +18,8 @@ use crate::scan::FileStatus;
 use crate::store::{Embedded, Home, Storage};
 use crate::table::{Format, Table};
 use crate::uploader::{
-    Column, CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, DiffCounts, RowChanges, StagedSummary,
-    StagingResult, VersionDiff, VersionInfo,
+    Column, CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, DiffCounts, RevertResult, RowChanges,
+    StagedSummary, StagingResult, VersionDiff, VersionInfo,
 };
 use crate::{Error, Result};
 
@@ -291,6 +291,10 @@ impl Backend for LocalBackend {
             frame = frame.take(&filters.rows(&frame, progress)?);
         }
         Ok(Table::from_exposures(&frame, &columns, request.unique))
+    }
+
+    fn revert(&self, dataset: &str, to: u32) -> Result<RevertResult> {
+        self.with(|h| h.uploader(dataset)?.revert(to))
     }
 
     fn destroy(&self, dataset: &str) -> Result<()> {

@@ -40,8 +40,8 @@ use crate::riskmodel::{DateFrame, FactorCovariance, ModelFrame, ModelImpact, Ris
 use crate::scan::{FileStatus, ScanReport};
 use crate::table::{Format, Table};
 use crate::uploader::{
-    Column, CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RowChanges, StagedSummary, StagingResult,
-    VersionDiff, VersionInfo,
+    Column, CommitMode, CommitResult, DatasetInfo, DateReplacement, DateSummary, DetailRow, RevertResult, RowChanges, StagedSummary,
+    StagingResult, VersionDiff, VersionInfo,
 };
 use crate::{Error, Result};
 
@@ -114,6 +114,10 @@ pub trait Backend: Send + Sync {
 
     /// Commits staged names (all when `None`) with a mode into a new version.
     fn commit(&self, dataset: &str, mode: CommitMode, names: Option<&[String]>, progress: &Progress<'_>) -> Result<CommitResult>;
+
+    /// A new version whose data is that of version `to` (history stays append-only; staged
+    /// names are left as they are).
+    fn revert(&self, dataset: &str, to: u32) -> Result<RevertResult>;
 
     /// Every version, oldest first.
     fn version_history(&self, dataset: &str) -> Result<Vec<VersionInfo>>;

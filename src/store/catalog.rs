@@ -519,7 +519,8 @@ pub struct VersionRow {
     pub version: u32,
     /// When it was committed, RFC 3339 UTC.
     pub created: String,
-    /// The name of the commit mode that made it (`append`, `upsert`, `overwrite_dates` or `overwrite`).
+    /// The name of the commit mode that made it (`append`, `upsert`, `overwrite_dates` or
+    /// `overwrite`), or `revert to N` for a revert to version N.
     pub mode: String,
     /// The staged names this commit committed, sorted (not every name whose data the version holds).
     pub committed_names: Vec<String>,

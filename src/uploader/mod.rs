@@ -8,6 +8,7 @@ mod commit;
 mod diff;
 pub mod filter;
 mod query;
+mod revert;
 mod stage;
 
 use std::collections::HashMap;
@@ -25,6 +26,7 @@ pub use check::{DateReplacement, FactorShift};
 pub use commit::{CommitMode, CommitResult};
 pub use diff::{DiffCounts, FactorDiff, RowChange, RowChanges, VersionDiff};
 pub use query::{Column, DateSummary, DetailRow, StagedSummary, VersionInfo};
+pub use revert::{RevertResult, revert_mode};
 
 /// What became of one name when staging.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
