@@ -45,7 +45,7 @@ const WORKFLOW_SHOTS: [&str; 12] = [
 ];
 
 /// The screenshots the sanity checks test writes.
-const CHECK_SHOTS: [&str; 3] = ["12-findings.png", "13-version-diff.png", "14-commit-replaces.png"];
+const CHECK_SHOTS: [&str; 4] = ["12-findings.png", "13-version-diff.png", "13b-reverted.png", "14-commit-replaces.png"];
 
 /// The screenshots the remote test writes.
 const REMOTE_SHOTS: [&str; 4] = ["16-connection.png", "17-remote-check.png", "18-remote-risk.png", "19-remote-dataset.png"];
@@ -235,6 +235,14 @@ fn wait_checks_done(s: &Session) {
 fn commit_when_checked(s: &Session) {
     wait_checks_done(s);
     s.click_when_ready("#commit");
+}
+
+/// Waits until the element with id `id` has the keyboard focus.
+fn wait_focus(s: &Session, id: &str) {
+    s.wait(&format!("#{id} to have the focus"), |s| {
+        let focused = s.execute("return document.activeElement ? document.activeElement.id : null;", json!([]))?;
+        Ok((focused.as_str() == Some(id)).then_some(()))
+    });
 }
 
 /// Waits until no element matches `css`.
@@ -587,7 +595,7 @@ fn upload_check_commit_and_build_a_risk_dataset() {
     // cancels it (Cancel is its focused button): nothing is wiped.
     s.click_when_ready("#wipe-exposures_2025-05-05");
     s.click_when_ready("#wipe");
-    s.wait_for("#confirm");
+    wait_focus(&s, "confirm-cancel");
     press(&s, ENTER);
     wait_gone(&s, "#confirm");
     assert_eq!(s.table_rows("#detail tbody tr").len(), 5, "Enter on the wipe's question wiped");
@@ -904,7 +912,7 @@ fn the_defects_a_user_found_stay_fixed() {
     s.wait_text("#risk-datasets-done", "Risk-A");
     // Destroying asks for the name typed: Enter alone destroys nothing.
     s.click_when_ready("#destroy-Desk-A");
-    s.wait_for("#confirm-typed");
+    wait_focus(&s, "confirm-typed");
     press(&s, ENTER);
     keys_into(&s, "#confirm-typed", "Desk-");
     press(&s, ENTER);
@@ -1027,6 +1035,7 @@ fn sanity_checks_flag_the_bad_days() {
     commit_when_checked(&s);
     s.wait_text("#confirm-list", "stale_day on 2025-05-06");
     s.wait_text("#confirm-text", "mode append");
+    wait_focus(&s, "confirm-cancel");
     press(&s, ENTER);
     wait_gone(&s, "#confirm");
     assert!(s.find("#committed").ok().flatten().is_none(), "Enter on the commit over failing checks committed");
@@ -1069,7 +1078,28 @@ fn sanity_checks_flag_the_bad_days() {
     }
     s.wait_text("#diff-rows", "2.5000");
     shot(&s, "13-version-diff.png");
+
+    // Revert to version 1 from History: the confirmation previews the change, with Cancel as the
+    // focused button (Enter cancels; the keys themselves are not sent here: after the native
+    // drop-down above, WebKitWebDriver delivers no more keys to this window); confirmed, version 3
+    // holds version 1's data.
+    s.click_when_ready("#revert-1");
+    s.wait_text("#confirm-text", "A new version 3 is made with the data of version 1");
+    s.wait_text("#confirm-text", "changes 1 date: 1 row added, removed or changed");
+    wait_focus(&s, "confirm-cancel");
+    s.click_when_ready("#confirm-cancel");
+    wait_gone(&s, "#confirm");
+    assert_eq!(s.table_rows("#history tbody tr").len(), 2, "Cancel on the revert's confirmation reverted");
+    s.click_when_ready("#revert-1");
+    s.click_when_ready("#confirm");
+    s.wait_text("#revert-done", "version 3 holds");
+    s.wait_count("#history tbody tr", "3 versions", |n| n == 3);
+    s.wait_text("#history", "revert to 1");
+    shot(&s, "13b-reverted.png");
     drop(s);
+    let home = riskdesk::LocalBackend::open(&home_dir).expect("open the home");
+    let dataset = home.datasets().expect("datasets")[0].name.clone();
+    assert_eq!(home.diff(&dataset, 1, 3).expect("diff").rows_changed, 0, "version 3 is not version 1's data");
 }
 
 /// Waits until the sidebar says the app works on `place` (read from the DOM: WebKitWebDriver

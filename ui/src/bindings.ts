@@ -50,6 +50,10 @@ commit_preview: { args: { dataset: string, mode: CommitMode }, reply: Array<Date
  */
 commit: { args: { dataset: string, mode: CommitMode, names: Array<string> | null }, reply: CommitResult },
 /**
+ * A new version whose data is that of version `to`.
+ */
+revert: { args: { dataset: string, to: number }, reply: RevertResult },
+/**
  * Every version, oldest first.
  */
 version_history: { args: { dataset: string }, reply: Array<VersionInfo> },
@@ -1579,6 +1583,23 @@ file_name: string,
  */
 reason: string, };
 export type Remember = { "kind": "screen", "value": string } | { "kind": "dataset", "value": string } | { "kind": "folder", "value": string };
+export type RevertResult = { 
+/**
+ * The new version's number.
+ */
+version: number, 
+/**
+ * The version whose data it holds.
+ */
+reverted_to: number, 
+/**
+ * Rows of the new version.
+ */
+rows: number, 
+/**
+ * Dates of the new version.
+ */
+dates: number, };
 export type RiskDatasetInfo = { 
 /**
  * The name the dataset is stored under.
@@ -2376,7 +2397,8 @@ version: number,
  */
 created: string, 
 /**
- * The name of the commit mode that made it (`append`, `upsert`, `overwrite_dates` or `overwrite`).
+ * The name of the commit mode that made it (`append`, `upsert`, `overwrite_dates` or
+ * `overwrite`), or `revert to N` for a revert to version N (see [`super::Uploader::revert`]).
  */
 mode: string, 
 /**

@@ -1,7 +1,7 @@
 // What a commit asks before it runs, in words: the question while the checks that read the data
 // still run, and the confirmation (with the failing checks to acknowledge) with the mode's description and
 // the committed dates it replaces. Pure functions, unit-tested.
-import { COMMIT_MODES, type CommitMode, type DateReplacement } from "./bindings";
+import { COMMIT_MODES, type CommitMode, type DateReplacement, type VersionDiff } from "./bindings";
 import { count, int, listSome } from "./format";
 
 /** A question for the confirmation dialog: its title, its text and the confirm button's label. */
@@ -63,4 +63,30 @@ export function replacementRows(dates: DateReplacement[], max = 10): { head: str
   });
   const more = dates.length > max ? `… and ${dates.length - max} more dates` : undefined;
   return { head: ["Date", "Assets", "Largest mean move", "Largest std move"], rows, more };
+}
+
+/**
+ * The confirmation of a revert of `dataset` (latest version `latest`) to version `to`, with the
+ * preview of what it changes (`diff`: from the latest version to `to`) and a table of the factors
+ * it changes.
+ */
+export function revertQuestion(dataset: string, to: number, latest: number, diff: VersionDiff): Question & { table?: { head: string[]; rows: string[][]; more?: string } } {
+  const dates = [
+    diff.dates_added.length > 0 ? `adds ${count(diff.dates_added.length, "date")}` : "",
+    diff.dates_removed.length > 0 ? `removes ${count(diff.dates_removed.length, "date")}` : "",
+    diff.dates_changed.length > 0 ? `changes ${count(diff.dates_changed.length, "date")}` : "",
+  ].filter((s) => s !== "");
+  const change = diff.rows_changed === 0
+    ? `Its data is the same as version ${latest}'s.`
+    : `Against version ${latest} it ${dates.length > 0 ? `${dates.join(", ")}: ` : ""}${count(diff.rows_changed, "row")} added, removed or changed.`;
+  const max = 10;
+  const rows = diff.factors.slice(0, max).map((f) => [`${f.factor_group}.${f.factor}`, int(f.added), int(f.removed), int(f.changed)]);
+  return {
+    title: `Revert ${dataset} to version ${to}?`,
+    text: `A new version ${latest + 1} is made with the data of version ${to}. Versions 1 to ${latest} stay readable and staged names stay staged. ${change}`,
+    action: `Revert to version ${to}`,
+    table: rows.length > 0
+      ? { head: ["Factor", "Added", "Removed", "Changed"], rows, more: diff.factors.length > max ? `and ${count(diff.factors.length - max, "other factor")}` : undefined }
+      : undefined,
+  };
 }

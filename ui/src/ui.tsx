@@ -2,7 +2,7 @@
 // bar, the confirmation dialog, the startup notice, form controls that keep their DOM element
 // across updates, the Float32 cell, and the copy handler for tables.
 import type { ComponentChildren } from "preact";
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { UiError } from "./api";
 import type { Action } from "./action";
 import { cellsText, type CopiedCell } from "./copy";
@@ -78,8 +78,9 @@ export function ConfirmDialog() {
   const [ticked, setTicked] = useState(false);
   const [typed, setTyped] = useState("");
   // A new question starts unticked and untyped, with the safe choice focused: what destroys or
-  // goes over failures is never one Enter away.
-  useEffect(() => {
+  // goes over failures is never one Enter away. (Focused as the dialog is put in the page, before
+  // any key reaches the button that opened it.)
+  useLayoutEffect(() => {
     setTicked(false);
     setTyped("");
     if (c) (c.typed !== undefined ? typedField : c.danger || c.acknowledge ? cancel : button).current?.focus();

@@ -263,3 +263,20 @@ test("recent folders: their names, with as much of the path as tells two alike a
   assert.deepEqual(recent.folderLabels(["/"]), ["/"]);
   assert.deepEqual(recent.folderLabels(["C:\\q\\June", "/home/q/June"]), ["C:/q/June", "home/q/June"]);
 });
+
+test("a revert's confirmation says what it makes and what it changes against the latest version", () => {
+  const diff = {
+    from: 3, to: 1, rows_changed: 1250, dates_unchanged: 18, dates_added: [], dates_removed: ["2025-06-02"], dates_changed: ["2025-05-03", "2025-05-04"],
+    factors: Array.from({ length: 12 }, (_, i) => ({ factor_group: "style", factor: `F${i}`, added: 0, removed: 1000, changed: i, largest_change: 1, largest_at: null })),
+  };
+  const q = commit.revertQuestion("Desk", 1, 3, diff);
+  assert.equal(q.title, "Revert Desk to version 1?");
+  assert.equal(q.action, "Revert to version 1");
+  assert.equal(q.text, "A new version 4 is made with the data of version 1. Versions 1 to 3 stay readable and staged names stay staged. Against version 3 it removes 1 date, changes 2 dates: 1,250 rows added, removed or changed.");
+  assert.equal(q.table.rows.length, 10);
+  assert.deepEqual(q.table.rows[0], ["style.F0", "0", "1,000", "0"]);
+  assert.equal(q.table.more, "and 2 other factors");
+  const same = commit.revertQuestion("Desk", 2, 3, { ...diff, rows_changed: 0, dates_removed: [], dates_changed: [], factors: [] });
+  assert.ok(same.text.endsWith("Its data is the same as version 3's."), same.text);
+  assert.equal(same.table, undefined);
+});

@@ -1,11 +1,12 @@
 // Screen 3, History: the current dataset's versions and the latest factor groups.
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { api, type History, type RowChanges, type VersionDiff } from "../api";
+import { api, call, type History, type RowChanges, type VersionDiff } from "../api";
 import { Action } from "../action";
 import { asUiError } from "../errors";
+import { revertQuestion } from "../commit";
 import { count, int, timestamp } from "../format";
-import { current, dataset, revision } from "../store";
+import { ask, current, dataset, revision, touched } from "../store";
 import { F32Cell, Outcome, Select } from "../ui";
 
 /** The history shown and the dataset it belongs to; `history` null: the dataset has no versions. */
@@ -19,6 +20,25 @@ const pick = signal<{ from: number; to: number } | null>(null);
 const compared = signal<{ dataset: string; diff: VersionDiff; rows: RowChanges; offset: number } | null>(null);
 const comparing = new Action();
 const ROWS = 50;
+/** Reverting to an earlier version (its preview first). */
+const reverting = new Action();
+
+/** Revert…: what it would change against the latest version, then the confirmation, then the revert. */
+async function askRevert(ds: string, to: number, latest: number) {
+  const diff = await reverting.run(`Comparing version ${to} with version ${latest}`, () => api.versionDiff(ds, latest, to), { progress: "plain" });
+  if (!diff) return;
+  ask({
+    ...revertQuestion(ds, to, latest, diff),
+    danger: true,
+    run: () => void (async () => {
+      const done = await reverting.run(`Reverting ${ds} to version ${to}`, () => call("revert", { dataset: ds, to }), {
+        progress: "none",
+        done: (r, took) => `Reverted ${ds} to version ${to} ${took}: version ${r.version} holds ${count(r.rows, "row")} over ${count(r.dates, "date")}, as version ${to} did.`,
+      });
+      if (done) await touched();
+    })(),
+  });
+}
 
 async function compare(ds: string, from: number, to: number, offset = 0) {
   const result = await comparing.run(
@@ -51,7 +71,7 @@ function CompareCard({ ds, versions }: { ds: string; versions: number[] }) {
         <Select id="diff-from" value={String(p.from)} options={options} onChange={(v) => (pick.value = { ...p, from: Number(v) })} />
         <label for="diff-to">to</label>
         <Select id="diff-to" value={String(p.to)} options={options} onChange={(v) => (pick.value = { ...p, to: Number(v) })} />
-        <button class="primary" id="diff-run" disabled={comparing.pending.value} onClick={() => void compare(ds, p.from, p.to)}>Compare</button>
+        <button class="primary" id="diff-run" disabled={comparing.pending.value || versions.length < 2} onClick={() => void compare(ds, p.from, p.to)}>Compare</button>
       </div>
       <Outcome action={comparing} id="diff" errorsOnly />
       {d
@@ -138,12 +158,13 @@ export function HistoryScreen() {
   useEffect(() => {
     void load(ds, known);
   }, [ds, known, rev]);
-  useEffect(() => () => [loading, comparing].forEach((a) => a.leave()), []);
+  useEffect(() => () => [loading, comparing, reverting].forEach((a) => a.leave()), []);
   useEffect(() => {
     pick.value = null;
   }, [ds]);
   const s = shown.value;
   const hist = s && s.dataset === ds ? s.history : undefined;
+  const latest = hist ? Math.max(0, ...hist.versions.map((v) => v.version)) : 0;
   return (
     <main>
       <h1>{`History of ${ds || "–"}`}</h1>
@@ -152,6 +173,7 @@ export function HistoryScreen() {
       {hist === null || (hist && hist.versions.length === 0)
         ? <p class="muted" id="history-empty">{`${ds || "This dataset"} has no committed versions yet: stage files on the Upload screen, then commit them.`}</p>
         : null}
+      <Outcome action={reverting} id="revert" />
       {hist && hist.versions.length > 0
         ? <section class="card">
             <p>Factor groups of the latest version: {hist.factor_groups.map((g) => <span key={g} class="chip">{g}</span>)}</p>
@@ -159,8 +181,8 @@ export function HistoryScreen() {
               <table id="history">
                 <thead>
                   <tr>
-                    {["Version", "Committed (UTC)", "Mode", "Names", "Rows", "Dates", "Range", "Names committed"].map((c, i) => (
-                      <th key={c} class={[0, 3, 4, 5].includes(i) ? "num" : ""}>{c}</th>
+                    {["Version", "Committed (UTC)", "Mode", "Rows", "Dates", "Range", "Names committed", ""].map((c, i) => (
+                      <th key={i} class={[0, 3, 4].includes(i) ? "num" : ""}>{c}</th>
                     ))}
                   </tr>
                 </thead>
@@ -170,15 +192,21 @@ export function HistoryScreen() {
                       <td class="num">{String(v.version)}</td>
                       <td>{timestamp(v.created)}</td>
                       <td>{v.mode}</td>
-                      <td class="num">{int(v.committed_names.length)}</td>
                       <td class="num">{int(v.rows)}</td>
                       <td class="num">{int(v.dates)}</td>
                       <td>{v.first_date && v.last_date ? `${v.first_date} – ${v.last_date}` : "–"}</td>
                       <td>
-                        <details>
-                          <summary>{count(v.committed_names.length, "name")}</summary>
-                          <div class="names">{v.committed_names.join(", ")}</div>
-                        </details>
+                        {v.committed_names.length > 0
+                          ? <details>
+                              <summary>{count(v.committed_names.length, "name")}</summary>
+                              <div class="names">{v.committed_names.join(", ")}</div>
+                            </details>
+                          : <span class="muted">none</span>}
+                      </td>
+                      <td class="nowrap">
+                        {v.version < latest
+                          ? <button class="link" id={`revert-${v.version}`} title={`Revert to this version: a new version with version ${v.version}'s data`} disabled={reverting.pending.value} onClick={() => void askRevert(ds, v.version, latest)}>Revert…</button>
+                          : <span class="muted">latest</span>}
                       </td>
                     </tr>
                   ))}
