@@ -467,6 +467,12 @@ fn drive_grid(s: &Session) {
     let style =
         columns.iter().find(|c| c.starts_with("style.")).cloned().unwrap_or_else(|| s.fail(&format!("no style column in {columns:?}")));
     let header = format!("#grid .gh[data-column=\"{style}\"]");
+    // The sort chip's × clears an ascending sort too (it used to flip it to descending).
+    s.click_when_ready(&format!("{header} .gh-sort"));
+    s.wait_text("#grid-sort-chip", "ascending");
+    s.click_when_ready("#grid-sort-clear");
+    s.wait("the ascending sort to go", |s| Ok(s.find("#grid-sort-chip")?.is_none().then_some(())));
+    wait_grid_rows(s);
     for order in ["ascending", "descending"] {
         s.click_when_ready(&format!("{header} .gh-sort"));
         s.wait(&format!("the grid sorted by {style}, {order}"), |s| {
@@ -501,7 +507,7 @@ fn drive_grid(s: &Session) {
     // Clear the filter and the sort; search by the id of a row.
     s.click_when_ready("#grid-clear");
     s.wait("the filter chips to go", |s| Ok(s.find("#grid-chip-0")?.is_none().then_some(())));
-    s.click_when_ready("#grid-sort-chip .chipx");
+    s.click_when_ready("#grid-sort-clear");
     s.wait("the sort to go", |s| Ok(s.find("#grid-sort-chip")?.is_none().then_some(())));
     wait_grid_rows(s);
     let id_column = columns[1].clone();

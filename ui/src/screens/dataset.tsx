@@ -166,6 +166,11 @@ function sortBy(column: string) {
   void runGrid({ ...view, sort }, sort ? `Sorting by ${column}${sort.descending ? " (descending)" : ""}` : "Clearing the sort");
 }
 
+/** The chip's ×: the grid unsorted again, whichever way it was sorted. */
+function clearSort() {
+  void runGrid({ ...currentView(), sort: null }, "Clearing the sort");
+}
+
 function filterBy(column: string, f: ViewFilter | null) {
   const view = currentView();
   void runGrid({ ...view, filters: setFilter(view.filters, column, f) }, f ? "Filtering" : "Removing a filter");
@@ -378,7 +383,7 @@ function GridCard({ d }: { d: Description }) {
         ? <div class="chips filterchips" id="grid-chips">
             {sorted
               ? <span class="chip sortchip" id="grid-sort-chip">{`Sorted by ${sorted.column} ${sorted.descending ? "▼ descending" : "▲ ascending"}`}
-                  <button class="chipx" aria-label="Clear the sort" title="Clear the sort" onClick={() => sortBy(sorted.column)}>×</button></span>
+                  <button class="chipx" id="grid-sort-clear" aria-label="Clear the sort" title="Clear the sort" onClick={clearSort}>×</button></span>
               : null}
             {view.filters.map((f, i) => (
               <span class="chip filterchip" key={`${f.column}-${i}`} id={`grid-chip-${i}`}>{filterLabel(f)}
