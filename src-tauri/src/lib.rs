@@ -4,7 +4,8 @@
 //! that do more (dialogs, this computer's folders, charts, the connection), on a blocking thread
 //! so that the window never waits, with progress sent over a channel and a cancel flag per job ([`jobs`]).
 //! Native dialogs sit behind [`dialogs::Dialogs`] so that tests can answer them; [`portfolio`]
-//! keeps the Portfolio risk screen's last run of reports.
+//! keeps the Portfolio risk screen's last run of reports; [`recent`] is what the window finds
+//! again at start; [`desktop`] and [`about`] make it a desktop application.
 
 pub mod about;
 pub mod commands;
