@@ -272,17 +272,20 @@ pub fn read_ids(dir: &Path, row: &ReferenceRow) -> Result<super::ReferenceIds> {
     Ok(ids)
 }
 
-/// Loads the files of the reference recorded as `row` from `dir`; market caps and returns only
-/// with `series`.
+/// Loads the files of the reference recorded as `row` from `dir`. With `series`, the whole of
+/// it; without, what a risk dataset's build reads: the ids, exchanges and currencies (`country`
+/// and `name` stay empty, as do the market caps and returns).
 pub fn read(dir: &Path, row: &ReferenceRow, series: bool) -> Result<Stored> {
-    let c = Columns::read(&dir.join(ASSETS))?;
+    let mut names = vec!["asset_id", "exchange", "currency"];
+    names.extend(row.id_types.iter().skip(1).map(String::as_str));
+    let c = if series { Columns::read(&dir.join(ASSETS))? } else { Columns::read_only(&dir.join(ASSETS), Some(&names))? };
     let assets = ReferenceAssets {
         asset_id: c.strings("asset_id")?,
         alt_ids: row.id_types.iter().skip(1).map(|t| Ok((t.clone(), c.optional_strings(t)?))).collect::<Result<_>>()?,
         exchange: c.strings("exchange")?,
-        country: c.strings("country")?,
+        country: if series { c.strings("country")? } else { Vec::new() },
         currency: c.strings("currency")?,
-        name: c.optional_strings("name")?,
+        name: if series { c.optional_strings("name")? } else { Vec::new() },
     };
     if assets.len() as u64 != row.assets {
         return Err(c.problem(format!("expected {} assets, found {}", row.assets, assets.len())));

@@ -246,7 +246,8 @@ impl Home {
         self.read_reference(name, true)
     }
 
-    /// A reference dataset's assets and ids only: its `market_caps` and `returns` stay empty
+    /// What a risk dataset's build reads of a reference dataset: its ids, exchanges and
+    /// currencies. Its `country` and `name` stay empty, and so do its `market_caps` and `returns`
     /// (years of them are large; [`Home::market_caps`] reads them date by date).
     pub(crate) fn reference_assets(&self, name: &str) -> Result<Reference> {
         self.read_reference(name, false)

@@ -1,6 +1,7 @@
 //! Mapping uploaded ids to the reference's assets.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
@@ -12,19 +13,29 @@ use crate::{Error, Result};
 /// The reference's assets by id, per id type.
 pub(super) struct Ids<'r> {
     pub reference: &'r Reference,
-    by_type: HashMap<&'r str, FxHashMap<&'r str, u32>>,
+    /// Per id type, its ids' assets, made when an id of that type is first looked up (an
+    /// upload uses one type or two of the reference's several).
+    by_type: HashMap<&'r str, OnceLock<FxHashMap<&'r str, u32>>>,
 }
 
 impl<'r> Ids<'r> {
     pub fn new(reference: &'r Reference) -> Ids<'r> {
-        let assets = &reference.assets;
-        let mut by_type: HashMap<&str, FxHashMap<&str, u32>> = HashMap::new();
-        by_type.insert(reference.id_type.as_str(), assets.asset_id.iter().enumerate().map(|(i, a)| (a.as_str(), i as u32)).collect());
-        for (id_type, values) in &assets.alt_ids {
-            let map = values.iter().enumerate().filter_map(|(i, v)| v.as_deref().map(|v| (v, i as u32))).collect();
-            by_type.insert(id_type.as_str(), map);
-        }
-        Ids { reference, by_type }
+        let types = std::iter::once(reference.id_type.as_str()).chain(reference.assets.alt_ids.iter().map(|(t, _)| t.as_str()));
+        Ids { reference, by_type: types.map(|t| (t, OnceLock::new())).collect() }
+    }
+
+    /// The assets by id of `id_type`, if the reference has that id type.
+    fn of_type(&self, id_type: &str) -> Option<&FxHashMap<&'r str, u32>> {
+        let (&id_type, cell) = self.by_type.get_key_value(id_type)?;
+        Some(cell.get_or_init(|| {
+            let assets = &self.reference.assets;
+            match assets.alt_ids.iter().find(|(t, _)| t == id_type) {
+                Some((_, values)) if id_type != self.reference.id_type => {
+                    values.iter().enumerate().filter_map(|(i, v)| v.as_deref().map(|v| (v, i as u32))).collect()
+                }
+                _ => assets.asset_id.iter().enumerate().map(|(i, a)| (a.as_str(), i as u32)).collect(),
+            }
+        }))
     }
 
     /// Each row's reference asset (`None`: unmatched), and the distinct unmatched `type:id`s.
@@ -46,7 +57,7 @@ impl<'r> Ids<'r> {
                 NONE => None,
                 UNKNOWN => {
                     let id_type = frame.asset_id_type.get(r);
-                    let Some(map) = self.by_type.get(id_type) else {
+                    let Some(map) = self.of_type(id_type) else {
                         let reference = self.reference;
                         return Err(Error::invalid(format!(
                             "asset_id_type '{id_type}' is not an id of reference dataset '{}' (its ids: {})",
