@@ -104,7 +104,7 @@ impl Memory {
             Remember::Screen(v) | Remember::Dataset(v) | Remember::Folder(v) => v.trim(),
         };
         if value.is_empty() || value.len() > LONGEST || value.chars().any(char::is_control) {
-            return Err(Error::invalid(format!("cannot remember {:?}: empty, too long or not printable", truncated(value))));
+            return Err(Error::invalid(format!("cannot remember '{}': empty, too long or not printable", riskdesk::names::shown(value))));
         }
         let value = value.to_owned();
         self.change(|stored| {
@@ -140,11 +140,6 @@ impl Memory {
             std::io::Write::write_all(&mut out, &text).map_err(|e| Error::io("cannot write the recent folders and datasets", e))
         })
     }
-}
-
-/// The first characters of `s`, for an error message.
-fn truncated(s: &str) -> String {
-    s.chars().take(80).collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 // The window's shared state: the screen shown, the current exposure dataset (one source of truth
 // for the sidebar, the buttons and every screen), what the home folder holds, the confirmation
-// dialog, the startup notice and what the window remembers between runs. Each screen keeps its own state in its module.
+// dialog, the startup notice and what the window remembers between runs. Each screen keeps its
+// own state in its module.
 import { computed, signal } from "@preact/signals";
 import { api, type AppInfo, type Connection, type Recent, type ReferenceInfo, type RiskForm, type Remember, type Thresholds } from "./api";
 import { Defaulted } from "./defaulted";
@@ -83,11 +84,14 @@ export async function refreshRecent() {
 }
 
 /**
- * Notes a screen shown, a dataset worked on or a folder scanned, and reads the lists again. The
- * memory is a convenience: when it cannot be written, the work goes on and the console says why.
+ * Notes a screen shown, a dataset worked on or a folder scanned (then reads the lists the window
+ * shows again; a screen is in none of them). The memory is a convenience: when it cannot be
+ * written, the work goes on and the console says why.
  */
 export function remember(what: Remember) {
-  api.remember(what).then(refreshRecent).catch((e) => console.warn("Riskdesk cannot remember", what, e));
+  api.remember(what)
+    .then(() => (what.kind === "screen" ? undefined : refreshRecent()))
+    .catch((e) => console.warn("Riskdesk cannot remember", what, e));
 }
 
 async function refreshInfo() {
